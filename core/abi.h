@@ -1,0 +1,118 @@
+/*
+ * abi.h - the system call interface between user programs and the kernel.
+ * User programs include this header too, so it holds only constants,
+ * types and static inline helpers.
+ *
+ * Calling convention (RV32): the system call number in a7, arguments in
+ * a0..a5, the result in a0 (a0/a1 for 64-bit results). A negative result
+ * is an error from enum abi_error. 64-bit arguments are split low word
+ * first (a0 = low, a1 = high, and so on).
+ *
+ *   SYS_EXIT    a0 = status                                  (never returns)
+ *   SYS_GETPID  -> pid
+ *   SYS_GETNODE -> id of the node the process runs on now
+ *   SYS_SPAWN   a0 = name, a1 = name length, a2 = argument block,
+ *               a3 = argument block length -> pid of the child
+ *               (the block is the arguments, each ended by a NUL byte)
+ *   SYS_WAIT    a0 = child pid or 0 for any child, a1 = where to store the
+ *               status (0: nowhere), a2/a3 = timeout ns -> pid of the child
+ *   SYS_SEND    a0 = destination pid, a1 = buffer, a2 = length -> 0
+ *               (returns once the message is in the destination's mailbox)
+ *   SYS_RECV    a0 = buffer, a1 = capacity, a2 = where to store the
+ *               sender's pid (0: nowhere), a3/a4 = timeout ns -> length
+ *   SYS_SLEEP   a0/a1 = duration ns -> 0
+ *   SYS_TIME    -> a0/a1 = node time ns
+ *   SYS_YIELD   -> 0
+ *   SYS_WRITE   a0 = buffer, a1 = length (at most ABI_WRITE_MAX_BYTES)
+ *               -> length written to the console
+ *
+ * Timeouts: 0 polls, ABI_TIMEOUT_FOREVER waits without limit.
+ */
+#ifndef CORE_ABI_H
+#define CORE_ABI_H
+
+#include <stdint.h>
+
+enum abi_syscall {
+    SYS_EXIT = 0,
+    SYS_GETPID = 1,
+    SYS_GETNODE = 2,
+    SYS_SPAWN = 3,
+    SYS_WAIT = 4,
+    SYS_SEND = 5,
+    SYS_RECV = 6,
+    SYS_SLEEP = 7,
+    SYS_TIME = 8,
+    SYS_YIELD = 9,
+    SYS_WRITE = 10,
+    SYS_COUNT
+};
+
+/* Error codes: every kernel function and system call returns 0 (or a
+ * non-negative count) on success and one of these on failure. */
+enum abi_error {
+    ERR_INVALID = -1,      /* an argument is out of range */
+    ERR_FAULT = -2,        /* a pointer names memory the process may not use */
+    ERR_NO_MEMORY = -3,    /* the node is out of memory */
+    ERR_NOT_FOUND = -4,    /* no program by that name */
+    ERR_NO_PROCESS = -5,   /* no process with that pid */
+    ERR_MAILBOX_FULL = -6, /* the destination's mailbox is full */
+    ERR_TIMEOUT = -7,      /* the timeout passed first */
+    ERR_TOO_BIG = -8,      /* message larger than the limit or the buffer */
+    ERR_NO_CHILD = -9,     /* no such child to wait for */
+    ERR_UNREACHABLE = -10, /* the destination node does not answer */
+    ERR_BAD_IMAGE = -11,   /* a program image failed validation */
+    ERR_LIMIT = -12,       /* a table is full (too many processes) */
+    ERR_NOSYS = -13,       /* no such system call */
+    ERR_BUSY = -14,        /* a queue is full; try again later */
+    ERR_PROTOCOL = -15,    /* a malformed frame or message */
+};
+#define ERR_MIN ERR_PROTOCOL
+
+static inline const char *abi_error_name(int err)
+{
+    switch (err) {
+    case 0: return "OK";
+    case ERR_INVALID: return "invalid argument";
+    case ERR_FAULT: return "bad address";
+    case ERR_NO_MEMORY: return "out of memory";
+    case ERR_NOT_FOUND: return "no such program";
+    case ERR_NO_PROCESS: return "no such process";
+    case ERR_MAILBOX_FULL: return "mailbox full";
+    case ERR_TIMEOUT: return "timed out";
+    case ERR_TOO_BIG: return "message too big";
+    case ERR_NO_CHILD: return "no such child";
+    case ERR_UNREACHABLE: return "node unreachable";
+    case ERR_BAD_IMAGE: return "bad program image";
+    case ERR_LIMIT: return "table full";
+    case ERR_NOSYS: return "no such system call";
+    case ERR_BUSY: return "busy";
+    case ERR_PROTOCOL: return "protocol error";
+    default: return "unknown error";
+    }
+}
+
+/* A pid names the node a process was born on (high 16 bits) and a local
+ * number there (low 16 bits, never 0). Printed as "n<node>.<local>". */
+#define ABI_PID(node, local) ((((uint32_t)(node)) << 16) | ((uint32_t)(local) & 0xFFFFu))
+#define ABI_PID_NODE(pid) ((uint32_t)(pid) >> 16)
+#define ABI_PID_LOCAL(pid) ((uint32_t)(pid) & 0xFFFFu)
+/* The kernel of a node speaks with local number 0 (for example in
+ * messages it sends to processes). */
+#define ABI_KERNEL_PID(node) ABI_PID(node, 0)
+
+#define ABI_MSG_MAX_BYTES 1024u
+#define ABI_ARGS_MAX_BYTES 512u
+#define ABI_ARGS_MAX_COUNT 16u
+#define ABI_PROGRAM_NAME_MAX 32u
+#define ABI_WRITE_MAX_BYTES 4096u
+#define ABI_TIMEOUT_FOREVER UINT64_MAX
+
+/* User address space: programs are linked at ABI_USER_BASE; the stack ends
+ * at ABI_USER_TOP. Nothing below ABI_USER_BASE is ever mapped. At entry,
+ * a0 = argc, a1 = argv (an array of pointers on the stack), sp 16-aligned. */
+#define ABI_USER_BASE 0x00010000u
+#define ABI_USER_TOP 0x01000000u
+#define ABI_USER_STACK_BYTES (64u * 1024u)
+
+#endif

@@ -1,0 +1,39 @@
+/*
+ * ipc.h - messages between processes: bounded mailboxes, delivery on the
+ * local node, and delivery to other nodes over the cluster protocol.
+ *
+ * A send completes when the message is in the destination's mailbox (or
+ * failed): locally at once, remotely when the destination node answers
+ * (the sender blocks in WAIT_SEND meanwhile). If the destination node
+ * restarts or stops answering while the answer is outstanding, the send
+ * fails with ERR_UNREACHABLE; the message may or may not have arrived.
+ */
+#ifndef CORE_IPC_H
+#define CORE_IPC_H
+
+#include <stdint.h>
+
+struct kernel;
+struct proc;
+
+/* Kernel message types of the cluster protocol (docs/protocol.md). */
+enum cluster_msg_type {
+    CLUSTER_MSG_DELIVER = 16,        /* send_id, src pid, dst pid, bytes */
+    CLUSTER_MSG_DELIVER_RESULT = 17, /* send_id, status */
+};
+
+/* ipc_send's result when the sender must wait for a remote answer. */
+#define IPC_PENDING 1
+
+/* Send from process `p` (or from the kernel when p is NULL) to `dst`.
+ * 0, IPC_PENDING (p now blocks in WAIT_SEND) or a negative error. */
+int ipc_send(struct kernel *k, struct proc *p, uint32_t dst, const uint8_t *data, uint32_t len);
+
+/* Put a message into a local process's mailbox. 0, ERR_NO_PROCESS,
+ * ERR_MAILBOX_FULL or ERR_NO_MEMORY; traced either way. */
+int ipc_deliver_local(struct kernel *k, uint32_t src, uint32_t dst, const uint8_t *data, uint32_t len);
+
+/* Drop every message still in p's mailbox. */
+void ipc_free_mailbox(struct kernel *k, struct proc *p);
+
+#endif

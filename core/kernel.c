@@ -1,0 +1,159 @@
+/*
+ * kernel.c - a node's life: creation and boot, the platform's entry points
+ * for frames and timers, and the questions a platform asks (deadline,
+ * counters). The run loop is in sched.c.
+ */
+#include "kernel_priv.h"
+
+#include "bytes.h"
+#include "net.h"
+#include "proc.h"
+#include "sched.h"
+#include "transport.h"
+
+#define KERNEL_STRUCT_PAGES ((sizeof(struct kernel) + PAGE_SIZE - 1) / PAGE_SIZE)
+
+static void trace_boot(struct kernel *k)
+{
+    struct hal_trace_event ev = {.type = HAL_TRACE_BOOT, .value = (int32_t)k->epoch};
+    ktrace(k, &ev);
+}
+
+struct kernel *kernel_create(const struct hal *hal, const struct kernel_config *cfg)
+{
+    struct kernel *k = hal->mem->alloc_pages(hal->ctx, KERNEL_STRUCT_PAGES);
+    if (k == NULL)
+        return NULL;
+    k->hal = *hal;
+    k->node_id = cfg->node_id;
+    k->ipv4 = cfg->ipv4 != 0 ? cfg->ipv4 : net_node_ipv4(cfg->node_id);
+    k->epoch = cfg->epoch != 0 ? cfg->epoch : 1;
+    k->quantum_insns = cfg->quantum_insns != 0 ? cfg->quantum_insns : DEFAULT_QUANTUM_INSNS;
+    hal->net->get_mac(hal->ctx, k->mac);
+    k->next_load_sample_ns = kernel_now(k) + LOAD_SAMPLE_NS;
+    if (netstack_init(k) != 0 || transport_init(k) != 0) {
+        kernel_destroy(k);
+        return NULL;
+    }
+    trace_boot(k);
+    return k;
+}
+
+void kernel_destroy(struct kernel *k)
+{
+    if (k == NULL)
+        return;
+    proc_destroy_all(k);
+    if (k->transport != NULL)
+        transport_destroy(k);
+    if (k->net != NULL)
+        netstack_destroy(k);
+    kalloc_release_all(k);
+    struct hal hal = k->hal;
+    hal.mem->free_pages(hal.ctx, k, KERNEL_STRUCT_PAGES);
+}
+
+void kernel_on_frame(struct kernel *k, const uint8_t *frame, uint32_t len)
+{
+    netstack_on_frame(k, frame, len);
+}
+
+/* Wake every process whose wait has timed out; its call then completes. */
+static void wake_expired(struct kernel *k, uint64_t now)
+{
+    for (uint32_t i = 0; i < KERNEL_MAX_PROCS; i++) {
+        struct proc *p = k->procs[i];
+        if (p != NULL && p->state == PROC_BLOCKED && p->deadline_ns <= now)
+            proc_wake(k, p);
+    }
+}
+
+void kernel_on_timer(struct kernel *k)
+{
+    uint64_t now = kernel_now(k);
+    wake_expired(k, now);
+    transport_on_timer(k);
+    sched_sample_load(k, now);
+}
+
+void kernel_on_disk_done(struct kernel *k, uint32_t request_id, int status)
+{
+    /* No disk requests are issued yet; a completion for nothing is ignored. */
+    (void)k;
+    (void)request_id;
+    (void)status;
+}
+
+uint64_t kernel_next_deadline(const struct kernel *k)
+{
+    if (k->runq_len > 0)
+        return kernel_now(k);
+    uint64_t next = k->next_load_sample_ns;
+    for (uint32_t i = 0; i < KERNEL_MAX_PROCS; i++) {
+        const struct proc *p = k->procs[i];
+        if (p != NULL && p->state == PROC_BLOCKED && p->deadline_ns < next)
+            next = p->deadline_ns;
+    }
+    uint64_t retransmit = transport_next_deadline(k);
+    return retransmit < next ? retransmit : next;
+}
+
+int64_t kernel_spawn(struct kernel *k, const char *name, const char *const *argv, uint32_t argc)
+{
+    char args[ABI_ARGS_MAX_BYTES];
+    uint32_t len = 0;
+    if (argc > ABI_ARGS_MAX_COUNT)
+        return ERR_INVALID;
+    for (uint32_t i = 0; i < argc; i++) {
+        uint32_t n = kstrnlen(argv[i], ABI_ARGS_MAX_BYTES) + 1;
+        if (n > ABI_ARGS_MAX_BYTES - len)
+            return ERR_INVALID;
+        kmemcpy(args + len, argv[i], n - 1);
+        args[len + n - 1] = '\0';
+        len += n;
+    }
+    uint32_t name_len = kstrnlen(name, ABI_PROGRAM_NAME_MAX + 1);
+    return proc_spawn(k, ABI_KERNEL_PID(k->node_id), name, name_len, args, len);
+}
+
+uint16_t kernel_node_id(const struct kernel *k)
+{
+    return k->node_id;
+}
+
+uint32_t kernel_process_count(const struct kernel *k)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < KERNEL_MAX_PROCS; i++)
+        n += k->procs[i] != NULL;
+    return n;
+}
+
+const struct kernel_stats *kernel_stats(const struct kernel *k)
+{
+    return &k->stats;
+}
+
+static uint32_t format_decimal(uint32_t v, char *out)
+{
+    char digits[10];
+    uint32_t n = 0;
+    do {
+        digits[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v != 0);
+    for (uint32_t i = 0; i < n; i++)
+        out[i] = digits[n - 1 - i];
+    return n;
+}
+
+uint32_t kernel_format_pid(uint32_t pid, char *buf)
+{
+    uint32_t len = 0;
+    buf[len++] = 'n';
+    len += format_decimal(ABI_PID_NODE(pid), buf + len);
+    buf[len++] = '.';
+    len += format_decimal(ABI_PID_LOCAL(pid), buf + len);
+    buf[len] = '\0';
+    return len;
+}

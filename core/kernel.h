@@ -1,0 +1,74 @@
+/*
+ * kernel.h - the kernel core's entry points, for platforms.
+ *
+ * One struct kernel per node; nothing is shared between nodes. The
+ * platform creates a kernel with its HAL, then calls the entry points when
+ * something happens: a frame arrives, a deadline passes, a disk request
+ * completes. kernel_run executes processes for a bounded number of
+ * instructions. None of these calls blocks. After any entry point the
+ * platform asks kernel_next_deadline when to call again.
+ */
+#ifndef CORE_KERNEL_H
+#define CORE_KERNEL_H
+
+#include "../hal/hal.h"
+
+struct kernel;
+
+struct kernel_config {
+    uint16_t node_id;
+    uint32_t ipv4;          /* 0: the default 10.0.0.0 + node_id + 1 */
+    uint32_t epoch;         /* differs on every boot of this node, never 0 */
+    uint32_t quantum_insns; /* 0: DEFAULT_QUANTUM_INSNS */
+};
+
+/* Counters a platform reads for its metrics. */
+struct kernel_stats {
+    uint64_t insns;
+    uint32_t spawned, exited, faulted;
+    uint64_t msgs_sent, msgs_delivered, msgs_dropped;
+    uint64_t frames_tx, frames_rx, bytes_tx, bytes_rx, frames_bad;
+    uint64_t retransmits, peer_resets;
+    uint32_t pages_in_use, pages_peak;
+    uint32_t load_milli; /* current load average in thousandths */
+};
+
+/* Create and boot a node. Returns NULL when the HAL has no memory for the
+ * kernel's own state. The HAL is copied. */
+struct kernel *kernel_create(const struct hal *hal, const struct kernel_config *cfg);
+
+/* Free everything the node holds (its processes vanish, as in a crash). */
+void kernel_destroy(struct kernel *k);
+
+/* A frame arrived; `frame` belongs to the caller. Malformed frames are
+ * counted and dropped. */
+void kernel_on_frame(struct kernel *k, const uint8_t *frame, uint32_t len);
+
+/* Time reached the deadline the kernel asked for (calling early is harmless). */
+void kernel_on_timer(struct kernel *k);
+
+/* A disk request submitted through the HAL finished. */
+void kernel_on_disk_done(struct kernel *k, uint32_t request_id, int status);
+
+/* Run processes for at most budget_insns instructions; stores the number
+ * executed in *used_insns. Returns the next deadline (now when processes
+ * are still runnable, HAL_TIME_NEVER when nothing is pending). */
+uint64_t kernel_run(struct kernel *k, uint32_t budget_insns, uint32_t *used_insns);
+
+/* The earliest time the kernel needs kernel_run or kernel_on_timer:
+ * now if a process is runnable, HAL_TIME_NEVER if nothing is pending. */
+uint64_t kernel_next_deadline(const struct kernel *k);
+
+/* Start program `name` with `argc` arguments as a child of the node's
+ * kernel. Returns the new pid, or a negative enum abi_error. */
+int64_t kernel_spawn(struct kernel *k, const char *name, const char *const *argv, uint32_t argc);
+
+uint16_t kernel_node_id(const struct kernel *k);
+uint32_t kernel_process_count(const struct kernel *k);
+const struct kernel_stats *kernel_stats(const struct kernel *k);
+
+/* Write "n<node>.<local>" and a NUL into buf (at least 13 bytes); returns
+ * the length. */
+uint32_t kernel_format_pid(uint32_t pid, char *buf);
+
+#endif

@@ -1,0 +1,52 @@
+/*
+ * kernel_priv.h - the per-node kernel state, shared by the core's modules.
+ * Platforms use kernel.h instead.
+ */
+#ifndef CORE_KERNEL_PRIV_H
+#define CORE_KERNEL_PRIV_H
+
+#include "kalloc.h"
+#include "kernel.h"
+#include "param.h"
+
+struct proc;
+struct netstack;
+struct transport;
+
+struct kernel {
+    struct hal hal;
+    uint16_t node_id;
+    uint8_t mac[6];
+    uint32_t ipv4;
+    uint32_t epoch;
+    uint32_t quantum_insns;
+
+    struct kalloc heap;
+    struct proc *procs[KERNEL_MAX_PROCS]; /* slot table; NULL = free */
+    uint16_t next_local_pid;
+
+    /* Run queue: a ring of slot numbers, round robin. */
+    uint8_t runq[KERNEL_MAX_PROCS];
+    uint32_t runq_head, runq_len;
+
+    uint32_t load_avg;          /* fixed point, LOAD_FSHIFT fraction bits */
+    uint64_t next_load_sample_ns;
+    uint32_t next_send_id;      /* names remote sends awaiting a result */
+
+    struct netstack *net;
+    struct transport *transport;
+    struct kernel_stats stats;
+};
+
+static inline uint64_t kernel_now(const struct kernel *k)
+{
+    return k->hal.clock->now_ns(k->hal.ctx);
+}
+
+/* Report one trace event (see hal_trace.h for the fields of each type). */
+static inline void ktrace(struct kernel *k, const struct hal_trace_event *ev)
+{
+    k->hal.trace->event(k->hal.ctx, ev);
+}
+
+#endif

@@ -1,0 +1,42 @@
+/*
+ * param.h - the kernel's limits and tunables, in one place.
+ */
+#ifndef CORE_PARAM_H
+#define CORE_PARAM_H
+
+#include "../hal/hal_mem.h"
+#include "abi.h"
+
+#define PAGE_SIZE HAL_PAGE_SIZE
+#define PAGE_SHIFT 12u
+_Static_assert(PAGE_SIZE == (1u << PAGE_SHIFT), "page size and shift agree");
+
+#define USER_PAGES (ABI_USER_TOP >> PAGE_SHIFT)
+_Static_assert(ABI_USER_TOP % PAGE_SIZE == 0, "user space ends on a page");
+_Static_assert(ABI_USER_BASE % PAGE_SIZE == 0, "user space starts on a page");
+
+#define KERNEL_MAX_PROCS 64u       /* process slots per node */
+#define MAILBOX_CAPACITY 16u       /* messages queued per process */
+#define MSG_MAX_BYTES ABI_MSG_MAX_BYTES
+
+#define DEFAULT_QUANTUM_INSNS 10000u /* instructions per scheduling quantum */
+
+/* Load average: an exponentially decaying average of the run-queue length,
+ * sampled every LOAD_SAMPLE_NS, in fixed point with LOAD_FSHIFT fraction
+ * bits. LOAD_DECAY = 2^LOAD_FSHIFT * exp(-sample / 1 s), a one-second
+ * time constant. */
+#define LOAD_SAMPLE_NS 100000000ull
+#define LOAD_FSHIFT 11u
+#define LOAD_ONE (1u << LOAD_FSHIFT)
+#define LOAD_DECAY 1853u
+_Static_assert(LOAD_DECAY < LOAD_ONE, "load average decays");
+
+/* Cluster protocol transport. */
+#define TRANSPORT_WINDOW 32u            /* unacknowledged messages per peer */
+#define TRANSPORT_QUEUE_MAX 256u        /* messages waiting for the window */
+#define TRANSPORT_RTO_INITIAL_NS 5000000ull  /* first retransmission timeout */
+#define TRANSPORT_RTO_MAX_NS 1000000000ull
+#define TRANSPORT_MAX_RETRIES 12u       /* then the peer is unreachable */
+#define ARP_CACHE_SIZE 64u
+
+#endif

@@ -1,0 +1,234 @@
+/*
+ * proc.c - the process table: spawning a program, exiting, waking and
+ * blocking. Callers hold no references to a struct proc across an exit:
+ * proc_exit may free it.
+ */
+#include "proc.h"
+
+#include "bytes.h"
+#include "elf.h"
+#include "ipc.h"
+#include "kernel_priv.h"
+#include "sched.h"
+
+static int find_free_slot(const struct kernel *k)
+{
+    for (uint32_t i = 0; i < KERNEL_MAX_PROCS; i++)
+        if (k->procs[i] == NULL)
+            return (int)i;
+    return ERR_LIMIT;
+}
+
+static bool local_pid_in_use(const struct kernel *k, uint16_t local)
+{
+    for (uint32_t i = 0; i < KERNEL_MAX_PROCS; i++)
+        if (k->procs[i] != NULL && ABI_PID_LOCAL(k->procs[i]->pid) == local)
+            return true;
+    return false;
+}
+
+/* Local numbers count up from 1 and wrap, skipping 0 (the kernel) and
+ * numbers still in use, so a pid is not reused while anyone may hold it. */
+static uint32_t allocate_pid(struct kernel *k)
+{
+    do {
+        k->next_local_pid++;
+    } while (k->next_local_pid == 0 || local_pid_in_use(k, k->next_local_pid));
+    return ABI_PID(k->node_id, k->next_local_pid);
+}
+
+/* Check the argument block: at most ABI_ARGS_MAX_COUNT NUL-terminated
+ * strings filling exactly args_len bytes. Returns the count or ERR_INVALID. */
+static int count_args(const char *args, uint32_t args_len)
+{
+    if (args_len > ABI_ARGS_MAX_BYTES)
+        return ERR_INVALID;
+    if (args_len > 0 && args[args_len - 1] != '\0')
+        return ERR_INVALID;
+    int argc = 0;
+    for (uint32_t i = 0; i < args_len; i++)
+        if (args[i] == '\0')
+            argc++;
+    return argc > (int)ABI_ARGS_MAX_COUNT ? ERR_INVALID : argc;
+}
+
+/* Map the stack and lay out argv on it: the strings at the top, then the
+ * pointer array below them, sp 16-aligned under that. */
+static int setup_stack(struct kernel *k, struct proc *p, const char *args, uint32_t args_len, int argc)
+{
+    uint32_t stack_base = ABI_USER_TOP - ABI_USER_STACK_BYTES;
+    int err = vm_map(&p->vm, k, stack_base, ABI_USER_STACK_BYTES, VM_PERM_R | VM_PERM_W);
+    if (err != 0)
+        return err;
+    uint32_t strings = (ABI_USER_TOP - args_len) & ~3u;
+    uint32_t argv = (strings - 4u * ((uint32_t)argc + 1u)) & ~15u;
+    uint8_t vec[4 * (ABI_ARGS_MAX_COUNT + 1)];
+    uint32_t at = strings;
+    for (int i = 0; i < argc; i++) {
+        put_le32(vec + 4 * i, at);
+        at += kstrnlen(args + (at - strings), args_len - (at - strings)) + 1;
+    }
+    put_le32(vec + 4 * argc, 0);
+    if (vm_copy_out(&p->vm, strings, args, args_len) != 0 ||
+        vm_copy_out(&p->vm, argv, vec, 4u * ((uint32_t)argc + 1u)) != 0)
+        return ERR_NO_MEMORY;
+    p->cpu.x[RV_SP] = argv;
+    p->cpu.x[RV_A0] = (uint32_t)argc;
+    p->cpu.x[RV_A1] = argv;
+    return 0;
+}
+
+static int load_program(struct kernel *k, struct proc *p, const char *name, uint32_t name_len)
+{
+    const uint8_t *image;
+    uint32_t size;
+    if (k->hal.programs->lookup(k->hal.ctx, name, name_len, &image, &size) != HAL_OK)
+        return ERR_NOT_FOUND;
+    int err = vm_init(&p->vm, k);
+    if (err != 0)
+        return err;
+    return elf_load(&p->vm, k, image, size, &p->cpu.pc);
+}
+
+static void trace_spawn(struct kernel *k, const struct proc *p, uint32_t name_len)
+{
+    struct hal_trace_event ev = {.type = HAL_TRACE_SPAWN,
+                                 .pid = p->pid,
+                                 .other_pid = p->parent_pid,
+                                 .text = p->name,
+                                 .text_len = name_len};
+    ktrace(k, &ev);
+}
+
+int64_t proc_spawn(struct kernel *k, uint32_t parent_pid, const char *name, uint32_t name_len,
+                   const char *args, uint32_t args_len)
+{
+    if (name_len == 0 || name_len > ABI_PROGRAM_NAME_MAX)
+        return ERR_INVALID;
+    int argc = count_args(args, args_len);
+    if (argc < 0)
+        return argc;
+    int slot = find_free_slot(k);
+    if (slot < 0)
+        return slot;
+    struct proc *p = kalloc(k, sizeof *p);
+    if (p == NULL)
+        return ERR_NO_MEMORY;
+    int err = load_program(k, p, name, name_len);
+    if (err == 0)
+        err = setup_stack(k, p, args, args_len, argc);
+    if (err != 0) {
+        if (p->vm.pt != NULL)
+            vm_destroy(&p->vm, k);
+        kfree(k, p, sizeof *p);
+        return err;
+    }
+    p->slot = (uint8_t)slot;
+    p->pid = allocate_pid(k);
+    p->parent_pid = parent_pid;
+    p->deadline_ns = HAL_TIME_NEVER;
+    kmemcpy(p->name, name, name_len);
+    k->procs[slot] = p;
+    k->stats.spawned++;
+    trace_spawn(k, p, name_len);
+    p->state = PROC_RUNNABLE;
+    sched_enqueue(k, p);
+    return p->pid;
+}
+
+struct proc *proc_find(struct kernel *k, uint32_t pid)
+{
+    if (ABI_PID_LOCAL(pid) == 0)
+        return NULL;
+    for (uint32_t i = 0; i < KERNEL_MAX_PROCS; i++) {
+        struct proc *p = k->procs[i];
+        if (p != NULL && p->pid == pid && p->state != PROC_ZOMBIE)
+            return p;
+    }
+    return NULL;
+}
+
+void proc_reap(struct kernel *k, struct proc *p)
+{
+    k->procs[p->slot] = NULL;
+    kfree(k, p, sizeof *p);
+}
+
+/* A parent is going away: its children now belong to the kernel, and
+ * zombies nobody will wait for are freed. */
+static void orphan_children(struct kernel *k, uint32_t parent_pid)
+{
+    for (uint32_t i = 0; i < KERNEL_MAX_PROCS; i++) {
+        struct proc *c = k->procs[i];
+        if (c == NULL || c->parent_pid != parent_pid)
+            continue;
+        c->parent_pid = ABI_KERNEL_PID(k->node_id);
+        if (c->state == PROC_ZOMBIE)
+            proc_reap(k, c);
+    }
+}
+
+static void release_resources(struct kernel *k, struct proc *p)
+{
+    ipc_free_mailbox(k, p);
+    vm_destroy(&p->vm, k);
+}
+
+void proc_exit(struct kernel *k, struct proc *p, int32_t status)
+{
+    struct hal_trace_event ev = {.type = HAL_TRACE_EXIT, .pid = p->pid, .value = status};
+    ktrace(k, &ev);
+    k->stats.exited++;
+    if (p->state == PROC_RUNNABLE)
+        sched_remove(k, p);
+    release_resources(k, p);
+    orphan_children(k, p->pid);
+    p->exit_status = status;
+    p->state = PROC_ZOMBIE;
+    p->wait = WAIT_NONE;
+    struct proc *parent = proc_find(k, p->parent_pid);
+    if (parent == NULL) {
+        proc_reap(k, p);
+        return;
+    }
+    if (parent->wait == WAIT_CHILD)
+        proc_wake(k, parent);
+}
+
+void proc_fault(struct kernel *k, struct proc *p, uint16_t kind, uint32_t addr)
+{
+    struct hal_trace_event ev = {
+        .type = HAL_TRACE_FAULT, .reason = kind, .pid = p->pid, .value = (int32_t)p->cpu.pc, .value2 = addr};
+    ktrace(k, &ev);
+    k->stats.faulted++;
+    proc_exit(k, p, PROC_STATUS_FAULT);
+}
+
+void proc_block(struct kernel *k, struct proc *p, enum proc_wait wait)
+{
+    (void)k;
+    p->state = PROC_BLOCKED;
+    p->wait = wait;
+}
+
+void proc_wake(struct kernel *k, struct proc *p)
+{
+    if (p->state != PROC_BLOCKED)
+        return;
+    p->state = PROC_RUNNABLE;
+    p->wait = WAIT_NONE;
+    sched_enqueue(k, p);
+}
+
+void proc_destroy_all(struct kernel *k)
+{
+    for (uint32_t i = 0; i < KERNEL_MAX_PROCS; i++) {
+        struct proc *p = k->procs[i];
+        if (p == NULL)
+            continue;
+        if (p->state != PROC_ZOMBIE)
+            release_resources(k, p);
+        proc_reap(k, p);
+    }
+    k->runq_len = 0;
+}

@@ -1,0 +1,124 @@
+/*
+ * sched.c - round-robin scheduling with instruction quanta, the
+ * kernel_run entry point, and the load average.
+ *
+ * A process runs until its quantum is used, it blocks, yields or exits.
+ * kernel_run never runs more instructions than its budget, so the
+ * platform stays in control of time.
+ */
+#include "sched.h"
+
+#include "kernel_priv.h"
+#include "proc.h"
+#include "syscall.h"
+
+void sched_enqueue(struct kernel *k, struct proc *p)
+{
+    uint32_t tail = (k->runq_head + k->runq_len) % KERNEL_MAX_PROCS;
+    k->runq[tail] = p->slot;
+    k->runq_len++;
+}
+
+struct proc *sched_dequeue(struct kernel *k)
+{
+    if (k->runq_len == 0)
+        return NULL;
+    struct proc *p = k->procs[k->runq[k->runq_head]];
+    k->runq_head = (k->runq_head + 1) % KERNEL_MAX_PROCS;
+    k->runq_len--;
+    return p;
+}
+
+void sched_remove(struct kernel *k, struct proc *p)
+{
+    uint32_t kept = 0;
+    for (uint32_t i = 0; i < k->runq_len; i++) {
+        uint8_t slot = k->runq[(k->runq_head + i) % KERNEL_MAX_PROCS];
+        if (slot != p->slot)
+            k->runq[(k->runq_head + kept++) % KERNEL_MAX_PROCS] = slot;
+    }
+    k->runq_len = kept;
+}
+
+static uint32_t load_milli(uint32_t load)
+{
+    return (uint32_t)(((uint64_t)load * 1000u + LOAD_ONE / 2) >> LOAD_FSHIFT);
+}
+
+/* load = load * decay + runnable * (1 - decay), as Unix does, so the
+ * average follows the run queue with a one-second time constant. */
+void sched_sample_load(struct kernel *k, uint64_t now)
+{
+    if (now < k->next_load_sample_ns)
+        return;
+    uint32_t runnable = k->runq_len;
+    k->load_avg = (uint32_t)(((uint64_t)k->load_avg * LOAD_DECAY +
+                              (uint64_t)runnable * LOAD_ONE * (LOAD_ONE - LOAD_DECAY)) >>
+                             LOAD_FSHIFT);
+    k->stats.load_milli = load_milli(k->load_avg);
+    struct hal_trace_event ev = {.type = HAL_TRACE_LOAD,
+                                 .value = (int32_t)k->stats.load_milli,
+                                 .value2 = runnable,
+                                 .other_pid = kernel_process_count(k)};
+    ktrace(k, &ev);
+    /* Samples stay on a fixed grid even when the node was busy past one. */
+    uint64_t missed = (now - k->next_load_sample_ns) / LOAD_SAMPLE_NS;
+    k->next_load_sample_ns += (missed + 1) * LOAD_SAMPLE_NS;
+}
+
+static void handle_stop(struct kernel *k, struct proc *p, const struct rv_result *r)
+{
+    switch (r->stop) {
+    case RV_STOP_BUDGET: break;
+    case RV_STOP_ECALL: syscall_handle(k, p); break;
+    case RV_STOP_EBREAK: proc_fault(k, p, HAL_FAULT_BREAKPOINT, r->fault_addr); break;
+    case RV_STOP_ILLEGAL: proc_fault(k, p, HAL_FAULT_ILLEGAL_INSTRUCTION, r->fault_addr); break;
+    case RV_STOP_FETCH_FAULT: proc_fault(k, p, HAL_FAULT_FETCH, r->fault_addr); break;
+    case RV_STOP_LOAD_FAULT: proc_fault(k, p, HAL_FAULT_LOAD, r->fault_addr); break;
+    case RV_STOP_STORE_FAULT: proc_fault(k, p, HAL_FAULT_STORE, r->fault_addr); break;
+    case RV_STOP_MISALIGNED: proc_fault(k, p, HAL_FAULT_MISALIGNED, r->fault_addr); break;
+    }
+}
+
+/* Run p for at most `quantum` instructions; returns how many ran. p may
+ * have blocked or exited afterwards (then it must not be touched). */
+static uint32_t run_quantum(struct kernel *k, struct proc *p, uint32_t quantum)
+{
+    uint32_t used = 0;
+    uint8_t slot = p->slot;
+    if (p->in_syscall) {
+        syscall_handle(k, p);
+        if (k->procs[slot] != p || p->state != PROC_RUNNABLE)
+            return 0;
+    }
+    while (used < quantum) {
+        struct rv_result r = rv_run(&p->cpu, &p->vm, quantum - used);
+        used += r.executed;
+        bool yielded = r.stop == RV_STOP_ECALL && p->cpu.x[RV_A7] == SYS_YIELD;
+        handle_stop(k, p, &r);
+        if (k->procs[slot] != p || p->state != PROC_RUNNABLE || yielded)
+            break;
+    }
+    return used;
+}
+
+uint64_t kernel_run(struct kernel *k, uint32_t budget_insns, uint32_t *used_insns)
+{
+    uint32_t used = 0;
+    while (used < budget_insns) {
+        struct proc *p = sched_dequeue(k);
+        if (p == NULL)
+            break;
+        uint32_t quantum = budget_insns - used;
+        if (quantum > k->quantum_insns)
+            quantum = k->quantum_insns;
+        uint8_t slot = p->slot;
+        used += run_quantum(k, p, quantum);
+        if (k->procs[slot] == p && p->state == PROC_RUNNABLE)
+            sched_enqueue(k, p);
+    }
+    k->stats.insns += used;
+    *used_insns = used;
+    sched_sample_load(k, kernel_now(k));
+    return kernel_next_deadline(k);
+}

@@ -1,0 +1,21 @@
+# The kernel core's sources and flags, shared by every platform's build.
+set(CORE_DIR ${CMAKE_CURRENT_LIST_DIR})
+set(CORE_SOURCES
+  ${CORE_DIR}/kalloc.c
+  ${CORE_DIR}/kernel.c
+  ${CORE_DIR}/proc.c
+  ${CORE_DIR}/sched.c
+  ${CORE_DIR}/syscall.c
+  ${CORE_DIR}/ipc.c
+  ${CORE_DIR}/vm.c
+  ${CORE_DIR}/rv32.c
+  ${CORE_DIR}/elf.c
+  ${CORE_DIR}/crc32.c
+  ${CORE_DIR}/frame.c
+  ${CORE_DIR}/arp.c
+  ${CORE_DIR}/netstack.c
+  ${CORE_DIR}/cluster.c
+  ${CORE_DIR}/session.c
+  ${CORE_DIR}/transport.c
+)
+set(CORE_FREESTANDING_FLAGS -ffreestanding -fno-common -fno-stack-protector)

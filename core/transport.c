@@ -1,0 +1,560 @@
+/*
+ * transport.c - the cluster protocol: reliable, ordered, exactly-once
+ * delivery per sender over UDP (see transport.h; the rules, with a
+ * diagram, are in docs/protocol.md).
+ *
+ * The receiver delivers the next sequence number it expects, holds up to
+ * a window of messages that arrive ahead of a gap, and acknowledges every
+ * reliable packet at once with a cumulative ack. The sender keeps up to
+ * TRANSPORT_WINDOW messages in flight and repairs a loss by resending the
+ * oldest unacknowledged message: after a retransmission timeout (which
+ * doubles), after three duplicate acks, and after each partial ack while
+ * repairing. Sessions are bound to both nodes' boot epochs.
+ *
+ * The kernel's upcalls (ipc_on_*) may call transport_send, so every
+ * session is consistent before an upcall is made.
+ */
+#include "transport.h"
+
+#include "bytes.h"
+#include "cluster.h"
+#include "frame.h"
+#include "kernel_priv.h"
+#include "net.h"
+#include "session.h"
+
+#define TRANSPORT_DUPACK_THRESHOLD 3u /* as TCP's fast retransmit (RFC 5681) */
+
+/* ---- putting datagrams on the wire ---- */
+
+/* 0, or the stack's reason for not taking the datagram now. */
+static int transport_emit(struct kernel *k, uint32_t dst_ip, const struct cluster_header *h,
+                          const uint8_t *payload)
+{
+    uint8_t *buf = k->transport->scratch;
+    uint32_t len = cluster_encode(h, payload, buf);
+    return netstack_send_cluster_ipv4(k, dst_ip, buf, len);
+}
+
+static struct cluster_header transport_header_to(const struct kernel *k, const struct session *s, uint8_t type)
+{
+    struct cluster_header h = {0};
+    h.type = type;
+    h.src_node = k->node_id;
+    h.dst_node = s->node;
+    h.src_epoch = k->epoch;
+    h.dst_epoch = s->peer_epoch;
+    h.ack = s->rcv_next - 1u;
+    return h;
+}
+
+/* A pure ack carries, in its seq field, the seq of the packet that drew
+ * it: the sender learns an exact round trip and that this packet arrived. */
+static void transport_send_ack(struct kernel *k, struct session *s, uint32_t echo_seq)
+{
+    struct cluster_header h = transport_header_to(k, s, CLUSTER_MSG_ACK);
+    h.seq = echo_seq;
+    (void)transport_emit(k, s->peer_ipv4, &h, NULL); /* a lost ack is repaired by retransmission */
+}
+
+/* Answer a packet that belongs to no session we have: tell its sender
+ * our epoch, and which of its packets was refused. */
+static void transport_send_rst(struct kernel *k, uint32_t dst_ip, const struct cluster_header *bad)
+{
+    struct cluster_header h = {0};
+    uint8_t payload[CLUSTER_RST_PAYLOAD_BYTES];
+    h.type = CLUSTER_MSG_RST;
+    h.src_node = k->node_id;
+    h.dst_node = bad->src_node;
+    h.src_epoch = k->epoch;
+    h.dst_epoch = bad->src_epoch;
+    h.payload_len = CLUSTER_RST_PAYLOAD_BYTES;
+    put_be32(payload, bad->seq);
+    put_be32(payload + 4, bad->dst_epoch);
+    (void)transport_emit(k, dst_ip, &h, payload); /* the sender retransmits and asks again */
+}
+
+/* Put one message on the wire. A first transmission the stack refuses
+ * (the peer's MAC is being resolved and a datagram already waits, or the
+ * NIC queue is full) does not count: the message stays unsent. A refused
+ * retransmission is simply lost, like one dropped on the wire. */
+static int transport_send_message(struct kernel *k, struct session *s, struct tmsg *m)
+{
+    struct cluster_header h = transport_header_to(k, s, m->type);
+    h.seq = m->seq;
+    h.payload_len = m->len;
+    /* Until our seq 1 is acknowledged, a receiver with no session for us
+     * must wait for it rather than refuse what overtook it. */
+    h.flags = s->acked == 0 ? CLUSTER_FLAG_OPENING : 0;
+    int rc = transport_emit(k, s->peer_ipv4, &h, m->payload);
+    if (rc != 0 && m->transmissions == 0)
+        return rc;
+    if (m->transmissions++ == 0)
+        m->first_sent_ns = kernel_now(k);
+    if (m->last_seq > s->sent_upto)
+        s->sent_upto = m->last_seq;
+    return 0;
+}
+
+static void transport_note_retransmit(struct kernel *k, struct session *s, uint32_t seq)
+{
+    k->stats.retransmits++;
+    struct hal_trace_event ev = {.type = HAL_TRACE_RETRANSMIT, .value = (int32_t)seq, .value2 = s->node};
+    ktrace(k, &ev);
+}
+
+/* Resend the oldest unacknowledged message, if it is in flight. */
+static void session_resend_oldest(struct kernel *k, struct session *s)
+{
+    if (s->head == NULL || s->head == s->unsent)
+        return;
+    transport_note_retransmit(k, s, s->head->seq);
+    (void)transport_send_message(k, s, s->head);
+}
+
+/* ---- the send direction ---- */
+
+/* Transmit what the window allows, stopping at the first message the
+ * stack cannot take yet. The timer runs while anything is in flight or
+ * waiting for the stack; its expiry retries. */
+static void session_fill_window(struct kernel *k, struct session *s)
+{
+    while (s->unsent != NULL && s->inflight < TRANSPORT_WINDOW) {
+        struct tmsg *m = s->unsent;
+        if (transport_send_message(k, s, m) != 0)
+            break;
+        s->unsent = m->next;
+        s->inflight++;
+    }
+    if ((s->inflight > 0 || s->unsent != NULL) && !s->armed)
+        session_arm(k->transport, s, kernel_now(k) + s->rto_ns);
+}
+
+static uint64_t transport_clamp_rto(uint64_t rto)
+{
+    if (rto < TRANSPORT_RTO_INITIAL_NS)
+        return TRANSPORT_RTO_INITIAL_NS;
+    return rto > TRANSPORT_RTO_MAX_NS ? TRANSPORT_RTO_MAX_NS : rto;
+}
+
+/* The timeout the round-trip estimate calls for, without backoff. */
+static uint64_t session_base_rto(const struct session *s)
+{
+    if (!s->rtt_valid)
+        return TRANSPORT_RTO_INITIAL_NS;
+    return transport_clamp_rto(s->srtt_ns + 4u * s->rttvar_ns);
+}
+
+/* RFC 6298 in integer nanoseconds, with TRANSPORT_RTO_INITIAL_NS as the
+ * floor: the timeout follows the measured round trip on slow links. */
+static void session_sample_rtt(struct session *s, uint64_t rtt)
+{
+    if (!s->rtt_valid) {
+        s->srtt_ns = rtt;
+        s->rttvar_ns = rtt / 2u;
+        s->rtt_valid = 1;
+    } else {
+        uint64_t delta = s->srtt_ns > rtt ? s->srtt_ns - rtt : rtt - s->srtt_ns;
+        s->rttvar_ns = (3u * s->rttvar_ns + delta) / 4u;
+        s->srtt_ns = (7u * s->srtt_ns + rtt) / 8u;
+    }
+    s->rto_ns = session_base_rto(s);
+}
+
+/* Measure a round trip on the message an ack echoes, if it was sent
+ * exactly once (Karn: a resent one is ambiguous) and not measured yet. */
+static void session_sample_echo(struct kernel *k, struct session *s, uint32_t echo_seq)
+{
+    for (struct tmsg *m = s->head; m != s->unsent; m = m->next) {
+        if (m->seq != echo_seq)
+            continue;
+        if (m->transmissions == 1 && !m->sampled) {
+            m->sampled = 1;
+            session_sample_rtt(s, kernel_now(k) - m->first_sent_ns);
+        }
+        return;
+    }
+}
+
+static void session_release_acked(struct kernel *k, struct session *s, uint32_t ack)
+{
+    while (s->head != NULL && s->head->last_seq <= ack)
+        tmsg_free(k, session_pop(s));
+}
+
+/* Three pure acks for the same seq, each drawn by a later message, mean
+ * the one after it is missing: resend it without waiting for the timeout,
+ * then keep repairing until everything now sent is acknowledged. */
+static void session_on_dupack(struct kernel *k, struct session *s)
+{
+    if (s->inflight == 0 || s->recover != 0 || ++s->dupacks < TRANSPORT_DUPACK_THRESHOLD)
+        return;
+    s->recover = s->sent_upto;
+    session_resend_oldest(k, s);
+}
+
+/* A cumulative acknowledgement (echo_seq: what drew a pure ack, else 0):
+ * free what it covers, restart the timer, continue a repair, and let
+ * queued messages into the window. */
+static void session_on_ack(struct kernel *k, struct session *s, uint32_t ack, uint32_t echo_seq)
+{
+    if (echo_seq != 0)
+        session_sample_echo(k, s, echo_seq);
+    if (ack == s->acked) {
+        if (echo_seq > ack + 1u)
+            session_on_dupack(k, s);
+        return;
+    }
+    if (ack < s->acked || ack > s->sent_upto)
+        return; /* old, or for something never sent: ignored */
+    session_release_acked(k, s, ack);
+    s->acked = ack;
+    s->retries = 0;
+    s->dupacks = 0;
+    if (s->recover != 0 && ack >= s->recover)
+        s->recover = 0;
+    else if (s->recover != 0)
+        session_resend_oldest(k, s); /* a partial ack: the next hole (RFC 6582) */
+    session_disarm(k->transport, s);
+    session_fill_window(k, s);
+}
+
+static void transport_note_peer_reset(struct kernel *k, struct session *s)
+{
+    k->stats.peer_resets++;
+    struct hal_trace_event ev = {.type = HAL_TRACE_PEER_RESET, .value2 = s->node};
+    ktrace(k, &ev);
+    ipc_on_peer_reset(k, s->node);
+}
+
+/* Forget both directions: the peer restarted, or lost our session. What
+ * was not acknowledged is lost, and the kernel is told. */
+static void session_reset(struct kernel *k, struct session *s)
+{
+    session_free_messages(k, s);
+    session_disarm(k->transport, s);
+    s->next_seq = 1;
+    s->acked = 0;
+    s->sent_upto = 0;
+    s->rcv_next = 1;
+    s->retries = 0;
+    s->recover = 0;
+    s->dupacks = 0;
+    s->rtt_valid = 0;
+    s->rto_ns = TRANSPORT_RTO_INITIAL_NS;
+    transport_note_peer_reset(k, s);
+}
+
+/* Turn everything unacknowledged into one SKIP for seqs acked+1 ..
+ * next_seq-1, reusing the oldest message's memory so this cannot fail.
+ * Returns whether a kernel message was among them. */
+static int session_abandon_unacked(struct kernel *k, struct session *s)
+{
+    struct tmsg *skip = session_pop(s);
+    if (skip == NULL)
+        return 0;
+    int lost_kernel_message = skip->type != CLUSTER_MSG_SKIP;
+    struct tmsg *m;
+    while ((m = session_pop(s)) != NULL) {
+        lost_kernel_message |= m->type != CLUSTER_MSG_SKIP;
+        tmsg_free(k, m);
+    }
+    skip->type = CLUSTER_MSG_SKIP;
+    skip->seq = s->acked + 1u;
+    skip->last_seq = s->next_seq - 1u;
+    skip->len = CLUSTER_SKIP_PAYLOAD_BYTES;
+    skip->transmissions = 0;
+    put_be32(skip->payload, skip->last_seq);
+    session_append(s, skip);
+    return lost_kernel_message;
+}
+
+/* The peer did not answer TRANSPORT_MAX_RETRIES timeouts in a row. Our
+ * send direction is reset but keeps counting: the peer may still hold its
+ * receive state (a partition, not a crash), so the abandoned seqs are
+ * skipped explicitly when we next talk to it, and old duplicates can never
+ * pass for new messages. The SKIP waits, untransmitted, until there is
+ * something new to send or the peer is heard from, so a dead node is not
+ * probed for ever. */
+static void session_on_unreachable(struct kernel *k, struct session *s)
+{
+    session_disarm(k->transport, s);
+    s->retries = 0;
+    s->recover = 0;
+    s->dupacks = 0;
+    s->rto_ns = session_base_rto(s);
+    int lost = session_abandon_unacked(k, s);
+    netstack_forget_ipv4(k, s->peer_ipv4);
+    if (lost)
+        transport_note_peer_reset(k, s);
+}
+
+/* Resend the oldest message and double the timeout; the rest of the
+ * window is repaired one partial ack at a time. The doubled timeout stays
+ * until a round-trip sample replaces it (Karn). */
+static void session_on_timeout(struct kernel *k, struct session *s, uint64_t now)
+{
+    if (++s->retries >= TRANSPORT_MAX_RETRIES) {
+        session_on_unreachable(k, s);
+        return;
+    }
+    s->rto_ns = transport_clamp_rto(s->rto_ns * 2u);
+    s->recover = s->sent_upto;
+    s->dupacks = 0;
+    session_resend_oldest(k, s);
+    session_arm(k->transport, s, now + s->rto_ns);
+    session_fill_window(k, s);
+}
+
+int transport_send(struct kernel *k, uint16_t dst_node, uint8_t type,
+                   const uint8_t *payload, uint32_t len)
+{
+    if (dst_node == k->node_id || type < CLUSTER_MSG_FIRST_KERNEL || (payload == NULL && len != 0))
+        return ERR_INVALID;
+    if (len > CLUSTER_PAYLOAD_MAX)
+        return ERR_TOO_BIG;
+    if (k->transport == NULL)
+        return ERR_NO_MEMORY;
+    struct session *s = session_get(k, dst_node);
+    if (s == NULL)
+        return ERR_NO_MEMORY;
+    /* A full window and queue push back on the sender; so does the
+     * (4 billion messages away) end of the sequence space. */
+    if (s->queued >= TRANSPORT_WINDOW + TRANSPORT_QUEUE_MAX || s->next_seq == UINT32_MAX)
+        return ERR_BUSY;
+    struct tmsg *m = tmsg_alloc(k, len);
+    if (m == NULL)
+        return ERR_NO_MEMORY;
+    m->type = type;
+    m->seq = m->last_seq = s->next_seq++;
+    if (len != 0)
+        kmemcpy(m->payload, payload, len);
+    session_append(s, m);
+    session_fill_window(k, s);
+    return 0;
+}
+
+/* ---- the receive direction ---- */
+
+/* Everything checkable from the header alone, per type. */
+static int transport_header_ok(const struct kernel *k, const struct cluster_header *h, const uint8_t *payload)
+{
+    if (h->dst_node != k->node_id || h->src_node == k->node_id || h->src_epoch == 0)
+        return 0;
+    switch (h->type) {
+    case CLUSTER_MSG_ACK:
+        return h->payload_len == 0; /* seq: an echo, any value */
+    case CLUSTER_MSG_RST:
+        return h->seq == 0 && h->payload_len == CLUSTER_RST_PAYLOAD_BYTES;
+    case CLUSTER_MSG_SKIP: {
+        if (h->payload_len != CLUSTER_SKIP_PAYLOAD_BYTES)
+            return 0;
+        uint32_t last = get_be32(payload);
+        return h->seq != 0 && last >= h->seq && last != UINT32_MAX;
+    }
+    default:
+        return h->type >= CLUSTER_MSG_FIRST_KERNEL && h->seq != 0 && h->seq != UINT32_MAX;
+    }
+}
+
+/* Bind the session to the sender's epoch. Returns 0 for a packet from the
+ * peer's previous incarnation (dropped); resets the session when the peer
+ * has restarted since we last heard from it. */
+static int session_check_epoch(struct kernel *k, struct session *s, uint32_t src_epoch)
+{
+    if (src_epoch == s->peer_epoch)
+        return 1;
+    if (s->peer_epoch == 0) {
+        s->peer_epoch = src_epoch;
+        return 1;
+    }
+    if (src_epoch == s->peer_prev_epoch)
+        return 0;
+    s->peer_prev_epoch = s->peer_epoch;
+    s->peer_epoch = src_epoch;
+    session_reset(k, s);
+    return 1;
+}
+
+/* An RST means "incarnation src_epoch of that node has no session for the
+ * packet you sent to incarnation D". Learning src_epoch resets us if the
+ * peer restarted; if D is that same incarnation, the peer lost our
+ * session some other way, and we start over too. Anything else is an old
+ * RST we have already acted upon. */
+static void transport_on_rst(struct kernel *k, const struct cluster_header *h, const uint8_t *payload)
+{
+    struct session *s = session_find(k->transport, h->src_node);
+    if (s == NULL)
+        return;
+    uint32_t refused_dst_epoch = get_be32(payload + 4);
+    uint32_t known = s->peer_epoch;
+    if (!session_check_epoch(k, s, h->src_epoch))
+        return;
+    /* While our seq 1 is unacknowledged every packet we send is marked
+     * OPENING, which is never refused: an RST then is for an older one. */
+    if (refused_dst_epoch == h->src_epoch && known == h->src_epoch && s->acked != 0)
+        session_reset(k, s);
+}
+
+/* Advance past one in-order message (a SKIP advances past its range) and
+ * hand a kernel message up. rcv_next moves first, so anything the kernel
+ * sends from the upcall already acknowledges it. */
+static void session_accept(struct kernel *k, struct session *s, uint8_t type, uint32_t last_seq,
+                           const uint8_t *payload, uint32_t len)
+{
+    s->rcv_next = last_seq + 1u;
+    if (type != CLUSTER_MSG_SKIP)
+        ipc_on_cluster_message(k, s->node, type, payload, len);
+}
+
+/* Deliver the held messages the new rcv_next has reached; drop the ones
+ * a SKIP made stale. */
+static void session_drain_early(struct kernel *k, struct session *s)
+{
+    struct tmsg *m;
+    while ((m = session_take_early(s)) != NULL) {
+        if (m->last_seq >= s->rcv_next)
+            session_accept(k, s, m->type, m->last_seq, m->payload, m->len);
+        tmsg_free(k, m);
+    }
+}
+
+/* Keep a message that overtook a missing one, if it is within a window
+ * of rcv_next; otherwise the sender will resend it. */
+static void session_hold(struct kernel *k, struct session *s, const struct cluster_header *h,
+                         const uint8_t *payload)
+{
+    if (h->seq - s->rcv_next >= TRANSPORT_WINDOW)
+        return;
+    struct tmsg *m = tmsg_alloc(k, h->payload_len);
+    if (m == NULL)
+        return;
+    m->type = h->type;
+    m->seq = h->seq;
+    m->last_seq = h->type == CLUSTER_MSG_SKIP ? get_be32(payload) : h->seq;
+    if (h->payload_len != 0)
+        kmemcpy(m->payload, payload, h->payload_len);
+    if (session_hold_early(s, m) != 0)
+        tmsg_free(k, m);
+}
+
+/* Deliver in order and once, hold what came early, acknowledge all. */
+static void session_on_reliable(struct kernel *k, struct session *s, uint32_t src_ip,
+                                const struct cluster_header *h, const uint8_t *payload)
+{
+    uint32_t last = h->type == CLUSTER_MSG_SKIP ? get_be32(payload) : h->seq;
+    if (h->seq <= s->rcv_next && s->rcv_next <= last) {
+        session_accept(k, s, h->type, last, payload, h->payload_len);
+        session_drain_early(k, s);
+    } else if (h->seq > s->rcv_next) {
+        if (s->rcv_next == 1 && !(h->flags & CLUSTER_FLAG_OPENING)) {
+            /* The sender is mid-session with us, but we have nothing of it. */
+            transport_send_rst(k, src_ip, h);
+            return;
+        }
+        session_hold(k, s, h, payload);
+    }
+    /* In order, early, or a duplicate (last < rcv_next): the ack tells the
+     * sender where we are. */
+    transport_send_ack(k, s, h->seq);
+}
+
+/* A datagram from a known or new peer, for our current incarnation. */
+static void transport_on_peer_packet(struct kernel *k, uint32_t src_ip, const struct cluster_header *h,
+                                     const uint8_t *payload)
+{
+    struct session *s = session_find(k->transport, h->src_node);
+    if (s == NULL && h->type == CLUSTER_MSG_ACK)
+        return; /* acknowledges nothing we sent */
+    if (s == NULL && (s = session_get(k, h->src_node)) == NULL)
+        return; /* out of memory: as if lost */
+    if (!session_check_epoch(k, s, h->src_epoch))
+        return;
+    if (src_ip != 0 && src_ip != IPV4_BROADCAST && src_ip != k->ipv4)
+        s->peer_ipv4 = src_ip; /* answer where it speaks from */
+    if (h->dst_epoch == k->epoch)
+        session_on_ack(k, s, h->ack, h->type == CLUSTER_MSG_ACK ? h->seq : 0);
+    if (h->type != CLUSTER_MSG_ACK)
+        session_on_reliable(k, s, src_ip, h, payload);
+    /* Hearing from the peer also sends a SKIP left by an unreachable
+     * timeout, re-synchronising at once. */
+    session_fill_window(k, s);
+}
+
+void transport_on_datagram(struct kernel *k, uint32_t src_ipv4, const uint8_t *data, uint32_t len)
+{
+    struct cluster_header h;
+    const uint8_t *payload;
+    if (k->transport == NULL)
+        return;
+    if (cluster_decode(data, len, &h, &payload) != 0 || !transport_header_ok(k, &h, payload)) {
+        netstack_note_bad_frame(k, len);
+        return;
+    }
+    if (h.dst_epoch != 0 && h.dst_epoch != k->epoch) {
+        /* For our previous incarnation: refuse it, so the sender learns. */
+        if (h.type != CLUSTER_MSG_RST)
+            transport_send_rst(k, src_ipv4, &h);
+        return;
+    }
+    if (h.type == CLUSTER_MSG_RST)
+        transport_on_rst(k, &h, payload);
+    else
+        transport_on_peer_packet(k, src_ipv4, &h, payload);
+}
+
+/* ---- timers and lifetime ---- */
+
+static struct session *transport_first_due(const struct transport *t, uint64_t now)
+{
+    for (struct session *s = t->armed_head; s != NULL; s = s->timer_next)
+        if (s->deadline_ns <= now)
+            return s;
+    return NULL;
+}
+
+void transport_on_timer(struct kernel *k)
+{
+    if (k->transport == NULL)
+        return;
+    uint64_t now = kernel_now(k);
+    /* One session at a time, searching afresh each round: an upcall may
+     * arm or disarm others. Each round moves its session's deadline past
+     * now or disarms it, so this ends. */
+    struct session *s;
+    while ((s = transport_first_due(k->transport, now)) != NULL)
+        session_on_timeout(k, s, now);
+}
+
+uint64_t transport_next_deadline(const struct kernel *k)
+{
+    uint64_t next = HAL_TIME_NEVER;
+    if (k->transport == NULL)
+        return next;
+    for (const struct session *s = k->transport->armed_head; s != NULL; s = s->timer_next)
+        if (s->deadline_ns < next)
+            next = s->deadline_ns;
+    return next;
+}
+
+int transport_init(struct kernel *k)
+{
+    k->transport = kalloc(k, sizeof *k->transport);
+    if (k->transport == NULL)
+        return ERR_NO_MEMORY;
+    if (session_table_init(k) != 0) {
+        kfree(k, k->transport, sizeof *k->transport);
+        k->transport = NULL;
+        return ERR_NO_MEMORY;
+    }
+    return 0;
+}
+
+void transport_destroy(struct kernel *k)
+{
+    if (k->transport == NULL)
+        return;
+    session_table_destroy(k);
+    kfree(k, k->transport, sizeof *k->transport);
+    k->transport = NULL;
+}

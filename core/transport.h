@@ -1,0 +1,51 @@
+/*
+ * transport.h - the cluster protocol's reliable, ordered, exactly-once
+ * message delivery between nodes (docs/protocol.md).
+ *
+ * Each pair of nodes keeps one session per direction: sequence numbers,
+ * cumulative acknowledgements, retransmission with exponential backoff and
+ * a send window. Sessions are tied to both nodes' boot epochs: when a peer
+ * restarts or stops answering, its sessions are reset and the kernel is
+ * told through ipc_on_peer_reset (messages still in flight are lost; the
+ * kernel fails the operations that waited on them).
+ *
+ * Messages of type >= CLUSTER_MSG_FIRST_KERNEL are handed to
+ * ipc_on_cluster_message exactly once and in the order sent.
+ */
+#ifndef CORE_TRANSPORT_H
+#define CORE_TRANSPORT_H
+
+#include <stdint.h>
+
+struct kernel;
+
+/* Types below this are the transport's own (acknowledgements, resets). */
+#define CLUSTER_MSG_FIRST_KERNEL 16u
+/* Largest payload of one message: a full Ethernet frame less the
+ * Ethernet, IPv4, UDP and cluster headers. */
+#define CLUSTER_HEADER_BYTES 32u
+#define CLUSTER_PAYLOAD_MAX (1514u - 14u - 20u - 8u - CLUSTER_HEADER_BYTES)
+
+int transport_init(struct kernel *k);
+void transport_destroy(struct kernel *k);
+
+/* Queue a message for reliable delivery to dst_node (never the local
+ * node). 0, ERR_TOO_BIG, ERR_INVALID (bad type), ERR_BUSY (the peer's
+ * queue is full) or ERR_NO_MEMORY. */
+int transport_send(struct kernel *k, uint16_t dst_node, uint8_t type,
+                   const uint8_t *payload, uint32_t len);
+
+/* A cluster protocol datagram arrived over UDP from src_ipv4. */
+void transport_on_datagram(struct kernel *k, uint32_t src_ipv4, const uint8_t *data, uint32_t len);
+
+/* Retransmit what is due. */
+void transport_on_timer(struct kernel *k);
+/* Earliest retransmission deadline, or HAL_TIME_NEVER. */
+uint64_t transport_next_deadline(const struct kernel *k);
+
+/* Upcalls implemented by the kernel (ipc.c). */
+void ipc_on_cluster_message(struct kernel *k, uint16_t src_node, uint8_t type,
+                            const uint8_t *payload, uint32_t len);
+void ipc_on_peer_reset(struct kernel *k, uint16_t node);
+
+#endif

@@ -1,0 +1,173 @@
+/*
+ * metrics.c - see metrics.h. Formatting is ours (integers, fixed key
+ * order), so the files are byte-identical for the same run.
+ */
+#include "metrics.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "sim_util.h"
+
+const struct metric_field metric_fields[M_COUNT] = {
+    [M_NODE] = {"node", METRIC_TOTAL_NONE},
+    [M_CPU_MIPS] = {"cpu_mips", METRIC_TOTAL_SUM},
+    [M_MEMORY_MIB] = {"memory_mib", METRIC_TOTAL_SUM},
+    [M_UP] = {"up", METRIC_TOTAL_SUM},
+    [M_BOOTS] = {"boots", METRIC_TOTAL_SUM},
+    [M_CRASHES] = {"crashes", METRIC_TOTAL_SUM},
+    [M_PROCESSES] = {"processes", METRIC_TOTAL_SUM},
+    [M_INSNS] = {"insns", METRIC_TOTAL_SUM},
+    [M_CPU_BUSY_NS] = {"cpu_busy_ns", METRIC_TOTAL_SUM},
+    [M_SPAWNED] = {"spawned", METRIC_TOTAL_SUM},
+    [M_EXITED] = {"exited", METRIC_TOTAL_SUM},
+    [M_FAULTED] = {"faulted", METRIC_TOTAL_SUM},
+    [M_MSGS_SENT] = {"msgs_sent", METRIC_TOTAL_SUM},
+    [M_MSGS_DELIVERED] = {"msgs_delivered", METRIC_TOTAL_SUM},
+    [M_MSGS_DROPPED] = {"msgs_dropped", METRIC_TOTAL_SUM},
+    [M_FRAMES_TX] = {"frames_tx", METRIC_TOTAL_SUM},
+    [M_FRAMES_RX] = {"frames_rx", METRIC_TOTAL_SUM},
+    [M_BYTES_TX] = {"bytes_tx", METRIC_TOTAL_SUM},
+    [M_BYTES_RX] = {"bytes_rx", METRIC_TOTAL_SUM},
+    [M_FRAMES_BAD] = {"frames_bad", METRIC_TOTAL_SUM},
+    [M_RETRANSMITS] = {"retransmits", METRIC_TOTAL_SUM},
+    [M_PEER_RESETS] = {"peer_resets", METRIC_TOTAL_SUM},
+    [M_PAGES_IN_USE] = {"pages_in_use", METRIC_TOTAL_SUM},
+    [M_PAGES_PEAK] = {"pages_peak", METRIC_TOTAL_MAX},
+    [M_LOAD_MILLI] = {"load_milli", METRIC_TOTAL_MAX},
+    [M_NET_TX_FRAMES] = {"net_tx_frames", METRIC_TOTAL_SUM},
+    [M_NET_TX_BYTES] = {"net_tx_bytes", METRIC_TOTAL_SUM},
+    [M_NET_TX_BUSY] = {"net_tx_busy", METRIC_TOTAL_SUM},
+    [M_NET_RX_FRAMES] = {"net_rx_frames", METRIC_TOTAL_SUM},
+    [M_NET_RX_BYTES] = {"net_rx_bytes", METRIC_TOTAL_SUM},
+    [M_NET_LOST] = {"net_lost", METRIC_TOTAL_SUM},
+};
+
+void metrics_totals(const struct metrics_run *r, struct metrics_node *out)
+{
+    memset(out, 0, sizeof *out);
+    for (uint32_t n = 0; n < r->node_count; n++) {
+        for (int m = 0; m < M_COUNT; m++) {
+            uint64_t v = r->nodes[n].v[m];
+            if (metric_fields[m].total == METRIC_TOTAL_SUM)
+                out->v[m] += v;
+            else if (metric_fields[m].total == METRIC_TOTAL_MAX && v > out->v[m])
+                out->v[m] = v;
+        }
+    }
+}
+
+static void json_key(struct sim_buf *b, const char *indent, const char *key)
+{
+    sim_buf_puts(b, indent);
+    sim_buf_json_str(b, key, strlen(key));
+    sim_buf_put(b, ": ", 2);
+}
+
+static void json_u64(struct sim_buf *b, const char *indent, const char *key, uint64_t v, int last)
+{
+    json_key(b, indent, key);
+    sim_buf_u64(b, v);
+    sim_buf_puts(b, last ? "\n" : ",\n");
+}
+
+static void json_str(struct sim_buf *b, const char *indent, const char *key, const char *v)
+{
+    json_key(b, indent, key);
+    sim_buf_json_str(b, v, strlen(v));
+    sim_buf_puts(b, ",\n");
+}
+
+/* A node row on one line: {"node": 0, "cpu_mips": 1000, ...} */
+static void json_row(struct sim_buf *b, const struct metrics_node *row, int skip_node)
+{
+    sim_buf_putc(b, '{');
+    int first = 1;
+    for (int m = 0; m < M_COUNT; m++) {
+        if (skip_node && metric_fields[m].total == METRIC_TOTAL_NONE)
+            continue;
+        if (!first)
+            sim_buf_put(b, ", ", 2);
+        first = 0;
+        sim_buf_json_str(b, metric_fields[m].name, strlen(metric_fields[m].name));
+        sim_buf_put(b, ": ", 2);
+        sim_buf_u64(b, row->v[m]);
+    }
+    sim_buf_putc(b, '}');
+}
+
+static int write_file(struct sim_buf *b, const char *path)
+{
+    FILE *f = fopen(path, "wb");
+    if (f == NULL)
+        return -1;
+    int rc = sim_buf_flush(b, f);
+    if (fclose(f) != 0)
+        rc = -1;
+    return rc;
+}
+
+int metrics_write_json(const struct metrics_run *r, const char *path)
+{
+    struct sim_buf b = {0};
+    struct metrics_node totals;
+    metrics_totals(r, &totals);
+    const char *in = "  ", *in2 = "    ";
+    sim_buf_puts(&b, "{\n");
+    json_str(&b, in, "scenario", r->scenario);
+    json_u64(&b, in, "seed", r->seed, 0);
+    json_str(&b, in, "end", r->end);
+    json_u64(&b, in, "failed", (uint64_t)r->failed, 0);
+    json_u64(&b, in, "sim_time_ns", r->sim_time_ns, 0);
+    json_u64(&b, in, "events", r->events, 0);
+    json_u64(&b, in, "nodes", r->node_count, 0);
+    json_u64(&b, in, "spawn_failures", r->spawn_failures, 0);
+    json_key(&b, in, "net");
+    sim_buf_puts(&b, "{\n");
+    json_u64(&b, in2, "frames_sent", r->net.frames_sent, 0);
+    json_u64(&b, in2, "bytes_sent", r->net.bytes_sent, 0);
+    json_u64(&b, in2, "frames_busy", r->net.frames_busy, 0);
+    json_u64(&b, in2, "frames_delivered", r->net.frames_delivered, 0);
+    json_u64(&b, in2, "bytes_delivered", r->net.bytes_delivered, 0);
+    json_u64(&b, in2, "lost_loss", r->net.lost_loss, 0);
+    json_u64(&b, in2, "lost_partition", r->net.lost_partition, 0);
+    json_u64(&b, in2, "lost_down", r->net.lost_down, 0);
+    json_u64(&b, in2, "lost_no_route", r->net.lost_no_route, 1);
+    sim_buf_puts(&b, "  },\n");
+    json_key(&b, in, "totals");
+    json_row(&b, &totals, 1);
+    sim_buf_puts(&b, ",\n");
+    json_key(&b, in, "per_node");
+    sim_buf_puts(&b, "[\n");
+    for (uint32_t n = 0; n < r->node_count; n++) {
+        sim_buf_puts(&b, in2);
+        json_row(&b, &r->nodes[n], 0);
+        sim_buf_puts(&b, n + 1 < r->node_count ? ",\n" : "\n");
+    }
+    sim_buf_puts(&b, "  ]\n}\n");
+    int rc = write_file(&b, path);
+    sim_buf_free(&b);
+    return rc;
+}
+
+int metrics_write_csv(const struct metrics_run *r, const char *path)
+{
+    struct sim_buf b = {0};
+    for (int m = 0; m < M_COUNT; m++) {
+        if (m != 0)
+            sim_buf_putc(&b, ',');
+        sim_buf_puts(&b, metric_fields[m].name);
+    }
+    sim_buf_putc(&b, '\n');
+    for (uint32_t n = 0; n < r->node_count; n++) {
+        for (int m = 0; m < M_COUNT; m++) {
+            if (m != 0)
+                sim_buf_putc(&b, ',');
+            sim_buf_u64(&b, r->nodes[n].v[m]);
+        }
+        sim_buf_putc(&b, '\n');
+    }
+    int rc = write_file(&b, path);
+    sim_buf_free(&b);
+    return rc;
+}

@@ -1,0 +1,408 @@
+/*
+ * nimbus.c - the command-line program: `nimbus run` simulates a scenario,
+ * `nimbus check` validates scenario files.
+ *
+ * Exit status: 0 success, 1 bad usage or a bad scenario, 2 the run failed
+ * (or its outputs could not be written).
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "scenario.h"
+#include "scenario_units.h"
+#include "sim.h"
+
+#ifndef NIMBUS_VERSION
+#define NIMBUS_VERSION "0.1"
+#endif
+
+enum { EXIT_OK = 0, EXIT_USAGE = 1, EXIT_RUN_FAILED = 2 };
+
+static const char usage_main[] =
+    "nimbus - the Cumulonimbus cluster simulator\n"
+    "\n"
+    "Usage:\n"
+    "  nimbus run SCENARIO [--out DIR] [--seed N] [--quiet]\n"
+    "  nimbus check SCENARIO...\n"
+    "  nimbus help [COMMAND]\n"
+    "  nimbus --version\n"
+    "\n"
+    "Commands:\n"
+    "  run     simulate a scenario; write its event trace, pcap and metrics\n"
+    "  check   validate scenario files without running them\n"
+    "  help    show this help, or a command's\n"
+    "\n"
+    "Run 'nimbus COMMAND --help' for a command's options. Scenario files are\n"
+    "described in docs/scenarios.md.\n"
+    "Exit status: 0 success, 1 bad usage or scenario, 2 the run failed.\n";
+
+static const char usage_run[] =
+    "Usage: nimbus run SCENARIO [--out DIR] [--seed N] [--quiet]\n"
+    "\n"
+    "Simulate SCENARIO (a JSON file, see docs/scenarios.md) and write into DIR:\n"
+    "  trace.jsonl   the event trace, one JSON object a line (docs/trace.md)\n"
+    "  net.pcap      every frame on the simulated LAN, simulated timestamps\n"
+    "  metrics.json  per-node and total figures (docs/metrics.md)\n"
+    "  metrics.csv   the per-node figures, one row per node\n"
+    "  console.log   what the processes printed\n"
+    "The same scenario and seed always give byte-identical trace.jsonl,\n"
+    "net.pcap and metrics.json.\n"
+    "\n"
+    "Options:\n"
+    "  -o, --out DIR      output directory, created if missing\n"
+    "                     (default: runs/<scenario name>)\n"
+    "  -s, --seed N       seed every random choice with N (0 to 18446744073709551615)\n"
+    "                     instead of the scenario's seed\n"
+    "  -q, --quiet        do not print the processes' output (console.log still\n"
+    "                     has it); only the summary\n"
+    "      --no-progress  no live progress line on stderr\n"
+    "  -h, --help         show this help\n"
+    "\n"
+    "Exit status: 0 the run finished, 1 bad usage or scenario, 2 the run failed\n"
+    "(max_time reached, processes stuck, a node could not boot) or its outputs\n"
+    "could not be written.\n";
+
+static const char usage_check[] =
+    "Usage: nimbus check SCENARIO...\n"
+    "\n"
+    "Validate each scenario file (see docs/scenarios.md) without running it.\n"
+    "Prints \"<file>: ok\" for a good file and the first problem of a bad one,\n"
+    "as \"<file>: <json path>: <problem>\".\n"
+    "\n"
+    "Options:\n"
+    "  -h, --help   show this help\n"
+    "\n"
+    "Exit status: 0 every file is valid, 1 otherwise.\n";
+
+static int usage_error(const char *cmd, const char *fmt, const char *arg)
+{
+    fprintf(stderr, "nimbus%s%s: ", cmd[0] ? " " : "", cmd);
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\nTry 'nimbus %s%s--help'.\n", cmd, cmd[0] ? " " : "");
+    return EXIT_USAGE;
+}
+
+static bool is_help(const char *a) { return strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0; }
+
+/* ---- check ---------------------------------------------------------- */
+
+static int cmd_check(int argc, char **argv)
+{
+    int first = 0, files = 0;
+    for (int i = 0; i < argc; i++) {
+        if (is_help(argv[i])) {
+            fputs(usage_check, stdout);
+            return EXIT_OK;
+        }
+        if (strcmp(argv[i], "--") == 0) {
+            first = i + 1;
+            break;
+        }
+        if (argv[i][0] == '-' && argv[i][1] != '\0')
+            return usage_error("check", "unknown option '%s'", argv[i]);
+    }
+    int status = EXIT_OK;
+    for (int i = first; i < argc; i++) {
+        if (first == 0 && strcmp(argv[i], "--") == 0)
+            continue;
+        struct scenario s;
+        char err[SCN_ERROR_BYTES];
+        files++;
+        if (scenario_load(argv[i], &s, err, sizeof err) < 0) {
+            fprintf(stderr, "%s\n", err);
+            status = EXIT_USAGE;
+            continue;
+        }
+        printf("%s: ok\n", argv[i]);
+        scenario_free(&s);
+    }
+    if (files == 0)
+        return usage_error("check", "%s", "no scenario file given");
+    return status;
+}
+
+/* ---- run ------------------------------------------------------------ */
+
+struct run_args {
+    const char *scenario;
+    const char *out_dir;
+    bool seed_set;
+    uint64_t seed;
+    bool quiet;
+    bool progress;
+};
+
+static bool parse_u64(const char *text, uint64_t *out)
+{
+    if (text[0] < '0' || text[0] > '9')
+        return false;
+    uint64_t v = 0;
+    for (const char *p = text; *p; p++) {
+        if (*p < '0' || *p > '9')
+            return false;
+        unsigned d = (unsigned)(*p - '0');
+        if (v > (UINT64_MAX - d) / 10)
+            return false;
+        v = v * 10 + d;
+    }
+    *out = v;
+    return true;
+}
+
+/* The value of option `name` at argv[*i], as "--name VALUE" or
+ * "--name=VALUE"; NULL (and an error printed) when missing. */
+static const char *option_value(int argc, char **argv, int *i, const char *eq)
+{
+    if (eq != NULL)
+        return eq + 1;
+    if (*i + 1 >= argc)
+        return NULL;
+    return argv[++*i];
+}
+
+/* 0 to run, -1 when help was shown, or an exit status > 0. */
+static int parse_run_args(int argc, char **argv, struct run_args *a)
+{
+    memset(a, 0, sizeof *a);
+    a->progress = true;
+    bool options_done = false;
+    for (int i = 0; i < argc; i++) {
+        const char *arg = argv[i];
+        if (options_done || arg[0] != '-' || arg[1] == '\0') {
+            if (a->scenario != NULL)
+                return usage_error("run", "one scenario at a time (got '%s' too)", arg);
+            a->scenario = arg;
+            continue;
+        }
+        if (strcmp(arg, "--") == 0) {
+            options_done = true;
+            continue;
+        }
+        const char *eq = strncmp(arg, "--", 2) == 0 ? strchr(arg, '=') : NULL;
+        size_t name_len = eq != NULL ? (size_t)(eq - arg) : strlen(arg);
+#define IS(opt) (name_len == strlen(opt) && strncmp(arg, opt, name_len) == 0)
+        if (is_help(arg)) {
+            fputs(usage_run, stdout);
+            return -1;
+        } else if (IS("-q") || IS("--quiet")) {
+            if (eq != NULL)
+                return usage_error("run", "option '--quiet' takes no value", "");
+            a->quiet = true;
+        } else if (IS("--no-progress")) {
+            if (eq != NULL)
+                return usage_error("run", "option '--no-progress' takes no value", "");
+            a->progress = false;
+        } else if (IS("-o") || IS("--out")) {
+            a->out_dir = option_value(argc, argv, &i, eq);
+            if (a->out_dir == NULL || a->out_dir[0] == '\0')
+                return usage_error("run", "option '%s' needs a directory", arg);
+        } else if (IS("-s") || IS("--seed")) {
+            const char *v = option_value(argc, argv, &i, eq);
+            if (v == NULL)
+                return usage_error("run", "option '%s' needs a number", arg);
+            if (!parse_u64(v, &a->seed))
+                return usage_error("run", "--seed: '%s' is not a whole number from 0 to "
+                                          "18446744073709551615", v);
+            a->seed_set = true;
+        } else {
+            return usage_error("run", "unknown option '%s'", arg);
+        }
+#undef IS
+    }
+    if (a->scenario == NULL)
+        return usage_error("run", "%s", "no scenario file given");
+    return 0;
+}
+
+/* mkdir -p: 0, or -1 with errno set. */
+static int make_dirs(const char *path)
+{
+    char buf[4096];
+    size_t len = strlen(path);
+    if (len == 0 || len >= sizeof buf) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    memcpy(buf, path, len + 1);
+    for (size_t i = 1; i <= len; i++) {
+        if (buf[i] != '/' && buf[i] != '\0')
+            continue;
+        char c = buf[i];
+        buf[i] = '\0';
+        if (mkdir(buf, 0777) < 0 && errno != EEXIST)
+            return -1;
+        buf[i] = c;
+    }
+    struct stat st;
+    if (stat(path, &st) < 0)
+        return -1;
+    if (!S_ISDIR(st.st_mode)) {
+        errno = ENOTDIR;
+        return -1;
+    }
+    return 0;
+}
+
+/* runs/<name>, with anything but letters, digits, '.', '-' and '_' made
+ * '_' so a scenario name cannot point elsewhere. */
+static void default_out_dir(const char *name, char *buf, size_t bytes)
+{
+    size_t n = snprintf(buf, bytes, "runs/");
+    for (const char *p = name; *p && n + 1 < bytes; p++) {
+        char c = *p;
+        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                  c == '-' || c == '_' || (c == '.' && p != name);
+        buf[n++] = ok ? c : '_';
+    }
+    buf[n] = '\0';
+}
+
+static void print_ns(FILE *f, uint64_t ns)
+{
+    if (ns < 1000000000u)
+        fprintf(f, "%llu.%06llu ms", (unsigned long long)(ns / 1000000u),
+                (unsigned long long)(ns % 1000000u));
+    else
+        fprintf(f, "%llu.%09llu s", (unsigned long long)(ns / 1000000000u),
+                (unsigned long long)(ns % 1000000000u));
+}
+
+static void print_summary(const struct sim *s, const char *out_dir, double wall_s)
+{
+    struct metrics_node *rows = sim_xcalloc(s->node_count, sizeof rows[0]);
+    struct metrics_run run;
+    struct metrics_node t;
+    sim_collect_metrics(s, rows, &run);
+    metrics_totals(&run, &t);
+    const char *how = "stopped";
+    switch (s->end) {
+    case SIM_END_DURATION: how = "ran its duration"; break;
+    case SIM_END_ALL_EXITED: how = "finished: every process exited"; break;
+    case SIM_END_MAX_TIME: how = "FAILED: reached max_time"; break;
+    case SIM_END_STUCK: how = "FAILED: stuck"; break;
+    case SIM_END_ERROR: how = "FAILED"; break;
+    default: break;
+    }
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    printf("%s: %s at ", s->scn->name, how);
+    print_ns(stdout, s->now);
+    printf(" (seed %llu)\n", (unsigned long long)s->opt.seed);
+    printf("  nodes %u (%llu up)   processes spawned %llu, exited %llu, faulted %llu\n",
+           s->node_count, (unsigned long long)t.v[M_UP], (unsigned long long)t.v[M_SPAWNED],
+           (unsigned long long)t.v[M_EXITED], (unsigned long long)t.v[M_FAULTED]);
+    printf("  messages sent %llu, delivered %llu, dropped %llu   retransmits %llu\n",
+           (unsigned long long)t.v[M_MSGS_SENT], (unsigned long long)t.v[M_MSGS_DELIVERED],
+           (unsigned long long)t.v[M_MSGS_DROPPED], (unsigned long long)t.v[M_RETRANSMITS]);
+    uint64_t lost = run.net.lost_loss + run.net.lost_partition + run.net.lost_down +
+                    run.net.lost_no_route;
+    printf("  frames sent %llu, delivered %llu, lost %llu, refused %llu\n",
+           (unsigned long long)run.net.frames_sent, (unsigned long long)run.net.frames_delivered,
+           (unsigned long long)lost, (unsigned long long)run.net.frames_busy);
+    printf("  events %llu in %.3f s wall (%.0f events/s), peak memory %ld MiB\n",
+           (unsigned long long)s->events, wall_s, wall_s > 0 ? (double)s->events / wall_s : 0.0,
+           ru.ru_maxrss / 1024);
+    if (out_dir != NULL)
+        printf("  output in %s/\n", out_dir);
+    free(rows);
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    struct run_args a;
+    int rc = parse_run_args(argc, argv, &a);
+    if (rc != 0)
+        return rc < 0 ? EXIT_OK : rc;
+
+    struct scenario scn;
+    char err[SCN_ERROR_BYTES + SIM_ERROR_BYTES];
+    if (scenario_load(a.scenario, &scn, err, sizeof err) < 0) {
+        fprintf(stderr, "%s\n", err);
+        return EXIT_USAGE;
+    }
+    char dir[4096];
+    if (a.out_dir != NULL)
+        snprintf(dir, sizeof dir, "%s", a.out_dir);
+    else
+        default_out_dir(scn.name, dir, sizeof dir);
+    if (make_dirs(dir) < 0) {
+        fprintf(stderr, "nimbus run: cannot create output directory %s: %s\n", dir, strerror(errno));
+        scenario_free(&scn);
+        return EXIT_RUN_FAILED;
+    }
+
+    struct sim_options opt = {
+        .out_dir = dir,
+        .seed = a.seed_set ? a.seed : scn.seed,
+        .console_echo = a.quiet ? NULL : stdout,
+        .diagnostics = stderr,
+        .progress = a.progress && isatty(STDERR_FILENO),
+        .trace_frame_loss = true,
+    };
+    static struct sim s; /* large; keep it off the stack */
+    if (sim_open(&s, &scn, &opt, err, sizeof err) < 0) {
+        fprintf(stderr, "nimbus run: %s\n", err);
+        scenario_free(&scn);
+        return EXIT_RUN_FAILED;
+    }
+    int status = EXIT_OK;
+    if (sim_run(&s) < 0)
+        status = EXIT_RUN_FAILED;
+    double wall_s = progress_wall_seconds(&s.progress);
+    fflush(stdout);
+    print_summary(&s, dir, wall_s);
+    fflush(stdout);
+    if (status != EXIT_OK) {
+        fprintf(stderr, "nimbus run: %s: run failed: %s\n", a.scenario, s.error);
+        fprintf(stderr, "nimbus run: reproduce with: nimbus run %s --seed %llu\n", a.scenario,
+                (unsigned long long)opt.seed);
+    }
+    if (sim_close(&s, err, sizeof err) < 0) {
+        fprintf(stderr, "nimbus run: %s\n", err);
+        status = EXIT_RUN_FAILED;
+    }
+    scenario_free(&scn);
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(usage_main, stderr);
+        return EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "run") == 0)
+        return cmd_run(argc - 2, argv + 2);
+    if (strcmp(cmd, "check") == 0)
+        return cmd_check(argc - 2, argv + 2);
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0 || strcmp(cmd, "version") == 0) {
+        printf("nimbus %s\n", NIMBUS_VERSION);
+        return EXIT_OK;
+    }
+    if (is_help(cmd) || strcmp(cmd, "help") == 0) {
+        if (strcmp(cmd, "help") == 0 && argc > 2) {
+            if (strcmp(argv[2], "run") == 0) {
+                fputs(usage_run, stdout);
+                return EXIT_OK;
+            }
+            if (strcmp(argv[2], "check") == 0) {
+                fputs(usage_check, stdout);
+                return EXIT_OK;
+            }
+            return usage_error("", "no command '%s'", argv[2]);
+        }
+        fputs(usage_main, stdout);
+        return EXIT_OK;
+    }
+    if (cmd[0] == '-')
+        return usage_error("", "unknown option '%s'", cmd);
+    return usage_error("", "unknown command '%s'", cmd);
+}

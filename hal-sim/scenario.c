@@ -1,0 +1,417 @@
+/*
+ * scenario.c - load a scenario file: read it, parse the JSON, and check
+ * the document and its nodes into struct scenario (the network is in
+ * scenario_network.c, events in scenario_events.c). The format is documented in docs/scenarios.md.
+ *
+ * Everything in the file is checked before the simulator sees it; the
+ * first problem ends the load with one line naming the JSON path. On any
+ * error the partly filled scenario is freed, so callers free only after
+ * success.
+ */
+#define _POSIX_C_SOURCE 200809L /* strdup, strndup */
+
+#include "scenario.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scenario_priv.h"
+#include "scenario_units.h"
+
+#define SCN_DEFAULT_SEED 1u
+#define SCN_DEFAULT_MAX_TIME_NS 600000000000ull /* 600s */
+#define SCN_DEFAULT_LATENCY_NS 100000u          /* 100us */
+#define SCN_DEFAULT_BANDWIDTH_BPS 1000000000u   /* 1Gbps */
+#define SCN_DEFAULT_CPU_MIPS 100u
+#define SCN_DEFAULT_MEMORY_MIB 64u
+#define SCN_MAX_CPU_MIPS 1000000u
+#define SCN_MAX_MEMORY_MIB 65536u
+#define SCN_MAX_NAME_BYTES 64u
+#define SCN_MAX_FILE_BYTES (64u * 1024u * 1024u)
+
+static const char *const scn_root_keys[] = {
+    "name", "description", "seed", "duration", "max_time", "nodes", "network", "events", NULL,
+};
+static const char *const scn_group_keys[] = {"count", "cpu_mips", "memory_mib", NULL};
+
+/* ---- quantities ---------------------------------------------------------- */
+
+static const struct scn_unit_words scn_duration_words = {
+    "a duration like \"100us\"",
+    "ns, us, ms or s",
+    "nanoseconds",
+};
+
+int scn_fail_units(struct scn_parser *p, const struct jpath *at, const cJSON *item, enum units_status st,
+                   const struct scn_unit_words *w)
+{
+    char shown[64];
+    jcheck_describe(item, shown, sizeof shown);
+    switch (st) {
+    case UNITS_NEGATIVE: return jcheck_fail(&p->jc, at, "cannot be negative, got %s", shown);
+    case UNITS_NO_UNIT: return jcheck_fail(&p->jc, at, "missing a unit (%s), got %s", w->units, shown);
+    case UNITS_BAD_UNIT:
+        return jcheck_fail(&p->jc, at, "unknown unit (expected %s), got %s", w->units, shown);
+    case UNITS_FRACTION:
+        return jcheck_fail(&p->jc, at, "at most %u digits after the decimal point, got %s",
+                           UNITS_MAX_FRACTION_DIGITS, shown);
+    case UNITS_NOT_WHOLE: return jcheck_fail(&p->jc, at, "not a whole number of %s, got %s", w->base, shown);
+    case UNITS_OVERFLOW:
+        return jcheck_fail(&p->jc, at, "too large for 64 bits of %s, got %s", w->base, shown);
+    case UNITS_ZERO_RATE:
+        return jcheck_fail(&p->jc, at, "zero carries nothing (write \"infinite\" for no limit), got %s",
+                           shown);
+    default: return jcheck_fail_type(&p->jc, at, w->expected, item);
+    }
+}
+
+int scn_parse_duration(struct scn_parser *p, const struct jpath *at, const cJSON *item, uint64_t *ns)
+{
+    if (!cJSON_IsString(item))
+        return jcheck_fail_type(&p->jc, at, scn_duration_words.expected, item);
+    enum units_status st = units_parse_duration(item->valuestring, ns);
+    if (st != UNITS_OK)
+        return scn_fail_units(p, at, item, st, &scn_duration_words);
+    return 0;
+}
+
+int scn_opt_duration(struct scn_parser *p, const struct jpath *at, const cJSON *object, const char *key,
+                     uint64_t *ns)
+{
+    const cJSON *item = jcheck_member(object, key);
+    struct jpath sub = jpath_member(at, key);
+    return item == NULL ? 0 : scn_parse_duration(p, &sub, item, ns);
+}
+
+/* A duration longer than zero: a run length. */
+static int scn_parse_run_length(struct scn_parser *p, const struct jpath *at, const cJSON *item, uint64_t *ns)
+{
+    if (scn_parse_duration(p, at, item, ns) < 0)
+        return -1;
+    if (*ns == 0)
+        return jcheck_fail(&p->jc, at, "must be longer than 0s");
+    return 0;
+}
+
+int scn_fail_after_max_time(struct scn_parser *p, const struct jpath *at, const cJSON *item,
+                            const char *relation)
+{
+    char shown[64], limit[32];
+    jcheck_describe(item, shown, sizeof shown);
+    units_format_duration(p->s->max_time_ns, limit, sizeof limit);
+    return jcheck_fail(&p->jc, at, "%s is %s max_time (%s)", shown, relation, limit);
+}
+
+/* ---- nodes --------------------------------------------------------------- */
+
+int scn_parse_node(struct scn_parser *p, const struct jpath *at, const cJSON *item, bool allow_all,
+                   uint32_t *node, bool *all)
+{
+    if (allow_all && cJSON_IsString(item) && strcmp(item->valuestring, "all") == 0) {
+        *all = true;
+        *node = 0;
+        return 0;
+    }
+    uint64_t n = 0;
+    if (!jcheck_is_uint(item, &n))
+        return jcheck_fail_type(&p->jc, at, allow_all ? "a node number or \"all\"" : "a node number", item);
+    uint32_t count = p->s->node_count;
+    if (n >= count)
+        return jcheck_fail(&p->jc, at, "node %llu does not exist (the scenario has %u node%s)",
+                           (unsigned long long)n, count, count == 1 ? "" : "s");
+    *node = (uint32_t)n;
+    if (all != NULL)
+        *all = false;
+    return 0;
+}
+
+/* Append one node group's nodes to s->nodes. */
+static int scn_parse_node_group(struct scn_parser *p, const struct jpath *at, const cJSON *item)
+{
+    if (jcheck_object(&p->jc, at, item, scn_group_keys) < 0)
+        return -1;
+    uint64_t count = 1, mips = SCN_DEFAULT_CPU_MIPS, mib = SCN_DEFAULT_MEMORY_MIB;
+    const char *what = "a positive integer";
+    if (jcheck_opt_uint(&p->jc, at, item, "count", what, 1, SCN_MAX_NODES, &count) < 0 ||
+        jcheck_opt_uint(&p->jc, at, item, "cpu_mips", what, 1, SCN_MAX_CPU_MIPS, &mips) < 0 ||
+        jcheck_opt_uint(&p->jc, at, item, "memory_mib", what, 1, SCN_MAX_MEMORY_MIB, &mib) < 0)
+        return -1;
+    struct scenario *s = p->s;
+    if (s->node_count + count > SCN_MAX_NODES)
+        return jcheck_fail(&p->jc, at, "too many nodes: at most %u in all", SCN_MAX_NODES);
+    struct scn_node *grown = realloc(s->nodes, (size_t)(s->node_count + count) * sizeof *grown);
+    if (grown == NULL)
+        return jcheck_fail(&p->jc, at, "out of memory");
+    s->nodes = grown;
+    for (uint64_t i = 0; i < count; i++)
+        s->nodes[s->node_count++] = (struct scn_node){(uint32_t)mips, (uint32_t)mib};
+    return 0;
+}
+
+static int scn_parse_nodes(struct scn_parser *p, const struct jpath *at, const cJSON *item)
+{
+    size_t groups = 0;
+    if (jcheck_array(&p->jc, at, item, &groups) < 0)
+        return -1;
+    if (groups == 0)
+        return jcheck_fail(&p->jc, at, "expected at least one node group, got []");
+    size_t i = 0;
+    const cJSON *group;
+    cJSON_ArrayForEach(group, item) {
+        struct jpath sub = jpath_element(at, i++);
+        if (scn_parse_node_group(p, &sub, group) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* ---- the document -------------------------------------------------------- */
+
+/* The simulator names output directories after the scenario, so a name
+ * must be safe as one path component. */
+static bool scn_is_name_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '_' || c == '-';
+}
+
+static bool scn_is_name(const char *name)
+{
+    size_t len = strlen(name);
+    if (len == 0 || len > SCN_MAX_NAME_BYTES || name[0] == '.')
+        return false;
+    for (size_t i = 0; i < len; i++)
+        if (!scn_is_name_char(name[i]))
+            return false;
+    return true;
+}
+
+/* The file name without its directory and ".json", with characters a
+ * name may not hold turned into '_'; "scenario" if nothing usable is left. */
+static char *scn_default_name(const char *path)
+{
+    const char *base = strrchr(path, '/');
+    base = base == NULL ? path : base + 1;
+    size_t len = strlen(base);
+    if (len >= 5 && strcmp(base + len - 5, ".json") == 0)
+        len -= 5;
+    if (len > SCN_MAX_NAME_BYTES)
+        len = SCN_MAX_NAME_BYTES;
+    if (len == 0 || base[0] == '.')
+        return strdup("scenario");
+    char *name = strndup(base, len);
+    for (size_t i = 0; name != NULL && i < len; i++)
+        if (!scn_is_name_char(name[i]))
+            name[i] = '_';
+    return name;
+}
+
+static int scn_parse_name(struct scn_parser *p, const struct jpath *root, const cJSON *object)
+{
+    const cJSON *v = jcheck_member(object, "name");
+    struct jpath at = jpath_member(root, "name");
+    const char *name = NULL;
+    if (v != NULL) {
+        if (!cJSON_IsString(v) || !scn_is_name(v->valuestring))
+            return jcheck_fail_type(&p->jc, &at,
+                                    "a name of 1 to 64 letters, digits, '.', '_' or '-', not starting "
+                                    "with '.'",
+                                    v);
+        name = v->valuestring;
+    }
+    p->s->name = name != NULL ? strdup(name) : scn_default_name(p->path_given ? p->s->path : "");
+    if (p->s->name == NULL)
+        return jcheck_fail(&p->jc, &at, "out of memory");
+    return 0;
+}
+
+/* seed, description, max_time and duration: the scalars at the root. */
+static int scn_parse_scalars(struct scn_parser *p, const struct jpath *root, const cJSON *object)
+{
+    struct scenario *s = p->s;
+    const cJSON *v;
+    const char *text;
+    struct jpath at = jpath_member(root, "description");
+    if ((v = jcheck_member(object, "description")) != NULL && jcheck_string(&p->jc, &at, v, &text) < 0)
+        return -1;
+    if (jcheck_opt_uint(&p->jc, root, object, "seed", "an integer from 0 to 2^53", 0, JCHECK_MAX_EXACT_INT,
+                        &s->seed) < 0)
+        return -1;
+    at = jpath_member(root, "max_time");
+    if ((v = jcheck_member(object, "max_time")) != NULL &&
+        scn_parse_run_length(p, &at, v, &s->max_time_ns) < 0)
+        return -1;
+    if ((v = jcheck_member(object, "duration")) == NULL)
+        return 0;
+    at = jpath_member(root, "duration");
+    if (scn_parse_run_length(p, &at, v, &s->duration_ns) < 0)
+        return -1;
+    if (s->duration_ns > s->max_time_ns)
+        return scn_fail_after_max_time(p, &at, v, "longer than");
+    return 0;
+}
+
+static int scn_parse_root(struct scn_parser *p, const cJSON *root)
+{
+    const struct jpath at = {NULL, NULL, 0};
+    if (jcheck_object(&p->jc, &at, root, scn_root_keys) < 0)
+        return -1;
+    if (scn_parse_name(p, &at, root) < 0 || scn_parse_scalars(p, &at, root) < 0)
+        return -1;
+    const cJSON *v;
+    if (jcheck_required(&p->jc, &at, root, "nodes", &v) < 0)
+        return -1;
+    struct jpath sub = jpath_member(&at, "nodes");
+    if (scn_parse_nodes(p, &sub, v) < 0)
+        return -1;
+    sub = jpath_member(&at, "network");
+    if ((v = jcheck_member(root, "network")) != NULL && scn_parse_network(p, &sub, v) < 0)
+        return -1;
+    sub = jpath_member(&at, "events");
+    if ((v = jcheck_member(root, "events")) != NULL && scn_parse_events(p, &sub, v) < 0)
+        return -1;
+    return 0;
+}
+
+/* ---- JSON text ----------------------------------------------------------- */
+
+static bool scn_is_json_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static size_t scn_skip_space(const char *text, size_t at, size_t len)
+{
+    while (at < len && scn_is_json_space(text[at]))
+        at++;
+    return at;
+}
+
+/* "line L, column C" of byte `offset`, both counted from 1. */
+static int scn_fail_at_offset(const struct jcheck *jc, const char *text, size_t offset, const char *problem)
+{
+    size_t line = 1, line_start = 0;
+    for (size_t i = 0; i < offset; i++)
+        if (text[i] == '\n') {
+            line++;
+            line_start = i + 1;
+        }
+    return jcheck_fail(jc, NULL, "line %zu, column %zu: %s", line, offset - line_start + 1, problem);
+}
+
+/* Parse exactly one JSON value, allowing only whitespace around it. */
+static int scn_parse_json(const struct jcheck *jc, const char *text, size_t len, cJSON **out)
+{
+    const struct jpath root = {NULL, NULL, 0};
+    if (scn_skip_space(text, 0, len) == len)
+        return jcheck_fail(jc, &root, "expected an object, got an empty file");
+    const char *end = NULL;
+    cJSON *doc = cJSON_ParseWithLengthOpts(text, len, &end, false);
+    size_t offset = (end != NULL && end >= text && end <= text + len) ? (size_t)(end - text) : 0;
+    if (doc == NULL)
+        return scn_fail_at_offset(jc, text, offset, "invalid JSON");
+    offset = scn_skip_space(text, offset, len);
+    if (offset != len) {
+        cJSON_Delete(doc);
+        return scn_fail_at_offset(jc, text, offset, "unexpected text after the JSON value");
+    }
+    *out = doc;
+    return 0;
+}
+
+/* ---- entry points -------------------------------------------------------- */
+
+static void scn_set_defaults(struct scenario *s)
+{
+    s->seed = SCN_DEFAULT_SEED;
+    s->max_time_ns = SCN_DEFAULT_MAX_TIME_NS;
+    s->net.latency_ns = SCN_DEFAULT_LATENCY_NS;
+    s->net.bandwidth_bps = SCN_DEFAULT_BANDWIDTH_BPS;
+}
+
+int scenario_parse(const char *text, size_t len, const char *path, struct scenario *out, char *err,
+                   size_t err_bytes)
+{
+    const char *shown_path = path != NULL ? path : "(input)";
+    struct scn_parser p = {{shown_path, err, err_bytes}, out, path != NULL, 0};
+    memset(out, 0, sizeof *out);
+    if (err != NULL && err_bytes > 0)
+        err[0] = '\0';
+    scn_set_defaults(out);
+    out->path = strdup(shown_path);
+    if (out->path == NULL)
+        return jcheck_fail(&p.jc, NULL, "out of memory");
+    cJSON *doc = NULL;
+    int rc = scn_parse_json(&p.jc, text != NULL ? text : "", text != NULL ? len : 0, &doc);
+    if (rc == 0)
+        rc = scn_parse_root(&p, doc);
+    cJSON_Delete(doc);
+    if (rc < 0)
+        scenario_free(out);
+    return rc;
+}
+
+/* Read the whole file; *text is NUL-terminated for convenience. */
+static int scn_read_file(const struct jcheck *jc, const char *path, char **text, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return jcheck_fail(jc, NULL, "cannot read: %s", strerror(errno));
+    size_t cap = 4096, used = 0;
+    char *buf = malloc(cap + 1);
+    /* Grow until a short read (end of file or error) or past the limit. */
+    while (buf != NULL) {
+        used += fread(buf + used, 1, cap - used, f);
+        if (used < cap || used > SCN_MAX_FILE_BYTES)
+            break;
+        size_t next = cap * 2 > SCN_MAX_FILE_BYTES ? SCN_MAX_FILE_BYTES + 1u : cap * 2;
+        char *grown = realloc(buf, next + 1);
+        if (grown == NULL)
+            free(buf);
+        buf = grown;
+        cap = next;
+    }
+    int read_errno = ferror(f) ? errno : 0;
+    fclose(f);
+    if (buf == NULL)
+        return jcheck_fail(jc, NULL, "cannot read: out of memory");
+    if (read_errno != 0 || used > SCN_MAX_FILE_BYTES) {
+        free(buf);
+        if (read_errno != 0)
+            return jcheck_fail(jc, NULL, "cannot read: %s", strerror(read_errno));
+        return jcheck_fail(jc, NULL, "cannot read: larger than %u bytes", SCN_MAX_FILE_BYTES);
+    }
+    buf[used] = '\0';
+    *text = buf;
+    *len = used;
+    return 0;
+}
+
+int scenario_load(const char *path, struct scenario *out, char *err, size_t err_bytes)
+{
+    const struct jcheck jc = {path, err, err_bytes};
+    char *text = NULL;
+    size_t len = 0;
+    memset(out, 0, sizeof *out);
+    if (scn_read_file(&jc, path, &text, &len) < 0)
+        return -1;
+    int rc = scenario_parse(text, len, path, out, err, err_bytes);
+    free(text);
+    return rc;
+}
+
+void scenario_free(struct scenario *s)
+{
+    if (s == NULL)
+        return;
+    for (uint32_t i = 0; i < s->event_count; i++)
+        scn_free_event(&s->events[i]);
+    free(s->events);
+    free(s->links);
+    free(s->nodes);
+    free(s->name);
+    free(s->path);
+    memset(s, 0, sizeof *s);
+}

@@ -1,0 +1,85 @@
+/*
+ * scenario.h - a scenario file (JSON, documented in docs/scenarios.md),
+ * loaded and validated into plain data for the simulator.
+ *
+ * Loading checks everything: types, ranges, unknown keys, node numbers in
+ * events. The first problem is reported as one line,
+ *   "<file>: <json path>: <problem>"
+ * for example
+ *   scenarios/x.json: nodes[3].cpu_mips: expected a positive integer, got "fast"
+ */
+#ifndef SIM_SCENARIO_H
+#define SIM_SCENARIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define SCN_MAX_NODES 65000u
+#define SCN_ERROR_BYTES 512u
+
+/* Link behaviour. Loss is a probability scaled to 2^32 (loss * 2^32,
+ * saturated to UINT32_MAX), so the simulator draws it with integers. */
+struct scn_net_params {
+    uint64_t latency_ns;
+    uint64_t jitter_ns;     /* each frame's latency gets 0..jitter_ns more */
+    uint64_t bandwidth_bps; /* of each node's link; 0 = infinite */
+    uint32_t loss_u32;
+};
+
+/* A per-pair override of the network defaults (both directions). */
+struct scn_link {
+    uint32_t node_a, node_b;
+    struct scn_net_params params;
+};
+
+struct scn_node {
+    uint32_t cpu_mips;   /* million instructions per simulated second */
+    uint32_t memory_mib; /* memory for the kernel and its processes */
+};
+
+enum scn_event_kind {
+    SCN_SPAWN,
+    SCN_CRASH,
+    SCN_RESTART,
+    SCN_PARTITION,
+    SCN_HEAL,
+};
+
+struct scn_event {
+    uint64_t at_ns;
+    enum scn_event_kind kind;
+    bool all_nodes; /* spawn/crash/restart: "node": "all" */
+    uint32_t node;  /* spawn/crash/restart: the node */
+    char *program;  /* spawn */
+    char **argv;    /* spawn: argc strings */
+    uint32_t argc;
+    uint32_t *group_of_node; /* partition: node_count entries; nodes listed in
+                                no group form one more group together */
+};
+
+struct scenario {
+    char *path;        /* as given to scenario_load */
+    char *name;
+    uint64_t seed;
+    uint64_t duration_ns; /* 0: run until every process has exited */
+    uint64_t max_time_ns; /* a run that has not finished by then fails */
+    uint32_t node_count;
+    struct scn_node *nodes;  /* node_count entries, node i = nodes[i] */
+    struct scn_net_params net;
+    struct scn_link *links;
+    uint32_t link_count;
+    struct scn_event *events; /* sorted by at_ns, stable (file order) */
+    uint32_t event_count;
+};
+
+/* Parse `text` (`len` bytes) read from `path`. 0 on success; -1 with the
+ * message in err otherwise (nothing to free then). */
+int scenario_parse(const char *text, size_t len, const char *path,
+                   struct scenario *out, char *err, size_t err_bytes);
+/* Read and parse the file at `path`; a missing or unreadable file is an
+ * error like any other. */
+int scenario_load(const char *path, struct scenario *out, char *err, size_t err_bytes);
+void scenario_free(struct scenario *s);
+
+#endif

@@ -1,0 +1,319 @@
+/*
+ * scenario_events.c - the "events" array of a scenario file: spawn, crash,
+ * restart, partition and heal, each at a time, sorted by time with file
+ * order breaking ties (docs/scenarios.md).
+ */
+#define _POSIX_C_SOURCE 200809L /* strdup */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/abi.h"
+#include "scenario_priv.h"
+
+/* Indexed by enum scn_event_kind. */
+static const char *const scn_action_keys[] = {
+    "spawn", "crash", "restart", "partition", "heal", NULL,
+};
+static const char *const scn_event_keys[] = {
+    "at", "spawn", "crash", "restart", "partition", "heal", NULL,
+};
+static const char *const scn_spawn_keys[] = {"node", "program", "args", NULL};
+static const char *const scn_target_keys[] = {"node", NULL};
+static const char *const scn_partition_keys[] = {"groups", NULL};
+static const char *const scn_no_keys[] = {NULL};
+
+_Static_assert(SCN_HEAL == 4 && SCN_SPAWN == 0, "scn_action_keys follows enum scn_event_kind");
+
+/* ---- spawn --------------------------------------------------------------- */
+
+static bool scn_is_program_name(const char *name)
+{
+    size_t len = strlen(name);
+    if (len == 0 || len > ABI_PROGRAM_NAME_MAX)
+        return false;
+    for (size_t i = 0; i < len; i++) {
+        char c = name[i];
+        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+                  c == '-';
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
+static int scn_parse_program(struct scn_parser *p, const struct jpath *at, const cJSON *item,
+                             struct scn_event *ev)
+{
+    if (!cJSON_IsString(item) || !scn_is_program_name(item->valuestring))
+        return jcheck_fail_type(&p->jc, at, "a program name of 1 to 32 letters, digits, '_' or '-'", item);
+    _Static_assert(ABI_PROGRAM_NAME_MAX == 32, "the message above names the limit");
+    ev->program = strdup(item->valuestring);
+    if (ev->program == NULL)
+        return jcheck_fail(&p->jc, at, "out of memory");
+    return 0;
+}
+
+/* The arguments must fit the kernel's spawn block: ABI_ARGS_MAX_COUNT
+ * strings taking ABI_ARGS_MAX_BYTES with their NULs. */
+static int scn_parse_args(struct scn_parser *p, const struct jpath *at, const cJSON *item,
+                          struct scn_event *ev)
+{
+    size_t count = 0;
+    if (jcheck_array(&p->jc, at, item, &count) < 0)
+        return -1;
+    if (count > ABI_ARGS_MAX_COUNT)
+        return jcheck_fail(&p->jc, at, "at most %u arguments, got %zu", ABI_ARGS_MAX_COUNT, count);
+    ev->argv = calloc(count > 0 ? count : 1, sizeof *ev->argv);
+    if (ev->argv == NULL)
+        return jcheck_fail(&p->jc, at, "out of memory");
+    ev->argc = (uint32_t)count;
+    size_t i = 0, total = 0;
+    const cJSON *arg;
+    cJSON_ArrayForEach(arg, item) {
+        struct jpath sub = jpath_element(at, i);
+        const char *text = NULL;
+        if (jcheck_string(&p->jc, &sub, arg, &text) < 0)
+            return -1;
+        total += strlen(text) + 1;
+        if ((ev->argv[i++] = strdup(text)) == NULL)
+            return jcheck_fail(&p->jc, &sub, "out of memory");
+    }
+    if (total > ABI_ARGS_MAX_BYTES)
+        return jcheck_fail(&p->jc, at, "the arguments take %zu bytes with their NULs, at most %u", total,
+                           ABI_ARGS_MAX_BYTES);
+    return 0;
+}
+
+static int scn_parse_spawn(struct scn_parser *p, const struct jpath *at, const cJSON *item,
+                           struct scn_event *ev)
+{
+    if (jcheck_object(&p->jc, at, item, scn_spawn_keys) < 0)
+        return -1;
+    const cJSON *node, *program, *args = jcheck_member(item, "args");
+    if (jcheck_required(&p->jc, at, item, "node", &node) < 0 ||
+        jcheck_required(&p->jc, at, item, "program", &program) < 0)
+        return -1;
+    struct jpath node_at = jpath_member(at, "node"), program_at = jpath_member(at, "program");
+    struct jpath args_at = jpath_member(at, "args");
+    if (scn_parse_node(p, &node_at, node, true, &ev->node, &ev->all_nodes) < 0 ||
+        scn_parse_program(p, &program_at, program, ev) < 0)
+        return -1;
+    if (args != NULL)
+        return scn_parse_args(p, &args_at, args, ev);
+    ev->argv = calloc(1, sizeof *ev->argv);
+    return ev->argv != NULL ? 0 : jcheck_fail(&p->jc, at, "out of memory");
+}
+
+/* ---- crash, restart, heal ------------------------------------------------ */
+
+static int scn_parse_target(struct scn_parser *p, const struct jpath *at, const cJSON *item,
+                            struct scn_event *ev)
+{
+    if (jcheck_object(&p->jc, at, item, scn_target_keys) < 0)
+        return -1;
+    const cJSON *node;
+    if (jcheck_required(&p->jc, at, item, "node", &node) < 0)
+        return -1;
+    struct jpath node_at = jpath_member(at, "node");
+    return scn_parse_node(p, &node_at, node, true, &ev->node, &ev->all_nodes);
+}
+
+/* ---- partition ----------------------------------------------------------- */
+
+/* One group: its nodes get group number `group`; a node may be in one
+ * group only (UINT32_MAX marks nodes not yet placed). */
+static int scn_parse_group(struct scn_parser *p, const struct jpath *at, const cJSON *item, uint32_t group,
+                           uint32_t *group_of_node)
+{
+    size_t n = 0;
+    if (jcheck_array(&p->jc, at, item, &n) < 0)
+        return -1;
+    if (n == 0)
+        return jcheck_fail(&p->jc, at, "a group needs at least one node, got []");
+    size_t i = 0;
+    const cJSON *member;
+    cJSON_ArrayForEach(member, item) {
+        struct jpath sub = jpath_element(at, i++);
+        uint32_t node = 0;
+        if (scn_parse_node(p, &sub, member, false, &node, NULL) < 0)
+            return -1;
+        if (group_of_node[node] != UINT32_MAX)
+            return jcheck_fail(&p->jc, &sub, "node %u is already in group %u", node, group_of_node[node]);
+        group_of_node[node] = group;
+    }
+    return 0;
+}
+
+static int scn_alloc_groups(struct scn_parser *p, const struct jpath *at, struct scn_event *ev)
+{
+    uint32_t nodes = p->s->node_count;
+    if (p->partition_cells + nodes > SCN_MAX_PARTITION_CELLS)
+        return jcheck_fail(&p->jc, at, "too many partitions for %u nodes (at most %u in all)", nodes,
+                           SCN_MAX_PARTITION_CELLS / nodes);
+    p->partition_cells += nodes;
+    ev->group_of_node = malloc(nodes * sizeof *ev->group_of_node);
+    if (ev->group_of_node == NULL)
+        return jcheck_fail(&p->jc, at, "out of memory");
+    for (uint32_t i = 0; i < nodes; i++)
+        ev->group_of_node[i] = UINT32_MAX;
+    return 0;
+}
+
+static int scn_parse_partition(struct scn_parser *p, const struct jpath *at, const cJSON *item,
+                               struct scn_event *ev)
+{
+    if (jcheck_object(&p->jc, at, item, scn_partition_keys) < 0)
+        return -1;
+    const cJSON *groups;
+    size_t count = 0;
+    if (jcheck_required(&p->jc, at, item, "groups", &groups) < 0)
+        return -1;
+    struct jpath groups_at = jpath_member(at, "groups");
+    if (jcheck_array(&p->jc, &groups_at, groups, &count) < 0)
+        return -1;
+    if (count == 0)
+        return jcheck_fail(&p->jc, &groups_at, "expected at least one group, got []");
+    if (scn_alloc_groups(p, at, ev) < 0)
+        return -1;
+    uint32_t g = 0;
+    const cJSON *group;
+    cJSON_ArrayForEach(group, groups) {
+        struct jpath sub = jpath_element(&groups_at, g);
+        if (scn_parse_group(p, &sub, group, g, ev->group_of_node) < 0)
+            return -1;
+        g++;
+    }
+    /* The nodes no group lists form one more group together. */
+    for (uint32_t i = 0; i < p->s->node_count; i++)
+        if (ev->group_of_node[i] == UINT32_MAX)
+            ev->group_of_node[i] = g;
+    return 0;
+}
+
+/* ---- one event ----------------------------------------------------------- */
+
+/* The event's one action key, which sets ev->kind. */
+static int scn_find_action(struct scn_parser *p, const struct jpath *at, const cJSON *object,
+                           struct scn_event *ev, const cJSON **action)
+{
+    *action = NULL;
+    for (int kind = SCN_SPAWN; kind <= SCN_HEAL; kind++) {
+        const cJSON *v = jcheck_member(object, scn_action_keys[kind]);
+        if (v == NULL)
+            continue;
+        if (*action != NULL)
+            return jcheck_fail(&p->jc, at, "more than one action: \"%s\" and \"%s\"",
+                               scn_action_keys[ev->kind], scn_action_keys[kind]);
+        *action = v;
+        ev->kind = (enum scn_event_kind)kind;
+    }
+    if (*action == NULL)
+        return jcheck_fail(&p->jc, at,
+                           "no action: expected one of \"spawn\", \"crash\", \"restart\", "
+                           "\"partition\" or \"heal\"");
+    return 0;
+}
+
+static int scn_parse_at(struct scn_parser *p, const struct jpath *at, const cJSON *object,
+                        struct scn_event *ev)
+{
+    const cJSON *v;
+    if (jcheck_required(&p->jc, at, object, "at", &v) < 0)
+        return -1;
+    struct jpath sub = jpath_member(at, "at");
+    if (scn_parse_duration(p, &sub, v, &ev->at_ns) < 0)
+        return -1;
+    if (ev->at_ns > p->s->max_time_ns)
+        return scn_fail_after_max_time(p, &sub, v, "after");
+    return 0;
+}
+
+static int scn_parse_event(struct scn_parser *p, const struct jpath *at, const cJSON *object,
+                           struct scn_event *ev)
+{
+    const cJSON *action;
+    if (jcheck_object(&p->jc, at, object, scn_event_keys) < 0 || scn_parse_at(p, at, object, ev) < 0 ||
+        scn_find_action(p, at, object, ev, &action) < 0)
+        return -1;
+    struct jpath sub = jpath_member(at, scn_action_keys[ev->kind]);
+    switch (ev->kind) {
+    case SCN_SPAWN: return scn_parse_spawn(p, &sub, action, ev);
+    case SCN_CRASH:
+    case SCN_RESTART: return scn_parse_target(p, &sub, action, ev);
+    case SCN_PARTITION: return scn_parse_partition(p, &sub, action, ev);
+    case SCN_HEAL: return jcheck_object(&p->jc, &sub, action, scn_no_keys);
+    }
+    return -1;
+}
+
+/* ---- the array ----------------------------------------------------------- */
+
+/* Stable merge of sorted runs a[lo, mid) and a[mid, hi) through tmp. */
+static void scn_merge_events(struct scn_event *a, struct scn_event *tmp, size_t lo, size_t mid, size_t hi)
+{
+    size_t i = lo, j = mid, k = lo;
+    while (i < mid && j < hi)
+        tmp[k++] = a[j].at_ns < a[i].at_ns ? a[j++] : a[i++];
+    while (i < mid)
+        tmp[k++] = a[i++];
+    while (j < hi)
+        tmp[k++] = a[j++];
+    memcpy(a + lo, tmp + lo, (hi - lo) * sizeof *a);
+}
+
+/* Bottom-up merge sort: stable, so events at the same time keep file
+ * order, and O(n log n) whatever the input. */
+static int scn_sort_events(struct scenario *s)
+{
+    size_t n = s->event_count;
+    struct scn_event *tmp = malloc((n > 0 ? n : 1) * sizeof *tmp);
+    if (tmp == NULL)
+        return -1;
+    for (size_t width = 1; width < n; width *= 2)
+        for (size_t lo = 0; lo + width < n; lo += 2 * width) {
+            size_t hi = lo + 2 * width < n ? lo + 2 * width : n;
+            scn_merge_events(s->events, tmp, lo, lo + width, hi);
+        }
+    free(tmp);
+    return 0;
+}
+
+int scn_parse_events(struct scn_parser *p, const struct jpath *at, const cJSON *item)
+{
+    size_t count = 0;
+    if (jcheck_array(&p->jc, at, item, &count) < 0)
+        return -1;
+    if (count > SCN_MAX_EVENTS)
+        return jcheck_fail(&p->jc, at, "at most %u events, got %zu", SCN_MAX_EVENTS, count);
+    if (count == 0)
+        return 0;
+    struct scenario *s = p->s;
+    /* Counted in full at once so that scenario_free releases whatever a
+     * failed parse left behind; unfilled entries are all zero. */
+    s->events = calloc(count, sizeof *s->events);
+    if (s->events == NULL)
+        return jcheck_fail(&p->jc, at, "out of memory");
+    s->event_count = (uint32_t)count;
+    size_t i = 0;
+    const cJSON *event;
+    cJSON_ArrayForEach(event, item) {
+        struct jpath sub = jpath_element(at, i);
+        if (scn_parse_event(p, &sub, event, &s->events[i]) < 0)
+            return -1;
+        i++;
+    }
+    if (scn_sort_events(s) < 0)
+        return jcheck_fail(&p->jc, at, "out of memory");
+    return 0;
+}
+
+void scn_free_event(struct scn_event *ev)
+{
+    for (uint32_t i = 0; i < ev->argc; i++)
+        free(ev->argv[i]);
+    free(ev->argv);
+    free(ev->program);
+    free(ev->group_of_node);
+    memset(ev, 0, sizeof *ev);
+}

@@ -1,0 +1,67 @@
+/*
+ * scenario_priv.h - shared between the scenario loader's files
+ * (scenario.c: document and nodes; scenario_network.c: network;
+ * scenario_events.c: events).
+ * Not for the simulator: it uses scenario.h.
+ */
+#ifndef SIM_SCENARIO_PRIV_H
+#define SIM_SCENARIO_PRIV_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "json_check.h"
+#include "scenario.h"
+#include "scenario_units.h"
+
+/* Bounds on what one file may ask for, so a hostile file cannot make the
+ * loader allocate without limit: events and links in all, and partition
+ * table entries in all (one per node per partition event). */
+#define SCN_MAX_EVENTS 1000000u
+#define SCN_MAX_LINKS 1000000u
+#define SCN_MAX_PARTITION_CELLS (64u * 1024u * 1024u)
+
+/* The loader's state while it fills a scenario. */
+struct scn_parser {
+    struct jcheck jc;
+    struct scenario *s;
+    bool path_given;          /* false: s->path is a stand-in, "(input)" */
+    uint64_t partition_cells; /* group_of_node entries allocated so far */
+};
+
+/* How to word a units_status for one kind of quantity. */
+struct scn_unit_words {
+    const char *expected; /* "a duration like \"100us\"" */
+    const char *units;    /* "ns, us, ms or s" */
+    const char *base;     /* "nanoseconds" */
+};
+
+/* Report a quantity that units_parse_* refused, in the words of `w`. */
+int scn_fail_units(struct scn_parser *p, const struct jpath *at, const cJSON *item, enum units_status st,
+                   const struct scn_unit_words *w);
+
+/* A duration string such as "1.5ms". */
+int scn_parse_duration(struct scn_parser *p, const struct jpath *at, const cJSON *item, uint64_t *ns);
+
+/* The optional duration member `key` of `object`; absent keeps *ns. */
+int scn_opt_duration(struct scn_parser *p, const struct jpath *at, const cJSON *object, const char *key,
+                     uint64_t *ns);
+
+/* Report that the duration `item` is `relation` ("after") max_time. */
+int scn_fail_after_max_time(struct scn_parser *p, const struct jpath *at, const cJSON *item,
+                            const char *relation);
+
+/* A node number of this scenario; with allow_all, "all" sets *all. */
+int scn_parse_node(struct scn_parser *p, const struct jpath *at, const cJSON *item, bool allow_all,
+                   uint32_t *node, bool *all);
+
+/* The "network" object: fills s->net and s->links. */
+int scn_parse_network(struct scn_parser *p, const struct jpath *at, const cJSON *item);
+
+/* The "events" array: fills s->events, sorted by time. */
+int scn_parse_events(struct scn_parser *p, const struct jpath *at, const cJSON *item);
+
+/* Release one event's strings and tables. */
+void scn_free_event(struct scn_event *ev);
+
+#endif

@@ -1,0 +1,418 @@
+/*
+ * sim.c - see sim.h. The main loop pops the earliest event, sets the
+ * clock to its time and hands it to its owner: a node (wake-up), the LAN
+ * (frames) or the scenario (spawn, crash, restart, partition, heal).
+ * After every kernel entry point the node requeues its one wake-up.
+ */
+#include "sim.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/abi.h"
+
+#define SIM_PATH_BYTES 4096u
+
+const char *sim_end_name(enum sim_end e)
+{
+    switch (e) {
+    case SIM_END_DURATION: return "duration";
+    case SIM_END_ALL_EXITED: return "all_exited";
+    case SIM_END_MAX_TIME: return "max_time";
+    case SIM_END_STUCK: return "stuck";
+    case SIM_END_ERROR: return "error";
+    default: return "none";
+    }
+}
+
+void sim_fail(struct sim *s, enum sim_end why, const char *fmt, ...)
+{
+    if (s->failed)
+        return; /* the first failure is the one to report */
+    s->failed = true;
+    s->end = why;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(s->error, sizeof s->error, fmt, ap);
+    va_end(ap);
+}
+
+void sim_schedule_wake(struct sim *s, struct sim_node *n)
+{
+    if (!n->up)
+        return;
+    uint64_t t = kernel_next_deadline(n->k);
+    if (t != HAL_TIME_NEVER) {
+        if (t < n->busy_until_ns)
+            t = n->busy_until_ns;
+        if (t < s->now)
+            t = s->now;
+    }
+    if (t == n->wake_at_ns)
+        return; /* the queued wake-up is still right */
+    n->wake_gen++;
+    n->wake_at_ns = t;
+    if (t != HAL_TIME_NEVER) {
+        struct sim_event ev = {.time_ns = t, .arg = n->wake_gen, .node = n->id, .kind = SIM_EV_WAKE};
+        sim_queue_push(&s->queue, &ev);
+    }
+}
+
+/* ---- the LAN's view of the world ------------------------------------ */
+
+static bool hook_node_up(void *ctx, uint32_t node) { return ((struct sim *)ctx)->nodes[node].up; }
+
+static void hook_deliver(void *ctx, uint32_t node, const uint8_t *frame, uint32_t len)
+{
+    sim_node_frame(&((struct sim *)ctx)->nodes[node], frame, len);
+}
+
+static void hook_wire(void *ctx, uint32_t src, const uint8_t *frame, uint32_t len)
+{
+    struct sim *s = ctx;
+    (void)src;
+    pcap_out_frame(&s->pcap, s->now, frame, len);
+}
+
+static void hook_lost(void *ctx, uint32_t src, uint32_t dst, enum sim_loss_reason why, uint32_t len)
+{
+    struct sim *s = ctx;
+    if (s->opt.trace_frame_loss)
+        trace_out_frame_lost(&s->trace, s->now, src, dst, sim_loss_name(why), len);
+}
+
+/* ---- opening and closing -------------------------------------------- */
+
+static void out_path(char *buf, const struct sim *s, const char *file)
+{
+    snprintf(buf, SIM_PATH_BYTES, "%s/%s", s->opt.out_dir, file);
+}
+
+int sim_open(struct sim *s, const struct scenario *scn, const struct sim_options *opt,
+             char *err, size_t err_bytes)
+{
+    memset(s, 0, sizeof *s);
+    s->scn = scn;
+    s->opt = *opt;
+    s->node_count = scn->node_count;
+    sim_queue_init(&s->queue);
+
+    char path[SIM_PATH_BYTES];
+    const char *trace_path = NULL, *pcap_path = NULL, *console_path = NULL;
+    char tp[SIM_PATH_BYTES], pp[SIM_PATH_BYTES], cp[SIM_PATH_BYTES];
+    if (opt->out_dir != NULL) {
+        out_path(tp, s, "trace.jsonl");
+        out_path(pp, s, "net.pcap");
+        out_path(cp, s, "console.log");
+        trace_path = tp, pcap_path = pp, console_path = cp;
+    }
+    if (trace_out_open(&s->trace, trace_path) < 0) {
+        snprintf(err, err_bytes, "%s: %s", trace_path, strerror(errno));
+        return -1;
+    }
+    if (pcap_out_open(&s->pcap, pcap_path, err, err_bytes) < 0) {
+        trace_out_close(&s->trace);
+        return -1;
+    }
+    if (sim_console_open(&s->console, console_path, opt->console_echo) < 0) {
+        snprintf(err, err_bytes, "%s: %s", console_path, strerror(errno));
+        trace_out_close(&s->trace);
+        pcap_out_close(&s->pcap);
+        return -1;
+    }
+    (void)path;
+
+    struct sim_net_hooks hooks = {.ctx = s, .node_up = hook_node_up, .deliver = hook_deliver,
+                                  .wire = hook_wire, .lost = hook_lost};
+    sim_net_init(&s->net, scn, opt->seed, &s->queue, &hooks);
+    s->nodes = sim_xcalloc(s->node_count, sizeof s->nodes[0]);
+    for (uint32_t i = 0; i < s->node_count; i++)
+        sim_node_init(&s->nodes[i], s, i);
+    progress_init(&s->progress, opt->progress);
+    trace_out_start(&s->trace, scn->name, opt->seed, scn->node_count);
+    return 0;
+}
+
+void sim_collect_metrics(const struct sim *s, struct metrics_node *rows, struct metrics_run *run)
+{
+    for (uint32_t i = 0; i < s->node_count; i++) {
+        const struct sim_node *n = &s->nodes[i];
+        const struct sim_net_counters *c = &s->net.ports[i].c;
+        struct kernel_stats k;
+        sim_node_stats(n, &k);
+        uint64_t *v = rows[i].v;
+        memset(v, 0, sizeof rows[i].v);
+        v[M_NODE] = i;
+        v[M_CPU_MIPS] = s->scn->nodes[i].cpu_mips;
+        v[M_MEMORY_MIB] = s->scn->nodes[i].memory_mib;
+        v[M_UP] = n->up;
+        v[M_BOOTS] = n->boots;
+        v[M_CRASHES] = n->crashes;
+        v[M_PROCESSES] = n->procs;
+        v[M_INSNS] = k.insns;
+        v[M_CPU_BUSY_NS] = n->cpu_busy_ns;
+        v[M_SPAWNED] = k.spawned;
+        v[M_EXITED] = k.exited;
+        v[M_FAULTED] = k.faulted;
+        v[M_MSGS_SENT] = k.msgs_sent;
+        v[M_MSGS_DELIVERED] = k.msgs_delivered;
+        v[M_MSGS_DROPPED] = k.msgs_dropped;
+        v[M_FRAMES_TX] = k.frames_tx;
+        v[M_FRAMES_RX] = k.frames_rx;
+        v[M_BYTES_TX] = k.bytes_tx;
+        v[M_BYTES_RX] = k.bytes_rx;
+        v[M_FRAMES_BAD] = k.frames_bad;
+        v[M_RETRANSMITS] = k.retransmits;
+        v[M_PEER_RESETS] = k.peer_resets;
+        v[M_PAGES_IN_USE] = n->pages_in_use;
+        v[M_PAGES_PEAK] = n->pages_peak;
+        v[M_LOAD_MILLI] = n->k != NULL ? k.load_milli : 0;
+        v[M_NET_TX_FRAMES] = c->tx_frames;
+        v[M_NET_TX_BYTES] = c->tx_bytes;
+        v[M_NET_TX_BUSY] = c->tx_busy;
+        v[M_NET_RX_FRAMES] = c->rx_frames;
+        v[M_NET_RX_BYTES] = c->rx_bytes;
+        for (int r = 0; r < SIM_LOSS_COUNT; r++)
+            v[M_NET_LOST] += c->lost[r];
+    }
+    const struct sim_net_counters *t = &s->net.total;
+    *run = (struct metrics_run){
+        .scenario = s->scn->name,
+        .seed = s->opt.seed,
+        .end = sim_end_name(s->end),
+        .failed = s->failed,
+        .sim_time_ns = s->now,
+        .events = s->events,
+        .spawn_failures = s->spawn_failures,
+        .node_count = s->node_count,
+        .nodes = rows,
+        .net = {
+            .frames_sent = t->tx_frames,
+            .bytes_sent = t->tx_bytes,
+            .frames_busy = t->tx_busy,
+            .frames_delivered = t->rx_frames,
+            .bytes_delivered = t->rx_bytes,
+            .lost_loss = t->lost[SIM_LOSS_RANDOM],
+            .lost_partition = t->lost[SIM_LOSS_PARTITION],
+            .lost_down = t->lost[SIM_LOSS_DOWN],
+            .lost_no_route = t->lost[SIM_LOSS_NO_ROUTE],
+        },
+    };
+}
+
+int sim_close(struct sim *s, char *err, size_t err_bytes)
+{
+    int rc = 0;
+    char path[SIM_PATH_BYTES];
+    if (s->opt.out_dir != NULL) {
+        struct metrics_node *rows = sim_xcalloc(s->node_count, sizeof rows[0]);
+        struct metrics_run run;
+        sim_collect_metrics(s, rows, &run);
+        out_path(path, s, "metrics.json");
+        if (metrics_write_json(&run, path) < 0) {
+            snprintf(err, err_bytes, "%s: %s", path, strerror(errno));
+            rc = -1;
+        }
+        out_path(path, s, "metrics.csv");
+        if (rc == 0 && metrics_write_csv(&run, path) < 0) {
+            snprintf(err, err_bytes, "%s: %s", path, strerror(errno));
+            rc = -1;
+        }
+        free(rows);
+    }
+    for (uint32_t i = 0; i < s->node_count; i++)
+        sim_node_free(&s->nodes[i]);
+    struct sim_event ev;
+    while (sim_queue_pop(&s->queue, &ev))
+        sim_net_discard(&s->net, &ev);
+    if (trace_out_close(&s->trace) < 0 && rc == 0) {
+        snprintf(err, err_bytes, "%s/trace.jsonl: write failed", s->opt.out_dir);
+        rc = -1;
+    }
+    if (pcap_out_close(&s->pcap) < 0 && rc == 0) {
+        snprintf(err, err_bytes, "%s/net.pcap: write failed", s->opt.out_dir);
+        rc = -1;
+    }
+    if (sim_console_close(&s->console) < 0 && rc == 0) {
+        snprintf(err, err_bytes, "%s/console.log: write failed", s->opt.out_dir);
+        rc = -1;
+    }
+    free(s->nodes);
+    s->nodes = NULL;
+    sim_net_free(&s->net);
+    sim_queue_free(&s->queue);
+    return rc;
+}
+
+/* ---- scenario events ------------------------------------------------ */
+
+static void scenario_spawn(struct sim *s, uint32_t index, const struct scn_event *e, uint32_t node)
+{
+    struct sim_node *n = &s->nodes[node];
+    if (!n->up) {
+        trace_out_ignored(&s->trace, s->now, node, "spawn", "node is down");
+        return;
+    }
+    int64_t rc = sim_node_spawn(n, e->program, (const char *const *)e->argv, e->argc);
+    if (rc >= 0)
+        return;
+    s->spawn_failures++;
+    if (s->opt.diagnostics != NULL)
+        fprintf(s->opt.diagnostics, "%s: events[%u]: spawn \"%s\" on node %u failed: %s\n",
+                s->scn->path, index, e->program, node, abi_error_name((int)rc));
+    trace_out_spawn_failed(&s->trace, s->now, node, e->program, (int)rc);
+}
+
+static void scenario_crash(struct sim *s, uint32_t node)
+{
+    struct sim_node *n = &s->nodes[node];
+    if (!n->up) {
+        trace_out_ignored(&s->trace, s->now, node, "crash", "node is down");
+        return;
+    }
+    trace_out_crash(&s->trace, s->now, node);
+    sim_node_crash(n);
+}
+
+static void scenario_restart(struct sim *s, uint32_t node)
+{
+    struct sim_node *n = &s->nodes[node];
+    if (n->up) {
+        trace_out_ignored(&s->trace, s->now, node, "restart", "node is up");
+        return;
+    }
+    uint32_t epoch = sim_node_next_epoch(n);
+    trace_out_restart(&s->trace, s->now, node, epoch);
+    if (!sim_node_boot(n, epoch))
+        sim_fail(s, SIM_END_ERROR, "node %u: the kernel could not boot in %u MiB of memory",
+                 node, s->scn->nodes[node].memory_mib);
+}
+
+static void scenario_event(struct sim *s, uint32_t index)
+{
+    const struct scn_event *e = &s->scn->events[index];
+    uint32_t first = e->node, last = e->node;
+    if (e->all_nodes) {
+        first = 0;
+        last = s->node_count - 1;
+    }
+    switch (e->kind) {
+    case SCN_SPAWN:
+        for (uint32_t i = first; i <= last && i < s->node_count; i++)
+            scenario_spawn(s, index, e, i);
+        break;
+    case SCN_CRASH:
+        for (uint32_t i = first; i <= last && i < s->node_count; i++)
+            scenario_crash(s, i);
+        break;
+    case SCN_RESTART:
+        for (uint32_t i = first; i <= last && i < s->node_count; i++)
+            scenario_restart(s, i);
+        break;
+    case SCN_PARTITION:
+        sim_net_partition(&s->net, e->group_of_node);
+        trace_out_partition(&s->trace, s->now, e->group_of_node, s->node_count);
+        break;
+    case SCN_HEAL:
+        sim_net_heal(&s->net);
+        trace_out_heal(&s->trace, s->now);
+        break;
+    }
+    s->scn_events_left--;
+}
+
+/* ---- the main loop -------------------------------------------------- */
+
+static bool sim_boot_all(struct sim *s)
+{
+    for (uint32_t i = 0; i < s->node_count; i++) {
+        if (!sim_node_boot(&s->nodes[i], sim_node_next_epoch(&s->nodes[i]))) {
+            sim_fail(s, SIM_END_ERROR, "node %u: the kernel could not boot in %u MiB of memory",
+                     i, s->scn->nodes[i].memory_mib);
+            return false;
+        }
+    }
+    for (uint32_t i = 0; i < s->scn->event_count; i++) {
+        struct sim_event ev = {.time_ns = s->scn->events[i].at_ns, .arg = i, .kind = SIM_EV_SCENARIO};
+        sim_queue_push(&s->queue, &ev);
+    }
+    s->scn_events_left = s->scn->event_count;
+    return true;
+}
+
+static void sim_dispatch(struct sim *s, const struct sim_event *ev)
+{
+    switch (ev->kind) {
+    case SIM_EV_WAKE:
+        if (sim_node_wake(&s->nodes[ev->node], ev->arg))
+            s->events++;
+        return;
+    case SIM_EV_SCENARIO:
+        scenario_event(s, (uint32_t)ev->arg);
+        break;
+    case SIM_EV_NET_TX:
+    case SIM_EV_NET_FANOUT:
+    case SIM_EV_NET_DELIVER:
+    case SIM_EV_NET_BCAST:
+        sim_net_handle(&s->net, ev);
+        break;
+    default:
+        break;
+    }
+    s->events++;
+}
+
+/* Decide whether the run is over before the next event; true to stop. */
+static bool sim_should_stop(struct sim *s, const struct sim_event *next)
+{
+    const struct scenario *scn = s->scn;
+    if (s->failed)
+        return true;
+    if (scn->duration_ns == 0 && s->procs == 0 && s->scn_events_left == 0) {
+        s->end = SIM_END_ALL_EXITED;
+        return true;
+    }
+    if (scn->duration_ns != 0 && (next == NULL || next->time_ns > scn->duration_ns)) {
+        s->now = scn->duration_ns;
+        s->end = SIM_END_DURATION;
+        return true;
+    }
+    if (next == NULL) {
+        sim_fail(s, SIM_END_STUCK,
+                 "stuck at %llu ns: %llu processes are still alive but every one waits "
+                 "for something that cannot happen",
+                 (unsigned long long)s->now, (unsigned long long)s->procs);
+        return true;
+    }
+    if (scn->duration_ns == 0 && next->time_ns > scn->max_time_ns) {
+        s->now = scn->max_time_ns;
+        sim_fail(s, SIM_END_MAX_TIME,
+                 "max_time (%llu ns) reached with %llu processes still alive",
+                 (unsigned long long)scn->max_time_ns, (unsigned long long)s->procs);
+        return true;
+    }
+    return false;
+}
+
+int sim_run(struct sim *s)
+{
+    s->now = 0;
+    sim_boot_all(s);
+    for (;;) {
+        const struct sim_event *next = sim_queue_peek(&s->queue);
+        if (sim_should_stop(s, next))
+            break;
+        struct sim_event ev;
+        sim_queue_pop(&s->queue, &ev);
+        s->now = ev.time_ns;
+        sim_dispatch(s, &ev);
+        progress_update(&s->progress, s->now, s->events);
+    }
+    progress_done(&s->progress);
+    for (uint32_t i = 0; i < s->node_count; i++)
+        sim_console_flush_node(&s->console, &s->nodes[i].console, i);
+    trace_out_end(&s->trace, s->now, sim_end_name(s->end), s->events);
+    return s->failed ? -1 : 0;
+}

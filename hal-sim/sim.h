@@ -1,0 +1,89 @@
+/*
+ * sim.h - the simulated world: a scenario's nodes on one LAN, driven by
+ * one event queue in simulated time.
+ *
+ * sim_open loads nothing itself: it takes a validated scenario, opens the
+ * output files and boots every node at time 0 (node order). sim_run pops
+ * events until a stop condition, sim_close writes the metrics and closes
+ * the files. Everything that happens is a function of the scenario and
+ * the seed: same inputs, byte-identical trace.jsonl, net.pcap and
+ * metrics.json.
+ */
+#ifndef SIM_SIM_H
+#define SIM_SIM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "metrics.h"
+#include "pcap_out.h"
+#include "progress.h"
+#include "scenario.h"
+#include "sim_console.h"
+#include "sim_net.h"
+#include "sim_node.h"
+#include "sim_queue.h"
+#include "trace_out.h"
+
+#define SIM_ERROR_BYTES 512u
+
+struct sim_options {
+    const char *out_dir; /* NULL: write no files */
+    uint64_t seed;       /* the scenario's, or --seed */
+    FILE *console_echo;  /* process output as it happens; NULL: quiet */
+    FILE *diagnostics;   /* spawn failures and warnings; NULL: none */
+    bool progress;       /* live progress line on stderr */
+    bool trace_frame_loss; /* a "frame_lost" trace line per lost frame */
+};
+
+enum sim_end {
+    SIM_END_NONE,
+    SIM_END_DURATION,   /* the scenario's duration was reached */
+    SIM_END_ALL_EXITED, /* every process exited and no events remain */
+    SIM_END_MAX_TIME,   /* failed: max_time reached with work left */
+    SIM_END_STUCK,      /* failed: processes left but nothing can happen */
+    SIM_END_ERROR,      /* failed: a node could not boot, a kernel bug */
+};
+
+struct sim {
+    const struct scenario *scn;
+    struct sim_options opt;
+    uint64_t now;
+    struct sim_queue queue;
+    struct sim_net net;
+    struct sim_node *nodes;
+    uint32_t node_count;
+    uint64_t procs;            /* live processes on all nodes */
+    uint32_t scn_events_left;  /* scenario events not yet handled */
+    uint64_t events;           /* events handled (stale ones not counted) */
+    uint64_t spawn_failures;
+    enum sim_end end;
+    bool failed;
+    char error[SIM_ERROR_BYTES];
+    struct trace_out trace;
+    struct pcap_out pcap;
+    struct sim_console console;
+    struct progress progress;
+};
+
+/* 0, or -1 with a message in err (an output file could not be created). */
+int sim_open(struct sim *s, const struct scenario *scn, const struct sim_options *opt,
+             char *err, size_t err_bytes);
+/* Run to the end. 0 when the run finished as the scenario asks; -1 when
+ * it failed (s->error says why). */
+int sim_run(struct sim *s);
+/* Write metrics, close every file, free everything. 0, or -1 with a
+ * message in err when an output could not be written. */
+int sim_close(struct sim *s, char *err, size_t err_bytes);
+
+const char *sim_end_name(enum sim_end e);
+/* Fill a metrics row per node (rows: node_count entries) and the run. */
+void sim_collect_metrics(const struct sim *s, struct metrics_node *rows, struct metrics_run *run);
+
+/* Called by nodes (sim_node.c). */
+void sim_schedule_wake(struct sim *s, struct sim_node *n);
+void sim_fail(struct sim *s, enum sim_end why, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+#endif

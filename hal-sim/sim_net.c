@@ -1,0 +1,384 @@
+/*
+ * sim_net.c - see sim_net.h.
+ *
+ * A frame's life: sim_net_send (the kernel's HAL call) reserves the
+ * sender's link and either transmits at once or queues a TX event for
+ * when the link is free; transmit() shows it to the mirror port and, for
+ * unicast, draws its fate and queues one DELIVER event; for broadcast it
+ * queues one FANOUT event at the earliest time any copy can arrive, and
+ * the fanout delivers the copies that arrive then and queues the others.
+ * So a broadcast costs one event unless jitter or link overrides spread
+ * its copies out.
+ */
+#include "sim_net.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "hal/hal_types.h"
+#include "sim_util.h"
+
+const char *sim_loss_name(enum sim_loss_reason r)
+{
+    switch (r) {
+    case SIM_LOSS_RANDOM: return "loss";
+    case SIM_LOSS_PARTITION: return "partition";
+    case SIM_LOSS_DOWN: return "down";
+    case SIM_LOSS_NO_ROUTE: return "no_route";
+    default: return "unknown";
+    }
+}
+
+static uint64_t link_key(uint32_t a, uint32_t b)
+{
+    if (a > b) {
+        uint32_t t = a;
+        a = b;
+        b = t;
+    }
+    return ((uint64_t)a << 32) | b;
+}
+
+static int link_cmp(const void *x, const void *y)
+{
+    const struct sim_net_link *a = x, *b = y;
+    if (a->key != b->key)
+        return (a->key > b->key) - (a->key < b->key);
+    return (a->index > b->index) - (a->index < b->index);
+}
+
+void sim_net_init(struct sim_net *n, const struct scenario *s, uint64_t seed,
+                  struct sim_queue *queue, const struct sim_net_hooks *hooks)
+{
+    memset(n, 0, sizeof *n);
+    n->node_count = s->node_count;
+    n->ports = sim_xcalloc(s->node_count, sizeof n->ports[0]);
+    n->defaults = s->net;
+    n->queue = queue;
+    n->hooks = *hooks;
+    rng_init(&n->rng, seed, RNG_PURPOSE_NET, 0);
+    n->min_latency_ns = s->net.latency_ns;
+    if (s->link_count != 0) {
+        n->links = sim_xcalloc(s->link_count, sizeof n->links[0]);
+        for (uint32_t i = 0; i < s->link_count; i++) {
+            n->links[i].key = link_key(s->links[i].node_a, s->links[i].node_b);
+            n->links[i].index = i;
+            n->links[i].params = s->links[i].params;
+            if (s->links[i].params.latency_ns < n->min_latency_ns)
+                n->min_latency_ns = s->links[i].params.latency_ns;
+        }
+        /* (key, index) is unique, so the order does not depend on qsort. */
+        qsort(n->links, s->link_count, sizeof n->links[0], link_cmp);
+        n->link_count = s->link_count;
+    }
+    if (s->net.bandwidth_bps != 0)
+        n->txq_limit_ns = (uint64_t)SIM_NET_TXQ_BYTES * 8u * 1000000000u / s->net.bandwidth_bps;
+}
+
+void sim_net_free(struct sim_net *n)
+{
+    free(n->ports);
+    free(n->links);
+    n->ports = NULL;
+    n->links = NULL;
+}
+
+const struct scn_net_params *sim_net_params(const struct sim_net *n, uint32_t a, uint32_t b)
+{
+    if (n->link_count == 0)
+        return &n->defaults;
+    uint64_t key = link_key(a, b);
+    size_t lo = 0, hi = n->link_count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (n->links[mid].key < key)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    /* Of several overrides of one pair, the last in the file wins. */
+    while (lo + 1 < n->link_count && n->links[lo + 1].key == key)
+        lo++;
+    if (lo < n->link_count && n->links[lo].key == key)
+        return &n->links[lo].params;
+    return &n->defaults;
+}
+
+void sim_net_mac_of_node(uint32_t node, uint8_t mac[6])
+{
+    mac[0] = 0x02;
+    mac[1] = mac[2] = mac[3] = 0;
+    mac[4] = (uint8_t)(node >> 8);
+    mac[5] = (uint8_t)node;
+}
+
+uint32_t sim_net_node_of_mac(const struct sim_net *n, const uint8_t mac[6])
+{
+    if (mac[0] != 0x02 || mac[1] != 0 || mac[2] != 0 || mac[3] != 0)
+        return SIM_NET_BROADCAST;
+    uint32_t node = ((uint32_t)mac[4] << 8) | mac[5];
+    return node < n->node_count ? node : SIM_NET_BROADCAST;
+}
+
+/* Nanoseconds to serialise `len` frame bytes at bps (0: instantly),
+ * rounded up so a frame always takes time on a finite link. */
+static uint64_t wire_time_ns(uint32_t len, uint64_t bps)
+{
+    if (bps == 0)
+        return 0;
+    uint64_t bytes = (len < SIM_NET_MIN_FRAME ? SIM_NET_MIN_FRAME : len) + SIM_NET_WIRE_OVERHEAD;
+    uint64_t bits_ns = bytes * 8u * 1000000000u;
+    return (bits_ns + bps - 1) / bps;
+}
+
+static void frame_release(struct sim_frame *f)
+{
+    if (--f->refs == 0)
+        free(f);
+}
+
+static void push_event(struct sim_net *n, enum sim_event_kind kind, uint64_t t,
+                       uint32_t node, struct sim_frame *f)
+{
+    struct sim_event ev = {.time_ns = t, .ptr = f, .node = node, .kind = kind};
+    sim_queue_push(n->queue, &ev);
+}
+
+static void count_lost(struct sim_net *n, const struct sim_frame *f, uint32_t dst,
+                       enum sim_loss_reason why)
+{
+    n->ports[f->src].c.lost[why]++;
+    n->total.lost[why]++;
+    if (n->hooks.lost != NULL)
+        n->hooks.lost(n->hooks.ctx, f->src, dst, why, f->len);
+}
+
+static bool is_group_address(const uint8_t *frame) { return (frame[0] & 1u) != 0; }
+
+/* Draw loss and jitter for the copy of f going to dst; returns false when
+ * it is lost, else its arrival time in *at. */
+static bool draw_copy(struct sim_net *n, const struct sim_frame *f, uint32_t dst, uint64_t *at)
+{
+    const struct scn_net_params *p = sim_net_params(n, f->src, dst);
+    bool lost = rng_chance_u32(&n->rng, p->loss_u32);
+    uint64_t jitter = rng_upto(&n->rng, p->jitter_ns);
+    if (lost) {
+        count_lost(n, f, dst, SIM_LOSS_RANDOM);
+        return false;
+    }
+    *at = f->tx_end_ns + p->latency_ns + jitter;
+    return true;
+}
+
+/* The frame leaves its sender's NIC now. Takes over the caller's ref. */
+static void transmit(struct sim_net *n, struct sim_frame *f, uint64_t now)
+{
+    struct sim_net_port *port = &n->ports[f->src];
+    port->c.tx_frames++;
+    port->c.tx_bytes += f->len;
+    n->total.tx_frames++;
+    n->total.tx_bytes += f->len;
+    if (n->hooks.wire != NULL)
+        n->hooks.wire(n->hooks.ctx, f->src, f->bytes, f->len);
+    (void)now;
+
+    if (is_group_address(f->bytes)) {
+        push_event(n, SIM_EV_NET_FANOUT, f->tx_end_ns + n->min_latency_ns, f->src, f);
+        return;
+    }
+    uint32_t dst = sim_net_node_of_mac(n, f->bytes);
+    uint64_t at;
+    if (dst == SIM_NET_BROADCAST || dst == f->src) {
+        count_lost(n, f, SIM_NET_BROADCAST, SIM_LOSS_NO_ROUTE);
+    } else if (n->ports[dst].group != port->group) {
+        count_lost(n, f, dst, SIM_LOSS_PARTITION);
+    } else if (draw_copy(n, f, dst, &at)) {
+        push_event(n, SIM_EV_NET_DELIVER, at, dst, f);
+        return;
+    }
+    frame_release(f);
+}
+
+int sim_net_send(struct sim_net *n, uint32_t src, const uint8_t *frame, uint32_t len,
+                 uint64_t now_ns)
+{
+    if (len < 14 || len > 1514u || src >= n->node_count)
+        return HAL_ERR_INVALID;
+    struct sim_net_port *port = &n->ports[src];
+    uint64_t start = port->tx_free_at > now_ns ? port->tx_free_at : now_ns;
+    if (n->txq_limit_ns != 0 && start - now_ns > n->txq_limit_ns) {
+        port->c.tx_busy++;
+        n->total.tx_busy++;
+        return HAL_ERR_BUSY;
+    }
+    uint64_t bps = n->defaults.bandwidth_bps;
+    if (!is_group_address(frame) && n->link_count != 0) {
+        uint32_t dst = sim_net_node_of_mac(n, frame);
+        if (dst != SIM_NET_BROADCAST)
+            bps = sim_net_params(n, src, dst)->bandwidth_bps;
+    }
+    struct sim_frame *f = sim_xmalloc(sizeof *f + len);
+    f->refs = 1;
+    f->src = src;
+    f->len = len;
+    f->pad = 0;
+    memcpy(f->bytes, frame, len);
+    f->tx_end_ns = start + wire_time_ns(len, bps);
+    port->tx_free_at = f->tx_end_ns;
+    if (start == now_ns)
+        transmit(n, f, now_ns);
+    else
+        push_event(n, SIM_EV_NET_TX, start, src, f);
+    return HAL_OK;
+}
+
+static void deliver(struct sim_net *n, struct sim_frame *f, uint32_t dst)
+{
+    struct sim_net_port *port = &n->ports[dst];
+    port->c.rx_frames++;
+    port->c.rx_bytes += f->len;
+    n->total.rx_frames++;
+    n->total.rx_bytes += f->len;
+    n->hooks.deliver(n->hooks.ctx, dst, f->bytes, f->len);
+}
+
+/* The copies of one broadcast still to arrive, sorted by arrival: one
+ * queue event per broadcast instead of one per copy, and 8 bytes a copy.
+ * copies[i] = (arrival - base_ns) << 32 | receiver. */
+struct sim_bcast {
+    struct sim_frame *f;
+    uint64_t base_ns;
+    uint32_t count, next;
+    uint64_t copies[];
+};
+
+/* Sort copies by arrival; among equal arrivals, node order (the order
+ * they were added) is kept: an LSD radix sort on the offset is stable. */
+static void sort_copies(uint64_t *a, uint32_t count)
+{
+    if (count < 32) {
+        for (uint32_t i = 1; i < count; i++) {
+            uint64_t x = a[i];
+            uint32_t j = i;
+            for (; j > 0 && (a[j - 1] >> 32) > (x >> 32); j--)
+                a[j] = a[j - 1];
+            a[j] = x;
+        }
+        return;
+    }
+    uint64_t max = 0;
+    for (uint32_t i = 0; i < count; i++)
+        max |= a[i] >> 32;
+    uint64_t *tmp = sim_xmalloc(count * sizeof tmp[0]);
+    for (unsigned shift = 32; shift < 64 && (max >> (shift - 32)) != 0; shift += 8) {
+        uint32_t pos[257] = {0};
+        for (uint32_t i = 0; i < count; i++)
+            pos[((a[i] >> shift) & 0xFFu) + 1]++;
+        for (int b = 0; b < 256; b++)
+            pos[b + 1] += pos[b];
+        for (uint32_t i = 0; i < count; i++)
+            tmp[pos[(a[i] >> shift) & 0xFFu]++] = a[i];
+        memcpy(a, tmp, count * sizeof a[0]);
+    }
+    free(tmp);
+}
+
+static void arrive_copy(struct sim_net *n, struct sim_frame *f, uint32_t dst)
+{
+    if (!n->hooks.node_up(n->hooks.ctx, dst))
+        count_lost(n, f, dst, SIM_LOSS_DOWN);
+    else if (n->ports[dst].group != n->ports[f->src].group)
+        count_lost(n, f, dst, SIM_LOSS_PARTITION);
+    else
+        deliver(n, f, dst);
+}
+
+/* Deliver the copies due by now; queue the broadcast again for the next
+ * one, or free it. */
+static void bcast_step(struct sim_net *n, struct sim_bcast *b, uint64_t now)
+{
+    while (b->next < b->count && b->base_ns + (b->copies[b->next] >> 32) <= now) {
+        uint32_t dst = (uint32_t)b->copies[b->next++];
+        arrive_copy(n, b->f, dst);
+    }
+    if (b->next < b->count) {
+        struct sim_event ev = {.time_ns = b->base_ns + (b->copies[b->next] >> 32), .ptr = b,
+                               .kind = SIM_EV_NET_BCAST};
+        sim_queue_push(n->queue, &ev);
+        return;
+    }
+    frame_release(b->f);
+    free(b);
+}
+
+/* The broadcast reaches the switch's ports: every other live node of the
+ * sender's group gets a copy (loss and jitter drawn in node order). The
+ * copies that arrive now are delivered now, in node order. */
+static void fanout(struct sim_net *n, struct sim_frame *f, uint64_t now)
+{
+    uint32_t group = n->ports[f->src].group;
+    struct sim_bcast *b = sim_xmalloc(sizeof *b + (size_t)n->node_count * sizeof b->copies[0]);
+    b->f = f;
+    b->base_ns = now;
+    b->count = b->next = 0;
+    for (uint32_t dst = 0; dst < n->node_count; dst++) {
+        if (dst == f->src || n->ports[dst].group != group || !n->hooks.node_up(n->hooks.ctx, dst))
+            continue;
+        uint64_t at;
+        if (!draw_copy(n, f, dst, &at))
+            continue;
+        if (at - now > UINT32_MAX) {
+            /* Over four seconds late: rare enough for an event of its own. */
+            f->refs++;
+            push_event(n, SIM_EV_NET_DELIVER, at, dst, f);
+            continue;
+        }
+        b->copies[b->count++] = ((at - now) << 32) | dst;
+    }
+    sort_copies(b->copies, b->count);
+    bcast_step(n, b, now);
+}
+
+static void arrive(struct sim_net *n, struct sim_frame *f, uint32_t dst)
+{
+    arrive_copy(n, f, dst);
+    frame_release(f);
+}
+
+void sim_net_handle(struct sim_net *n, const struct sim_event *ev)
+{
+    struct sim_frame *f = ev->ptr;
+    switch (ev->kind) {
+    case SIM_EV_NET_TX: transmit(n, f, ev->time_ns); break;
+    case SIM_EV_NET_FANOUT: fanout(n, f, ev->time_ns); break;
+    case SIM_EV_NET_DELIVER: arrive(n, f, ev->node); break;
+    case SIM_EV_NET_BCAST: bcast_step(n, ev->ptr, ev->time_ns); break;
+    default: break;
+    }
+}
+
+void sim_net_discard(struct sim_net *n, const struct sim_event *ev)
+{
+    (void)n;
+    if (ev->kind == SIM_EV_NET_TX || ev->kind == SIM_EV_NET_FANOUT || ev->kind == SIM_EV_NET_DELIVER) {
+        frame_release(ev->ptr);
+    } else if (ev->kind == SIM_EV_NET_BCAST) {
+        struct sim_bcast *b = ev->ptr;
+        frame_release(b->f);
+        free(b);
+    }
+}
+
+void sim_net_partition(struct sim_net *n, const uint32_t *group_of_node)
+{
+    for (uint32_t i = 0; i < n->node_count; i++)
+        n->ports[i].group = group_of_node[i];
+    n->partitioned = true;
+}
+
+void sim_net_heal(struct sim_net *n)
+{
+    for (uint32_t i = 0; i < n->node_count; i++)
+        n->ports[i].group = 0;
+    n->partitioned = false;
+}

@@ -1,0 +1,134 @@
+/*
+ * sim_net.h - the simulated LAN: one switch, one link per node.
+ *
+ * A frame handed to sim_net_send waits for its sender's link (each link
+ * sends one frame at a time at its bandwidth), leaves the NIC (that is
+ * when the pcap mirror port sees it), and reaches each receiver after the
+ * link latency plus a uniform jitter in [0, jitter_ns]. Loss is drawn for
+ * every copy a receiver would get. Partitions split the nodes into groups;
+ * nothing crosses between groups. A crashed node receives nothing.
+ *
+ * Addressing: node n has MAC 02:00:00:00:(n>>8):(n&255). A frame whose
+ * destination has the group bit set (ff:ff:ff:ff:ff:ff and multicast) is
+ * flooded to every other node of the sender's group; any other destination
+ * goes to the node with that MAC, or is lost when there is none.
+ *
+ * Every random draw comes from one "net" stream, in event order, so a run
+ * is reproducible. sim_net never calls a receiver from inside
+ * sim_net_send: deliveries are events on the queue.
+ */
+#ifndef SIM_NET_H
+#define SIM_NET_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "rng.h"
+#include "scenario.h"
+#include "sim_queue.h"
+
+/* Bytes a link may have waiting to be sent before send returns busy. */
+#define SIM_NET_TXQ_BYTES (256u * 1024u)
+/* What a frame costs on the wire beyond its bytes: padding to the 60-byte
+ * minimum, the 4-byte FCS, 8 bytes of preamble and a 12-byte gap. */
+#define SIM_NET_MIN_FRAME 60u
+#define SIM_NET_WIRE_OVERHEAD 24u
+#define SIM_NET_BROADCAST UINT32_MAX
+
+enum sim_loss_reason {
+    SIM_LOSS_RANDOM,    /* the link's loss probability */
+    SIM_LOSS_PARTITION, /* sender and receiver in different groups */
+    SIM_LOSS_DOWN,      /* the receiver is crashed */
+    SIM_LOSS_NO_ROUTE,  /* no node has the destination MAC */
+    SIM_LOSS_COUNT
+};
+
+const char *sim_loss_name(enum sim_loss_reason r);
+
+/* A frame in flight, shared by every event that carries it. */
+struct sim_frame {
+    uint32_t refs;
+    uint32_t src;
+    uint32_t len;
+    uint32_t pad;
+    uint64_t tx_end_ns; /* when its last bit left the sender */
+    uint8_t bytes[];
+};
+
+struct sim_net_hooks {
+    void *ctx;
+    bool (*node_up)(void *ctx, uint32_t node);
+    /* Hand a frame to a receiver's kernel (called from sim_net_handle). */
+    void (*deliver)(void *ctx, uint32_t node, const uint8_t *frame, uint32_t len);
+    /* The frame is leaving `src`'s NIC now (the pcap mirror port). */
+    void (*wire)(void *ctx, uint32_t src, const uint8_t *frame, uint32_t len);
+    /* A copy of a frame will not arrive; dst is SIM_NET_BROADCAST when
+     * unknown. May be NULL. */
+    void (*lost)(void *ctx, uint32_t src, uint32_t dst, enum sim_loss_reason why, uint32_t len);
+};
+
+/* Counters, per node and for the whole network. */
+struct sim_net_counters {
+    uint64_t tx_frames, tx_bytes; /* frames that left the NIC */
+    uint64_t tx_busy;             /* refused: transmit queue full */
+    uint64_t rx_frames, rx_bytes; /* copies handed to a kernel */
+    uint64_t lost[SIM_LOSS_COUNT];/* per node: copies of its frames lost */
+};
+
+struct sim_net_port {
+    uint64_t tx_free_at; /* when the link can start the next frame */
+    uint32_t group;      /* partition group; 0 when healed */
+    struct sim_net_counters c;
+};
+
+struct sim_net_link {
+    uint64_t key;   /* (a << 32) | b with a < b */
+    uint32_t index; /* in the scenario's list: the later override wins */
+    struct scn_net_params params;
+};
+
+struct sim_net {
+    uint32_t node_count;
+    struct sim_net_port *ports;
+    struct scn_net_params defaults;
+    struct sim_net_link *links; /* sorted by key */
+    uint32_t link_count;
+    uint64_t min_latency_ns;    /* over the defaults and every link */
+    uint64_t txq_limit_ns;      /* SIM_NET_TXQ_BYTES at the default bandwidth */
+    bool partitioned;
+    struct rng rng;
+    struct sim_queue *queue;
+    struct sim_net_hooks hooks;
+    struct sim_net_counters total;
+};
+
+/* Set up the LAN of scenario `s` with random stream seed `seed`; events go
+ * on `queue`. */
+void sim_net_init(struct sim_net *n, const struct scenario *s, uint64_t seed,
+                  struct sim_queue *queue, const struct sim_net_hooks *hooks);
+void sim_net_free(struct sim_net *n);
+
+/* Node `src` sends a frame at time now_ns. Returns a HAL status: HAL_OK,
+ * HAL_ERR_BUSY when the link's queue is full, HAL_ERR_INVALID for a bad
+ * length. */
+int sim_net_send(struct sim_net *n, uint32_t src, const uint8_t *frame, uint32_t len,
+                 uint64_t now_ns);
+
+/* Handle one of the net's events (SIM_EV_NET_*) at ev->time_ns. */
+void sim_net_handle(struct sim_net *n, const struct sim_event *ev);
+
+/* Release what an unhandled net event holds (when a run stops early). */
+void sim_net_discard(struct sim_net *n, const struct sim_event *ev);
+
+/* group_of_node: node_count entries. */
+void sim_net_partition(struct sim_net *n, const uint32_t *group_of_node);
+void sim_net_heal(struct sim_net *n);
+
+/* The node with this MAC address, or SIM_NET_BROADCAST if none. */
+uint32_t sim_net_node_of_mac(const struct sim_net *n, const uint8_t mac[6]);
+void sim_net_mac_of_node(uint32_t node, uint8_t mac[6]);
+
+/* The parameters of the link between a and b (an override or defaults). */
+const struct scn_net_params *sim_net_params(const struct sim_net *n, uint32_t a, uint32_t b);
+
+#endif

@@ -1,0 +1,73 @@
+/*
+ * sim_node.h - one simulated node: its kernel, its HAL (clock, NIC, pages,
+ * console, trace, programs, random numbers; no disk yet) and its CPU.
+ *
+ * CPU model: a node with runnable work gets a slice of SIM_SLICE_INSNS
+ * instructions; the slice runs at one instant (no simulated time passes
+ * inside a kernel entry point) and then keeps the CPU busy for
+ * insns * 1000 / cpu_mips ns, the remainder carried to the next slice so
+ * time does not drift. Frames sent during a slice leave at its start.
+ * Timers that fall inside a busy period are handled when it ends; frames
+ * are delivered when they arrive, busy or not (like an interrupt).
+ *
+ * Each node has one wake-up event on the queue at a time, at
+ * max(kernel deadline, end of busy period). Rescheduling bumps the node's
+ * generation number; events with an old generation are ignored when they
+ * come out (lazy cancellation: the heap is never searched).
+ */
+#ifndef SIM_NODE_H
+#define SIM_NODE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/kernel.h"
+#include "rng.h"
+#include "sim_console.h"
+
+#define SIM_SLICE_INSNS 10000u
+/* Slices in a row that run nothing while the kernel says it is runnable
+ * before the run is stopped as a kernel bug (it would never end). */
+#define SIM_MAX_EMPTY_SLICES 1000u
+
+struct sim;
+
+struct sim_node {
+    struct sim *sim;
+    struct kernel *k; /* NULL while crashed */
+    uint32_t id;
+    bool up;
+    uint32_t epoch;
+    uint32_t cpu_mips;
+    uint32_t page_limit, pages_in_use, pages_peak;
+    uint32_t procs; /* kernel_process_count after the last entry point */
+    uint32_t boots, crashes;
+    uint32_t empty_slices;
+    uint64_t busy_until_ns, busy_rem, cpu_busy_ns;
+    uint64_t wake_at_ns; /* HAL_TIME_NEVER: no wake-up queued */
+    uint64_t wake_gen;
+    struct rng rng;
+    struct kernel_stats past; /* summed over the kernels of earlier boots */
+    struct sim_console_node console;
+};
+
+/* Set up node `id` (down, no kernel). */
+void sim_node_init(struct sim_node *n, struct sim *sim, uint32_t id);
+/* The epoch for the node's next boot: from its random stream, never 0. */
+uint32_t sim_node_next_epoch(struct sim_node *n);
+/* Boot a new kernel; false when it has no memory for its own state. */
+bool sim_node_boot(struct sim_node *n, uint32_t epoch);
+/* Crash: the kernel and its processes vanish. */
+void sim_node_crash(struct sim_node *n);
+/* A wake-up event with generation gen came out of the queue; false when
+ * it was cancelled (stale). */
+bool sim_node_wake(struct sim_node *n, uint64_t gen);
+void sim_node_frame(struct sim_node *n, const uint8_t *frame, uint32_t len);
+/* kernel_spawn on this node; returns its result. */
+int64_t sim_node_spawn(struct sim_node *n, const char *program, const char *const *argv,
+                       uint32_t argc);
+/* The node's counters over all its boots, as of now. */
+void sim_node_stats(const struct sim_node *n, struct kernel_stats *out);
+void sim_node_free(struct sim_node *n);
+
+#endif

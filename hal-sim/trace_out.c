@@ -1,0 +1,278 @@
+/*
+ * trace_out.c - see trace_out.h. Lines are built in a buffer with our own
+ * integer formatting (no printf, no locale) and written in large blocks.
+ */
+#include "trace_out.h"
+
+#include <string.h>
+
+#include "../core/abi.h"
+
+#define TRACE_FLUSH_BYTES (256u * 1024u)
+
+int trace_out_open(struct trace_out *t, const char *path)
+{
+    memset(t, 0, sizeof *t);
+    if (path == NULL)
+        return 0;
+    t->f = fopen(path, "wb");
+    return t->f != NULL ? 0 : -1;
+}
+
+static void trace_flush(struct trace_out *t)
+{
+    if (sim_buf_flush(&t->buf, t->f) < 0)
+        t->write_failed = true;
+}
+
+int trace_out_close(struct trace_out *t)
+{
+    trace_flush(t);
+    if (t->f != NULL && fclose(t->f) != 0)
+        t->write_failed = true;
+    t->f = NULL;
+    sim_buf_free(&t->buf);
+    return t->write_failed ? -1 : 0;
+}
+
+/* Every line: {"t":T[,"node":N],"ev":"NAME" ... then fields ... }\n */
+static void line_begin(struct trace_out *t, uint64_t t_ns, int64_t node, const char *ev)
+{
+    sim_buf_put(&t->buf, "{\"t\":", 5);
+    sim_buf_u64(&t->buf, t_ns);
+    if (node >= 0) {
+        sim_buf_put(&t->buf, ",\"node\":", 8);
+        sim_buf_u64(&t->buf, (uint64_t)node);
+    }
+    sim_buf_put(&t->buf, ",\"ev\":\"", 7);
+    sim_buf_puts(&t->buf, ev);
+    sim_buf_putc(&t->buf, '"');
+}
+
+static void field_key(struct trace_out *t, const char *key)
+{
+    sim_buf_put(&t->buf, ",\"", 2);
+    sim_buf_puts(&t->buf, key);
+    sim_buf_put(&t->buf, "\":", 2);
+}
+
+static void field_u64(struct trace_out *t, const char *key, uint64_t v)
+{
+    field_key(t, key);
+    sim_buf_u64(&t->buf, v);
+}
+
+static void field_i64(struct trace_out *t, const char *key, int64_t v)
+{
+    field_key(t, key);
+    sim_buf_i64(&t->buf, v);
+}
+
+static void field_pid(struct trace_out *t, const char *key, uint32_t pid)
+{
+    field_key(t, key);
+    sim_buf_json_pid(&t->buf, pid);
+}
+
+static void field_str(struct trace_out *t, const char *key, const char *s, size_t len)
+{
+    field_key(t, key);
+    sim_buf_json_str(&t->buf, s, len);
+}
+
+static void field_cstr(struct trace_out *t, const char *key, const char *s)
+{
+    field_str(t, key, s, strlen(s));
+}
+
+static void line_end(struct trace_out *t)
+{
+    sim_buf_put(&t->buf, "}\n", 2);
+    t->lines++;
+    if (t->buf.len >= TRACE_FLUSH_BYTES)
+        trace_flush(t);
+}
+
+const char *trace_fault_name(uint32_t reason)
+{
+    static const char *const names[HAL_FAULT_COUNT] = {
+        [HAL_FAULT_ILLEGAL_INSTRUCTION] = "illegal_instruction",
+        [HAL_FAULT_BREAKPOINT] = "breakpoint",
+        [HAL_FAULT_FETCH] = "fetch",
+        [HAL_FAULT_LOAD] = "load",
+        [HAL_FAULT_STORE] = "store",
+        [HAL_FAULT_MISALIGNED] = "misaligned",
+    };
+    return reason < HAL_FAULT_COUNT ? names[reason] : "unknown";
+}
+
+const char *trace_drop_name(uint32_t reason)
+{
+    static const char *const names[HAL_DROP_COUNT] = {
+        [HAL_DROP_MAILBOX_FULL] = "mailbox_full",
+        [HAL_DROP_NO_PROCESS] = "no_process",
+        [HAL_DROP_UNREACHABLE] = "unreachable",
+        [HAL_DROP_BAD_FRAME] = "bad_frame",
+    };
+    return reason < HAL_DROP_COUNT ? names[reason] : "unknown";
+}
+
+const char *trace_kernel_event_name(uint32_t type)
+{
+    static const char *const names[HAL_TRACE_TYPE_COUNT] = {
+        [HAL_TRACE_BOOT] = "boot",
+        [HAL_TRACE_SPAWN] = "spawn",
+        [HAL_TRACE_EXIT] = "exit",
+        [HAL_TRACE_FAULT] = "fault",
+        [HAL_TRACE_SEND] = "send",
+        [HAL_TRACE_DELIVER] = "deliver",
+        [HAL_TRACE_DROP] = "drop",
+        [HAL_TRACE_LOAD] = "load",
+        [HAL_TRACE_CONSOLE] = "console",
+        [HAL_TRACE_RETRANSMIT] = "retransmit",
+        [HAL_TRACE_PEER_RESET] = "peer_reset",
+    };
+    return type < HAL_TRACE_TYPE_COUNT ? names[type] : "unknown";
+}
+
+void trace_out_start(struct trace_out *t, const char *scenario, uint64_t seed, uint32_t nodes)
+{
+    line_begin(t, 0, -1, "start");
+    field_cstr(t, "scenario", scenario);
+    field_u64(t, "seed", seed);
+    field_u64(t, "nodes", nodes);
+    line_end(t);
+}
+
+void trace_out_kernel(struct trace_out *t, uint64_t t_ns, uint32_t node,
+                      const struct hal_trace_event *ev)
+{
+    line_begin(t, t_ns, node, trace_kernel_event_name(ev->type));
+    switch (ev->type) {
+    case HAL_TRACE_BOOT:
+        field_u64(t, "epoch", (uint32_t)ev->value);
+        break;
+    case HAL_TRACE_SPAWN:
+        field_pid(t, "pid", ev->pid);
+        field_pid(t, "parent", ev->other_pid);
+        field_str(t, "program", ev->text, ev->text_len);
+        break;
+    case HAL_TRACE_EXIT:
+        field_pid(t, "pid", ev->pid);
+        field_i64(t, "status", ev->value);
+        break;
+    case HAL_TRACE_FAULT:
+        field_pid(t, "pid", ev->pid);
+        field_cstr(t, "reason", trace_fault_name(ev->reason));
+        field_u64(t, "pc", (uint32_t)ev->value);
+        field_u64(t, "addr", ev->value2);
+        break;
+    case HAL_TRACE_SEND:
+        field_pid(t, "pid", ev->pid);
+        field_pid(t, "dst", ev->other_pid);
+        field_u64(t, "bytes", (uint32_t)ev->value);
+        break;
+    case HAL_TRACE_DELIVER:
+        field_pid(t, "pid", ev->pid);
+        field_pid(t, "src", ev->other_pid);
+        field_u64(t, "bytes", (uint32_t)ev->value);
+        break;
+    case HAL_TRACE_DROP:
+        field_pid(t, "pid", ev->pid);
+        field_pid(t, "src", ev->other_pid);
+        field_cstr(t, "reason", trace_drop_name(ev->reason));
+        field_u64(t, "bytes", (uint32_t)ev->value);
+        break;
+    case HAL_TRACE_LOAD:
+        field_u64(t, "load_milli", (uint32_t)ev->value);
+        field_u64(t, "runq", ev->value2);
+        field_u64(t, "procs", ev->other_pid);
+        break;
+    case HAL_TRACE_CONSOLE:
+        field_pid(t, "pid", ev->pid);
+        field_str(t, "text", ev->text, ev->text_len);
+        break;
+    case HAL_TRACE_RETRANSMIT:
+        field_u64(t, "seq", (uint32_t)ev->value);
+        field_u64(t, "peer", ev->value2);
+        break;
+    case HAL_TRACE_PEER_RESET:
+        field_u64(t, "peer", ev->value2);
+        break;
+    default:
+        field_u64(t, "type", ev->type);
+        break;
+    }
+    line_end(t);
+}
+
+void trace_out_crash(struct trace_out *t, uint64_t t_ns, uint32_t node)
+{
+    line_begin(t, t_ns, node, "crash");
+    line_end(t);
+}
+
+void trace_out_restart(struct trace_out *t, uint64_t t_ns, uint32_t node, uint32_t epoch)
+{
+    line_begin(t, t_ns, node, "restart");
+    field_u64(t, "epoch", epoch);
+    line_end(t);
+}
+
+void trace_out_partition(struct trace_out *t, uint64_t t_ns, const uint32_t *group_of_node,
+                         uint32_t nodes)
+{
+    line_begin(t, t_ns, -1, "partition");
+    field_key(t, "groups");
+    sim_buf_putc(&t->buf, '[');
+    for (uint32_t i = 0; i < nodes; i++) {
+        if (i != 0)
+            sim_buf_putc(&t->buf, ',');
+        sim_buf_u64(&t->buf, group_of_node[i]);
+    }
+    sim_buf_putc(&t->buf, ']');
+    line_end(t);
+}
+
+void trace_out_heal(struct trace_out *t, uint64_t t_ns)
+{
+    line_begin(t, t_ns, -1, "heal");
+    line_end(t);
+}
+
+void trace_out_frame_lost(struct trace_out *t, uint64_t t_ns, uint32_t src, uint32_t dst,
+                          const char *reason, uint32_t bytes)
+{
+    line_begin(t, t_ns, src, "frame_lost");
+    field_i64(t, "dst", dst == UINT32_MAX ? -1 : (int64_t)dst);
+    field_cstr(t, "reason", reason);
+    field_u64(t, "bytes", bytes);
+    line_end(t);
+}
+
+void trace_out_spawn_failed(struct trace_out *t, uint64_t t_ns, uint32_t node,
+                            const char *program, int error)
+{
+    line_begin(t, t_ns, node, "spawn_failed");
+    field_cstr(t, "program", program);
+    field_i64(t, "error", error);
+    field_cstr(t, "message", abi_error_name(error));
+    line_end(t);
+}
+
+void trace_out_ignored(struct trace_out *t, uint64_t t_ns, uint32_t node, const char *event,
+                       const char *why)
+{
+    line_begin(t, t_ns, node, "ignored");
+    field_cstr(t, "event", event);
+    field_cstr(t, "why", why);
+    line_end(t);
+}
+
+void trace_out_end(struct trace_out *t, uint64_t t_ns, const char *reason, uint64_t events)
+{
+    line_begin(t, t_ns, -1, "end");
+    field_cstr(t, "reason", reason);
+    field_u64(t, "events", events);
+    line_end(t);
+}

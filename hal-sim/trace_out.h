@@ -1,0 +1,53 @@
+/*
+ * trace_out.h - the event trace: JSON Lines, one object per line, the
+ * visualizer's input. The schema is docs/trace.md; every line starts with
+ * "t" (simulated ns) and, for node events, "node", then "ev" and the
+ * event's fields in a fixed order. Numbers are integers; text is escaped
+ * the same way on every machine. Lines are written in simulation order.
+ */
+#ifndef SIM_TRACE_OUT_H
+#define SIM_TRACE_OUT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "hal/hal_trace.h"
+#include "sim_util.h"
+
+struct trace_out {
+    FILE *f;          /* NULL: the trace is discarded */
+    struct sim_buf buf;
+    uint64_t lines;
+    bool write_failed;
+};
+
+/* Write to `path` (created or truncated); 0, or -1 with errno set. A NULL
+ * path discards the trace. */
+int trace_out_open(struct trace_out *t, const char *path);
+/* Flush and close; 0, or -1 if anything failed to be written. */
+int trace_out_close(struct trace_out *t);
+
+const char *trace_fault_name(uint32_t reason);
+const char *trace_drop_name(uint32_t reason);
+const char *trace_kernel_event_name(uint32_t type);
+
+void trace_out_start(struct trace_out *t, const char *scenario, uint64_t seed, uint32_t nodes);
+void trace_out_kernel(struct trace_out *t, uint64_t t_ns, uint32_t node,
+                      const struct hal_trace_event *ev);
+void trace_out_crash(struct trace_out *t, uint64_t t_ns, uint32_t node);
+void trace_out_restart(struct trace_out *t, uint64_t t_ns, uint32_t node, uint32_t epoch);
+void trace_out_partition(struct trace_out *t, uint64_t t_ns, const uint32_t *group_of_node,
+                         uint32_t nodes);
+void trace_out_heal(struct trace_out *t, uint64_t t_ns);
+void trace_out_frame_lost(struct trace_out *t, uint64_t t_ns, uint32_t src, uint32_t dst,
+                          const char *reason, uint32_t bytes);
+void trace_out_spawn_failed(struct trace_out *t, uint64_t t_ns, uint32_t node,
+                            const char *program, int error);
+/* A scenario event for a node that cannot take it (for example a spawn on
+ * a crashed node). */
+void trace_out_ignored(struct trace_out *t, uint64_t t_ns, uint32_t node, const char *event,
+                       const char *why);
+void trace_out_end(struct trace_out *t, uint64_t t_ns, const char *reason, uint64_t events);
+
+#endif

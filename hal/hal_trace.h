@@ -1,0 +1,77 @@
+/*
+ * hal_trace.h - the kernel's event trace.
+ *
+ * The core reports what happens on a node as typed events; the platform
+ * stamps each with its time and node and writes it out (the simulator as
+ * JSON Lines, see docs/trace.md; x86 on the serial port). `event` copies
+ * what it needs (including `text`) before returning and cannot fail.
+ *
+ * Field use per type (unused fields are 0):
+ *   BOOT       value = boot epoch
+ *   SPAWN      pid, other_pid = parent, text = program name
+ *   EXIT       pid, value = exit status
+ *   FAULT      pid, reason = enum hal_trace_fault, value = pc, value2 = address
+ *   SEND       pid = sender, other_pid = destination, value = bytes
+ *   DELIVER    pid = receiver, other_pid = sender, value = bytes
+ *   DROP       pid = destination, other_pid = sender, reason = enum
+ *              hal_trace_drop, value = bytes
+ *   LOAD       value = load average in thousandths, value2 = run-queue length,
+ *              other_pid = number of processes
+ *   CONSOLE    pid, text = what the process wrote
+ *   RETRANSMIT value = sequence number, value2 = peer node
+ *   PEER_RESET value2 = peer node (its session was reset: restart or timeout)
+ */
+#ifndef HAL_TRACE_H
+#define HAL_TRACE_H
+
+#include "hal_types.h"
+
+enum hal_trace_type {
+    HAL_TRACE_BOOT,
+    HAL_TRACE_SPAWN,
+    HAL_TRACE_EXIT,
+    HAL_TRACE_FAULT,
+    HAL_TRACE_SEND,
+    HAL_TRACE_DELIVER,
+    HAL_TRACE_DROP,
+    HAL_TRACE_LOAD,
+    HAL_TRACE_CONSOLE,
+    HAL_TRACE_RETRANSMIT,
+    HAL_TRACE_PEER_RESET,
+    HAL_TRACE_TYPE_COUNT
+};
+
+enum hal_trace_fault {
+    HAL_FAULT_ILLEGAL_INSTRUCTION,
+    HAL_FAULT_BREAKPOINT,
+    HAL_FAULT_FETCH,
+    HAL_FAULT_LOAD,
+    HAL_FAULT_STORE,
+    HAL_FAULT_MISALIGNED,
+    HAL_FAULT_COUNT
+};
+
+enum hal_trace_drop {
+    HAL_DROP_MAILBOX_FULL,  /* destination mailbox was full */
+    HAL_DROP_NO_PROCESS,    /* no such destination process */
+    HAL_DROP_UNREACHABLE,   /* destination node did not answer */
+    HAL_DROP_BAD_FRAME,     /* a received frame failed validation */
+    HAL_DROP_COUNT
+};
+
+struct hal_trace_event {
+    uint16_t type;   /* enum hal_trace_type */
+    uint16_t reason; /* enum hal_trace_fault or hal_trace_drop */
+    uint32_t pid;
+    uint32_t other_pid;
+    int32_t value;
+    uint32_t value2;
+    const char *text; /* not NUL-terminated; may be NULL when text_len is 0 */
+    uint32_t text_len;
+};
+
+struct hal_trace_ops {
+    void (*event)(void *ctx, const struct hal_trace_event *ev);
+};
+
+#endif

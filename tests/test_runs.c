@@ -1,0 +1,112 @@
+/*
+ * test_runs.c - end-to-end: the real `nimbus` command runs the shipped
+ * scenarios, and the outcomes users rely on are checked in what it wrote.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "run_util.h"
+
+#define RUNS NIMBUS_BINARY_DIR "/test-runs"
+
+static int run_scenario(const char *scenario, const char *out, const char *extra)
+{
+    char args[2048];
+    snprintf(args, sizeof args, "run %s/scenarios/%s --out %s/%s --quiet %s > %s/%s.log 2>&1",
+             NIMBUS_SOURCE_DIR, scenario, RUNS, out, extra, RUNS, out);
+    (void)system("mkdir -p " RUNS);
+    return run_nimbus(args);
+}
+
+Test(runs, hello_prints_and_exits)
+{
+    cr_assert_eq(run_scenario("hello.json", "hello", ""), 0);
+    cr_expect(console_contains(RUNS "/hello", "hello from n0.1"));
+    cr_expect_eq(count_trace_events(RUNS "/hello", "exit", "pid", "n0.1"), 1);
+    cr_expect_eq(count_trace_events(RUNS "/hello", "end", NULL, NULL), 1);
+}
+
+Test(runs, pingpong_completes_every_round)
+{
+    cr_assert_eq(run_scenario("pingpong.json", "pingpong", ""), 0);
+    cr_expect(console_contains(RUNS "/pingpong", "server: answered 100 pings"));
+    cr_expect(console_contains(RUNS "/pingpong", "client: 100 round trips"));
+    /* 100 pings and 100 pongs, each delivered exactly once. */
+    cr_expect_eq(count_trace_events(RUNS "/pingpong", "deliver", "pid", "n0.1"), 100);
+    cr_expect_eq(count_trace_events(RUNS "/pingpong", "deliver", "pid", "n1.1"), 100);
+    cr_expect_eq(count_trace_events(RUNS "/pingpong", "fault", NULL, NULL), 0);
+}
+
+Test(runs, lossy_pingpong_loses_nothing)
+{
+    cr_assert_eq(run_scenario("lossy-pingpong.json", "lossy", ""), 0);
+    cr_expect(console_contains(RUNS "/lossy", "client: 200 round trips"));
+    cr_expect_eq(count_trace_events(RUNS "/lossy", "deliver", "pid", "n0.1"), 200);
+    cr_expect_eq(count_trace_events(RUNS "/lossy", "deliver", "pid", "n1.1"), 200);
+    cr_expect_gt(count_trace_events(RUNS "/lossy", "frame_lost", NULL, NULL), 0, "the run lost no frames");
+    cr_expect_gt(count_trace_events(RUNS "/lossy", "retransmit", NULL, NULL), 0);
+}
+
+Test(runs, ring_64_every_lap_arrives)
+{
+    cr_assert_eq(run_scenario("ring-64.json", "ring", ""), 0);
+    for (int lap = 1; lap <= 10; lap++) {
+        char line[64];
+        snprintf(line, sizeof line, "lap %d done at", lap);
+        cr_expect(console_contains(RUNS "/ring", line), "missing \"%s\"", line);
+    }
+    cr_expect_eq(count_trace_events(RUNS "/ring", "exit", NULL, NULL), 64);
+    for (int node = 0; node < 64; node++) {
+        char line[64];
+        snprintf(line, sizeof line, "ring member n%d.1 exiting after 10 tokens", node);
+        cr_expect(console_contains(RUNS "/ring", line), "missing \"%s\"", line);
+    }
+}
+
+static void expect_same_outputs(const char *a, const char *b)
+{
+    static const char *const files[] = {"trace.jsonl", "net.pcap", "metrics.json"};
+    for (int i = 0; i < 3; i++) {
+        char pa[512], pb[512];
+        snprintf(pa, sizeof pa, "%s/%s/%s", RUNS, a, files[i]);
+        snprintf(pb, sizeof pb, "%s/%s/%s", RUNS, b, files[i]);
+        cr_expect(files_equal(pa, pb), "%s differs between %s and %s", files[i], a, b);
+    }
+}
+
+Test(runs, same_scenario_and_seed_give_identical_outputs)
+{
+    cr_assert_eq(run_scenario("lossy-pingpong.json", "det-a", ""), 0);
+    cr_assert_eq(run_scenario("lossy-pingpong.json", "det-b", ""), 0);
+    expect_same_outputs("det-a", "det-b");
+    cr_assert_eq(run_scenario("lossy-pingpong.json", "det-c", "--seed 99"), 0);
+    cr_expect(!files_equal(RUNS "/det-a/net.pcap", RUNS "/det-c/net.pcap"),
+              "another seed gave the same pcap");
+    cr_expect(console_contains(RUNS "/det-c", "client: 200 round trips"));
+}
+
+Test(runs, check_accepts_every_shipped_scenario)
+{
+    char args[1024];
+    snprintf(args, sizeof args, "check %s/scenarios/*.json > /dev/null", NIMBUS_SOURCE_DIR);
+    cr_expect_eq(run_nimbus(args), 0);
+}
+
+Test(runs, bad_scenario_gets_one_clear_line_and_status_1)
+{
+    char args[1024];
+    (void)system("mkdir -p " RUNS);
+    FILE *f = fopen(RUNS "/bad.json", "w");
+    cr_assert_not_null(f);
+    fputs("{\"nodes\": [{\"cpu_mips\": \"fast\"}]}\n", f);
+    fclose(f);
+    snprintf(args, sizeof args, "run %s/bad.json --out %s/bad > %s/bad.log 2>&1", RUNS, RUNS, RUNS);
+    cr_expect_eq(run_nimbus(args), 1);
+    char *log = read_file(RUNS "/bad.log", NULL);
+    cr_assert_not_null(log);
+    cr_expect_not_null(strstr(log, RUNS "/bad.json: nodes[0].cpu_mips: expected a positive integer, got \"fast\""),
+                       "%s", log);
+    free(log);
+}

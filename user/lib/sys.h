@@ -1,0 +1,43 @@
+/*
+ * sys.h - one C function per system call in core/abi.h, nothing more.
+ *
+ * Results are as the kernel returns them: a non-negative value on success,
+ * a negative enum abi_error on failure. 64-bit times are split into two
+ * registers, low word first. A pid is a uint32_t; calls that return "a pid
+ * or an error" return it as an int32_t, which is unambiguous while node ids
+ * stay below 0x8000.
+ */
+#ifndef USER_SYS_H
+#define USER_SYS_H
+
+#include <stdint.h>
+
+#include "abi.h"
+
+/* Issue system call `num` with six argument registers; returns a0. For
+ * tests that must pass arguments no typed wrapper would let through. */
+int32_t sys_call(uint32_t num, uint32_t a0, uint32_t a1, uint32_t a2, uint32_t a3, uint32_t a4, uint32_t a5);
+/* The same, returning a1:a0 as one 64-bit value (SYS_TIME). */
+uint64_t sys_call64(uint32_t num, uint32_t a0, uint32_t a1, uint32_t a2, uint32_t a3, uint32_t a4,
+                    uint32_t a5);
+
+/* Ends the process at once; buffered printf output is NOT flushed (exit()
+ * in nimbus.h does that). */
+_Noreturn void sys_exit(int32_t status);
+uint32_t sys_getpid(void);
+uint32_t sys_getnode(void);
+/* `args` is args_len bytes: each argument followed by a NUL. */
+int32_t sys_spawn(const char *name, uint32_t name_len, const void *args, uint32_t args_len);
+/* Wait for child `pid` (0: any child); stores its exit status in *status
+ * unless status is NULL. Returns the child's pid. */
+int32_t sys_wait(uint32_t pid, int32_t *status, uint64_t timeout_ns);
+int32_t sys_send(uint32_t dst, const void *buf, uint32_t len);
+/* Returns the message length; stores the sender's pid unless `sender` is NULL. */
+int32_t sys_recv(void *buf, uint32_t cap, uint32_t *sender, uint64_t timeout_ns);
+int32_t sys_sleep(uint64_t duration_ns);
+/* The node's clock in nanoseconds. */
+uint64_t sys_time(void);
+int32_t sys_yield(void);
+int32_t sys_write(const void *buf, uint32_t len);
+
+#endif
