@@ -398,12 +398,15 @@ static bool rv_one_page(uint32_t va, uint32_t size)
 static uint64_t rv_load_slow(const struct vm *vm, struct rv_tlb *tlb, unsigned reg,
                              uint32_t va, uint32_t size)
 {
+    uintptr_t pte = rv_pte(vm, va, VM_PERM_R);
+    if (pte != 0 && rv_one_page(va, size)) {
+        tlb->tag[reg] = va & ~RV_PAGE_MASK;
+        tlb->host[reg] = rv_pte_host(pte, 0);
+        const uint8_t *p = rv_pte_host(pte, va);
+        return size == 4 ? rv_get32(p) : size == 2 ? rv_get16(p) : p[0];
+    }
     if (!rv_access_ok(vm, va, size, VM_PERM_R))
         return RV_LOAD_FAULT;
-    if (rv_one_page(va, size)) {
-        tlb->tag[reg] = va & ~RV_PAGE_MASK;
-        tlb->host[reg] = rv_pte_host(rv_pte(vm, va, VM_PERM_R), 0);
-    }
     uint32_t v = 0;
     for (uint32_t i = 0; i < size; i++)
         v |= (uint32_t)*rv_pte_host(rv_pte(vm, va + i, VM_PERM_R), va + i) << (8u * i);
@@ -440,7 +443,7 @@ static void rv_store_byte(const struct vm *vm, struct rv_mark *mark, uint32_t va
     *rv_pte_host(pte, va) = byte;
     if ((pte & VM_PERM_X) == 0)
         return;
-    struct rv_decoded *cache = (struct rv_decoded *)rv_pte_host(pte, PAGE_SIZE);
+    struct rv_decoded *cache = (struct rv_decoded *)(rv_pte_host(pte, 0) + PAGE_SIZE);
     struct rv_decoded *e = cache + ((va & RV_PAGE_MASK) >> 2);
     if (e == mark->at)
         mark->op = OP_DECODE;
@@ -453,13 +456,21 @@ static void rv_store_byte(const struct vm *vm, struct rv_mark *mark, uint32_t va
 static int rv_store_slow(const struct vm *vm, struct rv_tlb *tlb, struct rv_mark *mark,
                          unsigned reg, uint32_t va, uint32_t size, uint32_t value)
 {
-    if (!rv_access_ok(vm, va, size, VM_PERM_W))
-        return ERR_FAULT;
     uintptr_t pte = rv_pte(vm, va, VM_PERM_W);
-    if (rv_one_page(va, size) && (pte & VM_PERM_X) == 0) {
+    if (pte != 0 && rv_one_page(va, size) && (pte & VM_PERM_X) == 0) {
         tlb->tag[reg] = va & ~RV_PAGE_MASK;
         tlb->host[reg] = rv_pte_host(pte, 0);
+        uint8_t *p = rv_pte_host(pte, va);
+        if (size == 4)
+            rv_put32(p, value);
+        else if (size == 2)
+            rv_put16(p, value);
+        else
+            p[0] = (uint8_t)value;
+        return 0;
     }
+    if (!rv_access_ok(vm, va, size, VM_PERM_W))
+        return ERR_FAULT;
     for (uint32_t i = 0; i < size; i++)
         rv_store_byte(vm, mark, va + i, (uint8_t)(value >> (8u * i)));
     return 0;
@@ -487,7 +498,7 @@ static bool rv_page_enter(const struct vm *vm, uint32_t pc, struct rv_page *page
         return false;
     page->va = pc & ~RV_PAGE_MASK;
     page->code = rv_pte_host(pte, 0);
-    page->cache = (struct rv_decoded *)rv_pte_host(pte, PAGE_SIZE);
+    page->cache = (struct rv_decoded *)(rv_pte_host(pte, 0) + PAGE_SIZE);
     page->pc_bias = page->va - (uint32_t)((uintptr_t)page->cache >> 1);
     page->end = (uintptr_t)(page->cache + RV_ENTRIES);
     return true;
@@ -522,6 +533,17 @@ static struct rv_decoded rv_decode_entry(const struct rv_page *page, uint32_t in
         DISPATCH();                                                  \
     } while (0)
 
+/* A taken jump to entry `to` of this page. */
+#define JUMP_ENTRY(to)                                               \
+    do {                                                             \
+        struct rv_decoded *to_ = (to);                               \
+        L += (uintptr_t)to_ - (uintptr_t)d - sizeof *d;              \
+        d = to_;                                                     \
+        if (L < page.end)                                            \
+            goto set_mark;                                           \
+        DISPATCH();                                                  \
+    } while (0)
+
 #define JUMP_FAR(to)                                \
     do {                                            \
         target = (to);                              \
@@ -530,12 +552,12 @@ static struct rv_decoded rv_decode_entry(const struct rv_page *page, uint32_t in
     } while (0)
 
 /* A taken jump to guest address `to` (4-aligned). */
-#define JUMP_TO(to)                                                             \
-    do {                                                                        \
-        uint32_t off_ = (to) - page.va;                                         \
-        if (off_ >= PAGE_SIZE)                                                  \
-            JUMP_FAR(to);                                                       \
-        JUMP_NEAR((intptr_t)((uintptr_t)page.cache + RV_CACHE_OFFSET(off_) - (uintptr_t)d)); \
+#define JUMP_TO(to)                                  \
+    do {                                             \
+        uint32_t off_ = (to) - page.va;              \
+        if (off_ >= PAGE_SIZE)                       \
+            JUMP_FAR(to);                            \
+        JUMP_ENTRY(page.cache + (off_ >> 2));        \
     } while (0)
 
 /* Stop before the current instruction: it did not retire. */
@@ -577,9 +599,7 @@ static struct rv_decoded rv_decode_entry(const struct rv_page *page, uint32_t in
         }                                                   \
         NEXT();                                             \
     }
-/* size bytes at x[rs1] + imm; `get` reads them, `ext` widens v. The
- * slow path rebuilds the address from off (off + tag = va mod 2^32), so
- * the fast path need not keep a copy of it. */
+/* size bytes at x[rs1] + imm; `get` reads them, `ext` widens v. */
 #define LOAD(size, get, ext)                                                  \
     {                                                                         \
         uint64_t off = (uint32_t)(x[d->rs1] + (uint32_t)d->imm);              \
@@ -588,7 +608,7 @@ static struct rv_decoded rv_decode_entry(const struct rv_page *page, uint32_t in
         if (off <= PAGE_SIZE - (size)) {                                      \
             v = get(ld.host[d->rs1] + off);                                   \
         } else {                                                              \
-            uint32_t va = (uint32_t)(off + ld.tag[d->rs1]);                   \
+            uint32_t va = x[d->rs1] + (uint32_t)d->imm;                       \
             uint64_t got = rv_load_slow(vm, &ld, d->rs1, va, (size));         \
             if (got == RV_LOAD_FAULT)                                         \
                 STOP(RV_STOP_LOAD_FAULT, va);                                 \
@@ -604,7 +624,7 @@ static struct rv_decoded rv_decode_entry(const struct rv_page *page, uint32_t in
         if (off <= PAGE_SIZE - (size)) {                                      \
             put(st.host[d->rs1] + off, x[d->rs2]);                            \
         } else {                                                              \
-            uint32_t va = (uint32_t)(off + st.tag[d->rs1]);                   \
+            uint32_t va = x[d->rs1] + (uint32_t)d->imm;                       \
             if (rv_store_slow(vm, &st, &mark, d->rs1, va, (size), x[d->rs2]) != 0) \
                 STOP(RV_STOP_STORE_FAULT, va);                                \
         }                                                                     \

@@ -264,6 +264,7 @@ static int session_abandon_unacked(struct kernel *k, struct session *s)
     skip->last_seq = s->next_seq - 1u;
     skip->len = CLUSTER_SKIP_PAYLOAD_BYTES;
     skip->transmissions = 0;
+    skip->sampled = 0;
     put_be32(skip->payload, skip->last_seq);
     session_append(s, skip);
     return lost_kernel_message;
@@ -291,19 +292,22 @@ static void session_on_unreachable(struct kernel *k, struct session *s)
 
 /* Resend the oldest message and double the timeout; the rest of the
  * window is repaired one partial ack at a time. The doubled timeout stays
- * until a round-trip sample replaces it (Karn). */
-static void session_on_timeout(struct kernel *k, struct session *s, uint64_t now)
+ * until a round-trip sample replaces it (Karn). Returns 1 if the peer
+ * turned out unreachable (and the kernel was called), 0 otherwise. */
+static int session_on_timeout(struct kernel *k, struct session *s, uint64_t now)
 {
     if (++s->retries >= TRANSPORT_MAX_RETRIES) {
         session_on_unreachable(k, s);
-        return;
+        return 1;
     }
     s->rto_ns = transport_clamp_rto(s->rto_ns * 2u);
-    s->recover = s->sent_upto;
+    if (s->inflight > 0)
+        s->recover = s->sent_upto;
     s->dupacks = 0;
     session_resend_oldest(k, s);
     session_arm(k->transport, s, now + s->rto_ns);
     session_fill_window(k, s);
+    return 0;
 }
 
 int transport_send(struct kernel *k, uint16_t dst_node, uint8_t type,
@@ -505,25 +509,25 @@ void transport_on_datagram(struct kernel *k, uint32_t src_ipv4, const uint8_t *d
 
 /* ---- timers and lifetime ---- */
 
-static struct session *transport_first_due(const struct transport *t, uint64_t now)
-{
-    for (struct session *s = t->armed_head; s != NULL; s = s->timer_next)
-        if (s->deadline_ns <= now)
-            return s;
-    return NULL;
-}
-
 void transport_on_timer(struct kernel *k)
 {
     if (k->transport == NULL)
         return;
     uint64_t now = kernel_now(k);
-    /* One session at a time, searching afresh each round: an upcall may
-     * arm or disarm others. Each round moves its session's deadline past
-     * now or disarms it, so this ends. */
-    struct session *s;
-    while ((s = transport_first_due(k->transport, now)) != NULL)
-        session_on_timeout(k, s, now);
+    /* In arming order. Handling a session moves its deadline past now
+     * (in place on the list) or, for an unreachable peer, disarms it and
+     * calls the kernel, which may arm or disarm any session: then the walk
+     * starts over from the head, passing quickly over the sessions already
+     * handled. */
+    struct session *s = k->transport->armed_head;
+    while (s != NULL) {
+        if (s->deadline_ns > now)
+            s = s->timer_next;
+        else if (session_on_timeout(k, s, now))
+            s = k->transport->armed_head;
+        else
+            s = s->timer_next;
+    }
 }
 
 uint64_t transport_next_deadline(const struct kernel *k)

@@ -61,6 +61,7 @@ struct world {
     int allow_gaps; /* after a reset, lost messages are expected */
     int echo;       /* receivers answer each message from inside the upcall */
     uint32_t craft_epoch; /* craft_frame's sender epoch, if not 0 */
+    int resend_on_reset;  /* ipc_on_peer_reset sends to the peer again */
     int raw;        /* messages are W.raw_payload, types up to raw_type */
     uint8_t raw_type;
     uint32_t raw_count;
@@ -145,6 +146,8 @@ void ipc_on_peer_reset(struct kernel *k, uint16_t node)
     int me = node_of_kernel(k);
     cr_assert(node < W.count && node != me);
     W.resets[me][node]++;
+    if (W.resend_on_reset)
+        cr_assert_eq(app_send(me, node), 0); /* re-entering the transport from its upcall */
 }
 
 /* ---- nodes ---- */
@@ -855,6 +858,32 @@ Test(transport, receiver_without_session_refuses_and_sender_restarts)
     world_run(HAL_TIME_NEVER);
     cr_assert_eq(W.expect[0][1], 9);
     expect_quiet();
+}
+
+/* Three peers die at once; at the last timeout the kernel, told of the
+ * first, sends to it again from the upcall, and the others are still
+ * handled in the same timer call. */
+Test(transport, timer_survives_upcalls_that_send)
+{
+    world_init(4, 59);
+    W.allow_gaps = 1;
+    W.resend_on_reset = 1;
+    struct kernel *k = &W.nodes[0].k;
+    for (int j = 1; j < 4; j++) {
+        node_halt(j);
+        cr_assert_eq(app_send(0, j), 0);
+    }
+    world_collect();
+    for (uint32_t i = 0; i < TRANSPORT_MAX_RETRIES; i++) {
+        world_set_time(transport_next_deadline(k));
+        transport_on_timer(k);
+        world_collect();
+    }
+    for (int j = 1; j < 4; j++)
+        cr_assert_eq(W.resets[0][j], 1, "peer %d", j);
+    cr_assert_eq(k->stats.peer_resets, 3);
+    cr_assert_eq(W.next_send[0][1], 2);
+    cr_assert_neq(transport_next_deadline(k), HAL_TIME_NEVER, "the new messages are in flight");
 }
 
 /* Sessions with many peers: the table grows, and everything is freed. */
