@@ -58,16 +58,16 @@ static struct arp_entry *arp_claim(struct kernel *k, uint32_t ip)
 
 static void arp_send_request(struct kernel *k, struct arp_entry *e)
 {
-    uint32_t len = frame_build_arp(k->net->tx, arp_broadcast_mac, k->mac, ARP_OP_REQUEST,
-                                   k->ipv4, arp_zero_mac, e->ip);
+    uint32_t len =
+        frame_build_arp(k->net->tx, arp_broadcast_mac, k->mac, ARP_OP_REQUEST, k->ipv4, arp_zero_mac, e->ip);
     e->requested_ns = kernel_now(k);
     (void)netstack_transmit(k, len); /* a lost request is asked again on the next send */
 }
 
 static void arp_send_reply(struct kernel *k, const struct arp_view *v)
 {
-    uint32_t len = frame_build_arp(k->net->tx, v->sender_mac, k->mac, ARP_OP_REPLY,
-                                   k->ipv4, v->sender_mac, v->sender_ip);
+    uint32_t len = frame_build_arp(k->net->tx, v->sender_mac, k->mac, ARP_OP_REPLY, k->ipv4, v->sender_mac,
+                                   v->sender_ip);
     (void)netstack_transmit(k, len);
 }
 

@@ -21,10 +21,10 @@ enum arp_state { ARP_FREE, ARP_PENDING, ARP_RESOLVED };
 struct arp_entry {
     uint32_t ip;
     uint8_t mac[6];
-    uint8_t state;          /* enum arp_state */
-    uint64_t last_use;      /* from arp_cache.use_clock: the LRU order */
-    uint64_t requested_ns;  /* when the last request went out */
-    uint8_t *pending;       /* a waiting UDP payload (kalloc'd), or NULL */
+    uint8_t state;         /* enum arp_state */
+    uint64_t last_use;     /* from arp_cache.use_clock: the LRU order */
+    uint64_t requested_ns; /* when the last request went out */
+    uint8_t *pending;      /* a waiting UDP payload (kalloc'd), or NULL */
     uint32_t pending_len;
 };
 

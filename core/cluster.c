@@ -55,8 +55,7 @@ static void cluster_read_fields(const uint8_t *data, struct cluster_header *h)
     h->flags = get_be16(data + CLUSTER_OFF_FLAGS);
 }
 
-int cluster_decode(const uint8_t *data, uint32_t len, struct cluster_header *h,
-                   const uint8_t **payload)
+int cluster_decode(const uint8_t *data, uint32_t len, struct cluster_header *h, const uint8_t **payload)
 {
     if (len < CLUSTER_HEADER_BYTES)
         return ERR_PROTOCOL;

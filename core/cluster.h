@@ -74,7 +74,6 @@ uint32_t cluster_encode(const struct cluster_header *h, const uint8_t *payload, 
 /* Parse a datagram of exactly `len` bytes. On success fills h, points
  * *payload into data and returns 0; ERR_PROTOCOL for a short datagram,
  * wrong magic or version, a length that disagrees, or a bad checksum. */
-int cluster_decode(const uint8_t *data, uint32_t len, struct cluster_header *h,
-                   const uint8_t **payload);
+int cluster_decode(const uint8_t *data, uint32_t len, struct cluster_header *h, const uint8_t **payload);
 
 #endif

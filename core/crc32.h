@@ -18,7 +18,10 @@
  * in several pieces. */
 uint32_t crc32_update(uint32_t state, const uint8_t *data, uint32_t len);
 
-static inline uint32_t crc32_finish(uint32_t state) { return state ^ 0xFFFFFFFFu; }
+static inline uint32_t crc32_finish(uint32_t state)
+{
+    return state ^ 0xFFFFFFFFu;
+}
 
 /* The CRC-32 of one contiguous buffer. */
 uint32_t crc32_compute(const uint8_t *data, uint32_t len);

@@ -181,8 +181,7 @@ uint32_t frame_build_arp(uint8_t *out, const uint8_t *eth_dst, const uint8_t *sr
 }
 
 /* An option-less header; DF is set because this stack never fragments. */
-static void frame_write_ipv4(uint8_t *p, const struct frame_ipv4_addr *a, uint8_t proto,
-                             uint32_t payload_len)
+static void frame_write_ipv4(uint8_t *p, const struct frame_ipv4_addr *a, uint8_t proto, uint32_t payload_len)
 {
     p[0] = 0x45u;
     p[1] = 0;
@@ -197,8 +196,8 @@ static void frame_write_ipv4(uint8_t *p, const struct frame_ipv4_addr *a, uint8_
     put_be16(p + 10, inet_checksum_finish(inet_sum(0, p, IPV4_HEADER_MIN)));
 }
 
-uint32_t frame_build_udp(uint8_t *out, const struct frame_ipv4_addr *a, uint16_t src_port,
-                         uint16_t dst_port, const uint8_t *payload, uint32_t len)
+uint32_t frame_build_udp(uint8_t *out, const struct frame_ipv4_addr *a, uint16_t src_port, uint16_t dst_port,
+                         const uint8_t *payload, uint32_t len)
 {
     uint8_t *ip = out + frame_write_eth(out, a->dst_mac, a->src_mac, ETHERTYPE_IPV4);
     uint8_t *udp = ip + IPV4_HEADER_MIN;
@@ -210,14 +209,15 @@ uint32_t frame_build_udp(uint8_t *out, const struct frame_ipv4_addr *a, uint16_t
     put_be16(udp + 6, 0);
     if (len != 0)
         kmemmove(udp + UDP_HEADER_BYTES, payload, len);
-    uint16_t sum = inet_checksum_finish(inet_sum(udp_pseudo_sum(a->src_ip, a->dst_ip, udp_len), udp, udp_len));
+    uint16_t sum =
+        inet_checksum_finish(inet_sum(udp_pseudo_sum(a->src_ip, a->dst_ip, udp_len), udp, udp_len));
     /* 0 means "no checksum" on the wire; its one's complement twin is sent. */
     put_be16(udp + 6, sum == 0 ? 0xFFFFu : sum);
     return frame_pad(out, ETH_HEADER_BYTES + IPV4_HEADER_MIN + udp_len);
 }
 
-uint32_t frame_build_icmp_echo(uint8_t *out, const struct frame_ipv4_addr *a, uint8_t type,
-                               uint16_t id, uint16_t seq, const uint8_t *data, uint32_t len)
+uint32_t frame_build_icmp_echo(uint8_t *out, const struct frame_ipv4_addr *a, uint8_t type, uint16_t id,
+                               uint16_t seq, const uint8_t *data, uint32_t len)
 {
     uint8_t *ip = out + frame_write_eth(out, a->dst_mac, a->src_mac, ETHERTYPE_IPV4);
     uint8_t *icmp = ip + IPV4_HEADER_MIN;

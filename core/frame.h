@@ -79,7 +79,10 @@ struct icmp_echo_view {
     uint32_t len;
 };
 
-static inline int mac_is_group(const uint8_t *mac) { return (mac[0] & 1u) != 0; }
+static inline int mac_is_group(const uint8_t *mac)
+{
+    return (mac[0] & 1u) != 0;
+}
 int mac_is_broadcast(const uint8_t *mac);
 
 /* One's complement sum of `len` bytes added to `acc` (an odd last byte is
@@ -108,10 +111,10 @@ struct frame_ipv4_addr {
 uint32_t frame_build_arp(uint8_t *out, const uint8_t *eth_dst, const uint8_t *src_mac, uint16_t op,
                          uint32_t sender_ip, const uint8_t *target_mac, uint32_t target_ip);
 /* UDP_PAYLOAD_MAX bytes of payload at most (callers check). */
-uint32_t frame_build_udp(uint8_t *out, const struct frame_ipv4_addr *a, uint16_t src_port,
-                         uint16_t dst_port, const uint8_t *payload, uint32_t len);
+uint32_t frame_build_udp(uint8_t *out, const struct frame_ipv4_addr *a, uint16_t src_port, uint16_t dst_port,
+                         const uint8_t *payload, uint32_t len);
 /* ICMP_ECHO_DATA_MAX bytes of data at most (callers check). */
-uint32_t frame_build_icmp_echo(uint8_t *out, const struct frame_ipv4_addr *a, uint8_t type,
-                               uint16_t id, uint16_t seq, const uint8_t *data, uint32_t len);
+uint32_t frame_build_icmp_echo(uint8_t *out, const struct frame_ipv4_addr *a, uint8_t type, uint16_t id,
+                               uint16_t seq, const uint8_t *data, uint32_t len);
 
 #endif

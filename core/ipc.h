@@ -5,8 +5,8 @@
  * A send completes when the message is in the destination's mailbox (or
  * failed): locally at once, remotely when the destination node answers
  * (the sender blocks in WAIT_SEND meanwhile). If the destination node
- * restarts or stops answering while the answer is outstanding, the send
- * fails with ERR_UNREACHABLE; the message may or may not have arrived.
+ * restarts, stops answering, or sends no answer within IPC_ANSWER_TIMEOUT_NS,
+ * the send fails with ERR_UNREACHABLE; the message may or may not have arrived.
  */
 #ifndef CORE_IPC_H
 #define CORE_IPC_H

@@ -63,12 +63,12 @@ static struct frame_ipv4_addr netstack_addr_to(struct kernel *k, const uint8_t *
     return a;
 }
 
-int netstack_send_udp_to(struct kernel *k, const uint8_t *mac, uint32_t dst_ip,
-                         const uint8_t *datagram, uint32_t len)
+int netstack_send_udp_to(struct kernel *k, const uint8_t *mac, uint32_t dst_ip, const uint8_t *datagram,
+                         uint32_t len)
 {
     struct frame_ipv4_addr a = netstack_addr_to(k, mac, dst_ip);
-    uint32_t frame_len = frame_build_udp(k->net->tx, &a, NET_CLUSTER_UDP_PORT, NET_CLUSTER_UDP_PORT,
-                                         datagram, len);
+    uint32_t frame_len =
+        frame_build_udp(k->net->tx, &a, NET_CLUSTER_UDP_PORT, NET_CLUSTER_UDP_PORT, datagram, len);
     return netstack_transmit(k, frame_len);
 }
 

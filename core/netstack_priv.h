@@ -12,8 +12,8 @@ struct kernel;
 
 struct netstack {
     struct arp_cache arp;
-    uint16_t ip_id;                 /* IPv4 identification of the next datagram */
-    uint8_t tx[HAL_NET_MAX_FRAME];  /* where outgoing frames are built */
+    uint16_t ip_id;                /* IPv4 identification of the next datagram */
+    uint8_t tx[HAL_NET_MAX_FRAME]; /* where outgoing frames are built */
 };
 
 /* Hand the frame built in k->net->tx to the NIC and count it.
@@ -21,7 +21,7 @@ struct netstack {
 int netstack_transmit(struct kernel *k, uint32_t len);
 
 /* Send a cluster datagram in a UDP frame to a resolved MAC. */
-int netstack_send_udp_to(struct kernel *k, const uint8_t *mac, uint32_t dst_ip,
-                         const uint8_t *datagram, uint32_t len);
+int netstack_send_udp_to(struct kernel *k, const uint8_t *mac, uint32_t dst_ip, const uint8_t *datagram,
+                         uint32_t len);
 
 #endif

@@ -18,6 +18,9 @@ _Static_assert(ABI_USER_BASE % PAGE_SIZE == 0, "user space starts on a page");
 #define KERNEL_MAX_PROCS 64u       /* process slots per node */
 #define MAILBOX_CAPACITY 16u       /* messages queued per process */
 #define MSG_MAX_BYTES ABI_MSG_MAX_BYTES
+/* How long a remote send waits for the destination node's answer before
+ * it fails with ERR_UNREACHABLE (the message may have arrived). */
+#define IPC_ANSWER_TIMEOUT_NS 30000000000ull
 
 #define DEFAULT_QUANTUM_INSNS 10000u /* instructions per scheduling quantum */
 

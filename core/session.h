@@ -25,12 +25,12 @@ struct kernel;
 struct tmsg {
     struct tmsg *next;
     uint32_t seq, last_seq;
-    uint64_t first_sent_ns;  /* for the round-trip sample */
-    uint32_t transmissions;  /* Karn: samples come only from messages sent once */
+    uint64_t first_sent_ns; /* for the round-trip sample */
+    uint32_t transmissions; /* Karn: samples come only from messages sent once */
     uint16_t len;
-    uint16_t capacity;       /* payload bytes allocated: kfree needs it */
+    uint16_t capacity; /* payload bytes allocated: kfree needs it */
     uint8_t type;
-    uint8_t sampled;         /* a round trip was measured on it already */
+    uint8_t sampled; /* a round trip was measured on it already */
     uint8_t payload[];
 };
 
@@ -49,14 +49,14 @@ struct session {
     uint32_t acked;     /* highest seq the peer acknowledged */
     uint32_t sent_upto; /* highest seq transmitted; acks above it are bogus */
     struct tmsg *head, *tail, *unsent;
-    uint32_t queued;    /* messages on the list */
-    uint32_t inflight;  /* of which transmitted */
+    uint32_t queued;   /* messages on the list */
+    uint32_t inflight; /* of which transmitted */
     uint64_t rto_ns, srtt_ns, rttvar_ns;
     uint8_t rtt_valid;
-    uint32_t retries;   /* timeouts since the last progress */
+    uint32_t retries; /* timeouts since the last progress */
     uint64_t deadline_ns;
-    uint32_t recover;   /* repairing losses until acked reaches this; 0: not */
-    uint32_t dupacks;   /* pure acks in a row that acknowledged nothing new */
+    uint32_t recover; /* repairing losses until acked reaches this; 0: not */
+    uint32_t dupacks; /* pure acks in a row that acknowledged nothing new */
 
     /* Receive direction. */
     uint32_t rcv_next;  /* next seq expected from the peer; starts at 1 */
@@ -68,7 +68,7 @@ struct transport {
     struct session **buckets;
     uint32_t bucket_count; /* a power of two */
     uint32_t session_count;
-    struct session *armed_head, *armed_tail; /* in arming order */
+    struct session *armed_head, *armed_tail;                     /* in arming order */
     uint8_t scratch[CLUSTER_HEADER_BYTES + CLUSTER_PAYLOAD_MAX]; /* datagrams are built here */
 };
 _Static_assert(CLUSTER_HEADER_BYTES + CLUSTER_PAYLOAD_MAX == UDP_PAYLOAD_MAX,

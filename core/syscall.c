@@ -135,9 +135,11 @@ static void sys_wait(struct kernel *k, struct proc *p)
 
 static void sys_send(struct kernel *k, struct proc *p)
 {
-    if (p->in_syscall) { /* resumed: woken by the remote answer or a reset */
+    if (p->in_syscall) { /* resumed: woken by the answer, a reset or the deadline */
         if (p->send_done)
             complete(p, p->send_result);
+        else if (deadline_passed(k, p))
+            complete(p, ERR_UNREACHABLE);
         else
             proc_block(k, p, WAIT_SEND);
         return;
@@ -157,7 +159,10 @@ static void sys_send(struct kernel *k, struct proc *p)
         complete(p, r);
         return;
     }
-    p->in_syscall = true;
+    /* The transport notices a peer that stops acknowledging, but not one
+     * that acknowledged the message and died before answering: bound the
+     * wait for the answer. */
+    begin_wait(k, p, IPC_ANSWER_TIMEOUT_NS);
     proc_block(k, p, WAIT_SEND);
 }
 

@@ -36,7 +36,8 @@ static int transport_emit(struct kernel *k, uint32_t dst_ip, const struct cluste
     return netstack_send_cluster_ipv4(k, dst_ip, buf, len);
 }
 
-static struct cluster_header transport_header_to(const struct kernel *k, const struct session *s, uint8_t type)
+static struct cluster_header transport_header_to(const struct kernel *k, const struct session *s,
+                                                 uint8_t type)
 {
     struct cluster_header h = {0};
     h.type = type;
@@ -310,8 +311,7 @@ static int session_on_timeout(struct kernel *k, struct session *s, uint64_t now)
     return 0;
 }
 
-int transport_send(struct kernel *k, uint16_t dst_node, uint8_t type,
-                   const uint8_t *payload, uint32_t len)
+int transport_send(struct kernel *k, uint16_t dst_node, uint8_t type, const uint8_t *payload, uint32_t len)
 {
     if (dst_node == k->node_id || type < CLUSTER_MSG_FIRST_KERNEL || (payload == NULL && len != 0))
         return ERR_INVALID;
@@ -346,18 +346,15 @@ static int transport_header_ok(const struct kernel *k, const struct cluster_head
     if (h->dst_node != k->node_id || h->src_node == k->node_id || h->src_epoch == 0)
         return 0;
     switch (h->type) {
-    case CLUSTER_MSG_ACK:
-        return h->payload_len == 0; /* seq: an echo, any value */
-    case CLUSTER_MSG_RST:
-        return h->seq == 0 && h->payload_len == CLUSTER_RST_PAYLOAD_BYTES;
+    case CLUSTER_MSG_ACK: return h->payload_len == 0; /* seq: an echo, any value */
+    case CLUSTER_MSG_RST: return h->seq == 0 && h->payload_len == CLUSTER_RST_PAYLOAD_BYTES;
     case CLUSTER_MSG_SKIP: {
         if (h->payload_len != CLUSTER_SKIP_PAYLOAD_BYTES)
             return 0;
         uint32_t last = get_be32(payload);
         return h->seq != 0 && last >= h->seq && last != UINT32_MAX;
     }
-    default:
-        return h->type >= CLUSTER_MSG_FIRST_KERNEL && h->seq != 0 && h->seq != UINT32_MAX;
+    default: return h->type >= CLUSTER_MSG_FIRST_KERNEL && h->seq != 0 && h->seq != UINT32_MAX;
     }
 }
 

@@ -7,6 +7,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -288,6 +289,7 @@ static void print_summary(const struct sim *s, const char *out_dir, double wall_
     case SIM_END_MAX_TIME: how = "FAILED: reached max_time"; break;
     case SIM_END_STUCK: how = "FAILED: stuck"; break;
     case SIM_END_ERROR: how = "FAILED"; break;
+    case SIM_END_INTERRUPTED: how = "INTERRUPTED"; break;
     default: break;
     }
     struct rusage ru;
@@ -312,6 +314,16 @@ static void print_summary(const struct sim *s, const char *out_dir, double wall_
     if (out_dir != NULL)
         printf("  output in %s/\n", out_dir);
     free(rows);
+}
+
+static volatile sig_atomic_t interrupted;
+
+/* The first Ctrl-C stops the run cleanly (outputs are complete up to that
+ * point); a second one kills the program. */
+static void on_interrupt(int sig)
+{
+    interrupted = 1;
+    signal(sig, SIG_DFL);
 }
 
 static int cmd_run(int argc, char **argv)
@@ -345,7 +357,10 @@ static int cmd_run(int argc, char **argv)
         .diagnostics = stderr,
         .progress = a.progress && isatty(STDERR_FILENO),
         .trace_frame_loss = true,
+        .interrupt = &interrupted,
     };
+    signal(SIGINT, on_interrupt);
+    signal(SIGTERM, on_interrupt);
     static struct sim s; /* large; keep it off the stack */
     if (sim_open(&s, &scn, &opt, err, sizeof err) < 0) {
         fprintf(stderr, "nimbus run: %s\n", err);
@@ -361,8 +376,9 @@ static int cmd_run(int argc, char **argv)
     fflush(stdout);
     if (status != EXIT_OK) {
         fprintf(stderr, "nimbus run: %s: run failed: %s\n", a.scenario, s.error);
-        fprintf(stderr, "nimbus run: reproduce with: nimbus run %s --seed %llu\n", a.scenario,
-                (unsigned long long)opt.seed);
+        if (s.end != SIM_END_INTERRUPTED)
+            fprintf(stderr, "nimbus run: reproduce with: nimbus run %s --seed %llu\n", a.scenario,
+                    (unsigned long long)opt.seed);
     }
     if (sim_close(&s, err, sizeof err) < 0) {
         fprintf(stderr, "nimbus run: %s\n", err);

@@ -42,13 +42,19 @@ void progress_update(struct progress *p, uint64_t sim_ns, uint64_t events)
     p->shown = true;
 }
 
-void progress_done(struct progress *p)
+void progress_clear(struct progress *p)
 {
     if (p->shown) {
         fputs("\r\033[K", stderr);
         fflush(stderr);
     }
     p->shown = false;
+}
+
+void progress_done(struct progress *p)
+{
+    progress_clear(p);
+    p->enabled = false;
 }
 
 double progress_wall_seconds(const struct progress *p)

@@ -22,7 +22,10 @@ struct progress {
 void progress_init(struct progress *p, bool enabled);
 /* Called once per simulated event; cheap. */
 void progress_update(struct progress *p, uint64_t sim_ns, uint64_t events);
-/* Erase the line, if one is shown. */
+/* Erase the line, if one is shown (before other output goes to the
+ * terminal; the next update draws it again). */
+void progress_clear(struct progress *p);
+/* The run is over: erase the line for good. */
 void progress_done(struct progress *p);
 /* Wall seconds since progress_init. */
 double progress_wall_seconds(const struct progress *p);

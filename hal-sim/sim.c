@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core/abi.h"
+#include "scenario_units.h"
 
 #define SIM_PATH_BYTES 4096u
 
@@ -23,6 +24,7 @@ const char *sim_end_name(enum sim_end e)
     case SIM_END_MAX_TIME: return "max_time";
     case SIM_END_STUCK: return "stuck";
     case SIM_END_ERROR: return "error";
+    case SIM_END_INTERRUPTED: return "interrupted";
     default: return "none";
     }
 }
@@ -98,8 +100,8 @@ int sim_open(struct sim *s, const struct scenario *scn, const struct sim_options
     s->opt = *opt;
     s->node_count = scn->node_count;
     sim_queue_init(&s->queue);
+    sim_pages_init(&s->pages);
 
-    char path[SIM_PATH_BYTES];
     const char *trace_path = NULL, *pcap_path = NULL, *console_path = NULL;
     char tp[SIM_PATH_BYTES], pp[SIM_PATH_BYTES], cp[SIM_PATH_BYTES];
     if (opt->out_dir != NULL) {
@@ -122,7 +124,6 @@ int sim_open(struct sim *s, const struct scenario *scn, const struct sim_options
         pcap_out_close(&s->pcap);
         return -1;
     }
-    (void)path;
 
     struct sim_net_hooks hooks = {.ctx = s, .node_up = hook_node_up, .deliver = hook_deliver,
                                   .wire = hook_wire, .lost = hook_lost};
@@ -131,6 +132,7 @@ int sim_open(struct sim *s, const struct scenario *scn, const struct sim_options
     for (uint32_t i = 0; i < s->node_count; i++)
         sim_node_init(&s->nodes[i], s, i);
     progress_init(&s->progress, opt->progress);
+    s->console.progress = &s->progress;
     trace_out_start(&s->trace, scn->name, opt->seed, scn->node_count);
     return 0;
 }
@@ -241,6 +243,7 @@ int sim_close(struct sim *s, char *err, size_t err_bytes)
     }
     free(s->nodes);
     s->nodes = NULL;
+    sim_pages_destroy(&s->pages);
     sim_net_free(&s->net);
     sim_queue_free(&s->queue);
     return rc;
@@ -364,12 +367,35 @@ static void sim_dispatch(struct sim *s, const struct sim_event *ev)
     s->events++;
 }
 
+/* Fail a run that cannot finish, naming the first node with processes
+ * left: for SIM_END_MAX_TIME `what` is the limit, else why it is stuck. */
+static void sim_fail_left(struct sim *s, enum sim_end why, const char *what)
+{
+    uint32_t node = 0;
+    while (node + 1 < s->node_count && s->nodes[node].procs == 0)
+        node++;
+    char at[32];
+    units_format_duration(s->now, at, sizeof at);
+    if (why == SIM_END_MAX_TIME)
+        sim_fail(s, why, "not finished by max_time (%s): %llu processes still alive "
+                 "(%u on node %u, the first); raise max_time or look at trace.jsonl",
+                 what, (unsigned long long)s->procs, s->nodes[node].procs, node);
+    else
+        sim_fail(s, why, "stuck at %s: %llu processes alive (%u on node %u, the first) "
+                 "but %s", at, (unsigned long long)s->procs, s->nodes[node].procs, node, what);
+}
+
 /* Decide whether the run is over before the next event; true to stop. */
 static bool sim_should_stop(struct sim *s, const struct sim_event *next)
 {
     const struct scenario *scn = s->scn;
     if (s->failed)
         return true;
+    if (s->opt.interrupt != NULL && *s->opt.interrupt) {
+        sim_fail(s, SIM_END_INTERRUPTED, "interrupted at %llu ns of simulated time",
+                 (unsigned long long)s->now);
+        return true;
+    }
     if (scn->duration_ns == 0 && s->procs == 0 && s->scn_events_left == 0) {
         s->end = SIM_END_ALL_EXITED;
         return true;
@@ -380,17 +406,14 @@ static bool sim_should_stop(struct sim *s, const struct sim_event *next)
         return true;
     }
     if (next == NULL) {
-        sim_fail(s, SIM_END_STUCK,
-                 "stuck at %llu ns: %llu processes are still alive but every one waits "
-                 "for something that cannot happen",
-                 (unsigned long long)s->now, (unsigned long long)s->procs);
+        sim_fail_left(s, SIM_END_STUCK, "nothing more can happen");
         return true;
     }
     if (scn->duration_ns == 0 && next->time_ns > scn->max_time_ns) {
+        char limit[32];
+        units_format_duration(scn->max_time_ns, limit, sizeof limit);
         s->now = scn->max_time_ns;
-        sim_fail(s, SIM_END_MAX_TIME,
-                 "max_time (%llu ns) reached with %llu processes still alive",
-                 (unsigned long long)scn->max_time_ns, (unsigned long long)s->procs);
+        sim_fail_left(s, SIM_END_MAX_TIME, limit);
         return true;
     }
     return false;

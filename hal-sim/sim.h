@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <signal.h>
 #include <stdio.h>
 
 #include "metrics.h"
@@ -23,6 +24,7 @@
 #include "sim_console.h"
 #include "sim_net.h"
 #include "sim_node.h"
+#include "sim_pages.h"
 #include "sim_queue.h"
 #include "trace_out.h"
 
@@ -35,6 +37,8 @@ struct sim_options {
     FILE *diagnostics;   /* spawn failures and warnings; NULL: none */
     bool progress;       /* live progress line on stderr */
     bool trace_frame_loss; /* a "frame_lost" trace line per lost frame */
+    /* Set (from a signal handler) to stop the run early; may be NULL. */
+    const volatile sig_atomic_t *interrupt;
 };
 
 enum sim_end {
@@ -44,6 +48,7 @@ enum sim_end {
     SIM_END_MAX_TIME,   /* failed: max_time reached with work left */
     SIM_END_STUCK,      /* failed: processes left but nothing can happen */
     SIM_END_ERROR,      /* failed: a node could not boot, a kernel bug */
+    SIM_END_INTERRUPTED, /* failed: stopped by the user */
 };
 
 struct sim {
@@ -65,6 +70,7 @@ struct sim {
     struct pcap_out pcap;
     struct sim_console console;
     struct progress progress;
+    struct sim_pages pages; /* host memory behind every node's pages */
 };
 
 /* 0, or -1 with a message in err (an output file could not be created). */

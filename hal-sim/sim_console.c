@@ -50,8 +50,11 @@ static void emit_line(struct sim_console *c, uint32_t node, uint64_t t_ns, uint3
     sim_buf_putc(b, '\n');
     if (c->log != NULL && fwrite(b->data, 1, b->len, c->log) != b->len)
         c->write_failed = true;
-    if (c->echo != NULL)
+    if (c->echo != NULL) {
+        if (c->progress != NULL)
+            progress_clear(c->progress);
         fwrite(b->data, 1, b->len, c->echo);
+    }
     c->lines++;
 }
 

@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "progress.h"
 #include "sim_util.h"
 
 /* An unfinished line longer than this is written out as it is. */
@@ -35,6 +36,7 @@ struct sim_console_node {
 struct sim_console {
     FILE *log;  /* NULL: no console.log */
     FILE *echo; /* NULL: quiet */
+    struct progress *progress; /* cleared before echoing; may be NULL */
     struct sim_buf line;
     uint64_t lines;
     bool write_failed;

@@ -52,10 +52,9 @@ static void *node_alloc_pages(void *ctx, uint32_t count)
     struct sim_node *n = ctx;
     if (count == 0 || count > n->page_limit - n->pages_in_use)
         return NULL;
-    void *p = aligned_alloc(HAL_PAGE_SIZE, (size_t)count * HAL_PAGE_SIZE);
+    void *p = sim_pages_alloc(&n->sim->pages, count);
     if (p == NULL)
         return NULL;
-    memset(p, 0, (size_t)count * HAL_PAGE_SIZE);
     n->pages_in_use += count;
     if (n->pages_in_use > n->pages_peak)
         n->pages_peak = n->pages_in_use;
@@ -68,7 +67,7 @@ static void node_free_pages(void *ctx, void *pages, uint32_t count)
     if (pages == NULL)
         return;
     n->pages_in_use -= count < n->pages_in_use ? count : n->pages_in_use;
-    free(pages);
+    sim_pages_free(&n->sim->pages, pages, count);
 }
 
 static uint32_t node_next_u32(void *ctx) { return rng_next_u32(&((struct sim_node *)ctx)->rng); }

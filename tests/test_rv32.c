@@ -742,6 +742,31 @@ Test(rv32, rewriting_code_between_runs)
     cr_assert_eq(cpu.x[RV_T0], 5u);
 }
 
+Test(rv32, copy_out_into_code_takes_effect)
+{
+    cr_assert_eq(vm_map(&vm, &k, CODE, PAGE_SIZE, VM_PERM_W), 0);
+    PROGRAM(rv_addi(RV_T0, RV_ZERO, 1), rv_ecall());
+    run_to_ecall(2);
+    uint32_t w = rv_addi(RV_T0, RV_ZERO, 9);
+    uint8_t b[4] = {(uint8_t)w, (uint8_t)(w >> 8), (uint8_t)(w >> 16), (uint8_t)(w >> 24)};
+    cr_assert_eq(vm_copy_out(&vm, CODE, b, 4), 0, "as a system call would, e.g. RECV into code");
+    cpu.pc = CODE;
+    run_to_ecall(2);
+    cr_assert_eq(cpu.x[RV_T0], 9u);
+}
+
+Test(rv32, code_page_made_executable_later)
+{
+    /* Data written first, then the page gains X (vm.c moves it into a
+     * bigger allocation): the contents survive and run. */
+    const uint32_t prog[] = {rv_addi(RV_T0, RV_ZERO, 3), rv_ecall()};
+    put_code(DATA, prog, 2);
+    cr_assert_eq(vm_map(&vm, &k, DATA, 8, VM_PERM_X), 0);
+    cpu.pc = DATA;
+    run_to_ecall(2);
+    cr_assert_eq(cpu.x[RV_T0], 3u);
+}
+
 /* ---- The budget ---- */
 
 /* A loop with calls, loads and stores that ends in ECALL: 1 + 200 * 8 + 1. */

@@ -58,11 +58,11 @@ struct world {
     uint32_t expect[MAX_NODES][MAX_NODES];
     uint32_t delivered[MAX_NODES][MAX_NODES];
     uint32_t resets[MAX_NODES][MAX_NODES]; /* ipc_on_peer_reset(k of i, node j) */
-    int allow_gaps; /* after a reset, lost messages are expected */
-    int echo;       /* receivers answer each message from inside the upcall */
-    uint32_t craft_epoch; /* craft_frame's sender epoch, if not 0 */
-    int resend_on_reset;  /* ipc_on_peer_reset sends to the peer again */
-    int raw;        /* messages are W.raw_payload, types up to raw_type */
+    int allow_gaps;                        /* after a reset, lost messages are expected */
+    int echo;                              /* receivers answer each message from inside the upcall */
+    uint32_t craft_epoch;                  /* craft_frame's sender epoch, if not 0 */
+    int resend_on_reset;                   /* ipc_on_peer_reset sends to the peer again */
+    int raw;                               /* messages are W.raw_payload, types up to raw_type */
     uint8_t raw_type;
     uint32_t raw_count;
     uint8_t raw_payload[CLUSTER_PAYLOAD_MAX];
@@ -110,8 +110,8 @@ static int app_send(int src, int dst)
     return rc;
 }
 
-void ipc_on_cluster_message(struct kernel *k, uint16_t src_node, uint8_t type,
-                            const uint8_t *payload, uint32_t len)
+void ipc_on_cluster_message(struct kernel *k, uint16_t src_node, uint8_t type, const uint8_t *payload,
+                            uint32_t len)
 {
     int me = node_of_kernel(k);
     cr_assert(src_node < W.count && src_node != me);
@@ -130,11 +130,12 @@ void ipc_on_cluster_message(struct kernel *k, uint16_t src_node, uint8_t type,
     cr_assert_eq(make_payload(want, src_node, counter), len);
     cr_assert_eq(memcmp(want, payload, len), 0);
     if (W.allow_gaps)
-        cr_assert(counter >= W.expect[src_node][me], "node %d got %u from %u twice or out of order (want >= %u)",
-                  me, counter, src_node, W.expect[src_node][me]);
+        cr_assert(counter >= W.expect[src_node][me],
+                  "node %d got %u from %u twice or out of order (want >= %u)", me, counter, src_node,
+                  W.expect[src_node][me]);
     else
-        cr_assert_eq(counter, W.expect[src_node][me], "node %d got %u from %u, want %u", me, counter, src_node,
-                     W.expect[src_node][me]);
+        cr_assert_eq(counter, W.expect[src_node][me], "node %d got %u from %u, want %u", me, counter,
+                     src_node, W.expect[src_node][me]);
     W.expect[src_node][me] = counter + 1;
     W.delivered[src_node][me]++;
     if (W.echo && W.next_send[me][src_node] < W.to_send[me][src_node])
@@ -152,7 +153,10 @@ void ipc_on_peer_reset(struct kernel *k, uint16_t node)
 
 /* ---- nodes ---- */
 
-static uint32_t epoch_of(int i, uint32_t boots) { return 0x1000u * (uint32_t)(i + 1) + boots; }
+static uint32_t epoch_of(int i, uint32_t boots)
+{
+    return 0x1000u * (uint32_t)(i + 1) + boots;
+}
 
 static void node_boot(int i)
 {
@@ -364,7 +368,8 @@ static void expect_quiet(void)
 {
     for (int i = 0; i < W.count; i++)
         if (W.nodes[i].up)
-            cr_assert_eq(transport_next_deadline(&W.nodes[i].k), HAL_TIME_NEVER, "node %d still has a timer", i);
+            cr_assert_eq(transport_next_deadline(&W.nodes[i].k), HAL_TIME_NEVER, "node %d still has a timer",
+                         i);
 }
 
 TestSuite(transport, .fini = world_fini);
@@ -506,14 +511,18 @@ Test(transport, duplicate_frame_is_delivered_once)
 
 /* A datagram from node `src` to node `dst` as src's transport would send
  * it; W.craft_epoch, when set, stands in for src's epoch. */
-static uint32_t craft_frame(uint8_t *frame, int src, int dst, uint8_t type, uint32_t seq, const uint8_t *payload,
-                            uint16_t len)
+static uint32_t craft_frame(uint8_t *frame, int src, int dst, uint8_t type, uint32_t seq,
+                            const uint8_t *payload, uint16_t len)
 {
     uint8_t dgram[UDP_PAYLOAD_MAX];
     struct kernel *ks = &W.nodes[src].k, *kd = &W.nodes[dst].k;
-    struct cluster_header h = {.type = type, .src_node = (uint16_t)src, .dst_node = (uint16_t)dst,
-                               .src_epoch = W.craft_epoch ? W.craft_epoch : ks->epoch, .dst_epoch = kd->epoch,
-                               .seq = seq, .payload_len = len};
+    struct cluster_header h = {.type = type,
+                               .src_node = (uint16_t)src,
+                               .dst_node = (uint16_t)dst,
+                               .src_epoch = W.craft_epoch ? W.craft_epoch : ks->epoch,
+                               .dst_epoch = kd->epoch,
+                               .seq = seq,
+                               .payload_len = len};
     uint32_t dlen = cluster_encode(&h, payload, dgram);
     struct frame_ipv4_addr a = {kd->mac, ks->mac, ks->ipv4, kd->ipv4, 1};
     return frame_build_udp(frame, &a, NET_CLUSTER_UDP_PORT, NET_CLUSTER_UDP_PORT, dgram, dlen);
@@ -818,8 +827,12 @@ Test(transport, stale_epoch_draws_rst)
     W.to_send[0][1] = 1;
     world_run(HAL_TIME_NEVER);
     uint8_t dgram[64], frame[HAL_NET_MAX_FRAME];
-    struct cluster_header h = {.type = 16, .src_node = 0, .dst_node = 1, .src_epoch = W.nodes[0].k.epoch,
-                               .dst_epoch = W.nodes[1].k.epoch + 1, .seq = 2};
+    struct cluster_header h = {.type = 16,
+                               .src_node = 0,
+                               .dst_node = 1,
+                               .src_epoch = W.nodes[0].k.epoch,
+                               .dst_epoch = W.nodes[1].k.epoch + 1,
+                               .seq = 2};
     uint32_t dlen = cluster_encode(&h, NULL, dgram);
     struct frame_ipv4_addr a = {W.nodes[1].k.mac, W.nodes[0].k.mac, W.nodes[0].k.ipv4, W.nodes[1].k.ipv4, 9};
     uint32_t len = frame_build_udp(frame, &a, NET_CLUSTER_UDP_PORT, NET_CLUSTER_UDP_PORT, dgram, dlen);

@@ -35,8 +35,8 @@ static struct kernel kn;
 static struct delivery last_delivery;
 static uint32_t deliveries, resets;
 
-void ipc_on_cluster_message(struct kernel *k, uint16_t src_node, uint8_t type,
-                            const uint8_t *payload, uint32_t len)
+void ipc_on_cluster_message(struct kernel *k, uint16_t src_node, uint8_t type, const uint8_t *payload,
+                            uint32_t len)
 {
     cr_assert_eq(k, &kn);
     cr_assert(len <= CLUSTER_PAYLOAD_MAX);
@@ -92,13 +92,19 @@ static void setup(void)
     kernel_boot();
 }
 
-static void teardown(void) { kernel_halt(); }
+static void teardown(void)
+{
+    kernel_halt();
+}
 
 TestSuite(wire, .init = setup, .fini = teardown);
 
 /* ---- building test frames ---- */
 
-static uint32_t peer_ip(void) { return net_node_ipv4(PEER); }
+static uint32_t peer_ip(void)
+{
+    return net_node_ipv4(PEER);
+}
 
 /* A cluster datagram from PEER to us: a kernel message (type 16) of seq 1. */
 static uint32_t make_datagram(uint8_t *out, uint8_t type, uint32_t seq, const uint8_t *payload, uint16_t len)
@@ -146,7 +152,8 @@ static void fix_checksums(uint8_t *f, uint32_t len)
         put_be32(c + CLUSTER_OFF_CHECKSUM, crc32_compute(c, ulen - UDP_HEADER_BYTES));
     }
     put_be16(udp + 6, 0);
-    uint32_t acc = (get_be16(ip + 12) + get_be16(ip + 14) + get_be16(ip + 16) + get_be16(ip + 18)) + 17u + ulen;
+    uint32_t acc =
+        (get_be16(ip + 12) + get_be16(ip + 14) + get_be16(ip + 16) + get_be16(ip + 18)) + 17u + ulen;
     uint16_t sum = inet_checksum_finish(inet_sum(acc, udp, ulen));
     put_be16(udp + 6, sum == 0 ? 0xFFFF : sum);
 }
@@ -212,9 +219,11 @@ Test(wire, checksums_match_their_definitions)
     for (uint32_t len = 0; len <= sizeof buf; len++) {
         cr_assert_eq(crc32_compute(buf, len), crc32_bitwise(buf, len), "crc length %u", len);
         uint32_t split = len / 3;
-        cr_assert_eq(crc32_finish(crc32_update(crc32_update(CRC32_INIT, buf, split), buf + split, len - split)),
-                     crc32_bitwise(buf, len));
-        cr_assert_eq(inet_checksum_finish(inet_sum(0, buf, len)), inet_reference(buf, len, 0), "sum length %u", len);
+        cr_assert_eq(
+            crc32_finish(crc32_update(crc32_update(CRC32_INIT, buf, split), buf + split, len - split)),
+            crc32_bitwise(buf, len));
+        cr_assert_eq(inet_checksum_finish(inet_sum(0, buf, len)), inet_reference(buf, len, 0),
+                     "sum length %u", len);
         cr_assert_eq(inet_checksum_finish(inet_sum(0x1FFFE, buf + len % 2, len - len % 2)),
                      inet_reference(buf + len % 2, len - len % 2, 0x1FFFE));
     }
@@ -234,8 +243,14 @@ Test(wire, inet_checksum_rfc1071_example)
 Test(wire, cluster_header_round_trip)
 {
     uint8_t buf[UDP_PAYLOAD_MAX];
-    struct cluster_header h = {.type = 200, .src_node = 0xFFFE, .dst_node = 1, .src_epoch = 0xDEADBEEF,
-                               .dst_epoch = 5, .seq = 0x01020304, .ack = 0xA0B0C0D0, .payload_len = 3,
+    struct cluster_header h = {.type = 200,
+                               .src_node = 0xFFFE,
+                               .dst_node = 1,
+                               .src_epoch = 0xDEADBEEF,
+                               .dst_epoch = 5,
+                               .seq = 0x01020304,
+                               .ack = 0xA0B0C0D0,
+                               .payload_len = 3,
                                .flags = CLUSTER_FLAG_OPENING};
     uint32_t len = cluster_encode(&h, (const uint8_t *)"abc", buf);
     cr_assert_eq(len, CLUSTER_HEADER_BYTES + 3);
@@ -267,8 +282,8 @@ Test(wire, cluster_header_round_trip)
 Test(wire, cluster_header_rejects_every_truncation_and_flip)
 {
     uint8_t buf[64], bad[80];
-    struct cluster_header h = {.type = 16, .src_node = 1, .dst_node = 2, .src_epoch = 9, .seq = 1,
-                               .payload_len = 20};
+    struct cluster_header h = {
+        .type = 16, .src_node = 1, .dst_node = 2, .src_epoch = 9, .seq = 1, .payload_len = 20};
     uint8_t payload[20];
     for (int i = 0; i < 20; i++)
         payload[i] = (uint8_t)(i * 7);
@@ -586,7 +601,8 @@ Test(wire, broadcast_ip_is_accepted)
 Test(wire, cluster_datagrams_failing_transport_checks_are_bad)
 {
     uint8_t dgram[64], f[HAL_NET_MAX_FRAME];
-    struct cluster_header h = {.type = 16, .src_node = PEER, .dst_node = ME + 1, .src_epoch = PEER_EPOCH, .seq = 1};
+    struct cluster_header h = {
+        .type = 16, .src_node = PEER, .dst_node = ME + 1, .src_epoch = PEER_EPOCH, .seq = 1};
     netstack_on_frame(&kn, f, make_udp_frame(f, dgram, cluster_encode(&h, NULL, dgram))); /* not our node */
     h.dst_node = ME;
     h.src_node = ME;
@@ -596,7 +612,8 @@ Test(wire, cluster_datagrams_failing_transport_checks_are_bad)
     netstack_on_frame(&kn, f, make_udp_frame(f, dgram, cluster_encode(&h, NULL, dgram))); /* epoch 0 */
     h.src_epoch = PEER_EPOCH;
     h.seq = 0;
-    netstack_on_frame(&kn, f, make_udp_frame(f, dgram, cluster_encode(&h, NULL, dgram))); /* reliable, seq 0 */
+    netstack_on_frame(&kn, f,
+                      make_udp_frame(f, dgram, cluster_encode(&h, NULL, dgram))); /* reliable, seq 0 */
     h.type = 5;
     h.seq = 1;
     netstack_on_frame(&kn, f, make_udp_frame(f, dgram, cluster_encode(&h, NULL, dgram))); /* unknown type */
@@ -749,7 +766,8 @@ Test(wire, arp_cache_replaces_the_least_recently_used)
     uint32_t dlen = make_datagram(dgram, 16, 1, NULL, 0);
     for (uint32_t n = 0; n < ARP_CACHE_SIZE + 8; n++) {
         uint8_t mac[6] = {0x02, 0, 0, 1, (uint8_t)(n >> 8), (uint8_t)n};
-        netstack_on_frame(&kn, f, make_arp(f, bcast, ARP_OP_REQUEST, mac, net_node_ipv4((uint16_t)(100 + n)), kn.ipv4));
+        netstack_on_frame(
+            &kn, f, make_arp(f, bcast, ARP_OP_REQUEST, mac, net_node_ipv4((uint16_t)(100 + n)), kn.ipv4));
         while (fake_hal_pop_frame(&fh, out))
             ;
     }
@@ -764,7 +782,8 @@ Test(wire, arp_cache_replaces_the_least_recently_used)
 
 /* ---- ICMP echo ---- */
 
-static uint32_t make_echo(uint8_t *f, const uint8_t *dst_mac, uint32_t dst_ip, const uint8_t *data, uint32_t len)
+static uint32_t make_echo(uint8_t *f, const uint8_t *dst_mac, uint32_t dst_ip, const uint8_t *data,
+                          uint32_t len)
 {
     struct frame_ipv4_addr a = {dst_mac, peer_mac, peer_ip(), dst_ip, 5};
     return frame_build_icmp_echo(f, &a, ICMP_TYPE_ECHO_REQUEST, 0x1234, 0x0042, data, len);
@@ -847,8 +866,10 @@ static uint32_t seed_frame(uint8_t *f, uint32_t which)
     case 1: return make_arp(f, bcast, ARP_OP_REQUEST, peer_mac, peer_ip(), kn.ipv4);
     case 2: return make_echo(f, kn.mac, kn.ipv4, data, rng() % sizeof data);
     case 3: return make_udp_frame(f, dgram, make_datagram(dgram, CLUSTER_MSG_ACK, 0, NULL, 0));
-    case 4: return make_udp_frame(f, dgram, make_datagram(dgram, (uint8_t)(16 + rng() % 4), 1 + rng() % 4, data,
-                                                         (uint16_t)(rng() % sizeof data)));
+    case 4:
+        return make_udp_frame(f, dgram,
+                              make_datagram(dgram, (uint8_t)(16 + rng() % 4), 1 + rng() % 4, data,
+                                            (uint16_t)(rng() % sizeof data)));
     default: {
         uint8_t skip[4];
         put_be32(skip, 2 + rng() % 8);

@@ -31,8 +31,8 @@
 
 static struct fake_hal fuzz_hal; /* large: keep it off the stack */
 
-void ipc_on_cluster_message(struct kernel *k, uint16_t src_node, uint8_t type,
-                            const uint8_t *payload, uint32_t len)
+void ipc_on_cluster_message(struct kernel *k, uint16_t src_node, uint8_t type, const uint8_t *payload,
+                            uint32_t len)
 {
     if (len > CLUSTER_PAYLOAD_MAX)
         abort();
