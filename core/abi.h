@@ -24,7 +24,12 @@
  *   SYS_TIME    -> a0/a1 = node time ns
  *   SYS_YIELD   -> 0
  *   SYS_WRITE   a0 = buffer, a1 = length (at most ABI_WRITE_MAX_BYTES)
- *               -> length written to the console
+ *               -> length written to the console (the console of the
+ *               process's home node, wherever it runs now)
+ *   SYS_MIGRATE a0 = pid (0: the caller), a1 = target node -> 0 once the
+ *               move has started (the process keeps its pid; it learns
+ *               of the move by a kernel message, see ABI_NOTE_MOVED)
+ *   SYS_PIN     a0 = 1 to pin the caller to its node, 0 to unpin -> 0
  *
  * Timeouts: 0 polls, ABI_TIMEOUT_FOREVER waits without limit.
  */
@@ -45,6 +50,8 @@ enum abi_syscall {
     SYS_TIME = 8,
     SYS_YIELD = 9,
     SYS_WRITE = 10,
+    SYS_MIGRATE = 11,
+    SYS_PIN = 12,
     SYS_COUNT
 };
 
@@ -66,8 +73,9 @@ enum abi_error {
     ERR_NOSYS = -13,       /* no such system call */
     ERR_BUSY = -14,        /* a queue is full; try again later */
     ERR_PROTOCOL = -15,    /* a malformed frame or message */
+    ERR_PINNED = -16,      /* the process may not leave its node */
 };
-#define ERR_MIN ERR_PROTOCOL
+#define ERR_MIN ERR_PINNED
 
 static inline const char *abi_error_name(int err)
 {
@@ -88,6 +96,7 @@ static inline const char *abi_error_name(int err)
     case ERR_NOSYS: return "no such system call";
     case ERR_BUSY: return "busy";
     case ERR_PROTOCOL: return "protocol error";
+    case ERR_PINNED: return "process is pinned";
     default: return "unknown error";
     }
 }
@@ -100,6 +109,16 @@ static inline const char *abi_error_name(int err)
 /* The kernel of a node speaks with local number 0 (for example in
  * messages it sends to processes). */
 #define ABI_KERNEL_PID(node) ABI_PID(node, 0)
+
+/* Notes the kernel sends to processes, as messages from a kernel pid. The
+ * first four bytes are the note's kind (little-endian), then its fields. */
+enum abi_note {
+    /* A process moved: pid (4), from node (4), to node (4). Sent to the
+     * process itself (from its new node's kernel), its parent and its
+     * children. */
+    ABI_NOTE_MOVED = 1,
+};
+#define ABI_NOTE_MOVED_BYTES 16u
 
 #define ABI_MSG_MAX_BYTES 1024u
 #define ABI_ARGS_MAX_BYTES 512u

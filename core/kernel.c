@@ -5,7 +5,10 @@
  */
 #include "kernel_priv.h"
 
+#include "balance.h"
 #include "bytes.h"
+#include "location.h"
+#include "migrate.h"
 #include "net.h"
 #include "proc.h"
 #include "sched.h"
@@ -19,6 +22,39 @@ static void trace_boot(struct kernel *k)
     ktrace(k, &ev);
 }
 
+static uint64_t or_default(uint64_t value, uint64_t fallback)
+{
+    return value != 0 ? value : fallback;
+}
+
+/* The balancer's settings with every unset field at its default. */
+static struct balance_config balance_defaults(const struct balance_config *c)
+{
+    struct balance_config d = *c;
+    d.threshold_milli = (uint32_t)or_default(c->threshold_milli, BALANCE_THRESHOLD_MILLI);
+    d.hysteresis_milli = (uint32_t)or_default(c->hysteresis_milli, BALANCE_HYSTERESIS_MILLI);
+    d.margin_milli = (uint32_t)or_default(c->margin_milli, BALANCE_MARGIN_MILLI);
+    d.period_ns = or_default(c->period_ns, BALANCE_PERIOD_NS);
+    d.min_residency_ns = or_default(c->min_residency_ns, BALANCE_MIN_RESIDENCY_NS);
+    d.exchange_period_ns = or_default(c->exchange_period_ns, LOAD_EXCHANGE_PERIOD_NS);
+    d.exchange_fanout = (uint32_t)or_default(c->exchange_fanout, LOAD_EXCHANGE_FANOUT);
+    return d;
+}
+
+static int init_servers(struct kernel *k)
+{
+    int err = netstack_init(k);
+    if (err == 0)
+        err = transport_init(k);
+    if (err == 0)
+        err = location_init(k);
+    if (err == 0)
+        err = migrate_init(k);
+    if (err == 0)
+        err = balance_init(k);
+    return err;
+}
+
 struct kernel *kernel_create(const struct hal *hal, const struct kernel_config *cfg)
 {
     struct kernel *k = hal->mem->alloc_pages(hal->ctx, KERNEL_STRUCT_PAGES);
@@ -29,9 +65,12 @@ struct kernel *kernel_create(const struct hal *hal, const struct kernel_config *
     k->ipv4 = cfg->ipv4 != 0 ? cfg->ipv4 : net_node_ipv4(cfg->node_id);
     k->epoch = cfg->epoch != 0 ? cfg->epoch : 1;
     k->quantum_insns = cfg->quantum_insns != 0 ? cfg->quantum_insns : DEFAULT_QUANTUM_INSNS;
+    k->node_count = cfg->node_count != 0 ? cfg->node_count : (uint16_t)(cfg->node_id + 1);
+    k->migrate_mode = cfg->migrate_mode;
+    k->balance_cfg = balance_defaults(&cfg->balance);
     hal->net->get_mac(hal->ctx, k->mac);
     k->next_load_sample_ns = kernel_now(k) + LOAD_SAMPLE_NS;
-    if (netstack_init(k) != 0 || transport_init(k) != 0) {
+    if (init_servers(k) != 0) {
         kernel_destroy(k);
         return NULL;
     }
@@ -44,6 +83,12 @@ void kernel_destroy(struct kernel *k)
     if (k == NULL)
         return;
     proc_destroy_all(k);
+    if (k->balance != NULL)
+        balance_destroy(k);
+    if (k->migrate != NULL)
+        migrate_destroy(k);
+    if (k->location != NULL)
+        location_destroy(k);
     if (k->transport != NULL)
         transport_destroy(k);
     if (k->net != NULL)
@@ -56,6 +101,8 @@ void kernel_destroy(struct kernel *k)
 void kernel_on_frame(struct kernel *k, const uint8_t *frame, uint32_t len)
 {
     netstack_on_frame(k, frame, len);
+    /* Acknowledgements may have opened the transport's window. */
+    migrate_on_timer(k);
 }
 
 /* Wake every process whose wait has timed out; its call then completes. */
@@ -73,6 +120,8 @@ void kernel_on_timer(struct kernel *k)
     uint64_t now = kernel_now(k);
     wake_expired(k, now);
     transport_on_timer(k);
+    migrate_on_timer(k);
+    balance_on_timer(k);
     sched_sample_load(k, now);
 }
 
@@ -94,8 +143,29 @@ uint64_t kernel_next_deadline(const struct kernel *k)
         if (p != NULL && p->state == PROC_BLOCKED && p->deadline_ns < next)
             next = p->deadline_ns;
     }
-    uint64_t retransmit = transport_next_deadline(k);
-    return retransmit < next ? retransmit : next;
+    uint64_t servers[] = {transport_next_deadline(k), migrate_next_deadline(k), balance_next_deadline(k)};
+    for (uint32_t i = 0; i < sizeof servers / sizeof *servers; i++)
+        next = servers[i] < next ? servers[i] : next;
+    return next;
+}
+
+int kernel_migrate(struct kernel *k, uint32_t pid, uint16_t target)
+{
+    struct proc *p = proc_find(k, pid);
+    if (p == NULL)
+        return ERR_NO_PROCESS;
+    if (target == k->node_id || target >= k->node_count)
+        return ERR_INVALID;
+    return migrate_start(k, p, target);
+}
+
+int kernel_pin(struct kernel *k, uint32_t pid, bool pinned)
+{
+    struct proc *p = proc_find(k, pid);
+    if (p == NULL)
+        return ERR_NO_PROCESS;
+    p->pinned = pinned;
+    return 0;
 }
 
 int64_t kernel_spawn(struct kernel *k, const char *name, const char *const *argv, uint32_t argc)

@@ -15,11 +15,33 @@
 
 struct kernel;
 
+enum migrate_mode {
+    MIGRATE_STOP_AND_COPY, /* freeze, send everything, resume on the target */
+    MIGRATE_PRE_COPY,      /* copy pages while running, then freeze for the rest */
+};
+
+/* The load balancer (Scheduler) and load exchange (Synchronizer). Loads
+ * are in thousandths of a runnable process. Zero fields take the defaults
+ * in param.h. */
+struct balance_config {
+    uint8_t policy;             /* enum hal_balance_policy */
+    uint32_t threshold_milli;   /* overloaded above this load */
+    uint32_t hysteresis_milli;  /* ...and no longer once below threshold - this */
+    uint32_t margin_milli;      /* a peer must be this much less loaded */
+    uint64_t period_ns;         /* how often a node considers moving work */
+    uint64_t min_residency_ns;  /* a process stays this long after arriving */
+    uint64_t exchange_period_ns; /* how often a node tells peers its load */
+    uint32_t exchange_fanout;   /* how many peers it tells each time */
+};
+
 struct kernel_config {
     uint16_t node_id;
+    uint16_t node_count;    /* the cluster: nodes 0 .. node_count-1 */
     uint32_t ipv4;          /* 0: the default 10.0.0.0 + node_id + 1 */
     uint32_t epoch;         /* differs on every boot of this node, never 0 */
     uint32_t quantum_insns; /* 0: DEFAULT_QUANTUM_INSNS */
+    uint8_t migrate_mode;   /* enum migrate_mode */
+    struct balance_config balance;
 };
 
 /* Counters a platform reads for its metrics. */
@@ -31,6 +53,9 @@ struct kernel_stats {
     uint64_t retransmits, peer_resets;
     uint32_t pages_in_use, pages_peak;
     uint32_t load_milli; /* current load average in thousandths */
+    uint32_t migrations_out, migrations_in, migrations_aborted;
+    uint64_t migration_bytes; /* image and page bytes sent by this node */
+    uint64_t forwarded;       /* messages sent on to a process's new node */
 };
 
 /* Create and boot a node. Returns NULL when the HAL has no memory for the
@@ -62,6 +87,14 @@ uint64_t kernel_next_deadline(const struct kernel *k);
 /* Start program `name` with `argc` arguments as a child of the node's
  * kernel. Returns the new pid, or a negative enum abi_error. */
 int64_t kernel_spawn(struct kernel *k, const char *name, const char *const *argv, uint32_t argc);
+
+/* Start moving process `pid` (running here) to node `target`. 0 once the
+ * move has started, or ERR_NO_PROCESS, ERR_PINNED, ERR_INVALID (target is
+ * this node or outside the cluster), ERR_BUSY (already moving). */
+int kernel_migrate(struct kernel *k, uint32_t pid, uint16_t target);
+
+/* Pin a process to its node (or unpin it): pinned processes never move. */
+int kernel_pin(struct kernel *k, uint32_t pid, bool pinned);
 
 uint16_t kernel_node_id(const struct kernel *k);
 uint32_t kernel_process_count(const struct kernel *k);

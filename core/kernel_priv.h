@@ -12,6 +12,9 @@
 struct proc;
 struct netstack;
 struct transport;
+struct location_table;
+struct migrate_state;
+struct balance_state;
 
 struct kernel {
     struct hal hal;
@@ -20,6 +23,9 @@ struct kernel {
     uint32_t ipv4;
     uint32_t epoch;
     uint32_t quantum_insns;
+    uint16_t node_count;
+    uint8_t migrate_mode;
+    struct balance_config balance_cfg; /* defaults filled in */
 
     struct kalloc heap;
     struct proc *procs[KERNEL_MAX_PROCS]; /* slot table; NULL = free */
@@ -35,6 +41,9 @@ struct kernel {
 
     struct netstack *net;
     struct transport *transport;
+    struct location_table *location;
+    struct migrate_state *migrate;
+    struct balance_state *balance;
     struct kernel_stats stats;
 };
 

@@ -17,6 +17,9 @@ _Static_assert(ABI_USER_BASE % PAGE_SIZE == 0, "user space starts on a page");
 
 #define KERNEL_MAX_PROCS 64u       /* process slots per node */
 #define MAILBOX_CAPACITY 16u       /* messages queued per process */
+#define PROC_MAX_CHILDREN 32u      /* children a process may have at once */
+#define LOCATION_CACHE_SIZE 256u   /* remembered locations of other nodes' processes */
+#define FORWARD_MAX_HOPS 8u        /* a message chasing a moving process gives up after */
 #define MSG_MAX_BYTES ABI_MSG_MAX_BYTES
 /* How long a remote send waits for the destination node's answer before
  * it fails with ERR_UNREACHABLE (the message may have arrived). */
@@ -41,5 +44,14 @@ _Static_assert(LOAD_DECAY < LOAD_ONE, "load average decays");
 #define TRANSPORT_RTO_MAX_NS 1000000000ull
 #define TRANSPORT_MAX_RETRIES 12u       /* then the peer is unreachable */
 #define ARP_CACHE_SIZE 64u
+
+/* Load balancing defaults (struct balance_config). */
+#define BALANCE_THRESHOLD_MILLI 1500u
+#define BALANCE_HYSTERESIS_MILLI 500u
+#define BALANCE_MARGIN_MILLI 1000u
+#define BALANCE_PERIOD_NS 50000000ull       /* 50 ms */
+#define BALANCE_MIN_RESIDENCY_NS 200000000ull /* 200 ms */
+#define LOAD_EXCHANGE_PERIOD_NS 50000000ull  /* 50 ms */
+#define LOAD_EXCHANGE_FANOUT 4u
 
 #endif

@@ -1,7 +1,8 @@
 /*
  * proc.c - the process table: spawning a program, exiting, waking and
- * blocking. Callers hold no references to a struct proc across an exit:
- * proc_exit may free it.
+ * blocking, freezing for migration. Callers hold no references to a struct
+ * proc across an exit: proc_exit frees it. A parent learns of a child's
+ * exit through its child table, on whatever node either runs.
  */
 #include "proc.h"
 
@@ -9,6 +10,7 @@
 #include "elf.h"
 #include "ipc.h"
 #include "kernel_priv.h"
+#include "location.h"
 #include "sched.h"
 
 static int find_free_slot(const struct kernel *k)
@@ -100,6 +102,26 @@ static void trace_spawn(struct kernel *k, const struct proc *p, uint32_t name_le
     ktrace(k, &ev);
 }
 
+/* Record a new child in its parent's table (when the parent is a process
+ * here). ERR_LIMIT when the table is full. */
+static int add_child(struct kernel *k, uint32_t parent_pid, uint32_t child_pid)
+{
+    struct proc *parent = proc_find(k, parent_pid);
+    if (parent == NULL)
+        return 0;
+    if (parent->child_count == PROC_MAX_CHILDREN)
+        return ERR_LIMIT;
+    parent->children[parent->child_count++] = (struct child){.pid = child_pid};
+    return 0;
+}
+
+static void free_new_proc(struct kernel *k, struct proc *p)
+{
+    if (p->vm.pt != NULL)
+        vm_destroy(&p->vm, k);
+    kfree(k, p, sizeof *p);
+}
+
 int64_t proc_spawn(struct kernel *k, uint32_t parent_pid, const char *name, uint32_t name_len,
                    const char *args, uint32_t args_len)
 {
@@ -117,16 +139,18 @@ int64_t proc_spawn(struct kernel *k, uint32_t parent_pid, const char *name, uint
     int err = load_program(k, p, name, name_len);
     if (err == 0)
         err = setup_stack(k, p, args, args_len, argc);
+    uint32_t pid = err == 0 ? allocate_pid(k) : 0;
+    if (err == 0)
+        err = add_child(k, parent_pid, pid);
     if (err != 0) {
-        if (p->vm.pt != NULL)
-            vm_destroy(&p->vm, k);
-        kfree(k, p, sizeof *p);
+        free_new_proc(k, p);
         return err;
     }
     p->slot = (uint8_t)slot;
-    p->pid = allocate_pid(k);
+    p->pid = pid;
     p->parent_pid = parent_pid;
     p->deadline_ns = HAL_TIME_NEVER;
+    p->resident_since_ns = kernel_now(k);
     kmemcpy(p->name, name, name_len);
     k->procs[slot] = p;
     k->stats.spawned++;
@@ -142,36 +166,48 @@ struct proc *proc_find(struct kernel *k, uint32_t pid)
         return NULL;
     for (uint32_t i = 0; i < KERNEL_MAX_PROCS; i++) {
         struct proc *p = k->procs[i];
-        if (p != NULL && p->pid == pid && p->state != PROC_ZOMBIE)
+        if (p != NULL && p->pid == pid)
             return p;
     }
     return NULL;
 }
 
-void proc_reap(struct kernel *k, struct proc *p)
+/* Unhook p from the node and free it and everything it holds. */
+static void release(struct kernel *k, struct proc *p)
 {
+    if (p->state == PROC_RUNNABLE && !p->frozen)
+        sched_remove(k, p);
+    ipc_free_mailbox(k, p);
+    vm_destroy(&p->vm, k);
     k->procs[p->slot] = NULL;
     kfree(k, p, sizeof *p);
 }
 
-/* A parent is going away: its children now belong to the kernel, and
- * zombies nobody will wait for are freed. */
-static void orphan_children(struct kernel *k, uint32_t parent_pid)
+void proc_child_exited(struct kernel *k, struct proc *p, uint32_t child, int32_t status)
 {
-    for (uint32_t i = 0; i < KERNEL_MAX_PROCS; i++) {
-        struct proc *c = k->procs[i];
-        if (c == NULL || c->parent_pid != parent_pid)
-            continue;
-        c->parent_pid = ABI_KERNEL_PID(k->node_id);
-        if (c->state == PROC_ZOMBIE)
-            proc_reap(k, c);
+    for (uint32_t i = 0; i < p->child_count; i++) {
+        if (p->children[i].pid == child && !p->children[i].exited) {
+            p->children[i].exited = true;
+            p->children[i].status = status;
+            if (p->wait == WAIT_CHILD)
+                proc_wake(k, p);
+            return;
+        }
     }
 }
 
-static void release_resources(struct kernel *k, struct proc *p)
+/* Tell the parent, wherever it runs now; a parent that is gone (or the
+ * kernel) needs no word. */
+static void notify_parent(struct kernel *k, const struct proc *p, int32_t status)
 {
-    ipc_free_mailbox(k, p);
-    vm_destroy(&p->vm, k);
+    if (ABI_PID_LOCAL(p->parent_pid) == 0)
+        return;
+    struct proc *parent = proc_find(k, p->parent_pid);
+    if (parent != NULL) {
+        proc_child_exited(k, parent, p->pid, status);
+        return;
+    }
+    ipc_send_child_exit(k, p->parent_pid, p->pid, status);
 }
 
 void proc_exit(struct kernel *k, struct proc *p, int32_t status)
@@ -179,20 +215,10 @@ void proc_exit(struct kernel *k, struct proc *p, int32_t status)
     struct hal_trace_event ev = {.type = HAL_TRACE_EXIT, .pid = p->pid, .value = status};
     ktrace(k, &ev);
     k->stats.exited++;
-    if (p->state == PROC_RUNNABLE)
-        sched_remove(k, p);
-    release_resources(k, p);
-    orphan_children(k, p->pid);
-    p->exit_status = status;
-    p->state = PROC_ZOMBIE;
-    p->wait = WAIT_NONE;
-    struct proc *parent = proc_find(k, p->parent_pid);
-    if (parent == NULL) {
-        proc_reap(k, p);
-        return;
-    }
-    if (parent->wait == WAIT_CHILD)
-        proc_wake(k, parent);
+    notify_parent(k, p, status);
+    if (ABI_PID_NODE(p->pid) != k->node_id)
+        location_on_exit(k, p->pid);
+    release(k, p);
 }
 
 void proc_fault(struct kernel *k, struct proc *p, uint16_t kind, uint32_t addr)
@@ -202,6 +228,43 @@ void proc_fault(struct kernel *k, struct proc *p, uint16_t kind, uint32_t addr)
     ktrace(k, &ev);
     k->stats.faulted++;
     proc_exit(k, p, PROC_STATUS_FAULT);
+}
+
+void proc_discard(struct kernel *k, struct proc *p)
+{
+    release(k, p);
+}
+
+int proc_adopt(struct kernel *k, struct proc *p)
+{
+    int slot = find_free_slot(k);
+    if (slot < 0)
+        return slot;
+    p->slot = (uint8_t)slot;
+    p->frozen = false;
+    p->resident_since_ns = kernel_now(k);
+    k->procs[slot] = p;
+    if (p->state == PROC_RUNNABLE)
+        sched_enqueue(k, p);
+    return 0;
+}
+
+void proc_freeze(struct kernel *k, struct proc *p)
+{
+    if (p->frozen)
+        return;
+    if (p->state == PROC_RUNNABLE)
+        sched_remove(k, p);
+    p->frozen = true;
+}
+
+void proc_thaw(struct kernel *k, struct proc *p)
+{
+    if (!p->frozen)
+        return;
+    p->frozen = false;
+    if (p->state == PROC_RUNNABLE)
+        sched_enqueue(k, p);
 }
 
 void proc_block(struct kernel *k, struct proc *p, enum proc_wait wait)
@@ -217,18 +280,14 @@ void proc_wake(struct kernel *k, struct proc *p)
         return;
     p->state = PROC_RUNNABLE;
     p->wait = WAIT_NONE;
-    sched_enqueue(k, p);
+    if (!p->frozen) /* a frozen process is queued when it thaws */
+        sched_enqueue(k, p);
 }
 
 void proc_destroy_all(struct kernel *k)
 {
-    for (uint32_t i = 0; i < KERNEL_MAX_PROCS; i++) {
-        struct proc *p = k->procs[i];
-        if (p == NULL)
-            continue;
-        if (p->state != PROC_ZOMBIE)
-            release_resources(k, p);
-        proc_reap(k, p);
-    }
+    for (uint32_t i = 0; i < KERNEL_MAX_PROCS; i++)
+        if (k->procs[i] != NULL)
+            release(k, k->procs[i]);
     k->runq_len = 0;
 }

@@ -18,9 +18,8 @@
 struct kernel;
 
 enum proc_state {
-    PROC_RUNNABLE, /* on the run queue */
+    PROC_RUNNABLE, /* on the run queue (unless frozen) */
     PROC_BLOCKED,  /* in a system call, waiting for `wait` */
-    PROC_ZOMBIE,   /* exited; its parent has not collected the status */
 };
 
 enum proc_wait {
@@ -35,6 +34,14 @@ struct message {
     uint32_t src_pid;
     uint32_t len;
     uint8_t *data; /* kalloc'd, len bytes (NULL when len is 0) */
+};
+
+/* A child as its parent sees it, wherever the child runs: the status
+ * arrives with a CHILD_EXIT message when it exits on another node. */
+struct child {
+    uint32_t pid;
+    int32_t status;
+    bool exited;
 };
 
 struct proc {
@@ -53,7 +60,13 @@ struct proc {
     uint16_t send_node;   /* WAIT_SEND: to which node */
     int32_t send_result;  /* WAIT_SEND: filled in when the result arrives */
     bool send_done;
-    int32_t exit_status;
+    struct child children[PROC_MAX_CHILDREN];
+    uint32_t child_count;
+    bool pinned;             /* never migrates */
+    bool frozen;             /* being migrated: not scheduled, mailbox open */
+    uint64_t resident_since_ns; /* spawn or arrival on this node */
+    uint64_t insns_total;    /* instructions run, on every node */
+    uint64_t insns_window;   /* run since the balancer last looked */
     char name[ABI_PROGRAM_NAME_MAX + 1];
 };
 
@@ -66,18 +79,15 @@ struct proc {
 int64_t proc_spawn(struct kernel *k, uint32_t parent_pid, const char *name, uint32_t name_len,
                    const char *args, uint32_t args_len);
 
-/* The process ends with `status`: it is traced, its memory freed, its
- * parent (if waiting) woken and its children orphaned. */
+/* The process ends with `status`: it is traced, its parent told (on
+ * whichever node it is) and the process freed. */
 void proc_exit(struct kernel *k, struct proc *p, int32_t status);
 
 /* End a process because of a fault (traced as a FAULT, then exit). */
 void proc_fault(struct kernel *k, struct proc *p, uint16_t kind, uint32_t addr);
 
-/* The live (non-zombie) process `pid` on this node, or NULL. */
+/* The process `pid` if it is on this node now (frozen ones included), or NULL. */
 struct proc *proc_find(struct kernel *k, uint32_t pid);
-
-/* Free a zombie's slot once its status has been collected. */
-void proc_reap(struct kernel *k, struct proc *p);
 
 /* Block p in its current system call until `wait` is satisfied or the
  * deadline passes; make it runnable again. */
@@ -86,5 +96,20 @@ void proc_wake(struct kernel *k, struct proc *p);
 
 /* Free every process (the node is going away). */
 void proc_destroy_all(struct kernel *k);
+
+/* Stop scheduling p without losing its state (runnable or blocked), and
+ * resume it. Messages still reach a frozen process's mailbox. */
+void proc_freeze(struct kernel *k, struct proc *p);
+void proc_thaw(struct kernel *k, struct proc *p);
+
+/* Migration's two ends. proc_adopt gives a decoded process (kalloc'd,
+ * with its own address space) a slot here and schedules it if runnable;
+ * ERR_LIMIT if the table is full. proc_discard frees a process that now
+ * lives elsewhere, silently (no exit, no notices). */
+int proc_adopt(struct kernel *k, struct proc *p);
+void proc_discard(struct kernel *k, struct proc *p);
+
+/* A child's exit reached its parent p (here). */
+void proc_child_exited(struct kernel *k, struct proc *p, uint32_t child, int32_t status);
 
 #endif

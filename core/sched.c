@@ -94,6 +94,8 @@ static uint32_t run_quantum(struct kernel *k, struct proc *p, uint32_t quantum)
     while (used < quantum) {
         struct rv_result r = rv_run(&p->cpu, &p->vm, quantum - used);
         used += r.executed;
+        p->insns_total += r.executed;
+        p->insns_window += r.executed;
         bool yielded = r.stop == RV_STOP_ECALL && p->cpu.x[RV_A7] == SYS_YIELD;
         handle_stop(k, p, &r);
         if (k->procs[slot] != p || p->state != PROC_RUNNABLE || yielded)

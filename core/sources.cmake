@@ -17,5 +17,9 @@ set(CORE_SOURCES
   ${CORE_DIR}/cluster.c
   ${CORE_DIR}/session.c
   ${CORE_DIR}/transport.c
+  ${CORE_DIR}/balance.c
+  ${CORE_DIR}/migrate.c
+  ${CORE_DIR}/console.c
+  ${CORE_DIR}/location.c
 )
 set(CORE_FREESTANDING_FLAGS -ffreestanding -fno-common -fno-stack-protector)

@@ -7,6 +7,7 @@
 #include "syscall.h"
 
 #include "bytes.h"
+#include "console.h"
 #include "ipc.h"
 #include "kernel_priv.h"
 #include "proc.h"
@@ -60,11 +61,8 @@ static void sys_write(struct kernel *k, struct proc *p)
         return;
     }
     int err = vm_copy_in(&p->vm, text, va, len);
-    if (err == 0) {
-        k->hal.console->write(k->hal.ctx, p->pid, text, len);
-        struct hal_trace_event ev = {.type = HAL_TRACE_CONSOLE, .pid = p->pid, .text = text, .text_len = len};
-        ktrace(k, &ev);
-    }
+    if (err == 0)
+        console_write(k, p->pid, text, len);
     kfree(k, text, len);
     complete(p, err == 0 ? (int32_t)len : err);
 }
@@ -87,19 +85,32 @@ static void sys_spawn(struct kernel *k, struct proc *p)
     complete(p, pid < 0 ? (int32_t)pid : (int32_t)(uint32_t)pid);
 }
 
-/* A child of p matching `want` (0: any): a zombie if there is one. */
-static struct proc *find_child(struct kernel *k, const struct proc *p, uint32_t want, bool *any_child)
+/* The index in p's child table of an exited child matching `want` (0:
+ * any), or -1; *any_child says whether any child matches at all. */
+static int find_exited_child(const struct proc *p, uint32_t want, bool *any_child)
 {
     *any_child = false;
-    for (uint32_t i = 0; i < KERNEL_MAX_PROCS; i++) {
-        struct proc *c = k->procs[i];
-        if (c == NULL || c->parent_pid != p->pid || (want != 0 && c->pid != want))
+    for (uint32_t i = 0; i < p->child_count; i++) {
+        if (want != 0 && p->children[i].pid != want)
             continue;
         *any_child = true;
-        if (c->state == PROC_ZOMBIE)
-            return c;
+        if (p->children[i].exited)
+            return (int)i;
     }
-    return NULL;
+    return -1;
+}
+
+/* Hand over an exited child's status; the table keeps spawn order. */
+static int32_t collect_child(struct proc *p, uint32_t index, uint32_t status_va)
+{
+    struct child c = p->children[index];
+    uint8_t status[4];
+    put_le32(status, (uint32_t)c.status);
+    if (status_va != 0)
+        vm_copy_out(&p->vm, status_va, status, 4);
+    p->child_count--;
+    kmemmove(&p->children[index], &p->children[index + 1], (p->child_count - index) * sizeof c);
+    return (int32_t)c.pid;
 }
 
 static void sys_wait(struct kernel *k, struct proc *p)
@@ -111,26 +122,15 @@ static void sys_wait(struct kernel *k, struct proc *p)
     }
     begin_wait(k, p, arg64(p, 2));
     bool any_child;
-    struct proc *c = find_child(k, p, want, &any_child);
-    if (c != NULL) {
-        uint8_t status[4];
-        put_le32(status, (uint32_t)c->exit_status);
-        if (status_va != 0)
-            vm_copy_out(&p->vm, status_va, status, 4);
-        int32_t pid = (int32_t)c->pid;
-        proc_reap(k, c);
-        complete(p, pid);
-        return;
-    }
-    if (!any_child) {
+    int index = find_exited_child(p, want, &any_child);
+    if (index >= 0)
+        complete(p, collect_child(p, (uint32_t)index, status_va));
+    else if (!any_child)
         complete(p, ERR_NO_CHILD);
-        return;
-    }
-    if (deadline_passed(k, p)) {
+    else if (deadline_passed(k, p))
         complete(p, ERR_TIMEOUT);
-        return;
-    }
-    proc_block(k, p, WAIT_CHILD);
+    else
+        proc_block(k, p, WAIT_CHILD);
 }
 
 static void sys_send(struct kernel *k, struct proc *p)
@@ -221,6 +221,15 @@ static void sys_time(struct kernel *k, struct proc *p)
     p->cpu.x[RV_A1] = (uint32_t)(now >> 32);
 }
 
+/* The caller may move itself (pid 0) or another process on this node;
+ * the move happens after this call returns. */
+static void sys_migrate(struct kernel *k, struct proc *p)
+{
+    uint32_t pid = arg(p, 0) != 0 ? arg(p, 0) : p->pid;
+    uint32_t target = arg(p, 1);
+    complete(p, target > 0xFFFFu ? ERR_INVALID : kernel_migrate(k, pid, (uint16_t)target));
+}
+
 void syscall_handle(struct kernel *k, struct proc *p)
 {
     switch (p->cpu.x[RV_A7]) {
@@ -235,6 +244,8 @@ void syscall_handle(struct kernel *k, struct proc *p)
     case SYS_TIME: sys_time(k, p); break;
     case SYS_YIELD: complete(p, 0); break;
     case SYS_WRITE: sys_write(k, p); break;
+    case SYS_MIGRATE: sys_migrate(k, p); break;
+    case SYS_PIN: complete(p, kernel_pin(k, p->pid, arg(p, 0) != 0)); break;
     default: complete(p, ERR_NOSYS); break;
     }
 }

@@ -16,8 +16,9 @@ static uint64_t wall_now_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-void progress_init(struct progress *p, bool enabled)
+void progress_init(struct progress *p, bool enabled, uint64_t goal_ns)
 {
+    p->goal_ns = goal_ns;
     p->enabled = enabled;
     p->shown = false;
     p->start_ns = wall_now_ns();
@@ -36,8 +37,11 @@ void progress_update(struct progress *p, uint64_t sim_ns, uint64_t events)
     p->next_draw_ns = now + PROGRESS_PERIOD_NS;
     double wall = (double)(now - p->start_ns) / 1e9;
     double sim = (double)sim_ns / 1e9;
-    fprintf(stderr, "\r\033[K  simulated %.6f s   events %llu   %.0f events/s   sim/wall %.3g",
-            sim, (unsigned long long)events, (double)events / wall, sim / wall);
+    fprintf(stderr, "\r\033[K  simulated %.6f s", sim);
+    if (p->goal_ns != 0)
+        fprintf(stderr, " (%.0f%%)", 100.0 * (double)sim_ns / (double)p->goal_ns);
+    fprintf(stderr, "   events %llu   %.0f events/s   sim/wall %.3g", (unsigned long long)events,
+            (double)events / wall, sim / wall);
     fflush(stderr);
     p->shown = true;
 }

@@ -17,9 +17,11 @@ struct progress {
     uint64_t start_ns;
     uint64_t next_draw_ns;
     uint32_t countdown; /* calls until the clock is read again */
+    uint64_t goal_ns;   /* the run's simulated length if known, else 0 */
 };
 
-void progress_init(struct progress *p, bool enabled);
+/* goal_ns: the simulated time the run will stop at, 0 if unknown. */
+void progress_init(struct progress *p, bool enabled, uint64_t goal_ns);
 /* Called once per simulated event; cheap. */
 void progress_update(struct progress *p, uint64_t sim_ns, uint64_t events);
 /* Erase the line, if one is shown (before other output goes to the

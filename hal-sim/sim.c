@@ -131,7 +131,7 @@ int sim_open(struct sim *s, const struct scenario *scn, const struct sim_options
     s->nodes = sim_xcalloc(s->node_count, sizeof s->nodes[0]);
     for (uint32_t i = 0; i < s->node_count; i++)
         sim_node_init(&s->nodes[i], s, i);
-    progress_init(&s->progress, opt->progress);
+    progress_init(&s->progress, opt->progress, scn->duration_ns);
     s->console.progress = &s->progress;
     trace_out_start(&s->trace, scn->name, opt->seed, scn->node_count);
     return 0;

@@ -20,6 +20,22 @@
  *   CONSOLE    pid, text = what the process wrote
  *   RETRANSMIT value = sequence number, value2 = peer node
  *   PEER_RESET value2 = peer node (its session was reset: restart or timeout)
+ *   MIGRATE_START  pid, value2 = target node: the process is frozen (stop
+ *              and copy) or its pages start to copy (pre-copy)
+ *   MIGRATE_ROUND  pid, value2 = target node, value = round number,
+ *              value64 = bytes sent in this pre-copy round
+ *   MIGRATE_INSTALL pid, value2 = source node: the image is installed and
+ *              the process runs here now (reported by the target)
+ *   MIGRATE_DONE pid, value2 = target node, value64 = total bytes sent,
+ *              reason = 0, and value = freeze time in microseconds (the
+ *              source, once the target confirmed)
+ *   MIGRATE_ABORT pid, value2 = target node, value = the error: the
+ *              process stays and runs on here
+ *   FORWARD    pid = destination, other_pid = sender, value2 = next node:
+ *              a message for a process that is not here was sent on
+ *   BALANCE    pid = the process chosen, value2 = target node (or 0xFFFF for
+ *              an offer to the network), value = local load in thousandths,
+ *              reason = enum hal_balance_policy
  */
 #ifndef HAL_TRACE_H
 #define HAL_TRACE_H
@@ -38,6 +54,13 @@ enum hal_trace_type {
     HAL_TRACE_CONSOLE,
     HAL_TRACE_RETRANSMIT,
     HAL_TRACE_PEER_RESET,
+    HAL_TRACE_MIGRATE_START,
+    HAL_TRACE_MIGRATE_ROUND,
+    HAL_TRACE_MIGRATE_INSTALL,
+    HAL_TRACE_MIGRATE_DONE,
+    HAL_TRACE_MIGRATE_ABORT,
+    HAL_TRACE_FORWARD,
+    HAL_TRACE_BALANCE,
     HAL_TRACE_TYPE_COUNT
 };
 
@@ -59,6 +82,15 @@ enum hal_trace_drop {
     HAL_DROP_COUNT
 };
 
+enum hal_balance_policy {
+    HAL_BALANCE_NONE,
+    HAL_BALANCE_RANDOM,
+    HAL_BALANCE_OFFER,
+    HAL_BALANCE_TWO_CHOICES,
+    HAL_BALANCE_MOSIX,
+    HAL_BALANCE_COUNT
+};
+
 struct hal_trace_event {
     uint16_t type;   /* enum hal_trace_type */
     uint16_t reason; /* enum hal_trace_fault or hal_trace_drop */
@@ -66,6 +98,7 @@ struct hal_trace_event {
     uint32_t other_pid;
     int32_t value;
     uint32_t value2;
+    uint64_t value64;
     const char *text; /* not NUL-terminated; may be NULL when text_len is 0 */
     uint32_t text_len;
 };

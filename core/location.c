@@ -1,0 +1,233 @@
+/*
+ * location.c - the pid -> node table (see location.h): an open-addressing
+ * hash table keyed by pid (linear probing, deletion by backward shift),
+ * doubled when half full. Cache entries carry a stamp so the oldest can
+ * be evicted; authoritative ones never are.
+ */
+#include "location.h"
+
+#include "bytes.h"
+#include "ipc.h"
+#include "kernel_priv.h"
+#include "proc.h"
+#include "transport.h"
+
+#define LOCATION_MIN_CAPACITY 16u
+#define LOCATION_EXITED 0xFFFFu
+#define LOCATION_MSG_BYTES 6u /* pid, node */
+
+struct location_entry {
+    uint32_t pid; /* 0: empty (pid 0 is never a process) */
+    uint32_t stamp;
+    uint16_t node;
+    bool authoritative;
+};
+
+struct location_table {
+    struct location_entry *slots;
+    uint32_t capacity; /* a power of two */
+    uint32_t used;
+    uint32_t cached; /* entries that are not authoritative */
+    uint32_t clock;  /* stamps cache entries, oldest first */
+};
+
+static uint32_t slot_of(const struct location_table *t, uint32_t pid)
+{
+    return (pid * 2654435761u) & (t->capacity - 1); /* Fibonacci hashing */
+}
+
+static struct location_entry *alloc_slots(struct kernel *k, uint32_t capacity)
+{
+    return kalloc(k, capacity * (uint32_t)sizeof(struct location_entry));
+}
+
+int location_init(struct kernel *k)
+{
+    struct location_table *t = kalloc(k, sizeof *t);
+    if (t == NULL)
+        return ERR_NO_MEMORY;
+    t->capacity = LOCATION_MIN_CAPACITY;
+    t->slots = alloc_slots(k, t->capacity);
+    if (t->slots == NULL) {
+        kfree(k, t, sizeof *t);
+        return ERR_NO_MEMORY;
+    }
+    k->location = t;
+    return 0;
+}
+
+void location_destroy(struct kernel *k)
+{
+    struct location_table *t = k->location;
+    kfree(k, t->slots, t->capacity * (uint32_t)sizeof(struct location_entry));
+    kfree(k, t, sizeof *t);
+    k->location = NULL;
+}
+
+static struct location_entry *find(struct location_table *t, uint32_t pid)
+{
+    for (uint32_t i = slot_of(t, pid);; i = (i + 1) & (t->capacity - 1)) {
+        if (t->slots[i].pid == pid)
+            return &t->slots[i];
+        if (t->slots[i].pid == 0)
+            return NULL;
+    }
+}
+
+static void insert(struct location_table *t, struct location_entry e)
+{
+    uint32_t i = slot_of(t, e.pid);
+    while (t->slots[i].pid != 0)
+        i = (i + 1) & (t->capacity - 1);
+    t->slots[i] = e;
+    t->used++;
+    t->cached += !e.authoritative;
+}
+
+/* Double the table; on no memory keep the old one (it still has room). */
+static void grow(struct kernel *k, struct location_table *t)
+{
+    struct location_entry *old = t->slots;
+    uint32_t old_capacity = t->capacity;
+    struct location_entry *fresh = alloc_slots(k, old_capacity * 2);
+    if (fresh == NULL)
+        return;
+    t->slots = fresh;
+    t->capacity = old_capacity * 2;
+    t->used = t->cached = 0;
+    for (uint32_t i = 0; i < old_capacity; i++)
+        if (old[i].pid != 0)
+            insert(t, old[i]);
+    kfree(k, old, old_capacity * (uint32_t)sizeof(struct location_entry));
+}
+
+/* Remove the entry at slot i, moving later entries of its probe run back
+ * so that lookups never stop early at the hole. */
+static void remove_at(struct location_table *t, uint32_t i)
+{
+    uint32_t mask = t->capacity - 1;
+    t->used--;
+    t->cached -= !t->slots[i].authoritative;
+    t->slots[i].pid = 0;
+    for (uint32_t j = (i + 1) & mask; t->slots[j].pid != 0; j = (j + 1) & mask) {
+        uint32_t home = slot_of(t, t->slots[j].pid);
+        bool movable = i <= j ? (home <= i || home > j) : (home <= i && home > j);
+        if (movable) {
+            t->slots[i] = t->slots[j];
+            t->slots[j].pid = 0;
+            i = j;
+        }
+    }
+}
+
+static void evict_oldest_cached(struct location_table *t)
+{
+    uint32_t victim = t->capacity;
+    for (uint32_t i = 0; i < t->capacity; i++) {
+        const struct location_entry *e = &t->slots[i];
+        if (e->pid != 0 && !e->authoritative && (victim == t->capacity || e->stamp < t->slots[victim].stamp))
+            victim = i;
+    }
+    if (victim != t->capacity)
+        remove_at(t, victim);
+}
+
+uint16_t location_lookup(struct kernel *k, uint32_t pid)
+{
+    if (proc_find(k, pid) != NULL)
+        return k->node_id;
+    const struct location_entry *e = find(k->location, pid);
+    return e != NULL ? e->node : (uint16_t)ABI_PID_NODE(pid);
+}
+
+void location_learn(struct kernel *k, uint32_t pid, uint16_t node, bool authoritative)
+{
+    struct location_table *t = k->location;
+    struct location_entry *e = find(t, pid);
+    if (e != NULL) { /* newer news; an authoritative entry stays one */
+        e->node = node;
+        if (authoritative && !e->authoritative) {
+            e->authoritative = true;
+            t->cached--;
+        }
+        return;
+    }
+    if (!authoritative && t->cached >= LOCATION_CACHE_SIZE)
+        evict_oldest_cached(t);
+    if ((t->used + 1) * 2 > t->capacity)
+        grow(k, t);
+    if (t->used + 1 < t->capacity)
+        insert(t, (struct location_entry){pid, t->clock++, node, authoritative});
+}
+
+void location_forget(struct kernel *k, uint32_t pid)
+{
+    struct location_table *t = k->location;
+    struct location_entry *e = find(t, pid);
+    if (e != NULL)
+        remove_at(t, (uint32_t)(e - t->slots));
+}
+
+static void tell_home(struct kernel *k, uint32_t pid, uint16_t node)
+{
+    uint16_t home = (uint16_t)ABI_PID_NODE(pid);
+    if (home == k->node_id)
+        return;
+    uint8_t msg[LOCATION_MSG_BYTES];
+    put_be32(msg, pid);
+    put_be16(msg + 4, node);
+    /* A lost update only costs a forwarding hop: the node the process
+     * left still knows where it went. */
+    (void)transport_send(k, home, CLUSTER_MSG_LOCATION, msg, LOCATION_MSG_BYTES);
+}
+
+void location_on_departure(struct kernel *k, const struct proc *p, uint16_t target)
+{
+    location_learn(k, p->pid, target, true);
+}
+
+static void send_moved_note(struct kernel *k, uint32_t to, uint32_t pid, uint16_t from)
+{
+    uint8_t note[ABI_NOTE_MOVED_BYTES];
+    put_le32(note, ABI_NOTE_MOVED);
+    put_le32(note + 4, pid);
+    put_le32(note + 8, from);
+    put_le32(note + 12, k->node_id);
+    (void)ipc_send(k, NULL, to, note, ABI_NOTE_MOVED_BYTES);
+}
+
+void location_on_arrival(struct kernel *k, struct proc *p, uint16_t source)
+{
+    location_forget(k, p->pid);
+    tell_home(k, p->pid, k->node_id);
+    send_moved_note(k, p->pid, p->pid, source);
+    if (ABI_PID_LOCAL(p->parent_pid) != 0)
+        send_moved_note(k, p->parent_pid, p->pid, source);
+    for (uint32_t i = 0; i < p->child_count; i++)
+        if (!p->children[i].exited)
+            send_moved_note(k, p->children[i].pid, p->pid, source);
+}
+
+void location_on_exit(struct kernel *k, uint32_t pid)
+{
+    tell_home(k, pid, LOCATION_EXITED);
+}
+
+void location_on_message(struct kernel *k, uint16_t src_node, const uint8_t *payload, uint32_t len)
+{
+    (void)src_node;
+    if (len != LOCATION_MSG_BYTES) {
+        k->stats.frames_bad++;
+        return;
+    }
+    uint32_t pid = get_be32(payload);
+    uint16_t node = get_be16(payload + 4);
+    if (ABI_PID_NODE(pid) != k->node_id || ABI_PID_LOCAL(pid) == 0) {
+        k->stats.frames_bad++; /* only a home node keeps track */
+        return;
+    }
+    if (node == LOCATION_EXITED || node == k->node_id)
+        location_forget(k, pid);
+    else
+        location_learn(k, pid, node, true);
+}

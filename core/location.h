@@ -1,0 +1,48 @@
+/*
+ * location.h - where processes run now (the Transmitter's cache).
+ *
+ * A pid names its home node forever; a process may run elsewhere. Each
+ * node keeps one table of pid -> node:
+ *  - authoritative entries: on a process's home node, where it went; on a
+ *    node it left, where it went (a forwarding entry). Removed when the
+ *    process comes back or exits; never evicted.
+ *  - cached entries: learnt from answers to sends; evicted oldest first
+ *    when LOCATION_CACHE_SIZE is reached.
+ * A pid with no entry is looked for on its home node.
+ */
+#ifndef CORE_LOCATION_H
+#define CORE_LOCATION_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct kernel;
+struct proc;
+
+int location_init(struct kernel *k);
+void location_destroy(struct kernel *k);
+
+/* The node to send to for `pid`: this node if the process is here, else
+ * the best knowledge (entry or home node). */
+uint16_t location_lookup(struct kernel *k, uint32_t pid);
+
+/* Remember that pid runs on `node` (authoritative or a cache hint). */
+void location_learn(struct kernel *k, uint32_t pid, uint16_t node, bool authoritative);
+void location_forget(struct kernel *k, uint32_t pid);
+
+/* The source side of a finished move: p has gone to `target`. Leaves a
+ * forwarding entry here and tells p's home node. Call before discarding p. */
+void location_on_departure(struct kernel *k, const struct proc *p, uint16_t target);
+
+/* The target side of a finished move: p (now adopted here) came from
+ * `source`. Tells the home node, and sends ABI_NOTE_MOVED to p itself, its
+ * parent and its children. */
+void location_on_arrival(struct kernel *k, struct proc *p, uint16_t source);
+
+/* A process born elsewhere exited here: tell its home to forget it. */
+void location_on_exit(struct kernel *k, uint32_t pid);
+
+/* CLUSTER_MSG_LOCATION arrived. */
+void location_on_message(struct kernel *k, uint16_t src_node, const uint8_t *payload, uint32_t len);
+
+#endif

@@ -1,0 +1,39 @@
+/*
+ * migrate.h - the Dispatcher: moving a running process to another node.
+ *
+ * The source freezes the process (stop-and-copy) or first copies its pages
+ * while it runs (pre-copy, re-sending pages it dirties, freezing only for
+ * the last round), serialises its whole state into a versioned,
+ * checksummed image (procimage.h), sends it in flow-controlled chunks over
+ * the cluster transport, and waits for the target to install it. Then the
+ * source leaves a forwarding entry (location_on_departure), hands on the
+ * messages that reached the frozen mailbox after the image was taken, and
+ * discards its copy. If anything fails — the target refuses, the image is
+ * corrupt, the peer resets, a deadline passes — the process thaws and runs
+ * on at the source as if nothing happened.
+ */
+#ifndef CORE_MIGRATE_H
+#define CORE_MIGRATE_H
+
+#include <stdint.h>
+
+struct kernel;
+struct proc;
+
+int migrate_init(struct kernel *k);
+void migrate_destroy(struct kernel *k);
+
+/* Start moving p to `target`. 0, ERR_PINNED, ERR_BUSY (already moving, or
+ * blocked in a remote send), ERR_INVALID (bad target), ERR_NO_MEMORY. */
+int migrate_start(struct kernel *k, struct proc *p, uint16_t target);
+
+/* Messages CLUSTER_MSG_MIGRATE_FIRST..LAST. */
+void migrate_on_message(struct kernel *k, uint16_t src_node, uint8_t type, const uint8_t *payload,
+                        uint32_t len);
+/* Send what the transport has room for; time out stalled moves. */
+void migrate_on_timer(struct kernel *k);
+uint64_t migrate_next_deadline(const struct kernel *k);
+/* The session with `node` reset: moves to or from it fail. */
+void migrate_on_peer_reset(struct kernel *k, uint16_t node);
+
+#endif
