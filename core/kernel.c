@@ -154,6 +154,8 @@ int kernel_migrate(struct kernel *k, uint32_t pid, uint16_t target)
     struct proc *p = proc_find(k, pid);
     if (p == NULL)
         return ERR_NO_PROCESS;
+    if (p->pinned)
+        return ERR_PINNED;
     if (target == k->node_id || target >= k->node_count)
         return ERR_INVALID;
     return migrate_start(k, p, target);

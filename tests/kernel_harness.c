@@ -10,7 +10,7 @@ void harness_init(struct harness *h, uint32_t nodes)
     h->ns_per_insn = 10; /* a 100 MIPS node */
     for (uint32_t i = 0; i < nodes; i++) {
         fake_hal_init(&h->hal[i], (uint16_t)i);
-        struct kernel_config cfg = {.node_id = (uint16_t)i, .epoch = 100 + i};
+        struct kernel_config cfg = {.node_id = (uint16_t)i, .node_count = (uint16_t)nodes, .epoch = 100 + i};
         h->k[i] = kernel_create(&h->hal[i].hal, &cfg);
     }
 }

@@ -34,7 +34,9 @@ static const char *const sysabuse_expected[] = {
     "recv sender is self: ok", "recv empty again: -7", "spawn echo: ok", "wait child poll: -7",
     "wait status into text: -2", "wait status unmapped: -2", "wait status wrap: -2",
     "send child: 0", "recv child reply: 2", "wait child: ok", "child status: 0",
-    "wait child again: -9", "sleep 0: 0", "yield: 0", "time: ok", "getpid: ok", "sysabuse done",
+    "wait child again: -9", "sleep 0: 0", "yield: 0", "time: ok", "getpid: ok",
+    "migrate to own node: -1", "migrate to node 70000: -1", "migrate nonexistent: -5",
+    "migrate outside cluster: -1", "pin: 0", "migrate pinned: -16", "unpin: 0", "sysabuse done",
 };
 
 Test(syscall, bad_arguments_get_error_codes)

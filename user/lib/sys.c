@@ -107,3 +107,13 @@ int32_t sys_write(const void *buf, uint32_t len)
 {
     return sys_call(SYS_WRITE, addr(buf), len, 0, 0, 0, 0);
 }
+
+int32_t sys_migrate(uint32_t pid, uint32_t node)
+{
+    return sys_call(SYS_MIGRATE, pid, node, 0, 0, 0, 0);
+}
+
+int32_t sys_pin(uint32_t pinned)
+{
+    return sys_call(SYS_PIN, pinned, 0, 0, 0, 0, 0);
+}

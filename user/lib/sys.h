@@ -39,5 +39,9 @@ int32_t sys_sleep(uint64_t duration_ns);
 uint64_t sys_time(void);
 int32_t sys_yield(void);
 int32_t sys_write(const void *buf, uint32_t len);
+/* Start moving process `pid` (0: the caller) to `node`. */
+int32_t sys_migrate(uint32_t pid, uint32_t node);
+/* Pin the caller to its node (1) or let it move again (0). */
+int32_t sys_pin(uint32_t pinned);
 
 #endif

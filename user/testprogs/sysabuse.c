@@ -175,6 +175,19 @@ static void harmless_calls(uint32_t self)
     report_ok("getpid", ABI_PID_LOCAL(self) != 0 && ABI_PID_NODE(self) == sys_getnode());
 }
 
+/* Moves that cannot happen: the caller is on node 0 of a one-node
+ * cluster in the tests, so every target is refused. */
+static void bad_moves(uint32_t self)
+{
+    report("migrate to own node", sys_migrate(0, sys_getnode()));
+    report("migrate to node 70000", sys_migrate(0, 70000));
+    report("migrate nonexistent", sys_migrate(ABI_PID(sys_getnode(), 65535), 1));
+    report("migrate outside cluster", sys_migrate(self, 4000));
+    report("pin", sys_pin(1));
+    report("migrate pinned", sys_migrate(0, 1));
+    report("unpin", sys_pin(0));
+}
+
 int main(void)
 {
     uint32_t self = sys_getpid();
@@ -186,6 +199,7 @@ int main(void)
     bad_recvs(self);
     child_cases();
     harmless_calls(self);
+    bad_moves(self);
     printf("sysabuse done\n");
     return 0;
 }
