@@ -15,9 +15,11 @@
 static const uint8_t arp_zero_mac[6] = {0, 0, 0, 0, 0, 0};
 static const uint8_t arp_broadcast_mac[6] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
 
+/* Every broadcast request on the LAN comes through here, so the search
+ * stops at the part of the table ever used. */
 static struct arp_entry *arp_find(struct arp_cache *c, uint32_t ip)
 {
-    for (uint32_t i = 0; i < ARP_CACHE_SIZE; i++)
+    for (uint32_t i = 0; i < c->span; i++)
         if (c->entries[i].state != ARP_FREE && c->entries[i].ip == ip)
             return &c->entries[i];
     return NULL;
@@ -53,6 +55,9 @@ static struct arp_entry *arp_claim(struct kernel *k, uint32_t ip)
     kmemset(victim, 0, sizeof *victim);
     victim->ip = ip;
     arp_touch(c, victim);
+    uint32_t index = (uint32_t)(victim - c->entries);
+    if (index >= c->span)
+        c->span = index + 1;
     return victim;
 }
 

@@ -31,6 +31,7 @@ struct arp_entry {
 struct arp_cache {
     struct arp_entry entries[ARP_CACHE_SIZE];
     uint64_t use_clock; /* counts uses, so ties in the LRU order never happen */
+    uint32_t span;      /* entries at and past this index have never been used */
 };
 
 /* Learn from and answer one parsed ARP packet. */

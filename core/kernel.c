@@ -138,9 +138,13 @@ uint64_t kernel_next_deadline(const struct kernel *k)
     if (k->runq_len > 0)
         return kernel_now(k);
     uint64_t next = k->next_load_sample_ns;
-    for (uint32_t i = 0; i < KERNEL_MAX_PROCS; i++) {
+    /* Platforms ask after every frame: stop once every process was seen. */
+    for (uint32_t i = 0, seen = 0; seen < k->proc_count; i++) {
         const struct proc *p = k->procs[i];
-        if (p != NULL && p->state == PROC_BLOCKED && p->deadline_ns < next)
+        if (p == NULL)
+            continue;
+        seen++;
+        if (p->state == PROC_BLOCKED && p->deadline_ns < next)
             next = p->deadline_ns;
     }
     uint64_t servers[] = {transport_next_deadline(k), migrate_next_deadline(k), balance_next_deadline(k)};
@@ -193,13 +197,7 @@ uint16_t kernel_node_id(const struct kernel *k)
     return k->node_id;
 }
 
-uint32_t kernel_process_count(const struct kernel *k)
-{
-    uint32_t n = 0;
-    for (uint32_t i = 0; i < KERNEL_MAX_PROCS; i++)
-        n += k->procs[i] != NULL;
-    return n;
-}
+uint32_t kernel_process_count(const struct kernel *k) { return k->proc_count; }
 
 const struct kernel_stats *kernel_stats(const struct kernel *k)
 {

@@ -29,6 +29,7 @@ struct kernel {
 
     struct kalloc heap;
     struct proc *procs[KERNEL_MAX_PROCS]; /* slot table; NULL = free */
+    uint32_t proc_count;                  /* slots in use */
     uint16_t next_local_pid;
 
     /* Run queue: a ring of slot numbers, round robin. */

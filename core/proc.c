@@ -54,16 +54,30 @@ static int count_args(const char *args, uint32_t args_len)
     return argc > (int)ABI_ARGS_MAX_COUNT ? ERR_INVALID : argc;
 }
 
-/* Map the stack and lay out argv on it: the strings at the top, then the
- * pointer array below them, sp 16-aligned under that. */
+#define STACK_BASE (ABI_USER_TOP - ABI_USER_STACK_BYTES)
+
+bool proc_grow_stack(struct kernel *k, struct proc *p, uint32_t va, uint32_t len)
+{
+    if (len == 0 || va >= ABI_USER_TOP || va + (uint64_t)len <= STACK_BASE)
+        return false;
+    uint32_t first = va < STACK_BASE ? STACK_BASE : va & ~(PAGE_SIZE - 1);
+    uint64_t end = va + (uint64_t)len > ABI_USER_TOP ? ABI_USER_TOP : va + (uint64_t)len;
+    for (uint32_t page = first; page < end; page += PAGE_SIZE)
+        if (vm_check(&p->vm, page, 1, VM_PERM_W) != 0 &&
+            vm_map(&p->vm, k, page, PAGE_SIZE, VM_PERM_R | VM_PERM_W) != 0)
+            return false;
+    return true;
+}
+
+/* Lay out argv at the top of the stack: the strings at the top, then the
+ * pointer array below them, sp 16-aligned under that. Only the pages
+ * this touches are mapped now; the rest come as the stack grows. */
 static int setup_stack(struct kernel *k, struct proc *p, const char *args, uint32_t args_len, int argc)
 {
-    uint32_t stack_base = ABI_USER_TOP - ABI_USER_STACK_BYTES;
-    int err = vm_map(&p->vm, k, stack_base, ABI_USER_STACK_BYTES, VM_PERM_R | VM_PERM_W);
-    if (err != 0)
-        return err;
     uint32_t strings = (ABI_USER_TOP - args_len) & ~3u;
     uint32_t argv = (strings - 4u * ((uint32_t)argc + 1u)) & ~15u;
+    if (!proc_grow_stack(k, p, argv, ABI_USER_TOP - argv))
+        return ERR_NO_MEMORY;
     uint8_t vec[4 * (ABI_ARGS_MAX_COUNT + 1)];
     uint32_t at = strings;
     for (int i = 0; i < argc; i++) {
@@ -153,6 +167,7 @@ int64_t proc_spawn(struct kernel *k, uint32_t parent_pid, const char *name, uint
     p->resident_since_ns = kernel_now(k);
     kmemcpy(p->name, name, name_len);
     k->procs[slot] = p;
+    k->proc_count++;
     k->stats.spawned++;
     trace_spawn(k, p, name_len);
     p->state = PROC_RUNNABLE;
@@ -180,6 +195,7 @@ static void release(struct kernel *k, struct proc *p)
     ipc_free_mailbox(k, p);
     vm_destroy(&p->vm, k);
     k->procs[p->slot] = NULL;
+    k->proc_count--;
     kfree(k, p, sizeof *p);
 }
 
@@ -244,6 +260,7 @@ int proc_adopt(struct kernel *k, struct proc *p)
     p->frozen = false;
     p->resident_since_ns = kernel_now(k);
     k->procs[slot] = p;
+    k->proc_count++;
     if (p->state == PROC_RUNNABLE)
         sched_enqueue(k, p);
     return 0;

@@ -109,6 +109,12 @@ void proc_thaw(struct kernel *k, struct proc *p);
 int proc_adopt(struct kernel *k, struct proc *p);
 void proc_discard(struct kernel *k, struct proc *p);
 
+/* The stack (ABI_USER_STACK_BYTES under ABI_USER_TOP) is mapped as it is
+ * used: map its pages within [va, va+len) that are not mapped yet, after a
+ * fault there or before a system call uses a buffer there. False when the
+ * range misses the stack or the node is out of memory. */
+bool proc_grow_stack(struct kernel *k, struct proc *p, uint32_t va, uint32_t len);
+
 /* A child's exit reached its parent p (here). */
 void proc_child_exited(struct kernel *k, struct proc *p, uint32_t child, int32_t status);
 

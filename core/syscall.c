@@ -22,6 +22,13 @@ static uint64_t arg64(const struct proc *p, uint32_t i)
     return (uint64_t)arg(p, i) | ((uint64_t)arg(p, i + 1) << 32);
 }
 
+/* A buffer on a part of the stack never touched yet is mapped first, as
+ * if the program had touched it. */
+static void prepare(struct kernel *k, struct proc *p, uint32_t va, uint32_t len)
+{
+    (void)proc_grow_stack(k, p, va, len);
+}
+
 static void complete(struct proc *p, int32_t result)
 {
     p->cpu.x[RV_A0] = (uint32_t)result;
@@ -60,6 +67,7 @@ static void sys_write(struct kernel *k, struct proc *p)
         complete(p, ERR_NO_MEMORY);
         return;
     }
+    prepare(k, p, va, len);
     int err = vm_copy_in(&p->vm, text, va, len);
     if (err == 0)
         console_write(k, p->pid, text, len);
@@ -76,6 +84,8 @@ static void sys_spawn(struct kernel *k, struct proc *p)
         complete(p, ERR_INVALID);
         return;
     }
+    prepare(k, p, arg(p, 0), name_len);
+    prepare(k, p, arg(p, 2), args_len);
     if (vm_copy_in(&p->vm, name, arg(p, 0), name_len) != 0 ||
         vm_copy_in(&p->vm, args, arg(p, 2), args_len) != 0) {
         complete(p, ERR_FAULT);
@@ -116,6 +126,8 @@ static int32_t collect_child(struct proc *p, uint32_t index, uint32_t status_va)
 static void sys_wait(struct kernel *k, struct proc *p)
 {
     uint32_t want = arg(p, 0), status_va = arg(p, 1);
+    if (status_va != 0)
+        prepare(k, p, status_va, 4);
     if (status_va != 0 && vm_check(&p->vm, status_va, 4, VM_PERM_W) != 0) {
         complete(p, ERR_FAULT);
         return;
@@ -150,6 +162,7 @@ static void sys_send(struct kernel *k, struct proc *p)
         complete(p, ERR_TOO_BIG);
         return;
     }
+    prepare(k, p, va, len);
     if (vm_copy_in(&p->vm, data, va, len) != 0) {
         complete(p, ERR_FAULT);
         return;
@@ -187,6 +200,9 @@ static int32_t take_message(struct kernel *k, struct proc *p, uint32_t buf_va, u
 static void sys_recv(struct kernel *k, struct proc *p)
 {
     uint32_t buf_va = arg(p, 0), cap = arg(p, 1), from_va = arg(p, 2);
+    prepare(k, p, buf_va, cap);
+    if (from_va != 0)
+        prepare(k, p, from_va, 4);
     if ((cap > 0 && vm_check(&p->vm, buf_va, cap, VM_PERM_W) != 0) ||
         (from_va != 0 && vm_check(&p->vm, from_va, 4, VM_PERM_W) != 0)) {
         complete(p, ERR_FAULT);

@@ -95,7 +95,7 @@ Test(syscall, process_table_full_is_an_error)
 
 Test(syscall, out_of_memory_is_an_error_not_a_crash)
 {
-    h.hal[0].page_limit = h.hal[0].pages_in_use + 20; /* less than one process needs */
+    h.hal[0].page_limit = h.hal[0].pages_in_use + 5; /* less than a page table */
     cr_expect_eq(harness_spawn(&h, 0, "hello", NULL, 0), ERR_NO_MEMORY);
     h.hal[0].page_limit = 0;
     cr_expect_gt(harness_spawn(&h, 0, "hello", NULL, 0), 0);
