@@ -51,6 +51,7 @@ struct proc {
     enum proc_state state;
     enum proc_wait wait;
     bool in_syscall;      /* blocked in (or resuming) the call in a7 */
+    bool syscall_pending; /* stopped at the call in a7, to run next slice */
     uint64_t deadline_ns; /* of the blocked call; HAL_TIME_NEVER if none */
     struct rv_cpu cpu;
     struct vm vm;

@@ -3,8 +3,9 @@
  * kernel_run entry point, and the load average.
  *
  * A process runs until its quantum is used, it blocks, yields or exits.
- * kernel_run never runs more instructions than its budget, so the
- * platform stays in control of time.
+ * kernel_run never runs more instructions than its budget, and returns
+ * early after a system call others can observe, so the platform stays in
+ * control of time.
  */
 #include "sched.h"
 
@@ -80,15 +81,27 @@ static void handle_stop(struct kernel *k, struct proc *p, const struct rv_result
     }
 }
 
-/* Run p for at most `quantum` instructions; returns how many ran. p may
+/* System calls whose effects others can see (a message, output, a new or
+ * ended process) are held over to the start of the next slice: the
+ * platform then stamps them with the time the instructions before them
+ * took, not with the time the slice began. */
+static bool is_visible_call(uint32_t sysno)
+{
+    return sysno == SYS_EXIT || sysno == SYS_SEND || sysno == SYS_WRITE || sysno == SYS_SPAWN ||
+           sysno == SYS_MIGRATE;
+}
+
+/* Run p for at most `quantum` instructions; returns how many ran and sets
+ * *visible when it stopped at a visible system call, left pending. p may
  * have blocked or exited afterwards (then it must not be touched). */
-static uint32_t run_quantum(struct kernel *k, struct proc *p, uint32_t quantum)
+static uint32_t run_quantum(struct kernel *k, struct proc *p, uint32_t quantum, bool *visible)
 {
     uint32_t used = 0;
     uint8_t slot = p->slot;
-    if (p->in_syscall) {
+    if (p->in_syscall || p->syscall_pending) {
+        p->syscall_pending = false;
         syscall_handle(k, p);
-        if (k->procs[slot] != p || p->state != PROC_RUNNABLE)
+        if (k->procs[slot] != p || p->state != PROC_RUNNABLE || p->frozen)
             return 0;
     }
     while (used < quantum) {
@@ -96,9 +109,16 @@ static uint32_t run_quantum(struct kernel *k, struct proc *p, uint32_t quantum)
         used += r.executed;
         p->insns_total += r.executed;
         p->insns_window += r.executed;
-        bool yielded = r.stop == RV_STOP_ECALL && p->cpu.x[RV_A7] == SYS_YIELD;
+        bool ecall = r.stop == RV_STOP_ECALL;
+        bool yielded = ecall && p->cpu.x[RV_A7] == SYS_YIELD;
+        *visible = ecall && is_visible_call(p->cpu.x[RV_A7]);
+        if (*visible) {
+            p->syscall_pending = true;
+            break;
+        }
         handle_stop(k, p, &r);
-        if (k->procs[slot] != p || p->state != PROC_RUNNABLE || yielded)
+        /* A process that moved itself is frozen: it stops here. */
+        if (k->procs[slot] != p || p->state != PROC_RUNNABLE || p->frozen || yielded)
             break;
     }
     return used;
@@ -115,9 +135,12 @@ uint64_t kernel_run(struct kernel *k, uint32_t budget_insns, uint32_t *used_insn
         if (quantum > k->quantum_insns)
             quantum = k->quantum_insns;
         uint8_t slot = p->slot;
-        used += run_quantum(k, p, quantum);
-        if (k->procs[slot] == p && p->state == PROC_RUNNABLE)
+        bool visible = false;
+        used += run_quantum(k, p, quantum, &visible);
+        if (k->procs[slot] == p && p->state == PROC_RUNNABLE && !p->frozen)
             sched_enqueue(k, p);
+        if (visible)
+            break;
     }
     k->stats.insns += used;
     *used_insns = used;
