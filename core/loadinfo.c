@@ -66,7 +66,7 @@ const struct loadinfo_entry *loadinfo_find(const struct loadinfo *t, uint16_t no
     return NULL;
 }
 
-uint16_t loadinfo_least_loaded(const struct loadinfo *t, uint16_t exclude, uint64_t since_ns)
+uint16_t loadinfo_least_loaded(const struct loadinfo *t, uint16_t exclude, uint64_t since_ns, uint16_t salt)
 {
     const struct loadinfo_entry *best = NULL;
     for (uint32_t i = 0; i < t->used; i++) {
@@ -74,7 +74,7 @@ uint16_t loadinfo_least_loaded(const struct loadinfo *t, uint16_t exclude, uint6
         if (e->node == exclude || e->heard_ns < since_ns)
             continue;
         if (best == NULL || e->sample.load_milli < best->sample.load_milli ||
-            (e->sample.load_milli == best->sample.load_milli && e->node < best->node))
+            (e->sample.load_milli == best->sample.load_milli && (e->node ^ salt) < (best->node ^ salt)))
             best = e;
     }
     return best != NULL ? best->node : (uint16_t)LOADINFO_NO_NODE;

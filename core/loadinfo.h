@@ -5,7 +5,7 @@
  * The table is bounded (LOADINFO_MAX_ENTRIES) whatever the cluster's size:
  * when it is full the entry heard from longest ago gives way. Entries age
  * out: a reader passes the oldest hearing time it still trusts. Nothing
- * here depends on memory addresses; ties go to the lower node id.
+ * here depends on memory addresses or on the order of the slots.
  */
 #ifndef CORE_LOADINFO_H
 #define CORE_LOADINFO_H
@@ -48,9 +48,10 @@ bool loadinfo_update(struct loadinfo *t, uint16_t node, const struct load_sample
 /* The entry for `node` heard at or after `since_ns`, or NULL. */
 const struct loadinfo_entry *loadinfo_find(const struct loadinfo *t, uint16_t node, uint64_t since_ns);
 
-/* The least loaded node heard at or after `since_ns`, other than `exclude`
- * (ties: lower node id); LOADINFO_NO_NODE if none. */
-uint16_t loadinfo_least_loaded(const struct loadinfo *t, uint16_t exclude, uint64_t since_ns);
+/* The least loaded node heard at or after `since_ns`, other than `exclude`;
+ * LOADINFO_NO_NODE if none. Ties go to the lower node id ^ `salt`: a
+ * random salt spreads nodes that decide at once over equally idle peers. */
+uint16_t loadinfo_least_loaded(const struct loadinfo *t, uint16_t exclude, uint64_t since_ns, uint16_t salt);
 
 /* Count `extra` thousandths more on `node` until its next report: the
  * work this node has just decided to send there. */

@@ -228,7 +228,7 @@ static void notify_parent(struct kernel *k, const struct proc *p, int32_t status
 
 void proc_exit(struct kernel *k, struct proc *p, int32_t status)
 {
-    struct hal_trace_event ev = {.type = HAL_TRACE_EXIT, .pid = p->pid, .value = status};
+    struct hal_trace_event ev = {.type = HAL_TRACE_EXIT, .pid = p->pid, .value = status, .value64 = p->insns_total};
     ktrace(k, &ev);
     k->stats.exited++;
     notify_parent(k, p, status);

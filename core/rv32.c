@@ -454,12 +454,15 @@ static void rv_store_byte(const struct vm *vm, struct rv_mark *mark, uint32_t va
 }
 
 /* A store the TLB could not serve: like rv_load_slow, and the only way to
- * write an executable page. Nothing is written unless all of it may be. */
+ * write an executable page. Nothing is written unless all of it may be.
+ * Every page a run stores to passes here first, so this is where pages
+ * are marked dirty for pre-copy (vm.h). */
 static int rv_store_slow(const struct vm *vm, struct rv_tlb *tlb, struct rv_mark *mark,
                          unsigned reg, uint32_t va, uint32_t size, uint32_t value)
 {
     uintptr_t pte = rv_pte(vm, va, VM_PERM_W);
     if (pte != 0 && rv_one_page(va, size) && (pte & VM_PERM_X) == 0) {
+        vm_mark_dirty(vm, va); /* later stores this run hit the TLB */
         tlb->tag[reg] = va & ~RV_PAGE_MASK;
         tlb->host[reg] = rv_pte_host(pte, 0);
         uint8_t *p = rv_pte_host(pte, va);
@@ -473,6 +476,8 @@ static int rv_store_slow(const struct vm *vm, struct rv_tlb *tlb, struct rv_mark
     }
     if (!rv_access_ok(vm, va, size, VM_PERM_W))
         return ERR_FAULT;
+    vm_mark_dirty(vm, va);
+    vm_mark_dirty(vm, va + size - 1u);
     for (uint32_t i = 0; i < size; i++)
         rv_store_byte(vm, mark, va + i, (uint8_t)(value >> (8u * i)));
     return 0;

@@ -18,7 +18,13 @@ set(CORE_SOURCES
   ${CORE_DIR}/session.c
   ${CORE_DIR}/transport.c
   ${CORE_DIR}/balance.c
+  ${CORE_DIR}/balance_sync.c
+  ${CORE_DIR}/balance_choose.c
+  ${CORE_DIR}/balance_policy.c
+  ${CORE_DIR}/balance_offer.c
+  ${CORE_DIR}/loadinfo.c
   ${CORE_DIR}/migrate.c
+  ${CORE_DIR}/procimage.c
   ${CORE_DIR}/console.c
   ${CORE_DIR}/location.c
 )

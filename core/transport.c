@@ -338,6 +338,12 @@ int transport_send(struct kernel *k, uint16_t dst_node, uint8_t type, const uint
     return 0;
 }
 
+uint32_t transport_queued(const struct kernel *k, uint16_t dst_node)
+{
+    const struct session *s = k->transport != NULL ? session_find(k->transport, dst_node) : NULL;
+    return s != NULL ? s->queued : 0;
+}
+
 /* ---- the receive direction ---- */
 
 /* Everything checkable from the header alone, per type. */

@@ -35,6 +35,11 @@ void transport_destroy(struct kernel *k);
 int transport_send(struct kernel *k, uint16_t dst_node, uint8_t type,
                    const uint8_t *payload, uint32_t len);
 
+/* Messages to dst_node queued and not yet acknowledged (0 when there is
+ * no session): lets a bulk sender (migration) keep the pipe full without
+ * filling the queue that other senders share. */
+uint32_t transport_queued(const struct kernel *k, uint16_t dst_node);
+
 /* A cluster protocol datagram arrived over UDP from src_ipv4. */
 void transport_on_datagram(struct kernel *k, uint32_t src_ipv4, const uint8_t *data, uint32_t len);
 

@@ -15,6 +15,7 @@
 #include "vm.h"
 
 #include "bytes.h"
+#include "crc32.h"
 #include "kalloc.h"
 
 #define VM_TABLE_BYTES (USER_PAGES * (uint32_t)sizeof(uintptr_t))
@@ -35,6 +36,7 @@ static uint32_t vm_pte_pages(uintptr_t pte)
 int vm_init(struct vm *vm, struct kernel *k)
 {
     vm->pages_mapped = 0;
+    vm->dirty = NULL;
     vm->pt = kpage_alloc(k, VM_TABLE_PAGES);
     return vm->pt == NULL ? ERR_NO_MEMORY : 0;
 }
@@ -50,6 +52,7 @@ void vm_destroy(struct vm *vm, struct kernel *k)
     kpage_free(k, vm->pt, VM_TABLE_PAGES);
     vm->pt = NULL;
     vm->pages_mapped = 0;
+    vm_dirty_stop(vm, k);
 }
 
 /* Whether [va, va+len) lies inside the mappable part of user space. */
@@ -58,17 +61,19 @@ static bool vm_range_mappable(uint32_t va, uint32_t len)
     return len != 0 && va >= ABI_USER_BASE && (uint64_t)va + len <= ABI_USER_TOP;
 }
 
-/* Map one page, or widen its permissions. A page that becomes executable
- * moves, contents and all, into an allocation with room for its cache,
- * so an X bit in the table always has a cache behind it. */
-static int vm_map_page(struct vm *vm, struct kernel *k, uint32_t vpn, uint32_t perms)
+/* Give page vpn exactly `perms`, mapping a zeroed page if it has none.
+ * A page that becomes executable (or stops being so) moves, contents and
+ * all, into an allocation of the right size, so an X bit in the table
+ * always has a cache behind it. */
+static int vm_page_place(struct vm *vm, struct kernel *k, uint32_t vpn, uint32_t perms)
 {
-    uintptr_t old = vm->pt[vpn], pte = old | perms;
-    if (old != 0 && vm_pte_pages(pte) == vm_pte_pages(old)) {
-        vm->pt[vpn] = pte;
+    uintptr_t old = vm->pt[vpn];
+    vm_mark_dirty(vm, vpn << PAGE_SHIFT);
+    if (old != 0 && vm_pte_pages(perms) == vm_pte_pages(old)) {
+        vm->pt[vpn] = (old & ~VM_PAGE_MASK) | perms;
         return 0;
     }
-    uint8_t *page = kpage_alloc(k, vm_pte_pages(pte));
+    uint8_t *page = kpage_alloc(k, vm_pte_pages(perms));
     if (page == NULL)
         return ERR_NO_MEMORY;
     if (old != 0) {
@@ -77,8 +82,17 @@ static int vm_map_page(struct vm *vm, struct kernel *k, uint32_t vpn, uint32_t p
     } else {
         vm->pages_mapped++;
     }
-    vm->pt[vpn] = (uintptr_t)page | (pte & VM_PERM_MASK);
+    vm->pt[vpn] = (uintptr_t)page | perms;
     return 0;
+}
+
+/* Map one page, or widen its permissions. */
+static int vm_map_page(struct vm *vm, struct kernel *k, uint32_t vpn, uint32_t perms)
+{
+    uintptr_t old = vm->pt[vpn];
+    if (old != 0 && (old & perms) == perms)
+        return 0;
+    return vm_page_place(vm, k, vpn, (uint32_t)(old & VM_PERM_MASK) | perms);
 }
 
 int vm_map(struct vm *vm, struct kernel *k, uint32_t va, uint32_t len, uint32_t perms)
@@ -146,6 +160,7 @@ static void vm_write_checked(const struct vm *vm, uint32_t va, const uint8_t *sr
     while (len > 0) {
         uint32_t chunk;
         uint8_t *host = vm_chunk(vm, va, len, &chunk);
+        vm_mark_dirty(vm, va);
         vm_forget_decoded(vm, va >> PAGE_SHIFT, va & (PAGE_SIZE - 1u), chunk);
         kmemcpy(host, src, chunk);
         src += chunk;
@@ -176,4 +191,67 @@ int vm_write_image(struct vm *vm, uint32_t va, const void *src, uint32_t len)
         return ERR_FAULT;
     vm_write_checked(vm, va, src, len);
     return 0;
+}
+
+/* ---- Migration: dirty pages and page-wise access ---- */
+
+#define VM_DIRTY_BYTES (VM_DIRTY_WORDS * (uint32_t)sizeof(uint32_t))
+
+int vm_dirty_start(struct vm *vm, struct kernel *k)
+{
+    if (vm->dirty == NULL)
+        vm->dirty = kalloc(k, VM_DIRTY_BYTES);
+    else
+        kmemset(vm->dirty, 0, VM_DIRTY_BYTES);
+    return vm->dirty == NULL ? ERR_NO_MEMORY : 0;
+}
+
+void vm_dirty_stop(struct vm *vm, struct kernel *k)
+{
+    if (vm->dirty != NULL)
+        kfree(k, vm->dirty, VM_DIRTY_BYTES);
+    vm->dirty = NULL;
+}
+
+void vm_dirty_take(struct vm *vm, uint32_t *out)
+{
+    kmemcpy(out, vm->dirty, VM_DIRTY_BYTES);
+    kmemset(vm->dirty, 0, VM_DIRTY_BYTES);
+}
+
+int vm_page_perms(const struct vm *vm, uint32_t vpn)
+{
+    uintptr_t pte = vm->pt[vpn];
+    return pte == 0 ? -1 : (int)(pte & VM_PERM_MASK);
+}
+
+void vm_page_read(const struct vm *vm, uint32_t vpn, uint32_t off, uint32_t len, uint8_t *out)
+{
+    kmemcpy(out, vm_page_host(vm->pt[vpn]) + off, len);
+}
+
+int vm_page_set(struct vm *vm, struct kernel *k, uint32_t vpn, uint32_t perms, const uint8_t *data)
+{
+    int err = vm_page_place(vm, k, vpn, perms & VM_PERM_MASK);
+    if (err != 0 || data == NULL)
+        return err;
+    vm_forget_decoded(vm, vpn, 0, PAGE_SIZE);
+    kmemcpy(vm_page_host(vm->pt[vpn]), data, PAGE_SIZE);
+    return 0;
+}
+
+void vm_page_unmap(struct vm *vm, struct kernel *k, uint32_t vpn)
+{
+    uintptr_t pte = vm->pt[vpn];
+    if (pte == 0)
+        return;
+    kpage_free(k, vm_page_host(pte), vm_pte_pages(pte));
+    vm->pt[vpn] = 0;
+    vm->pages_mapped--;
+    vm_mark_dirty(vm, vpn << PAGE_SHIFT);
+}
+
+uint32_t vm_page_crc32(const struct vm *vm, uint32_t vpn)
+{
+    return crc32_compute(vm_page_host(vm->pt[vpn]), PAGE_SIZE);
 }

@@ -34,9 +34,19 @@ struct kernel;
 _Static_assert((PAGE_SIZE / 4u + 1u) * VM_DECODE_ENTRY_BYTES <= VM_DECODE_PAGES * PAGE_SIZE,
                "a page's decode cache fits its pages");
 
+/* Dirty tracking for migration's pre-copy: while `dirty` is not NULL, a
+ * bit per user page records that the page was written (by the program or
+ * the kernel), mapped or had its permissions changed since the bits were
+ * last taken. The interpreter marks a page only when its store TLB misses,
+ * which happens at least once per page per rv_run, so the bits cost
+ * nothing on the fast path and nothing at all when no move is running. */
+#define VM_DIRTY_WORDS (USER_PAGES / 32u)
+_Static_assert(USER_PAGES % 32u == 0, "the dirty bitmap has whole words");
+
 struct vm {
     uintptr_t *pt; /* USER_PAGES entries: page address | VM_PERM_* ; 0 = unmapped */
     uint32_t pages_mapped; /* user pages, not counting decode caches */
+    uint32_t *dirty; /* NULL, or VM_DIRTY_WORDS words: pages changed since last taken */
 };
 
 /* Allocate an empty address space. 0 or ERR_NO_MEMORY. */
@@ -55,5 +65,33 @@ int vm_copy_out(struct vm *vm, uint32_t va, const void *src, uint32_t len);
 /* Like vm_copy_out but ignores permissions (needs the pages mapped): for
  * the program loader. 0 or ERR_FAULT. */
 int vm_write_image(struct vm *vm, uint32_t va, const void *src, uint32_t len);
+
+/* Mark the page holding va as changed (when tracking). va < ABI_USER_TOP. */
+static inline void vm_mark_dirty(const struct vm *vm, uint32_t va)
+{
+    if (vm->dirty != NULL)
+        vm->dirty[va >> (PAGE_SHIFT + 5u)] |= 1u << ((va >> PAGE_SHIFT) & 31u);
+}
+
+/* Start tracking changes (no page marked yet): 0 or ERR_NO_MEMORY. */
+int vm_dirty_start(struct vm *vm, struct kernel *k);
+/* Stop tracking; vm_destroy stops it too. */
+void vm_dirty_stop(struct vm *vm, struct kernel *k);
+/* Copy the bits into out (VM_DIRTY_WORDS words) and clear them. */
+void vm_dirty_take(struct vm *vm, uint32_t *out);
+
+/* Page-wise access for migration, by virtual page number, ignoring
+ * permissions. vm_page_perms: the page's permissions, or -1 when it is
+ * not mapped. vm_page_read: copy bytes [off, off+len) of a mapped page
+ * (off + len <= PAGE_SIZE).
+ * vm_page_set: map the page if need be, give it exactly `perms`, and
+ * when data is not NULL replace its contents (0 or ERR_NO_MEMORY).
+ * vm_page_unmap: free the page (nothing if not mapped). */
+int vm_page_perms(const struct vm *vm, uint32_t vpn);
+void vm_page_read(const struct vm *vm, uint32_t vpn, uint32_t off, uint32_t len, uint8_t *out);
+int vm_page_set(struct vm *vm, struct kernel *k, uint32_t vpn, uint32_t perms, const uint8_t *data);
+void vm_page_unmap(struct vm *vm, struct kernel *k, uint32_t vpn);
+/* The CRC-32 (crc32.h) of a mapped page's contents. */
+uint32_t vm_page_crc32(const struct vm *vm, uint32_t vpn);
 
 #endif

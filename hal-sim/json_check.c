@@ -230,6 +230,14 @@ int jcheck_opt_uint(const struct jcheck *jc, const struct jpath *at, const cJSON
     return item == NULL ? 0 : jcheck_uint(jc, &sub, item, what, min, max, out);
 }
 
+int jcheck_bool(const struct jcheck *jc, const struct jpath *at, const cJSON *item, bool *out)
+{
+    if (!cJSON_IsBool(item))
+        return jcheck_fail_type(jc, at, "true or false", item);
+    *out = cJSON_IsTrue(item);
+    return 0;
+}
+
 int jcheck_string(const struct jcheck *jc, const struct jpath *at, const cJSON *item, const char **out)
 {
     if (!cJSON_IsString(item) || item->valuestring == NULL)

@@ -80,6 +80,9 @@ int jcheck_opt_uint(const struct jcheck *jc, const struct jpath *at, const cJSON
  * represents exactly; stores it in *out. */
 bool jcheck_is_uint(const cJSON *item, uint64_t *out);
 
+/* true or false. */
+int jcheck_bool(const struct jcheck *jc, const struct jpath *at, const cJSON *item, bool *out);
+
 /* A string; *out points into the document. */
 int jcheck_string(const struct jcheck *jc, const struct jpath *at, const cJSON *item, const char **out);
 

@@ -4,6 +4,7 @@
  */
 #include "metrics.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -41,6 +42,38 @@ const struct metric_field metric_fields[M_COUNT] = {
     [M_NET_RX_FRAMES] = {"net_rx_frames", METRIC_TOTAL_SUM},
     [M_NET_RX_BYTES] = {"net_rx_bytes", METRIC_TOTAL_SUM},
     [M_NET_LOST] = {"net_lost", METRIC_TOTAL_SUM},
+    [M_MIGRATIONS_OUT] = {"migrations_out", METRIC_TOTAL_SUM},
+    [M_MIGRATIONS_IN] = {"migrations_in", METRIC_TOTAL_SUM},
+    [M_MIGRATIONS_ABORTED] = {"migrations_aborted", METRIC_TOTAL_SUM},
+    [M_MIGRATION_BYTES] = {"migration_bytes", METRIC_TOTAL_SUM},
+    [M_FORWARDED] = {"forwarded", METRIC_TOTAL_SUM},
+};
+
+const struct research_field research_fields[R_COUNT] = {
+    [R_MAKESPAN_NS] = {"makespan_ns", NULL, "makespan_ns"},
+    [R_JOBS] = {"jobs", NULL, "jobs"},
+    [R_JOBS_FINISHED] = {"jobs_finished", NULL, "jobs_finished"},
+    [R_RESPONSE_MEAN_NS] = {"response_mean_ns", "response_ns", "mean"},
+    [R_RESPONSE_P50_NS] = {"response_p50_ns", "response_ns", "p50"},
+    [R_RESPONSE_P95_NS] = {"response_p95_ns", "response_ns", "p95"},
+    [R_RESPONSE_P99_NS] = {"response_p99_ns", "response_ns", "p99"},
+    [R_RESPONSE_MAX_NS] = {"response_max_ns", "response_ns", "max"},
+    [R_MIGRATIONS] = {"migrations", NULL, "migrations"},
+    [R_MIGRATIONS_ABORTED] = {"migrations_aborted", NULL, "migrations_aborted"},
+    [R_BYTES_MOVED] = {"bytes_moved", NULL, "bytes_moved"},
+    [R_FREEZE_MIN_US] = {"freeze_min_us", "freeze_us", "min"},
+    [R_FREEZE_MEDIAN_US] = {"freeze_median_us", "freeze_us", "median"},
+    [R_FREEZE_MAX_US] = {"freeze_max_us", "freeze_us", "max"},
+    [R_BALANCE_DECISIONS] = {"balance_decisions", NULL, "balance_decisions"},
+    [R_FORWARDED] = {"forwarded", NULL, "forwarded"},
+    [R_IMBALANCE_MEAN_CV_MILLI] = {"imbalance_mean_cv_milli", "imbalance", "mean_cv_milli"},
+    [R_IMBALANCE_MAX_CV_MILLI] = {"imbalance_max_cv_milli", "imbalance", "max_cv_milli"},
+    [R_IMBALANCE_SAMPLES] = {"imbalance_samples", "imbalance", "samples"},
+    [R_WORK_INSNS] = {"work_insns", NULL, "work_insns"},
+    [R_WORK_BOUND_NS] = {"work_bound_ns", NULL, "work_bound_ns"},
+    [R_LONGEST_JOB_NS] = {"longest_job_ns", NULL, "longest_job_ns"},
+    [R_LOWER_BOUND_NS] = {"lower_bound_ns", NULL, "lower_bound_ns"},
+    [R_MAKESPAN_OVER_BOUND_MILLI] = {"makespan_over_bound_milli", NULL, "makespan_over_bound_milli"},
 };
 
 void metrics_totals(const struct metrics_run *r, struct metrics_node *out)
@@ -96,6 +129,41 @@ static void json_row(struct sim_buf *b, const struct metrics_node *row, int skip
     sim_buf_putc(b, '}');
 }
 
+static bool same_group(const char *a, const char *b)
+{
+    return a != NULL && b != NULL && strcmp(a, b) == 0;
+}
+
+/* "research": {...}, grouping consecutive fields of one group into an
+ * object of their own ("response_ns": {"mean": ..., "p50": ...}). */
+static void json_research(struct sim_buf *b, const struct metrics_research *r)
+{
+    json_key(b, "  ", "research");
+    sim_buf_puts(b, "{\n");
+    for (int i = 0; i < R_COUNT; i++) {
+        const struct research_field *f = &research_fields[i];
+        const char *next_group = i + 1 < R_COUNT ? research_fields[i + 1].group : NULL;
+        bool opens = i == 0 || !same_group(research_fields[i - 1].group, f->group);
+        bool closes = !same_group(next_group, f->group);
+        if (f->group == NULL) {
+            json_u64(b, "    ", f->key, r->v[i], i + 1 == R_COUNT);
+            continue;
+        }
+        if (opens) {
+            json_key(b, "    ", f->group);
+            sim_buf_putc(b, '{');
+        } else {
+            sim_buf_put(b, ", ", 2);
+        }
+        sim_buf_json_str(b, f->key, strlen(f->key));
+        sim_buf_put(b, ": ", 2);
+        sim_buf_u64(b, r->v[i]);
+        if (closes)
+            sim_buf_puts(b, i + 1 == R_COUNT ? "}\n" : "},\n");
+    }
+    sim_buf_puts(b, "  },\n");
+}
+
 static int write_file(struct sim_buf *b, const char *path)
 {
     FILE *f = fopen(path, "wb");
@@ -116,12 +184,15 @@ int metrics_write_json(const struct metrics_run *r, const char *path)
     sim_buf_puts(&b, "{\n");
     json_str(&b, in, "scenario", r->scenario);
     json_u64(&b, in, "seed", r->seed, 0);
+    json_str(&b, in, "balancer", r->balancer);
+    json_str(&b, in, "migration", r->migration);
     json_str(&b, in, "end", r->end);
     json_u64(&b, in, "failed", (uint64_t)r->failed, 0);
     json_u64(&b, in, "sim_time_ns", r->sim_time_ns, 0);
     json_u64(&b, in, "events", r->events, 0);
     json_u64(&b, in, "nodes", r->node_count, 0);
     json_u64(&b, in, "spawn_failures", r->spawn_failures, 0);
+    json_u64(&b, in, "migrate_failures", r->migrate_failures, 0);
     json_key(&b, in, "net");
     sim_buf_puts(&b, "{\n");
     json_u64(&b, in2, "frames_sent", r->net.frames_sent, 0);
@@ -134,6 +205,7 @@ int metrics_write_json(const struct metrics_run *r, const char *path)
     json_u64(&b, in2, "lost_down", r->net.lost_down, 0);
     json_u64(&b, in2, "lost_no_route", r->net.lost_no_route, 1);
     sim_buf_puts(&b, "  },\n");
+    json_research(&b, &r->research);
     json_key(&b, in, "totals");
     json_row(&b, &totals, 1);
     sim_buf_puts(&b, ",\n");
@@ -167,6 +239,33 @@ int metrics_write_csv(const struct metrics_run *r, const char *path)
         }
         sim_buf_putc(&b, '\n');
     }
+    int rc = write_file(&b, path);
+    sim_buf_free(&b);
+    return rc;
+}
+
+/* A header and one row: the run's identity, then every research figure. */
+int metrics_write_research_csv(const struct metrics_run *r, const char *path)
+{
+    struct sim_buf b = {0};
+    sim_buf_puts(&b, "scenario,seed,balancer,migration");
+    for (int i = 0; i < R_COUNT; i++) {
+        sim_buf_putc(&b, ',');
+        sim_buf_puts(&b, research_fields[i].column);
+    }
+    sim_buf_putc(&b, '\n');
+    sim_buf_puts(&b, r->scenario);
+    sim_buf_putc(&b, ',');
+    sim_buf_u64(&b, r->seed);
+    sim_buf_putc(&b, ',');
+    sim_buf_puts(&b, r->balancer);
+    sim_buf_putc(&b, ',');
+    sim_buf_puts(&b, r->migration);
+    for (int i = 0; i < R_COUNT; i++) {
+        sim_buf_putc(&b, ',');
+        sim_buf_u64(&b, r->research.v[i]);
+    }
+    sim_buf_putc(&b, '\n');
     int rc = write_file(&b, path);
     sim_buf_free(&b);
     return rc;

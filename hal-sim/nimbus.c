@@ -1,6 +1,7 @@
 /*
  * nimbus.c - the command-line program: `nimbus run` simulates a scenario,
- * `nimbus check` validates scenario files.
+ * `nimbus check` validates scenario files, `nimbus sweep` runs a grid of
+ * policies x seeds (sweep.c).
  *
  * Exit status: 0 success, 1 bad usage or a bad scenario, 2 the run failed
  * (or its outputs could not be written).
@@ -19,6 +20,7 @@
 #include "scenario.h"
 #include "scenario_units.h"
 #include "sim.h"
+#include "sweep.h"
 
 #ifndef NIMBUS_VERSION
 #define NIMBUS_VERSION "0.1"
@@ -32,12 +34,14 @@ static const char usage_main[] =
     "Usage:\n"
     "  nimbus run SCENARIO [--out DIR] [--seed N] [--quiet]\n"
     "  nimbus check SCENARIO...\n"
+    "  nimbus sweep SCENARIO --policies LIST --seeds N [--set KEY=VALUE]...\n"
     "  nimbus help [COMMAND]\n"
     "  nimbus --version\n"
     "\n"
     "Commands:\n"
     "  run     simulate a scenario; write its event trace, pcap and metrics\n"
     "  check   validate scenario files without running them\n"
+    "  sweep   run a scenario for each balancer policy x seed; summarise\n"
     "  help    show this help, or a command's\n"
     "\n"
     "Run 'nimbus COMMAND --help' for a command's options. Scenario files are\n"
@@ -50,8 +54,10 @@ static const char usage_run[] =
     "Simulate SCENARIO (a JSON file, see docs/scenarios.md) and write into DIR:\n"
     "  trace.jsonl   the event trace, one JSON object a line (docs/trace.md)\n"
     "  net.pcap      every frame on the simulated LAN, simulated timestamps\n"
-    "  metrics.json  per-node and total figures (docs/metrics.md)\n"
+    "  metrics.json  per-node, total and research figures (docs/metrics.md)\n"
     "  metrics.csv   the per-node figures, one row per node\n"
+    "  research.csv  the research figures (makespan, response times,\n"
+    "                migrations, imbalance, lower bound) as one row\n"
     "  console.log   what the processes printed\n"
     "The same scenario and seed always give byte-identical trace.jsonl,\n"
     "net.pcap and metrics.json.\n"
@@ -308,6 +314,20 @@ static void print_summary(const struct sim *s, const char *out_dir, double wall_
     printf("  frames sent %llu, delivered %llu, lost %llu, refused %llu\n",
            (unsigned long long)run.net.frames_sent, (unsigned long long)run.net.frames_delivered,
            (unsigned long long)lost, (unsigned long long)run.net.frames_busy);
+    const uint64_t *r = run.research.v;
+    printf("  balancer %s: migrations %llu (aborted %llu), bytes moved %llu, "
+           "freeze min/median/max %llu/%llu/%llu us\n",
+           run.balancer, (unsigned long long)r[R_MIGRATIONS], (unsigned long long)r[R_MIGRATIONS_ABORTED],
+           (unsigned long long)r[R_BYTES_MOVED], (unsigned long long)r[R_FREEZE_MIN_US],
+           (unsigned long long)r[R_FREEZE_MEDIAN_US], (unsigned long long)r[R_FREEZE_MAX_US]);
+    printf("  makespan ");
+    print_ns(stdout, r[R_MAKESPAN_NS]);
+    printf(", lower bound ");
+    print_ns(stdout, r[R_LOWER_BOUND_NS]);
+    printf(" (%llu.%03llu x), jobs finished %llu of %llu\n",
+           (unsigned long long)(r[R_MAKESPAN_OVER_BOUND_MILLI] / 1000),
+           (unsigned long long)(r[R_MAKESPAN_OVER_BOUND_MILLI] % 1000),
+           (unsigned long long)r[R_JOBS_FINISHED], (unsigned long long)r[R_JOBS]);
     printf("  events %llu in %.3f s wall (%.0f events/s), peak memory %ld MiB\n",
            (unsigned long long)s->events, wall_s, wall_s > 0 ? (double)s->events / wall_s : 0.0,
            ru.ru_maxrss / 1024);
@@ -399,6 +419,8 @@ int main(int argc, char **argv)
         return cmd_run(argc - 2, argv + 2);
     if (strcmp(cmd, "check") == 0)
         return cmd_check(argc - 2, argv + 2);
+    if (strcmp(cmd, "sweep") == 0)
+        return sweep_main(argc - 2, argv + 2);
     if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0 || strcmp(cmd, "version") == 0) {
         printf("nimbus %s\n", NIMBUS_VERSION);
         return EXIT_OK;
@@ -411,6 +433,10 @@ int main(int argc, char **argv)
             }
             if (strcmp(argv[2], "check") == 0) {
                 fputs(usage_check, stdout);
+                return EXIT_OK;
+            }
+            if (strcmp(argv[2], "sweep") == 0) {
+                fputs(sweep_usage, stdout);
                 return EXIT_OK;
             }
             return usage_error("", "no command '%s'", argv[2]);

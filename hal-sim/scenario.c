@@ -1,7 +1,8 @@
 /*
  * scenario.c - load a scenario file: read it, parse the JSON, and check
  * the document and its nodes into struct scenario (the network is in
- * scenario_network.c, events in scenario_events.c). The format is documented in docs/scenarios.md.
+ * scenario_network.c, balancer and migration in scenario_balance.c,
+ * events in scenario_events.c). The format is documented in docs/scenarios.md.
  *
  * Everything in the file is checked before the simulator sees it; the
  * first problem ends the load with one line naming the JSON path. On any
@@ -32,7 +33,8 @@
 #define SCN_MAX_FILE_BYTES (64u * 1024u * 1024u)
 
 static const char *const scn_root_keys[] = {
-    "name", "description", "seed", "duration", "max_time", "nodes", "network", "events", NULL,
+    "name", "description", "seed", "duration", "max_time", "nodes", "network", "balancer", "migration",
+    "events", NULL,
 };
 static const char *const scn_group_keys[] = {"count", "cpu_mips", "memory_mib", NULL};
 
@@ -268,6 +270,12 @@ static int scn_parse_root(struct scn_parser *p, const cJSON *root)
         return -1;
     sub = jpath_member(&at, "network");
     if ((v = jcheck_member(root, "network")) != NULL && scn_parse_network(p, &sub, v) < 0)
+        return -1;
+    sub = jpath_member(&at, "balancer");
+    if ((v = jcheck_member(root, "balancer")) != NULL && scn_parse_balancer(p, &sub, v) < 0)
+        return -1;
+    sub = jpath_member(&at, "migration");
+    if ((v = jcheck_member(root, "migration")) != NULL && scn_parse_migration(p, &sub, v) < 0)
         return -1;
     sub = jpath_member(&at, "events");
     if ((v = jcheck_member(root, "events")) != NULL && scn_parse_events(p, &sub, v) < 0)

@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../core/kernel.h"
+
 #define SCN_MAX_NODES 65000u
 #define SCN_ERROR_BYTES 512u
 
@@ -44,18 +46,26 @@ enum scn_event_kind {
     SCN_RESTART,
     SCN_PARTITION,
     SCN_HEAL,
+    SCN_MIGRATE,
 };
 
 struct scn_event {
     uint64_t at_ns;
+    uint32_t index; /* position in the file's "events" array, for messages */
     enum scn_event_kind kind;
     bool all_nodes; /* spawn/crash/restart: "node": "all" */
     uint32_t node;  /* spawn/crash/restart: the node */
     char *program;  /* spawn */
     char **argv;    /* spawn: argc strings */
     uint32_t argc;
+    bool pinned;    /* spawn: pin each new process to its node */
     uint32_t *group_of_node; /* partition: node_count entries; nodes listed in
                                 no group form one more group together */
+    uint32_t pid;      /* migrate: the process (a pid as in core/abi.h) */
+    uint32_t to_node;  /* migrate: the target node, unless to_next */
+    bool to_next;      /* migrate: "to": "next", (current node + 1) % nodes */
+    uint32_t count;    /* "repeat": times the event happens; 0 means 1 */
+    uint64_t every_ns; /* "repeat": time from one to the next */
 };
 
 struct scenario {
@@ -71,6 +81,8 @@ struct scenario {
     uint32_t link_count;
     struct scn_event *events; /* sorted by at_ns, stable (file order) */
     uint32_t event_count;
+    uint8_t migrate_mode;           /* enum migrate_mode ("migration.mode") */
+    struct balance_config balance;  /* "balancer"; 0 fields: the kernel's defaults */
 };
 
 /* Parse `text` (`len` bytes) read from `path`. 0 on success; -1 with the
@@ -81,5 +93,11 @@ int scenario_parse(const char *text, size_t len, const char *path,
  * error like any other. */
 int scenario_load(const char *path, struct scenario *out, char *err, size_t err_bytes);
 void scenario_free(struct scenario *s);
+
+/* A balancer policy (enum hal_balance_policy) and a migration mode (enum
+ * migrate_mode) by the names scenario files and the trace use: "offer",
+ * "pre-copy"; "unknown" for a number that names none. */
+const char *scenario_policy_name(uint32_t policy);
+const char *scenario_migrate_mode_name(uint32_t mode);
 
 #endif

@@ -1,7 +1,8 @@
 /*
  * scenario_events.c - the "events" array of a scenario file: spawn, crash,
- * restart, partition and heal, each at a time, sorted by time with file
- * order breaking ties (docs/scenarios.md).
+ * restart, partition, heal and migrate, each at a time (migrate may
+ * repeat), sorted by time with file order breaking ties
+ * (docs/scenarios.md).
  */
 #define _POSIX_C_SOURCE 200809L /* strdup */
 
@@ -13,17 +14,22 @@
 
 /* Indexed by enum scn_event_kind. */
 static const char *const scn_action_keys[] = {
-    "spawn", "crash", "restart", "partition", "heal", NULL,
+    "spawn", "crash", "restart", "partition", "heal", "migrate", NULL,
 };
 static const char *const scn_event_keys[] = {
-    "at", "spawn", "crash", "restart", "partition", "heal", NULL,
+    "at", "spawn", "crash", "restart", "partition", "heal", "migrate", "repeat", NULL,
 };
-static const char *const scn_spawn_keys[] = {"node", "program", "args", NULL};
+static const char *const scn_spawn_keys[] = {"node", "program", "args", "pinned", NULL};
+static const char *const scn_migrate_keys[] = {"pid", "to", NULL};
+static const char *const scn_repeat_keys[] = {"every", "count", NULL};
 static const char *const scn_target_keys[] = {"node", NULL};
 static const char *const scn_partition_keys[] = {"groups", NULL};
 static const char *const scn_no_keys[] = {NULL};
 
-_Static_assert(SCN_HEAL == 4 && SCN_SPAWN == 0, "scn_action_keys follows enum scn_event_kind");
+_Static_assert(SCN_MIGRATE == 5 && SCN_SPAWN == 0, "scn_action_keys follows enum scn_event_kind");
+
+/* A repeating event happens at most this many times. */
+#define SCN_MAX_REPEAT 1000000u
 
 /* ---- spawn --------------------------------------------------------------- */
 
@@ -98,6 +104,10 @@ static int scn_parse_spawn(struct scn_parser *p, const struct jpath *at, const c
     struct jpath args_at = jpath_member(at, "args");
     if (scn_parse_node(p, &node_at, node, true, &ev->node, &ev->all_nodes) < 0 ||
         scn_parse_program(p, &program_at, program, ev) < 0)
+        return -1;
+    const cJSON *pinned = jcheck_member(item, "pinned");
+    struct jpath pinned_at = jpath_member(at, "pinned");
+    if (pinned != NULL && jcheck_bool(&p->jc, &pinned_at, pinned, &ev->pinned) < 0)
         return -1;
     if (args != NULL)
         return scn_parse_args(p, &args_at, args, ev);
@@ -191,6 +201,94 @@ static int scn_parse_partition(struct scn_parser *p, const struct jpath *at, con
     return 0;
 }
 
+/* ---- migrate and repeat -------------------------------------------------- */
+
+/* Decimal digits at *text into *v (at most 65535); false if there are
+ * none, too many, or a leading zero. Advances *text. */
+static bool scn_parse_pid_part(const char **text, uint32_t *v)
+{
+    const char *t = *text;
+    uint32_t n = 0;
+    size_t digits = 0;
+    while (t[digits] >= '0' && t[digits] <= '9') {
+        n = n * 10u + (uint32_t)(t[digits] - '0');
+        if (++digits > 5 || n > 0xFFFFu)
+            return false;
+    }
+    if (digits == 0 || (digits > 1 && t[0] == '0'))
+        return false;
+    *v = n;
+    *text = t + digits;
+    return true;
+}
+
+/* "n<node>.<local>": a process born on an existing node (local number 0
+ * is the node's kernel, which does not move). */
+static int scn_parse_pid(struct scn_parser *p, const struct jpath *at, const cJSON *item, uint32_t *pid)
+{
+    const char *what = "a pid like \"n0.1\"";
+    if (!cJSON_IsString(item))
+        return jcheck_fail_type(&p->jc, at, what, item);
+    const char *t = item->valuestring;
+    uint32_t node = 0, local = 0;
+    if (*t++ != 'n' || !scn_parse_pid_part(&t, &node) || *t++ != '.' || !scn_parse_pid_part(&t, &local) ||
+        *t != '\0')
+        return jcheck_fail_type(&p->jc, at, what, item);
+    uint32_t count = p->s->node_count;
+    if (node >= count)
+        return jcheck_fail(&p->jc, at, "node %u does not exist (the scenario has %u node%s)", node, count,
+                           count == 1 ? "" : "s");
+    if (local == 0)
+        return jcheck_fail(&p->jc, at, "n%u.0 is node %u's kernel, not a process", node, node);
+    *pid = ABI_PID(node, local);
+    return 0;
+}
+
+static int scn_parse_migrate(struct scn_parser *p, const struct jpath *at, const cJSON *item,
+                             struct scn_event *ev)
+{
+    if (jcheck_object(&p->jc, at, item, scn_migrate_keys) < 0)
+        return -1;
+    const cJSON *pid, *to;
+    if (jcheck_required(&p->jc, at, item, "pid", &pid) < 0 || jcheck_required(&p->jc, at, item, "to", &to) < 0)
+        return -1;
+    struct jpath pid_at = jpath_member(at, "pid"), to_at = jpath_member(at, "to");
+    if (scn_parse_pid(p, &pid_at, pid, &ev->pid) < 0)
+        return -1;
+    if (cJSON_IsString(to) && strcmp(to->valuestring, "next") == 0) {
+        ev->to_next = true;
+        return 0;
+    }
+    uint64_t n = 0;
+    if (!jcheck_is_uint(to, &n))
+        return jcheck_fail_type(&p->jc, &to_at, "a node number or \"next\"", to);
+    return scn_parse_node(p, &to_at, to, false, &ev->to_node, NULL);
+}
+
+/* "repeat": {"every": <duration>, "count": <n>}, on migrate events only. */
+static int scn_parse_repeat(struct scn_parser *p, const struct jpath *at, const cJSON *item,
+                            struct scn_event *ev)
+{
+    if (ev->kind != SCN_MIGRATE)
+        return jcheck_fail(&p->jc, at, "only \"migrate\" events repeat");
+    if (jcheck_object(&p->jc, at, item, scn_repeat_keys) < 0)
+        return -1;
+    const cJSON *every, *count;
+    if (jcheck_required(&p->jc, at, item, "every", &every) < 0 ||
+        jcheck_required(&p->jc, at, item, "count", &count) < 0)
+        return -1;
+    struct jpath every_at = jpath_member(at, "every"), count_at = jpath_member(at, "count");
+    if (scn_parse_duration(p, &every_at, every, &ev->every_ns) < 0)
+        return -1;
+    if (ev->every_ns == 0)
+        return jcheck_fail(&p->jc, &every_at, "must be longer than 0s");
+    uint64_t n = 0;
+    if (jcheck_uint(&p->jc, &count_at, count, "a positive integer", 1, SCN_MAX_REPEAT, &n) < 0)
+        return -1;
+    ev->count = (uint32_t)n;
+    return 0;
+}
+
 /* ---- one event ----------------------------------------------------------- */
 
 /* The event's one action key, which sets ev->kind. */
@@ -198,7 +296,7 @@ static int scn_find_action(struct scn_parser *p, const struct jpath *at, const c
                            struct scn_event *ev, const cJSON **action)
 {
     *action = NULL;
-    for (int kind = SCN_SPAWN; kind <= SCN_HEAL; kind++) {
+    for (int kind = SCN_SPAWN; kind <= SCN_MIGRATE; kind++) {
         const cJSON *v = jcheck_member(object, scn_action_keys[kind]);
         if (v == NULL)
             continue;
@@ -211,7 +309,7 @@ static int scn_find_action(struct scn_parser *p, const struct jpath *at, const c
     if (*action == NULL)
         return jcheck_fail(&p->jc, at,
                            "no action: expected one of \"spawn\", \"crash\", \"restart\", "
-                           "\"partition\" or \"heal\"");
+                           "\"partition\", \"heal\" or \"migrate\"");
     return 0;
 }
 
@@ -237,14 +335,20 @@ static int scn_parse_event(struct scn_parser *p, const struct jpath *at, const c
         scn_find_action(p, at, object, ev, &action) < 0)
         return -1;
     struct jpath sub = jpath_member(at, scn_action_keys[ev->kind]);
+    int rc = -1;
     switch (ev->kind) {
-    case SCN_SPAWN: return scn_parse_spawn(p, &sub, action, ev);
+    case SCN_SPAWN: rc = scn_parse_spawn(p, &sub, action, ev); break;
     case SCN_CRASH:
-    case SCN_RESTART: return scn_parse_target(p, &sub, action, ev);
-    case SCN_PARTITION: return scn_parse_partition(p, &sub, action, ev);
-    case SCN_HEAL: return jcheck_object(&p->jc, &sub, action, scn_no_keys);
+    case SCN_RESTART: rc = scn_parse_target(p, &sub, action, ev); break;
+    case SCN_PARTITION: rc = scn_parse_partition(p, &sub, action, ev); break;
+    case SCN_HEAL: rc = jcheck_object(&p->jc, &sub, action, scn_no_keys); break;
+    case SCN_MIGRATE: rc = scn_parse_migrate(p, &sub, action, ev); break;
     }
-    return -1;
+    const cJSON *repeat = jcheck_member(object, "repeat");
+    struct jpath repeat_at = jpath_member(at, "repeat");
+    if (rc == 0 && repeat != NULL)
+        rc = scn_parse_repeat(p, &repeat_at, repeat, ev);
+    return rc;
 }
 
 /* ---- the array ----------------------------------------------------------- */
@@ -299,6 +403,8 @@ int scn_parse_events(struct scn_parser *p, const struct jpath *at, const cJSON *
     const cJSON *event;
     cJSON_ArrayForEach(event, item) {
         struct jpath sub = jpath_element(at, i);
+        s->events[i].index = (uint32_t)i;
+        s->events[i].count = 1;
         if (scn_parse_event(p, &sub, event, &s->events[i]) < 0)
             return -1;
         i++;

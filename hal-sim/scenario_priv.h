@@ -1,7 +1,7 @@
 /*
  * scenario_priv.h - shared between the scenario loader's files
  * (scenario.c: document and nodes; scenario_network.c: network;
- * scenario_events.c: events).
+ * scenario_balance.c: balancer and migration; scenario_events.c: events).
  * Not for the simulator: it uses scenario.h.
  */
 #ifndef SIM_SCENARIO_PRIV_H
@@ -57,6 +57,11 @@ int scn_parse_node(struct scn_parser *p, const struct jpath *at, const cJSON *it
 
 /* The "network" object: fills s->net and s->links. */
 int scn_parse_network(struct scn_parser *p, const struct jpath *at, const cJSON *item);
+
+/* The "balancer" and "migration" objects: fill s->balance and
+ * s->migrate_mode. */
+int scn_parse_balancer(struct scn_parser *p, const struct jpath *at, const cJSON *item);
+int scn_parse_migration(struct scn_parser *p, const struct jpath *at, const cJSON *item);
 
 /* The "events" array: fills s->events, sorted by time. */
 int scn_parse_events(struct scn_parser *p, const struct jpath *at, const cJSON *item);

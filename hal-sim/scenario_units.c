@@ -157,6 +157,26 @@ uint32_t units_loss_to_u32(double loss)
     return whole > UINT32_MAX ? UINT32_MAX : (uint32_t)whole;
 }
 
+enum units_status units_number_to_milli(double v, uint64_t *milli)
+{
+    if (v != v)
+        return UNITS_SYNTAX; /* NaN */
+    if (v < 0.0)
+        return UNITS_NEGATIVE;
+    /* Up to 2^32 - 1 thousandths: far from where doubles run out of
+     * thousandths, so v * 1000 rounds to the k that was written. */
+    if (!(v <= 4294967.295))
+        return UNITS_OVERFLOW;
+    /* Both the parsed text and k / 1000.0 are the double nearest to the
+     * real k / 1000, so they are equal exactly when the number had at
+     * most three decimals (as far as a double can tell). */
+    uint64_t k = (uint64_t)(v * 1000.0 + 0.5);
+    if ((double)k / 1000.0 != v)
+        return UNITS_FRACTION;
+    *milli = k;
+    return UNITS_OK;
+}
+
 void units_format_duration(uint64_t ns, char *buf, size_t bytes)
 {
     static const struct {

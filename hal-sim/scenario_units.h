@@ -38,6 +38,15 @@ enum units_status units_parse_bandwidth(const char *text, uint64_t *bps);
  * at UINT32_MAX. The caller has checked the range. */
 uint32_t units_loss_to_u32(double loss);
 
+/* Digits allowed after the decimal point of a load ("threshold": 1.5). */
+#define UNITS_MAX_MILLI_DIGITS 3u
+
+/* A JSON number with at most UNITS_MAX_MILLI_DIGITS decimals as a whole
+ * number of thousandths: 1.5 -> 1500. Exact: the double must be the one
+ * nearest to k / 1000 for an integer k < 2^32. UNITS_NEGATIVE,
+ * UNITS_FRACTION (more decimals), UNITS_OVERFLOW, UNITS_SYNTAX (NaN). */
+enum units_status units_number_to_milli(double v, uint64_t *milli);
+
 /* Write `ns` in the largest unit that keeps it short and exact, e.g.
  * 1500000 -> "1.5ms", 600000000000 -> "600s", 0 -> "0s". */
 void units_format_duration(uint64_t ns, char *buf, size_t bytes);

@@ -1,8 +1,12 @@
 /*
  * sim.c - see sim.h. The main loop pops the earliest event, sets the
  * clock to its time and hands it to its owner: a node (wake-up), the LAN
- * (frames) or the scenario (spawn, crash, restart, partition, heal).
- * After every kernel entry point the node requeues its one wake-up.
+ * (frames) or the scenario (spawn, crash, restart, partition, heal,
+ * migrate). After every kernel entry point the node requeues its one
+ * wake-up. Every kernel trace event passes through sim_kernel_event: it
+ * is written, and followed by the process table (sim_procs.h: where each
+ * process runs, for migrate events) and the research figures
+ * (research.h).
  */
 #include "sim.h"
 
@@ -60,6 +64,13 @@ void sim_schedule_wake(struct sim *s, struct sim_node *n)
         struct sim_event ev = {.time_ns = t, .arg = n->wake_gen, .node = n->id, .kind = SIM_EV_WAKE};
         sim_queue_push(&s->queue, &ev);
     }
+}
+
+void sim_kernel_event(struct sim *s, uint32_t node, const struct hal_trace_event *ev)
+{
+    trace_out_kernel(&s->trace, s->now, node, ev);
+    struct sim_proc *p = sim_procs_observe(&s->ptable, node, s->now, ev);
+    research_observe(&s->research, s->now, node, ev, p);
 }
 
 /* ---- the LAN's view of the world ------------------------------------ */
@@ -128,6 +139,8 @@ int sim_open(struct sim *s, const struct scenario *scn, const struct sim_options
     struct sim_net_hooks hooks = {.ctx = s, .node_up = hook_node_up, .deliver = hook_deliver,
                                   .wire = hook_wire, .lost = hook_lost};
     sim_net_init(&s->net, scn, opt->seed, &s->queue, &hooks);
+    sim_procs_init(&s->ptable, scn->node_count);
+    research_init(&s->research, scn);
     s->nodes = sim_xcalloc(s->node_count, sizeof s->nodes[0]);
     for (uint32_t i = 0; i < s->node_count; i++)
         sim_node_init(&s->nodes[i], s, i);
@@ -178,16 +191,24 @@ void sim_collect_metrics(const struct sim *s, struct metrics_node *rows, struct 
         v[M_NET_RX_BYTES] = c->rx_bytes;
         for (int r = 0; r < SIM_LOSS_COUNT; r++)
             v[M_NET_LOST] += c->lost[r];
+        v[M_MIGRATIONS_OUT] = k.migrations_out;
+        v[M_MIGRATIONS_IN] = k.migrations_in;
+        v[M_MIGRATIONS_ABORTED] = k.migrations_aborted;
+        v[M_MIGRATION_BYTES] = k.migration_bytes;
+        v[M_FORWARDED] = k.forwarded;
     }
     const struct sim_net_counters *t = &s->net.total;
     *run = (struct metrics_run){
         .scenario = s->scn->name,
         .seed = s->opt.seed,
+        .balancer = scenario_policy_name(s->scn->balance.policy),
+        .migration = scenario_migrate_mode_name(s->scn->migrate_mode),
         .end = sim_end_name(s->end),
         .failed = s->failed,
         .sim_time_ns = s->now,
         .events = s->events,
         .spawn_failures = s->spawn_failures,
+        .migrate_failures = s->migrate_failures,
         .node_count = s->node_count,
         .nodes = rows,
         .net = {
@@ -202,6 +223,9 @@ void sim_collect_metrics(const struct sim *s, struct metrics_node *rows, struct 
             .lost_no_route = t->lost[SIM_LOSS_NO_ROUTE],
         },
     };
+    struct metrics_node totals;
+    metrics_totals(run, &totals);
+    research_summarize(&s->research, s->now, totals.v[M_INSNS], totals.v[M_FORWARDED], &run->research);
 }
 
 int sim_close(struct sim *s, char *err, size_t err_bytes)
@@ -219,6 +243,11 @@ int sim_close(struct sim *s, char *err, size_t err_bytes)
         }
         out_path(path, s, "metrics.csv");
         if (rc == 0 && metrics_write_csv(&run, path) < 0) {
+            snprintf(err, err_bytes, "%s: %s", path, strerror(errno));
+            rc = -1;
+        }
+        out_path(path, s, "research.csv");
+        if (rc == 0 && metrics_write_research_csv(&run, path) < 0) {
             snprintf(err, err_bytes, "%s: %s", path, strerror(errno));
             rc = -1;
         }
@@ -244,6 +273,8 @@ int sim_close(struct sim *s, char *err, size_t err_bytes)
     free(s->nodes);
     s->nodes = NULL;
     sim_pages_destroy(&s->pages);
+    sim_procs_free(&s->ptable);
+    research_free(&s->research);
     sim_net_free(&s->net);
     sim_queue_free(&s->queue);
     return rc;
@@ -251,7 +282,7 @@ int sim_close(struct sim *s, char *err, size_t err_bytes)
 
 /* ---- scenario events ------------------------------------------------ */
 
-static void scenario_spawn(struct sim *s, uint32_t index, const struct scn_event *e, uint32_t node)
+static void scenario_spawn(struct sim *s, const struct scn_event *e, uint32_t node)
 {
     struct sim_node *n = &s->nodes[node];
     if (!n->up) {
@@ -259,12 +290,15 @@ static void scenario_spawn(struct sim *s, uint32_t index, const struct scn_event
         return;
     }
     int64_t rc = sim_node_spawn(n, e->program, (const char *const *)e->argv, e->argc);
-    if (rc >= 0)
+    if (rc >= 0) {
+        if (e->pinned)
+            sim_node_pin(n, (uint32_t)rc);
         return;
+    }
     s->spawn_failures++;
     if (s->opt.diagnostics != NULL)
         fprintf(s->opt.diagnostics, "%s: events[%u]: spawn \"%s\" on node %u failed: %s\n",
-                s->scn->path, index, e->program, node, abi_error_name((int)rc));
+                s->scn->path, e->index, e->program, node, abi_error_name((int)rc));
     trace_out_spawn_failed(&s->trace, s->now, node, e->program, (int)rc);
 }
 
@@ -277,6 +311,8 @@ static void scenario_crash(struct sim *s, uint32_t node)
     }
     trace_out_crash(&s->trace, s->now, node);
     sim_node_crash(n);
+    sim_procs_node_lost(&s->ptable, node);
+    research_node_down(&s->research, node);
 }
 
 static void scenario_restart(struct sim *s, uint32_t node)
@@ -293,8 +329,43 @@ static void scenario_restart(struct sim *s, uint32_t node)
                  node, s->scn->nodes[node].memory_mib);
 }
 
-static void scenario_event(struct sim *s, uint32_t index)
+/* Ask the kernel where process e->pid runs now to move it. Returns false
+ * when the process has ended, so a repeating migrate stops. */
+static bool scenario_migrate(struct sim *s, const struct scn_event *e)
 {
+    const struct sim_proc *p = sim_procs_find(&s->ptable, e->pid);
+    bool running = p != NULL && p->state == SIM_PROC_RUNNING;
+    uint32_t node = p != NULL ? p->node : ABI_PID_NODE(e->pid);
+    uint32_t to = e->to_next ? (node + 1) % s->node_count : e->to_node;
+    int rc = ERR_NO_PROCESS;
+    if (running && node < s->node_count && s->nodes[node].up)
+        rc = sim_node_migrate(&s->nodes[node], e->pid, to);
+    if (rc < 0) {
+        s->migrate_failures++;
+        trace_out_migrate_failed(&s->trace, s->now, node, e->pid, to, rc);
+    }
+    return p == NULL || running;
+}
+
+/* Queue the next repetition of a repeating event, if any is left. */
+static void scenario_repeat(struct sim *s, uint32_t index, uint32_t done)
+{
+    const struct scn_event *e = &s->scn->events[index];
+    uint32_t count = e->count != 0 ? e->count : 1;
+    if (done >= count || e->every_ns > UINT64_MAX - s->now) {
+        s->scn_events_left--;
+        return;
+    }
+    struct sim_event ev = {.time_ns = s->now + e->every_ns, .arg = (uint64_t)done << 32 | index,
+                           .kind = SIM_EV_SCENARIO};
+    sim_queue_push(&s->queue, &ev);
+}
+
+/* A scenario event: arg holds its index in scn->events (low 32 bits) and
+ * how many times it happened before (high 32 bits, for repeats). */
+static void scenario_event(struct sim *s, uint64_t arg)
+{
+    uint32_t index = (uint32_t)arg, done = (uint32_t)(arg >> 32) + 1;
     const struct scn_event *e = &s->scn->events[index];
     uint32_t first = e->node, last = e->node;
     if (e->all_nodes) {
@@ -304,7 +375,7 @@ static void scenario_event(struct sim *s, uint32_t index)
     switch (e->kind) {
     case SCN_SPAWN:
         for (uint32_t i = first; i <= last && i < s->node_count; i++)
-            scenario_spawn(s, index, e, i);
+            scenario_spawn(s, e, i);
         break;
     case SCN_CRASH:
         for (uint32_t i = first; i <= last && i < s->node_count; i++)
@@ -322,8 +393,12 @@ static void scenario_event(struct sim *s, uint32_t index)
         sim_net_heal(&s->net);
         trace_out_heal(&s->trace, s->now);
         break;
+    case SCN_MIGRATE:
+        if (!scenario_migrate(s, e))
+            done = UINT32_MAX; /* the process is gone: no more repetitions */
+        break;
     }
-    s->scn_events_left--;
+    scenario_repeat(s, index, done);
 }
 
 /* ---- the main loop -------------------------------------------------- */
@@ -353,7 +428,7 @@ static void sim_dispatch(struct sim *s, const struct sim_event *ev)
             s->events++;
         return;
     case SIM_EV_SCENARIO:
-        scenario_event(s, (uint32_t)ev->arg);
+        scenario_event(s, ev->arg);
         break;
     case SIM_EV_NET_TX:
     case SIM_EV_NET_FANOUT:
@@ -429,11 +504,14 @@ int sim_run(struct sim *s)
             break;
         struct sim_event ev;
         sim_queue_pop(&s->queue, &ev);
+        if (research_sample_due(&s->research, ev.time_ns))
+            research_sample_until(&s->research, ev.time_ns);
         s->now = ev.time_ns;
         sim_dispatch(s, &ev);
         progress_update(&s->progress, s->now, s->events);
     }
     progress_done(&s->progress);
+    research_sample_until(&s->research, s->now + 1);
     for (uint32_t i = 0; i < s->node_count; i++)
         sim_console_flush_node(&s->console, &s->nodes[i].console, i);
     trace_out_end(&s->trace, s->now, sim_end_name(s->end), s->events);

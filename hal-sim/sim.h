@@ -20,11 +20,13 @@
 #include "metrics.h"
 #include "pcap_out.h"
 #include "progress.h"
+#include "research.h"
 #include "scenario.h"
 #include "sim_console.h"
 #include "sim_net.h"
 #include "sim_node.h"
 #include "sim_pages.h"
+#include "sim_procs.h"
 #include "sim_queue.h"
 #include "trace_out.h"
 
@@ -63,6 +65,7 @@ struct sim {
     uint32_t scn_events_left;  /* scenario events not yet handled */
     uint64_t events;           /* events handled (stale ones not counted) */
     uint64_t spawn_failures;
+    uint64_t migrate_failures; /* scenario migrate events refused */
     enum sim_end end;
     bool failed;
     char error[SIM_ERROR_BYTES];
@@ -71,6 +74,8 @@ struct sim {
     struct sim_console console;
     struct progress progress;
     struct sim_pages pages; /* host memory behind every node's pages */
+    struct sim_procs ptable; /* where every process is, from the trace */
+    struct research research;
 };
 
 /* 0, or -1 with a message in err (an output file could not be created). */
@@ -89,6 +94,8 @@ void sim_collect_metrics(const struct sim *s, struct metrics_node *rows, struct 
 
 /* Called by nodes (sim_node.c). */
 void sim_schedule_wake(struct sim *s, struct sim_node *n);
+/* A node's kernel traced `ev`: write it and follow it. */
+void sim_kernel_event(struct sim *s, uint32_t node, const struct hal_trace_event *ev);
 void sim_fail(struct sim *s, enum sim_end why, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 

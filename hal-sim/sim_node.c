@@ -76,7 +76,7 @@ static void node_trace(void *ctx, const struct hal_trace_event *ev)
 {
     struct sim_node *n = ctx;
     struct sim *s = n->sim;
-    trace_out_kernel(&s->trace, s->now, n->id, ev);
+    sim_kernel_event(s, n->id, ev);
     /* A process that ended will not finish its line. */
     if (ev->type == HAL_TRACE_EXIT || ev->type == HAL_TRACE_FAULT)
         sim_console_flush_pid(&s->console, &n->console, n->id, ev->pid);
@@ -152,7 +152,15 @@ bool sim_node_boot(struct sim_node *n, uint32_t epoch)
         .trace = &node_trace_ops,
         .programs = &node_program_ops,
     };
-    struct kernel_config cfg = {.node_id = (uint16_t)n->id, .epoch = epoch};
+    const struct scenario *scn = n->sim->scn;
+    struct kernel_config cfg = {
+        .node_id = (uint16_t)n->id,
+        .node_count = (uint16_t)scn->node_count,
+        .epoch = epoch,
+        .migrate_mode = scn->migrate_mode,
+        .balance = scn->balance,
+    };
+    _Static_assert(SCN_MAX_NODES <= UINT16_MAX, "node numbers fit the kernel's 16 bits");
     n->epoch = epoch;
     n->busy_until_ns = n->sim->now;
     n->busy_rem = 0;
@@ -182,6 +190,11 @@ static void stats_add(struct kernel_stats *sum, const struct kernel_stats *k)
     sum->frames_bad += k->frames_bad;
     sum->retransmits += k->retransmits;
     sum->peer_resets += k->peer_resets;
+    sum->migrations_out += k->migrations_out;
+    sum->migrations_in += k->migrations_in;
+    sum->migrations_aborted += k->migrations_aborted;
+    sum->migration_bytes += k->migration_bytes;
+    sum->forwarded += k->forwarded;
     sum->pages_in_use = k->pages_in_use;
     if (k->pages_peak > sum->pages_peak)
         sum->pages_peak = k->pages_peak;
@@ -261,6 +274,20 @@ int64_t sim_node_spawn(struct sim_node *n, const char *program, const char *cons
                        uint32_t argc)
 {
     int64_t rc = kernel_spawn(n->k, program, argv, argc);
+    node_after_entry(n);
+    return rc;
+}
+
+int sim_node_migrate(struct sim_node *n, uint32_t pid, uint32_t target)
+{
+    int rc = kernel_migrate(n->k, pid, (uint16_t)target);
+    node_after_entry(n);
+    return rc;
+}
+
+int sim_node_pin(struct sim_node *n, uint32_t pid)
+{
+    int rc = kernel_pin(n->k, pid, true);
     node_after_entry(n);
     return rc;
 }

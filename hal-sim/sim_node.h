@@ -66,6 +66,9 @@ void sim_node_frame(struct sim_node *n, const uint8_t *frame, uint32_t len);
 /* kernel_spawn on this node; returns its result. */
 int64_t sim_node_spawn(struct sim_node *n, const char *program, const char *const *argv,
                        uint32_t argc);
+/* kernel_migrate and kernel_pin (pinned) on this node; their results. */
+int sim_node_migrate(struct sim_node *n, uint32_t pid, uint32_t target);
+int sim_node_pin(struct sim_node *n, uint32_t pid);
 /* The node's counters over all its boots, as of now. */
 void sim_node_stats(const struct sim_node *n, struct kernel_stats *out);
 void sim_node_free(struct sim_node *n);

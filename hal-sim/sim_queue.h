@@ -18,7 +18,8 @@
 /* What an event means; the simulator dispatches on it. */
 enum sim_event_kind {
     SIM_EV_WAKE,        /* node: timer or CPU slice; arg = wake generation */
-    SIM_EV_SCENARIO,    /* arg = index into the scenario's events */
+    SIM_EV_SCENARIO,    /* arg = index into the scenario's events, and in the
+                           high 32 bits the repetitions already done */
     SIM_EV_NET_TX,      /* ptr = frame: it starts leaving its sender's NIC */
     SIM_EV_NET_FANOUT,  /* ptr = broadcast frame reaching the switch's ports */
     SIM_EV_NET_DELIVER, /* node = receiver, ptr = frame */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../core/abi.h"
+#include "scenario.h"
 
 #define TRACE_FLUSH_BYTES (256u * 1024u)
 
@@ -131,6 +132,13 @@ const char *trace_kernel_event_name(uint32_t type)
         [HAL_TRACE_CONSOLE] = "console",
         [HAL_TRACE_RETRANSMIT] = "retransmit",
         [HAL_TRACE_PEER_RESET] = "peer_reset",
+        [HAL_TRACE_MIGRATE_START] = "migrate_start",
+        [HAL_TRACE_MIGRATE_ROUND] = "migrate_round",
+        [HAL_TRACE_MIGRATE_INSTALL] = "migrate_install",
+        [HAL_TRACE_MIGRATE_DONE] = "migrate_done",
+        [HAL_TRACE_MIGRATE_ABORT] = "migrate_abort",
+        [HAL_TRACE_FORWARD] = "forward",
+        [HAL_TRACE_BALANCE] = "balance",
     };
     return type < HAL_TRACE_TYPE_COUNT ? names[type] : "unknown";
 }
@@ -142,6 +150,46 @@ void trace_out_start(struct trace_out *t, const char *scenario, uint64_t seed, u
     field_u64(t, "seed", seed);
     field_u64(t, "nodes", nodes);
     line_end(t);
+}
+
+static void field_error(struct trace_out *t, int error)
+{
+    field_i64(t, "error", error);
+    field_cstr(t, "message", abi_error_name(error));
+}
+
+/* The Dispatcher's and the balancer's events. */
+static void trace_migration_fields(struct trace_out *t, const struct hal_trace_event *ev)
+{
+    field_pid(t, "pid", ev->pid);
+    switch (ev->type) {
+    case HAL_TRACE_MIGRATE_START: field_u64(t, "to", ev->value2); break;
+    case HAL_TRACE_MIGRATE_ROUND:
+        field_u64(t, "to", ev->value2);
+        field_u64(t, "round", (uint32_t)ev->value);
+        field_u64(t, "bytes", ev->value64);
+        break;
+    case HAL_TRACE_MIGRATE_INSTALL: field_u64(t, "from", ev->value2); break;
+    case HAL_TRACE_MIGRATE_DONE:
+        field_u64(t, "to", ev->value2);
+        field_u64(t, "bytes", ev->value64);
+        field_u64(t, "freeze_us", (uint32_t)ev->value);
+        break;
+    case HAL_TRACE_MIGRATE_ABORT:
+        field_u64(t, "to", ev->value2);
+        field_error(t, ev->value);
+        break;
+    case HAL_TRACE_FORWARD:
+        field_pid(t, "src", ev->other_pid);
+        field_u64(t, "next", ev->value2);
+        break;
+    case HAL_TRACE_BALANCE:
+        field_i64(t, "to", ev->value2 == 0xFFFFu ? -1 : (int64_t)ev->value2);
+        field_u64(t, "load_milli", (uint32_t)ev->value);
+        field_cstr(t, "policy", scenario_policy_name(ev->reason));
+        break;
+    default: break;
+    }
 }
 
 void trace_out_kernel(struct trace_out *t, uint64_t t_ns, uint32_t node,
@@ -199,6 +247,15 @@ void trace_out_kernel(struct trace_out *t, uint64_t t_ns, uint32_t node,
     case HAL_TRACE_PEER_RESET:
         field_u64(t, "peer", ev->value2);
         break;
+    case HAL_TRACE_MIGRATE_START:
+    case HAL_TRACE_MIGRATE_ROUND:
+    case HAL_TRACE_MIGRATE_INSTALL:
+    case HAL_TRACE_MIGRATE_DONE:
+    case HAL_TRACE_MIGRATE_ABORT:
+    case HAL_TRACE_FORWARD:
+    case HAL_TRACE_BALANCE:
+        trace_migration_fields(t, ev);
+        break;
     default:
         field_u64(t, "type", ev->type);
         break;
@@ -255,8 +312,17 @@ void trace_out_spawn_failed(struct trace_out *t, uint64_t t_ns, uint32_t node,
 {
     line_begin(t, t_ns, node, "spawn_failed");
     field_cstr(t, "program", program);
-    field_i64(t, "error", error);
-    field_cstr(t, "message", abi_error_name(error));
+    field_error(t, error);
+    line_end(t);
+}
+
+void trace_out_migrate_failed(struct trace_out *t, uint64_t t_ns, uint32_t node, uint32_t pid,
+                              uint32_t to, int error)
+{
+    line_begin(t, t_ns, node, "migrate_failed");
+    field_pid(t, "pid", pid);
+    field_u64(t, "to", to);
+    field_error(t, error);
     line_end(t);
 }
 

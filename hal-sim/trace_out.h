@@ -44,6 +44,10 @@ void trace_out_frame_lost(struct trace_out *t, uint64_t t_ns, uint32_t src, uint
                           const char *reason, uint32_t bytes);
 void trace_out_spawn_failed(struct trace_out *t, uint64_t t_ns, uint32_t node,
                             const char *program, int error);
+/* A scenario migrate event the kernel refused (or whose process is not
+ * running anywhere): `node` is where it was asked. */
+void trace_out_migrate_failed(struct trace_out *t, uint64_t t_ns, uint32_t node, uint32_t pid,
+                              uint32_t to, int error);
 /* A scenario event for a node that cannot take it (for example a spawn on
  * a crashed node). */
 void trace_out_ignored(struct trace_out *t, uint64_t t_ns, uint32_t node, const char *event,

@@ -9,7 +9,8 @@
  * Field use per type (unused fields are 0):
  *   BOOT       value = boot epoch
  *   SPAWN      pid, other_pid = parent, text = program name
- *   EXIT       pid, value = exit status
+ *   EXIT       pid, value = exit status, value64 = instructions it ran (on
+ *              every node it ran on)
  *   FAULT      pid, reason = enum hal_trace_fault, value = pc, value2 = address
  *   SEND       pid = sender, other_pid = destination, value = bytes
  *   DELIVER    pid = receiver, other_pid = sender, value = bytes

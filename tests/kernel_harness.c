@@ -5,12 +5,22 @@
 
 void harness_init(struct harness *h, uint32_t nodes)
 {
+    harness_init_config(h, nodes, NULL);
+}
+
+void harness_init_config(struct harness *h, uint32_t nodes, const struct kernel_config *base)
+{
     memset(h, 0, sizeof *h);
     h->node_count = nodes;
     h->ns_per_insn = 10; /* a 100 MIPS node */
     for (uint32_t i = 0; i < nodes; i++) {
         fake_hal_init(&h->hal[i], (uint16_t)i);
-        struct kernel_config cfg = {.node_id = (uint16_t)i, .node_count = (uint16_t)nodes, .epoch = 100 + i};
+        struct kernel_config cfg = {0};
+        if (base != NULL)
+            cfg = *base;
+        cfg.node_id = (uint16_t)i;
+        cfg.node_count = (uint16_t)nodes;
+        cfg.epoch = 100 + i;
         h->k[i] = kernel_create(&h->hal[i].hal, &cfg);
     }
 }
@@ -37,6 +47,8 @@ static void move_frames(struct harness *h)
         uint32_t len;
         while ((len = fake_hal_pop_frame(&h->hal[src], frame)) != 0) {
             h->frames_moved++;
+            if (h->frame_filter != NULL && !h->frame_filter(h, src, frame, len, h->filter_ctx))
+                continue;
             for (uint32_t dst = 0; dst < h->node_count; dst++) {
                 bool broadcast = memcmp(frame, "\xff\xff\xff\xff\xff\xff", 6) == 0;
                 if (dst != src && (broadcast || memcmp(frame, h->hal[dst].mac, 6) == 0))
@@ -73,9 +85,33 @@ bool harness_run(struct harness *h, uint64_t limit_ns)
             next = d < next ? d : next;
         }
         uint64_t ran_to = h->now_ns + (uint64_t)most_used * h->ns_per_insn;
+        if (all_exited(h)) {
+            set_time(h, ran_to); /* the makespan: not the next timer's time */
+            break;
+        }
         set_time(h, next > ran_to ? next : ran_to);
     }
     return all_exited(h);
+}
+
+void harness_settle(struct harness *h, uint64_t limit_ns)
+{
+    uint64_t end = h->now_ns + limit_ns;
+    for (uint32_t pass = 0; pass < 1000000 && h->now_ns < end; pass++) {
+        uint64_t next = end;
+        for (uint32_t i = 0; i < h->node_count; i++) {
+            uint32_t used;
+            kernel_on_timer(h->k[i]);
+            uint64_t d = kernel_run(h->k[i], 10000, &used);
+            next = d < next ? d : next;
+        }
+        move_frames(h);
+        for (uint32_t i = 0; i < h->node_count; i++) {
+            uint64_t d = kernel_next_deadline(h->k[i]);
+            next = d < next ? d : next;
+        }
+        set_time(h, next > h->now_ns ? next : h->now_ns + 1000);
+    }
 }
 
 uint32_t harness_destroy(struct harness *h)

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "core/abi.h"
+#include "hal/hal_trace.h"
 #include "hal-sim/scenario.h"
 #include "hal-sim/scenario_units.h"
 
@@ -312,6 +313,66 @@ Test(shipped, hello)
     done(&s);
 }
 
+static uint32_t count_kind(const struct scenario *s, enum scn_event_kind kind)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < s->event_count; i++)
+        n += s->events[i].kind == kind;
+    return n;
+}
+
+Test(shipped, hotspot_16)
+{
+    struct scenario s;
+    load_shipped("hotspot-16.json", &s);
+    cr_assert_eq(s.node_count, 16);
+    cr_assert_eq(s.balance.policy, HAL_BALANCE_OFFER);
+    cr_assert_eq(s.balance.threshold_milli, 0, "the kernel's defaults");
+    cr_assert_eq(s.migrate_mode, MIGRATE_STOP_AND_COPY);
+    cr_assert_eq(s.event_count, 32);
+    for (uint32_t i = 0; i < 32; i++) {
+        cr_assert_eq(s.events[i].at_ns, 0);
+        assert_spawn(&s.events[i], 0, "worker", 1, (const char *[]){"119760"});
+    }
+    done(&s);
+}
+
+Test(shipped, uniform_64_and_churn_32)
+{
+    struct scenario s;
+    load_shipped("uniform-64.json", &s);
+    cr_assert_eq(s.node_count, 64);
+    cr_assert_eq(s.balance.policy, HAL_BALANCE_OFFER);
+    cr_assert_gt(s.event_count, 500);
+    cr_assert_eq(count_kind(&s, SCN_SPAWN), s.event_count);
+    cr_assert_gt(s.events[s.event_count - 1].at_ns, 4000000000u, "arrivals over time");
+    done(&s);
+    load_shipped("churn-32.json", &s);
+    cr_assert_eq(s.node_count, 32);
+    cr_assert_gt(s.event_count, 300);
+    cr_assert_eq(count_kind(&s, SCN_SPAWN), s.event_count);
+    done(&s);
+}
+
+Test(shipped, chatty_8)
+{
+    struct scenario s;
+    load_shipped("chatty-8.json", &s);
+    cr_assert_eq(s.node_count, 8);
+    cr_assert_eq(s.balance.policy, HAL_BALANCE_NONE);
+    cr_assert_eq(count_kind(&s, SCN_SPAWN), 8);
+    cr_assert_eq(count_kind(&s, SCN_MIGRATE), 8);
+    for (uint32_t i = 0; i < s.event_count; i++) {
+        const struct scn_event *ev = &s.events[i];
+        if (ev->kind != SCN_MIGRATE)
+            continue;
+        cr_assert(ev->to_next);
+        cr_assert_eq(ev->every_ns, 5000000);
+        cr_assert_geq(ev->count, 1000, "thousands of moves");
+    }
+    done(&s);
+}
+
 /* ---- the documented messages --------------------------------------------- */
 
 Test(messages, documented_examples)
@@ -363,6 +424,11 @@ static const struct bad_file bad_files[] = {
     {"missing-at.json", "events[1]: missing required key \"at\""},
     {"at-after-max-time.json", "events[0].at: \"10.5s\" is after max_time (10s)"},
     {"too-many-args.json", "events[0].spawn.args: at most 16 arguments, got 17"},
+    {"bad-policy.json",
+     "balancer.policy: expected \"none\", \"random\", \"offer\", \"two-choices\" or \"mosix\", got \"greedy\""},
+    {"threshold-decimals.json", "balancer.threshold: at most 3 digits after the decimal point, got 1.2345"},
+    {"migrate-kernel.json", "events[1].migrate.pid: n0.0 is node 0's kernel, not a process"},
+    {"repeat-on-spawn.json", "events[0].repeat: only \"migrate\" events repeat"},
 };
 
 static const struct bad_file *find_bad_file(const char *name)
@@ -764,7 +830,7 @@ Test(events, actions)
 {
     expect_error("{'nodes':[{}],'events':[{'at':'0s'}]}",
                  X "events[0]: no action: expected one of \"spawn\", \"crash\", \"restart\", "
-                   "\"partition\" or \"heal\"");
+                   "\"partition\", \"heal\" or \"migrate\"");
     expect_error("{'nodes':[{}],'events':[{'at':'0s','heal':{},'spawn':{'node':0,'program':'a'}}]}",
                  X "events[0]: more than one action: \"spawn\" and \"heal\"");
     expect_error("{'nodes':[{}],'events':[{'heal':{}}]}", X "events[0]: missing required key \"at\"");
@@ -852,6 +918,230 @@ Test(events, stable_sort_many)
         if (a->at_ns == b->at_ns)
             cr_assert_lt(atoi(a->argv[0]), atoi(b->argv[0]), "file order breaks ties");
     }
+    done(&s);
+}
+
+/* ---- balancer and migration ---------------------------------------------- */
+
+Test(balancer, every_key)
+{
+    struct scenario s;
+    expect_ok("{'nodes':[{'count':4}],'balancer':{'policy':'two-choices','threshold':1.5,"
+              "'hysteresis':0.25,'margin':2,'period':'50ms','min_residency':'0.2s',"
+              "'exchange_period':'25ms','exchange_fanout':3},'migration':{'mode':'pre-copy'}}",
+              &s);
+    cr_assert_eq(s.balance.policy, HAL_BALANCE_TWO_CHOICES);
+    cr_assert_eq(s.balance.threshold_milli, 1500);
+    cr_assert_eq(s.balance.hysteresis_milli, 250);
+    cr_assert_eq(s.balance.margin_milli, 2000);
+    cr_assert_eq(s.balance.period_ns, 50000000);
+    cr_assert_eq(s.balance.min_residency_ns, 200000000);
+    cr_assert_eq(s.balance.exchange_period_ns, 25000000);
+    cr_assert_eq(s.balance.exchange_fanout, 3);
+    cr_assert_eq(s.migrate_mode, MIGRATE_PRE_COPY);
+    done(&s);
+}
+
+Test(balancer, defaults_are_zero_for_the_kernel)
+{
+    struct scenario s;
+    expect_ok("{'nodes':[{}]}", &s);
+    static const struct balance_config zero;
+    cr_assert_arr_eq(&s.balance, &zero, sizeof zero);
+    cr_assert_eq(s.migrate_mode, MIGRATE_STOP_AND_COPY);
+    done(&s);
+    expect_ok("{'nodes':[{}],'balancer':{},'migration':{}}", &s);
+    cr_assert_arr_eq(&s.balance, &zero, sizeof zero);
+    done(&s);
+    expect_ok("{'nodes':[{}],'balancer':{'policy':'mosix','margin':0.001}}", &s);
+    cr_assert_eq(s.balance.policy, HAL_BALANCE_MOSIX);
+    cr_assert_eq(s.balance.margin_milli, 1);
+    cr_assert_eq(s.balance.threshold_milli, 0);
+    done(&s);
+}
+
+Test(balancer, policies_and_modes_by_name)
+{
+    const char *names[] = {"none", "random", "offer", "two-choices", "mosix"};
+    for (uint32_t i = 0; i < 5; i++) {
+        char text[128];
+        struct scenario s;
+        snprintf(text, sizeof text, "{'nodes':[{}],'balancer':{'policy':'%s'}}", names[i]);
+        expect_ok(text, &s);
+        cr_assert_eq(s.balance.policy, i);
+        cr_assert_str_eq(scenario_policy_name(i), names[i]);
+        done(&s);
+    }
+    cr_assert_str_eq(scenario_policy_name(HAL_BALANCE_COUNT), "unknown");
+    cr_assert_str_eq(scenario_migrate_mode_name(MIGRATE_STOP_AND_COPY), "stop-and-copy");
+    cr_assert_str_eq(scenario_migrate_mode_name(MIGRATE_PRE_COPY), "pre-copy");
+    cr_assert_str_eq(scenario_migrate_mode_name(7), "unknown");
+}
+
+Test(balancer, loads_in_thousandths)
+{
+    const struct {
+        const char *value;
+        uint32_t milli;
+    } ok[] = {{"1.5", 1500}, {"0.001", 1}, {"2", 2000}, {"2.0", 2000}, {"1000", 1000000},
+              {"0.1", 100}, {"0.3", 300}, {"12.345", 12345}, {"1.10", 1100}, {"1e-3", 1}};
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        char text[128];
+        struct scenario s;
+        snprintf(text, sizeof text, "{'nodes':[{}],'balancer':{'threshold':%s}}", ok[i].value);
+        expect_ok(text, &s);
+        cr_assert_eq(s.balance.threshold_milli, ok[i].milli, "%s", ok[i].value);
+        done(&s);
+    }
+    expect_error("{'nodes':[{}],'balancer':{'threshold':1.2345}}",
+                 X "balancer.threshold: at most 3 digits after the decimal point, got 1.2345");
+    expect_error("{'nodes':[{}],'balancer':{'hysteresis':0.0005}}",
+                 X "balancer.hysteresis: at most 3 digits after the decimal point, got 0.0005");
+    expect_error("{'nodes':[{}],'balancer':{'margin':'1.5'}}",
+                 X "balancer.margin: expected a load like 1.5, got \"1.5\"");
+    expect_error("{'nodes':[{}],'balancer':{'margin':-1}}", X "balancer.margin: expected a load like 1.5, got -1");
+    expect_error("{'nodes':[{}],'balancer':{'threshold':0}}",
+                 X "balancer.threshold: must be more than 0 (leave it out for the default)");
+    expect_error("{'nodes':[{}],'balancer':{'threshold':1000.001}}",
+                 X "balancer.threshold: must be at most 1000, got 1000.001");
+    expect_error("{'nodes':[{}],'balancer':{'threshold':1e300}}",
+                 X "balancer.threshold: must be at most 1000, got 1e+300");
+}
+
+Test(balancer, errors)
+{
+    expect_error("{'nodes':[{}],'balancer':{'policy':'greedy'}}",
+                 X "balancer.policy: expected \"none\", \"random\", \"offer\", \"two-choices\" or "
+                   "\"mosix\", got \"greedy\"");
+    expect_error("{'nodes':[{}],'balancer':{'policy':2}}",
+                 X "balancer.policy: expected \"none\", \"random\", \"offer\", \"two-choices\" or "
+                   "\"mosix\", got 2");
+    expect_error("{'nodes':[{}],'balancer':{'policy':'Offer'}}",
+                 X "balancer.policy: expected \"none\", \"random\", \"offer\", \"two-choices\" or "
+                   "\"mosix\", got \"Offer\"");
+    expect_error("{'nodes':[{}],'balancer':{'treshold':1}}", X "balancer: unknown key \"treshold\"");
+    expect_error("{'nodes':[{}],'balancer':[]}", X "balancer: expected an object, got []");
+    expect_error("{'nodes':[{}],'balancer':{'period':50}}",
+                 X "balancer.period: expected a duration like \"100us\", got 50");
+    expect_error("{'nodes':[{}],'balancer':{'period':'0s'}}",
+                 X "balancer.period: must be longer than 0s (leave it out for the default)");
+    expect_error("{'nodes':[{}],'balancer':{'min_residency':'0ms'}}",
+                 X "balancer.min_residency: must be longer than 0s (leave it out for the default)");
+    expect_error("{'nodes':[{}],'balancer':{'exchange_period':'5'}}",
+                 X "balancer.exchange_period: missing a unit (ns, us, ms or s), got \"5\"");
+    expect_error("{'nodes':[{}],'balancer':{'exchange_fanout':0}}",
+                 X "balancer.exchange_fanout: expected a positive integer, got 0");
+    expect_error("{'nodes':[{}],'balancer':{'exchange_fanout':65536}}",
+                 X "balancer.exchange_fanout: must be at most 65535, got 65536");
+    expect_error("{'nodes':[{}],'balancer':{'exchange_fanout':2.5}}",
+                 X "balancer.exchange_fanout: expected a positive integer, got 2.5");
+    expect_error("{'nodes':[{}],'migration':{'mode':'live'}}",
+                 X "migration.mode: expected \"stop-and-copy\" or \"pre-copy\", got \"live\"");
+    expect_error("{'nodes':[{}],'migration':{'mode':'pre-copy','rounds':3}}",
+                 X "migration: unknown key \"rounds\"");
+    expect_error("{'nodes':[{}],'migration':'pre-copy'}", X "migration: expected an object, got \"pre-copy\"");
+    expect_error("{'nodes':[{}],'balancer':{},'balancer':{}}", X "(root): duplicate key \"balancer\"");
+}
+
+/* ---- migrate events and pinned spawns ------------------------------------ */
+
+Test(migrate, events_parse)
+{
+    struct scenario s;
+    expect_ok("{'nodes':[{'count':70}],'events':["
+              "{'at':'1s','migrate':{'pid':'n0.1','to':3}},"
+              "{'at':'2s','migrate':{'pid':'n69.65535','to':'next'},'repeat':{'every':'10ms','count':100}},"
+              "{'at':'0s','spawn':{'node':2,'program':'worker','args':['5'],'pinned':true}},"
+              "{'at':'0s','spawn':{'node':'all','program':'hello','pinned':false}}]}",
+              &s);
+    cr_assert_eq(s.event_count, 4);
+    const struct scn_event *spawn = &s.events[0], *all = &s.events[1], *m1 = &s.events[2], *m2 = &s.events[3];
+    cr_assert_eq(spawn->kind, SCN_SPAWN);
+    cr_assert(spawn->pinned);
+    cr_assert_eq(spawn->index, 2, "the file's position, not the sorted one");
+    cr_assert_not(all->pinned);
+    cr_assert_eq(all->index, 3);
+    cr_assert_eq(m1->kind, SCN_MIGRATE);
+    cr_assert_eq(m1->index, 0);
+    cr_assert_eq(m1->pid, ABI_PID(0, 1));
+    cr_assert_eq(m1->to_node, 3);
+    cr_assert_not(m1->to_next);
+    cr_assert_eq(m1->count, 1, "an event without repeat happens once");
+    cr_assert_eq(m2->pid, ABI_PID(69, 65535));
+    cr_assert(m2->to_next);
+    cr_assert_eq(m2->every_ns, 10000000);
+    cr_assert_eq(m2->count, 100);
+    cr_assert_eq(m2->at_ns, 2000000000u);
+    done(&s);
+}
+
+Test(migrate, errors)
+{
+    const char *pid_rule = "expected a pid like \"n0.1\", got ";
+    char want[256];
+    const char *bad_pids[] = {"'0.1'", "'n0'", "'n0.'", "'n.1'", "'n0.1x'", "'n00.1'", "'n0.01'", "'n0.65536'",
+                              "'N0.1'", "'n-1.1'", "5", "' n0.1'"};
+    for (size_t i = 0; i < sizeof bad_pids / sizeof bad_pids[0]; i++) {
+        char text[256], shown[64];
+        snprintf(text, sizeof text, "{'nodes':[{'count':2}],'events':[{'at':'0s','migrate':{'pid':%s,'to':1}}]}",
+                 bad_pids[i]);
+        snprintf(shown, sizeof shown, "%s", json(bad_pids[i]));
+        snprintf(want, sizeof want, X "events[0].migrate.pid: %s%s", pid_rule, shown);
+        expect_error(text, want);
+    }
+    expect_error("{'nodes':[{'count':2}],'events':[{'at':'0s','migrate':{'pid':'n2.1','to':1}}]}",
+                 X "events[0].migrate.pid: node 2 does not exist (the scenario has 2 nodes)");
+    expect_error("{'nodes':[{'count':2}],'events':[{'at':'0s','migrate':{'pid':'n1.0','to':0}}]}",
+                 X "events[0].migrate.pid: n1.0 is node 1's kernel, not a process");
+    expect_error("{'nodes':[{'count':2}],'events':[{'at':'0s','migrate':{'pid':'n1.1','to':2}}]}",
+                 X "events[0].migrate.to: node 2 does not exist (the scenario has 2 nodes)");
+    expect_error("{'nodes':[{'count':2}],'events':[{'at':'0s','migrate':{'pid':'n1.1','to':'all'}}]}",
+                 X "events[0].migrate.to: expected a node number or \"next\", got \"all\"");
+    expect_error("{'nodes':[{'count':2}],'events':[{'at':'0s','migrate':{'pid':'n1.1','to':-1}}]}",
+                 X "events[0].migrate.to: expected a node number or \"next\", got -1");
+    expect_error("{'nodes':[{'count':2}],'events':[{'at':'0s','migrate':{'pid':'n1.1'}}]}",
+                 X "events[0].migrate: missing required key \"to\"");
+    expect_error("{'nodes':[{'count':2}],'events':[{'at':'0s','migrate':{'to':1}}]}",
+                 X "events[0].migrate: missing required key \"pid\"");
+    expect_error("{'nodes':[{'count':2}],'events':[{'at':'0s','migrate':{'pid':'n1.1','to':0,'via':1}}]}",
+                 X "events[0].migrate: unknown key \"via\"");
+    expect_error("{'nodes':[{'count':2}],'events':[{'at':'0s','migrate':'n1.1'}]}",
+                 X "events[0].migrate: expected an object, got \"n1.1\"");
+    expect_error("{'nodes':[{}],'events':[{'at':'0s','spawn':{'node':0,'program':'a','pinned':1}}]}",
+                 X "events[0].spawn.pinned: expected true or false, got 1");
+    expect_error("{'nodes':[{}],'events':[{'at':'0s','heal':{},'migrate':{'pid':'n0.1','to':0}}]}",
+                 X "events[0]: more than one action: \"heal\" and \"migrate\"");
+}
+
+Test(migrate, repeat_errors)
+{
+    const char *head = "{'nodes':[{'count':2}],'events':[{'at':'0s','migrate':{'pid':'n0.1','to':1},'repeat':";
+    const struct {
+        const char *repeat;
+        const char *want;
+    } cases[] = {
+        {"{'every':'1ms'}", X "events[0].repeat: missing required key \"count\""},
+        {"{'count':2}", X "events[0].repeat: missing required key \"every\""},
+        {"{'every':'0s','count':2}", X "events[0].repeat.every: must be longer than 0s"},
+        {"{'every':10,'count':2}", X "events[0].repeat.every: expected a duration like \"100us\", got 10"},
+        {"{'every':'1ms','count':0}", X "events[0].repeat.count: expected a positive integer, got 0"},
+        {"{'every':'1ms','count':1000001}", X "events[0].repeat.count: must be at most 1000000, got 1000001"},
+        {"{'every':'1ms','count':2,'until':'1s'}", X "events[0].repeat: unknown key \"until\""},
+        {"[]", X "events[0].repeat: expected an object, got []"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char text[512];
+        snprintf(text, sizeof text, "%s%s}]}", head, cases[i].repeat);
+        expect_error(text, cases[i].want);
+    }
+    expect_error("{'nodes':[{}],'events':[{'at':'0s','crash':{'node':0},'repeat':{'every':'1ms','count':2}}]}",
+                 X "events[0].repeat: only \"migrate\" events repeat");
+    struct scenario s;
+    expect_ok("{'nodes':[{'count':2}],'events':[{'at':'0s','migrate':{'pid':'n0.1','to':1},"
+              "'repeat':{'count':1000000,'every':'1ns'}}]}",
+              &s);
+    cr_assert_eq(s.events[0].count, 1000000);
+    cr_assert_eq(s.events[0].every_ns, 1);
     done(&s);
 }
 
@@ -1077,6 +1367,31 @@ Test(units, loss_rounding)
     cr_assert_eq(units_loss_to_u32(0.99999999999), UINT32_MAX);
 }
 
+Test(units, number_to_milli)
+{
+    uint64_t m = 7;
+    cr_assert_eq(units_number_to_milli(1.5, &m), UNITS_OK);
+    cr_assert_eq(m, 1500);
+    cr_assert_eq(units_number_to_milli(0.001, &m), UNITS_OK);
+    cr_assert_eq(m, 1);
+    cr_assert_eq(units_number_to_milli(0.0, &m), UNITS_OK);
+    cr_assert_eq(m, 0);
+    cr_assert_eq(units_number_to_milli(4294967.295, &m), UNITS_OK);
+    cr_assert_eq(m, 4294967295ull);
+    cr_assert_eq(units_number_to_milli(4294967.296, &m), UNITS_OVERFLOW);
+    cr_assert_eq(units_number_to_milli(4.1, &m), UNITS_OK, "4.1 is the double nearest 4100 / 1000");
+    cr_assert_eq(m, 4100);
+    cr_assert_eq(units_number_to_milli(0.0015, &m), UNITS_FRACTION);
+    cr_assert_eq(units_number_to_milli(1.0 / 3.0, &m), UNITS_FRACTION);
+    cr_assert_eq(units_number_to_milli(-0.5, &m), UNITS_NEGATIVE);
+    cr_assert_eq(units_number_to_milli(1e300, &m), UNITS_OVERFLOW);
+    cr_assert_eq(units_number_to_milli(0.0 / 0.0, &m), UNITS_SYNTAX);
+    for (uint64_t k = 0; k < 200000; k += 7) {
+        cr_assert_eq(units_number_to_milli((double)k / 1000.0, &m), UNITS_OK, "%llu", (unsigned long long)k);
+        cr_assert_eq(m, k);
+    }
+}
+
 Test(units, format_duration)
 {
     const struct {
@@ -1159,7 +1474,12 @@ static const char fuzz_rich[] =
     "\"loss\":0.5}]},\"events\":[{\"at\":\"0s\",\"spawn\":{\"node\":\"all\",\"program\":\"p\","
     "\"args\":[\"a\",\"b\"]}},{\"at\":\"1s\",\"crash\":{\"node\":2}},{\"at\":\"1.5s\","
     "\"restart\":{\"node\":2}},{\"at\":\"1s\",\"partition\":{\"groups\":[[0,1],[3]]}},"
-    "{\"at\":\"1.2s\",\"heal\":{}}]}";
+    "{\"at\":\"1.2s\",\"heal\":{}},{\"at\":\"0s\",\"spawn\":{\"node\":1,\"program\":\"w\",\"pinned\":true}},"
+    "{\"at\":\"1s\",\"migrate\":{\"pid\":\"n0.1\",\"to\":\"next\"},\"repeat\":{\"every\":\"1ms\","
+    "\"count\":5}},{\"at\":\"1s\",\"migrate\":{\"pid\":\"n3.2\",\"to\":2}}],"
+    "\"balancer\":{\"policy\":\"offer\",\"threshold\":1.5,\"hysteresis\":0.5,\"margin\":1,"
+    "\"period\":\"50ms\",\"min_residency\":\"200ms\",\"exchange_period\":\"50ms\","
+    "\"exchange_fanout\":4},\"migration\":{\"mode\":\"pre-copy\"}}";
 
 static const char *const fuzz_tokens[] = {
     "{",
@@ -1188,6 +1508,11 @@ static const char *const fuzz_tokens[] = {
     "9007199254740993",
     "\"18446744073709551616ns\"",
     "\n",
+    "\"next\"",
+    "\"n0.1\"",
+    "1.0005",
+    "\"repeat\"",
+    "\"migrate\"",
 };
 
 /* One random edit of buf (length *len, capacity cap). */
@@ -1243,7 +1568,16 @@ static void fuzz_check_loaded(const struct scenario *s)
             cr_assert(ev->program != NULL && ev->argv != NULL && ev->argc <= ABI_ARGS_MAX_COUNT);
         if (ev->kind == SCN_PARTITION)
             cr_assert_not_null(ev->group_of_node);
+        if (ev->kind == SCN_MIGRATE) {
+            cr_assert(ABI_PID_NODE(ev->pid) < s->node_count && ABI_PID_LOCAL(ev->pid) != 0);
+            cr_assert(ev->to_next || ev->to_node < s->node_count);
+        }
+        cr_assert(ev->count >= 1 && ev->count <= 1000000);
+        cr_assert(ev->index < s->event_count);
+        cr_assert(ev->kind == SCN_MIGRATE || ev->count == 1);
     }
+    cr_assert(s->balance.policy < HAL_BALANCE_COUNT);
+    cr_assert(s->migrate_mode <= MIGRATE_PRE_COPY);
 }
 
 static void fuzz_check_error(const char *err)
@@ -1264,6 +1598,8 @@ static size_t fuzz_load_corpus(void)
         "scenarios/lossy-pingpong.json",
         "tests/scenarios/bad/partition-overlap.json",
         "tests/scenarios/bad/missing-node.json",
+        "scenarios/chatty-8.json",
+        "tests/scenarios/bad/threshold-decimals.json",
     };
     size_t n = 0;
     for (; n < sizeof files / sizeof files[0]; n++) {

@@ -1,6 +1,9 @@
 /* test_simnet.c - the simulated LAN on its own: serialisation, latency,
  * jitter, loss, broadcast, partitions, crashed receivers, link overrides
- * and reproducibility. A tiny event loop stands in for the simulator. */
+ * and reproducibility. A tiny event loop stands in for the simulator.
+ * At the end, whole simulations: scenario migrate events, refused moves,
+ * repeats, and the configuration every kernel gets. */
+#define _POSIX_C_SOURCE 200809L /* fmemopen */
 #include <criterion/criterion.h>
 #include <string.h>
 
@@ -629,4 +632,203 @@ Test(sim, idle_nodes_are_cheap)
         pages += s.nodes[i].pages_in_use;
     cr_assert_lt(pages / 2000, 64, "an idle node holds %llu pages", (unsigned long long)(pages / 2000));
     cr_assert_eq(sim_close(&s, err, sizeof err), 0);
+}
+
+/* ---- migration and balancing: scenarios from JSON text ----------------- */
+
+#include "hal-sim/scenario.h"
+#include "run_util.h"
+
+/* Load single-quoted JSON (quotes turned into double quotes) and run it
+ * into SIM_TEST_DIR/<name>; the caller calls sim_close and scenario_free. */
+static int run_json(const char *text, const char *name, struct scenario *scn, struct sim *s, FILE *diag)
+{
+    static char doc[8192], dir[256];
+    size_t n = strlen(text);
+    cr_assert_lt(n, sizeof doc);
+    for (size_t i = 0; i <= n; i++)
+        doc[i] = text[i] == '\'' ? '"' : text[i];
+    char err[1024];
+    cr_assert_eq(scenario_parse(doc, n, "mig.json", scn, err, sizeof err), 0, "%s", err);
+    snprintf(dir, sizeof dir, SIM_TEST_DIR "/%s", name);
+    make_dir(SIM_TEST_DIR);
+    make_dir(dir);
+    struct sim_options opt = {.out_dir = dir, .seed = scn->seed, .diagnostics = diag};
+    cr_assert_eq(sim_open(s, scn, &opt, err, sizeof err), 0, "%s", err);
+    return sim_run(s);
+}
+
+static void close_run(struct scenario *scn, struct sim *s)
+{
+    char err[512];
+    cr_assert_eq(sim_close(s, err, sizeof err), 0, "%s", err);
+    scenario_free(scn);
+}
+
+/* Whether core/migrate.c is still the placeholder that refuses every
+ * move with ERR_BUSY; tests of real moves are skipped then. */
+static bool migration_is_placeholder(void)
+{
+    char *src = read_file(NIMBUS_SOURCE_DIR "/core/migrate.c", NULL);
+    bool placeholder = src != NULL && strstr(src, "PLACEHOLDER") != NULL;
+    free(src);
+    return placeholder;
+}
+
+/* The first trace line containing every one of the fragments, or NULL. */
+static char *find_line(char *trace, const char *a, const char *b, const char *c)
+{
+    for (char *line = trace; line != NULL && *line; ) {
+        char *end = strchr(line, '\n');
+        if (end != NULL)
+            *end = '\0';
+        bool hit = strstr(line, a) && (b == NULL || strstr(line, b)) && (c == NULL || strstr(line, c));
+        if (end != NULL)
+            *end = '\n';
+        if (hit)
+            return line;
+        line = end != NULL ? end + 1 : NULL;
+    }
+    return NULL;
+}
+
+Test(migration, a_migrate_event_moves_a_process)
+{
+    static struct scenario scn;
+    static struct sim s;
+    cr_assert_eq(run_json("{'nodes':[{'count':2}],'events':["
+                          "{'at':'0s','spawn':{'node':0,'program':'worker','args':['20000']}},"
+                          "{'at':'20ms','migrate':{'pid':'n0.1','to':1}}]}",
+                          "move", &scn, &s, NULL), 0, "%s", s.error);
+    uint64_t failures = s.migrate_failures;
+    close_run(&scn, &s);
+    size_t len;
+    char *trace = slurp(SIM_TEST_DIR "/move", "trace.jsonl", &len);
+    if (migration_is_placeholder()) {
+        /* The event reached node 0's kernel, which refused: reported, and
+         * the run went on. */
+        cr_assert_eq(failures, 1);
+        cr_assert_not_null(strstr(trace, "{\"t\":20000000,\"node\":0,\"ev\":\"migrate_failed\",\"pid\":\"n0.1\","
+                                         "\"to\":1,\"error\":-14,\"message\":\"busy\"}\n"), "%s", trace);
+        free(trace);
+        cr_skip_test("WAITING FOR core/migrate.c: it is still the placeholder; the move itself is not tested");
+    }
+    cr_assert_eq(failures, 0);
+    cr_assert_not_null(find_line(trace, "\"node\":0,\"ev\":\"migrate_start\",\"pid\":\"n0.1\",\"to\":1", NULL, NULL),
+                       "%s", trace);
+    cr_assert_not_null(find_line(trace, "\"node\":1,\"ev\":\"migrate_install\",\"pid\":\"n0.1\",\"from\":0", NULL,
+                                 NULL));
+    cr_assert_not_null(find_line(trace, "\"node\":0,\"ev\":\"migrate_done\",\"pid\":\"n0.1\",\"to\":1,\"bytes\":",
+                                 "\"freeze_us\":", NULL));
+    cr_assert_not_null(find_line(trace, "\"node\":1,\"ev\":\"exit\",\"pid\":\"n0.1\",\"status\":0", NULL, NULL),
+                       "the process ends on node 1, with its pid");
+    free(trace);
+    char *m = slurp(SIM_TEST_DIR "/move", "metrics.json", &len);
+    cr_assert_not_null(strstr(m, "\"migrations\": 1,"), "%s", m);
+    free(m);
+}
+
+Test(migration, refused_moves_are_reported_and_the_run_goes_on)
+{
+    static struct scenario scn;
+    static struct sim s;
+    static char diag_text[4096];
+    FILE *diag = fmemopen(diag_text, sizeof diag_text, "w");
+    cr_assert_eq(run_json("{'nodes':[{'count':3}],'events':["
+                          "{'at':'0s','spawn':{'node':0,'program':'worker','args':['5000'],'pinned':true}},"
+                          "{'at':'0s','spawn':{'node':1,'program':'worker','args':['5000']}},"
+                          "{'at':'1ms','migrate':{'pid':'n0.1','to':2}},"
+                          "{'at':'2ms','migrate':{'pid':'n2.7','to':0}},"
+                          "{'at':'3ms','migrate':{'pid':'n1.1','to':1}}]}",
+                          "refused", &scn, &s, diag), 0, "%s", s.error);
+    fclose(diag);
+    cr_assert_eq(s.migrate_failures, 3);
+    cr_assert_eq(s.end, SIM_END_ALL_EXITED);
+    close_run(&scn, &s);
+    size_t len;
+    char *trace = slurp(SIM_TEST_DIR "/refused", "trace.jsonl", &len);
+    cr_assert_not_null(strstr(trace, "{\"t\":1000000,\"node\":0,\"ev\":\"migrate_failed\",\"pid\":\"n0.1\",\"to\":2,"
+                                     "\"error\":-16,\"message\":\"process is pinned\"}\n"), "%s", trace);
+    cr_assert_not_null(strstr(trace, "{\"t\":2000000,\"node\":2,\"ev\":\"migrate_failed\",\"pid\":\"n2.7\",\"to\":0,"
+                                     "\"error\":-5,\"message\":\"no such process\"}\n"));
+    cr_assert_not_null(strstr(trace, "{\"t\":3000000,\"node\":1,\"ev\":\"migrate_failed\",\"pid\":\"n1.1\",\"to\":1,"
+                                     "\"error\":-1,\"message\":\"invalid argument\"}\n"));
+    free(trace);
+    cr_assert_eq(diag_text[0], '\0', "refused moves are in the trace, not on stderr: %s", diag_text);
+    char *m = slurp(SIM_TEST_DIR "/refused", "metrics.json", &len);
+    cr_assert_not_null(strstr(m, "\"migrate_failures\": 3,"));
+    free(m);
+}
+
+Test(migration, repeat_to_next_stops_when_the_process_exits)
+{
+    static struct scenario scn;
+    static struct sim s;
+    /* A worker of about 8 ms, asked to move every 1 ms up to 100000 times. */
+    cr_assert_eq(run_json("{'nodes':[{'count':3}],'events':["
+                          "{'at':'0s','spawn':{'node':0,'program':'worker','args':['1000']}},"
+                          "{'at':'1ms','migrate':{'pid':'n0.1','to':'next'},"
+                          "'repeat':{'every':'1ms','count':100000}}]}",
+                          "repeat", &scn, &s, NULL), 0, "%s", s.error);
+    cr_assert_eq(s.end, SIM_END_ALL_EXITED);
+    cr_assert_lt(s.now, 100000000, "the repetitions stopped with the process (%llu ns)",
+                 (unsigned long long)s.now);
+    uint64_t events = s.events;
+    close_run(&scn, &s);
+    cr_assert_lt(events, 100000);
+    size_t len;
+    char *trace = slurp(SIM_TEST_DIR "/repeat", "trace.jsonl", &len);
+    char *exit_line = strstr(trace, "\"ev\":\"exit\",\"pid\":\"n0.1\"");
+    cr_assert_not_null(exit_line);
+    /* Once it has gone, one last attempt says so, and nothing more. */
+    char *after = find_line(exit_line, "\"ev\":\"migrate_failed\",\"pid\":\"n0.1\"", NULL, NULL);
+    cr_assert_not_null(after, "%s", trace);
+    cr_assert_not_null(strstr(after, "\"error\":-5,\"message\":\"no such process\"}"), "%s", after);
+    cr_assert_null(find_line(strchr(after, '\n') + 1, "\"pid\":\"n0.1\"", NULL, NULL));
+    /* "next" from node 0 is node 1. */
+    cr_assert(find_line(trace, "\"t\":1000000,\"node\":0,\"ev\":\"migrate_", "\"to\":1", NULL) != NULL, "%s", trace);
+    free(trace);
+}
+
+Test(migration, kernels_get_the_cluster_and_balancer_config)
+{
+    static struct scenario scn;
+    static struct sim s;
+    /* Moves to node 2 pass the kernel's "outside the cluster" check only
+     * if it knows there are 3 nodes, after a restart too. */
+    cr_assert_eq(run_json("{'nodes':[{'count':3}],'balancer':{'policy':'offer','threshold':0.5},"
+                          "'migration':{'mode':'pre-copy'},'events':["
+                          "{'at':'0s','spawn':{'node':0,'program':'worker','args':['3000']}},"
+                          "{'at':'1ms','migrate':{'pid':'n0.1','to':2}},"
+                          "{'at':'100ms','crash':{'node':0}},"
+                          "{'at':'200ms','restart':{'node':0}},"
+                          "{'at':'210ms','spawn':{'node':0,'program':'worker','args':['3000']}},"
+                          "{'at':'211ms','migrate':{'pid':'n0.1','to':2}}]}",
+                          "config", &scn, &s, NULL), 0, "%s", s.error);
+    cr_assert_eq(s.nodes[0].boots, 2);
+    close_run(&scn, &s);
+    size_t len;
+    char *trace = slurp(SIM_TEST_DIR "/config", "trace.jsonl", &len);
+    cr_assert_null(strstr(trace, "\"error\":-1,"), "a kernel thought node 2 was outside the cluster:\n%s", trace);
+    free(trace);
+    char *m = slurp(SIM_TEST_DIR "/config", "metrics.json", &len);
+    cr_assert_not_null(strstr(m, "\"balancer\": \"offer\",\n  \"migration\": \"pre-copy\",\n"));
+    free(m);
+}
+
+Test(migration, messages_name_the_event_by_its_place_in_the_file)
+{
+    static struct scenario scn;
+    static struct sim s;
+    static char diag_text[4096];
+    FILE *diag = fmemopen(diag_text, sizeof diag_text, "w");
+    /* events[0] runs second: the message still says events[0]. */
+    cr_assert_eq(run_json("{'nodes':[{}],'events':["
+                          "{'at':'2ms','spawn':{'node':0,'program':'nosuch'}},"
+                          "{'at':'1ms','spawn':{'node':0,'program':'hello'}}]}",
+                          "index", &scn, &s, diag), 0, "%s", s.error);
+    fclose(diag);
+    cr_assert_eq(scn.events[1].index, 0);
+    close_run(&scn, &s);
+    cr_assert_str_eq(diag_text, "mig.json: events[0]: spawn \"nosuch\" on node 0 failed: no such program\n");
 }

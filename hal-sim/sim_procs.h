@@ -1,0 +1,57 @@
+/*
+ * sim_procs.h - where every process is, as the simulator learns it from
+ * the kernels' trace events: SPAWN puts a process on a node,
+ * MIGRATE_INSTALL moves it to the node that installed it, MIGRATE_ABORT
+ * leaves it on the source, EXIT ends it, and a crash of its node loses
+ * it. Scenario "migrate" events ask the node found here; the research
+ * metrics read spawn times from here.
+ *
+ * A hash table keyed by pid, never shrunk: ended processes stay (as
+ * EXITED or LOST) so that a repeating migrate can tell "gone" from "not
+ * yet born". Nothing here depends on host addresses or iteration order.
+ */
+#ifndef SIM_PROCS_H
+#define SIM_PROCS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "hal/hal_trace.h"
+
+enum sim_proc_state {
+    SIM_PROC_RUNNING, /* on `node` (possibly frozen, being moved) */
+    SIM_PROC_EXITED,  /* an EXIT was traced */
+    SIM_PROC_LOST,    /* its node crashed under it */
+};
+
+struct sim_proc {
+    uint32_t pid;      /* 0 (a kernel's pid, never a process): empty slot */
+    uint32_t node;     /* where it runs now, or ran last */
+    uint8_t state;     /* enum sim_proc_state */
+    bool job;          /* started by the scenario (its parent is a kernel) */
+    uint64_t spawn_ns; /* when SPAWN was traced */
+};
+
+struct sim_procs {
+    struct sim_proc *slots;
+    uint32_t cap;  /* a power of two, or 0 before the first insert */
+    uint32_t used; /* processes ever seen */
+    uint32_t *running_on; /* per node: processes RUNNING there */
+    uint32_t node_count;
+};
+
+void sim_procs_init(struct sim_procs *t, uint32_t node_count);
+void sim_procs_free(struct sim_procs *t);
+
+/* The record of `pid`, or NULL if no SPAWN of it was seen. */
+struct sim_proc *sim_procs_find(const struct sim_procs *t, uint32_t pid);
+
+/* Follow one kernel trace event from `node` at time now_ns; returns the
+ * record of the process it is about (NULL for events that move nothing). */
+struct sim_proc *sim_procs_observe(struct sim_procs *t, uint32_t node, uint64_t now_ns,
+                                   const struct hal_trace_event *ev);
+
+/* The node crashed: every process running there is lost. */
+void sim_procs_node_lost(struct sim_procs *t, uint32_t node);
+
+#endif
