@@ -9,7 +9,10 @@
  * starts on node 0 and is moved to node 1 at 50 ms, while it runs. The figures come from the run's trace
  * (migrate_start, migrate_round, migrate_done) and node 0's counters:
  *
- *   freeze    how long the process was frozen (migrate_done's freeze_us)
+ *   freeze    how long the process was frozen as the source sees it
+ *             (migrate_done's freeze_us: until it handed the process over)
+ *   resumed   from the freeze until the process runs on the target
+ *             (migrate_install, one network delay later)
  *   total     migrate_start to migrate_done
  *   sent      bytes of migration messages (image and pages, all rounds)
  *   wire      the time node 0's link needed for every frame it sent in
@@ -39,7 +42,7 @@ struct bench_case {
 };
 
 struct bench_result {
-    uint64_t start_ns, done_ns, freeze_us, bytes, wire_ns;
+    uint64_t start_ns, done_ns, install_ns, freeze_us, bytes, wire_ns;
     uint32_t rounds;
     bool done;
 };
@@ -71,6 +74,8 @@ static void read_trace(const char *dir, struct bench_result *r)
     while (fgets(line, sizeof line, f) != NULL) {
         if (strstr(line, "\"ev\":\"migrate_start\"") != NULL)
             r->start_ns = json_u64(line, "t");
+        if (strstr(line, "\"ev\":\"migrate_install\"") != NULL)
+            r->install_ns = json_u64(line, "t");
         if (strstr(line, "\"ev\":\"migrate_round\"") != NULL)
             r->rounds++;
         if (strstr(line, "\"ev\":\"migrate_done\"") != NULL) {
@@ -142,8 +147,8 @@ int main(int argc, char **argv)
     int failed = 0;
     printf("1 Gb/s, 100 us latency, 100 MIPS nodes; memtouch moved at %llu ms\n\n",
            (unsigned long long)(MIGRATE_AT_NS / 1000000));
-    printf("%-14s %-14s %7s %10s %10s %9s %9s %6s\n", "mode", "process", "rounds", "freeze us", "total us",
-           "sent KiB", "wire us", "ratio");
+    printf("%-14s %-14s %7s %10s %10s %10s %9s %9s %6s\n", "mode", "process", "rounds", "freeze us",
+           "resumed us", "total us", "sent KiB", "wire us", "ratio");
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct bench_result r = {0};
         if (run_case(&cases[i], dir, &r) != 0) {
@@ -152,8 +157,10 @@ int main(int argc, char **argv)
             continue;
         }
         uint64_t total_us = (r.done_ns - r.start_ns) / 1000u, wire_us = r.wire_ns / 1000u;
-        printf("%-14s %-14s %7u %10llu %10llu %9llu %9llu %6.2f\n", cases[i].mode, cases[i].label, r.rounds,
-               (unsigned long long)r.freeze_us, (unsigned long long)total_us,
+        uint64_t resumed_us = (r.install_ns - (r.done_ns - r.freeze_us * 1000u)) / 1000u;
+        printf("%-14s %-14s %7u %10llu %10llu %10llu %9llu %9llu %6.2f\n", cases[i].mode, cases[i].label,
+               r.rounds, (unsigned long long)r.freeze_us, (unsigned long long)resumed_us,
+               (unsigned long long)total_us,
                (unsigned long long)(r.bytes / 1024u), (unsigned long long)wire_us,
                wire_us != 0 ? (double)total_us / (double)wire_us : 0.0);
     }

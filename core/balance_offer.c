@@ -34,27 +34,66 @@ static uint32_t offer_pick_peers(struct kernel *k, uint16_t *peers)
     return balance_pick_peers(k, peers, want < BALANCE_FANOUT_MAX ? want : BALANCE_FANOUT_MAX);
 }
 
-void balance_offer_start(struct kernel *k, struct proc *p, uint32_t load_milli)
+/* One offer per process: a request slot is taken now, the OFFERs go out
+ * together once the batch is complete (balance_offer_send). */
+bool balance_offer_prepare(struct kernel *k, struct proc *p, uint32_t load_milli)
 {
     struct balance_state *b = k->balance;
-    uint16_t peers[BALANCE_FANOUT_MAX];
-    uint32_t n = offer_pick_peers(k, peers);
-    uint32_t id = balance_next_request_id(k);
+    struct balance_pending *q = balance_free_request(k);
+    if (q == NULL)
+        return false;
+    balance_trace_decision(k, p->pid, BALANCE_TARGET_NETWORK, load_milli);
+    *q = (struct balance_pending){.kind = BALANCE_PENDING_OFFER,
+                                  .id = balance_next_request_id(k),
+                                  .pid = p->pid,
+                                  .deadline_ns = kernel_now(k) + k->balance_cfg.period_ns};
+    b->batch_open++;
+    return true;
+}
+
+/* The offers made this period, in slot order; returns how many. */
+static uint32_t open_offers(struct kernel *k, struct balance_pending **out)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < BALANCE_MAX_MOVES_PER_PERIOD; i++)
+        if (k->balance->pending[i].kind == BALANCE_PENDING_OFFER)
+            out[n++] = &k->balance->pending[i];
+    return n;
+}
+
+static void send_offer(struct kernel *k, uint16_t peer, const struct balance_pending *q,
+                       const struct load_sample *s)
+{
+    struct proc *p = proc_find(k, q->pid);
     uint8_t msg[BALANCE_OFFER_BYTES];
+    put_be32(msg, q->id);
+    put_be32(msg + 4, q->pid);
+    put_be32(msg + 8, p != NULL ? p->vm.pages_mapped * PAGE_SIZE : 0u);
+    load_sample_encode(s, msg + 12);
+    if (transport_send(k, peer, BALANCE_MSG_OFFER, msg, sizeof msg) == 0)
+        k->balance->count.offers_sent++;
+}
+
+/* Every peer hears every offer, each peer starting at a different one
+ * (peer i of n at offer i * offers / n, then on in turn). A peer accepts
+ * the first it hears at once and each further one a little later (the
+ * ACCEPT delay grows with its reservations), so the first ACCEPT of each
+ * offer comes from a different peer and a burst spreads over the peers
+ * instead of piling on the one that answers fastest. One sample serves the
+ * batch: the offers are one decision. */
+void balance_offer_send(struct kernel *k, uint32_t load_milli)
+{
+    struct balance_pending *offers[BALANCE_MAX_MOVES_PER_PERIOD];
+    uint16_t peers[BALANCE_FANOUT_MAX];
+    uint32_t m = open_offers(k, offers), n = offer_pick_peers(k, peers);
     struct load_sample s;
     balance_local_sample(k, &s);
-    put_be32(msg, id);
-    put_be32(msg + 4, p->pid);
-    put_be32(msg + 8, p->vm.pages_mapped * PAGE_SIZE);
-    load_sample_encode(&s, msg + 12);
-    balance_trace_decision(k, p->pid, BALANCE_TARGET_NETWORK, load_milli);
-    b->pending = (struct balance_pending){.kind = BALANCE_PENDING_OFFER,
-                                          .id = id,
-                                          .pid = p->pid,
-                                          .deadline_ns = kernel_now(k) + k->balance_cfg.period_ns};
-    for (uint32_t i = 0; i < n; i++)
-        if (transport_send(k, peers[i], BALANCE_MSG_OFFER, msg, sizeof msg) == 0)
-            b->count.offers_sent++;
+    s.load_milli = load_milli > s.load_milli ? load_milli : s.load_milli;
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t first = i * m / n;
+        for (uint32_t j = 0; j < m; j++)
+            send_offer(k, peers[i], offers[(first + j) % m], &s);
+    }
 }
 
 /* Live reservations; those whose process arrived or whose time is up are
@@ -86,7 +125,7 @@ static struct balance_reservation *free_reservation(struct kernel *k)
  * the source? Not while it is offering work itself or has no room. */
 static bool offer_acceptable(struct kernel *k, uint32_t offered_milli, uint32_t reserved)
 {
-    if (k->balance->pending.kind == BALANCE_PENDING_OFFER)
+    if (balance_has_request(k, BALANCE_PENDING_OFFER))
         return false;
     if (kernel_process_count(k) + reserved >= KERNEL_MAX_PROCS)
         return false;
@@ -169,20 +208,23 @@ static void send_release(struct kernel *k, uint16_t node, const uint8_t *id_and_
         k->balance->count.releases_sent++;
 }
 
-/* The first ACCEPT for the open offer takes the process; every other one
- * is released so the peer does not hold room for nothing. */
+/* The first ACCEPT for an open offer takes the process (unless it is now
+ * this node's last runnable one); every other one is released so the peer
+ * does not hold room for nothing. If the Dispatcher is full the move waits
+ * in the offer's slot, holding the peer's reservation. */
 void balance_on_accept(struct kernel *k, uint16_t src, const uint8_t *payload)
 {
     struct balance_state *b = k->balance;
-    struct balance_pending *q = &b->pending;
     uint32_t id = get_be32(payload), pid = get_be32(payload + 4);
     balance_learn_sample(k, src, payload + 8);
-    if (q->kind == BALANCE_PENDING_OFFER && q->id == id && q->pid == pid && src < k->node_count) {
-        q->kind = BALANCE_PENDING_NONE;
+    struct balance_pending *q = balance_find_request(k, BALANCE_PENDING_OFFER, id);
+    if (q != NULL && q->pid == pid && src < k->node_count) {
         b->count.accepts_won++;
-        balance_note_success(k);
+        balance_request_settled(k, BALANCE_OUTCOME_SUCCESS);
         struct proc *p = proc_find(k, pid);
-        if (p != NULL && balance_proc_movable(k, p, kernel_now(k)) && balance_start_migration(k, p, src))
+        q->kind = BALANCE_PENDING_NONE;
+        bool keep = balance_local_load_milli(k) > BALANCE_KEEP_MILLI;
+        if (p != NULL && keep && balance_proc_movable(k, p, kernel_now(k)) && balance_start_offered(k, p, q, src))
             return;
     }
     send_release(k, src, payload);

@@ -19,31 +19,39 @@ static bool better_enough(const struct kernel *k, uint32_t target_milli, uint32_
     return with_margin < local_milli;
 }
 
-void balance_random_decide(struct kernel *k, struct proc *p, uint32_t load_milli)
+bool balance_random_decide(struct kernel *k, struct proc *p, uint32_t load_milli)
 {
     uint16_t target;
-    if (balance_pick_peers(k, &target, 1) == 1)
-        balance_move(k, p, target, load_milli);
+    return balance_pick_peers(k, &target, 1) == 1 && balance_move(k, p, target, load_milli);
 }
 
-void balance_mosix_decide(struct kernel *k, struct proc *p, uint32_t load_milli)
+/* Each move adds to its target's entry at once (balance_start_migration),
+ * so the next move of a burst goes to the next least loaded peer. The
+ * target must also stay at or below `cap_milli` once it has the process:
+ * after the first move of a burst that is the cluster's mean, so a node
+ * that knows only some of its peers does not pile its excess on them
+ * (the others are heard of by the next period). */
+bool balance_mosix_decide(struct kernel *k, struct proc *p, uint32_t load_milli, uint32_t cap_milli)
 {
     struct balance_state *b = k->balance;
     uint64_t since = balance_table_since_ns(k);
     uint16_t salt = (uint16_t)balance_random_below(k, 0x10000u);
     uint16_t target = loadinfo_least_loaded(&b->table, k->node_id, since, salt);
     if (target == LOADINFO_NO_NODE)
-        return;
+        return false;
     const struct loadinfo_entry *e = loadinfo_find(&b->table, target, since);
-    if (better_enough(k, e->sample.load_milli, load_milli))
-        balance_move(k, p, target, load_milli);
+    uint64_t after = (uint64_t)e->sample.load_milli + 1000u;
+    return better_enough(k, e->sample.load_milli, load_milli) && after <= cap_milli &&
+           balance_move(k, p, target, load_milli);
 }
 
 /* two-choices, first half: ask two random peers for their load now. */
-void balance_probe_start(struct kernel *k, struct proc *p)
+bool balance_probe_start(struct kernel *k, struct proc *p)
 {
     struct balance_state *b = k->balance;
-    struct balance_pending *q = &b->pending;
+    struct balance_pending *q = balance_free_request(k);
+    if (q == NULL)
+        return false;
     uint16_t peers[BALANCE_PROBES];
     uint32_t n = balance_pick_peers(k, peers, BALANCE_PROBES);
     *q = (struct balance_pending){.kind = BALANCE_PENDING_PROBE,
@@ -58,21 +66,28 @@ void balance_probe_start(struct kernel *k, struct proc *p)
         q->peers[q->peer_count++] = peers[i];
         b->count.probes_sent++;
     }
-    if (q->peer_count == 0)
+    if (q->peer_count == 0) {
         q->kind = BALANCE_PENDING_NONE;
+        return false;
+    }
+    b->batch_open++;
+    return true;
 }
 
 /* The less loaded of the peers that answered (ties: the first asked), or
- * LOADINFO_NO_NODE. */
-static uint16_t probe_best(const struct balance_pending *q, uint32_t *load_milli)
+ * LOADINFO_NO_NODE. Moves this node sent there since count on top: the
+ * probes of one burst are answered together, before any of its moves. */
+static uint16_t probe_best(const struct kernel *k, const struct balance_pending *q, uint32_t *load_milli)
 {
     uint16_t best = LOADINFO_NO_NODE;
     for (uint32_t i = 0; i < q->peer_count; i++) {
         if ((q->answered & (1u << i)) == 0)
             continue;
-        if (best == LOADINFO_NO_NODE || q->loads_milli[i] < *load_milli) {
+        uint32_t recent = balance_recent_milli(k, q->peers[i]);
+        uint32_t load = q->loads_milli[i] < UINT32_MAX - recent ? q->loads_milli[i] + recent : UINT32_MAX;
+        if (best == LOADINFO_NO_NODE || load < *load_milli) {
             best = q->peers[i];
-            *load_milli = q->loads_milli[i];
+            *load_milli = load;
         }
     }
     return best;
@@ -80,21 +95,22 @@ static uint16_t probe_best(const struct balance_pending *q, uint32_t *load_milli
 
 /* two-choices, second half: every peer answered, or the time is up. The
  * local load and the process are looked at again: both may have changed. */
-void balance_probe_finish(struct kernel *k)
+void balance_probe_finish(struct kernel *k, struct balance_pending *q)
 {
-    struct balance_pending *q = &k->balance->pending;
     uint32_t target_milli = 0;
-    uint16_t target = probe_best(q, &target_milli);
+    uint16_t target = probe_best(k, q, &target_milli);
     struct proc *p = proc_find(k, q->pid);
     uint32_t local = balance_local_load_milli(k);
     q->kind = BALANCE_PENDING_NONE;
-    if (p == NULL || !balance_proc_movable(k, p, kernel_now(k)))
+    if (p == NULL || !balance_proc_movable(k, p, kernel_now(k))) {
+        balance_request_settled(k, BALANCE_OUTCOME_NEUTRAL);
         return; /* the process went: choose again next period */
+    }
     if (target == LOADINFO_NO_NODE || !better_enough(k, target_milli, local)) {
-        balance_note_futile(k);
+        balance_request_settled(k, BALANCE_OUTCOME_FUTILE);
         return;
     }
-    balance_note_success(k);
+    balance_request_settled(k, BALANCE_OUTCOME_SUCCESS);
     balance_move(k, p, target, local);
 }
 
@@ -110,19 +126,18 @@ void balance_on_probe(struct kernel *k, uint16_t src, const uint8_t *payload)
 
 void balance_on_probe_reply(struct kernel *k, uint16_t src, const uint8_t *payload)
 {
-    struct balance_pending *q = &k->balance->pending;
     struct load_sample s;
     load_sample_decode(payload + 4, &s);
     balance_learn_sample(k, src, payload + 4);
-    if (q->kind != BALANCE_PENDING_PROBE || q->id != get_be32(payload))
+    struct balance_pending *q = balance_find_request(k, BALANCE_PENDING_PROBE, get_be32(payload));
+    if (q == NULL)
         return; /* a late answer to a probe already decided */
     for (uint32_t i = 0; i < q->peer_count; i++) {
         if (q->peers[i] == src && (q->answered & (1u << i)) == 0) {
             q->answered |= 1u << i;
-            uint32_t recent = balance_recent_milli(k, src);
-            q->loads_milli[i] = s.load_milli < UINT32_MAX - recent ? s.load_milli + recent : UINT32_MAX;
+            q->loads_milli[i] = s.load_milli;
         }
     }
     if (q->answered == (1u << q->peer_count) - 1u)
-        balance_probe_finish(k);
+        balance_probe_finish(k, q);
 }

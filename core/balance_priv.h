@@ -16,6 +16,7 @@
 
 #include "ipc.h"
 #include "loadinfo.h"
+#include "param.h"
 
 struct kernel;
 struct proc;
@@ -49,9 +50,16 @@ struct proc;
 #define BALANCE_LOAD_MAX_AGE_PERIODS 8u
 /* Moves a node remembers having started, and for how many exchange
  * periods: a peer's report may have left it before the process arrived,
- * so each recent move counts on top of the target's reported load. */
-#define BALANCE_RECENT_MOVES 8u
+ * so each recent move counts on top of the target's reported load; and
+ * a process still here whose move is under way (pre-copy, or waiting for
+ * the Dispatcher) no longer counts in this node's own load. As many as a
+ * period may start, so a burst off a hot spot is not forgotten. */
+#define BALANCE_RECENT_MOVES BALANCE_MAX_MOVES_PER_PERIOD
 #define BALANCE_RECENT_PERIODS 2u
+/* A move decided while the Dispatcher had no room is tried again this
+ * much later (it sends a few moves at once, each takes well under 1 ms
+ * on a LAN), so a burst off a hot spot is not spread over periods. */
+#define BALANCE_RETRY_NS 1000000ull
 /* How many peers two-choices asks. */
 #define BALANCE_PROBES 2u
 
@@ -83,14 +91,24 @@ enum balance_pending_kind {
     BALANCE_PENDING_NONE,
     BALANCE_PENDING_PROBE, /* two-choices: waiting for probe replies */
     BALANCE_PENDING_OFFER, /* offer: waiting for the first ACCEPT */
+    BALANCE_PENDING_READY, /* target chosen: waiting for the Dispatcher's room */
 };
 
-/* The one request a node has out at a time. */
+/* How a request ended, for the back-off (balance_request_settled). */
+enum balance_outcome {
+    BALANCE_OUTCOME_NEUTRAL, /* the process went or changed: no verdict */
+    BALANCE_OUTCOME_FUTILE,  /* nobody willing or better */
+    BALANCE_OUTCOME_SUCCESS, /* a peer was found */
+};
+
+/* A request a node has out, one per process it is shedding. */
 struct balance_pending {
     uint8_t kind;         /* enum balance_pending_kind */
+    bool from_offer;      /* READY after an ACCEPT: release it if dropped */
+    uint16_t target;      /* READY: where the process goes */
     uint32_t id;          /* names the request in replies */
     uint32_t pid;         /* the process it is for */
-    uint64_t deadline_ns; /* offers lapse, probes decide on what came */
+    uint64_t deadline_ns; /* offers lapse, probes decide on what came, READY gives up */
     uint16_t peers[BALANCE_PROBES];
     uint32_t loads_milli[BALANCE_PROBES];
     uint32_t peer_count;
@@ -107,9 +125,10 @@ struct balance_reservation {
     uint64_t expires_ns;    /* 0: the slot is free */
 };
 
-/* A move this node started to `node`, remembered until `until_ns`. */
+/* A move of `pid` this node started to `node`, remembered until `until_ns`. */
 struct balance_recent {
     uint16_t node;
+    uint32_t pid;
     uint64_t until_ns; /* 0: unused */
 };
 
@@ -118,7 +137,8 @@ struct balance_counters {
     uint32_t decisions; /* BALANCE events traced */
     uint32_t backoffs;  /* requests that found no peer */
     uint32_t moves_started;
-    uint32_t moves_refused; /* migrate_start said no */
+    uint32_t moves_refused;  /* migrate_start said no */
+    uint32_t moves_deferred; /* the Dispatcher was full: tried again shortly */
     uint32_t reports_sent, reports_dropped, reports_heard;
     uint32_t probes_sent, offers_sent;
     uint32_t accepts_sent, accepts_won, releases_sent;
@@ -134,7 +154,11 @@ struct balance_state {
     bool overloaded;          /* the hysteresis state */
     uint32_t futile;          /* requests in a row that found no peer */
     uint64_t quiet_until_ns;  /* no new request before this (back-off) */
-    struct balance_pending pending;
+    struct balance_pending pending[BALANCE_MAX_MOVES_PER_PERIOD];
+    uint32_t batch_open;      /* probes and offers of the last batch not settled */
+    bool batch_won;           /* ... of which one found a peer */
+    bool batch_futile;        /* ... of which one found nobody */
+    uint64_t next_retry_ns;   /* READY moves wait for this; HAL_TIME_NEVER if none */
     struct balance_reservation reserved[BALANCE_MAX_RESERVATIONS];
     struct balance_recent recent[BALANCE_RECENT_MOVES]; /* a ring */
     uint32_t recent_next;
@@ -144,9 +168,16 @@ struct balance_state {
 /* balance.c */
 void balance_note_futile(struct kernel *k);
 void balance_note_success(struct kernel *k);
+void balance_request_settled(struct kernel *k, enum balance_outcome outcome);
+struct balance_pending *balance_free_request(struct kernel *k);
+struct balance_pending *balance_find_request(struct kernel *k, uint8_t kind, uint32_t id);
+bool balance_has_request(const struct kernel *k, uint8_t kind);
+bool balance_pid_pending(const struct kernel *k, uint32_t pid);
 
 /* balance_sync.c */
 uint32_t balance_local_load_milli(const struct kernel *k);
+uint32_t balance_mean_milli(const struct kernel *k, uint32_t load_milli);
+uint32_t balance_moves_wanted(const struct kernel *k, uint32_t load_milli);
 void balance_local_sample(struct kernel *k, struct load_sample *out);
 uint64_t balance_table_since_ns(const struct kernel *k);
 void balance_send_reports(struct kernel *k);
@@ -163,18 +194,23 @@ void balance_reset_windows(struct kernel *k);
 void balance_trace_decision(struct kernel *k, uint32_t pid, uint16_t target, uint32_t load_milli);
 bool balance_move(struct kernel *k, struct proc *p, uint16_t target, uint32_t load_milli);
 bool balance_start_migration(struct kernel *k, struct proc *p, uint16_t target);
+bool balance_start_offered(struct kernel *k, struct proc *p, struct balance_pending *q, uint16_t target);
+void balance_retry_ready(struct kernel *k, uint64_t now);
+void balance_drop_request(struct kernel *k, struct balance_pending *q);
 uint32_t balance_recent_milli(const struct kernel *k, uint16_t node);
+bool balance_pid_leaving(const struct kernel *k, uint32_t pid);
 
 /* balance_policy.c */
-void balance_random_decide(struct kernel *k, struct proc *p, uint32_t load_milli);
-void balance_mosix_decide(struct kernel *k, struct proc *p, uint32_t load_milli);
-void balance_probe_start(struct kernel *k, struct proc *p);
-void balance_probe_finish(struct kernel *k);
+bool balance_random_decide(struct kernel *k, struct proc *p, uint32_t load_milli);
+bool balance_mosix_decide(struct kernel *k, struct proc *p, uint32_t load_milli, uint32_t cap_milli);
+bool balance_probe_start(struct kernel *k, struct proc *p);
+void balance_probe_finish(struct kernel *k, struct balance_pending *q);
 void balance_on_probe(struct kernel *k, uint16_t src, const uint8_t *payload);
 void balance_on_probe_reply(struct kernel *k, uint16_t src, const uint8_t *payload);
 
 /* balance_offer.c */
-void balance_offer_start(struct kernel *k, struct proc *p, uint32_t load_milli);
+bool balance_offer_prepare(struct kernel *k, struct proc *p, uint32_t load_milli);
+void balance_offer_send(struct kernel *k, uint32_t load_milli);
 void balance_on_offer(struct kernel *k, uint16_t src, const uint8_t *payload);
 void balance_on_accept(struct kernel *k, uint16_t src, const uint8_t *payload);
 void balance_on_release(struct kernel *k, uint16_t src, const uint8_t *payload);

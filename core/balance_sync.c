@@ -11,15 +11,57 @@
 
 #include "bytes.h"
 #include "kernel_priv.h"
+#include "proc.h"
 #include "transport.h"
 
-/* The load decisions use: processes waiting for the CPU, in thousandths.
- * The balancer runs between quanta, so no process is mid-quantum then and
- * the run queue holds all runnable work; frozen processes (leaving) are
- * not on it. It reacts at once, unlike the load average. */
+/* Runnable processes whose move has started (pre-copy) or is decided and
+ * waits for the Dispatcher: they are on the run queue but leaving. */
+static uint32_t leaving_runnable(const struct kernel *k)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < KERNEL_MAX_PROCS; i++) {
+        const struct proc *p = k->procs[i];
+        if (p != NULL && p->state == PROC_RUNNABLE && !p->frozen && balance_pid_leaving(k, p->pid))
+            n++;
+    }
+    return n;
+}
+
+/* The load decisions use: processes waiting for the CPU, in thousandths,
+ * without those already leaving (so a node does not shed them twice nor
+ * tell peers it is busier than it will be). The balancer runs between
+ * quanta, so no process is mid-quantum then and the run queue holds all
+ * runnable work; frozen processes (leaving) are not on it. It reacts at
+ * once, unlike the load average. */
 uint32_t balance_local_load_milli(const struct kernel *k)
 {
-    return k->runq_len * 1000u;
+    uint32_t queued = k->runq_len, leaving = leaving_runnable(k);
+    return (queued > leaving ? queued - leaving : 0u) * 1000u;
+}
+
+/* The cluster's mean load as far as the load table knows it, this node
+ * (at `load_milli`) included; rounded up. */
+uint32_t balance_mean_milli(const struct kernel *k, uint32_t load_milli)
+{
+    uint32_t peers = 0;
+    uint64_t sum = loadinfo_sum(&k->balance->table, k->node_id, balance_table_since_ns(k), &peers);
+    uint64_t mean = (sum + load_milli + peers) / (peers + 1u);
+    return mean < UINT32_MAX ? (uint32_t)mean : UINT32_MAX;
+}
+
+/* How many processes an overloaded node should shed now: its excess over
+ * the cluster's mean load as far as the load table knows it (itself
+ * included), in whole processes, keeping at least one; at least one move
+ * (the threshold said overloaded), at most BALANCE_MAX_MOVES_PER_PERIOD.
+ * Each move still needs a peer better by the margin. */
+uint32_t balance_moves_wanted(const struct kernel *k, uint32_t load_milli)
+{
+    uint64_t mean = balance_mean_milli(k, load_milli);
+    uint64_t keep = mean > BALANCE_KEEP_MILLI ? mean : BALANCE_KEEP_MILLI;
+    uint64_t excess = load_milli > keep ? (load_milli - keep) / 1000u : 0u;
+    if (excess < 1u)
+        return 1u;
+    return excess < BALANCE_MAX_MOVES_PER_PERIOD ? (uint32_t)excess : BALANCE_MAX_MOVES_PER_PERIOD;
 }
 
 /* The sample this node sends: its load plus the processes it has agreed

@@ -80,6 +80,20 @@ uint16_t loadinfo_least_loaded(const struct loadinfo *t, uint16_t exclude, uint6
     return best != NULL ? best->node : (uint16_t)LOADINFO_NO_NODE;
 }
 
+uint64_t loadinfo_sum(const struct loadinfo *t, uint16_t exclude, uint64_t since_ns, uint32_t *count)
+{
+    uint64_t sum = 0;
+    *count = 0;
+    for (uint32_t i = 0; i < t->used; i++) {
+        const struct loadinfo_entry *e = &t->entries[i];
+        if (e->node == exclude || e->heard_ns < since_ns)
+            continue;
+        sum += e->sample.load_milli;
+        (*count)++;
+    }
+    return sum;
+}
+
 void loadinfo_add_load(struct loadinfo *t, uint16_t node, uint32_t extra_milli)
 {
     struct loadinfo_entry *e = find_slot(t, node);

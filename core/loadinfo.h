@@ -53,6 +53,10 @@ const struct loadinfo_entry *loadinfo_find(const struct loadinfo *t, uint16_t no
  * random salt spreads nodes that decide at once over equally idle peers. */
 uint16_t loadinfo_least_loaded(const struct loadinfo *t, uint16_t exclude, uint64_t since_ns, uint16_t salt);
 
+/* The sum of the loads heard at or after `since_ns`, other than
+ * `exclude`'s; how many entries that is goes to *count. */
+uint64_t loadinfo_sum(const struct loadinfo *t, uint16_t exclude, uint64_t since_ns, uint32_t *count);
+
 /* Count `extra` thousandths more on `node` until its next report: the
  * work this node has just decided to send there. */
 void loadinfo_add_load(struct loadinfo *t, uint16_t node, uint32_t extra_milli);

@@ -13,10 +13,14 @@
  * (acknowledgements open the window) and timer.
  *
  * The target buffers the image, decodes it (on top of the pre-copied
- * pages), adopts the process and answers INSTALLED. The source then hands
- * on what reached the frozen mailbox meanwhile, leaves a forwarding entry
- * and discards its copy. Any failure before INSTALLED thaws the process
- * at the source, where it runs on as if nothing had happened.
+ * pages), answers INSTALLED and holds the process in a slot, frozen and
+ * unseen by proc_find. The source then sends what reached the frozen
+ * mailbox meanwhile (HANDOVER LATE) and HANDOVER DONE, leaves a
+ * forwarding entry and discards its copy; the target runs the process on
+ * DONE. So the process never runs at both ends, and every message reaches
+ * it through the source until the handover, which keeps each sender's
+ * messages in order. Any failure before DONE thaws the process at the
+ * source, where it runs on as if nothing had happened.
  *
  * Moves are kept in small fixed tables scanned in index order, and every
  * time comes from the node's clock: nothing depends on pointer values.
@@ -37,11 +41,12 @@ enum {
     MSG_PAGE,                              /* source -> target: part of a pre-copied page */
     MSG_IMAGE,                             /* source -> target: the image's length */
     MSG_CHUNK,                             /* source -> target: bytes of the image */
-    MSG_INSTALLED,                         /* target -> source: the process runs there */
+    MSG_INSTALLED,                         /* target -> source: decoded, held, waiting */
     MSG_ABORT,                             /* target -> source: the move failed there */
     MSG_CANCEL,                            /* source -> target: the move failed here */
+    MSG_HANDOVER,                          /* source -> target: a late message, or "run it" */
 };
-_Static_assert((int)MSG_CANCEL <= (int)CLUSTER_MSG_MIGRATE_LAST, "migration's types fit its range");
+_Static_assert((int)MSG_HANDOVER == (int)CLUSTER_MSG_MIGRATE_LAST, "migration's types fit its range");
 
 /* Limits. Candidates for param.h once the balancer tunes them. */
 #define MIGRATE_MAX_OUT 4u              /* moves a node sends at once */
@@ -62,15 +67,20 @@ _Static_assert(PROC_MAX_CHILDREN <= 32u, "exited children fit a mask");
 #define CHUNK_HEADER 8u    /* move id, offset */
 #define INSTALLED_BYTES 8u /* move id, pid */
 #define ABORT_BYTES 12u    /* move id, pid, error (ABORT and CANCEL) */
+#define HANDOVER_HEADER 5u /* move id, kind; a late message adds its source pid */
+#define HANDOVER_MESSAGE 9u
 #define PAGE_PIECE_MAX (CLUSTER_PAYLOAD_MAX - PAGE_HEADER)
 #define CHUNK_MAX (CLUSTER_PAYLOAD_MAX - CHUNK_HEADER)
+_Static_assert(HANDOVER_MESSAGE + MSG_MAX_BYTES <= CLUSTER_PAYLOAD_MAX, "a late message fits one");
+
+enum handover_kind { HANDOVER_LATE, HANDOVER_DONE };
 
 enum out_phase {
     OUT_PRECOPY, /* sending the pages of the current round */
     OUT_DRAIN,   /* rounds done: freeze once the queue is short */
     OUT_IMAGE,   /* frozen: sending the image (built on the first pump) */
     OUT_WAIT,    /* all sent: waiting for INSTALLED */
-    OUT_FORWARD, /* installed there: handing on late messages */
+    OUT_HANDOVER, /* held there: sending late messages, then HANDOVER_DONE */
 };
 
 struct move_out {
@@ -81,7 +91,7 @@ struct move_out {
     uint8_t phase;
     bool begun;     /* BEGIN queued */
     bool announced; /* IMAGE queued */
-    uint64_t freeze_ns, installed_ns, progress_ns;
+    uint64_t freeze_ns, progress_ns;
     uint64_t retry_ns; /* pump again then (HAL_TIME_NEVER: on the next event) */
     uint64_t bytes, round_bytes;
     uint32_t round;
@@ -91,6 +101,7 @@ struct move_out {
     uint8_t *image;
     uint32_t image_len, image_pages, sent;
     uint32_t mailbox_len;     /* messages that travelled in the image */
+    uint32_t late_sent;       /* messages after those, handed over so far */
     uint32_t children_exited; /* bit i: child i had exited when imaged */
 };
 
@@ -103,6 +114,7 @@ struct move_in {
     struct vm staged; /* pre-copied pages (pt NULL until the first) */
     uint8_t *image;
     uint32_t image_len, image_pages, received;
+    struct proc *held; /* installed, arriving (not run, not found) until HANDOVER_DONE */
 };
 
 struct migrate_state {
@@ -171,6 +183,7 @@ static int out_send(struct kernel *k, struct move_out *m, uint8_t type, const ui
         m->bytes += len;
         m->round_bytes += len;
         m->progress_ns = kernel_now(k);
+        k->stats.migration_bytes += len; /* aborted moves' bytes count too */
     }
     return err;
 }
@@ -382,9 +395,9 @@ static int out_send_image(struct kernel *k, struct move_out *m, const struct pro
 
 /* ---- the end of a move ---- */
 
-/* The process runs on the target now: trace, count and let go of it.
- * Children that exited after the image was taken are reported again,
- * now that the pid leads to the target. */
+/* The target took over: trace, count and let go of the frozen copy (its
+ * mailbox went over already). Children that exited after the image was
+ * taken are reported again, now that the pid leads to the target. */
 static void out_finish(struct kernel *k, struct move_out *m, struct proc *p)
 {
     uint32_t child[PROC_MAX_CHILDREN], n = 0;
@@ -395,57 +408,58 @@ static void out_finish(struct kernel *k, struct move_out *m, struct proc *p)
             status[n++] = p->children[i].status;
         }
     }
-    uint64_t freeze_us = (m->installed_ns - m->freeze_ns) / 1000u;
+    uint64_t freeze_us = (kernel_now(k) - m->freeze_ns) / 1000u;
     trace_move(k, HAL_TRACE_MIGRATE_DONE, m->pid, m->target, (int32_t)freeze_us, m->bytes);
     k->stats.migrations_out++;
-    k->stats.migration_bytes += m->bytes;
     uint32_t pid = p->pid;
+    location_on_departure(k, p, m->target);
     proc_discard(k, p);
     for (uint32_t i = 0; i < n; i++)
         ipc_send_child_exit(k, pid, child[i], status[i]);
     out_release(k, m);
 }
 
-static void mailbox_pop(struct kernel *k, struct proc *p)
+/* A late message went on to the target: traced and counted as ipc.c
+ * does for the messages it forwards. */
+static void trace_forward(struct kernel *k, uint32_t pid, uint32_t src, uint16_t target)
 {
-    struct message *msg = &p->mailbox[p->mailbox_head];
-    kfree(k, msg->data, msg->len);
-    *msg = (struct message){0};
-    p->mailbox_head = (p->mailbox_head + 1) % MAILBOX_CAPACITY;
-    p->mailbox_len--;
+    struct hal_trace_event ev = {.type = HAL_TRACE_FORWARD, .pid = pid, .other_pid = src, .value2 = target};
+    ktrace(k, &ev);
+    k->stats.forwarded++;
 }
 
-/* Hand on, in order, what reached the frozen mailbox after the image was
- * taken (more may arrive meanwhile: the process is still found here). */
-static void out_forward(struct kernel *k, struct move_out *m, struct proc *p)
+static int out_send_handover(struct kernel *k, struct move_out *m, uint8_t kind, const struct message *late)
 {
-    while (p->mailbox_len > 0) {
-        const struct message *msg = &p->mailbox[p->mailbox_head];
-        int err = ipc_forward(k, msg->src_pid, p->pid, m->target, msg->data, msg->len);
-        if (err != 0) {
-            m->retry_ns = kernel_now(k) + MIGRATE_RETRY_NS;
-            return;
-        }
-        m->progress_ns = kernel_now(k);
-        mailbox_pop(k, p);
-    }
-    out_finish(k, m, p);
+    uint8_t msg[HANDOVER_MESSAGE + MSG_MAX_BYTES];
+    put_be32(msg, m->id);
+    msg[4] = kind;
+    if (late == NULL)
+        return out_send(k, m, MSG_HANDOVER, msg, HANDOVER_HEADER);
+    put_be32(msg + HANDOVER_HEADER, late->src_pid);
+    if (late->len > 0)
+        kmemcpy(msg + HANDOVER_MESSAGE, late->data, late->len);
+    return out_send(k, m, MSG_HANDOVER, msg, HANDOVER_MESSAGE + late->len);
 }
 
-static void out_on_installed(struct kernel *k, struct move_out *m, uint32_t pid)
+/* The target holds the process without running it. Send on, in order,
+ * what reached the frozen mailbox after the image was taken (more may
+ * arrive meanwhile: the process is still found here), then tell the
+ * target to run it. Until that last message is queued the move can still
+ * fail and the process thaw here: the target never ran its copy. */
+static int out_handover(struct kernel *k, struct move_out *m, struct proc *p)
 {
-    struct proc *p = proc_find(k, m->pid);
-    if (m->phase != OUT_WAIT || pid != m->pid || p == NULL) {
-        k->stats.frames_bad++;
-        return;
+    while (m->mailbox_len + m->late_sent < p->mailbox_len) {
+        uint32_t at = (p->mailbox_head + m->mailbox_len + m->late_sent) % MAILBOX_CAPACITY;
+        int err = out_send_handover(k, m, HANDOVER_LATE, &p->mailbox[at]);
+        if (err != 0)
+            return err;
+        m->late_sent++;
+        trace_forward(k, p->pid, p->mailbox[at].src_pid, m->target);
     }
-    m->installed_ns = kernel_now(k);
-    m->progress_ns = m->installed_ns;
-    m->phase = OUT_FORWARD;
-    for (uint32_t i = 0; i < m->mailbox_len; i++)
-        mailbox_pop(k, p); /* these travelled in the image */
-    location_on_departure(k, p, m->target);
-    out_forward(k, m, p);
+    int err = out_send_handover(k, m, HANDOVER_DONE, NULL);
+    if (err == 0)
+        out_finish(k, m, p);
+    return err;
 }
 
 /* ---- driving a move ---- */
@@ -459,6 +473,8 @@ static int out_step(struct kernel *k, struct move_out *m, struct proc *p)
         err = out_drain(k, m, p);
     if (err == 0 && m->phase == OUT_IMAGE)
         err = out_send_image(k, m, p);
+    if (err == 0 && m->phase == OUT_HANDOVER)
+        err = out_handover(k, m, p); /* may finish the move */
     return err;
 }
 
@@ -470,24 +486,23 @@ static void out_pump(struct kernel *k, struct move_out *m)
         out_abort(k, m, ERR_NO_PROCESS, true);
         return;
     }
-    if (m->phase == OUT_FORWARD) {
-        out_forward(k, m, p);
-        return;
-    }
     int err = out_step(k, m, p);
-    if (err != 0 && err != ERR_BUSY)
+    if (err == ERR_NO_MEMORY && m->phase == OUT_HANDOVER)
+        m->retry_ns = kernel_now(k) + MIGRATE_RETRY_NS; /* the transport's buffers */
+    else if (err != 0 && err != ERR_BUSY)
         out_abort(k, m, err, true);
 }
 
-/* No progress for MIGRATE_STALL_NS: before INSTALLED the move fails;
- * after it, messages still waiting are dropped with the process. */
-static void out_on_stall(struct kernel *k, struct move_out *m)
+/* The target holds the process: hand it over now. */
+static void out_on_installed(struct kernel *k, struct move_out *m, uint32_t pid)
 {
-    struct proc *p = proc_find(k, m->pid);
-    if (m->phase == OUT_FORWARD && p != NULL)
-        out_finish(k, m, p);
-    else
-        out_abort(k, m, ERR_TIMEOUT, true);
+    if (m->phase != OUT_WAIT || pid != m->pid) {
+        k->stats.frames_bad++;
+        return;
+    }
+    m->phase = OUT_HANDOVER;
+    m->progress_ns = kernel_now(k);
+    out_pump(k, m);
 }
 
 static int out_prepare_precopy(struct kernel *k, struct move_out *m, struct proc *p)
@@ -522,8 +537,11 @@ int migrate_start(struct kernel *k, struct proc *p, uint16_t target)
     if (p->frozen || out_find_pid(k, p->pid) != NULL || m == NULL)
         return ERR_BUSY;
     uint64_t now = kernel_now(k);
+    /* The first step runs from the timer, at once but after the system
+     * call that asked for the move (if any) has completed: the image then
+     * holds its result. */
     *m = (struct move_out){.pid = p->pid, .target = target, .mode = k->migrate_mode,
-                           .progress_ns = now, .retry_ns = now}; /* pumped at once */
+                           .progress_ns = now, .retry_ns = now};
     if (m->mode == MIGRATE_PRE_COPY && (err = out_prepare_precopy(k, m, p)) != 0) {
         vm_dirty_stop(&p->vm, k);
         out_release(k, m);
@@ -550,6 +568,8 @@ static struct move_in *in_find(struct kernel *k, uint16_t source, uint32_t id)
     return NULL;
 }
 
+/* Free what a move holds. A held process is not the move's to free:
+ * in_drop gives it up; on a node going away proc_destroy_all has. */
 static void in_release(struct kernel *k, struct move_in *m)
 {
     if (m->image != NULL)
@@ -559,10 +579,19 @@ static void in_release(struct kernel *k, struct move_in *m)
     *m = (struct move_in){0};
 }
 
+/* The move failed here or at the source: a copy held here never ran,
+ * so it simply goes. */
+static void in_drop(struct kernel *k, struct move_in *m)
+{
+    if (m->held != NULL)
+        proc_discard(k, m->held);
+    in_release(k, m);
+}
+
 static void in_abort(struct kernel *k, struct move_in *m, int err)
 {
     send_abort(k, m->source, MSG_ABORT, m->id, m->pid, err);
-    in_release(k, m);
+    in_drop(k, m);
 }
 
 /* Whether a move of pid may begin here: a free slot, room in the process
@@ -577,7 +606,7 @@ static int in_admit(struct kernel *k, uint32_t pid, struct move_in **slot)
             *slot = m;
         if (m->id != 0 && m->pid == pid)
             return ERR_BUSY;
-        incoming += m->id != 0;
+        incoming += m->id != 0 && m->held == NULL; /* held ones have their slot */
     }
     if (proc_find(k, pid) != NULL)
         return ERR_BUSY;
@@ -612,7 +641,8 @@ static int in_stage_piece(struct kernel *k, struct move_in *m, const uint8_t *ms
 {
     uint32_t word = get_be32(msg + 4), off = get_be16(msg + 8), n = len - PAGE_HEADER;
     uint32_t va = word & ~PROCIMAGE_PAGE_FLAGS, perms = word & PROCIMAGE_PAGE_FLAGS;
-    if (m->mode != MIGRATE_PRE_COPY || m->image != NULL || perms > VM_PERM_MASK || va < ABI_USER_BASE ||
+    if (m->mode != MIGRATE_PRE_COPY || m->image != NULL || m->held != NULL || perms > VM_PERM_MASK ||
+        va < ABI_USER_BASE ||
         va >= ABI_USER_TOP || n == 0 || off + n > PAGE_SIZE)
         return ERR_PROTOCOL;
     if (m->staged.pt == NULL && vm_init(&m->staged, k) != 0)
@@ -624,7 +654,7 @@ static int in_stage_piece(struct kernel *k, struct move_in *m, const uint8_t *ms
 
 static int in_open_image(struct kernel *k, struct move_in *m, const uint8_t *msg, uint32_t len)
 {
-    if (len != IMAGE_BYTES || m->image != NULL)
+    if (len != IMAGE_BYTES || m->image != NULL || m->held != NULL)
         return ERR_PROTOCOL;
     uint32_t size = get_be32(msg + 4);
     if (size < PROCIMAGE_MIN_BYTES || size > PROCIMAGE_MAX_BYTES)
@@ -655,10 +685,11 @@ static int in_can_adopt(struct kernel *k, const struct move_in *m, const struct 
     return k->proc_count < KERNEL_MAX_PROCS ? 0 : ERR_LIMIT;
 }
 
-/* The whole image is here: decode it over the staged pages and adopt the
- * process. INSTALLED is queued first: if even that cannot be done, the
- * move fails with the process still at the source, never at both ends.
- * Adopting cannot fail after it (a slot is free and nothing ran since). */
+/* The whole image is here: decode it over the staged pages, and hold the
+ * process in a slot of its own, frozen and not found by pid, until the
+ * source hands over what reached its mailbox meanwhile. INSTALLED is
+ * queued first, so a move that fails here leaves nothing behind; adopting
+ * cannot fail after it (a slot is free and nothing ran since). */
 static int in_install(struct kernel *k, struct move_in *m)
 {
     struct proc *p;
@@ -674,26 +705,70 @@ static int in_install(struct kernel *k, struct move_in *m)
         procimage_free(k, p);
         return err;
     }
+    p->arriving = true;
     (void)proc_adopt(k, p);
+    proc_freeze(k, p);
+    m->held = p;
+    return 0;
+}
+
+/* A message that reached the source's frozen mailbox after the image was
+ * taken: it goes after the image's messages (the mailbox cannot overflow:
+ * together they fitted the source's). */
+static int in_take_late(struct kernel *k, struct proc *p, const uint8_t *msg, uint32_t len)
+{
+    uint32_t n = len - HANDOVER_MESSAGE;
+    if (len < HANDOVER_MESSAGE || n > MSG_MAX_BYTES || p->mailbox_len == MAILBOX_CAPACITY)
+        return ERR_PROTOCOL;
+    struct message *late = &p->mailbox[(p->mailbox_head + p->mailbox_len) % MAILBOX_CAPACITY];
+    uint8_t *data = NULL;
+    if (n > 0 && (data = kalloc(k, n)) == NULL)
+        return ERR_NO_MEMORY;
+    if (n > 0)
+        kmemcpy(data, msg + HANDOVER_MESSAGE, n);
+    *late = (struct message){.src_pid = get_be32(msg + HANDOVER_HEADER), .len = n, .data = data};
+    p->mailbox_len++;
+    if (p->wait == WAIT_RECV)
+        proc_wake(k, p); /* queued when it thaws */
+    return 0;
+}
+
+/* The source let go: the process is found here and runs from now on. */
+static void in_run(struct kernel *k, struct move_in *m)
+{
+    struct proc *p = m->held;
+    p->arriving = false;
+    proc_thaw(k, p);
     location_on_arrival(k, p, m->source);
     trace_move(k, HAL_TRACE_MIGRATE_INSTALL, p->pid, m->source, 0, 0);
     k->stats.migrations_in++;
     in_release(k, m);
+}
+
+static int in_on_handover(struct kernel *k, struct move_in *m, const uint8_t *msg, uint32_t len)
+{
+    if (m->held == NULL || len < HANDOVER_HEADER || msg[4] > HANDOVER_DONE)
+        return ERR_PROTOCOL;
+    if (msg[4] == HANDOVER_LATE)
+        return in_take_late(k, m->held, msg, len);
+    if (len != HANDOVER_HEADER)
+        return ERR_PROTOCOL;
+    in_run(k, m);
     return 0;
 }
 
 static int in_take_chunk(struct kernel *k, struct move_in *m, const uint8_t *msg, uint32_t len)
 {
     uint32_t off = get_be32(msg + 4), n = len - CHUNK_HEADER;
-    if (m->image == NULL || off != m->received || n == 0 || n > m->image_len - m->received)
+    if (m->held != NULL || m->image == NULL || off != m->received || n == 0 || n > m->image_len - m->received)
         return ERR_PROTOCOL;
     kmemcpy(m->image + off, msg + CHUNK_HEADER, n);
     m->received += n;
     return m->received == m->image_len ? in_install(k, m) : 0;
 }
 
-/* PAGE, IMAGE and CHUNK of a move under way; anything for a move that is
- * no longer here (it failed) is ignored. */
+/* PAGE, IMAGE, CHUNK and HANDOVER of a move under way; anything for a
+ * move that is no longer here (it failed) is ignored. */
 static void in_on_data(struct kernel *k, uint16_t source, uint8_t type, const uint8_t *msg, uint32_t len)
 {
     struct move_in *m = in_find(k, source, get_be32(msg));
@@ -707,6 +782,8 @@ static void in_on_data(struct kernel *k, uint16_t source, uint8_t type, const ui
         err = in_open_image(k, m, msg, len);
     else if (type == MSG_CHUNK && len > CHUNK_HEADER)
         err = in_take_chunk(k, m, msg, len);
+    else if (type == MSG_HANDOVER)
+        err = in_on_handover(k, m, msg, len);
     if (err != 0) {
         if (err == ERR_PROTOCOL)
             k->stats.frames_bad++;
@@ -742,13 +819,13 @@ static void on_abort(struct kernel *k, uint16_t node, uint8_t type, const uint8_
     }
     if (type == MSG_ABORT) {
         struct move_out *m = out_find(k, node, get_be32(msg));
-        if (m != NULL && m->phase < OUT_FORWARD)
+        if (m != NULL)
             out_abort(k, m, err, false);
         return;
     }
     struct move_in *m = in_find(k, node, get_be32(msg));
     if (m != NULL)
-        in_release(k, m);
+        in_drop(k, m);
 }
 
 void migrate_on_message(struct kernel *k, uint16_t src_node, uint8_t type, const uint8_t *payload,
@@ -762,7 +839,8 @@ void migrate_on_message(struct kernel *k, uint16_t src_node, uint8_t type, const
     case MSG_BEGIN: in_on_begin(k, src_node, payload, len); break;
     case MSG_PAGE:
     case MSG_IMAGE:
-    case MSG_CHUNK: in_on_data(k, src_node, type, payload, len); break;
+    case MSG_CHUNK:
+    case MSG_HANDOVER: in_on_data(k, src_node, type, payload, len); break;
     case MSG_INSTALLED: on_installed(k, src_node, payload, len); break;
     case MSG_ABORT:
     case MSG_CANCEL: on_abort(k, src_node, type, payload, len); break;
@@ -783,7 +861,7 @@ void migrate_on_timer(struct kernel *k)
     for (uint32_t i = 0; i < MIGRATE_MAX_OUT; i++) {
         struct move_out *m = &k->migrate->out[i];
         if (m->id != 0 && stalled(m->progress_ns, now))
-            out_on_stall(k, m);
+            out_abort(k, m, ERR_TIMEOUT, true);
         else if (m->id != 0)
             out_pump(k, m);
     }
@@ -823,15 +901,12 @@ void migrate_on_peer_reset(struct kernel *k, uint16_t node)
         return;
     for (uint32_t i = 0; i < MIGRATE_MAX_OUT; i++) {
         struct move_out *m = &k->migrate->out[i];
-        struct proc *p = m->id != 0 && m->target == node ? proc_find(k, m->pid) : NULL;
-        if (p != NULL && m->phase == OUT_FORWARD)
-            out_finish(k, m, p);
-        else if (m->id != 0 && m->target == node)
+        if (m->id != 0 && m->target == node)
             out_abort(k, m, ERR_UNREACHABLE, false);
     }
     for (uint32_t i = 0; i < MIGRATE_MAX_IN; i++)
         if (k->migrate->in[i].id != 0 && k->migrate->in[i].source == node)
-            in_release(k, &k->migrate->in[i]);
+            in_drop(k, &k->migrate->in[i]);
 }
 
 int migrate_init(struct kernel *k)

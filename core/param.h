@@ -51,6 +51,10 @@ _Static_assert(LOAD_DECAY < LOAD_ONE, "load average decays");
 #define BALANCE_MARGIN_MILLI 1000u
 #define BALANCE_PERIOD_NS 50000000ull       /* 50 ms */
 #define BALANCE_MIN_RESIDENCY_NS 200000000ull /* 200 ms */
+/* Moves (or requests: offers, probes) an overloaded node starts in one
+ * balance period at most; it starts as many as its excess over the
+ * cluster's mean load, at least one. Fixed: not in balance_config. */
+#define BALANCE_MAX_MOVES_PER_PERIOD 32u
 #define LOAD_EXCHANGE_PERIOD_NS 50000000ull  /* 50 ms */
 #define LOAD_EXCHANGE_FANOUT 4u
 

@@ -181,7 +181,7 @@ struct proc *proc_find(struct kernel *k, uint32_t pid)
         return NULL;
     for (uint32_t i = 0; i < KERNEL_MAX_PROCS; i++) {
         struct proc *p = k->procs[i];
-        if (p != NULL && p->pid == pid)
+        if (p != NULL && p->pid == pid && !p->arriving)
             return p;
     }
     return NULL;

@@ -65,6 +65,8 @@ struct proc {
     uint32_t child_count;
     bool pinned;             /* never migrates */
     bool frozen;             /* being migrated: not scheduled, mailbox open */
+    bool arriving;           /* migrated here, not yet handed over: frozen and
+                                not found by pid (migrate.c) */
     uint64_t resident_since_ns; /* spawn or arrival on this node */
     uint64_t insns_total;    /* instructions run, on every node */
     uint64_t insns_window;   /* run since the balancer last looked */
@@ -87,7 +89,8 @@ void proc_exit(struct kernel *k, struct proc *p, int32_t status);
 /* End a process because of a fault (traced as a FAULT, then exit). */
 void proc_fault(struct kernel *k, struct proc *p, uint16_t kind, uint32_t addr);
 
-/* The process `pid` if it is on this node now (frozen ones included), or NULL. */
+/* The process `pid` if it is on this node now (frozen ones included,
+ * arriving ones not), or NULL. */
 struct proc *proc_find(struct kernel *k, uint32_t pid);
 
 /* Block p in its current system call until `wait` is satisfied or the

@@ -2,11 +2,13 @@
  * test_migrate.c - moving running processes between nodes, end to end,
  * in both modes (stop-and-copy and pre-copy): a CPU-bound worker moved
  * a hundred times computes what it computes unmoved; messages to a
- * moving sink all arrive once and in order; a process that moves itself,
- * a sleeping one, a parent whose children exit while it moves, one with a
+ * moving sink all arrive once and in order, also over a lossy network
+ * with senders on both ends of the moves; a process that moves itself, a
+ * sleeping one, a parent whose children exit while it moves, one with a
  * large working set; and the failures: a corrupted image, a target with
- * no room or no memory, a partition, a pinned process, a process in a
- * remote send. No page leaks in any of them.
+ * no room or no memory, a partition, a target that restarts, a source
+ * that crashes, a pinned process, a process in a remote send, hostile
+ * migration messages. No page leaks in any of them.
  */
 #include <stdio.h>
 #include <string.h>
@@ -18,7 +20,9 @@
 #include "core/crc32.h"
 #include "core/ipc.h"
 #include "core/kernel_priv.h"
+#include "core/migrate.h"
 #include "core/proc.h"
+#include "core/transport.h"
 #include "kernel_harness.h"
 
 static struct harness h;
@@ -185,6 +189,50 @@ Test(migrate, messages_to_a_sink_moved_at_every_step)
     check_sink_moves(MIGRATE_STOP_AND_COPY, 20000);
 }
 
+/* Lose about one frame in 20, from a fixed-seed generator. */
+static bool lose_some(struct harness *hh, uint32_t src, uint8_t *frame, uint32_t len, void *ctx)
+{
+    (void)hh;
+    (void)src;
+    (void)frame;
+    (void)len;
+    uint64_t *s = ctx;
+    *s = *s * 6364136223846793005ull + 1442695040888963407ull;
+    return (*s >> 33) % 20 != 0;
+}
+
+Test(migrate, messages_to_a_sink_moving_over_a_lossy_network)
+{
+    /* Retransmissions hold messages back for milliseconds, so late ones
+     * reach the frozen mailbox and race the move; senders sit on both
+     * ends of the moves. */
+    for (uint32_t run = 0; run < 8; run++) {
+        uint8_t mode = run % 2 == 0 ? MIGRATE_STOP_AND_COPY : MIGRATE_PRE_COPY;
+        boot(3, mode);
+        uint64_t seed = 42 + run;
+        h.frame_filter = lose_some;
+        h.filter_ctx = &seed;
+        uint32_t sink = spawn(1, "sink", "9000", NULL, NULL);
+        spawn(0, "sender", "n1.1", "3000", "64");
+        spawn(1, "sender", "n1.1", "3000", "300");
+        spawn(2, "sender", "n1.1", "3000", "1024");
+        uint32_t ring[] = {0, 1, 2};
+        uint32_t started = run_moving(sink, ring, 3, 500000, 120 * SECOND);
+        cr_assert(harness_run(&h, 60 * SECOND), "mode %u: everyone finished", mode);
+        harness_settle(&h, SECOND);
+        cr_expect_not_null(strstr(h.hal[1].console, "sink: 9000 messages in order\n"), "mode %u: %s", mode,
+                           h.hal[1].console);
+        cr_expect_not_null(strstr(h.hal[1].console, "sender done\n"), "mode %u: %s", mode, h.hal[1].console);
+        cr_expect_eq(strlen(h.hal[1].console), strlen("sink: 9000 messages in order\nsender done\n"));
+        cr_expect_str_eq(h.hal[0].console, "sender done\n", "mode %u", mode);
+        cr_expect_str_eq(h.hal[2].console, "sender done\n", "mode %u", mode);
+        cr_expect_geq(started, 10u, "mode %u: %u moves in %llu ns", mode, started, (unsigned long long)h.now_ns);
+        cr_expect_eq(SUM(migrations_out) + SUM(migrations_aborted), started, "mode %u", mode);
+        cr_assert_eq(harness_destroy(&h), 0);
+    }
+    boot(1, 0);
+}
+
 Test(migrate, a_moving_sender_loses_nothing)
 {
     /* The sender is refused (ERR_BUSY) while it waits for a remote send's
@@ -264,7 +312,8 @@ Test(migrate, precopy_moves_a_large_working_set)
     uint64_t bytes = 0;
     for (uint32_t i = 0; i < h.node_count; i++)
         bytes += kernel_stats(h.k[i])->migration_bytes;
-    cr_expect_lt(bytes, (uint64_t)SUM(migrations_out) * 1200 * 1024, "%llu bytes", (unsigned long long)bytes);
+    uint64_t moves = (uint64_t)SUM(migrations_out) + SUM(migrations_aborted);
+    cr_expect_lt(bytes, moves * 1200 * 1024, "%llu bytes", (unsigned long long)bytes);
     /* A move still copying pages when the process exits fails (and only
      * that one can). */
     cr_expect_leq(SUM(migrations_aborted), 1u);
@@ -499,4 +548,52 @@ Test(migrate, destroying_nodes_mid_move_leaks_nothing)
         cr_assert_eq(harness_destroy(&h), 0, "mode %u", mode);
     }
     boot(1, 0);
+}
+
+/* ---- hostile migration messages ---- */
+
+static uint32_t rnd(uint64_t *s)
+{
+    *s = *s * 6364136223846793005ull + 1442695040888963407ull;
+    return (uint32_t)(*s >> 33);
+}
+
+Test(migrate, hostile_migration_messages_change_nothing)
+{
+    /* Random messages of every migration type, and well-formed openings
+     * followed by random ones: nothing installs, nothing crashes or
+     * leaks, the node stays usable. */
+    boot(2, MIGRATE_STOP_AND_COPY);
+    struct kernel *k = h.k[1];
+    uint8_t msg[CLUSTER_PAYLOAD_MAX];
+    uint64_t s = 7;
+    for (uint32_t i = 0; i < 20000; i++) {
+        uint32_t id = 1 + rnd(&s) % 3;
+        if (rnd(&s) % 4 == 0) { /* open a move, so data messages find one */
+            put_be32(msg, id);
+            put_be32(msg + 4, ABI_PID(0, 1 + rnd(&s) % 3));
+            msg[8] = (uint8_t)(rnd(&s) % 2);
+            migrate_on_message(k, 0, CLUSTER_MSG_MIGRATE_FIRST, msg, 9);
+        }
+        uint32_t len = rnd(&s) % 3 == 0 ? rnd(&s) % sizeof msg : rnd(&s) % 24;
+        for (uint32_t j = 0; j < len; j++)
+            msg[j] = (uint8_t)rnd(&s);
+        if (len >= 4)
+            put_be32(msg, id);
+        if (len >= 8 && rnd(&s) % 2 == 0) /* a small IMAGE length, or a page in user space */
+            put_be32(msg + 4, rnd(&s) % 2 == 0 ? 200 + rnd(&s) % 4000 : 0x10000u + (rnd(&s) % 64) * 4096u + 3);
+        uint8_t type = (uint8_t)(CLUSTER_MSG_MIGRATE_FIRST + rnd(&s) % 8);
+        migrate_on_message(k, (uint16_t)(rnd(&s) % 2), type, msg, len);
+        if (i % 1000 == 0)
+            harness_settle(&h, 6 * SECOND); /* stalled moves time out */
+    }
+    harness_settle(&h, 6 * SECOND);
+    cr_expect_eq(kernel_process_count(k), 0u);
+    cr_expect_eq(kernel_stats(k)->migrations_in, 0u);
+    cr_expect_gt(kernel_stats(k)->frames_bad, 0u);
+    /* Still a working target. */
+    uint32_t pid = spawn(0, "worker", "300", NULL, NULL);
+    cr_assert_eq(kernel_migrate(h.k[0], pid, 1), 0);
+    cr_assert(harness_run(&h, 60 * SECOND));
+    cr_expect_eq(kernel_stats(k)->migrations_in, 1u);
 }

@@ -15,7 +15,9 @@
 #include "core/crc32.h"
 #include "core/kernel_priv.h"
 #include "core/procimage.h"
+#include "core/rv32.h"
 #include "tests/fake_hal.h"
+#include "tests/rv_asm.h"
 
 static struct fake_hal f;
 static struct kernel k;
@@ -572,6 +574,118 @@ Test(procimage, precopy_base_pages_must_match_their_checksums)
     procimage_free(&k, dst);
     free(img);
     procimage_free(&k, src);
+}
+
+/* ---- dirty pages: what pre-copy sends again ---- */
+
+static bool dirty(const struct vm *vm, uint32_t va)
+{
+    uint32_t vpn = va >> PAGE_SHIFT;
+    return (vm->dirty[vpn >> 5] >> (vpn & 31u) & 1u) != 0;
+}
+
+static void put_code(struct vm *vm, const uint32_t *code, uint32_t n)
+{
+    uint8_t bytes[64];
+    cr_assert_leq(n, 16u);
+    for (uint32_t i = 0; i < n; i++)
+        put_le32(bytes + 4 * i, code[i]);
+    cr_assert_eq(vm_write_image(vm, TEXT, bytes, 4 * n), 0);
+}
+
+Test(procimage, stores_mark_their_pages_dirty)
+{
+    struct vm vm;
+    cr_assert_eq(vm_init(&vm, &k), 0);
+    cr_assert_eq(vm_map(&vm, &k, TEXT, PAGE_SIZE, RX | VM_PERM_W), 0);
+    cr_assert_eq(vm_map(&vm, &k, DATA, 5 * PAGE_SIZE, RW), 0);
+    const uint32_t code[] = {
+        rv_lui(RV_T0, DATA >> 12),
+        rv_sw(RV_T1, 0, RV_T0),                       /* fills the store TLB */
+        rv_sw(RV_T1, 8, RV_T0),                       /* the fast path */
+        rv_lui(RV_T2, (DATA + 3 * PAGE_SIZE) >> 12),
+        rv_addi(RV_T2, RV_T2, -1),
+        rv_sh(RV_T1, 0, RV_T2),                       /* straddles pages 2 and 3 */
+        rv_lui(RV_T3, TEXT >> 12),
+        rv_sb(RV_T1, 100, RV_T3),                     /* into the code page */
+        rv_lui(RV_T5, (DATA + 4 * PAGE_SIZE) >> 12),
+        rv_lw(RV_T4, 0, RV_T5),                       /* a load marks nothing */
+        rv_ecall(),
+    };
+    put_code(&vm, code, sizeof code / sizeof code[0]);
+    cr_assert_eq(vm_dirty_start(&vm, &k), 0);
+    struct rv_cpu cpu = {.pc = TEXT};
+    cpu.x[RV_T1] = 0x12345678;
+    cr_assert_eq(rv_run(&cpu, &vm, 100).stop, RV_STOP_ECALL);
+    cr_expect(dirty(&vm, DATA) && dirty(&vm, DATA + 2 * PAGE_SIZE) && dirty(&vm, DATA + 3 * PAGE_SIZE));
+    cr_expect(dirty(&vm, TEXT), "a store into code");
+    cr_expect_not(dirty(&vm, DATA + PAGE_SIZE) || dirty(&vm, DATA + 4 * PAGE_SIZE), "untouched or only read");
+    uint32_t taken[VM_DIRTY_WORDS];
+    vm_dirty_take(&vm, taken);
+    cr_expect_not(dirty(&vm, DATA), "taking clears");
+    cr_expect_neq(taken[(DATA >> PAGE_SHIFT) >> 5], 0u);
+    /* The kernel's writes and new mappings count too; stopping ends it. */
+    cr_assert_eq(vm_copy_out(&vm, DATA + PAGE_SIZE + 10, "x", 1), 0);
+    cr_assert_eq(vm_map(&vm, &k, DATA + 8 * PAGE_SIZE, PAGE_SIZE, RW), 0);
+    cr_expect(dirty(&vm, DATA + PAGE_SIZE) && dirty(&vm, DATA + 8 * PAGE_SIZE));
+    cpu.pc = TEXT;
+    cr_assert_eq(rv_run(&cpu, &vm, 100).stop, RV_STOP_ECALL);
+    cr_expect(dirty(&vm, DATA), "every run marks again");
+    vm_dirty_stop(&vm, &k);
+    cr_expect_null(vm.dirty);
+    cpu.pc = TEXT;
+    cr_assert_eq(rv_run(&cpu, &vm, 100).stop, RV_STOP_ECALL, "runs without tracking");
+    vm_destroy(&vm, &k);
+}
+
+Test(procimage, page_access_for_migration)
+{
+    struct vm vm;
+    cr_assert_eq(vm_init(&vm, &k), 0);
+    uint8_t page[PAGE_SIZE], back[PAGE_SIZE];
+    for (uint32_t i = 0; i < PAGE_SIZE; i++)
+        page[i] = (uint8_t)(i * 13u);
+    cr_expect_eq(vm_page_perms(&vm, DATA >> PAGE_SHIFT), -1);
+    cr_assert_eq(vm_page_set(&vm, &k, DATA >> PAGE_SHIFT, RW, page), 0);
+    cr_expect_eq(vm_page_perms(&vm, DATA >> PAGE_SHIFT), (int)RW);
+    cr_expect_eq(vm.pages_mapped, 1u);
+    /* Exact permissions, either way, contents kept (X moves the page). */
+    cr_assert_eq(vm_page_set(&vm, &k, DATA >> PAGE_SHIFT, RX, NULL), 0);
+    cr_expect_eq(vm_page_perms(&vm, DATA >> PAGE_SHIFT), (int)RX);
+    cr_assert_eq(vm_page_set(&vm, &k, DATA >> PAGE_SHIFT, VM_PERM_R, NULL), 0);
+    cr_expect_eq(vm_page_perms(&vm, DATA >> PAGE_SHIFT), (int)VM_PERM_R);
+    vm_page_read(&vm, DATA >> PAGE_SHIFT, 0, PAGE_SIZE, back);
+    cr_expect_eq(memcmp(page, back, PAGE_SIZE), 0);
+    cr_expect_eq(vm_page_crc32(&vm, DATA >> PAGE_SHIFT), crc32_compute(page, PAGE_SIZE));
+    vm_page_read(&vm, DATA >> PAGE_SHIFT, 100, 7, back);
+    cr_expect_eq(memcmp(page + 100, back, 7), 0);
+    vm_page_unmap(&vm, &k, DATA >> PAGE_SHIFT);
+    vm_page_unmap(&vm, &k, DATA >> PAGE_SHIFT);
+    cr_expect_eq(vm_page_perms(&vm, DATA >> PAGE_SHIFT), -1);
+    cr_expect_eq(vm.pages_mapped, 0u);
+    vm_destroy(&vm, &k);
+}
+
+Test(procimage, code_rewritten_by_a_decode_runs_anew)
+{
+    /* A page that arrives over an executable page with a decode cache
+     * must not run the old decodings. */
+    struct vm vm;
+    cr_assert_eq(vm_init(&vm, &k), 0);
+    cr_assert_eq(vm_map(&vm, &k, TEXT, PAGE_SIZE, RX), 0);
+    const uint32_t first[] = {rv_addi(RV_A0, RV_ZERO, 1), rv_ecall()};
+    put_code(&vm, first, 2);
+    struct rv_cpu cpu = {.pc = TEXT};
+    cr_assert_eq(rv_run(&cpu, &vm, 10).stop, RV_STOP_ECALL);
+    cr_assert_eq(cpu.x[RV_A0], 1u);
+    uint8_t page[PAGE_SIZE] = {0};
+    put_le32(page, rv_addi(RV_A0, RV_ZERO, 2));
+    put_le32(page + 4, rv_ecall());
+    cr_assert_eq(vm_page_set(&vm, &k, TEXT >> PAGE_SHIFT, RX, page), 0);
+    cpu.pc = TEXT;
+    cr_assert_eq(rv_run(&cpu, &vm, 10).stop, RV_STOP_ECALL);
+    cr_expect_eq(cpu.x[RV_A0], 2u);
+    vm_destroy(&vm, &k);
 }
 
 /* ---- out of memory, and a fixed-seed mutation loop ---- */
