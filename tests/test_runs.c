@@ -65,6 +65,20 @@ Test(runs, ring_64_every_lap_arrives)
     }
 }
 
+/* The issue's target: over 10,000 moves of processes that are sending
+ * and receiving, and no message lost, duplicated or reordered. */
+Test(runs, ten_thousand_migrations_lose_no_message, .timeout = 600)
+{
+    char args[2048];
+    (void)system("mkdir -p " RUNS);
+    snprintf(args, sizeof args, "run %s/bench/scenarios/chatty-10k.json --out %s/chatty --quiet > %s/chatty.log 2>&1",
+             NIMBUS_SOURCE_DIR, RUNS, RUNS);
+    cr_assert_eq(run_nimbus(args), 0);
+    cr_expect_eq(count_trace_events(RUNS "/chatty", "console", "text", "sink: 70000 messages in order\n"), 4);
+    cr_expect_gt(count_trace_events(RUNS "/chatty", "migrate_done", NULL, NULL), 10000);
+    cr_expect_eq(count_trace_events(RUNS "/chatty", "migrate_abort", NULL, NULL), 0);
+}
+
 static void expect_same_outputs(const char *a, const char *b)
 {
     static const char *const files[] = {"trace.jsonl", "net.pcap", "metrics.json"};
