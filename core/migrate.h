@@ -4,13 +4,17 @@
  * The source freezes the process (stop-and-copy) or first copies its pages
  * while it runs (pre-copy, re-sending pages it dirties, freezing only for
  * the last round), serialises its whole state into a versioned,
- * checksummed image (procimage.h), sends it in flow-controlled chunks over
- * the cluster transport, and waits for the target to install it. Then the
- * source leaves a forwarding entry (location_on_departure), hands on the
- * messages that reached the frozen mailbox after the image was taken, and
- * discards its copy. If anything fails — the target refuses, the image is
- * corrupt, the peer resets, a deadline passes — the process thaws and runs
- * on at the source as if nothing happened.
+ * checksummed image (procimage.h) and sends it in flow-controlled chunks
+ * over the cluster transport. The target decodes it and holds the process
+ * frozen and invisible ("arriving") while the source hands over the
+ * messages that reached the frozen mailbox after the image was taken,
+ * then says DONE, leaves a forwarding entry (location_on_departure) and
+ * discards its copy; on DONE the target makes the process visible and
+ * runs it. Until DONE the only way to the process is through the source,
+ * so every sender's messages stay in order. If anything fails before DONE
+ * — the target refuses, the image is corrupt, the peer resets, a deadline
+ * passes — the process thaws and runs on at the source as if nothing
+ * happened, and the target drops the copy that never ran.
  */
 #ifndef CORE_MIGRATE_H
 #define CORE_MIGRATE_H
