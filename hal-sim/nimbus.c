@@ -20,6 +20,7 @@
 #include "scenario.h"
 #include "scenario_units.h"
 #include "sim.h"
+#include "sim_util.h"
 #include "sweep.h"
 
 #ifndef NIMBUS_VERSION
@@ -228,35 +229,6 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
     return 0;
 }
 
-/* mkdir -p: 0, or -1 with errno set. */
-static int make_dirs(const char *path)
-{
-    char buf[4096];
-    size_t len = strlen(path);
-    if (len == 0 || len >= sizeof buf) {
-        errno = ENAMETOOLONG;
-        return -1;
-    }
-    memcpy(buf, path, len + 1);
-    for (size_t i = 1; i <= len; i++) {
-        if (buf[i] != '/' && buf[i] != '\0')
-            continue;
-        char c = buf[i];
-        buf[i] = '\0';
-        if (mkdir(buf, 0777) < 0 && errno != EEXIST)
-            return -1;
-        buf[i] = c;
-    }
-    struct stat st;
-    if (stat(path, &st) < 0)
-        return -1;
-    if (!S_ISDIR(st.st_mode)) {
-        errno = ENOTDIR;
-        return -1;
-    }
-    return 0;
-}
-
 /* runs/<name>, with anything but letters, digits, '.', '-' and '_' made
  * '_' so a scenario name cannot point elsewhere. */
 static void default_out_dir(const char *name, char *buf, size_t bytes)
@@ -364,7 +336,7 @@ static int cmd_run(int argc, char **argv)
         snprintf(dir, sizeof dir, "%s", a.out_dir);
     else
         default_out_dir(scn.name, dir, sizeof dir);
-    if (make_dirs(dir) < 0) {
+    if (sim_make_dirs(dir) < 0) {
         fprintf(stderr, "nimbus run: cannot create output directory %s: %s\n", dir, strerror(errno));
         scenario_free(&scn);
         return EXIT_RUN_FAILED;

@@ -12,6 +12,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
+/* mkdir -p: 0, or -1 with errno set. */
+int sim_make_dirs(const char *path);
+
 void *sim_xmalloc(size_t bytes);
 void *sim_xcalloc(size_t count, size_t bytes);
 void *sim_xrealloc(void *p, size_t bytes);

@@ -87,18 +87,6 @@ static void on_interrupt(int sig)
     signal(sig, SIG_DFL);
 }
 
-/* A scenario that does not load is a usage error, as for nimbus run. */
-__attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("nimbus sweep: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
-    return SWEEP_EXIT_USAGE;
-}
-
 /* ---- loading the scenario, once per policy ------------------------------ */
 
 static int load_policy(const struct sweep_args *a, struct sweep_plan *p, size_t k)
@@ -108,12 +96,12 @@ static int load_policy(const struct sweep_args *a, struct sweep_plan *p, size_t 
     struct scenario_override *ov = &a->sets[a->set_count]; /* the spare slot */
     if (scenario_override_make(label, "balancer.policy", cJSON_CreateString(a->policies[k]), ov, err,
                                sizeof err) < 0)
-        return usage_error("%s", err);
+        return sweep_usage_error("%s", err);
     int rc = scenario_load_overridden(a->scenario, a->sets, a->set_count + 1, &p->scn[k], &p->text[k], err,
                                       sizeof err);
     scenario_override_free(ov);
     if (rc < 0)
-        return usage_error("%s", err);
+        return sweep_usage_error("%s", err);
     p->loaded = k + 1;
     return 0;
 }
@@ -135,36 +123,6 @@ static char *text_with_name(const char *text, const char *name)
 }
 
 /* ---- output directories -------------------------------------------- */
-
-/* mkdir -p; 0, or -1 with errno set. */
-static int make_dirs(const char *path)
-{
-    char buf[SWEEP_CELL_BYTES];
-    int n = snprintf(buf, sizeof buf, "%s", path);
-    if (n <= 0 || (size_t)n >= sizeof buf) {
-        errno = ENAMETOOLONG;
-        return -1;
-    }
-    for (char *p = buf + 1;; p++) {
-        if (*p != '/' && *p != '\0')
-            continue;
-        char c = *p;
-        *p = '\0';
-        if (mkdir(buf, 0777) < 0 && errno != EEXIST)
-            return -1;
-        *p = c;
-        if (c == '\0')
-            break;
-    }
-    struct stat st;
-    if (stat(path, &st) < 0)
-        return -1;
-    if (!S_ISDIR(st.st_mode)) {
-        errno = ENOTDIR;
-        return -1;
-    }
-    return 0;
-}
 
 /* <dir>/<policy>/seed-<n>; false when it does not fit. */
 static bool cell_dir(const struct sweep_plan *p, const struct sweep_cell *c, char *buf, size_t bytes)
@@ -217,7 +175,7 @@ static int prepare_dirs(const struct sweep_args *a, struct sweep_plan *p)
             fprintf(stderr, "nimbus sweep: output directory %s: name too long\n", p->dir);
             return -1;
         }
-        if (make_dirs(dir) < 0) {
+        if (sim_make_dirs(dir) < 0) {
             fprintf(stderr, "nimbus sweep: cannot create output directory %s: %s\n", dir, strerror(errno));
             return -1;
         }

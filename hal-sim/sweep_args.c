@@ -22,7 +22,7 @@ static const char *const sweep_policy_names[SWEEP_MAX_POLICIES] = {
 };
 _Static_assert(SWEEP_MAX_POLICIES == HAL_BALANCE_COUNT, "one name per balancer policy");
 
-__attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
+int sweep_usage_error(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -63,12 +63,12 @@ static int parse_policies(const char *list, struct sweep_args *a)
         size_t len = strcspn(p, ",");
         int k = find_policy(p, len);
         if (k < 0)
-            return usage_error("unknown policy '%.*s' (expected none, random, offer, two-choices "
+            return sweep_usage_error("unknown policy '%.*s' (expected none, random, offer, two-choices "
                                "or mosix)",
                                (int)len, p);
         for (size_t i = 0; i < a->policy_count; i++)
             if (a->policies[i] == sweep_policy_names[k])
-                return usage_error("--policies: '%s' is listed twice", sweep_policy_names[k]);
+                return sweep_usage_error("--policies: '%s' is listed twice", sweep_policy_names[k]);
         a->policies[a->policy_count++] = sweep_policy_names[k];
         p += len;
         if (*p == '\0')
@@ -80,7 +80,7 @@ static int parse_seed_count(const char *text, struct sweep_args *a)
 {
     uint64_t n;
     if (!parse_u64(text, &n) || n < 1 || n > SWEEP_MAX_SEEDS)
-        return usage_error("--seeds: '%s' is not a number from 1 to %u", text, SWEEP_MAX_SEEDS);
+        return sweep_usage_error("--seeds: '%s' is not a number from 1 to %u", text, SWEEP_MAX_SEEDS);
     free(a->seeds);
     a->seeds = sim_xcalloc(n, sizeof a->seeds[0]);
     for (size_t i = 0; i < n; i++)
@@ -100,10 +100,10 @@ static int parse_seed_list(const char *list, struct sweep_args *a)
         snprintf(num, sizeof num, "%.*s", (int)(len < sizeof num ? len : sizeof num - 1), p);
         uint64_t seed;
         if (len >= sizeof num || !parse_u64(num, &seed))
-            return usage_error("--seed-list: '%.*s' is not a seed (0 to 18446744073709551615)", (int)len, p);
+            return sweep_usage_error("--seed-list: '%.*s' is not a seed (0 to 18446744073709551615)", (int)len, p);
         for (size_t i = 0; i < a->seed_count; i++)
             if (a->seeds[i] == seed)
-                return usage_error("--seed-list: seed %s is listed twice", num);
+                return sweep_usage_error("--seed-list: seed %s is listed twice", num);
         a->seeds[a->seed_count++] = seed;
         p += len;
         if (*p == '\0')
@@ -116,12 +116,12 @@ static int parse_set(const char *spec, struct sweep_args *a)
     char err[SCN_ERROR_BYTES];
     struct scenario_override *o = &a->sets[a->set_count];
     if (scenario_override_parse(spec, o, err, sizeof err) < 0)
-        return usage_error("--set: %s", err);
+        return sweep_usage_error("--set: %s", err);
     a->set_count++;
     if (strcmp(o->path, "balancer.policy") == 0)
-        return usage_error("--set %s: the policy is the sweep's to choose; use --policies", spec);
+        return sweep_usage_error("--set %s: the policy is the sweep's to choose; use --policies", spec);
     if (strcmp(o->path, "seed") == 0)
-        return usage_error("--set %s: the seed is the sweep's to choose; use --seeds or --seed-list", spec);
+        return sweep_usage_error("--set %s: the seed is the sweep's to choose; use --seeds or --seed-list", spec);
     return 0;
 }
 
@@ -129,7 +129,7 @@ static int parse_jobs(const char *text, struct sweep_args *a)
 {
     uint64_t n;
     if (!parse_u64(text, &n) || n < 1 || n > SWEEP_MAX_JOBS)
-        return usage_error("--jobs: '%s' is not a number from 1 to %u", text, SWEEP_MAX_JOBS);
+        return sweep_usage_error("--jobs: '%s' is not a number from 1 to %u", text, SWEEP_MAX_JOBS);
     a->jobs = (unsigned)n;
     return 0;
 }
@@ -144,7 +144,7 @@ static unsigned default_jobs(void)
 static int parse_option(const char *name, const char *value, struct sweep_args *a)
 {
     if (value == NULL)
-        return usage_error("option '%s' needs a value", name);
+        return sweep_usage_error("option '%s' needs a value", name);
     if (strcmp(name, "--policies") == 0)
         return parse_policies(value, a);
     if (strcmp(name, "--seeds") == 0)
@@ -157,9 +157,9 @@ static int parse_option(const char *name, const char *value, struct sweep_args *
         return parse_jobs(value, a);
     /* what is left: -o, --out */
     if (value[0] == '\0')
-        return usage_error("option '%s' needs a directory", name);
+        return sweep_usage_error("option '%s' needs a directory", name);
     if (strlen(value) >= SWEEP_PATH_BYTES)
-        return usage_error("option '%s': the directory name is too long", name);
+        return sweep_usage_error("option '%s': the directory name is too long", name);
     a->out_dir = value;
     return 0;
 }
@@ -179,13 +179,13 @@ static bool takes_value(const char *name)
 static int check_complete(const struct sweep_args *a, int seed_options)
 {
     if (a->scenario == NULL)
-        return usage_error("no scenario file given");
+        return sweep_usage_error("no scenario file given");
     if (a->policy_count == 0)
-        return usage_error("no policies given (--policies none,offer,...)");
+        return sweep_usage_error("no policies given (--policies none,offer,...)");
     if (seed_options == 0)
-        return usage_error("no seeds given (--seeds N or --seed-list 3,7,9)");
+        return sweep_usage_error("no seeds given (--seeds N or --seed-list 3,7,9)");
     if (seed_options > 1)
-        return usage_error("give one of --seeds and --seed-list, once");
+        return sweep_usage_error("give one of --seeds and --seed-list, once");
     return 0;
 }
 
@@ -200,7 +200,7 @@ int sweep_args_parse(int argc, char **argv, struct sweep_args *a)
         const char *arg = argv[i];
         if (options_done || arg[0] != '-' || arg[1] == '\0') {
             if (a->scenario != NULL)
-                return usage_error("one scenario at a time (got '%s' too)", arg);
+                return sweep_usage_error("one scenario at a time (got '%s' too)", arg);
             a->scenario = arg;
             continue;
         }
@@ -215,7 +215,7 @@ int sweep_args_parse(int argc, char **argv, struct sweep_args *a)
         size_t len = eq != NULL ? (size_t)(eq - arg) : strlen(arg);
         snprintf(name, sizeof name, "%.*s", (int)(len < sizeof name ? len : sizeof name - 1), arg);
         if (len >= sizeof name || !takes_value(name))
-            return usage_error("unknown option '%s' (try 'nimbus sweep --help')", arg);
+            return sweep_usage_error("unknown option '%s' (try 'nimbus sweep --help')", arg);
         seed_options += strcmp(name, "--seeds") == 0 || strcmp(name, "--seed-list") == 0;
         const char *value = eq != NULL ? eq + 1 : i + 1 < argc ? argv[++i] : NULL;
         int rc = parse_option(name, value, a);
