@@ -30,11 +30,17 @@ bool balance_random_decide(struct kernel *k, struct proc *p, uint32_t load_milli
  * target must also stay at or below `cap_milli` once it has the process:
  * after the first move of a burst that is the cluster's mean, so a node
  * that knows only some of its peers does not pile its excess on them
- * (the others are heard of by the next period). */
+ * (the others are heard of by the next period). Those further moves go
+ * only to peers heard from in the last BALANCE_RECENT_PERIODS exchange
+ * periods: a burst acting on old reports sends work to nodes that have
+ * filled up since, which pass it on again. */
 bool balance_mosix_decide(struct kernel *k, struct proc *p, uint32_t load_milli, uint32_t cap_milli)
 {
     struct balance_state *b = k->balance;
     uint64_t since = balance_table_since_ns(k);
+    uint64_t fresh = BALANCE_RECENT_PERIODS * k->balance_cfg.exchange_period_ns;
+    if (cap_milli != UINT32_MAX && kernel_now(k) > fresh && kernel_now(k) - fresh > since)
+        since = kernel_now(k) - fresh;
     uint16_t salt = (uint16_t)balance_random_below(k, 0x10000u);
     uint16_t target = loadinfo_least_loaded(&b->table, k->node_id, since, salt);
     if (target == LOADINFO_NO_NODE)

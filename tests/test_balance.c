@@ -478,3 +478,46 @@ Test(balance, hysteresis_keeps_an_overloaded_node_shedding)
     cr_expect_eq(hysteresis_decisions(1, 3), 1, "no band: 3 -> 2 and stop");
     cr_expect_eq(traced_all(HAL_TRACE_BALANCE), 1, "the targets stay below the threshold");
 }
+
+/* ---- several moves per period ------------------------------------ */
+
+/* 16 workers on node 0 of 8: the excess over the mean (2) is 14. By the
+ * first period after min_residency (20..30 ms) plus the Dispatcher's
+ * retries, a policy that knows loads starts most of it at once; random,
+ * which knows none, one per period. */
+static uint32_t moves_after_first_burst(uint8_t policy)
+{
+    run_hotspot(policy, 8, 16, "20000");
+    harness_run(&h, 32 * MS);
+    return traced(0, HAL_TRACE_MIGRATE_START);
+}
+
+Test(balance, an_overloaded_node_sheds_its_excess_in_one_period)
+{
+    for (uint8_t policy = HAL_BALANCE_RANDOM; policy < HAL_BALANCE_COUNT; policy++) {
+        uint32_t moves = moves_after_first_burst(policy);
+        fprintf(stderr, "first burst: %s %u moves\n", policy_names[policy], moves);
+        if (policy == HAL_BALANCE_RANDOM)
+            cr_expect_leq(moves, 2, "random: one move per period");
+        else
+            cr_expect_geq(moves, 8, "%s: only %u moves", policy_names[policy], moves);
+        cr_expect_leq(moves, 14, "%s: never beyond the excess", policy_names[policy]);
+        for (uint32_t node = 1; node < 8; node++)
+            cr_expect_leq(kernel_process_count(h.k[node]), 4, "%s: node %u took too many", policy_names[policy],
+                          node);
+    }
+}
+
+/* Every node at 3 runnable, above the threshold: the mean is 3, so there
+ * is no excess and no peer better by the margin. Nothing moves. */
+Test(balance, a_cluster_loaded_everywhere_moves_nothing)
+{
+    for (uint8_t policy = HAL_BALANCE_OFFER; policy < HAL_BALANCE_COUNT; policy++) {
+        struct kernel_config cfg = config(policy);
+        boot(4, &cfg);
+        for (uint32_t i = 0; i < 12; i++)
+            spawn_worker(i % 4, "20000");
+        cr_assert(harness_run(&h, 10 * SECOND));
+        cr_expect_eq(traced_all(HAL_TRACE_MIGRATE_START), 0, "%s", policy_names[policy]);
+    }
+}
