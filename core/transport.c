@@ -291,7 +291,7 @@ static void session_on_unreachable(struct kernel *k, struct session *s)
         transport_note_peer_reset(k, s);
 }
 
-/* Resend the oldest message and double the timeout; the rest of the
+/* Resend the oldest message and back off the timeout twofold; the rest of the
  * window is repaired one partial ack at a time. The doubled timeout stays
  * until a round-trip sample replaces it (Karn). Returns 1 if the peer
  * turned out unreachable (and the kernel was called), 0 otherwise. */
