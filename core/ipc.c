@@ -11,7 +11,8 @@
  *          kind (1), source pid (4), destination pid (4), bytes.
  *          kind MESSAGE: the bytes go into the mailbox; kind CHILD_EXIT:
  *          the bytes are a child pid and its status, for the child table.
- * RESULT:  send id (4), destination pid (4), status (4), delivering node (2).
+ * RESULT:  send id (4), destination pid (4), status (4), delivering node (2),
+ *          the process's move count there (4).
  */
 #include "ipc.h"
 
@@ -25,7 +26,7 @@
 #include "transport.h"
 
 #define DELIVER_HEADER_BYTES 16u
-#define RESULT_BYTES 14u
+#define RESULT_BYTES 18u
 #define CHILD_EXIT_BYTES 8u /* child pid, status */
 
 enum deliver_kind { KIND_MESSAGE, KIND_CHILD_EXIT };
@@ -167,12 +168,11 @@ static struct proc *find_sender(struct kernel *k, uint32_t send_id)
 
 /* The answer to one of this node's sends: complete it, and remember where
  * the destination turned out to be. */
-static void apply_result(struct kernel *k, uint32_t send_id, uint32_t dst, int32_t status, uint16_t where)
+static void apply_result(struct kernel *k, uint32_t send_id, uint32_t dst, int32_t status, uint16_t where,
+                         uint32_t moves)
 {
-    if (status == ERR_NO_PROCESS)
-        location_forget(k, dst);
-    else if (where != k->node_id)
-        location_learn(k, dst, where, false);
+    if (status != ERR_NO_PROCESS && where != k->node_id)
+        location_learn(k, dst, where, moves);
     struct proc *p = find_sender(k, send_id);
     if (p != NULL)
         finish_send(k, p, status);
@@ -182,8 +182,10 @@ static void answer(struct kernel *k, const struct deliver *d, int32_t status)
 {
     if (d->send_id == 0)
         return;
+    const struct proc *p = proc_find(k, d->dst);
+    uint32_t moves = p != NULL ? p->moves : 0;
     if (d->origin == k->node_id) {
-        apply_result(k, d->send_id, d->dst, status, k->node_id);
+        apply_result(k, d->send_id, d->dst, status, k->node_id, moves);
         return;
     }
     uint8_t result[RESULT_BYTES];
@@ -191,6 +193,7 @@ static void answer(struct kernel *k, const struct deliver *d, int32_t status)
     put_be32(result + 4, d->dst);
     put_be32(result + 8, (uint32_t)status);
     put_be16(result + 12, k->node_id);
+    put_be32(result + 14, moves);
     /* If even the answer cannot be queued the sender's wait times out;
      * nothing better can be done from here. */
     (void)transport_send(k, d->origin, CLUSTER_MSG_DELIVER_RESULT, result, RESULT_BYTES);
@@ -244,7 +247,8 @@ static void on_deliver_result(struct kernel *k, const uint8_t *payload, uint32_t
         k->stats.frames_bad++;
         return;
     }
-    apply_result(k, get_be32(payload), get_be32(payload + 4), status, get_be16(payload + 12));
+    apply_result(k, get_be32(payload), get_be32(payload + 4), status, get_be16(payload + 12),
+                 get_be32(payload + 14));
 }
 
 void ipc_on_cluster_message(struct kernel *k, uint16_t src_node, uint8_t type, const uint8_t *payload,

@@ -2,7 +2,9 @@
  * location.c - the pid -> node table (see location.h): an open-addressing
  * hash table keyed by pid (linear probing, deletion by backward shift),
  * doubled when half full. Cache entries carry a stamp so the oldest can
- * be evicted; authoritative ones never are.
+ * be evicted; authoritative ones never are. Every piece of news carries
+ * the process's move count, and the table keeps the newest, so a late
+ * message never undoes a newer one.
  */
 #include "location.h"
 
@@ -14,11 +16,12 @@
 
 #define LOCATION_MIN_CAPACITY 16u
 #define LOCATION_EXITED 0xFFFFu
-#define LOCATION_MSG_BYTES 6u /* pid, node */
+#define LOCATION_MSG_BYTES 10u /* pid, node, moves */
 
 struct location_entry {
     uint32_t pid; /* 0: empty (pid 0 is never a process) */
     uint32_t stamp;
+    uint32_t moves; /* the move count the news was about */
     uint16_t node;
     bool authoritative;
 };
@@ -140,24 +143,45 @@ uint16_t location_lookup(struct kernel *k, uint32_t pid)
     return e != NULL ? e->node : (uint16_t)ABI_PID_NODE(pid);
 }
 
-void location_learn(struct kernel *k, uint32_t pid, uint16_t node, bool authoritative)
+static void add(struct kernel *k, struct location_entry e)
 {
     struct location_table *t = k->location;
-    struct location_entry *e = find(t, pid);
-    if (e != NULL) { /* newer news; an authoritative entry stays one */
-        e->node = node;
-        if (authoritative && !e->authoritative) {
-            e->authoritative = true;
-            t->cached--;
-        }
-        return;
-    }
-    if (!authoritative && t->cached >= LOCATION_CACHE_SIZE)
+    if (!e.authoritative && t->cached >= LOCATION_CACHE_SIZE)
         evict_oldest_cached(t);
     if ((t->used + 1) * 2 > t->capacity)
         grow(k, t);
     if (t->used + 1 < t->capacity)
-        insert(t, (struct location_entry){pid, t->clock++, node, authoritative});
+        insert(t, e);
+}
+
+/* News that pid had moved `moves` times and was on `node`: kept unless the
+ * table knows of a later move. Authoritative news makes the entry one
+ * that is never evicted; node LOCATION_EXITED or this node clears it. */
+static void learn(struct kernel *k, uint32_t pid, uint16_t node, uint32_t moves, bool authoritative)
+{
+    struct location_table *t = k->location;
+    struct location_entry *e = find(t, pid);
+    if (e != NULL && e->moves > moves)
+        return;
+    if (node == LOCATION_EXITED || (node == k->node_id && authoritative)) {
+        location_forget(k, pid);
+        return;
+    }
+    if (e == NULL) {
+        add(k, (struct location_entry){pid, t->clock++, moves, node, authoritative});
+        return;
+    }
+    e->node = node;
+    e->moves = moves;
+    if (authoritative && !e->authoritative) {
+        e->authoritative = true;
+        t->cached--;
+    }
+}
+
+void location_learn(struct kernel *k, uint32_t pid, uint16_t node, uint32_t moves)
+{
+    learn(k, pid, node, moves, false);
 }
 
 void location_forget(struct kernel *k, uint32_t pid)
@@ -168,7 +192,7 @@ void location_forget(struct kernel *k, uint32_t pid)
         remove_at(t, (uint32_t)(e - t->slots));
 }
 
-static void tell_home(struct kernel *k, uint32_t pid, uint16_t node)
+static void tell_home(struct kernel *k, uint32_t pid, uint16_t node, uint32_t moves)
 {
     uint16_t home = (uint16_t)ABI_PID_NODE(pid);
     if (home == k->node_id)
@@ -176,6 +200,7 @@ static void tell_home(struct kernel *k, uint32_t pid, uint16_t node)
     uint8_t msg[LOCATION_MSG_BYTES];
     put_be32(msg, pid);
     put_be16(msg + 4, node);
+    put_be32(msg + 6, moves);
     /* A lost update only costs a forwarding hop: the node the process
      * left still knows where it went. */
     (void)transport_send(k, home, CLUSTER_MSG_LOCATION, msg, LOCATION_MSG_BYTES);
@@ -183,7 +208,7 @@ static void tell_home(struct kernel *k, uint32_t pid, uint16_t node)
 
 void location_on_departure(struct kernel *k, const struct proc *p, uint16_t target)
 {
-    location_learn(k, p->pid, target, true);
+    learn(k, p->pid, target, p->moves + 1, true);
 }
 
 static void send_moved_note(struct kernel *k, uint32_t to, uint32_t pid, uint16_t from)
@@ -198,8 +223,9 @@ static void send_moved_note(struct kernel *k, uint32_t to, uint32_t pid, uint16_
 
 void location_on_arrival(struct kernel *k, struct proc *p, uint16_t source)
 {
+    p->moves++;
     location_forget(k, p->pid);
-    tell_home(k, p->pid, k->node_id);
+    tell_home(k, p->pid, k->node_id, p->moves);
     send_moved_note(k, p->pid, p->pid, source);
     if (ABI_PID_LOCAL(p->parent_pid) != 0)
         send_moved_note(k, p->parent_pid, p->pid, source);
@@ -210,7 +236,7 @@ void location_on_arrival(struct kernel *k, struct proc *p, uint16_t source)
 
 void location_on_exit(struct kernel *k, uint32_t pid)
 {
-    tell_home(k, pid, LOCATION_EXITED);
+    tell_home(k, pid, LOCATION_EXITED, UINT32_MAX); /* the last news there will be */
 }
 
 void location_on_message(struct kernel *k, uint16_t src_node, const uint8_t *payload, uint32_t len)
@@ -221,13 +247,9 @@ void location_on_message(struct kernel *k, uint16_t src_node, const uint8_t *pay
         return;
     }
     uint32_t pid = get_be32(payload);
-    uint16_t node = get_be16(payload + 4);
     if (ABI_PID_NODE(pid) != k->node_id || ABI_PID_LOCAL(pid) == 0) {
         k->stats.frames_bad++; /* only a home node keeps track */
         return;
     }
-    if (node == LOCATION_EXITED || node == k->node_id)
-        location_forget(k, pid);
-    else
-        location_learn(k, pid, node, true);
+    learn(k, pid, get_be16(payload + 4), get_be32(payload + 6), true);
 }

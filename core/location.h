@@ -26,8 +26,8 @@ void location_destroy(struct kernel *k);
  * the best knowledge (entry or home node). */
 uint16_t location_lookup(struct kernel *k, uint32_t pid);
 
-/* Remember that pid runs on `node` (authoritative or a cache hint). */
-void location_learn(struct kernel *k, uint32_t pid, uint16_t node, bool authoritative);
+/* A hint from the answer to a send: pid was on `node` after `moves` moves. */
+void location_learn(struct kernel *k, uint32_t pid, uint16_t node, uint32_t moves);
 void location_forget(struct kernel *k, uint32_t pid);
 
 /* The source side of a finished move: p has gone to `target`. Leaves a
@@ -35,8 +35,8 @@ void location_forget(struct kernel *k, uint32_t pid);
 void location_on_departure(struct kernel *k, const struct proc *p, uint16_t target);
 
 /* The target side of a finished move: p (now adopted here) came from
- * `source`. Tells the home node, and sends ABI_NOTE_MOVED to p itself, its
- * parent and its children. */
+ * `source`. Counts the move, tells the home node, and sends ABI_NOTE_MOVED
+ * to p itself, its parent and its children. */
 void location_on_arrival(struct kernel *k, struct proc *p, uint16_t source);
 
 /* A process born elsewhere exited here: tell its home to forget it. */

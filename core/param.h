@@ -19,7 +19,7 @@ _Static_assert(ABI_USER_BASE % PAGE_SIZE == 0, "user space starts on a page");
 #define MAILBOX_CAPACITY 16u       /* messages queued per process */
 #define PROC_MAX_CHILDREN 32u      /* children a process may have at once */
 #define LOCATION_CACHE_SIZE 256u   /* remembered locations of other nodes' processes */
-#define FORWARD_MAX_HOPS 8u        /* a message chasing a moving process gives up after */
+#define FORWARD_MAX_HOPS 32u       /* a message chasing a moving process gives up after */
 #define MSG_MAX_BYTES ABI_MSG_MAX_BYTES
 /* How long a remote send waits for the destination node's answer before
  * it fails with ERR_UNREACHABLE (the message may have arrived). */

@@ -69,6 +69,7 @@ struct proc {
                                 not found by pid (migrate.c) */
     uint64_t resident_since_ns; /* spawn or arrival on this node */
     uint64_t insns_total;    /* instructions run, on every node */
+    uint32_t moves;          /* finished migrations: orders location news */
     uint64_t insns_window;   /* run since the balancer last looked */
     char name[ABI_PROGRAM_NAME_MAX + 1];
 };

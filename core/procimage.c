@@ -99,6 +99,7 @@ static uint8_t *encode_fixed(const struct proc *p, uint64_t now_ns, uint8_t *o)
     put_be32(o + 40, p->cpu.pc);
     for (uint32_t r = 1; r < 32; r++)
         put_be32(o + 44 + 4u * (r - 1u), p->cpu.x[r]);
+    put_be32(o + 168, p->moves);
     return o + PROCIMAGE_FIXED_BYTES;
 }
 
@@ -369,6 +370,7 @@ static void build_fixed(struct proc *p, const uint8_t *img, const struct layout 
     p->cpu.pc = get_be32(img + 40);
     for (uint32_t r = 1; r < 32; r++)
         p->cpu.x[r] = get_be32(img + 44 + 4u * (r - 1u));
+    p->moves = get_be32(img + 168);
     kmemcpy(p->name, img + PROCIMAGE_FIXED_BYTES + 1u, l->name_len);
 }
 

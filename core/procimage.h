@@ -29,9 +29,9 @@
 struct kernel;
 
 #define PROCIMAGE_MAGIC 0x434E5049u /* "CNPI" */
-#define PROCIMAGE_VERSION 1u
+#define PROCIMAGE_VERSION 2u
 #define PROCIMAGE_HEADER_BYTES 12u /* magic, version, flags, length */
-#define PROCIMAGE_FIXED_BYTES 168u /* header up to the name */
+#define PROCIMAGE_FIXED_BYTES 172u /* header up to the name */
 #define PROCIMAGE_CRC_BYTES 4u
 /* A page entry's word: the page's address, its VM_PERM_* bits, and this
  * flag when its PAGE_SIZE bytes follow (else the CRC-32 of the bytes the

@@ -345,7 +345,7 @@ Test(procimage, every_byte_flip_is_refused)
 
 /* The tiny image's layout: fixed part, name "a" at 169, mailbox count at
  * 170, child count at 171, page count at 172, the page word at 174. */
-enum { AT_NAME_LEN = 168, AT_MAILBOX = 170, AT_CHILDREN = 171, AT_PAGES = 172, AT_PAGE0 = 174 };
+enum { AT_NAME_LEN = 172, AT_MAILBOX = 174, AT_CHILDREN = 175, AT_PAGES = 176, AT_PAGE0 = 178 };
 
 static void expect_field_refused(uint32_t at, uint8_t value, const char *what)
 {
@@ -374,7 +374,7 @@ static void expect_word_refused(uint32_t word, const char *what)
 Test(procimage, bad_header_fields_are_refused)
 {
     expect_field_refused(0, 'X', "magic");
-    expect_field_refused(5, 2, "version 2");
+    expect_field_refused(5, 3, "version 3");
     expect_field_refused(7, 1, "flags");
     expect_field_refused(15, 0, "pid with local number 0");
     expect_field_refused(39, 1, "pinned");

@@ -79,6 +79,19 @@ Test(runs, ten_thousand_migrations_lose_no_message, .timeout = 600)
     cr_expect_eq(count_trace_events(RUNS "/chatty", "migrate_abort", NULL, NULL), 0);
 }
 
+/* A sink that moves every 3 ms over a lossy network, with senders on
+ * every node (one of them moving too): nothing lost, nothing reordered. */
+Test(runs, a_fast_moving_sink_on_a_lossy_network_loses_nothing, .timeout = 600)
+{
+    char args[2048];
+    (void)system("mkdir -p " RUNS);
+    snprintf(args, sizeof args, "run %s/bench/scenarios/swarm-lossy.json --out %s/swarm --quiet > %s/swarm.log 2>&1",
+             NIMBUS_SOURCE_DIR, RUNS, RUNS);
+    cr_assert_eq(run_nimbus(args), 0);
+    cr_expect_eq(count_trace_events(RUNS "/swarm", "console", "text", "sink: 12000 messages in order\n"), 1);
+    cr_expect_eq(count_trace_events(RUNS "/swarm", "drop", "reason", "no_process"), 0);
+}
+
 static void expect_same_outputs(const char *a, const char *b)
 {
     static const char *const files[] = {"trace.jsonl", "net.pcap", "metrics.json"};
