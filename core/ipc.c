@@ -130,14 +130,6 @@ int ipc_send(struct kernel *k, struct proc *p, uint32_t dst, const uint8_t *data
     return IPC_PENDING;
 }
 
-int ipc_forward(struct kernel *k, uint32_t src, uint32_t dst, uint16_t node, const uint8_t *data,
-                uint32_t len)
-{
-    struct deliver d = {.origin = k->node_id, .kind = KIND_MESSAGE, .src = src, .dst = dst};
-    k->stats.forwarded++;
-    return send_deliver(k, node, &d, data, len);
-}
-
 void ipc_send_child_exit(struct kernel *k, uint32_t parent, uint32_t child, int32_t status)
 {
     uint8_t body[CHILD_EXIT_BYTES];

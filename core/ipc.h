@@ -20,9 +20,8 @@ struct proc;
 enum cluster_msg_type {
     CLUSTER_MSG_DELIVER = 16,        /* see ipc.c */
     CLUSTER_MSG_DELIVER_RESULT = 17, /* see ipc.c */
-    CLUSTER_MSG_CHILD_EXIT = 18,     /* parent pid, child pid, status */
     CLUSTER_MSG_CONSOLE = 19,        /* pid, text: output for the home console */
-    CLUSTER_MSG_LOCATION = 20,       /* pid, node (0xFFFF: exited) for its home */
+    CLUSTER_MSG_LOCATION = 20,       /* pid, node (0xFFFF: exited), move count: for its home */
     CLUSTER_MSG_MIGRATE_FIRST = 24,  /* 24..31: migrate.c */
     CLUSTER_MSG_MIGRATE_LAST = 31,
     CLUSTER_MSG_BALANCE_FIRST = 32,  /* 32..39: balance.c and loadinfo.c */
@@ -35,10 +34,6 @@ enum cluster_msg_type {
 /* Send from process `p` (or from the kernel when p is NULL) to `dst`.
  * 0, IPC_PENDING (p now blocks in WAIT_SEND) or a negative error. */
 int ipc_send(struct kernel *k, struct proc *p, uint32_t dst, const uint8_t *data, uint32_t len);
-
-/* Send a message on to `node` for process dst, with no answer expected
- * (migration hands on what reached a process after its image was taken). */
-int ipc_forward(struct kernel *k, uint32_t src, uint32_t dst, uint16_t node, const uint8_t *data, uint32_t len);
 
 /* Tell `parent`, wherever it runs, that `child` exited with `status`. */
 void ipc_send_child_exit(struct kernel *k, uint32_t parent, uint32_t child, int32_t status);

@@ -197,33 +197,12 @@ uint16_t kernel_node_id(const struct kernel *k)
     return k->node_id;
 }
 
-uint32_t kernel_process_count(const struct kernel *k) { return k->proc_count; }
+uint32_t kernel_process_count(const struct kernel *k)
+{
+    return k->proc_count;
+}
 
 const struct kernel_stats *kernel_stats(const struct kernel *k)
 {
     return &k->stats;
-}
-
-static uint32_t format_decimal(uint32_t v, char *out)
-{
-    char digits[10];
-    uint32_t n = 0;
-    do {
-        digits[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v != 0);
-    for (uint32_t i = 0; i < n; i++)
-        out[i] = digits[n - 1 - i];
-    return n;
-}
-
-uint32_t kernel_format_pid(uint32_t pid, char *buf)
-{
-    uint32_t len = 0;
-    buf[len++] = 'n';
-    len += format_decimal(ABI_PID_NODE(pid), buf + len);
-    buf[len++] = '.';
-    len += format_decimal(ABI_PID_LOCAL(pid), buf + len);
-    buf[len] = '\0';
-    return len;
 }

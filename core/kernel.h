@@ -96,12 +96,7 @@ int kernel_migrate(struct kernel *k, uint32_t pid, uint16_t target);
 /* Pin a process to its node (or unpin it): pinned processes never move. */
 int kernel_pin(struct kernel *k, uint32_t pid, bool pinned);
 
-uint16_t kernel_node_id(const struct kernel *k);
 uint32_t kernel_process_count(const struct kernel *k);
 const struct kernel_stats *kernel_stats(const struct kernel *k);
-
-/* Write "n<node>.<local>" and a NUL into buf (at least 13 bytes); returns
- * the length. */
-uint32_t kernel_format_pid(uint32_t pid, char *buf);
 
 #endif

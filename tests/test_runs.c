@@ -11,10 +11,11 @@
 
 #define RUNS NIMBUS_BINARY_DIR "/test-runs"
 
+/* Run the scenario at `scenario` (relative to the repository) into RUNS/out. */
 static int run_scenario(const char *scenario, const char *out, const char *extra)
 {
     char args[2048];
-    snprintf(args, sizeof args, "run %s/scenarios/%s --out %s/%s --quiet %s > %s/%s.log 2>&1",
+    snprintf(args, sizeof args, "run %s/%s --out %s/%s --quiet %s > %s/%s.log 2>&1",
              NIMBUS_SOURCE_DIR, scenario, RUNS, out, extra, RUNS, out);
     (void)system("mkdir -p " RUNS);
     return run_nimbus(args);
@@ -22,7 +23,7 @@ static int run_scenario(const char *scenario, const char *out, const char *extra
 
 Test(runs, hello_prints_and_exits)
 {
-    cr_assert_eq(run_scenario("hello.json", "hello", ""), 0);
+    cr_assert_eq(run_scenario("scenarios/hello.json", "hello", ""), 0);
     cr_expect(console_contains(RUNS "/hello", "hello from n0.1"));
     cr_expect_eq(count_trace_events(RUNS "/hello", "exit", "pid", "n0.1"), 1);
     cr_expect_eq(count_trace_events(RUNS "/hello", "end", NULL, NULL), 1);
@@ -30,7 +31,7 @@ Test(runs, hello_prints_and_exits)
 
 Test(runs, pingpong_completes_every_round)
 {
-    cr_assert_eq(run_scenario("pingpong.json", "pingpong", ""), 0);
+    cr_assert_eq(run_scenario("scenarios/pingpong.json", "pingpong", ""), 0);
     cr_expect(console_contains(RUNS "/pingpong", "server: answered 100 pings"));
     cr_expect(console_contains(RUNS "/pingpong", "client: 100 round trips"));
     /* 100 pings and 100 pongs, each delivered exactly once. */
@@ -41,7 +42,7 @@ Test(runs, pingpong_completes_every_round)
 
 Test(runs, lossy_pingpong_loses_nothing)
 {
-    cr_assert_eq(run_scenario("lossy-pingpong.json", "lossy", ""), 0);
+    cr_assert_eq(run_scenario("scenarios/lossy-pingpong.json", "lossy", ""), 0);
     cr_expect(console_contains(RUNS "/lossy", "client: 200 round trips"));
     cr_expect_eq(count_trace_events(RUNS "/lossy", "deliver", "pid", "n0.1"), 200);
     cr_expect_eq(count_trace_events(RUNS "/lossy", "deliver", "pid", "n1.1"), 200);
@@ -51,7 +52,7 @@ Test(runs, lossy_pingpong_loses_nothing)
 
 Test(runs, ring_64_every_lap_arrives)
 {
-    cr_assert_eq(run_scenario("ring-64.json", "ring", ""), 0);
+    cr_assert_eq(run_scenario("scenarios/ring-64.json", "ring", ""), 0);
     for (int lap = 1; lap <= 10; lap++) {
         char line[64];
         snprintf(line, sizeof line, "lap %d done at", lap);
@@ -69,11 +70,7 @@ Test(runs, ring_64_every_lap_arrives)
  * and receiving, and no message lost, duplicated or reordered. */
 Test(runs, ten_thousand_migrations_lose_no_message, .timeout = 600)
 {
-    char args[2048];
-    (void)system("mkdir -p " RUNS);
-    snprintf(args, sizeof args, "run %s/bench/scenarios/chatty-10k.json --out %s/chatty --quiet > %s/chatty.log 2>&1",
-             NIMBUS_SOURCE_DIR, RUNS, RUNS);
-    cr_assert_eq(run_nimbus(args), 0);
+    cr_assert_eq(run_scenario("bench/scenarios/chatty-10k.json", "chatty", ""), 0);
     cr_expect_eq(count_trace_events(RUNS "/chatty", "console", "text", "sink: 70000 messages in order\n"), 4);
     cr_expect_gt(count_trace_events(RUNS "/chatty", "migrate_done", NULL, NULL), 10000);
     cr_expect_eq(count_trace_events(RUNS "/chatty", "migrate_abort", NULL, NULL), 0);
@@ -83,11 +80,7 @@ Test(runs, ten_thousand_migrations_lose_no_message, .timeout = 600)
  * every node (one of them moving too): nothing lost, nothing reordered. */
 Test(runs, a_fast_moving_sink_on_a_lossy_network_loses_nothing, .timeout = 600)
 {
-    char args[2048];
-    (void)system("mkdir -p " RUNS);
-    snprintf(args, sizeof args, "run %s/bench/scenarios/swarm-lossy.json --out %s/swarm --quiet > %s/swarm.log 2>&1",
-             NIMBUS_SOURCE_DIR, RUNS, RUNS);
-    cr_assert_eq(run_nimbus(args), 0);
+    cr_assert_eq(run_scenario("bench/scenarios/swarm-lossy.json", "swarm", ""), 0);
     cr_expect_eq(count_trace_events(RUNS "/swarm", "console", "text", "sink: 12000 messages in order\n"), 1);
     cr_expect_eq(count_trace_events(RUNS "/swarm", "drop", "reason", "no_process"), 0);
 }
@@ -105,10 +98,10 @@ static void expect_same_outputs(const char *a, const char *b)
 
 Test(runs, same_scenario_and_seed_give_identical_outputs)
 {
-    cr_assert_eq(run_scenario("lossy-pingpong.json", "det-a", ""), 0);
-    cr_assert_eq(run_scenario("lossy-pingpong.json", "det-b", ""), 0);
+    cr_assert_eq(run_scenario("scenarios/lossy-pingpong.json", "det-a", ""), 0);
+    cr_assert_eq(run_scenario("scenarios/lossy-pingpong.json", "det-b", ""), 0);
     expect_same_outputs("det-a", "det-b");
-    cr_assert_eq(run_scenario("lossy-pingpong.json", "det-c", "--seed 99"), 0);
+    cr_assert_eq(run_scenario("scenarios/lossy-pingpong.json", "det-c", "--seed 99"), 0);
     cr_expect(!files_equal(RUNS "/det-a/net.pcap", RUNS "/det-c/net.pcap"),
               "another seed gave the same pcap");
     cr_expect(console_contains(RUNS "/det-c", "client: 200 round trips"));
