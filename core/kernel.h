@@ -97,6 +97,36 @@ int kernel_migrate(struct kernel *k, uint32_t pid, uint16_t target);
 int kernel_pin(struct kernel *k, uint32_t pid, bool pinned);
 
 uint32_t kernel_process_count(const struct kernel *k);
+
+/* One process as a platform's console or display shows it. */
+struct kernel_proc_info {
+    uint32_t pid;
+    uint32_t parent_pid;
+    bool blocked;  /* in a system call; otherwise runnable */
+    bool moving;   /* frozen: being migrated away */
+    bool pinned;
+    uint32_t pages;      /* user pages mapped */
+    uint32_t moves;      /* migrations finished */
+    uint64_t insns;      /* instructions run, on every node */
+    char name[33];       /* ABI_PROGRAM_NAME_MAX + 1, NUL-terminated */
+};
+
+/* Fill `out` with up to `max` of the node's processes, in pid order
+ * (processes still arriving by migration are left out). Returns how many. */
+uint32_t kernel_list_processes(const struct kernel *k, struct kernel_proc_info *out, uint32_t max);
+
+/* A peer: a node this one talks with (a transport session) or whose load
+ * report it has heard. */
+struct kernel_peer_info {
+    uint16_t node;
+    bool has_session;
+    bool has_load;        /* the two fields below are valid */
+    uint32_t load_milli;  /* as the peer last reported it */
+    uint64_t heard_ns;    /* this node's clock when it heard it */
+};
+
+/* Fill `out` with up to `max` peers, in node order. Returns how many. */
+uint32_t kernel_list_peers(const struct kernel *k, struct kernel_peer_info *out, uint32_t max);
 const struct kernel_stats *kernel_stats(const struct kernel *k);
 
 #endif

@@ -27,5 +27,6 @@ set(CORE_SOURCES
   ${CORE_DIR}/procimage.c
   ${CORE_DIR}/console.c
   ${CORE_DIR}/location.c
+  ${CORE_DIR}/kernel_query.c
 )
 set(CORE_FREESTANDING_FLAGS -ffreestanding -fno-common -fno-stack-protector)
