@@ -1,7 +1,8 @@
 /*
  * nimbus.c - the command-line program: `nimbus run` simulates a scenario,
  * `nimbus check` validates scenario files, `nimbus sweep` runs a grid of
- * policies x seeds (sweep.c).
+ * policies x seeds (sweep.c), `nimbus viz` shows a run (viz/), `nimbus
+ * boot` starts x86 nodes under QEMU (hal-x86/host/).
  *
  * Exit status: 0 success, 1 bad usage or a bad scenario, 2 the run failed
  * (or its outputs could not be written).
@@ -22,6 +23,8 @@
 #include "sim.h"
 #include "sim_util.h"
 #include "sweep.h"
+#include "boot_cli.h"
+#include "viz_cli.h"
 
 #ifndef NIMBUS_VERSION
 #define NIMBUS_VERSION "0.1"
@@ -36,6 +39,8 @@ static const char usage_main[] =
     "  nimbus run SCENARIO [--out DIR] [--seed N] [--quiet]\n"
     "  nimbus check SCENARIO...\n"
     "  nimbus sweep SCENARIO --policies LIST --seeds N [--set KEY=VALUE]...\n"
+    "  nimbus viz RUN_DIR [--screenshot FILE --at TIME]\n"
+    "  nimbus boot [--nodes N] [--out DIR]\n"
     "  nimbus help [COMMAND]\n"
     "  nimbus --version\n"
     "\n"
@@ -43,6 +48,8 @@ static const char usage_main[] =
     "  run     simulate a scenario; write its event trace, pcap and metrics\n"
     "  check   validate scenario files without running them\n"
     "  sweep   run a scenario for each balancer policy x seed; summarise\n"
+    "  viz     watch a finished run: load, processes, migrations\n"
+    "  boot    start a local cluster of x86 nodes under QEMU\n"
     "  help    show this help, or a command's\n"
     "\n"
     "Run 'nimbus COMMAND --help' for a command's options. Scenario files are\n"
@@ -50,7 +57,7 @@ static const char usage_main[] =
     "Exit status: 0 success, 1 bad usage or scenario, 2 the run failed.\n";
 
 static const char usage_run[] =
-    "Usage: nimbus run SCENARIO [--out DIR] [--seed N] [--quiet]\n"
+    "Usage: nimbus run SCENARIO [--out DIR] [--seed N] [--quiet] [--viz]\n"
     "\n"
     "Simulate SCENARIO (a JSON file, see docs/scenarios.md) and write into DIR:\n"
     "  trace.jsonl   the event trace, one JSON object a line (docs/trace.md)\n"
@@ -71,6 +78,10 @@ static const char usage_run[] =
     "  -q, --quiet        do not print the processes' output (console.log still\n"
     "                     has it); only the summary\n"
     "      --no-progress  no live progress line on stderr\n"
+    "      --viz          watch the run live in a window (docs/viz.md); the files\n"
+    "                     are the same as without it\n"
+    "      --viz-exit     with --viz: close the window when the run has ended\n"
+    "      --viz-shot FILE  with --viz: save the window's last frame as a PNG\n"
     "  -h, --help         show this help\n"
     "\n"
     "Exit status: 0 the run finished, 1 bad usage or scenario, 2 the run failed\n"
@@ -145,6 +156,9 @@ struct run_args {
     uint64_t seed;
     bool quiet;
     bool progress;
+    bool viz;             /* --viz: a live window (a child process) */
+    bool viz_exit;
+    const char *viz_shot;
 };
 
 static bool parse_u64(const char *text, uint64_t *out)
@@ -207,6 +221,16 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
             if (eq != NULL)
                 return usage_error("run", "option '--no-progress' takes no value", "");
             a->progress = false;
+        } else if (IS("--viz") || IS("--viz-exit")) {
+            if (eq != NULL)
+                return usage_error("run", "option '%s' takes no value", arg);
+            a->viz = true;
+            a->viz_exit = a->viz_exit || IS("--viz-exit");
+        } else if (IS("--viz-shot")) {
+            a->viz_shot = option_value(argc, argv, &i, eq);
+            if (a->viz_shot == NULL || a->viz_shot[0] == '\0')
+                return usage_error("run", "option '%s' needs a file name", arg);
+            a->viz = true;
         } else if (IS("-o") || IS("--out")) {
             a->out_dir = option_value(argc, argv, &i, eq);
             if (a->out_dir == NULL || a->out_dir[0] == '\0')
@@ -342,6 +366,8 @@ static int cmd_run(int argc, char **argv)
         return EXIT_RUN_FAILED;
     }
 
+    pid_t viz_child = -1;
+    int viz_fd = a.viz ? viz_live_start(a.viz_exit, a.viz_shot, &viz_child) : -1;
     struct sim_options opt = {
         .out_dir = dir,
         .seed = a.seed_set ? a.seed : scn.seed,
@@ -356,9 +382,11 @@ static int cmd_run(int argc, char **argv)
     static struct sim s; /* large; keep it off the stack */
     if (sim_open(&s, &scn, &opt, err, sizeof err) < 0) {
         fprintf(stderr, "nimbus run: %s\n", err);
+        viz_live_finish(viz_fd, viz_child);
         scenario_free(&scn);
         return EXIT_RUN_FAILED;
     }
+    trace_out_tee(&s.trace, viz_fd);
     int status = EXIT_OK;
     if (sim_run(&s) < 0)
         status = EXIT_RUN_FAILED;
@@ -376,6 +404,7 @@ static int cmd_run(int argc, char **argv)
         fprintf(stderr, "nimbus run: %s\n", err);
         status = EXIT_RUN_FAILED;
     }
+    viz_live_finish(viz_fd, viz_child);
     scenario_free(&scn);
     return status;
 }
@@ -393,6 +422,10 @@ int main(int argc, char **argv)
         return cmd_check(argc - 2, argv + 2);
     if (strcmp(cmd, "sweep") == 0)
         return sweep_main(argc - 2, argv + 2);
+    if (strcmp(cmd, "viz") == 0)
+        return viz_main(argc - 2, argv + 2);
+    if (strcmp(cmd, "boot") == 0)
+        return boot_main(argc - 2, argv + 2);
     if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0 || strcmp(cmd, "version") == 0) {
         printf("nimbus %s\n", NIMBUS_VERSION);
         return EXIT_OK;
@@ -409,6 +442,14 @@ int main(int argc, char **argv)
             }
             if (strcmp(argv[2], "sweep") == 0) {
                 fputs(sweep_usage, stdout);
+                return EXIT_OK;
+            }
+            if (strcmp(argv[2], "viz") == 0) {
+                fputs(viz_usage, stdout);
+                return EXIT_OK;
+            }
+            if (strcmp(argv[2], "boot") == 0) {
+                fputs(boot_usage, stdout);
                 return EXIT_OK;
             }
             return usage_error("", "no command '%s'", argv[2]);

@@ -2,26 +2,49 @@
  * trace_out.c - see trace_out.h. Lines are built in a buffer with our own
  * integer formatting (no printf, no locale) and written in large blocks.
  */
+#define _POSIX_C_SOURCE 200809L
 #include "trace_out.h"
 
+#include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../core/abi.h"
 #include "scenario.h"
 
 #define TRACE_FLUSH_BYTES (256u * 1024u)
+#define TRACE_TEE_FLUSH_BYTES 4096u /* with a live viewer: lines reach it sooner */
 
 int trace_out_open(struct trace_out *t, const char *path)
 {
     memset(t, 0, sizeof *t);
+    t->tee_fd = -1;
     if (path == NULL)
         return 0;
     t->f = fopen(path, "wb");
     return t->f != NULL ? 0 : -1;
 }
 
+void trace_out_tee(struct trace_out *t, int fd) { t->tee_fd = fd; }
+
+static void tee_write(struct trace_out *t)
+{
+    for (size_t done = 0; done < t->buf.len;) {
+        ssize_t n = write(t->tee_fd, t->buf.data + done, t->buf.len - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            t->tee_fd = -1;
+            return;
+        }
+        done += (size_t)n;
+    }
+}
+
 static void trace_flush(struct trace_out *t)
 {
+    if (t->tee_fd >= 0)
+        tee_write(t);
     if (sim_buf_flush(&t->buf, t->f) < 0)
         t->write_failed = true;
 }
@@ -90,7 +113,7 @@ static void line_end(struct trace_out *t)
 {
     sim_buf_put(&t->buf, "}\n", 2);
     t->lines++;
-    if (t->buf.len >= TRACE_FLUSH_BYTES)
+    if (t->buf.len >= (t->tee_fd >= 0 ? TRACE_TEE_FLUSH_BYTES : TRACE_FLUSH_BYTES))
         trace_flush(t);
 }
 
@@ -149,6 +172,7 @@ void trace_out_start(struct trace_out *t, const char *scenario, uint64_t seed, u
     field_cstr(t, "scenario", scenario);
     field_u64(t, "seed", seed);
     field_u64(t, "nodes", nodes);
+    field_u64(t, "schema", TRACE_SCHEMA_VERSION);
     line_end(t);
 }
 

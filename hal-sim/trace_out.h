@@ -15,16 +15,27 @@
 #include "hal/hal_trace.h"
 #include "sim_util.h"
 
+/* The trace format's version, in the start line's "schema" field. Raise
+ * it when an existing event's fields or meaning change (docs/trace.md);
+ * readers refuse a newer one. */
+#define TRACE_SCHEMA_VERSION 1
+
 struct trace_out {
     FILE *f;          /* NULL: the trace is discarded */
     struct sim_buf buf;
     uint64_t lines;
     bool write_failed;
+    int tee_fd;       /* -1, or where every line is also written (trace_out_tee) */
 };
 
 /* Write to `path` (created or truncated); 0, or -1 with errno set. A NULL
  * path discards the trace. */
 int trace_out_open(struct trace_out *t, const char *path);
+/* Also write every line to `fd` (the live visualizer's pipe), in small
+ * blocks so that it sees them soon after they happen. The file's bytes
+ * do not change. A failed write (the viewer was closed) ends the tee and
+ * does not fail the run; the caller closes fd after trace_out_close. */
+void trace_out_tee(struct trace_out *t, int fd);
 /* Flush and close; 0, or -1 if anything failed to be written. */
 int trace_out_close(struct trace_out *t);
 

@@ -1,0 +1,23 @@
+/*
+ * node_selftest.h - built-in self tests, chosen with selftest=NAME on the
+ * kernel command line. Each runs after the ready line and ends QEMU
+ * through isa-debug-exit (debug_exit.h):
+ *   exit:N   exit at once with status N (0..127): proves the boot and the
+ *            exit device
+ *   fault    touch unmapped memory: the panic path must report a page
+ *            fault and exit with PANIC_EXIT_STATUS
+ *   disk     write blocks near the end of the disk, read them back and
+ *            compare through ata.h: status 0 when they match, 1 otherwise
+ */
+#ifndef HAL_X86_NODE_SELFTEST_H
+#define HAL_X86_NODE_SELFTEST_H
+
+#include <stdbool.h>
+
+/* Whether `name` (NUL-terminated) is a self test with valid arguments. */
+bool node_selftest_known(const char *name);
+
+/* Run it; does not return. */
+_Noreturn void node_selftest_run(const char *name);
+
+#endif

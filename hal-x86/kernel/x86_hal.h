@@ -1,0 +1,37 @@
+/*
+ * x86_hal.h - the HAL (hal/hal.h) of a real node: the clock is the
+ * calibrated TSC, the network the e1000, the disk the ATA drive, the
+ * console the serial port and the screen, memory the page allocator,
+ * randomness RDRAND, the trace a few kernel notices on the console, the
+ * programs those built into the image.
+ *
+ * The core may not be called back from a HAL operation, so disk requests
+ * (done at once by PIO) leave their completions queued until the main
+ * loop calls x86_hal_deliver_disk.
+ */
+#ifndef HAL_X86_X86_HAL_H
+#define HAL_X86_X86_HAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/kernel.h"
+
+/* What the trace has told about this node's processes. */
+struct x86_activity {
+    uint32_t started;  /* spawned here or arrived by migration */
+    uint32_t exited;   /* exited here, faulted ones included */
+    uint32_t failed;   /* of which with a status other than 0 */
+    uint64_t events[HAL_TRACE_TYPE_COUNT]; /* every event, by type */
+};
+
+/* Fill `hal` for node `node_id`; `nic` and `disk` say which devices
+ * started. */
+void x86_hal_init(struct hal *hal, uint16_t node_id, bool nic, bool disk);
+
+/* Report queued disk completions to the core. */
+void x86_hal_deliver_disk(struct kernel *k);
+
+const struct x86_activity *x86_hal_activity(void);
+
+#endif

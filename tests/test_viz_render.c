@@ -1,0 +1,229 @@
+/* test_viz_render.c - the visualizer's pictures, checked pixel by pixel
+ * in an offscreen surface (SDL's software renderer, no window): how many
+ * node boxes, a node's colour at a known load, a moving process between
+ * two nodes, a crashed node greyed, a cut link, identical screenshots. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "viz_offscreen.h"
+#include "viz_run.h"
+
+#define W 1000
+#define H 700
+
+static char trace[1 << 16];
+
+/* A trace of `nodes` booted nodes, then `extra` lines. */
+static void make_trace(struct viz_run *r, unsigned nodes, const char *extra)
+{
+    size_t n = (size_t)snprintf(trace, sizeof trace,
+                                "{\"t\":0,\"ev\":\"start\",\"scenario\":\"pix\",\"seed\":1,"
+                                "\"nodes\":%u,\"schema\":1}\n", nodes);
+    for (unsigned i = 0; i < nodes; i++)
+        n += (size_t)snprintf(trace + n, sizeof trace - n,
+                              "{\"t\":0,\"node\":%u,\"ev\":\"boot\",\"epoch\":%u}\n", i, i + 1);
+    snprintf(trace + n, sizeof trace - n, "%s", extra);
+    viz_run_init(r, "pix.jsonl");
+    viz_run_feed(r, trace, strlen(trace));
+    viz_run_feed_end(r);
+    cr_assert(!r->failed, "%s", r->error);
+}
+
+static void open_at(struct viz_offscreen *o, const struct viz_run *r, uint64_t t_ns)
+{
+    char err[VIZ_ERROR_BYTES];
+    cr_assert_eq(viz_offscreen_open(o, r, W, H, err, sizeof err), 0, "%s", err);
+    o->scene.view.layout = VIZ_LAYOUT_GRID;
+    viz_scene_regions(&o->scene, W, H);
+    viz_view_seek(&o->scene.view, r, t_ns);
+    viz_offscreen_draw(o);
+}
+
+static bool same(struct viz_rgb a, struct viz_rgb b) { return a.r == b.r && a.g == b.g && a.b == b.b; }
+
+#define assert_color(o, x, y, want)                                                            \
+    do {                                                                                       \
+        struct viz_rgb got_ = viz_offscreen_pixel((o), (int)(x), (int)(y));                    \
+        cr_assert(same(got_, (want)), "pixel (%d,%d) is %u,%u,%u, want %u,%u,%u", (int)(x),     \
+                  (int)(y), got_.r, got_.g, got_.b, (want).r, (want).g, (want).b);             \
+    } while (0)
+
+/* Connected regions of pixels of colour c inside the cluster area. */
+static unsigned count_regions(const struct viz_offscreen *o, struct viz_rgb c)
+{
+    const SDL_Rect *a = &o->scene.cluster;
+    unsigned char *seen = calloc((size_t)W * H, 1);
+    int *stack = malloc(sizeof(int) * 2 * W * H);
+    unsigned regions = 0;
+    for (int y = a->y; y < a->y + a->h; y++)
+        for (int x = a->x; x < a->x + a->w; x++) {
+            if (seen[y * W + x] || !same(viz_offscreen_pixel(o, x, y), c))
+                continue;
+            regions++;
+            size_t top = 0;
+            stack[top++] = y * W + x;
+            seen[y * W + x] = 1;
+            while (top > 0) {
+                int p = stack[--top], px = p % W, py = p / W;
+                static const int d[4][2] = {{1, 0}, {-1, 0}, {0, 1}, {0, -1}};
+                for (int k = 0; k < 4; k++) {
+                    int nx = px + d[k][0], ny = py + d[k][1];
+                    if (nx < a->x || ny < a->y || nx >= a->x + a->w || ny >= a->y + a->h ||
+                        seen[ny * W + nx] || !same(viz_offscreen_pixel(o, nx, ny), c))
+                        continue;
+                    seen[ny * W + nx] = 1;
+                    stack[top++] = ny * W + nx;
+                }
+            }
+        }
+    free(stack);
+    free(seen);
+    return regions;
+}
+
+Test(viz_render, one_box_per_node)
+{
+    unsigned sizes[] = {4, 16, 64};
+    for (size_t i = 0; i < 3; i++) {
+        struct viz_run r;
+        make_trace(&r, sizes[i], "");
+        struct viz_offscreen o;
+        open_at(&o, &r, 0);
+        cr_assert_eq(count_regions(&o, viz_node_border), sizes[i], "%u nodes", sizes[i]);
+        viz_offscreen_close(&o);
+        viz_run_free(&r);
+    }
+}
+
+/* A point inside node n's box clear of its label, bar and dots. */
+static void box_inner(const struct viz_offscreen *o, uint32_t n, float *x, float *y)
+{
+    SDL_FRect b = viz_cluster_node_rect(&o->scene, n);
+    *x = b.x + b.w - 4;
+    *y = b.y + b.h - 4;
+}
+
+Test(viz_render, node_colour_follows_its_load)
+{
+    struct viz_run r;
+    make_trace(&r, 4, "{\"t\":10,\"node\":1,\"ev\":\"load\",\"load_milli\":2000,\"runq\":2,\"procs\":2}\n"
+                      "{\"t\":10,\"node\":2,\"ev\":\"load\",\"load_milli\":9000,\"runq\":9,\"procs\":9}\n");
+    struct viz_offscreen o;
+    open_at(&o, &r, 10);
+    float x, y;
+    box_inner(&o, 1, &x, &y);
+    assert_color(&o, x, y, viz_color_box(2000));
+    box_inner(&o, 0, &x, &y);
+    assert_color(&o, x, y, viz_color_box(0));
+    /* the bar: bottom left of the box, in the load colour; yellow at 2 */
+    struct viz_rgb yellow = {230, 210, 80};
+    cr_assert(same(viz_color_load(2000), yellow));
+    SDL_FRect b = viz_cluster_node_rect(&o.scene, 1);
+    assert_color(&o, b.x + b.w * 0.1f, b.y + b.h * 0.85f, yellow);
+    b = viz_cluster_node_rect(&o.scene, 2);
+    assert_color(&o, b.x + b.w * 0.1f, b.y + b.h * 0.2f, viz_color_load(VIZ_LOAD_FULL_MILLI));
+    viz_offscreen_close(&o);
+    viz_run_free(&r);
+}
+
+static const char move_lines[] =
+    "{\"t\":0,\"node\":0,\"ev\":\"spawn\",\"pid\":\"n0.1\",\"parent\":\"n0.0\",\"program\":\"worker\"}\n"
+    "{\"t\":1000,\"node\":0,\"ev\":\"migrate_start\",\"pid\":\"n0.1\",\"to\":3}\n"
+    "{\"t\":3000,\"node\":3,\"ev\":\"migrate_install\",\"pid\":\"n0.1\",\"from\":0}\n"
+    "{\"t\":4000,\"node\":1,\"ev\":\"crash\"}\n"
+    "{\"t\":5000,\"ev\":\"partition\",\"groups\":[0,0,1,1]}\n";
+
+Test(viz_render, a_moving_process_travels_between_its_nodes)
+{
+    struct viz_run r;
+    make_trace(&r, 4, move_lines);
+    struct viz_offscreen o;
+    open_at(&o, &r, 2000); /* half way */
+    SDL_FRect a = viz_cluster_node_rect(&o.scene, 0), b = viz_cluster_node_rect(&o.scene, 3);
+    float mx = (a.x + a.w / 2 + b.x + b.w / 2) / 2, my = (a.y + a.h / 2 + b.y + b.h / 2) / 2;
+    assert_color(&o, mx, my, viz_color_program(0));
+    float px, py, d;
+    cr_assert(viz_cluster_proc_pos(&o.scene, 0, &px, &py, &d));
+    cr_assert_float_eq(px, mx, 1.0);
+    cr_assert_float_eq(py, my, 1.0);
+    /* a quarter of the way at t = 1500 */
+    viz_view_seek(&o.scene.view, &r, 1500);
+    viz_offscreen_draw(&o);
+    float qx = a.x + a.w / 2 + (b.x - a.x) / 4, qy = a.y + a.h / 2 + (b.y - a.y) / 4;
+    assert_color(&o, qx, qy, viz_color_program(0));
+    assert_color(&o, mx, my, viz_bg); /* no longer at the middle: nothing else there */
+    /* landed: a dot inside node 3, none travelling */
+    viz_view_seek(&o.scene.view, &r, 3000);
+    viz_offscreen_draw(&o);
+    cr_assert(viz_cluster_proc_pos(&o.scene, 0, &px, &py, &d));
+    cr_assert(px > b.x && px < b.x + b.w && py > b.y && py < b.y + b.h);
+    assert_color(&o, px, py, viz_color_program(0));
+    viz_offscreen_close(&o);
+    viz_run_free(&r);
+}
+
+Test(viz_render, crashed_node_is_grey_and_partition_cuts_links)
+{
+    struct viz_run r;
+    make_trace(&r, 4, move_lines);
+    struct viz_offscreen o;
+    open_at(&o, &r, 3999);
+    float x, y;
+    box_inner(&o, 1, &x, &y);
+    assert_color(&o, x, y, viz_color_box(0));
+    viz_view_seek(&o.scene.view, &r, 4000);
+    viz_offscreen_draw(&o);
+    assert_color(&o, x, y, viz_crashed_fill);
+    cr_assert_eq(count_regions(&o, viz_node_border), 3, "a crashed node loses its border colour");
+    /* nodes 0 and 2 (one above the other in a 2x2 grid) in groups 0 and 1:
+     * their link is cut in the middle; 2-3 (same group) is whole */
+    viz_view_seek(&o.scene.view, &r, 5000);
+    viz_offscreen_draw(&o);
+    SDL_FRect n0 = viz_cluster_node_rect(&o.scene, 0), n2 = viz_cluster_node_rect(&o.scene, 2);
+    float lx = n0.x + n0.w / 2, gap_top = n0.y + n0.h, gap_bottom = n2.y;
+    assert_color(&o, lx, gap_top + 1, viz_link_cut);
+    assert_color(&o, lx, (gap_top + gap_bottom) / 2, viz_bg);
+    SDL_FRect n3 = viz_cluster_node_rect(&o.scene, 3);
+    assert_color(&o, (n2.x + n2.w + n3.x) / 2, n2.y + n2.h / 2, viz_link);
+    assert_color(&o, n0.x + 1, n0.y + n0.h / 2, viz_color_group(0));
+    assert_color(&o, n3.x + 1, n3.y + n3.h / 2, viz_color_group(1));
+    viz_offscreen_close(&o);
+    viz_run_free(&r);
+}
+
+Test(viz_render, the_same_time_gives_the_same_pixels)
+{
+    struct viz_run r;
+    make_trace(&r, 4, move_lines);
+    struct viz_offscreen a, b;
+    open_at(&a, &r, 2500);
+    open_at(&b, &r, 0);
+    viz_view_seek(&b.scene.view, &r, 4500); /* get there another way */
+    viz_offscreen_draw(&b);
+    viz_view_seek(&b.scene.view, &r, 2500);
+    viz_offscreen_draw(&b);
+    cr_assert_eq(memcmp(a.surface->pixels, b.surface->pixels, (size_t)a.surface->pitch * H), 0);
+    viz_offscreen_close(&a);
+    viz_offscreen_close(&b);
+    viz_run_free(&r);
+}
+
+Test(viz_render, layouts_fit_the_area_from_4_to_1000_nodes)
+{
+    unsigned sizes[] = {4, 64, 1000};
+    for (int kind = 0; kind < 2; kind++)
+        for (size_t i = 0; i < 3; i++) {
+            struct viz_layout l;
+            viz_layout_init(&l);
+            viz_layout_compute(&l, (enum viz_layout_kind)kind, sizes[i], 900, 600);
+            cr_assert_geq(l.box, sizes[i] == 4 ? 40.0f : sizes[i] == 64 ? 12.0f : 2.0f);
+            for (uint32_t n = 0; n < sizes[i]; n++) {
+                cr_assert(l.cx[n] - l.box / 2 >= 0 && l.cx[n] + l.box / 2 <= 900, "node %u", n);
+                cr_assert(l.cy[n] - l.box / 2 >= 0 && l.cy[n] + l.box / 2 <= 600, "node %u", n);
+                cr_assert_eq(viz_layout_hit(&l, l.cx[n], l.cy[n]), n);
+            }
+            viz_layout_free(&l);
+        }
+}

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# `nimbus boot`'s errors, without booting anything: bad arguments (1),
+# QEMU or the image missing (2), a node's QEMU that dies at once (2, with
+# its messages shown) and one that never gets ready (3 at --timeout,
+# naming what did not happen). Stand-ins for QEMU are small scripts; no
+# run may leave one of them or its socket directory behind.
+#
+#   boot_cli_errors.sh NIMBUS OUT_DIR
+source "$(dirname "$0")/boot_cli_lib.sh" "$@"
+
+dies=$BC_OUT/qemu-that-dies
+hangs=$BC_OUT/qemu-that-hangs
+cat > "$dies" << 'EOF'
+#!/usr/bin/env bash
+echo "stand-in QEMU: cannot start this machine" >&2
+exit 1
+EOF
+cat > "$hangs" << 'EOF'
+#!/usr/bin/env bash
+trap 'exit 0' TERM
+while :; do sleep 0.1; done
+EOF
+chmod +x "$dies" "$hangs"
+kernel=$dies # any readable file passes for the kernel until QEMU reads it
+
+"$BC_NIMBUS" help boot > "$BC_OUT/help.out" || bc_fail "nimbus help boot failed"
+bc_has help out "Usage: nimbus boot [--nodes N] [OPTIONS]"
+bc_has help out "Exit status: 0 finished"
+
+bc_run nodes --nodes 0
+bc_status nodes 1
+bc_has nodes err "nimbus boot: --nodes: '0' is not a number from 1 to 16"
+bc_has nodes err "Run 'nimbus help boot' for the options."
+
+bc_run program --run 0:no_such_program
+bc_status program 1
+bc_has program err "no program 'no_such_program' in the image"
+
+bc_run exec --nodes 2 --exec 2:ps
+bc_status exec 1
+bc_has exec err "there is no node 2 (--nodes 2)"
+
+bc_run no_qemu --qemu "$BC_OUT/no-such-qemu"
+bc_status no_qemu 2
+bc_has no_qemu err "QEMU not found: $BC_OUT/no-such-qemu is not an executable file"
+
+bc_run no_kernel --qemu "$dies" --kernel "$BC_OUT/missing.elf"
+bc_status no_kernel 2
+bc_has no_kernel err "no kernel image at $BC_OUT/missing.elf"
+
+bc_run dies --nodes 2 --qemu "$dies" --kernel "$kernel" --out "$BC_OUT/dies"
+bc_status dies 2
+bc_has dies err "'s QEMU exited with status 1"
+bc_has dies err "stand-in QEMU: cannot start this machine"
+bc_has dies out "nimbus boot: stopped 2 nodes"
+bc_no_temp dies
+[ -f "$BC_OUT/dies/qemu-commands.txt" ] || bc_fail "no qemu-commands.txt"
+
+bc_run hangs --nodes 2 --qemu "$hangs" --kernel "$kernel" --out "$BC_OUT/hangs" --timeout 1 --expect never
+bc_status hangs 3
+bc_has hangs err "timeout: 1 s passed, and this did not happen:"
+bc_has hangs err "  - node 1 never printed its ready line"
+bc_has hangs err "  - --expect 'never' did not appear"
+bc_no_temp hangs
+! pgrep -f "$hangs" > /dev/null || bc_fail "a stand-in QEMU survived: $(pgrep -af "$hangs")"
+
+echo "PASS"

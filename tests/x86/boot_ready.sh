@@ -1,0 +1,167 @@
+#!/usr/bin/env bash
+# Boot tests of the x86 image under QEMU (TCG), one node, no network.
+#
+#   boot_ready.sh kernel <cumulonimbus.elf> <out dir>
+#       qboot + -kernel (multiboot 1): the ready line; hello's output line;
+#       exit=idle ends QEMU with status 0 (QEMU: 1); selftest=exit:7 ends
+#       it with 15; selftest=fault panics with a page fault, registers and
+#       a backtrace (QEMU: 7); selftest=disk writes and reads back sectors
+#       of an IDE disk (QEMU: 1); a bad command-line word stops the boot
+#       naming the word (QEMU: 5).
+#   boot_ready.sh iso <cumulonimbus.iso> <out dir>
+#       SeaBIOS booting the CD-ROM (GRUB, multiboot2): the ready line, with
+#       the 1024x768 framebuffer, and hello's output (the ISO's command line
+#       is NIMBUS_BOOT_CMDLINE, by default run=hello); then a command line
+#       given as the SMBIOS OEM string "cumulonimbus-cmdline: ..." (as
+#       `nimbus boot --iso` does) replaces it.
+#
+# Prints the time from QEMU's start to the ready line. Serial logs stay in
+# <out dir>. Exits 77 (skipped) when QEMU or the image is missing.
+set -euo pipefail
+
+mode=${1:?usage: boot_ready.sh kernel|iso IMAGE OUT_DIR}
+image=${2:?image}
+out=${3:?output directory}
+QEMU=${QEMU:-qemu-system-x86_64}
+QBOOT=${QBOOT:-/usr/share/qemu/qboot.rom}
+READY='^cumulonimbus: node 0 ready: ip 10\.0\.0\.1 mac ([0-9a-f]{2}:){5}[0-9a-f]{2} nodes 1'
+HELLO='^\[ *[0-9]+\.[0-9]{6} ms\] n0\.1: hello from n0\.1$'
+
+command -v "$QEMU" > /dev/null || { echo "SKIP: $QEMU is not installed"; exit 77; }
+[ -f "$image" ] || { echo "SKIP: $image was not built"; exit 77; }
+mkdir -p "$out"
+
+qemu_pid=
+cleanup() { [ -z "$qemu_pid" ] || kill -KILL "$qemu_pid" 2> /dev/null || true; }
+trap cleanup EXIT
+
+fail()
+{
+    echo "FAIL: $*" >&2
+    [ -z "${log:-}" ] || { echo "--- $log" >&2; tail -n 30 "$log" >&2; }
+    exit 1
+}
+
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+
+# boot <name> <seconds> <stop regex> <qemu arguments...>: run QEMU until
+# it ends, until COM1 shows a line matching <stop regex> (if not empty;
+# then QEMU is killed) or for at most <seconds>. COM1 goes to
+# $out/<name>.log. Sets $log, $status (QEMU's exit status, "stopped" or
+# "timeout") and $ready_ms (ms from QEMU's start to the ready line).
+boot()
+{
+    local name=$1 seconds=$2 stop=$3
+    shift 3
+    log=$out/$name.log
+    : > "$log"
+    local start
+    start=$(now_ms)
+    "$QEMU" -accel tcg -m 128 -display none -monitor none -nic none -no-reboot \
+        -serial "file:$log" -device isa-debug-exit,iobase=0xf4,iosize=0x04 "$@" \
+        2> "$out/$name.qemu.log" &
+    qemu_pid=$!
+    ready_ms=
+    status=timeout
+    local deadline=$((start + seconds * 1000))
+    local seen
+    while kill -0 "$qemu_pid" 2> /dev/null && [ "$(now_ms)" -lt "$deadline" ]; do
+        seen=$(tr -d '\r' < "$log") # one reading for both questions
+        if [ -z "$ready_ms" ] && grep -Eq "$READY" <<< "$seen"; then
+            ready_ms=$(($(now_ms) - start))
+        fi
+        if [ -n "$stop" ] && grep -Eq "$stop" <<< "$seen"; then
+            status=stopped
+            break
+        fi
+        sleep 0.02
+    done
+    if kill -0 "$qemu_pid" 2> /dev/null; then
+        kill -KILL "$qemu_pid"
+        wait "$qemu_pid" 2> /dev/null || true
+    else
+        status=0
+        wait "$qemu_pid" || status=$?
+    fi
+    qemu_pid=
+    tr -d '\r' < "$log" > "$log.tmp" && mv "$log.tmp" "$log"
+    if [ -z "$ready_ms" ] && grep -Eq "$READY" "$log"; then
+        ready_ms="<$(($(now_ms) - start))" # it came as QEMU ended
+    fi
+}
+
+expect_line() # regex, what
+{
+    grep -Eq "$1" "$log" || fail "$2: no line matching '$1'"
+}
+
+expect_status() # status, what
+{
+    [ "$status" = "$1" ] || fail "$2: QEMU ended with status $status, expected $1"
+}
+
+kernel_boot() # name, seconds, command line, more QEMU arguments...
+{
+    local name=$1 seconds=$2 cmdline=$3
+    shift 3
+    boot "$name" "$seconds" "" -bios "$QBOOT" -kernel "$image" -append "$cmdline" "$@"
+}
+
+test_kernel()
+{
+    [ -f "$QBOOT" ] || { echo "SKIP: $QBOOT is missing"; exit 77; }
+
+    kernel_boot hello 20 "run=hello exit=idle"
+    expect_line "$READY" "run=hello"
+    expect_line "$HELLO" "hello's output"
+    expect_line '^cumulonimbus: n0\.1 exited with status 0$' "hello's exit"
+    expect_line '^cumulonimbus: node 0 idle: every process exited \(status 0\)$' "exit=idle"
+    expect_status 1 "exit=idle with status 0"
+    echo "kernel: ready line $ready_ms ms after QEMU started (qboot, -kernel)"
+
+    kernel_boot exit7 20 "selftest=exit:7"
+    expect_line "$READY" "selftest=exit:7"
+    expect_status 15 "selftest=exit:7"
+
+    kernel_boot fault 20 "selftest=fault"
+    expect_line '^cumulonimbus: PANIC: page fault \(vector 14' "selftest=fault"
+    expect_line '^cumulonimbus:   page fault address 0000000100000000 ' "the fault address"
+    expect_line '^cumulonimbus:   rip [0-9a-f]{16}  rsp' "the register dump"
+    expect_line '^cumulonimbus:   #1 [0-9a-f]{16}$' "the backtrace"
+    expect_status 7 "selftest=fault (panic status 3)"
+
+    truncate -s 4M "$out/disk.img"
+    kernel_boot disk 20 "selftest=disk" -drive "file=$out/disk.img,format=raw,if=ide"
+    expect_line '^cumulonimbus: selftest disk: 8 sectors at 8184 of 8192 read back as written$' \
+        "selftest=disk"
+    expect_status 1 "selftest=disk (status 0)"
+
+    kernel_boot badword 20 "nodes=2 node=0 colour=blue"
+    expect_line "^cumulonimbus: boot stopped: bad word 'colour=blue' on the kernel command line$" \
+        "a bad word"
+    ! grep -Eq "$READY" "$log" || fail "a bad word: the node still said it was ready"
+    expect_status 5 "a bad word (status 2)"
+}
+
+test_iso()
+{
+    boot iso 30 "$HELLO" -cdrom "$image"
+    [ "$status" = stopped ] || fail "ISO boot: QEMU ended ($status) before hello's output"
+    expect_line "$READY"', loader multiboot2, .*screen framebuffer 1024x768' "ISO boot"
+    expect_line "$HELLO" "hello's output"
+    echo "iso: ready line $ready_ms ms after QEMU started (SeaBIOS, GRUB, CD-ROM)"
+
+    # The launcher's way to give an ISO node its own command line.
+    boot iso_smbios 30 "" -cdrom "$image" \
+        -smbios "type=11,value=Vendor string,value=cumulonimbus-cmdline: node=1 nodes=2 selftest=exit:7"
+    expect_line '^cumulonimbus: node 1 ready: ip 10\.0\.0\.2 mac [0-9a-f:]{17} nodes 2, loader multiboot2' \
+        "the command line from the SMBIOS OEM string"
+    expect_status 15 "selftest=exit:7 from the SMBIOS OEM string"
+}
+
+case $mode in
+kernel) test_kernel ;;
+iso) test_iso ;;
+*) fail "unknown mode '$mode'" ;;
+esac
+echo "PASS ($mode)"

@@ -1,0 +1,28 @@
+/*
+ * viz_draw.h - small drawing helpers over SDL's renderer shared by the
+ * parts of a frame: colours, filled and outlined rectangles, discs,
+ * lines with alpha, and formatted times.
+ */
+#ifndef VIZ_DRAW_H
+#define VIZ_DRAW_H
+
+#include <SDL.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "viz_color.h"
+
+void viz_set_color(SDL_Renderer *ren, struct viz_rgb c, uint8_t alpha);
+void viz_fill_rect(SDL_Renderer *ren, float x, float y, float w, float h, struct viz_rgb c);
+void viz_outline_rect(SDL_Renderer *ren, float x, float y, float w, float h, float width,
+                      struct viz_rgb c);
+/* A filled disc of diameter d centred on (x, y). */
+void viz_fill_disc(SDL_Renderer *ren, float x, float y, float d, struct viz_rgb c);
+void viz_line(SDL_Renderer *ren, float x0, float y0, float x1, float y1, struct viz_rgb c,
+              uint8_t alpha);
+
+/* "1.250 s", "300.000 ms", "15.000 us": ns in a readable unit with three
+ * decimals (or exact ns below 1 us). */
+void viz_format_time(uint64_t ns, char *buf, size_t bytes);
+
+#endif

@@ -1,0 +1,59 @@
+/*
+ * viz_scene.h - everything one frame is drawn from: the run, the replay
+ * cursor at the view's time, the view, the layout and fonts, and the
+ * screen regions. The window and the screenshot both fill one in and
+ * call viz_frame_draw, so a screenshot is exactly a window frame.
+ */
+#ifndef VIZ_SCENE_H
+#define VIZ_SCENE_H
+
+#include <SDL.h>
+#include <stdbool.h>
+
+#include "viz_cursor.h"
+#include "viz_layout.h"
+#include "viz_run.h"
+#include "viz_text.h"
+#include "viz_view.h"
+
+struct viz_scene {
+    const struct viz_run *run;
+    struct viz_cursor cur;
+    struct viz_view view;
+    struct viz_layout layout;
+    struct viz_fonts fonts;
+    int w, h;
+    SDL_Rect header, cluster, panel, timeline; /* set by viz_scene_regions */
+    uint32_t *slots;        /* per node: dots placed so far this frame */
+    uint32_t slots_n;
+    char notice[160];       /* a line for the header ("live: waiting...") */
+};
+
+/* Set up for a run and a w x h picture (fonts are opened separately). */
+void viz_scene_init(struct viz_scene *s, const struct viz_run *run, int w, int h, bool live);
+void viz_scene_free(struct viz_scene *s);
+/* Recompute the regions and the layout (after a resize, a layout
+ * toggle, or a live run's first line). */
+void viz_scene_regions(struct viz_scene *s, int w, int h);
+/* Bring the cursor to the view's time. */
+void viz_scene_sync(struct viz_scene *s);
+
+/* The whole frame. */
+void viz_frame_draw(SDL_Renderer *ren, struct viz_scene *s);
+
+/* Parts of the frame (viz_draw_*.c). */
+void viz_draw_cluster(SDL_Renderer *ren, struct viz_scene *s);
+void viz_draw_timeline(SDL_Renderer *ren, struct viz_scene *s);
+void viz_draw_panel(SDL_Renderer *ren, struct viz_scene *s);
+
+/* Hit tests, in window pixels. */
+uint32_t viz_cluster_node_at(const struct viz_scene *s, int x, int y);   /* or UINT32_MAX */
+uint32_t viz_cluster_proc_at(struct viz_scene *s, int x, int y);         /* or VIZ_NO_PROC */
+bool viz_timeline_time_at(const struct viz_scene *s, int x, int y, uint64_t *t_ns);
+
+/* A node box on screen (for tests and hit tests). */
+SDL_FRect viz_cluster_node_rect(const struct viz_scene *s, uint32_t node);
+/* Where a process's dot is drawn now: false if it is not drawn. */
+bool viz_cluster_proc_pos(struct viz_scene *s, uint32_t proc, float *x, float *y, float *size);
+
+#endif
