@@ -201,12 +201,17 @@ void kputs_n(const char *text, size_t len)
         screen_write(text, len);
 }
 
-void kprintf(const char *fmt, ...)
+void kvprintf(const char *fmt, va_list ap)
 {
     char buf[KPRINTF_BYTES];
+    int n = kvsnprintf(buf, sizeof buf, fmt, ap);
+    kputs_n(buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
+}
+
+void kprintf(const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    int n = kvsnprintf(buf, sizeof buf, fmt, ap);
+    kvprintf(fmt, ap);
     va_end(ap);
-    kputs_n(buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
 }

@@ -17,6 +17,7 @@ int ksnprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((forma
 
 /* To every console sink (serial, and the screen once it is up). */
 void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void kvprintf(const char *fmt, va_list ap);
 void kputs_n(const char *text, size_t len);
 
 /* Whether the console sinks include the screen: off until screen_init has

@@ -16,7 +16,6 @@
 
 #define SHELL_PROMPT "nimbus> "
 #define SHELL_MAX_WORDS (ABI_ARGS_MAX_COUNT + 2u) /* "spawn", the program, its arguments */
-#define SHELL_PRINT_BYTES 256u
 #define SHELL_MAX_PEERS 1024u /* node_config.h: nodes=1..1024 */
 
 struct shell_command {
@@ -42,12 +41,12 @@ static void shell_write(const char *text, size_t len)
 
 static void __attribute__((format(printf, 1, 2))) shell_print(const char *fmt, ...)
 {
-    char buf[SHELL_PRINT_BYTES];
     va_list ap;
     va_start(ap, fmt);
-    int n = kvsnprintf(buf, sizeof buf, fmt, ap);
+    printing = true;
+    kvprintf(fmt, ap);
+    printing = false;
     va_end(ap);
-    shell_write(buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
 }
 
 /* ---- the commands ------------------------------------------------------ */
