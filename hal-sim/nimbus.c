@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "scenario.h"
+#include "scenario_override.h"
 #include "scenario_units.h"
 #include "sim.h"
 #include "sim_util.h"
@@ -36,7 +37,7 @@ static const char usage_main[] =
     "nimbus - the Cumulonimbus cluster simulator\n"
     "\n"
     "Usage:\n"
-    "  nimbus run SCENARIO [--out DIR] [--seed N] [--quiet]\n"
+    "  nimbus run SCENARIO [--out DIR] [--seed N] [--set KEY=VALUE]... [--quiet]\n"
     "  nimbus check SCENARIO...\n"
     "  nimbus sweep SCENARIO --policies LIST --seeds N [--set KEY=VALUE]...\n"
     "  nimbus viz RUN_DIR [--screenshot FILE --at TIME]\n"
@@ -57,7 +58,8 @@ static const char usage_main[] =
     "Exit status: 0 success, 1 bad usage or scenario, 2 the run failed.\n";
 
 static const char usage_run[] =
-    "Usage: nimbus run SCENARIO [--out DIR] [--seed N] [--quiet] [--viz]\n"
+    "Usage: nimbus run SCENARIO [--out DIR] [--seed N] [--set KEY=VALUE]... [--quiet]\n"
+    "                  [--viz]\n"
     "\n"
     "Simulate SCENARIO (a JSON file, see docs/scenarios.md) and write into DIR:\n"
     "  trace.jsonl   the event trace, one JSON object a line (docs/trace.md)\n"
@@ -67,6 +69,8 @@ static const char usage_run[] =
     "  research.csv  the research figures (makespan, response times,\n"
     "                migrations, imbalance, lower bound) as one row\n"
     "  console.log   what the processes printed\n"
+    "  scenario.json the scenario as run, with the --set overrides applied\n"
+    "                (only when there are any)\n"
     "The same scenario and seed always give byte-identical trace.jsonl,\n"
     "net.pcap and metrics.json.\n"
     "\n"
@@ -75,6 +79,10 @@ static const char usage_run[] =
     "                     (default: runs/<scenario name>)\n"
     "  -s, --seed N       seed every random choice with N (0 to 18446744073709551615)\n"
     "                     instead of the scenario's seed\n"
+    "      --set KEY=VALUE  override a scenario key before validation; KEY is a\n"
+    "                     JSON path (balancer.policy, nodes[0].count), VALUE is\n"
+    "                     JSON, or else taken as a string\n"
+    "                     (--set network.latency=200us); repeatable\n"
     "  -q, --quiet        do not print the processes' output (console.log still\n"
     "                     has it); only the summary\n"
     "      --no-progress  no live progress line on stderr\n"
@@ -159,6 +167,9 @@ struct run_args {
     bool viz;             /* --viz: a live window (a child process) */
     bool viz_exit;
     const char *viz_shot;
+    struct scenario_override *sets; /* --set, in order */
+    const char **set_specs;         /* each as typed: KEY=VALUE */
+    size_t set_count;
 };
 
 static bool parse_u64(const char *text, uint64_t *out)
@@ -189,11 +200,14 @@ static const char *option_value(int argc, char **argv, int *i, const char *eq)
     return argv[++*i];
 }
 
-/* 0 to run, -1 when help was shown, or an exit status > 0. */
+/* 0 to run, -1 when help was shown, or an exit status > 0. Whatever it
+ * returns, free_run_args releases what it parsed. */
 static int parse_run_args(int argc, char **argv, struct run_args *a)
 {
     memset(a, 0, sizeof *a);
     a->progress = true;
+    a->sets = sim_xcalloc((size_t)argc + 1, sizeof a->sets[0]);
+    a->set_specs = sim_xcalloc((size_t)argc + 1, sizeof a->set_specs[0]);
     bool options_done = false;
     for (int i = 0; i < argc; i++) {
         const char *arg = argv[i];
@@ -235,6 +249,14 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
             a->out_dir = option_value(argc, argv, &i, eq);
             if (a->out_dir == NULL || a->out_dir[0] == '\0')
                 return usage_error("run", "option '%s' needs a directory", arg);
+        } else if (IS("--set")) {
+            const char *v = option_value(argc, argv, &i, eq);
+            if (v == NULL)
+                return usage_error("run", "option '%s' needs KEY=VALUE", arg);
+            char why[SCN_ERROR_BYTES];
+            if (scenario_override_parse(v, &a->sets[a->set_count], why, sizeof why) < 0)
+                return usage_error("run", "--set: %s", why);
+            a->set_specs[a->set_count++] = v;
         } else if (IS("-s") || IS("--seed")) {
             const char *v = option_value(argc, argv, &i, eq);
             if (v == NULL)
@@ -250,6 +272,51 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
     }
     if (a->scenario == NULL)
         return usage_error("run", "%s", "no scenario file given");
+    return 0;
+}
+
+static void free_run_args(struct run_args *a)
+{
+    for (size_t i = 0; i < a->set_count; i++)
+        scenario_override_free(&a->sets[i]);
+    free(a->sets);
+    free(a->set_specs);
+}
+
+/* The scenario file with the --set overrides applied; with any, its
+ * effective text goes to *text (else NULL). 0, or -1 after a message. */
+static int load_scenario(const struct run_args *a, struct scenario *scn, char **text)
+{
+    char err[SCN_ERROR_BYTES];
+    *text = NULL;
+    int rc = a->set_count == 0 ? scenario_load(a->scenario, scn, err, sizeof err)
+                               : scenario_load_overridden(a->scenario, a->sets, a->set_count, scn, text, err,
+                                                          sizeof err);
+    if (rc < 0)
+        fprintf(stderr, "%s\n", err);
+    return rc;
+}
+
+/* "--set A --set B", as the user can type it again, for the
+ * reproduce-with line. */
+static void print_sets(FILE *f, const struct run_args *a)
+{
+    for (size_t i = 0; i < a->set_count; i++)
+        fprintf(f, " --set '%s'", a->set_specs[i]);
+}
+
+/* DIR/scenario.json: the effective scenario when --set changed it;
+ * otherwise an old one is removed, so the directory never shows a
+ * scenario that was not run. 0, or -1 after a message. */
+static int save_effective_scenario(const char *dir, const char *effective)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/scenario.json", dir);
+    if (effective != NULL ? sim_write_text(path, effective) < 0 : unlink(path) < 0 && errno != ENOENT) {
+        fprintf(stderr, "nimbus run: cannot %s %s: %s\n", effective != NULL ? "write" : "remove", path,
+                strerror(errno));
+        return -1;
+    }
     return 0;
 }
 
@@ -342,38 +409,39 @@ static void on_interrupt(int sig)
     signal(sig, SIG_DFL);
 }
 
-static int cmd_run(int argc, char **argv)
+static int run_scenario(const struct run_args *a)
 {
-    struct run_args a;
-    int rc = parse_run_args(argc, argv, &a);
-    if (rc != 0)
-        return rc < 0 ? EXIT_OK : rc;
-
     struct scenario scn;
-    char err[SCN_ERROR_BYTES + SIM_ERROR_BYTES];
-    if (scenario_load(a.scenario, &scn, err, sizeof err) < 0) {
-        fprintf(stderr, "%s\n", err);
+    char *effective;
+    if (load_scenario(a, &scn, &effective) < 0)
         return EXIT_USAGE;
-    }
+    char err[SCN_ERROR_BYTES + SIM_ERROR_BYTES];
     char dir[4096];
-    if (a.out_dir != NULL)
-        snprintf(dir, sizeof dir, "%s", a.out_dir);
+    if (a->out_dir != NULL)
+        snprintf(dir, sizeof dir, "%s", a->out_dir);
     else
         default_out_dir(scn.name, dir, sizeof dir);
     if (sim_make_dirs(dir) < 0) {
         fprintf(stderr, "nimbus run: cannot create output directory %s: %s\n", dir, strerror(errno));
+        free(effective);
+        scenario_free(&scn);
+        return EXIT_RUN_FAILED;
+    }
+    int saved = save_effective_scenario(dir, effective);
+    free(effective);
+    if (saved < 0) {
         scenario_free(&scn);
         return EXIT_RUN_FAILED;
     }
 
     pid_t viz_child = -1;
-    int viz_fd = a.viz ? viz_live_start(a.viz_exit, a.viz_shot, &viz_child) : -1;
+    int viz_fd = a->viz ? viz_live_start(a->viz_exit, a->viz_shot, &viz_child) : -1;
     struct sim_options opt = {
         .out_dir = dir,
-        .seed = a.seed_set ? a.seed : scn.seed,
-        .console_echo = a.quiet ? NULL : stdout,
+        .seed = a->seed_set ? a->seed : scn.seed,
+        .console_echo = a->quiet ? NULL : stdout,
         .diagnostics = stderr,
-        .progress = a.progress && isatty(STDERR_FILENO),
+        .progress = a->progress && isatty(STDERR_FILENO),
         .trace_frame_loss = true,
         .interrupt = &interrupted,
     };
@@ -395,10 +463,13 @@ static int cmd_run(int argc, char **argv)
     print_summary(&s, dir, wall_s);
     fflush(stdout);
     if (status != EXIT_OK) {
-        fprintf(stderr, "nimbus run: %s: run failed: %s\n", a.scenario, s.error);
-        if (s.end != SIM_END_INTERRUPTED)
-            fprintf(stderr, "nimbus run: reproduce with: nimbus run %s --seed %llu\n", a.scenario,
+        fprintf(stderr, "nimbus run: %s: run failed: %s\n", a->scenario, s.error);
+        if (s.end != SIM_END_INTERRUPTED) {
+            fprintf(stderr, "nimbus run: reproduce with: nimbus run %s --seed %llu", a->scenario,
                     (unsigned long long)opt.seed);
+            print_sets(stderr, a);
+            fputc('\n', stderr);
+        }
     }
     if (sim_close(&s, err, sizeof err) < 0) {
         fprintf(stderr, "nimbus run: %s\n", err);
@@ -407,6 +478,16 @@ static int cmd_run(int argc, char **argv)
     viz_live_finish(viz_fd, viz_child);
     scenario_free(&scn);
     return status;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    struct run_args a;
+    int rc = parse_run_args(argc, argv, &a);
+    if (rc == 0)
+        rc = run_scenario(&a);
+    free_run_args(&a);
+    return rc < 0 ? EXIT_OK : rc;
 }
 
 int main(int argc, char **argv)

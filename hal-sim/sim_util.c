@@ -227,3 +227,14 @@ int sim_make_dirs(const char *path)
     }
     return 0;
 }
+
+int sim_write_text(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "wb");
+    if (f == NULL)
+        return -1;
+    fputs(text, f);
+    fputc('\n', f);
+    int bad = ferror(f);
+    return fclose(f) != 0 || bad ? -1 : 0;
+}

@@ -14,6 +14,8 @@
 
 /* mkdir -p: 0, or -1 with errno set. */
 int sim_make_dirs(const char *path);
+/* Write `text` and a newline to the file at `path`: 0, or -1 with errno set. */
+int sim_write_text(const char *path, const char *text);
 
 void *sim_xmalloc(size_t bytes);
 void *sim_xcalloc(size_t count, size_t bytes);

@@ -131,23 +131,12 @@ static bool cell_dir(const struct sweep_plan *p, const struct sweep_cell *c, cha
     return n > 0 && (size_t)n < bytes;
 }
 
-static int write_text(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "wb");
-    if (f == NULL)
-        return -1;
-    fputs(text, f);
-    fputc('\n', f);
-    int bad = ferror(f);
-    return fclose(f) != 0 || bad ? -1 : 0;
-}
-
 static int write_policy_scenario(const struct sweep_plan *p, const struct sweep_args *a, size_t k)
 {
     char path[SWEEP_FILE_BYTES];
     snprintf(path, sizeof path, "%s/%s/scenario.json", p->dir, a->policies[k]);
     char *text = text_with_name(p->text[k], p->scn[k].name);
-    int rc = write_text(path, text);
+    int rc = sim_write_text(path, text);
     if (rc < 0)
         fprintf(stderr, "nimbus sweep: cannot write %s: %s\n", path, strerror(errno));
     free(text);

@@ -130,3 +130,28 @@ Test(runs, bad_scenario_gets_one_clear_line_and_status_1)
                        "%s", log);
     free(log);
 }
+
+Test(runs, set_overrides_a_key_and_saves_the_scenario_run)
+{
+    cr_assert_eq(run_scenario("scenarios/pingpong.json", "set-rounds",
+                              "--set 'events[0].spawn.args[1]=\"7\"' --set 'events[1].spawn.args[2]=\"7\"'"),
+                 0);
+    cr_expect(console_contains(RUNS "/set-rounds", "client: 7 round trips"));
+    char *saved = read_file(RUNS "/set-rounds/scenario.json", NULL);
+    cr_assert_not_null(saved, "no scenario.json next to the outputs");
+    cr_expect_not_null(strstr(saved, "\"7\""), "%s", saved);
+    free(saved);
+    /* A later run without --set leaves no stale scenario.json behind. */
+    cr_assert_eq(run_scenario("scenarios/pingpong.json", "set-rounds", ""), 0);
+    cr_expect_null(read_file(RUNS "/set-rounds/scenario.json", NULL));
+}
+
+Test(runs, a_bad_set_names_itself_and_gives_status_1)
+{
+    cr_expect_eq(run_scenario("scenarios/pingpong.json", "set-bad", "--set network.latency=fast"), 1);
+    char *log = read_file(RUNS "/set-bad.log", NULL);
+    cr_assert_not_null(log);
+    cr_expect_not_null(strstr(log, "--set network.latency=fast: "), "%s", log);
+    cr_expect_not_null(strstr(log, "network.latency: expected a duration"), "%s", log);
+    free(log);
+}
