@@ -378,11 +378,12 @@ Test(boot_notice, idle_panic_and_processes)
 /* ---- the script ---- */
 
 static struct boot_script script;
+static uint64_t now_ms; /* the script's clock */
 
 static void say(uint32_t node, const char *line)
 {
     struct boot_notice n;
-    boot_script_line(&script, node, line, true, &n);
+    boot_script_line(&script, node, line, true, now_ms, &n);
 }
 
 static void ready(uint32_t node)
@@ -399,28 +400,36 @@ Test(boot_script, execs_go_one_at_a_time_after_ready_and_prompt)
     cr_assert_eq(parse(ARGC(argv), argv), 0);
     boot_script_init(&script, &opt);
     cr_assert(boot_script_has_goal(&script));
-    cr_assert_null(boot_script_next_exec(&script));
+    cr_assert_null(boot_script_next_exec(&script, now_ms));
+    now_ms = 5000;
     ready(0);
-    cr_assert_null(boot_script_next_exec(&script), "node 1 is not ready");
+    cr_assert_null(boot_script_next_exec(&script, now_ms), "node 1 is not ready");
+    cr_assert_eq(boot_script_exec_wait_ms(&script, now_ms), -1);
+    now_ms = 5300;
     ready(1);
-    const struct boot_node_text *e = boot_script_next_exec(&script);
+    cr_assert_null(boot_script_next_exec(&script, now_ms), "the LAN has not settled");
+    cr_assert_eq(boot_script_exec_wait_ms(&script, now_ms), BOOT_LAN_SETTLE_MS);
+    now_ms += BOOT_LAN_SETTLE_MS - 1;
+    cr_assert_null(boot_script_next_exec(&script, now_ms), "the LAN has not settled");
+    now_ms++;
+    const struct boot_node_text *e = boot_script_next_exec(&script, now_ms);
     cr_assert_eq(e->node, 1);
     cr_assert_str_eq(e->text, "ps");
-    cr_assert_null(boot_script_next_exec(&script), "ps is not answered");
+    cr_assert_null(boot_script_next_exec(&script, now_ms), "ps is not answered");
     say(1, "nimbus> ps");
     say(0, "nimbus> ");
-    cr_assert_null(boot_script_next_exec(&script), "a prompt on another node answers nothing");
+    cr_assert_null(boot_script_next_exec(&script, now_ms), "a prompt on another node answers nothing");
     say(1, "PID      STATE");
     struct boot_notice n;
-    boot_script_line(&script, 1, "nimbus> ", false, &n);
-    e = boot_script_next_exec(&script);
+    boot_script_line(&script, 1, "nimbus> ", false, now_ms, &n);
+    e = boot_script_next_exec(&script, now_ms);
     cr_assert_str_eq(e->text, "load");
     say(0, "load");
     say(0, "load 0.000");
-    boot_script_line(&script, 0, "nimbus> ", false, &n);
-    cr_assert_null(boot_script_next_exec(&script));
+    boot_script_line(&script, 0, "nimbus> ", false, now_ms, &n);
+    cr_assert_null(boot_script_next_exec(&script, now_ms));
     cr_assert(!boot_script_done(&script), "the expectation is not met");
-    boot_script_line(&script, 0, "[  3.000000 ms] n0.1: hi", false, &n);
+    boot_script_line(&script, 0, "[  3.000000 ms] n0.1: hi", false, now_ms, &n);
     cr_assert(boot_script_done(&script));
 }
 
@@ -431,17 +440,34 @@ Test(boot_script, unmet_is_listed)
     cr_assert_eq(parse(ARGC(argv), argv), 0);
     boot_script_init(&script, &opt);
     ready(0);
-    boot_script_next_exec(&script);
+    boot_script_next_exec(&script, now_ms);
     char *text = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&text, &len);
     boot_script_print_unmet(&script, f);
     fclose(f);
     cr_assert_str_eq(text, "  - node 1 never printed its ready line\n"
-                           "  - --exec '0:ps' was sent but not answered (no echo)\n"
+                           "  - --exec '0:ps' was not sent\n"
                            "  - --exec '1:ps' was not sent\n"
                            "  - --expect 'never' did not appear\n"
                            "  - node 1 did not become idle\n");
+    free(text);
+}
+
+Test(boot_script, an_unanswered_exec_is_listed)
+{
+    char *argv[] = {"--exec", "0:ps", "--timeout", "5"};
+    cr_assert_eq(parse(ARGC(argv), argv), 0);
+    boot_script_init(&script, &opt);
+    ready(0);
+    now_ms += BOOT_LAN_SETTLE_MS;
+    cr_assert_not_null(boot_script_next_exec(&script, now_ms));
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    boot_script_print_unmet(&script, f);
+    fclose(f);
+    cr_assert_str_eq(text, "  - --exec '0:ps' was sent but not answered (no echo)\n");
     free(text);
 }
 
@@ -474,7 +500,7 @@ Test(boot_script, no_goal_never_done)
     boot_script_init(&script, &opt);
     cr_assert(!boot_script_has_goal(&script));
     ready(0);
-    boot_script_next_exec(&script);
+    boot_script_next_exec(&script, now_ms);
     say(0, "nimbus> ps");
     say(0, "nimbus> ");
     cr_assert(!boot_script_done(&script));

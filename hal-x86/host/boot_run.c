@@ -50,7 +50,7 @@ static void boot_on_line(void *ctx, uint32_t i, const char *line, bool complete)
 {
     struct boot_state *st = ctx;
     struct boot_notice n;
-    enum boot_notice_kind kind = boot_script_line(&st->script, i, line, complete, &n);
+    enum boot_notice_kind kind = boot_script_line(&st->script, i, line, complete, boot_now_ms(), &n);
     if (kind == BOOT_NOTICE_READY)
         boot_on_ready(st, i, &n);
 }
@@ -120,7 +120,7 @@ static void boot_reap(struct boot_state *st)
 static void boot_send_execs(struct boot_state *st)
 {
     const struct boot_node_text *e;
-    while ((e = boot_script_next_exec(&st->script)) != NULL)
+    while ((e = boot_script_next_exec(&st->script, boot_now_ms())) != NULL)
         if (boot_console_send(&st->node[e->node].console, e->text) < 0) {
             boot_warn("cannot type '%s' into node %u's console", e->text, e->node);
             boot_fail(st, BOOT_EXIT_FAILED);
@@ -176,6 +176,9 @@ static int64_t boot_timers(struct boot_state *st, uint64_t now)
         if (w >= 0 && (wait < 0 || w < wait))
             wait = w;
     }
+    int64_t exec = boot_script_exec_wait_ms(&st->script, now);
+    if (exec >= 0 && (wait < 0 || exec < wait))
+        wait = exec;
     if (st->opt->timeout_s > 0) {
         uint64_t deadline = st->begin_ms + (uint64_t)st->opt->timeout_s * 1000u;
         int64_t w = now >= deadline ? 0 : (int64_t)(deadline - now);

@@ -31,12 +31,13 @@ static void boot_script_track_exec(struct boot_script *s, uint32_t node, const c
         s->wait = BOOT_EXEC_NONE;
 }
 
-static void boot_script_note(struct boot_script *s, uint32_t node, const struct boot_notice *n)
+static void boot_script_note(struct boot_script *s, uint32_t node, const struct boot_notice *n, uint64_t now_ms)
 {
     struct boot_script_node *st = &s->node[node];
-    if (n->kind == BOOT_NOTICE_READY)
+    if (n->kind == BOOT_NOTICE_READY) {
         st->ready = true;
-    else if (n->kind == BOOT_NOTICE_IDLE) {
+        st->ready_ms = now_ms;
+    } else if (n->kind == BOOT_NOTICE_IDLE) {
         st->idle = true;
         st->idle_status = n->status;
     } else if (n->kind == BOOT_NOTICE_PANIC)
@@ -46,7 +47,7 @@ static void boot_script_note(struct boot_script *s, uint32_t node, const struct 
 }
 
 enum boot_notice_kind boot_script_line(struct boot_script *s, uint32_t node, const char *line, bool complete,
-                                       struct boot_notice *notice)
+                                       uint64_t now_ms, struct boot_notice *notice)
 {
     *notice = (struct boot_notice){.kind = BOOT_NOTICE_NONE};
     if (node >= s->opt->nodes)
@@ -56,17 +57,38 @@ enum boot_notice_kind boot_script_line(struct boot_script *s, uint32_t node, con
     if (!complete)
         return BOOT_NOTICE_NONE;
     if (boot_notice_parse(line, notice) != BOOT_NOTICE_NONE)
-        boot_script_note(s, node, notice);
+        boot_script_note(s, node, notice, now_ms);
     return notice->kind;
 }
 
-const struct boot_node_text *boot_script_next_exec(struct boot_script *s)
+/* When the LAN has settled: BOOT_LAN_SETTLE_MS after the last node's
+ * ready line; false while a node is not ready. */
+static bool boot_script_settled_at(const struct boot_script *s, uint64_t *at_ms)
 {
-    if (s->wait != BOOT_EXEC_NONE || s->next_exec == s->opt->exec_count)
+    uint64_t last = 0;
+    for (uint32_t n = 0; n < s->opt->nodes; n++) {
+        if (!s->node[n].ready)
+            return false;
+        if (s->node[n].ready_ms > last)
+            last = s->node[n].ready_ms;
+    }
+    *at_ms = last + BOOT_LAN_SETTLE_MS;
+    return true;
+}
+
+int64_t boot_script_exec_wait_ms(const struct boot_script *s, uint64_t now_ms)
+{
+    uint64_t at;
+    if (s->wait != BOOT_EXEC_NONE || s->next_exec == s->opt->exec_count || !boot_script_settled_at(s, &at))
+        return -1;
+    return now_ms >= at ? 0 : (int64_t)(at - now_ms);
+}
+
+const struct boot_node_text *boot_script_next_exec(struct boot_script *s, uint64_t now_ms)
+{
+    if (boot_script_exec_wait_ms(s, now_ms) != 0)
         return NULL;
     const struct boot_node_text *e = &s->opt->execs[s->next_exec];
-    if (!s->node[e->node].ready)
-        return NULL;
     s->next_exec++;
     s->wait = BOOT_EXEC_ECHO;
     return e;

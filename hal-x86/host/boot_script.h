@@ -3,10 +3,11 @@
  * --exec commands, the --expect texts, --until-idle. Pure: it is fed the
  * nodes' console lines and says what to send and when the run is done.
  *
- * The --exec commands go out one at a time, in the order given: each once
- * its node has printed its ready line and the previous command has been
- * answered. A command is answered when its echo has come back (a line that
- * is the command, after any prompt) and then the shell's prompt.
+ * The --exec commands go out one at a time, in the order given: the first
+ * once every node has been ready for BOOT_LAN_SETTLE_MS, each next one once
+ * the previous command has been answered. A command is answered when its
+ * echo has come back (a line that is the command, after any prompt) and
+ * then the shell's prompt.
  *
  * --until-idle waits for the nodes that have work: those given --run
  * programs and those where a process started or arrived. A node that
@@ -23,6 +24,12 @@
 #include "boot_args.h"
 #include "boot_notice.h"
 
+/* QEMU's e1000 holds every frame it receives for the first second after
+ * the driver turns the receiver on (hal-x86/kernel/e1000.c), which comes
+ * just before the ready line. A command typed sooner, like a migration,
+ * would wait that second out on the LAN and measure QEMU, not the node. */
+#define BOOT_LAN_SETTLE_MS 1000u
+
 enum boot_exec_wait {
     BOOT_EXEC_NONE,   /* nothing outstanding: the next command may go */
     BOOT_EXEC_ECHO,   /* sent; waiting for its echo */
@@ -31,6 +38,7 @@ enum boot_exec_wait {
 
 struct boot_script_node {
     bool ready, idle, panicked;
+    uint64_t ready_ms; /* when the ready line came */
     bool busy; /* it has had processes: --run, or a started/arrived notice */
     int32_t idle_status;
 };
@@ -45,14 +53,20 @@ struct boot_script {
 
 void boot_script_init(struct boot_script *s, const struct boot_options *o);
 
-/* Node `node`'s current console line: the whole line once `complete`
- * (its newline came), else the part received so far (the prompt has no
- * newline). Fills `notice` for complete lines and returns its kind. */
+/* Node `node`'s current console line, received at now_ms: the whole line
+ * once `complete` (its newline came), else the part received so far (the
+ * prompt has no newline). Fills `notice` for complete lines and returns
+ * its kind. */
 enum boot_notice_kind boot_script_line(struct boot_script *s, uint32_t node, const char *line, bool complete,
-                                       struct boot_notice *notice);
+                                       uint64_t now_ms, struct boot_notice *notice);
 
-/* The --exec command to type now (it is then counted as sent), or NULL. */
-const struct boot_node_text *boot_script_next_exec(struct boot_script *s);
+/* The --exec command to type at now_ms (it is then counted as sent), or
+ * NULL. */
+const struct boot_node_text *boot_script_next_exec(struct boot_script *s, uint64_t now_ms);
+
+/* Milliseconds from now_ms until the next --exec may go if it only waits
+ * for the LAN to settle, or -1 when it waits for something else. */
+int64_t boot_script_exec_wait_ms(const struct boot_script *s, uint64_t now_ms);
 
 /* True when the run has an end of its own: --expect or --until-idle. */
 bool boot_script_has_goal(const struct boot_script *s);
