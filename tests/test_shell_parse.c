@@ -61,6 +61,17 @@ Test(shell_parse_u32, bad_numbers_rejected_and_untouched)
     cr_assert_eq(v, 7);
 }
 
+/* Found by fuzz_shell_parse: digits above the maximum followed by something
+ * else said "out of range"; shell_parse.h calls that not a number. */
+Test(shell_parse_u32, trailing_junk_is_not_a_number_whatever_the_digits)
+{
+    uint32_t v = 7;
+    cr_assert_eq(shell_parse_u32("11x", 10, &v), SHELL_NOT_A_NUMBER);
+    cr_assert_eq(shell_parse_u32("99999999999999999999999 ", UINT32_MAX, &v), SHELL_NOT_A_NUMBER);
+    cr_assert_eq(shell_parse_u32("70000", UINT16_MAX, &v), SHELL_OUT_OF_RANGE);
+    cr_assert_eq(v, 7);
+}
+
 Test(shell_parse_pid, node_and_local)
 {
     uint32_t pid = 0;

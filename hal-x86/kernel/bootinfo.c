@@ -110,7 +110,7 @@ static void set_framebuffer(struct boot_info *bi, uint64_t addr, uint32_t pitch,
     bool rgb32 = type == FB_TYPE_RGB && bpp == 32 && rgb[0] == 16 && rgb[1] == 8 && rgb[2] == 8 &&
                  rgb[3] == 8 && rgb[4] == 0 && rgb[5] == 8;
     uint64_t bytes = (uint64_t)pitch * height;
-    if (!rgb32 || pitch < width * 4u || addr == 0 || addr >= IDENTITY_MAP_END ||
+    if (!rgb32 || (uint64_t)width * 4u > pitch || addr == 0 || addr >= IDENTITY_MAP_END ||
         bytes > IDENTITY_MAP_END - addr) {
         kprintf("cumulonimbus: boot: framebuffer %ux%u, %u bpp, type %u at 0x%llx is not usable; "
                 "using VGA text\n",
@@ -136,8 +136,10 @@ static void parse_mb1(uintptr_t info, struct boot_info *bi)
         copy_cmdline(bi, rd32(info + 16), BOOT_CMDLINE_BYTES);
     if (flags & MB1_FLAG_MMAP) {
         uint32_t length = rd32(info + 44);
-        if (length > INFO_MAX_BYTES)
+        if (length > INFO_MAX_BYTES) {
+            kprintf("cumulonimbus: boot: multiboot memory map of %u bytes ignored\n", length);
             length = 0;
+        }
         uintptr_t at = rd32(info + 48), end = at + length;
         while (at + 24 <= end) {
             uint32_t size = rd32(at);

@@ -200,6 +200,17 @@ static bool apply_word(struct node_config *c, struct word key, struct word v)
     return true;
 }
 
+/* The word as an error message shows it: cut to fit, and a control or
+ * non-ASCII byte (a newline, an escape) as '?', so the message stays one
+ * printable line. */
+static void show_word(struct word w, char *dst, size_t cap)
+{
+    size_t n = w.len < cap ? w.len : cap - 1;
+    for (size_t i = 0; i < n; i++)
+        dst[i] = w.text[i] >= 0x20 && w.text[i] <= 0x7E ? w.text[i] : '?';
+    dst[n] = '\0';
+}
+
 int node_config_parse(const char *cmdline, struct node_config *out, char *err, size_t err_bytes)
 {
     memset(out, 0, sizeof *out);
@@ -221,8 +232,7 @@ int node_config_parse(const char *cmdline, struct node_config *out, char *err, s
         struct word value = {w.text + eq + 1, eq < w.len ? w.len - eq - 1 : 0};
         if (eq == w.len || !apply_word(out, key, value)) {
             char shown[NODE_RUN_BYTES];
-            copy_value((struct word){w.text, w.len < sizeof shown ? w.len : sizeof shown - 1}, shown,
-                       sizeof shown);
+            show_word(w, shown, sizeof shown);
             ksnprintf(err, err_bytes, "bad word '%s' on the kernel command line", shown);
             return -1;
         }

@@ -31,19 +31,20 @@ int shell_split(char *line, char **words, uint32_t max)
     }
 }
 
-/* Leading decimal digits of *text, at most `max`; advances *text past them. */
+/* Leading decimal digits of *text, at most `max`; advances *text past all
+ * of them, even when they are too many, so the caller can tell "12x" (not
+ * a number) from "12" above the maximum. */
 static int parse_digits(const char **text, uint32_t max, uint32_t *out)
 {
     const char *p = *text;
     uint64_t v = 0;
     if (*p < '0' || *p > '9')
         return SHELL_NOT_A_NUMBER;
-    for (; *p >= '0' && *p <= '9'; p++) {
-        v = v * 10u + (uint64_t)(*p - '0');
-        if (v > max)
-            return SHELL_OUT_OF_RANGE;
-    }
+    for (; *p >= '0' && *p <= '9'; p++)
+        v = v > max ? v : v * 10u + (uint64_t)(*p - '0'); /* stops growing once above max */
     *text = p;
+    if (v > max)
+        return SHELL_OUT_OF_RANGE;
     *out = (uint32_t)v;
     return SHELL_PARSE_OK;
 }
@@ -52,7 +53,7 @@ int shell_parse_u32(const char *text, uint32_t max, uint32_t *out)
 {
     uint32_t v;
     int status = parse_digits(&text, max, &v);
-    if (status == SHELL_PARSE_OK && *text != '\0')
+    if (status != SHELL_NOT_A_NUMBER && *text != '\0')
         status = SHELL_NOT_A_NUMBER;
     if (status == SHELL_PARSE_OK)
         *out = v;

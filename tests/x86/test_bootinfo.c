@@ -74,10 +74,11 @@ static void mb2_mmap(struct mb2 *m, const struct mmap_entry *e, uint32_t count)
 
 /* The framebuffer tag: address, pitch, size, bpp, type, then the colour
  * layout (red position and size, green, blue). */
-static void mb2_framebuffer(struct mb2 *m, uint64_t addr, uint32_t width, uint32_t height, uint8_t bpp)
+static void mb2_framebuffer_pitch(struct mb2 *m, uint64_t addr, uint32_t pitch, uint32_t width,
+                                  uint32_t height, uint8_t bpp)
 {
     uint8_t body[32] = {0};
-    uint32_t pitch = width * bpp / 8, dims[3] = {pitch, width, height};
+    uint32_t dims[3] = {pitch, width, height};
     memcpy(body, &addr, 8);
     memcpy(body + 8, dims, 12);
     body[20] = bpp;
@@ -85,6 +86,12 @@ static void mb2_framebuffer(struct mb2 *m, uint64_t addr, uint32_t width, uint32
     uint8_t rgb[6] = {16, 8, 8, 8, 0, 8};
     memcpy(body + 24, rgb, 6);
     mb2_tag(m, 8, body, 30);
+}
+
+/* Rows exactly `width` pixels long. */
+static void mb2_framebuffer(struct mb2 *m, uint64_t addr, uint32_t width, uint32_t height, uint8_t bpp)
+{
+    mb2_framebuffer_pitch(m, addr, width * bpp / 8, width, height, bpp);
 }
 
 Test(bootinfo, multiboot2_cmdline_memory_and_framebuffer)
@@ -125,6 +132,17 @@ Test(bootinfo, a_framebuffer_the_console_cannot_draw_is_refused)
     cr_expect(strstr(stub_serial_text(), "using VGA text") != NULL, "%s", stub_serial_text());
     mb2_start(&m);
     mb2_framebuffer(&m, 0xFFFFF000, 1024, 768, 32); /* runs past 4 GiB */
+    cr_assert(bootinfo_parse(MB2_MAGIC, mb2_finish(&m), &bi));
+    cr_expect_not(bi.fb.present);
+}
+
+/* Found by fuzz_bootinfo: width * 4 wrapped in 32 bits, so a 4-byte pitch
+ * passed for rows of 0x40000001 pixels. */
+Test(bootinfo, a_width_too_large_for_the_pitch_is_refused_without_overflow)
+{
+    static struct mb2 m;
+    mb2_start(&m);
+    mb2_framebuffer_pitch(&m, 0xFD000000, 4, 0x40000001, 1, 32);
     cr_assert(bootinfo_parse(MB2_MAGIC, mb2_finish(&m), &bi));
     cr_expect_not(bi.fb.present);
 }
@@ -205,6 +223,19 @@ Test(bootinfo, multiboot1_cmdline_and_memory_map)
     cr_expect_eq(bi.mem[1].length, 0x3F00000);
     cr_expect_not(bi.fb.present);
     munmap(low, 4096);
+}
+
+Test(bootinfo, a_multiboot1_memory_map_of_an_absurd_length_is_ignored_with_a_message)
+{
+    uint8_t info[116] = {0}; /* the map itself is never read: no pointer needed */
+    uint32_t flags = 0x040, len = 0x7FFFFFFF;
+    memcpy(info, &flags, 4);
+    memcpy(info + 44, &len, 4);
+    stub_serial_reset();
+    cr_assert(bootinfo_parse(MB1_MAGIC, (uintptr_t)info, &bi));
+    cr_expect_eq(bi.mem_count, 0);
+    cr_expect(strstr(stub_serial_text(), "multiboot memory map of 2147483647 bytes ignored") != NULL, "%s",
+              stub_serial_text());
 }
 
 /* ---- console lines ------------------------------------------------------ */

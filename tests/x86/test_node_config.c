@@ -106,6 +106,16 @@ Test(node_config, bad_words_are_refused_by_name)
     }
 }
 
+/* Found by fuzz_node_config: a newline or escape byte in a bad word went
+ * into the message as it was, breaking the one-line boot-stopped notice. */
+Test(node_config, a_bad_word_is_shown_as_printable_text)
+{
+    cr_expect_eq(parse("node=1\nnodes=2"), -1);
+    cr_expect_str_eq(err, "bad word 'node=1?nodes=2' on the kernel command line");
+    cr_expect_eq(parse("x=\x1b[2J\xff"), -1);
+    cr_expect_str_eq(err, "bad word 'x=?[2J?' on the kernel command line");
+}
+
 Test(node_config, too_many_arguments_or_too_long_a_value)
 {
     cr_expect_eq(parse("run=hello:1:2:3:4:5:6:7:8:9:10:11:12:13:14:15:16"), 0, "sixteen: %s", err);
