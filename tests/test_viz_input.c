@@ -16,8 +16,10 @@ static const char trace_text[] =
     "{\"t\":0,\"node\":2,\"ev\":\"boot\",\"epoch\":3}\n"
     "{\"t\":0,\"node\":3,\"ev\":\"boot\",\"epoch\":4}\n"
     "{\"t\":0,\"node\":2,\"ev\":\"spawn\",\"pid\":\"n2.1\",\"parent\":\"n2.0\",\"program\":\"w\"}\n"
+    "{\"t\":0,\"node\":3,\"ev\":\"spawn\",\"pid\":\"n3.1\",\"parent\":\"n3.0\",\"program\":\"w\"}\n"
+    "{\"t\":0,\"node\":2,\"ev\":\"spawn\",\"pid\":\"n2.2\",\"parent\":\"n2.0\",\"program\":\"w\"}\n"
     "{\"t\":1000000,\"node\":1,\"ev\":\"load\",\"load_milli\":1000,\"runq\":1,\"procs\":1}\n"
-    "{\"t\":2000000,\"ev\":\"end\",\"reason\":\"duration\",\"events\":9}\n";
+    "{\"t\":2000000,\"ev\":\"end\",\"reason\":\"duration\",\"events\":11}\n";
 
 static struct viz_run run;
 static struct viz_offscreen off;
@@ -117,6 +119,12 @@ Test(viz_input, click_selects_and_timeline_seeks)
     click((int)x, (int)y);
     cr_assert_eq(app.scene.view.sel_proc, 0, "clicked the process on node 2");
     cr_assert_eq(app.scene.view.sel_node, UINT32_MAX);
+    /* each dot selects its own process, also the second one on a node */
+    for (uint32_t p = 0; p < 3; p++) {
+        cr_assert(viz_cluster_proc_pos(&app.scene, p, &x, &y, &d));
+        click((int)x, (int)y);
+        cr_assert_eq(app.scene.view.sel_proc, p, "clicked process %u", p);
+    }
     click(app.scene.cluster.x + 2, app.scene.cluster.y + 2);
     cr_assert_eq(app.scene.view.sel_proc, VIZ_NO_PROC, "empty space clears");
     /* the timeline's middle is the run's middle */

@@ -308,14 +308,29 @@ uint32_t viz_cluster_node_at(const struct viz_scene *s, int x, int y)
     return viz_layout_hit(&s->layout, wx, wy);
 }
 
+/* One pass placing every dot as draw_procs does (not viz_cluster_proc_pos
+ * for each process, which would count the slots anew each time). */
 uint32_t viz_cluster_proc_at(struct viz_scene *s, int x, int y)
 {
-    uint32_t n = s->cur.st.proc_cap < s->run->proc_count ? s->cur.st.proc_cap
-                                                          : (uint32_t)s->run->proc_count;
+    const struct viz_state *st = &s->cur.st;
+    struct dot_grid g;
+    dot_grid(s, &g);
+    grow_slots(s);
+    uint32_t n = st->proc_cap < s->run->proc_count ? st->proc_cap : (uint32_t)s->run->proc_count;
     for (uint32_t p = 0; p < n; p++) {
         float px, py, d;
-        if (s->cur.st.proc_node[p] == VIZ_NOWHERE || !viz_cluster_proc_pos(s, p, &px, &py, &d))
+        if (proc_sits(st, p)) {
+            uint32_t node = st->proc_node[p], slot = s->slots[node]++;
+            if (slot >= g.capacity)
+                continue;
+            slot_pos(s, &g, node, slot, &px, &py);
+            d = g.dot;
+        } else if (st->proc_node[p] != VIZ_NOWHERE) {
+            moving_pos(s, &s->run->migs[st->proc_mig[p]], &px, &py);
+            d = g.dot + 3;
+        } else {
             continue;
+        }
         float half = d / 2 + 1;
         if (fabsf((float)x - px) <= half && fabsf((float)y - py) <= half)
             return p;
