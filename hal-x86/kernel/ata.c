@@ -1,40 +1,24 @@
 /*
- * ata.c - the master drive on the primary ATA channel by polled PIO (see
- * ata.h): IDENTIFY DEVICE, then READ/WRITE SECTORS (LBA28) or their EXT
- * forms (LBA48) for requests that reach past sector 2^28.
+ * ata.c - the master drive on the primary ATA channel (see ata.h):
+ * IDENTIFY DEVICE, then READ/WRITE DMA through the bus-master engine
+ * (ata_dma.c) or READ/WRITE SECTORS by polled PIO, each in its EXT form
+ * (LBA48) for requests that reach past sector 2^28.
  *
- * The drive's interrupt is switched off (nIEN) and every wait polls the
- * status register with a deadline, so a missing, slow or broken drive
- * costs at most ATA_TIMEOUT_NS per step and an error return, never a
- * hang. After a failure the channel is reset to get the drive back to a
- * known state.
+ * By PIO the drive's interrupt is switched off (nIEN) and every wait
+ * polls the status register with a deadline. By DMA the interrupt is on
+ * (it only wakes the CPU; ata_poll reads the outcome) and each command
+ * and each cache flush has the same deadline, checked by ata_poll. So a
+ * missing, slow or broken drive costs at most ATA_TIMEOUT_NS per step and
+ * an error return, never a hang. After a failure the channel is reset to
+ * get the drive back to a known state.
  */
 #include "ata.h"
 
+#include "ata_dma.h"
+#include "ata_regs.h"
 #include "clock.h"
 #include "io.h"
 #include "kprint.h"
-
-#define ATA_IO 0x1F0u
-#define ATA_REG_DATA (ATA_IO + 0)
-#define ATA_REG_COUNT (ATA_IO + 2)
-#define ATA_REG_LBA0 (ATA_IO + 3)
-#define ATA_REG_LBA1 (ATA_IO + 4)
-#define ATA_REG_LBA2 (ATA_IO + 5)
-#define ATA_REG_DRIVE (ATA_IO + 6)
-#define ATA_REG_STATUS (ATA_IO + 7) /* read */
-#define ATA_REG_COMMAND (ATA_IO + 7) /* write */
-#define ATA_REG_CONTROL 0x3F6u       /* write: device control; read: alternate status */
-
-#define ATA_SR_ERR 0x01u
-#define ATA_SR_DRQ 0x08u
-#define ATA_SR_DF 0x20u
-#define ATA_SR_DRDY 0x40u
-#define ATA_SR_BSY 0x80u
-#define ATA_SR_FLOATING 0xFFu /* no controller drives the bus */
-
-#define ATA_CONTROL_NIEN 0x02u
-#define ATA_CONTROL_SRST 0x04u
 
 /* Master drive, LBA addressing (bits 7 and 5 are obsolete but set). */
 #define ATA_DRIVE_MASTER_LBA 0xE0u
@@ -46,12 +30,17 @@
 #define ATA_CMD_FLUSH 0xE7u
 #define ATA_CMD_FLUSH_EXT 0xEAu
 #define ATA_CMD_IDENTIFY 0xECu
+#define ATA_CMD_READ_DMA 0xC8u
+#define ATA_CMD_READ_DMA_EXT 0x25u
+#define ATA_CMD_WRITE_DMA 0xCAu
+#define ATA_CMD_WRITE_DMA_EXT 0x35u
 
 /* IDENTIFY DEVICE words. */
 #define ATA_ID_WORDS 256u
 #define ATA_ID_MODEL 27u /* 20 words of text, each with its bytes swapped */
 #define ATA_ID_MODEL_WORDS 20u
 #define ATA_ID_CAPABILITIES 49u
+#define ATA_ID_CAP_DMA (1u << 8)
 #define ATA_ID_CAP_LBA (1u << 9)
 #define ATA_ID_LBA28_SECTORS 60u /* 2 words */
 #define ATA_ID_COMMAND_SETS 83u
@@ -62,12 +51,16 @@
 #define ATA_SECTORS_PER_COMMAND 256u /* what one LBA28 command can move */
 #define ATA_TIMEOUT_NS 3000000000ull /* 3 s: a drive spinning up is slow */
 #define ATA_RESET_PULSE_NS 5000ull
+_Static_assert(ATA_SECTORS_PER_COMMAND * ATA_SECTOR_BYTES <= ATA_DMA_MAX_BYTES,
+               "one command's sectors fit one PRD table");
 
 static struct {
     bool present;
     bool lba48;
+    bool dma;
+    uint8_t control; /* device control: nIEN by PIO, interrupts on by DMA */
     uint64_t sectors;
-} drive;
+} drive = {.control = ATA_CONTROL_NIEN};
 
 /* Reading the alternate status four times gives the drive the 400 ns it
  * needs after a drive select or a command before its status is valid. */
@@ -109,9 +102,9 @@ static int wait_data(void)
 /* Pulse SRST to abandon whatever the drive was doing. */
 static void channel_reset(void)
 {
-    outb(ATA_REG_CONTROL, ATA_CONTROL_NIEN | ATA_CONTROL_SRST);
+    outb(ATA_REG_CONTROL, (uint8_t)(drive.control | ATA_CONTROL_SRST));
     spin_ns(ATA_RESET_PULSE_NS);
-    outb(ATA_REG_CONTROL, ATA_CONTROL_NIEN);
+    outb(ATA_REG_CONTROL, drive.control);
     delay_400ns();
     (void)wait_not_busy();
 }
@@ -181,13 +174,31 @@ static bool identify(uint16_t id[ATA_ID_WORDS])
     return true;
 }
 
-bool ata_probe(void)
+/* Choose DMA when asked for and both the drive and a bus-master
+ * controller offer it; `why` says why not. */
+static bool choose_dma(bool dma, const uint16_t *id, const char **why)
+{
+    *why = "";
+    if (!dma)
+        *why = " (ata=pio)";
+    else if (!(id[ATA_ID_CAPABILITIES] & ATA_ID_CAP_DMA))
+        *why = " (the drive has no DMA)";
+    else if (!ata_dma_probe())
+        *why = " (no bus-master IDE controller)";
+    else
+        return true;
+    return false;
+}
+
+bool ata_probe(bool dma)
 {
     drive.present = false;
     drive.sectors = 0;
+    drive.dma = false;
+    drive.control = ATA_CONTROL_NIEN;
     if (inb(ATA_REG_STATUS) == ATA_SR_FLOATING)
         return false;
-    outb(ATA_REG_CONTROL, ATA_CONTROL_NIEN);
+    outb(ATA_REG_CONTROL, drive.control);
     uint16_t id[ATA_ID_WORDS];
     if (!identify(id))
         return false;
@@ -199,13 +210,24 @@ bool ata_probe(void)
     if (drive.sectors == 0)
         return false;
     drive.present = true;
+    const char *why;
+    drive.dma = choose_dma(dma, id, &why);
+    if (drive.dma) {
+        drive.control = 0; /* the interrupt wakes the CPU when a transfer ends */
+        outb(ATA_REG_CONTROL, drive.control);
+    }
     char model[2 * ATA_ID_MODEL_WORDS + 1];
     model_name(id, model);
-    kprintf("cumulonimbus: ata: \"%s\", %llu sectors (%llu MiB), %s\n", model,
+    kprintf("cumulonimbus: ata: \"%s\", %llu sectors (%llu MiB), %s, %s%s\n", model,
             (unsigned long long)drive.sectors,
             (unsigned long long)(drive.sectors * ATA_SECTOR_BYTES >> 20),
-            drive.lba48 ? "lba48" : "lba28");
+            drive.lba48 ? "lba48" : "lba28", ata_mode_name(), why);
     return true;
+}
+
+const char *ata_mode_name(void)
+{
+    return !drive.present ? "none" : drive.dma ? "dma" : "pio";
 }
 
 uint64_t ata_sector_count(void)
@@ -213,8 +235,9 @@ uint64_t ata_sector_count(void)
     return drive.present ? drive.sectors : 0;
 }
 
-/* Select the drive and send one read or write command for `n` sectors. */
-static int issue(uint64_t lba, uint32_t n, bool write)
+/* Select the drive and send a read or write command for `n` sectors:
+ * `cmd` (LBA28), or `cmd_ext` (LBA48) when the request needs it. */
+static int issue(uint64_t lba, uint32_t n, uint8_t cmd, uint8_t cmd_ext)
 {
     bool ext = lba + n > ATA_LBA28_LIMIT;
     outb(ATA_REG_DRIVE, (uint8_t)(ATA_DRIVE_MASTER_LBA | (ext ? 0 : (lba >> 24) & 0x0Fu)));
@@ -232,10 +255,7 @@ static int issue(uint64_t lba, uint32_t n, bool write)
     outb(ATA_REG_LBA0, (uint8_t)lba);
     outb(ATA_REG_LBA1, (uint8_t)(lba >> 8));
     outb(ATA_REG_LBA2, (uint8_t)(lba >> 16));
-    if (write)
-        outb(ATA_REG_COMMAND, ext ? ATA_CMD_WRITE_EXT : ATA_CMD_WRITE);
-    else
-        outb(ATA_REG_COMMAND, ext ? ATA_CMD_READ_EXT : ATA_CMD_READ);
+    outb(ATA_REG_COMMAND, ext ? cmd_ext : cmd);
     delay_400ns();
     return 0;
 }
@@ -274,7 +294,8 @@ static bool request_valid(uint64_t lba, uint32_t count)
 static int transfer(uint64_t lba, uint32_t n, uint8_t *in, const uint8_t *out)
 {
     bool write = out != NULL;
-    if (issue(lba, n, write) != 0)
+    int issued = write ? issue(lba, n, ATA_CMD_WRITE, ATA_CMD_WRITE_EXT) : issue(lba, n, ATA_CMD_READ, ATA_CMD_READ_EXT);
+    if (issued != 0)
         return fail();
     for (uint32_t s = 0; s < n; s++) {
         if (wait_data() != 0)
@@ -308,12 +329,134 @@ static int request(uint64_t lba, uint32_t count, uint8_t *in, const uint8_t *out
     return 0;
 }
 
+/* ---- requests: one at a time, DMA chunk by chunk ------------------- */
+
+enum step {
+    STEP_IDLE,
+    STEP_DMA,   /* a READ/WRITE DMA command is running */
+    STEP_FLUSH, /* the cache flush after the last chunk of a write */
+    STEP_DONE,  /* result holds the outcome, for ata_poll to report */
+};
+
+static struct request {
+    enum step step;
+    bool write;
+    uint64_t lba;
+    uint32_t count, done, chunk; /* sectors: all, finished, in the running command */
+    uint8_t *buf;
+    uint64_t deadline_ns;
+    int result;
+} req;
+
+static void finish(int result)
+{
+    req.result = result;
+    req.step = STEP_DONE;
+}
+
+/* Start the next chunk, or the flush after a write's last one. */
+static void dma_next(void)
+{
+    if (req.done == req.count) {
+        if (!req.write) {
+            finish(0);
+            return;
+        }
+        outb(ATA_REG_COMMAND, req.lba + req.count > ATA_LBA28_LIMIT ? ATA_CMD_FLUSH_EXT : ATA_CMD_FLUSH);
+        req.step = STEP_FLUSH;
+        req.deadline_ns = clock_now_ns() + ATA_TIMEOUT_NS;
+        return;
+    }
+    uint32_t n = req.count - req.done;
+    req.chunk = n < ATA_SECTORS_PER_COMMAND ? n : ATA_SECTORS_PER_COMMAND;
+    uint64_t lba = req.lba + req.done;
+    ata_dma_prepare(req.buf + (uint64_t)req.done * ATA_SECTOR_BYTES, req.chunk * ATA_SECTOR_BYTES, !req.write);
+    int issued = req.write ? issue(lba, req.chunk, ATA_CMD_WRITE_DMA, ATA_CMD_WRITE_DMA_EXT)
+                           : issue(lba, req.chunk, ATA_CMD_READ_DMA, ATA_CMD_READ_DMA_EXT);
+    if (issued != 0) {
+        finish(fail());
+        return;
+    }
+    ata_dma_start();
+    req.step = STEP_DMA;
+    req.deadline_ns = clock_now_ns() + ATA_TIMEOUT_NS;
+}
+
+static void dma_poll(void)
+{
+    enum ata_dma_state state = ata_dma_poll();
+    if (state == ATA_DMA_RUNNING) {
+        if (clock_now_ns() > req.deadline_ns) {
+            ata_dma_stop();
+            finish(fail());
+        }
+        return;
+    }
+    ata_dma_stop();
+    uint8_t status = inb(ATA_REG_STATUS); /* also lowers the drive's interrupt */
+    if (state == ATA_DMA_FAILED || (status & (ATA_SR_BSY | ATA_SR_DRQ | ATA_SR_ERR | ATA_SR_DF))) {
+        finish(fail());
+        return;
+    }
+    req.done += req.chunk;
+    dma_next();
+}
+
+static void flush_poll(void)
+{
+    uint8_t status = inb(ATA_REG_CONTROL); /* alternate status: no side effect */
+    if (status & ATA_SR_BSY) {
+        if (clock_now_ns() > req.deadline_ns)
+            finish(fail());
+        return;
+    }
+    status = inb(ATA_REG_STATUS);
+    finish((status & (ATA_SR_ERR | ATA_SR_DF)) ? fail() : 0);
+}
+
+int ata_start(uint64_t lba, uint32_t count, void *buf, bool write)
+{
+    if (req.step != STEP_IDLE || buf == NULL || count == 0 || !request_valid(lba, count))
+        return -1;
+    req = (struct request){.write = write, .lba = lba, .count = count, .buf = buf};
+    /* A buffer the controller cannot reach (an odd address) goes by PIO. */
+    if (drive.dma && ata_dma_buffer_usable(buf, (uint64_t)count * ATA_SECTOR_BYTES))
+        dma_next();
+    else
+        finish(request(lba, count, write ? NULL : buf, write ? buf : NULL));
+    return 0;
+}
+
+int ata_poll(void)
+{
+    if (req.step == STEP_DMA)
+        dma_poll();
+    else if (req.step == STEP_FLUSH)
+        flush_poll();
+    if (req.step == STEP_IDLE)
+        return -1;
+    if (req.step != STEP_DONE)
+        return ATA_BUSY;
+    req.step = STEP_IDLE;
+    return req.result;
+}
+
+static int run(uint64_t lba, uint32_t count, void *buf, bool write)
+{
+    if (ata_start(lba, count, buf, write) != 0)
+        return -1;
+    int rc;
+    while ((rc = ata_poll()) == ATA_BUSY)
+        io_wait();
+    return rc;
+}
+
 int ata_read(uint64_t lba, uint32_t count, void *buf)
 {
-    return request(lba, count, buf, NULL);
+    return run(lba, count, buf, false);
 }
 
 int ata_write(uint64_t lba, uint32_t count, const void *buf)
 {
-    return request(lba, count, NULL, buf);
+    return run(lba, count, (void *)(uintptr_t)buf, true);
 }

@@ -1,7 +1,13 @@
 /*
  * ata.h - an ATA disk on the primary IDE channel (ports 0x1F0/0x3F6),
- * LBA28/LBA48, PIO. Requests run to completion before the call returns;
- * the platform reports completion to the core afterwards (hal_disk.h).
+ * LBA28/LBA48, by bus-master DMA (ata_dma.h) when the controller and the
+ * drive offer it, else by polled PIO.
+ *
+ * One request at a time. ata_start begins it and ata_poll, called until
+ * it stops saying ATA_BUSY, moves it on and reports its end; by DMA a
+ * request runs while the caller does other work (the channel's interrupt,
+ * IRQ 14, ends a halt), by PIO ata_start does all the work itself.
+ * ata_read and ata_write are the two run to completion.
  */
 #ifndef HAL_X86_ATA_H
 #define HAL_X86_ATA_H
@@ -10,12 +16,26 @@
 #include <stdint.h>
 
 #define ATA_SECTOR_BYTES 512u
+#define ATA_BUSY 1 /* ata_poll: the request is still running */
 
-/* Find and identify the master drive. False when there is none. */
-bool ata_probe(void);
+/* Find and identify the master drive; use DMA if `dma` and the drive and
+ * a bus-master controller allow it. False when there is no drive. */
+bool ata_probe(bool dma);
 uint64_t ata_sector_count(void); /* 0 without a drive */
+const char *ata_mode_name(void); /* "dma", "pio", or "none" without a drive */
 
-/* 0, or -1 on a device error or a request past the end of the disk. */
+/* Begin moving `count` sectors at `lba` to (write) or from `buf`, which
+ * must stay valid until ata_poll ends the request. 0, or -1 (nothing
+ * started) for a request past the end of the disk, an empty one, or one
+ * while another is running. */
+int ata_start(uint64_t lba, uint32_t count, void *buf, bool write);
+
+/* ATA_BUSY; then, once, 0 when the request is done, or -1 on a device or
+ * controller error or a step that took longer than the driver's timeout
+ * (the channel is reset). -1 also when no request was started. */
+int ata_poll(void);
+
+/* Start and poll to the end: 0, or -1 as ata_start and ata_poll. */
 int ata_read(uint64_t lba, uint32_t count, void *buf);
 int ata_write(uint64_t lba, uint32_t count, const void *buf);
 

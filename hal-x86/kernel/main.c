@@ -124,7 +124,8 @@ static void print_ready(bool nic, bool disk)
     uint32_t ip = config.ipv4;
     char disk_text[32] = "none";
     if (disk)
-        ksnprintf(disk_text, sizeof disk_text, "%llu sectors", (unsigned long long)ata_sector_count());
+        ksnprintf(disk_text, sizeof disk_text, "%llu sectors %s", (unsigned long long)ata_sector_count(),
+                  ata_mode_name());
     kprintf("cumulonimbus: node %u ready: ip %u.%u.%u.%u mac %02x:%02x:%02x:%02x:%02x:%02x "
             "nodes %u, loader %s, memory %llu MiB, screen %s, nic %s, disk %s, up %llu ms\n",
             config.node_id, ip >> 24, ip >> 16 & 0xFF, ip >> 8 & 0xFF, ip & 0xFF, mac[0], mac[1], mac[2],
@@ -150,7 +151,7 @@ void kmain(uint32_t magic, uint32_t info_addr)
     serial_enable_input();
     read_config();
     bool nic = start_nic();
-    bool disk = ata_probe();
+    bool disk = ata_probe(!config.ata_pio);
     struct kernel *k = start_kernel(nic, disk);
     shell_init(k, &config);
     uint32_t failures = spawn_boot_programs(k);

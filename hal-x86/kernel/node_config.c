@@ -192,6 +192,8 @@ static bool apply_word(struct node_config *c, struct word key, struct word v)
         return parse_migrate(v, &c->migrate_mode);
     } else if (word_is(key, "exit") && word_is(v, "idle")) {
         c->exit_when_idle = true;
+    } else if (word_is(key, "ata") && (word_is(v, "pio") || word_is(v, "dma"))) {
+        c->ata_pio = word_is(v, "pio");
     } else if (word_is(key, "selftest")) {
         return copy_value(v, c->selftest, sizeof c->selftest) && node_selftest_known(c->selftest);
     } else {

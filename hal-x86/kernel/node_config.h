@@ -14,6 +14,8 @@
  *   exit=idle         end QEMU (isa-debug-exit) once every process has
  *                     exited: status 0 if all exited 0, else 1
  *   selftest=NAME     run a built-in self test instead (node_selftest.h)
+ *   ata=MODE          dma (default: bus-master DMA when the controller and
+ *                     the drive have it, else PIO) | pio (PIO only)
  * Unknown words or bad values stop the boot with a message naming the word.
  */
 #ifndef HAL_X86_NODE_CONFIG_H
@@ -35,6 +37,7 @@ struct node_config {
     uint8_t migrate_mode;     /* enum migrate_mode */
     bool exit_when_idle;
     char selftest[NODE_SELFTEST_BYTES];
+    bool ata_pio; /* ata=pio: no DMA for the disk */
 };
 
 /* 0, or -1 with the reason in `err`. */

@@ -6,8 +6,9 @@
  *            exit device
  *   fault    touch unmapped memory: the panic path must report a page
  *            fault and exit with PANIC_EXIT_STATUS
- *   disk     write blocks near the end of the disk, read them back and
- *            compare through ata.h: status 0 when they match, 1 otherwise
+ *   disk, disk-write:SEED, disk-verify:SEED, disk-bench:MIB
+ *            the disk driver's tests (disk_selftest.h): status 0 when
+ *            they pass, 1 otherwise
  */
 #ifndef HAL_X86_NODE_SELFTEST_H
 #define HAL_X86_NODE_SELFTEST_H

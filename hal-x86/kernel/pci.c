@@ -4,11 +4,14 @@
  * a brute-force scan of every bus, slot and function. See pci.h.
  *
  * A PC's BIOS and SeaBIOS assign every BAR; qboot (QEMU's fast firmware)
- * sets interrupt lines but leaves memory BARs at 0. The scan gives such a
- * BAR on bus 0 an address in PCI_ASSIGN_BASE..PCI_ASSIGN_LIMIT, a window
- * QEMU's pc machine keeps free for PCI below 4 GiB whatever the RAM size
- * (guest RAM below 4 GiB ends at 0xE0000000 at most; the I/O APIC starts
- * at 0xFEC00000). Decoding stays off until pci_enable_device.
+ * sets interrupt lines but leaves memory and I/O BARs at 0. The scan gives
+ * such a memory BAR on bus 0 an address in PCI_ASSIGN_BASE..PCI_ASSIGN_LIMIT,
+ * a window QEMU's pc machine keeps free for PCI below 4 GiB whatever the
+ * RAM size (guest RAM below 4 GiB ends at 0xE0000000 at most; the I/O APIC
+ * starts at 0xFEC00000), and such an I/O BAR ports in
+ * PCI_IO_ASSIGN_BASE..PCI_IO_ASSIGN_LIMIT, where SeaBIOS puts them too
+ * (the IDE controller's bus-master registers are one). Decoding stays off
+ * until pci_enable_device.
  */
 #include "pci.h"
 
@@ -48,6 +51,9 @@
 
 #define PCI_ASSIGN_BASE 0xE0000000u
 #define PCI_ASSIGN_LIMIT 0xFEC00000u
+#define PCI_IO_ASSIGN_BASE 0xC000u
+#define PCI_IO_ASSIGN_LIMIT 0x10000u
+#define PCI_IO_SIZE_MASK 0xFFFFu /* I/O BARs may implement only 16 bits */
 
 #define PCI_NO_VENDOR 0xFFFFu
 #define PCI_IRQ_LINE_NONE 0xFFu
@@ -126,19 +132,42 @@ static void assign_memory_bar(struct pci_device *d, unsigned i)
     d->bar[i] = pci_config_read32(d, offset);
 }
 
-/* Assign the memory BARs left at 0 of a bus 0 function whose memory
- * decoding the firmware left off; a device already decoding is live (a
- * PC's VGA card, its host bridge) and is never touched. */
+static uint32_t assign_next_io = PCI_IO_ASSIGN_BASE;
+
+/* Give I/O BAR `i`, which reads 0, naturally aligned ports in the I/O
+ * window, as assign_memory_bar does for memory. */
+static void assign_io_bar(struct pci_device *d, unsigned i)
+{
+    uint8_t offset = (uint8_t)(PCI_REG_BAR0 + 4 * i);
+    pci_config_write32(d, offset, 0xFFFFFFFFu);
+    uint32_t mask = pci_config_read32(d, offset) & PCI_BAR_IO_ADDR_MASK & PCI_IO_SIZE_MASK;
+    uint32_t size = (~mask & PCI_IO_SIZE_MASK) + 1;
+    uint32_t address = (assign_next_io + size - 1) & ~(size - 1);
+    bool fits = mask != 0 && address + size <= PCI_IO_ASSIGN_LIMIT;
+    pci_config_write32(d, offset, fits ? address : 0);
+    if (fits)
+        assign_next_io = address + size;
+    d->bar[i] = pci_config_read32(d, offset);
+}
+
+/* Assign the BARs left at 0 of a bus 0 function whose decoding of that
+ * kind (memory, I/O) the firmware left off; a device already decoding is
+ * live (a PC's VGA card, its host bridge) and is never touched. */
 static void assign_bars(struct pci_device *d, unsigned bars)
 {
-    if (d->bus != 0 || (pci_config_read32(d, PCI_REG_COMMAND) & PCI_COMMAND_MEMORY))
+    if (d->bus != 0)
         return;
+    uint32_t command = pci_config_read32(d, PCI_REG_COMMAND);
     for (unsigned i = 0; i < bars; i++) {
         uint32_t bar = d->bar[i];
-        if (bar & PCI_BAR_IO)
+        if (bar & PCI_BAR_IO) {
+            if (!(command & PCI_COMMAND_IO) && (bar & PCI_BAR_IO_ADDR_MASK) == 0)
+                assign_io_bar(d, i);
             continue;
+        }
         bool is_64 = (bar & PCI_BAR_MEM_TYPE_MASK) == PCI_BAR_MEM_TYPE_64;
-        if ((bar & PCI_BAR_MEM_ADDR_MASK) == 0 && (!is_64 || (i + 1 < bars && d->bar[i + 1] == 0)))
+        if (!(command & PCI_COMMAND_MEMORY) && (bar & PCI_BAR_MEM_ADDR_MASK) == 0 &&
+            (!is_64 || (i + 1 < bars && d->bar[i + 1] == 0)))
             assign_memory_bar(d, i);
         if (is_64)
             i++; /* the upper half of a 64-bit BAR stays 0: below 4 GiB */

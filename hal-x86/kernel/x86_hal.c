@@ -14,16 +14,22 @@
 
 #define DISK_QUEUE 16u
 
-struct disk_done {
+/* A request the core submitted: waiting, running (the oldest), or done
+ * with its status and waiting to be reported. */
+struct disk_request {
     uint32_t request_id;
-    int status;
+    bool write;
+    uint64_t first_block;
+    uint32_t count;
+    void *buf;
 };
 
 struct x86_node {
     uint16_t id;
     bool nic, disk;
-    struct disk_done done[DISK_QUEUE];
-    uint32_t done_count;
+    struct disk_request queue[DISK_QUEUE]; /* oldest first; queue[0] runs */
+    uint32_t queued;
+    bool running; /* queue[0] went to the driver */
     struct x86_activity activity;
 };
 
@@ -69,6 +75,16 @@ static uint64_t hal_block_count(void *ctx)
     return n->disk ? ata_sector_count() : 0;
 }
 
+/* Hand the oldest request to the driver. One the driver refuses (it
+ * never should: submit checked it) completes with an error. */
+static void disk_start_next(struct x86_node *n)
+{
+    if (n->running || n->queued == 0)
+        return;
+    struct disk_request *r = &n->queue[0];
+    n->running = ata_start(r->first_block, r->count, r->buf, r->write) == 0;
+}
+
 static int hal_disk_submit(void *ctx, uint32_t request_id, bool write, uint64_t first_block, uint32_t count,
                            void *buf)
 {
@@ -76,23 +92,28 @@ static int hal_disk_submit(void *ctx, uint32_t request_id, bool write, uint64_t 
     uint64_t blocks = hal_block_count(ctx);
     if (count == 0 || buf == NULL || first_block >= blocks || count > blocks - first_block)
         return HAL_ERR_INVALID;
-    if (n->done_count == DISK_QUEUE)
+    if (n->queued == DISK_QUEUE)
         return HAL_ERR_BUSY;
-    int rc = write ? ata_write(first_block, count, buf) : ata_read(first_block, count, buf);
-    n->done[n->done_count++] = (struct disk_done){request_id, rc == 0 ? HAL_OK : HAL_ERR_IO};
+    n->queue[n->queued++] = (struct disk_request){request_id, write, first_block, count, buf};
+    disk_start_next(n);
     return HAL_OK;
 }
 
 void x86_hal_deliver_disk(struct kernel *k)
 {
-    /* The core may submit more from inside kernel_on_disk_done: take the
-     * queue as it is now, oldest first. */
-    while (node.done_count > 0) {
-        struct disk_done d = node.done[0];
-        node.done_count--;
-        for (uint32_t i = 0; i < node.done_count; i++)
-            node.done[i] = node.done[i + 1];
-        kernel_on_disk_done(k, d.request_id, d.status);
+    /* At most a queue's worth per call: the core may submit more from
+     * inside kernel_on_disk_done, and PIO requests end at once. */
+    for (uint32_t i = 0; i < DISK_QUEUE && node.queued > 0; i++) {
+        int rc = node.running ? ata_poll() : -1;
+        if (rc == ATA_BUSY)
+            return;
+        uint32_t request_id = node.queue[0].request_id;
+        node.running = false;
+        node.queued--;
+        for (uint32_t j = 0; j < node.queued; j++)
+            node.queue[j] = node.queue[j + 1];
+        disk_start_next(&node); /* the drive works while the core takes the news */
+        kernel_on_disk_done(k, request_id, rc == 0 ? HAL_OK : HAL_ERR_IO);
     }
 }
 

@@ -5,9 +5,11 @@
  * randomness RDRAND, the trace a few kernel notices on the console, the
  * programs those built into the image.
  *
- * The core may not be called back from a HAL operation, so disk requests
- * (done at once by PIO) leave their completions queued until the main
- * loop calls x86_hal_deliver_disk.
+ * Disk requests queue up (DISK_QUEUE) and go to the driver one at a
+ * time. The core may not be called back from a HAL operation, so their
+ * ends are found and reported only when the main loop calls
+ * x86_hal_deliver_disk: by DMA a request runs meanwhile and the disk's
+ * interrupt wakes the loop; by PIO it was done inside submit.
  */
 #ifndef HAL_X86_X86_HAL_H
 #define HAL_X86_X86_HAL_H
@@ -29,7 +31,7 @@ struct x86_activity {
  * started. */
 void x86_hal_init(struct hal *hal, uint16_t node_id, bool nic, bool disk);
 
-/* Report queued disk completions to the core. */
+/* Move the running disk request on and report the ended ones to the core. */
 void x86_hal_deliver_disk(struct kernel *k);
 
 const struct x86_activity *x86_hal_activity(void);

@@ -8,6 +8,15 @@
 #       a backtrace (QEMU: 7); selftest=disk writes and reads back sectors
 #       of an IDE disk (QEMU: 1); a bad command-line word stops the boot
 #       naming the word (QEMU: 5).
+#   boot_ready.sh disk <cumulonimbus.elf> <out dir>
+#       the ATA driver by DMA (the default) and by PIO (ata=pio): the mode
+#       on the driver's line and the ready line; selftest=disk's round trip
+#       and its requests past the end refused, with the disk's interrupts
+#       counted by DMA; data written by one boot read back by the next, in
+#       either mode by the other (selftest=disk-write/disk-verify: requests
+#       of 1 to 300 sectors, one from an odd address, the last sectors of a
+#       sparse 130 GiB disk by LBA48), and a wrong seed caught; then
+#       selftest=disk-bench:8 in each mode, whose MiB/s it prints.
 #   boot_ready.sh iso <cumulonimbus.iso> <out dir>
 #       SeaBIOS booting the CD-ROM (GRUB, multiboot2): the ready line, with
 #       the 1024x768 framebuffer, and hello's output (the ISO's command line
@@ -19,7 +28,7 @@
 # <out dir>. Exits 77 (skipped) when QEMU or the image is missing.
 set -euo pipefail
 
-mode=${1:?usage: boot_ready.sh kernel|iso IMAGE OUT_DIR}
+mode=${1:?usage: boot_ready.sh kernel|disk|iso IMAGE OUT_DIR}
 image=${2:?image}
 out=${3:?output directory}
 QEMU=${QEMU:-qemu-system-x86_64}
@@ -159,8 +168,80 @@ test_iso()
     expect_status 15 "selftest=exit:7 from the SMBIOS OEM string"
 }
 
+disk_boot() # name, image, command line
+{
+    kernel_boot "$1" 30 "$3" -drive "file=$2,format=raw,if=ide"
+}
+
+# selftest=disk in mode $1 (dma or pio) with command line words $2.
+disk_mode()
+{
+    local mode=$1 words=$2
+    disk_boot "disk_$mode" "$out/small.img" "selftest=disk $words"
+    expect_line "^cumulonimbus: ata: \"QEMU HARDDISK\", 8192 sectors \(4 MiB\), lba(28|48), $mode" \
+        "the driver's line ($mode)"
+    expect_line "$READY.*, disk 8192 sectors $mode, " "the ready line ($mode)"
+    expect_line '^cumulonimbus: selftest disk: 8 sectors at 8184 of 8192 read back as written$' \
+        "the round trip ($mode)"
+    expect_line '^cumulonimbus: selftest disk: requests past the end refused$' "past the end ($mode)"
+    expect_line "^cumulonimbus: selftest disk: mode $mode, [0-9]+ disk interrupts$" "the mode ($mode)"
+    expect_status 1 "selftest=disk ($mode, status 0)"
+}
+
+# disk-write or disk-verify ($1) with seed $3 (called $2 in the log's
+# name) in mode $4; QEMU's status $5.
+disk_regions()
+{
+    local what=$1 seed=$3 mode=$4 expected=$5 words=
+    [ "$mode" = pio ] && words=ata=pio
+    disk_boot "${what}_$2_$mode" "$out/big.img" "selftest=disk-$what:$seed $words"
+    if [ "$expected" = 1 ]; then
+        expect_line "^cumulonimbus: selftest disk-$what: seed $seed, mode $mode, 6 of 6 regions ok$" \
+            "disk-$what:$seed ($mode)"
+    else
+        expect_line "^cumulonimbus: selftest disk-$what: seed $seed, mode $mode, 0 of 6 regions ok$" \
+            "disk-$what:$seed ($mode) with another seed's data"
+    fi
+    expect_status "$expected" "disk-$what:$seed ($mode)"
+}
+
+test_disk()
+{
+    [ -f "$QBOOT" ] || { echo "SKIP: $QBOOT is missing"; exit 77; }
+    rm -f "$out"/*.img
+    truncate -s 4M "$out/small.img"
+    disk_mode dma ""
+    # By DMA the drive interrupts at the end of each command and flush.
+    grep -Eq '^cumulonimbus: selftest disk: mode dma, [1-9][0-9]* disk interrupts$' "$log" ||
+        fail "no disk interrupt by DMA"
+    expect_line '^cumulonimbus: ata: bus-master IDE [0-9a-f]{4}:[0-9a-f]{4} at 00:01\.1, io 0x[0-9a-f]+, irq 14$' \
+        "the bus-master controller"
+    disk_mode pio ata=pio
+    expect_line '^cumulonimbus: ata: .*, pio \(ata=pio\)$' "why PIO"
+
+    # Past 2^28 sectors (128 GiB) the driver uses the LBA48 commands.
+    truncate -s 130G "$out/big.img"
+    local a=$((RANDOM * 32768 + RANDOM + 1)) b
+    b=$((a + 1))
+    disk_regions write a "$a" dma 1
+    disk_regions verify a "$a" pio 1
+    disk_regions write b "$b" pio 1
+    disk_regions verify b "$b" dma 1
+    disk_regions verify a "$a" dma 3
+
+    truncate -s 16M "$out/bench.img"
+    local m
+    for m in dma pio; do
+        disk_boot "bench_$m" "$out/bench.img" "selftest=disk-bench:8 ata=$m"
+        expect_status 1 "disk-bench ($m)"
+        grep -E '^cumulonimbus: selftest disk-bench: ' "$log" | sed 's/^cumulonimbus: selftest //'
+    done
+    rm -f "$out"/*.img
+}
+
 case $mode in
 kernel) test_kernel ;;
+disk) test_disk ;;
 iso) test_iso ;;
 *) fail "unknown mode '$mode'" ;;
 esac

@@ -31,6 +31,7 @@ Test(node_config, an_empty_line_gives_the_defaults)
     cr_expect_eq(cfg.migrate_mode, MIGRATE_STOP_AND_COPY);
     cr_expect_not(cfg.exit_when_idle);
     cr_expect_str_empty(cfg.selftest);
+    cr_expect_not(cfg.ata_pio, "DMA when the hardware has it");
     struct node_program p;
     cr_expect_not(node_config_program(&cfg, 0, &p), "no programs");
 }
@@ -38,7 +39,7 @@ Test(node_config, an_empty_line_gives_the_defaults)
 Test(node_config, every_option)
 {
     cr_assert_eq(parse("  node=2 nodes=3\tip=192.168.1.7 run=pingpong:server:10,hello "
-                       "balance=two-choices migrate=pre-copy exit=idle selftest=exit:7 "),
+                       "balance=two-choices migrate=pre-copy exit=idle selftest=exit:7 ata=pio "),
                  0, "%s", err);
     cr_expect_eq(cfg.node_id, 2);
     cr_expect_eq(cfg.node_count, 3);
@@ -47,6 +48,7 @@ Test(node_config, every_option)
     cr_expect_eq(cfg.migrate_mode, MIGRATE_PRE_COPY);
     cr_expect(cfg.exit_when_idle);
     cr_expect_str_eq(cfg.selftest, "exit:7");
+    cr_expect(cfg.ata_pio);
 }
 
 Test(node_config, the_default_address_follows_the_node)
@@ -78,9 +80,10 @@ Test(node_config, run_splits_into_programs_and_arguments)
 
 Test(node_config, a_later_word_wins)
 {
-    cr_assert_eq(parse("run=hello run=worker:1 nodes=4 nodes=2"), 0, "%s", err);
+    cr_assert_eq(parse("run=hello run=worker:1 nodes=4 nodes=2 ata=pio ata=dma"), 0, "%s", err);
     cr_expect_str_eq(cfg.run, "worker:1");
     cr_expect_eq(cfg.node_count, 2);
+    cr_expect_not(cfg.ata_pio);
 }
 
 /* Each of these stops the boot, naming the word. */
@@ -91,7 +94,7 @@ static const char *const bad_words[] = {
     "run=nosuch",   "run=hello,", "run=,hello",       "run=hello::x", "run=hello:",
     "run=Hello",    "run=:x",     "balance=fast",     "balance=",     "migrate=live",
     "exit=now",     "exit=",      "selftest=nosuch",  "colour=blue",  "justaword",
-    "=x",           "node",
+    "=x",           "node",       "ata=udma",         "ata=",         "ata=PIO",
 };
 
 Test(node_config, bad_words_are_refused_by_name)
