@@ -1,12 +1,14 @@
 /* test_viz_render.c - the visualizer's pictures, checked pixel by pixel
  * in an offscreen surface (SDL's software renderer, no window): how many
  * node boxes, a node's colour at a known load, a moving process between
- * two nodes, a crashed node greyed, a cut link, identical screenshots. */
+ * two nodes, a crashed node greyed, a cut link, identical screenshots,
+ * the zoomed timeline's axis and overview bar. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "viz_draw.h"
 #include "viz_offscreen.h"
 #include "viz_run.h"
 
@@ -226,4 +228,68 @@ Test(viz_render, layouts_fit_the_area_from_4_to_1000_nodes)
             }
             viz_layout_free(&l);
         }
+}
+
+/* Whether any pixel of rectangle b has colour c. */
+static bool any_pixel(const struct viz_offscreen *o, SDL_Rect b, struct viz_rgb c)
+{
+    for (int y = b.y; y < b.y + b.h; y++)
+        for (int x = b.x; x < b.x + b.w; x++)
+            if (same(viz_offscreen_pixel(o, x, y), c))
+                return true;
+    return false;
+}
+
+Test(viz_render, zoomed_timeline_shows_its_stretch_and_an_overview)
+{
+    struct viz_run r;
+    make_trace(&r, 4, move_lines); /* a 5 us run */
+    struct viz_offscreen o;
+    open_at(&o, &r, 500);
+    SDL_Rect bar = viz_timeline_overview_rect(&o.scene), g = viz_timeline_graph_rect(&o.scene);
+    cr_assert(!any_pixel(&o, bar, viz_overview_window), "no overview when not zoomed");
+    assert_color(&o, bar.x + bar.w / 2, bar.y + bar.h / 2, viz_panel_bg);
+    /* the scrubber at 500 ns of 5000 */
+    float col = 500.0f / 5000.0f * (float)(g.w - 1);
+    assert_color(&o, g.x + col, g.y + g.h / 2, viz_cursor_line);
+
+    viz_view_timeline_zoom_at(&o.scene.view, &r, 4, 0, g.w); /* 0 .. 1250 ns */
+    viz_offscreen_draw(&o);
+    struct viz_time_window w = viz_view_timeline_window(&o.scene.view, &r);
+    cr_assert_eq(w.start_ns, 0);
+    cr_assert_eq(w.span_ns, 1250);
+    assert_color(&o, bar.x + bar.w * 0.12f, bar.y + bar.h / 2, viz_overview_window);
+    assert_color(&o, bar.x + bar.w * 0.6f, bar.y + bar.h / 2, viz_bg);
+    col = 500.0f / 1250.0f * (float)(g.w - 1);
+    assert_color(&o, g.x + col, g.y + g.h / 2, viz_cursor_line);
+    assert_color(&o, g.x + 500.0f / 5000.0f * (float)(g.w - 1), g.y + g.h / 2, viz_bg);
+
+    /* panned to the end: the marker follows; the cursor is off the plot */
+    viz_view_timeline_pan(&o.scene.view, &r, -1e6, g.w);
+    viz_offscreen_draw(&o);
+    assert_color(&o, bar.x + bar.w * 0.12f, bar.y + bar.h / 2, viz_bg);
+    assert_color(&o, bar.x + bar.w * 0.9f, bar.y + bar.h / 2, viz_overview_window);
+    SDL_Rect plot = {g.x, g.y + 1, g.w, g.h - 2};
+    cr_assert(!any_pixel(&o, plot, viz_cursor_line), "no scrubber outside the window");
+    viz_offscreen_close(&o);
+    viz_run_free(&r);
+}
+
+Test(viz_render, time_labels_have_the_decimals_their_step_needs)
+{
+    char a[40], b[40];
+    viz_format_time_to(61000200000ull, 200, a, sizeof a);
+    cr_assert_str_eq(a, "61.0002000 s");
+    viz_format_time_to(61000200000ull, 1, a, sizeof a);
+    cr_assert_str_eq(a, "61.000200000 s");
+    viz_format_time_to(1500000, 0, a, sizeof a);
+    cr_assert_str_eq(a, "1.500000 ms");
+    viz_format_time_to(999, 1, a, sizeof a);
+    cr_assert_str_eq(a, "999 ns");
+    /* a coarse resolution keeps the usual three decimals */
+    for (uint64_t t = 1; t < 200000000000ull; t = t * 7 + 3) {
+        viz_format_time_to(t, t / 8 + 1, a, sizeof a);
+        viz_format_time(t, b, sizeof b);
+        cr_assert_str_eq(a, b);
+    }
 }

@@ -11,7 +11,9 @@
 #include "viz_options.h"
 #include "viz_scene.h"
 
-enum viz_drag { VIZ_DRAG_NONE, VIZ_DRAG_PAN, VIZ_DRAG_SCRUB };
+/* What a held mouse button is doing: panning the cluster, seeking in the
+ * timeline (left button), or panning the timeline (right button). */
+enum viz_drag { VIZ_DRAG_NONE, VIZ_DRAG_PAN, VIZ_DRAG_SCRUB, VIZ_DRAG_TIMELINE };
 
 struct viz_app {
     SDL_Window *win;

@@ -18,6 +18,7 @@ const struct viz_rgb viz_abort_ring = {255, 70, 70};
 const struct viz_rgb viz_message = {140, 200, 255};
 const struct viz_rgb viz_graph = {90, 200, 190};
 const struct viz_rgb viz_cursor_line = {255, 255, 255};
+const struct viz_rgb viz_overview_window = {110, 140, 200};
 
 static const struct {
     uint32_t milli;

@@ -39,5 +39,6 @@ extern const struct viz_rgb viz_abort_ring;  /* outline of a move that fails */
 extern const struct viz_rgb viz_message;     /* message lines */
 extern const struct viz_rgb viz_graph;       /* the imbalance curve */
 extern const struct viz_rgb viz_cursor_line; /* the time cursor */
+extern const struct viz_rgb viz_overview_window; /* a zoomed timeline's stretch, in the run */
 
 #endif

@@ -59,15 +59,26 @@ void viz_line(SDL_Renderer *ren, float x0, float y0, float x1, float y1, struct 
 
 void viz_format_time(uint64_t ns, char *buf, size_t bytes)
 {
+    viz_format_time_to(ns, UINT64_MAX, buf, bytes);
+}
+
+void viz_format_time_to(uint64_t ns, uint64_t resolution_ns, char *buf, size_t bytes)
+{
     static const struct {
         uint64_t div;
         const char *unit;
     } units[] = {{1000000000u, "s"}, {1000000u, "ms"}, {1000u, "us"}};
     for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
         if (ns >= units[i].div) {
-            uint64_t whole = ns / units[i].div, milli = (ns % units[i].div) * 1000 / units[i].div;
-            snprintf(buf, bytes, "%llu.%03llu %s", (unsigned long long)whole,
-                     (unsigned long long)milli, units[i].unit);
+            /* digits: three, then one more while the last is coarser than the resolution */
+            uint64_t digit_ns = units[i].div / 1000;
+            int digits = 3;
+            while (digit_ns > resolution_ns && digit_ns > 1 && digits < 9) {
+                digit_ns /= 10;
+                digits++;
+            }
+            snprintf(buf, bytes, "%llu.%0*llu %s", (unsigned long long)(ns / units[i].div),
+                     digits, (unsigned long long)(ns % units[i].div / digit_ns), units[i].unit);
             return;
         }
     }

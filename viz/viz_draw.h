@@ -24,5 +24,8 @@ void viz_line(SDL_Renderer *ren, float x0, float y0, float x1, float y1, struct 
 /* "1.250 s", "300.000 ms", "15.000 us": ns in a readable unit with three
  * decimals (or exact ns below 1 us). */
 void viz_format_time(uint64_t ns, char *buf, size_t bytes);
+/* The same with enough decimals (more than three when needed) that a
+ * change of `resolution_ns` shows: 61.0002000 s next to 61.0004000 s. */
+void viz_format_time_to(uint64_t ns, uint64_t resolution_ns, char *buf, size_t bytes);
 
 #endif

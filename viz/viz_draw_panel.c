@@ -211,6 +211,7 @@ static void keys(struct pen *p)
         "space play/pause    . or -> step    , or <- back",
         "+/- speed 0.1x..1000x    Home/End start/end",
         "wheel zoom   drag pan   r reset view",
+        "timeline: click seek  wheel zoom  right-drag pan",
         "click node/process: details   m messages",
         "l grid/ring layout   s save PNG   q/Esc quit",
     };

@@ -1,8 +1,11 @@
 /*
  * viz_input.c - keys and mouse (docs/viz.md): playback keys, zoom with
  * the wheel, pan by dragging the cluster, seek by clicking or dragging
- * the timeline, select by clicking a node or a process.
+ * the timeline, zoom the timeline's time axis with the wheel over it and
+ * pan it by dragging with the right button, select by clicking a node or
+ * a process.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -10,6 +13,7 @@
 
 #define CLICK_SLOP 4 /* pixels a click may move and still be a click */
 #define WHEEL_ZOOM 1.2f
+#define TIMELINE_WHEEL_ZOOM 2.0 /* a wheel step halves or doubles the time shown */
 
 static void on_key(struct viz_app *a, SDL_Keycode key)
 {
@@ -33,7 +37,10 @@ static void on_key(struct viz_app *a, SDL_Keycode key)
         v->layout = v->layout == VIZ_LAYOUT_GRID ? VIZ_LAYOUT_RING : VIZ_LAYOUT_GRID;
         viz_scene_regions(&a->scene, a->scene.w, a->scene.h);
         break;
-    case SDLK_r: viz_view_reset_camera(v); break;
+    case SDLK_r:
+        viz_view_reset_camera(v);
+        viz_view_timeline_reset(v);
+        break;
     case SDLK_s: {
         char path[VIZ_NAME_BYTES + 64];
         snprintf(path, sizeof path, "nimbus-viz-%s-%llu.png", r->scenario,
@@ -56,9 +63,21 @@ static void on_click(struct viz_app *a, int x, int y)
     s->view.sel_node = p == VIZ_NO_PROC ? viz_cluster_node_at(s, x, y) : UINT32_MAX;
 }
 
+/* The right button pans the timeline when pressed over it. */
+static void on_right_down(struct viz_app *a, const SDL_MouseButtonEvent *b)
+{
+    if (a->drag == VIZ_DRAG_NONE && viz_timeline_column_at(&a->scene, b->x, b->y) >= 0) {
+        a->drag = VIZ_DRAG_TIMELINE;
+        a->last_x = b->x;
+        a->last_y = b->y;
+    }
+}
+
 static void on_button_down(struct viz_app *a, const SDL_MouseButtonEvent *b)
 {
-    if (b->button != SDL_BUTTON_LEFT)
+    if (b->button == SDL_BUTTON_RIGHT)
+        on_right_down(a, b);
+    if (b->button != SDL_BUTTON_LEFT || a->drag == VIZ_DRAG_TIMELINE)
         return;
     uint64_t t;
     a->down_x = a->last_x = b->x;
@@ -83,6 +102,9 @@ static void on_motion(struct viz_app *a, const SDL_MouseMotionEvent *m)
     } else if (a->drag == VIZ_DRAG_PAN && a->moved) {
         a->scene.view.pan_x += (float)(m->x - a->last_x);
         a->scene.view.pan_y += (float)(m->y - a->last_y);
+    } else if (a->drag == VIZ_DRAG_TIMELINE) {
+        viz_view_timeline_pan(&a->scene.view, a->run, m->x - a->last_x,
+                              viz_timeline_graph_rect(&a->scene).w);
     }
     a->last_x = m->x;
     a->last_y = m->y;
@@ -90,19 +112,41 @@ static void on_motion(struct viz_app *a, const SDL_MouseMotionEvent *m)
 
 static void on_button_up(struct viz_app *a, const SDL_MouseButtonEvent *b)
 {
-    if (b->button != SDL_BUTTON_LEFT)
+    if (b->button == SDL_BUTTON_RIGHT && a->drag == VIZ_DRAG_TIMELINE)
+        a->drag = VIZ_DRAG_NONE;
+    if (b->button != SDL_BUTTON_LEFT || a->drag == VIZ_DRAG_TIMELINE)
         return;
     if (a->drag == VIZ_DRAG_PAN && !a->moved)
         on_click(a, b->x, b->y);
     a->drag = VIZ_DRAG_NONE;
 }
 
+/* Where the pointer was when the wheel turned. */
+static void wheel_pointer(const SDL_MouseWheelEvent *w, int *x, int *y)
+{
+#if SDL_VERSION_ATLEAST(2, 26, 0)
+    *x = w->mouseX;
+    *y = w->mouseY;
+#else
+    (void)w;
+    SDL_GetMouseState(x, y);
+#endif
+}
+
 static void on_wheel(struct viz_app *a, const SDL_MouseWheelEvent *w)
 {
     int x, y;
-    SDL_GetMouseState(&x, &y);
+    wheel_pointer(w, &x, &y);
     const SDL_Rect *c = &a->scene.cluster;
-    if (w->y == 0 || x < c->x || y < c->y || x >= c->x + c->w || y >= c->y + c->h)
+    int col = viz_timeline_column_at(&a->scene, x, y);
+    if (w->y == 0)
+        return;
+    if (col >= 0) {
+        viz_view_timeline_zoom_at(&a->scene.view, a->run, pow(TIMELINE_WHEEL_ZOOM, w->y), col,
+                                  viz_timeline_graph_rect(&a->scene).w);
+        return;
+    }
+    if (x < c->x || y < c->y || x >= c->x + c->w || y >= c->y + c->h)
         return;
     float f = w->y > 0 ? WHEEL_ZOOM : 1 / WHEEL_ZOOM;
     viz_view_zoom_at(&a->scene.view, f, (float)(x - c->x), (float)(y - c->y));

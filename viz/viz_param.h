@@ -35,6 +35,12 @@
  * newest ones). */
 #define VIZ_MAX_MESSAGE_LINES 4000u
 
+/* The timeline's narrowest visible stretch of time when zoomed in. Trace
+ * times are whole nanoseconds, so at 1 us across about a thousand pixel
+ * columns a nanosecond is still a pixel or more; narrower would only
+ * repeat columns. A shorter run cannot be zoomed below its length. */
+#define VIZ_TIMELINE_MIN_SPAN_NS 1000u
+
 /* Default size of screenshots and of the window. */
 #define VIZ_DEFAULT_WIDTH 1280
 #define VIZ_DEFAULT_HEIGHT 800

@@ -45,11 +45,23 @@ void viz_frame_draw(SDL_Renderer *ren, struct viz_scene *s);
 void viz_draw_cluster(SDL_Renderer *ren, struct viz_scene *s);
 void viz_draw_timeline(SDL_Renderer *ren, struct viz_scene *s);
 void viz_draw_panel(SDL_Renderer *ren, struct viz_scene *s);
+/* The zoomed timeline's "where am I", right of its title (which ends at
+ * x = title_right): the stretch shown as text, and a bar of the whole
+ * run with that stretch and the cursor marked. */
+void viz_draw_timeline_overview(SDL_Renderer *ren, const struct viz_scene *s, int title_right);
 
 /* Hit tests, in window pixels. */
 uint32_t viz_cluster_node_at(const struct viz_scene *s, int x, int y);   /* or UINT32_MAX */
 uint32_t viz_cluster_proc_at(struct viz_scene *s, int x, int y);         /* or VIZ_NO_PROC */
 bool viz_timeline_time_at(const struct viz_scene *s, int x, int y, uint64_t *t_ns);
+/* The timeline's plot: its columns are the time axis. */
+SDL_Rect viz_timeline_graph_rect(const struct viz_scene *s);
+/* The plot's column under (x, y), clamped to the plot; -1 when (x, y)
+ * is not in the timeline. */
+int viz_timeline_column_at(const struct viz_scene *s, int x, int y);
+/* Where the overview bar is drawn when the timeline is zoomed (for the
+ * pixel tests). */
+SDL_Rect viz_timeline_overview_rect(const struct viz_scene *s);
 
 /* A node box on screen (for tests and hit tests). */
 SDL_FRect viz_cluster_node_rect(const struct viz_scene *s, uint32_t node);

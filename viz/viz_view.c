@@ -43,6 +43,7 @@ void viz_view_tick(struct viz_view *v, const struct viz_run *r, double wall_s)
     if (v->follow) {
         v->t_ns = r->t_end_ns;
         v->follow = !r->ended; /* a finished run stays paused at its end */
+        viz_view_timeline_reveal(v, r);
         return;
     }
     if (!v->playing)
@@ -57,6 +58,7 @@ void viz_view_tick(struct viz_view *v, const struct viz_run *r, double wall_s)
         v->playing = false;
         v->follow = v->live && !r->ended;
     }
+    viz_view_timeline_reveal(v, r);
 }
 
 void viz_view_seek(struct viz_view *v, const struct viz_run *r, uint64_t t_ns)
@@ -64,6 +66,7 @@ void viz_view_seek(struct viz_view *v, const struct viz_run *r, uint64_t t_ns)
     v->t_ns = t_ns > r->t_end_ns ? r->t_end_ns : t_ns;
     v->follow = false;
     v->carry_ns = 0;
+    viz_view_timeline_reveal(v, r);
 }
 
 void viz_view_home(struct viz_view *v)
@@ -71,6 +74,7 @@ void viz_view_home(struct viz_view *v)
     v->t_ns = 0;
     v->follow = false;
     v->playing = false;
+    v->tl_start_ns = 0; /* what revealing time 0 gives, without the run */
 }
 
 void viz_view_end(struct viz_view *v, const struct viz_run *r)
@@ -78,6 +82,7 @@ void viz_view_end(struct viz_view *v, const struct viz_run *r)
     v->t_ns = r->t_end_ns;
     v->playing = false;
     v->follow = v->live && !r->ended;
+    viz_view_timeline_reveal(v, r);
 }
 
 void viz_view_step(struct viz_view *v, const struct viz_run *r, int dir)
@@ -86,11 +91,12 @@ void viz_view_step(struct viz_view *v, const struct viz_run *r, int dir)
     size_t i = viz_run_events_until(r, v->t_ns); /* first event after t */
     if (dir > 0) {
         v->t_ns = i < r->event_count ? r->events[i].t_ns : r->t_end_ns;
-        return;
+    } else {
+        /* the latest event strictly before t */
+        size_t j = viz_run_events_until(r, v->t_ns ? v->t_ns - 1 : 0);
+        v->t_ns = (j > 0 && v->t_ns > 0) ? r->events[j - 1].t_ns : 0;
     }
-    /* the latest event strictly before t */
-    size_t j = viz_run_events_until(r, v->t_ns ? v->t_ns - 1 : 0);
-    v->t_ns = (j > 0 && v->t_ns > 0) ? r->events[j - 1].t_ns : 0;
+    viz_view_timeline_reveal(v, r);
 }
 
 void viz_view_toggle_play(struct viz_view *v, const struct viz_run *r)
@@ -101,8 +107,10 @@ void viz_view_toggle_play(struct viz_view *v, const struct viz_run *r)
         return;
     }
     v->playing = !v->playing;
-    if (v->playing && v->t_ns >= r->t_end_ns && !v->live)
+    if (v->playing && v->t_ns >= r->t_end_ns && !v->live) {
         v->t_ns = 0; /* play again from the start */
+        viz_view_timeline_reveal(v, r);
+    }
 }
 
 static const double speed_steps[] = {0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000};
