@@ -440,23 +440,3 @@ int ata_poll(void)
     req.step = STEP_IDLE;
     return req.result;
 }
-
-static int run(uint64_t lba, uint32_t count, void *buf, bool write)
-{
-    if (ata_start(lba, count, buf, write) != 0)
-        return -1;
-    int rc;
-    while ((rc = ata_poll()) == ATA_BUSY)
-        io_wait();
-    return rc;
-}
-
-int ata_read(uint64_t lba, uint32_t count, void *buf)
-{
-    return run(lba, count, buf, false);
-}
-
-int ata_write(uint64_t lba, uint32_t count, const void *buf)
-{
-    return run(lba, count, (void *)(uintptr_t)buf, true);
-}

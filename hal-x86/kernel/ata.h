@@ -7,7 +7,6 @@
  * it stops saying ATA_BUSY, moves it on and reports its end; by DMA a
  * request runs while the caller does other work (the channel's interrupt,
  * IRQ 14, ends a halt), by PIO ata_start does all the work itself.
- * ata_read and ata_write are the two run to completion.
  */
 #ifndef HAL_X86_ATA_H
 #define HAL_X86_ATA_H
@@ -34,9 +33,5 @@ int ata_start(uint64_t lba, uint32_t count, void *buf, bool write);
  * controller error or a step that took longer than the driver's timeout
  * (the channel is reset). -1 also when no request was started. */
 int ata_poll(void);
-
-/* Start and poll to the end: 0, or -1 as ata_start and ata_poll. */
-int ata_read(uint64_t lba, uint32_t count, void *buf);
-int ata_write(uint64_t lba, uint32_t count, const void *buf);
 
 #endif

@@ -8,6 +8,7 @@
 #include "kprint.h"
 #include "kstring.h"
 #include "pages.h"
+#include "shell_parse.h"
 
 #define ROUNDTRIP_SECTORS 8u
 #define BUFFER_SECTORS 2048u /* 1 MiB: the largest request here */
@@ -33,16 +34,13 @@ static const struct region {
 static uint8_t *buffer; /* BUFFER_SECTORS, and a byte for the odd offset */
 
 /* The number after `prefix` in `name`, at most `max`; -1 if not so. */
-static int64_t number_after(const char *name, const char *prefix, uint64_t max)
+static int64_t number_after(const char *name, const char *prefix, uint32_t max)
 {
     size_t n = strlen(prefix);
-    if (strncmp(name, prefix, n) != 0 || name[n] == '\0')
+    uint32_t v;
+    if (strncmp(name, prefix, n) != 0 || shell_parse_u32(name + n, max, &v) != SHELL_PARSE_OK)
         return -1;
-    uint64_t v = 0;
-    for (const char *c = name + n; *c != '\0'; c++)
-        if (*c < '0' || *c > '9' || (v = v * 10 + (uint64_t)(*c - '0')) > max)
-            return -1;
-    return (int64_t)v;
+    return v;
 }
 
 bool disk_selftest_known(const char *name)
@@ -104,7 +102,7 @@ static uint8_t roundtrip(uint64_t sectors)
 static uint8_t past_end(uint64_t sectors)
 {
     bool refused = ata_start(sectors - 1, 2, buffer, false) != 0 && ata_start(sectors, 1, buffer, true) != 0 &&
-                   ata_read(sectors + 1000, 1, buffer) != 0 && ata_poll() == -1;
+                   ata_start(sectors + 1000, 1, buffer, false) != 0 && ata_poll() == -1;
     kprintf("cumulonimbus: selftest disk: requests past the end %s\n", refused ? "refused" : "ACCEPTED");
     return refused ? 0 : 1;
 }

@@ -9,7 +9,7 @@
  *                    address, the last sectors of the disk)
  *   disk-verify:SEED read those regions and compare with SEED's pattern:
  *                    what an earlier boot's disk-write left
- *   disk-bench       write then read DISK_BENCH_MIB MiB in 1 MiB requests
+ *   disk-bench:MIB   write then read MIB MiB (1..256) in 1 MiB requests
  *                    from sector 0 and print the rates in MiB/s
  * Each returns the exit status: 0 passed, 1 failed (it says why).
  */
