@@ -23,10 +23,10 @@ SDL_Rect viz_timeline_overview_rect(const struct viz_scene *s)
     return (SDL_Rect){g.x + g.w - w, s->timeline.y + BAR_TOP, w, BAR_H};
 }
 
-/* The bar's x for time t_ns of a run `full_ns` long. */
-static float bar_x(const SDL_Rect *b, uint64_t t_ns, uint64_t full_ns)
+/* The bar's x for time t_ns: the bar is the whole run. */
+static float bar_x(const SDL_Rect *b, const struct viz_run *r, uint64_t t_ns)
 {
-    return (float)b->x + (float)((double)t_ns / (double)full_ns * (double)(b->w - 1));
+    return (float)b->x + (float)viz_time_window_column(viz_time_window_whole(r), t_ns, b->w);
 }
 
 static void draw_range_text(SDL_Renderer *ren, const struct viz_scene *s, struct viz_time_window w,
@@ -49,15 +49,14 @@ void viz_draw_timeline_overview(SDL_Renderer *ren, const struct viz_scene *s, in
     if (b.x <= title_right + GAP)
         return;
     struct viz_time_window w = viz_view_timeline_window(&s->view, s->run);
-    uint64_t full = s->run->t_end_ns > 0 ? s->run->t_end_ns : 1;
     draw_range_text(ren, s, w, title_right, b.x);
     viz_fill_rect(ren, (float)b.x, (float)b.y, (float)b.w, (float)b.h, viz_bg);
-    float x0 = bar_x(&b, w.start_ns, full), x1 = bar_x(&b, w.start_ns + w.span_ns, full);
+    float x0 = bar_x(&b, s->run, w.start_ns), x1 = bar_x(&b, s->run, w.start_ns + w.span_ns);
     if (x1 - x0 < 2) { /* however narrow, the stretch stays visible */
         x0 = x0 > (float)(b.x + b.w - 2) ? (float)(b.x + b.w - 2) : x0;
         x1 = x0 + 2;
     }
     viz_fill_rect(ren, x0, (float)b.y, x1 - x0, (float)b.h, viz_overview_window);
-    viz_fill_rect(ren, bar_x(&b, s->cur.t_ns, full), (float)b.y - 1, 1, (float)b.h + 2,
+    viz_fill_rect(ren, bar_x(&b, s->run, s->cur.t_ns), (float)b.y - 1, 1, (float)b.h + 2,
                   viz_cursor_line);
 }

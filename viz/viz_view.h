@@ -65,6 +65,8 @@ void viz_view_reset_camera(struct viz_view *v);
  * playing) scrolls a zoomed window that no longer holds the cursor so
  * that the cursor is a tenth of the window in from the edge it crossed. */
 struct viz_time_window viz_view_timeline_window(const struct viz_view *v, const struct viz_run *r);
+/* The whole run (at least 1 ns, so an axis never divides by zero). */
+struct viz_time_window viz_time_window_whole(const struct viz_run *r);
 bool viz_view_timeline_zoomed(const struct viz_view *v, const struct viz_run *r);
 /* The time at column `col` of `width` (0 before column 0; past the last
  * column the axis goes on), and the column of time t_ns (which may lie

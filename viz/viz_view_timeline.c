@@ -13,8 +13,12 @@
 
 #define REVEAL_MARGIN 0.1 /* of the window, between a revealed cursor and the edge */
 
-/* The whole run: at least 1 ns, so the axis never divides by zero. */
-static uint64_t run_span_ns(const struct viz_run *r) { return r->t_end_ns > 0 ? r->t_end_ns : 1; }
+struct viz_time_window viz_time_window_whole(const struct viz_run *r)
+{
+    return (struct viz_time_window){0, r->t_end_ns > 0 ? r->t_end_ns : 1};
+}
+
+static uint64_t run_span_ns(const struct viz_run *r) { return viz_time_window_whole(r).span_ns; }
 
 /* The narrowest window: VIZ_TIMELINE_MIN_SPAN_NS, or a shorter run. */
 static double least_span_ns(const struct viz_run *r)
@@ -28,7 +32,7 @@ struct viz_time_window viz_view_timeline_window(const struct viz_view *v, const 
 {
     uint64_t full = run_span_ns(r);
     if (v->tl_span_ns == 0 || v->tl_span_ns >= full)
-        return (struct viz_time_window){0, full};
+        return viz_time_window_whole(r);
     uint64_t latest = full - v->tl_span_ns;
     return (struct viz_time_window){v->tl_start_ns < latest ? v->tl_start_ns : latest,
                                     v->tl_span_ns};

@@ -24,8 +24,6 @@
 #define IDE_PROGIF_PRIMARY_NATIVE 0x01u /* clear: primary at 0x1F0/0x3F6, IRQ 14 */
 #define IDE_PROGIF_BUS_MASTER 0x80u
 #define IDE_BAR_BUS_MASTER 4u
-#define PCI_BAR_IO 0x1u
-#define PCI_BAR_IO_ADDR_MASK 0xFFFCu
 
 #define BM_REG_COMMAND 0u
 #define BM_REG_STATUS 2u
@@ -79,14 +77,16 @@ bool ata_dma_probe(void)
 {
     struct pci_device d = {0};
     pci_scan(find_ide, &d);
-    uint32_t bar = d.bar[IDE_BAR_BUS_MASTER];
-    if (d.vendor_id == 0 || !(bar & PCI_BAR_IO) || (bar & PCI_BAR_IO_ADDR_MASK) == 0)
+    if (d.vendor_id == 0 || !pci_bar_is_io(&d, IDE_BAR_BUS_MASTER))
+        return false;
+    uint16_t port = (uint16_t)pci_bar_address(&d, IDE_BAR_BUS_MASTER);
+    if (port == 0)
         return false;
     bm.prd = bm.prd != NULL ? bm.prd : pages_alloc(1);
     if (bm.prd == NULL || (uint64_t)(uintptr_t)bm.prd >= DMA_ADDRESS_LIMIT)
         return false;
     pci_enable_device(&d);
-    bm.base = (uint16_t)(bar & PCI_BAR_IO_ADDR_MASK);
+    bm.base = port;
     ata_dma_stop();
     bool irq = irq_install(ATA_IRQ_LINE, on_interrupt, NULL) == 0;
     kprintf("cumulonimbus: ata: bus-master IDE %04x:%04x at %02x:%02x.%x, io 0x%x, irq %d%s\n", d.vendor_id,

@@ -219,6 +219,11 @@ void pci_enable_device(const struct pci_device *d)
     pci_config_write32(d, PCI_REG_COMMAND, command);
 }
 
+bool pci_bar_is_io(const struct pci_device *d, unsigned index)
+{
+    return index < 6 && (d->bar[index] & PCI_BAR_IO);
+}
+
 uint64_t pci_bar_address(const struct pci_device *d, unsigned index)
 {
     if (index >= 6)

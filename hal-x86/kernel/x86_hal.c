@@ -14,8 +14,7 @@
 
 #define DISK_QUEUE 16u
 
-/* A request the core submitted: waiting, running (the oldest), or done
- * with its status and waiting to be reported. */
+/* A request the core submitted, waiting or (the oldest) running. */
 struct disk_request {
     uint32_t request_id;
     bool write;

@@ -5,8 +5,7 @@
 #       qboot + -kernel (multiboot 1): the ready line; hello's output line;
 #       exit=idle ends QEMU with status 0 (QEMU: 1); selftest=exit:7 ends
 #       it with 15; selftest=fault panics with a page fault, registers and
-#       a backtrace (QEMU: 7); selftest=disk writes and reads back sectors
-#       of an IDE disk (QEMU: 1); a bad command-line word stops the boot
+#       a backtrace (QEMU: 7); a bad command-line word stops the boot
 #       naming the word (QEMU: 5).
 #   boot_ready.sh disk <cumulonimbus.elf> <out dir>
 #       the ATA driver by DMA (the default) and by PIO (ata=pio): the mode
@@ -138,12 +137,6 @@ test_kernel()
     expect_line '^cumulonimbus:   rip [0-9a-f]{16}  rsp' "the register dump"
     expect_line '^cumulonimbus:   #1 [0-9a-f]{16}$' "the backtrace"
     expect_status 7 "selftest=fault (panic status 3)"
-
-    truncate -s 4M "$out/disk.img"
-    kernel_boot disk 20 "selftest=disk" -drive "file=$out/disk.img,format=raw,if=ide"
-    expect_line '^cumulonimbus: selftest disk: 8 sectors at 8184 of 8192 read back as written$' \
-        "selftest=disk"
-    expect_status 1 "selftest=disk (status 0)"
 
     kernel_boot badword 20 "nodes=2 node=0 colour=blue"
     expect_line "^cumulonimbus: boot stopped: bad word 'colour=blue' on the kernel command line$" \
