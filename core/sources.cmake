@@ -28,5 +28,6 @@ set(CORE_SOURCES
   ${CORE_DIR}/console.c
   ${CORE_DIR}/location.c
   ${CORE_DIR}/kernel_query.c
+  ${CORE_DIR}/names.c
 )
 set(CORE_FREESTANDING_FLAGS -ffreestanding -fno-common -fno-stack-protector)

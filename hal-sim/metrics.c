@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "sim_util.h"
+#include "host/text_buf.h"
 
 const struct metric_field metric_fields[M_COUNT] = {
     [M_NODE] = {"node", METRIC_TOTAL_NONE},
@@ -90,43 +90,43 @@ void metrics_totals(const struct metrics_run *r, struct metrics_node *out)
     }
 }
 
-static void json_key(struct sim_buf *b, const char *indent, const char *key)
+static void json_key(struct text_buf *b, const char *indent, const char *key)
 {
-    sim_buf_puts(b, indent);
-    sim_buf_json_str(b, key, strlen(key));
-    sim_buf_put(b, ": ", 2);
+    text_buf_puts(b, indent);
+    text_buf_json_str(b, key, strlen(key));
+    text_buf_put(b, ": ", 2);
 }
 
-static void json_u64(struct sim_buf *b, const char *indent, const char *key, uint64_t v, int last)
+static void json_u64(struct text_buf *b, const char *indent, const char *key, uint64_t v, int last)
 {
     json_key(b, indent, key);
-    sim_buf_u64(b, v);
-    sim_buf_puts(b, last ? "\n" : ",\n");
+    text_buf_u64(b, v);
+    text_buf_puts(b, last ? "\n" : ",\n");
 }
 
-static void json_str(struct sim_buf *b, const char *indent, const char *key, const char *v)
+static void json_str(struct text_buf *b, const char *indent, const char *key, const char *v)
 {
     json_key(b, indent, key);
-    sim_buf_json_str(b, v, strlen(v));
-    sim_buf_puts(b, ",\n");
+    text_buf_json_str(b, v, strlen(v));
+    text_buf_puts(b, ",\n");
 }
 
 /* A node row on one line: {"node": 0, "cpu_mips": 1000, ...} */
-static void json_row(struct sim_buf *b, const struct metrics_node *row, int skip_node)
+static void json_row(struct text_buf *b, const struct metrics_node *row, int skip_node)
 {
-    sim_buf_putc(b, '{');
+    text_buf_putc(b, '{');
     int first = 1;
     for (int m = 0; m < M_COUNT; m++) {
         if (skip_node && metric_fields[m].total == METRIC_TOTAL_NONE)
             continue;
         if (!first)
-            sim_buf_put(b, ", ", 2);
+            text_buf_put(b, ", ", 2);
         first = 0;
-        sim_buf_json_str(b, metric_fields[m].name, strlen(metric_fields[m].name));
-        sim_buf_put(b, ": ", 2);
-        sim_buf_u64(b, row->v[m]);
+        text_buf_json_str(b, metric_fields[m].name, strlen(metric_fields[m].name));
+        text_buf_put(b, ": ", 2);
+        text_buf_u64(b, row->v[m]);
     }
-    sim_buf_putc(b, '}');
+    text_buf_putc(b, '}');
 }
 
 static bool same_group(const char *a, const char *b)
@@ -136,10 +136,10 @@ static bool same_group(const char *a, const char *b)
 
 /* "research": {...}, grouping consecutive fields of one group into an
  * object of their own ("response_ns": {"mean": ..., "p50": ...}). */
-static void json_research(struct sim_buf *b, const struct metrics_research *r)
+static void json_research(struct text_buf *b, const struct metrics_research *r)
 {
     json_key(b, "  ", "research");
-    sim_buf_puts(b, "{\n");
+    text_buf_puts(b, "{\n");
     for (int i = 0; i < R_COUNT; i++) {
         const struct research_field *f = &research_fields[i];
         const char *next_group = i + 1 < R_COUNT ? research_fields[i + 1].group : NULL;
@@ -151,25 +151,25 @@ static void json_research(struct sim_buf *b, const struct metrics_research *r)
         }
         if (opens) {
             json_key(b, "    ", f->group);
-            sim_buf_putc(b, '{');
+            text_buf_putc(b, '{');
         } else {
-            sim_buf_put(b, ", ", 2);
+            text_buf_put(b, ", ", 2);
         }
-        sim_buf_json_str(b, f->key, strlen(f->key));
-        sim_buf_put(b, ": ", 2);
-        sim_buf_u64(b, r->v[i]);
+        text_buf_json_str(b, f->key, strlen(f->key));
+        text_buf_put(b, ": ", 2);
+        text_buf_u64(b, r->v[i]);
         if (closes)
-            sim_buf_puts(b, i + 1 == R_COUNT ? "}\n" : "},\n");
+            text_buf_puts(b, i + 1 == R_COUNT ? "}\n" : "},\n");
     }
-    sim_buf_puts(b, "  },\n");
+    text_buf_puts(b, "  },\n");
 }
 
-static int write_file(struct sim_buf *b, const char *path)
+static int write_file(struct text_buf *b, const char *path)
 {
     FILE *f = fopen(path, "wb");
     if (f == NULL)
         return -1;
-    int rc = sim_buf_flush(b, f);
+    int rc = text_buf_flush(b, f);
     if (fclose(f) != 0)
         rc = -1;
     return rc;
@@ -177,11 +177,11 @@ static int write_file(struct sim_buf *b, const char *path)
 
 int metrics_write_json(const struct metrics_run *r, const char *path)
 {
-    struct sim_buf b = {0};
+    struct text_buf b = {0};
     struct metrics_node totals;
     metrics_totals(r, &totals);
     const char *in = "  ", *in2 = "    ";
-    sim_buf_puts(&b, "{\n");
+    text_buf_puts(&b, "{\n");
     json_str(&b, in, "scenario", r->scenario);
     json_u64(&b, in, "seed", r->seed, 0);
     json_str(&b, in, "balancer", r->balancer);
@@ -194,7 +194,7 @@ int metrics_write_json(const struct metrics_run *r, const char *path)
     json_u64(&b, in, "spawn_failures", r->spawn_failures, 0);
     json_u64(&b, in, "migrate_failures", r->migrate_failures, 0);
     json_key(&b, in, "net");
-    sim_buf_puts(&b, "{\n");
+    text_buf_puts(&b, "{\n");
     json_u64(&b, in2, "frames_sent", r->net.frames_sent, 0);
     json_u64(&b, in2, "bytes_sent", r->net.bytes_sent, 0);
     json_u64(&b, in2, "frames_busy", r->net.frames_busy, 0);
@@ -204,69 +204,69 @@ int metrics_write_json(const struct metrics_run *r, const char *path)
     json_u64(&b, in2, "lost_partition", r->net.lost_partition, 0);
     json_u64(&b, in2, "lost_down", r->net.lost_down, 0);
     json_u64(&b, in2, "lost_no_route", r->net.lost_no_route, 1);
-    sim_buf_puts(&b, "  },\n");
+    text_buf_puts(&b, "  },\n");
     json_research(&b, &r->research);
     json_key(&b, in, "totals");
     json_row(&b, &totals, 1);
-    sim_buf_puts(&b, ",\n");
+    text_buf_puts(&b, ",\n");
     json_key(&b, in, "per_node");
-    sim_buf_puts(&b, "[\n");
+    text_buf_puts(&b, "[\n");
     for (uint32_t n = 0; n < r->node_count; n++) {
-        sim_buf_puts(&b, in2);
+        text_buf_puts(&b, in2);
         json_row(&b, &r->nodes[n], 0);
-        sim_buf_puts(&b, n + 1 < r->node_count ? ",\n" : "\n");
+        text_buf_puts(&b, n + 1 < r->node_count ? ",\n" : "\n");
     }
-    sim_buf_puts(&b, "  ]\n}\n");
+    text_buf_puts(&b, "  ]\n}\n");
     int rc = write_file(&b, path);
-    sim_buf_free(&b);
+    text_buf_free(&b);
     return rc;
 }
 
 int metrics_write_csv(const struct metrics_run *r, const char *path)
 {
-    struct sim_buf b = {0};
+    struct text_buf b = {0};
     for (int m = 0; m < M_COUNT; m++) {
         if (m != 0)
-            sim_buf_putc(&b, ',');
-        sim_buf_puts(&b, metric_fields[m].name);
+            text_buf_putc(&b, ',');
+        text_buf_puts(&b, metric_fields[m].name);
     }
-    sim_buf_putc(&b, '\n');
+    text_buf_putc(&b, '\n');
     for (uint32_t n = 0; n < r->node_count; n++) {
         for (int m = 0; m < M_COUNT; m++) {
             if (m != 0)
-                sim_buf_putc(&b, ',');
-            sim_buf_u64(&b, r->nodes[n].v[m]);
+                text_buf_putc(&b, ',');
+            text_buf_u64(&b, r->nodes[n].v[m]);
         }
-        sim_buf_putc(&b, '\n');
+        text_buf_putc(&b, '\n');
     }
     int rc = write_file(&b, path);
-    sim_buf_free(&b);
+    text_buf_free(&b);
     return rc;
 }
 
 /* A header and one row: the run's identity, then every research figure. */
 int metrics_write_research_csv(const struct metrics_run *r, const char *path)
 {
-    struct sim_buf b = {0};
-    sim_buf_puts(&b, "scenario,seed,balancer,migration");
+    struct text_buf b = {0};
+    text_buf_puts(&b, "scenario,seed,balancer,migration");
     for (int i = 0; i < R_COUNT; i++) {
-        sim_buf_putc(&b, ',');
-        sim_buf_puts(&b, research_fields[i].column);
+        text_buf_putc(&b, ',');
+        text_buf_puts(&b, research_fields[i].column);
     }
-    sim_buf_putc(&b, '\n');
-    sim_buf_puts(&b, r->scenario);
-    sim_buf_putc(&b, ',');
-    sim_buf_u64(&b, r->seed);
-    sim_buf_putc(&b, ',');
-    sim_buf_puts(&b, r->balancer);
-    sim_buf_putc(&b, ',');
-    sim_buf_puts(&b, r->migration);
+    text_buf_putc(&b, '\n');
+    text_buf_puts(&b, r->scenario);
+    text_buf_putc(&b, ',');
+    text_buf_u64(&b, r->seed);
+    text_buf_putc(&b, ',');
+    text_buf_puts(&b, r->balancer);
+    text_buf_putc(&b, ',');
+    text_buf_puts(&b, r->migration);
     for (int i = 0; i < R_COUNT; i++) {
-        sim_buf_putc(&b, ',');
-        sim_buf_u64(&b, r->research.v[i]);
+        text_buf_putc(&b, ',');
+        text_buf_u64(&b, r->research.v[i]);
     }
-    sim_buf_putc(&b, '\n');
+    text_buf_putc(&b, '\n');
     int rc = write_file(&b, path);
-    sim_buf_free(&b);
+    text_buf_free(&b);
     return rc;
 }

@@ -9,13 +9,13 @@
 
 #include "core/param.h"
 #include "research_stats.h"
-#include "sim_util.h"
+#include "host/xalloc.h"
 
 static void vec_push(struct research_vec *v, uint64_t x)
 {
     if (v->len == v->cap) {
         v->cap = v->cap != 0 ? v->cap * 2 : 64;
-        v->v = sim_xrealloc(v->v, v->cap * sizeof *v->v);
+        v->v = xrealloc(v->v, v->cap * sizeof *v->v);
     }
     v->v[v->len++] = x;
 }
@@ -23,7 +23,7 @@ static void vec_push(struct research_vec *v, uint64_t x)
 /* A sorted copy of v (the caller frees), so summarising leaves r as it is. */
 static uint64_t *vec_sorted(const struct research_vec *v)
 {
-    uint64_t *copy = sim_xmalloc((v->len > 0 ? v->len : 1) * sizeof *copy);
+    uint64_t *copy = xmalloc((v->len > 0 ? v->len : 1) * sizeof *copy);
     if (v->len > 0)
         memcpy(copy, v->v, v->len * sizeof *copy);
     stats_sort(copy, v->len);
@@ -40,8 +40,8 @@ void research_init(struct research *r, const struct scenario *scn)
             r->max_mips = scn->nodes[i].cpu_mips;
     }
     size_t n = scn->node_count > 0 ? scn->node_count : 1;
-    r->runq = sim_xcalloc(n, sizeof *r->runq);
-    r->up = sim_xcalloc(n, sizeof *r->up);
+    r->runq = xcalloc(n, sizeof *r->runq);
+    r->up = xcalloc(n, sizeof *r->up);
     r->next_sample_ns = LOAD_SAMPLE_NS + LOAD_SAMPLE_NS / 2;
 }
 

@@ -19,7 +19,7 @@
 #include <string.h>
 
 #include "scenario_priv.h"
-#include "scenario_units.h"
+#include "host/units.h"
 
 #define SCN_DEFAULT_SEED 1u
 #define SCN_DEFAULT_MAX_TIME_NS 600000000000ull /* 600s */

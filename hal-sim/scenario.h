@@ -94,10 +94,4 @@ int scenario_parse(const char *text, size_t len, const char *path,
 int scenario_load(const char *path, struct scenario *out, char *err, size_t err_bytes);
 void scenario_free(struct scenario *s);
 
-/* A balancer policy (enum hal_balance_policy) and a migration mode (enum
- * migrate_mode) by the names scenario files and the trace use: "offer",
- * "pre-copy"; "unknown" for a number that names none. */
-const char *scenario_policy_name(uint32_t policy);
-const char *scenario_migrate_mode_name(uint32_t mode);
-
 #endif

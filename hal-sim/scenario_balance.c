@@ -7,9 +7,10 @@
  */
 #include <string.h>
 
-#include "../hal/hal_trace.h"
+#include "core/names.h"
+#include "hal/hal_trace.h"
+#include "host/units.h"
 #include "scenario_priv.h"
-#include "scenario_units.h"
 
 /* Loads are written as numbers of runnable processes, up to this many. */
 #define SCN_MAX_LOAD_MILLI 1000000u
@@ -21,40 +22,15 @@ static const char *const scn_balancer_keys[] = {
 };
 static const char *const scn_migration_keys[] = {"mode", NULL};
 
-/* Indexed by enum hal_balance_policy. */
-static const char *const scn_policy_names[HAL_BALANCE_COUNT] = {
-    [HAL_BALANCE_NONE] = "none",
-    [HAL_BALANCE_RANDOM] = "random",
-    [HAL_BALANCE_OFFER] = "offer",
-    [HAL_BALANCE_TWO_CHOICES] = "two-choices",
-    [HAL_BALANCE_MOSIX] = "mosix",
-};
 _Static_assert(HAL_BALANCE_COUNT == 5, "the policy message below lists every policy");
-
-/* Indexed by enum migrate_mode. */
-static const char *const scn_mode_names[] = {
-    [MIGRATE_STOP_AND_COPY] = "stop-and-copy",
-    [MIGRATE_PRE_COPY] = "pre-copy",
-};
-
-const char *scenario_policy_name(uint32_t policy)
-{
-    return policy < HAL_BALANCE_COUNT ? scn_policy_names[policy] : "unknown";
-}
-
-const char *scenario_migrate_mode_name(uint32_t mode)
-{
-    return mode < sizeof scn_mode_names / sizeof scn_mode_names[0] ? scn_mode_names[mode] : "unknown";
-}
 
 static int scn_parse_policy(struct scn_parser *p, const struct jpath *at, const cJSON *item, uint8_t *policy)
 {
-    if (cJSON_IsString(item))
-        for (uint8_t i = 0; i < HAL_BALANCE_COUNT; i++)
-            if (strcmp(item->valuestring, scn_policy_names[i]) == 0) {
-                *policy = i;
-                return 0;
-            }
+    int found = cJSON_IsString(item) ? balance_policy_find(item->valuestring, strlen(item->valuestring)) : -1;
+    if (found >= 0) {
+        *policy = (uint8_t)found;
+        return 0;
+    }
     return jcheck_fail_type(&p->jc, at,
                             "\"none\", \"random\", \"offer\", \"two-choices\" or \"mosix\"", item);
 }
@@ -136,10 +112,10 @@ int scn_parse_migration(struct scn_parser *p, const struct jpath *at, const cJSO
     if (mode == NULL)
         return 0;
     struct jpath mode_at = jpath_member(at, "mode");
-    for (uint8_t i = 0; i < sizeof scn_mode_names / sizeof scn_mode_names[0]; i++)
-        if (cJSON_IsString(mode) && strcmp(mode->valuestring, scn_mode_names[i]) == 0) {
-            p->s->migrate_mode = i;
-            return 0;
-        }
+    int found = cJSON_IsString(mode) ? migrate_mode_find(mode->valuestring, strlen(mode->valuestring)) : -1;
+    if (found >= 0) {
+        p->s->migrate_mode = (uint8_t)found;
+        return 0;
+    }
     return jcheck_fail_type(&p->jc, &mode_at, "\"stop-and-copy\" or \"pre-copy\"", mode);
 }

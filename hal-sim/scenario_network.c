@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "scenario_priv.h"
-#include "scenario_units.h"
+#include "host/units.h"
 
 static const char *const scn_network_keys[] = {
     "latency", "jitter", "bandwidth", "loss", "links", NULL,

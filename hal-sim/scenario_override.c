@@ -14,7 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim_util.h"
+#include "host/xalloc.h"
+#include "host/text_buf.h"
 
 #define OVERRIDE_MAX_INDEX 100000000u
 #define OVERRIDE_MAX_FILE_BYTES (64u * 1024u * 1024u) /* as scenario_load */
@@ -32,7 +33,7 @@ __attribute__((format(printf, 3, 4))) static int fail(char *err, size_t err_byte
 
 static char *dup_prefix(const char *s, size_t len)
 {
-    char *d = sim_xmalloc(len + 1);
+    char *d = xmalloc(len + 1);
     memcpy(d, s, len);
     d[len] = '\0';
     return d;
@@ -40,7 +41,7 @@ static char *dup_prefix(const char *s, size_t len)
 
 static void steps_push(struct scenario_override *o, char *key, size_t index)
 {
-    o->steps = sim_xrealloc(o->steps, (o->step_count + 1) * sizeof o->steps[0]);
+    o->steps = xrealloc(o->steps, (o->step_count + 1) * sizeof o->steps[0]);
     o->steps[o->step_count++] = (struct override_step){key, index};
 }
 
@@ -101,8 +102,8 @@ int scenario_override_make(const char *label, const char *path, cJSON *value, st
                            char *err, size_t err_bytes)
 {
     memset(out, 0, sizeof *out);
-    out->label = sim_xstrdup(label);
-    out->path = sim_xstrdup(path);
+    out->label = xstrdup(label);
+    out->path = xstrdup(path);
     out->value = value;
     if (value == NULL || parse_path(path, out, err, err_bytes) < 0) {
         if (value == NULL)
@@ -242,20 +243,20 @@ static int read_text(const char *path, char **text, size_t *len, char *err, size
     FILE *f = fopen(path, "rb");
     if (f == NULL)
         return fail(err, err_bytes, "%s: cannot read: %s", path, strerror(errno));
-    struct sim_buf b = {0};
+    struct text_buf b = {0};
     char chunk[65536];
     size_t got;
     while ((got = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len <= OVERRIDE_MAX_FILE_BYTES)
-        sim_buf_put(&b, chunk, got);
+        text_buf_put(&b, chunk, got);
     int read_errno = ferror(f) ? errno : 0;
     fclose(f);
     if (read_errno != 0 || b.len > OVERRIDE_MAX_FILE_BYTES) {
-        sim_buf_free(&b);
+        text_buf_free(&b);
         if (read_errno != 0)
             return fail(err, err_bytes, "%s: cannot read: %s", path, strerror(read_errno));
         return fail(err, err_bytes, "%s: cannot read: larger than %u bytes", path, OVERRIDE_MAX_FILE_BYTES);
     }
-    sim_buf_putc(&b, '\0');
+    text_buf_putc(&b, '\0');
     *text = b.data;
     *len = b.len - 1;
     return 0;
@@ -289,7 +290,7 @@ static char *text_overridden(const char *path, const char *file, size_t len,
     }
     char *printed = cJSON_Print(doc);
     cJSON_Delete(doc);
-    char *text = sim_xstrdup(printed != NULL ? printed : "");
+    char *text = xstrdup(printed != NULL ? printed : "");
     cJSON_free(printed);
     return text;
 }

@@ -10,9 +10,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "json_check.h"
+#include "host/json_check.h"
 #include "scenario.h"
-#include "scenario_units.h"
+#include "host/units.h"
 
 /* Bounds on what one file may ask for, so a hostile file cannot make the
  * loader allocate without limit: events and links in all, and partition

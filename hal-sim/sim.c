@@ -16,7 +16,9 @@
 #include <string.h>
 
 #include "core/abi.h"
-#include "scenario_units.h"
+#include "core/names.h"
+#include "host/units.h"
+#include "host/xalloc.h"
 
 #define SIM_PATH_BYTES 4096u
 
@@ -141,7 +143,7 @@ int sim_open(struct sim *s, const struct scenario *scn, const struct sim_options
     sim_net_init(&s->net, scn, opt->seed, &s->queue, &hooks);
     sim_procs_init(&s->ptable, scn->node_count);
     research_init(&s->research, scn);
-    s->nodes = sim_xcalloc(s->node_count, sizeof s->nodes[0]);
+    s->nodes = xcalloc(s->node_count, sizeof s->nodes[0]);
     for (uint32_t i = 0; i < s->node_count; i++)
         sim_node_init(&s->nodes[i], s, i);
     progress_init(&s->progress, opt->progress, scn->duration_ns);
@@ -201,8 +203,8 @@ void sim_collect_metrics(const struct sim *s, struct metrics_node *rows, struct 
     *run = (struct metrics_run){
         .scenario = s->scn->name,
         .seed = s->opt.seed,
-        .balancer = scenario_policy_name(s->scn->balance.policy),
-        .migration = scenario_migrate_mode_name(s->scn->migrate_mode),
+        .balancer = balance_policy_name(s->scn->balance.policy),
+        .migration = migrate_mode_name(s->scn->migrate_mode),
         .end = sim_end_name(s->end),
         .failed = s->failed,
         .sim_time_ns = s->now,
@@ -233,7 +235,7 @@ int sim_close(struct sim *s, char *err, size_t err_bytes)
     int rc = 0;
     char path[SIM_PATH_BYTES];
     if (s->opt.out_dir != NULL) {
-        struct metrics_node *rows = sim_xcalloc(s->node_count, sizeof rows[0]);
+        struct metrics_node *rows = xcalloc(s->node_count, sizeof rows[0]);
         struct metrics_run run;
         sim_collect_metrics(s, rows, &run);
         out_path(path, s, "metrics.json");

@@ -19,7 +19,7 @@
 
 #include "metrics.h"
 #include "pcap_out.h"
-#include "progress.h"
+#include "host/progress.h"
 #include "research.h"
 #include "scenario.h"
 #include "sim_console.h"

@@ -1,5 +1,7 @@
 /* sim_console.c - see sim_console.h. */
 #include "sim_console.h"
+#include "host/xalloc.h"
+#include "host/text_buf.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +25,7 @@ int sim_console_close(struct sim_console *c)
     if (c->echo != NULL)
         fflush(c->echo);
     c->log = NULL;
-    sim_buf_free(&c->line);
+    text_buf_free(&c->line);
     return c->write_failed ? -1 : 0;
 }
 
@@ -38,16 +40,16 @@ static void emit_line(struct sim_console *c, uint32_t node, uint64_t t_ns, uint3
 {
     char stamp[48];
     sim_console_format_time(t_ns, stamp, sizeof stamp);
-    struct sim_buf *b = &c->line;
+    struct text_buf *b = &c->line;
     b->len = 0;
-    sim_buf_puts(b, stamp);
-    sim_buf_put(b, " n", 2);
-    sim_buf_u64(b, pid != 0 ? pid >> 16 : node);
-    sim_buf_putc(b, '.');
-    sim_buf_u64(b, pid & 0xFFFFu);
-    sim_buf_put(b, ": ", 2);
-    sim_buf_put(b, text, len);
-    sim_buf_putc(b, '\n');
+    text_buf_puts(b, stamp);
+    text_buf_put(b, " n", 2);
+    text_buf_u64(b, pid != 0 ? pid >> 16 : node);
+    text_buf_putc(b, '.');
+    text_buf_u64(b, pid & 0xFFFFu);
+    text_buf_put(b, ": ", 2);
+    text_buf_put(b, text, len);
+    text_buf_putc(b, '\n');
     if (c->log != NULL && fwrite(b->data, 1, b->len, c->log) != b->len)
         c->write_failed = true;
     if (c->echo != NULL) {
@@ -68,7 +70,7 @@ static struct sim_console_pending *find_pending(struct sim_console_node *cn, uin
 
 static void drop_pending(struct sim_console_node *cn, struct sim_console_pending *p)
 {
-    sim_buf_free(&p->text);
+    text_buf_free(&p->text);
     /* Keep the order of the rest: flushing a node writes oldest first. */
     size_t i = (size_t)(p - cn->items);
     memmove(&cn->items[i], &cn->items[i + 1], (cn->count - i - 1) * sizeof cn->items[0]);
@@ -91,18 +93,18 @@ void sim_console_write(struct sim_console *c, struct sim_console_node *cn, uint3
             if (p == NULL) {
                 if (cn->count == cn->cap) {
                     cn->cap = cn->cap ? cn->cap * 2 : 2;
-                    cn->items = sim_xrealloc(cn->items, cn->cap * sizeof cn->items[0]);
+                    cn->items = xrealloc(cn->items, cn->cap * sizeof cn->items[0]);
                 }
                 p = &cn->items[cn->count++];
                 memset(p, 0, sizeof *p);
                 p->pid = pid;
                 p->t_ns = t_ns;
             }
-            sim_buf_put(&p->text, text, piece);
+            text_buf_put(&p->text, text, piece);
             return;
         }
         if (p != NULL) {
-            sim_buf_put(&p->text, text, piece);
+            text_buf_put(&p->text, text, piece);
             emit_line(c, node, p->t_ns, pid, p->text.data, p->text.len);
             drop_pending(cn, p);
             p = NULL;

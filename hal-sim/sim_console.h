@@ -15,8 +15,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "progress.h"
-#include "sim_util.h"
+#include "host/progress.h"
+#include "host/text_buf.h"
 
 /* An unfinished line longer than this is written out as it is. */
 #define SIM_CONSOLE_LINE_MAX 4096u
@@ -24,7 +24,7 @@
 struct sim_console_pending {
     uint32_t pid;
     uint64_t t_ns;
-    struct sim_buf text;
+    struct text_buf text;
 };
 
 /* Per node: the unfinished lines, usually none. */
@@ -37,7 +37,7 @@ struct sim_console {
     FILE *log;  /* NULL: no console.log */
     FILE *echo; /* NULL: quiet */
     struct progress *progress; /* cleared before echoing; may be NULL */
-    struct sim_buf line;
+    struct text_buf line;
     uint64_t lines;
     bool write_failed;
 };

@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "hal/hal_types.h"
-#include "sim_util.h"
+#include "host/xalloc.h"
 
 const char *sim_loss_name(enum sim_loss_reason r)
 {
@@ -52,14 +52,14 @@ void sim_net_init(struct sim_net *n, const struct scenario *s, uint64_t seed,
 {
     memset(n, 0, sizeof *n);
     n->node_count = s->node_count;
-    n->ports = sim_xcalloc(s->node_count, sizeof n->ports[0]);
+    n->ports = xcalloc(s->node_count, sizeof n->ports[0]);
     n->defaults = s->net;
     n->queue = queue;
     n->hooks = *hooks;
     rng_init(&n->rng, seed, RNG_PURPOSE_NET, 0);
     n->min_latency_ns = s->net.latency_ns;
     if (s->link_count != 0) {
-        n->links = sim_xcalloc(s->link_count, sizeof n->links[0]);
+        n->links = xcalloc(s->link_count, sizeof n->links[0]);
         for (uint32_t i = 0; i < s->link_count; i++) {
             n->links[i].key = link_key(s->links[i].node_a, s->links[i].node_b);
             n->links[i].index = i;
@@ -217,7 +217,7 @@ int sim_net_send(struct sim_net *n, uint32_t src, const uint8_t *frame, uint32_t
         if (dst != SIM_NET_BROADCAST)
             bps = sim_net_params(n, src, dst)->bandwidth_bps;
     }
-    struct sim_frame *f = sim_xmalloc(sizeof *f + len);
+    struct sim_frame *f = xmalloc(sizeof *f + len);
     f->refs = 1;
     f->src = src;
     f->len = len;
@@ -269,7 +269,7 @@ static void sort_copies(uint64_t *a, uint32_t count)
     uint64_t max = 0;
     for (uint32_t i = 0; i < count; i++)
         max |= a[i] >> 32;
-    uint64_t *tmp = sim_xmalloc(count * sizeof tmp[0]);
+    uint64_t *tmp = xmalloc(count * sizeof tmp[0]);
     for (unsigned shift = 32; shift < 64 && (max >> (shift - 32)) != 0; shift += 8) {
         uint32_t pos[257] = {0};
         for (uint32_t i = 0; i < count; i++)
@@ -317,7 +317,7 @@ static void bcast_step(struct sim_net *n, struct sim_bcast *b, uint64_t now)
 static void fanout(struct sim_net *n, struct sim_frame *f, uint64_t now)
 {
     uint32_t group = n->ports[f->src].group;
-    struct sim_bcast *b = sim_xmalloc(sizeof *b + (size_t)n->node_count * sizeof b->copies[0]);
+    struct sim_bcast *b = xmalloc(sizeof *b + (size_t)n->node_count * sizeof b->copies[0]);
     b->f = f;
     b->base_ns = now;
     b->count = b->next = 0;

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "hal/hal_mem.h"
-#include "sim_util.h"
+#include "host/xalloc.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define SIM_PAGES_POOL false
@@ -30,7 +30,7 @@ static void *carve(struct sim_pages *p, uint32_t count)
             return NULL;
         if (p->chunk_count == p->chunk_cap) {
             p->chunk_cap = p->chunk_cap ? p->chunk_cap * 2 : 64;
-            p->chunks = sim_xrealloc(p->chunks, p->chunk_cap * sizeof p->chunks[0]);
+            p->chunks = xrealloc(p->chunks, p->chunk_cap * sizeof p->chunks[0]);
         }
         p->chunks[p->chunk_count++] = chunk;
         p->chunk = chunk;

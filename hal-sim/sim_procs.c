@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "core/abi.h"
-#include "sim_util.h"
+#include "host/xalloc.h"
 
 #define SIM_PROCS_FIRST_CAP 256u
 
@@ -16,7 +16,7 @@ void sim_procs_init(struct sim_procs *t, uint32_t node_count)
 {
     memset(t, 0, sizeof *t);
     t->node_count = node_count;
-    t->running_on = sim_xcalloc(node_count > 0 ? node_count : 1, sizeof *t->running_on);
+    t->running_on = xcalloc(node_count > 0 ? node_count : 1, sizeof *t->running_on);
 }
 
 void sim_procs_free(struct sim_procs *t)
@@ -61,7 +61,7 @@ static struct sim_proc *sim_procs_slot(struct sim_proc *slots, uint32_t cap, uin
 static void sim_procs_grow(struct sim_procs *t)
 {
     uint32_t cap = t->cap != 0 ? t->cap * 2 : SIM_PROCS_FIRST_CAP;
-    struct sim_proc *slots = sim_xcalloc(cap, sizeof *slots);
+    struct sim_proc *slots = xcalloc(cap, sizeof *slots);
     for (uint32_t i = 0; i < t->cap; i++)
         if (t->slots[i].pid != 0)
             *sim_procs_slot(slots, cap, t->slots[i].pid) = t->slots[i];

@@ -7,7 +7,7 @@
 
 #include <stdlib.h>
 
-#include "sim_util.h"
+#include "host/xalloc.h"
 
 static inline bool event_before(const struct sim_event *a, const struct sim_event *b)
 {
@@ -33,7 +33,7 @@ uint64_t sim_queue_push(struct sim_queue *q, const struct sim_event *ev)
 {
     if (q->len == q->cap) {
         q->cap = q->cap ? q->cap * 2 : 1024;
-        q->heap = sim_xrealloc(q->heap, q->cap * sizeof q->heap[0]);
+        q->heap = xrealloc(q->heap, q->cap * sizeof q->heap[0]);
     }
     struct sim_event e = *ev;
     e.seq = q->next_seq++;

@@ -9,8 +9,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../core/abi.h"
+#include "core/abi.h"
 #include "scenario.h"
+#include "core/names.h"
+#include "host/text_buf.h"
 
 #define TRACE_FLUSH_BYTES (256u * 1024u)
 #define TRACE_TEE_FLUSH_BYTES 4096u /* with a live viewer: lines reach it sooner */
@@ -45,7 +47,7 @@ static void trace_flush(struct trace_out *t)
 {
     if (t->tee_fd >= 0)
         tee_write(t);
-    if (sim_buf_flush(&t->buf, t->f) < 0)
+    if (text_buf_flush(&t->buf, t->f) < 0)
         t->write_failed = true;
 }
 
@@ -55,53 +57,57 @@ int trace_out_close(struct trace_out *t)
     if (t->f != NULL && fclose(t->f) != 0)
         t->write_failed = true;
     t->f = NULL;
-    sim_buf_free(&t->buf);
+    text_buf_free(&t->buf);
     return t->write_failed ? -1 : 0;
 }
 
 /* Every line: {"t":T[,"node":N],"ev":"NAME" ... then fields ... }\n */
 static void line_begin(struct trace_out *t, uint64_t t_ns, int64_t node, const char *ev)
 {
-    sim_buf_put(&t->buf, "{\"t\":", 5);
-    sim_buf_u64(&t->buf, t_ns);
+    text_buf_put(&t->buf, "{\"t\":", 5);
+    text_buf_u64(&t->buf, t_ns);
     if (node >= 0) {
-        sim_buf_put(&t->buf, ",\"node\":", 8);
-        sim_buf_u64(&t->buf, (uint64_t)node);
+        text_buf_put(&t->buf, ",\"node\":", 8);
+        text_buf_u64(&t->buf, (uint64_t)node);
     }
-    sim_buf_put(&t->buf, ",\"ev\":\"", 7);
-    sim_buf_puts(&t->buf, ev);
-    sim_buf_putc(&t->buf, '"');
+    text_buf_put(&t->buf, ",\"ev\":\"", 7);
+    text_buf_puts(&t->buf, ev);
+    text_buf_putc(&t->buf, '"');
 }
 
 static void field_key(struct trace_out *t, const char *key)
 {
-    sim_buf_put(&t->buf, ",\"", 2);
-    sim_buf_puts(&t->buf, key);
-    sim_buf_put(&t->buf, "\":", 2);
+    text_buf_put(&t->buf, ",\"", 2);
+    text_buf_puts(&t->buf, key);
+    text_buf_put(&t->buf, "\":", 2);
 }
 
 static void field_u64(struct trace_out *t, const char *key, uint64_t v)
 {
     field_key(t, key);
-    sim_buf_u64(&t->buf, v);
+    text_buf_u64(&t->buf, v);
 }
 
 static void field_i64(struct trace_out *t, const char *key, int64_t v)
 {
     field_key(t, key);
-    sim_buf_i64(&t->buf, v);
+    text_buf_i64(&t->buf, v);
 }
 
 static void field_pid(struct trace_out *t, const char *key, uint32_t pid)
 {
     field_key(t, key);
-    sim_buf_json_pid(&t->buf, pid);
+    text_buf_put(&t->buf, "\"n", 2);
+    text_buf_u64(&t->buf, ABI_PID_NODE(pid));
+    text_buf_putc(&t->buf, '.');
+    text_buf_u64(&t->buf, ABI_PID_LOCAL(pid));
+    text_buf_putc(&t->buf, '"');
 }
 
 static void field_str(struct trace_out *t, const char *key, const char *s, size_t len)
 {
     field_key(t, key);
-    sim_buf_json_str(&t->buf, s, len);
+    text_buf_json_str(&t->buf, s, len);
 }
 
 static void field_cstr(struct trace_out *t, const char *key, const char *s)
@@ -111,7 +117,7 @@ static void field_cstr(struct trace_out *t, const char *key, const char *s)
 
 static void line_end(struct trace_out *t)
 {
-    sim_buf_put(&t->buf, "}\n", 2);
+    text_buf_put(&t->buf, "}\n", 2);
     t->lines++;
     if (t->buf.len >= (t->tee_fd >= 0 ? TRACE_TEE_FLUSH_BYTES : TRACE_FLUSH_BYTES))
         trace_flush(t);
@@ -210,7 +216,7 @@ static void trace_migration_fields(struct trace_out *t, const struct hal_trace_e
     case HAL_TRACE_BALANCE:
         field_i64(t, "to", ev->value2 == 0xFFFFu ? -1 : (int64_t)ev->value2);
         field_u64(t, "load_milli", (uint32_t)ev->value);
-        field_cstr(t, "policy", scenario_policy_name(ev->reason));
+        field_cstr(t, "policy", balance_policy_name(ev->reason));
         break;
     default: break;
     }
@@ -305,13 +311,13 @@ void trace_out_partition(struct trace_out *t, uint64_t t_ns, const uint32_t *gro
 {
     line_begin(t, t_ns, -1, "partition");
     field_key(t, "groups");
-    sim_buf_putc(&t->buf, '[');
+    text_buf_putc(&t->buf, '[');
     for (uint32_t i = 0; i < nodes; i++) {
         if (i != 0)
-            sim_buf_putc(&t->buf, ',');
-        sim_buf_u64(&t->buf, group_of_node[i]);
+            text_buf_putc(&t->buf, ',');
+        text_buf_u64(&t->buf, group_of_node[i]);
     }
-    sim_buf_putc(&t->buf, ']');
+    text_buf_putc(&t->buf, ']');
     line_end(t);
 }
 

@@ -13,7 +13,7 @@
 #include <stdio.h>
 
 #include "hal/hal_trace.h"
-#include "sim_util.h"
+#include "host/text_buf.h"
 
 /* The trace format's version, in the start line's "schema" field. Raise
  * it when an existing event's fields or meaning change (docs/trace.md);
@@ -22,7 +22,7 @@
 
 struct trace_out {
     FILE *f;          /* NULL: the trace is discarded */
-    struct sim_buf buf;
+    struct text_buf buf;
     uint64_t lines;
     bool write_failed;
     int tee_fd;       /* -1, or where every line is also written (trace_out_tee) */

@@ -1,5 +1,5 @@
 /*
- * test_boot_args.c - the pure parts of `nimbus boot` (hal-x86/host/):
+ * test_boot_args.c - the pure parts of `nimbus boot` (hal-x86/launcher/):
  * its options and their errors, each node's kernel command line, the QEMU
  * command line, typed input, the console notices it acts on, the script
  * of --exec/--expect/--until-idle, and the LAN switch's forwarding choice.
@@ -11,11 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "boot_args.h"
-#include "boot_lan.h"
-#include "boot_notice.h"
-#include "boot_qemu.h"
-#include "boot_script.h"
+#include "hal-x86/launcher/boot_args.h"
+#include "hal-x86/launcher/boot_lan.h"
+#include "hal-x86/launcher/boot_notice.h"
+#include "hal-x86/launcher/boot_qemu.h"
+#include "hal-x86/launcher/boot_script.h"
 
 #define ARGC(a) ((int)(sizeof(a) / sizeof((a)[0])))
 

@@ -21,7 +21,8 @@
 #include "core/abi.h"
 #include "hal/hal_trace.h"
 #include "hal-sim/scenario.h"
-#include "hal-sim/scenario_units.h"
+#include "host/units.h"
+#include "core/names.h"
 
 #define SRC NIMBUS_SOURCE_DIR
 #define X "scenarios/x.json: "
@@ -969,13 +970,13 @@ Test(balancer, policies_and_modes_by_name)
         snprintf(text, sizeof text, "{'nodes':[{}],'balancer':{'policy':'%s'}}", names[i]);
         expect_ok(text, &s);
         cr_assert_eq(s.balance.policy, i);
-        cr_assert_str_eq(scenario_policy_name(i), names[i]);
+        cr_assert_str_eq(balance_policy_name(i), names[i]);
         done(&s);
     }
-    cr_assert_str_eq(scenario_policy_name(HAL_BALANCE_COUNT), "unknown");
-    cr_assert_str_eq(scenario_migrate_mode_name(MIGRATE_STOP_AND_COPY), "stop-and-copy");
-    cr_assert_str_eq(scenario_migrate_mode_name(MIGRATE_PRE_COPY), "pre-copy");
-    cr_assert_str_eq(scenario_migrate_mode_name(7), "unknown");
+    cr_assert_str_eq(balance_policy_name(HAL_BALANCE_COUNT), "unknown");
+    cr_assert_str_eq(migrate_mode_name(MIGRATE_STOP_AND_COPY), "stop-and-copy");
+    cr_assert_str_eq(migrate_mode_name(MIGRATE_PRE_COPY), "pre-copy");
+    cr_assert_str_eq(migrate_mode_name(7), "unknown");
 }
 
 Test(balancer, loads_in_thousandths)

@@ -15,9 +15,9 @@
 #include <sys/wait.h>
 
 #include "run_util.h"
-#include "scenario_override.h"
-#include "sweep_report.h"
-#include "sweep_result.h"
+#include "hal-sim/scenario_override.h"
+#include "sweep/sweep_report.h"
+#include "sweep/sweep_result.h"
 
 #define SWEEPS NIMBUS_BINARY_DIR "/test-sweep"
 #define PINGPONG NIMBUS_SOURCE_DIR "/scenarios/pingpong.json"

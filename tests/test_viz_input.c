@@ -8,8 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "viz_app.h"
-#include "viz_offscreen.h"
+#include "viz/viz_app.h"
+#include "viz/viz_offscreen.h"
 
 static const char trace_text[] =
     "{\"t\":0,\"ev\":\"start\",\"scenario\":\"keys\",\"seed\":1,\"nodes\":4,\"schema\":1}\n"

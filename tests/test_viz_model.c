@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "viz_cursor.h"
-#include "viz_run.h"
-#include "viz_view.h"
+#include "viz/viz_cursor.h"
+#include "viz/viz_run.h"
+#include "viz/viz_view.h"
 
 static const char small_trace[] =
     "{\"t\":0,\"ev\":\"start\",\"scenario\":\"tiny\",\"seed\":7,\"nodes\":4,\"schema\":1}\n"

@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "viz_draw.h"
-#include "viz_offscreen.h"
-#include "viz_run.h"
+#include "viz/viz_draw.h"
+#include "viz/viz_offscreen.h"
+#include "viz/viz_run.h"
 
 #define W 1000
 #define H 700

@@ -8,7 +8,7 @@
 #include <math.h>
 #include <stdio.h>
 
-#include "sim_util.h"
+#include "host/xalloc.h"
 #include "viz_draw.h"
 #include "viz_scene.h"
 
@@ -204,7 +204,7 @@ static void draw_label(SDL_Renderer *ren, const struct viz_scene *s, const struc
 static void grow_slots(struct viz_scene *s)
 {
     if (s->slots_n < s->run->node_count) {
-        s->slots = sim_xrealloc(s->slots, s->run->node_count * sizeof s->slots[0]);
+        s->slots = xrealloc(s->slots, s->run->node_count * sizeof s->slots[0]);
         s->slots_n = s->run->node_count;
     }
     for (uint32_t i = 0; i < s->slots_n; i++)

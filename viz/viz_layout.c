@@ -4,7 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "sim_util.h"
+#include "host/xalloc.h"
 
 #define GAP_FRACTION 0.2f   /* of a grid cell, between boxes */
 #define MIN_RING_BOX 8.0f   /* below this, the ring gets another lane */
@@ -93,9 +93,9 @@ void viz_layout_compute(struct viz_layout *l, enum viz_layout_kind kind, uint32_
                         float h)
 {
     if (l->n != n) {
-        l->cx = sim_xrealloc(l->cx, (n ? n : 1) * sizeof l->cx[0]);
-        l->cy = sim_xrealloc(l->cy, (n ? n : 1) * sizeof l->cy[0]);
-        l->links = sim_xrealloc(l->links, (n ? n : 1) * 4 * sizeof l->links[0]);
+        l->cx = xrealloc(l->cx, (n ? n : 1) * sizeof l->cx[0]);
+        l->cy = xrealloc(l->cy, (n ? n : 1) * sizeof l->cy[0]);
+        l->links = xrealloc(l->links, (n ? n : 1) * 4 * sizeof l->links[0]);
     }
     l->kind = kind;
     l->n = n;

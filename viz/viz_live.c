@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "viz_app.h"
-#include "viz_cli.h"
+#include "viz_live.h"
 
 #define READ_BYTES (64u * 1024u)
 #define READ_BUDGET_BYTES (8u * 1024u * 1024u) /* per frame, to keep drawing */

@@ -3,7 +3,7 @@
 
 #include <stdlib.h>
 
-#include "sim_util.h"
+#include "host/xalloc.h"
 
 uint64_t viz_pid_key(uint32_t node, uint32_t local) { return ((uint64_t)node << 32) | local; }
 
@@ -43,8 +43,8 @@ static void grow(struct viz_pidmap *m)
     struct viz_pidmap old = *m;
     m->cap = old.cap ? old.cap * 2 : 1024;
     m->used = 0;
-    m->keys = sim_xmalloc(m->cap * sizeof m->keys[0]);
-    m->values = sim_xmalloc(m->cap * sizeof m->values[0]);
+    m->keys = xmalloc(m->cap * sizeof m->keys[0]);
+    m->values = xmalloc(m->cap * sizeof m->values[0]);
     for (size_t i = 0; i < m->cap; i++)
         m->values[i] = VIZ_NO_PROC;
     for (size_t i = 0; i < old.cap; i++)

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim_util.h"
+#include "host/xalloc.h"
 #include "viz_vec.h"
 
 void viz_run_init(struct viz_run *r, const char *source)
@@ -129,7 +129,7 @@ static int take_start(struct viz_run *r, const struct viz_line *l)
     r->seed = l->seed;
     r->node_count = (uint32_t)l->a;
     r->started = true;
-    r->node_loads = sim_xcalloc(r->node_count, sizeof r->node_loads[0]);
+    r->node_loads = xcalloc(r->node_count, sizeof r->node_loads[0]);
     viz_state_init(&r->head, r->node_count);
     return 0;
 }

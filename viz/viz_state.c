@@ -8,16 +8,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim_util.h"
+#include "host/xalloc.h"
 #include "viz_run.h"
 
 void viz_state_init(struct viz_state *s, uint32_t node_count)
 {
     memset(s, 0, sizeof *s);
     s->node_count = node_count;
-    s->up = sim_xcalloc(node_count, sizeof s->up[0]);
-    s->load_milli = sim_xcalloc(node_count, sizeof s->load_milli[0]);
-    s->runq = sim_xcalloc(node_count, sizeof s->runq[0]);
+    s->up = xcalloc(node_count, sizeof s->up[0]);
+    s->load_milli = xcalloc(node_count, sizeof s->load_milli[0]);
+    s->runq = xcalloc(node_count, sizeof s->runq[0]);
     s->groups = VIZ_NO_GROUPS;
 }
 
@@ -33,7 +33,7 @@ void viz_state_free(struct viz_state *s)
 
 static void *dup_bytes(void *old, const void *src, size_t bytes)
 {
-    void *p = sim_xrealloc(old, bytes);
+    void *p = xrealloc(old, bytes);
     if (bytes)
         memcpy(p, src, bytes);
     return p;
@@ -63,8 +63,8 @@ static void ensure_proc(struct viz_state *s, uint32_t proc)
     uint32_t cap = s->proc_cap ? s->proc_cap : 64;
     while (cap <= proc)
         cap *= 2;
-    s->proc_node = sim_xrealloc(s->proc_node, cap * sizeof s->proc_node[0]);
-    s->proc_mig = sim_xrealloc(s->proc_mig, cap * sizeof s->proc_mig[0]);
+    s->proc_node = xrealloc(s->proc_node, cap * sizeof s->proc_node[0]);
+    s->proc_mig = xrealloc(s->proc_mig, cap * sizeof s->proc_mig[0]);
     for (uint32_t i = s->proc_cap; i < cap; i++) {
         s->proc_node[i] = VIZ_NOWHERE;
         s->proc_mig[i] = VIZ_NO_MIG;

@@ -1,6 +1,6 @@
 /*
  * viz_vec.h - growable arrays for the visualizer's tables. Allocation
- * failure ends the program with a message (sim_util.h): a viewer cannot
+ * failure ends the program with a message (host/xalloc.h): a viewer cannot
  * go on without memory.
  */
 #ifndef VIZ_VEC_H

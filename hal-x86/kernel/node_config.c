@@ -7,6 +7,7 @@
 
 #include "core/abi.h"
 #include "core/kernel.h"
+#include "core/names.h"
 #include "kprint.h"
 #include "kstring.h"
 #include "node_selftest.h"
@@ -66,31 +67,21 @@ static bool parse_ipv4(struct word w, uint32_t *out)
     return true;
 }
 
-static const char *const balance_names[HAL_BALANCE_COUNT] = {
-    [HAL_BALANCE_NONE] = "none",   [HAL_BALANCE_RANDOM] = "random",
-    [HAL_BALANCE_OFFER] = "offer", [HAL_BALANCE_TWO_CHOICES] = "two-choices",
-    [HAL_BALANCE_MOSIX] = "mosix",
-};
-
 static bool parse_balance(struct word w, uint8_t *out)
 {
-    for (uint8_t i = 0; i < HAL_BALANCE_COUNT; i++) {
-        if (word_is(w, balance_names[i])) {
-            *out = i;
-            return true;
-        }
-    }
-    return false;
+    int found = balance_policy_find(w.text, w.len);
+    if (found < 0)
+        return false;
+    *out = (uint8_t)found;
+    return true;
 }
 
 static bool parse_migrate(struct word w, uint8_t *out)
 {
-    if (word_is(w, "stop-and-copy"))
-        *out = MIGRATE_STOP_AND_COPY;
-    else if (word_is(w, "pre-copy"))
-        *out = MIGRATE_PRE_COPY;
-    else
+    int found = migrate_mode_find(w.text, w.len);
+    if (found < 0)
         return false;
+    *out = (uint8_t)found;
     return true;
 }
 

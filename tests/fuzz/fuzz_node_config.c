@@ -25,6 +25,7 @@
 #include "hal-sim/scenario.h"
 #include "hal-x86/kernel/node_config.h"
 #include "user/programs.h"
+#include "core/names.h"
 
 #define FUZZ_ERR_BYTES 160u /* as read_config() in hal-x86/kernel/main.c */
 #define FUZZ_MAX_NODES 1024u
@@ -63,8 +64,8 @@ static void fuzz_check_round_trip(const struct node_config *c)
     char line[FUZZ_LINE_BYTES], err[FUZZ_ERR_BYTES];
     int n = snprintf(line, sizeof line, "node=%u nodes=%u ip=%u.%u.%u.%u balance=%s migrate=%s%s%s%s%s%s",
                      c->node_id, c->node_count, c->ipv4 >> 24, c->ipv4 >> 16 & 0xFFu, c->ipv4 >> 8 & 0xFFu,
-                     c->ipv4 & 0xFFu, scenario_policy_name(c->balance_policy),
-                     scenario_migrate_mode_name(c->migrate_mode), c->exit_when_idle ? " exit=idle" : "",
+                     c->ipv4 & 0xFFu, balance_policy_name(c->balance_policy),
+                     migrate_mode_name(c->migrate_mode), c->exit_when_idle ? " exit=idle" : "",
                      c->run[0] != '\0' ? " run=" : "", c->run, c->selftest[0] != '\0' ? " selftest=" : "",
                      c->selftest);
     if (n < 0 || (size_t)n >= sizeof line)

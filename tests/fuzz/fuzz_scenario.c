@@ -4,11 +4,10 @@
  * crash, a leak or an out-of-bounds read.
  *
  * Build and run (from the repository root):
- *   clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -I. \
- *     tests/fuzz/fuzz_scenario.c hal-sim/scenario.c hal-sim/scenario_events.c \
- *     hal-sim/scenario_units.c hal-sim/json_check.c -lcjson -o fuzz_scenario
+ *   CC=clang cmake -S . -B build-fuzz -DNIMBUS_FUZZ=ON
+ *   cmake --build build-fuzz --target fuzz_scenario
  *   mkdir -p corpus && cp scenarios/[a-z]*.json tests/scenarios/bad/[a-z]*.json corpus
- *   ./fuzz_scenario corpus
+ *   build-fuzz/tests/fuzz/fuzz_scenario corpus
  */
 #include <stddef.h>
 #include <stdint.h>

@@ -5,8 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "viz_cursor.h"
-#include "viz_run.h"
+#include "viz/viz_cursor.h"
+#include "viz/viz_run.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

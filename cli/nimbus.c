@@ -1,0 +1,96 @@
+/*
+ * nimbus.c - the `nimbus` command's entry: find the subcommand in the
+ * table and hand it the rest of the arguments; `help`, `--version`.
+ * Each subcommand lives in its own file of cli/ (cli.h).
+ *
+ * Exit status: 0 success, 1 bad usage or a bad scenario, 2 the run failed
+ * (or its outputs could not be written).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+#ifndef NIMBUS_VERSION
+#define NIMBUS_VERSION "0.1"
+#endif
+
+static const char usage_main[] =
+    "nimbus - the Cumulonimbus cluster simulator\n"
+    "\n"
+    "Usage:\n"
+    "  nimbus run SCENARIO [--out DIR] [--seed N] [--set KEY=VALUE]... [--quiet]\n"
+    "  nimbus check SCENARIO...\n"
+    "  nimbus sweep SCENARIO --policies LIST --seeds N [--set KEY=VALUE]...\n"
+    "  nimbus viz RUN_DIR [--screenshot FILE --at TIME]\n"
+    "  nimbus boot [--nodes N] [--out DIR]\n"
+    "  nimbus help [COMMAND]\n"
+    "  nimbus --version\n"
+    "\n"
+    "Commands:\n"
+    "  run     simulate a scenario; write its event trace, pcap and metrics\n"
+    "  check   validate scenario files without running them\n"
+    "  sweep   run a scenario for each balancer policy x seed; summarise\n"
+    "  viz     watch a finished run: load, processes, migrations\n"
+    "  boot    start a local cluster of x86 nodes under QEMU\n"
+    "  help    show this help, or a command's\n"
+    "\n"
+    "Run 'nimbus COMMAND --help' for a command's options. Scenario files are\n"
+    "described in docs/scenarios.md.\n"
+    "Exit status: 0 success, 1 bad usage or scenario, 2 the run failed.\n";
+
+static const struct cli_command *const commands[] = {&cli_run, &cli_check, &cli_sweep, &cli_viz, &cli_boot};
+
+static const struct cli_command *find_command(const char *name)
+{
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(commands[i]->name, name) == 0)
+            return commands[i];
+    return NULL;
+}
+
+bool cli_is_help(const char *arg) { return strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0; }
+
+int cli_usage_error(const char *cmd, const char *fmt, const char *arg)
+{
+    fprintf(stderr, "nimbus%s%s: ", cmd[0] ? " " : "", cmd);
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\nTry 'nimbus %s%s--help'.\n", cmd, cmd[0] ? " " : "");
+    return CLI_EXIT_USAGE;
+}
+
+static int help(int argc, char **argv)
+{
+    if (argc == 0) {
+        fputs(usage_main, stdout);
+        return CLI_EXIT_OK;
+    }
+    const struct cli_command *c = find_command(argv[0]);
+    if (c == NULL)
+        return cli_usage_error("", "no command '%s'", argv[0]);
+    fputs(c->usage, stdout);
+    return CLI_EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(usage_main, stderr);
+        return CLI_EXIT_USAGE;
+    }
+    const char *name = argv[1];
+    const struct cli_command *c = find_command(name);
+    if (c != NULL)
+        return c->main(argc - 2, argv + 2);
+    if (strcmp(name, "--version") == 0 || strcmp(name, "-V") == 0 || strcmp(name, "version") == 0) {
+        printf("nimbus %s\n", NIMBUS_VERSION);
+        return CLI_EXIT_OK;
+    }
+    if (strcmp(name, "help") == 0)
+        return help(argc - 2, argv + 2);
+    if (cli_is_help(name))
+        return help(0, NULL);
+    if (name[0] == '-')
+        return cli_usage_error("", "unknown option '%s'", name);
+    return cli_usage_error("", "unknown command '%s'", name);
+}

@@ -1,0 +1,400 @@
+/*
+ * run.c - `nimbus run SCENARIO`: load the scenario (with --set overrides),
+ * simulate it (hal-sim/sim.h) into an output directory, optionally with a
+ * live window (viz/viz_live.h), and print a summary.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "hal-sim/scenario.h"
+#include "hal-sim/scenario_override.h"
+#include "hal-sim/sim.h"
+#include "host/files.h"
+#include "host/xalloc.h"
+#include "viz/viz_live.h"
+
+static const char run_usage[] =
+    "Usage: nimbus run SCENARIO [--out DIR] [--seed N] [--set KEY=VALUE]... [--quiet]\n"
+    "                  [--viz]\n"
+    "\n"
+    "Simulate SCENARIO (a JSON file, see docs/scenarios.md) and write into DIR:\n"
+    "  trace.jsonl   the event trace, one JSON object a line (docs/trace.md)\n"
+    "  net.pcap      every frame on the simulated LAN, simulated timestamps\n"
+    "  metrics.json  per-node, total and research figures (docs/metrics.md)\n"
+    "  metrics.csv   the per-node figures, one row per node\n"
+    "  research.csv  the research figures (makespan, response times,\n"
+    "                migrations, imbalance, lower bound) as one row\n"
+    "  console.log   what the processes printed\n"
+    "  scenario.json the scenario as run, with the --set overrides applied\n"
+    "                (only when there are any)\n"
+    "The same scenario and seed always give byte-identical trace.jsonl,\n"
+    "net.pcap and metrics.json.\n"
+    "\n"
+    "Options:\n"
+    "  -o, --out DIR      output directory, created if missing\n"
+    "                     (default: runs/<scenario name>)\n"
+    "  -s, --seed N       seed every random choice with N (0 to 18446744073709551615)\n"
+    "                     instead of the scenario's seed\n"
+    "      --set KEY=VALUE  override a scenario key before validation; KEY is a\n"
+    "                     JSON path (balancer.policy, nodes[0].count), VALUE is\n"
+    "                     JSON, or else taken as a string\n"
+    "                     (--set network.latency=200us); repeatable\n"
+    "  -q, --quiet        do not print the processes' output (console.log still\n"
+    "                     has it); only the summary\n"
+    "      --no-progress  no live progress line on stderr\n"
+    "      --viz          watch the run live in a window (docs/viz.md); the files\n"
+    "                     are the same as without it\n"
+    "      --viz-exit     with --viz: close the window when the run has ended\n"
+    "      --viz-shot FILE  with --viz: save the window's last frame as a PNG\n"
+    "  -h, --help         show this help\n"
+    "\n"
+    "Exit status: 0 the run finished, 1 bad usage or scenario, 2 the run failed\n"
+    "(max_time reached, processes stuck, a node could not boot) or its outputs\n"
+    "could not be written.\n";
+
+struct run_args {
+    const char *scenario;
+    const char *out_dir;
+    bool seed_set;
+    uint64_t seed;
+    bool quiet;
+    bool progress;
+    bool viz;             /* --viz: a live window (a child process) */
+    bool viz_exit;
+    const char *viz_shot;
+    struct scenario_override *sets; /* --set, in order */
+    const char **set_specs;         /* each as typed: KEY=VALUE */
+    size_t set_count;
+};
+
+static bool parse_u64(const char *text, uint64_t *out)
+{
+    if (text[0] < '0' || text[0] > '9')
+        return false;
+    uint64_t v = 0;
+    for (const char *p = text; *p; p++) {
+        if (*p < '0' || *p > '9')
+            return false;
+        unsigned d = (unsigned)(*p - '0');
+        if (v > (UINT64_MAX - d) / 10)
+            return false;
+        v = v * 10 + d;
+    }
+    *out = v;
+    return true;
+}
+
+/* The value of option `name` at argv[*i], as "--name VALUE" or
+ * "--name=VALUE"; NULL (and an error printed) when missing. */
+static const char *option_value(int argc, char **argv, int *i, const char *eq)
+{
+    if (eq != NULL)
+        return eq + 1;
+    if (*i + 1 >= argc)
+        return NULL;
+    return argv[++*i];
+}
+
+/* 0 to run, -1 when help was shown, or an exit status > 0. Whatever it
+ * returns, free_run_args releases what it parsed. */
+static int parse_run_args(int argc, char **argv, struct run_args *a)
+{
+    memset(a, 0, sizeof *a);
+    a->progress = true;
+    a->sets = xcalloc((size_t)argc + 1, sizeof a->sets[0]);
+    a->set_specs = xcalloc((size_t)argc + 1, sizeof a->set_specs[0]);
+    bool options_done = false;
+    for (int i = 0; i < argc; i++) {
+        const char *arg = argv[i];
+        if (options_done || arg[0] != '-' || arg[1] == '\0') {
+            if (a->scenario != NULL)
+                return cli_usage_error("run", "one scenario at a time (got '%s' too)", arg);
+            a->scenario = arg;
+            continue;
+        }
+        if (strcmp(arg, "--") == 0) {
+            options_done = true;
+            continue;
+        }
+        const char *eq = strncmp(arg, "--", 2) == 0 ? strchr(arg, '=') : NULL;
+        size_t name_len = eq != NULL ? (size_t)(eq - arg) : strlen(arg);
+#define IS(opt) (name_len == strlen(opt) && strncmp(arg, opt, name_len) == 0)
+        if (cli_is_help(arg)) {
+            fputs(run_usage, stdout);
+            return -1;
+        } else if (IS("-q") || IS("--quiet")) {
+            if (eq != NULL)
+                return cli_usage_error("run", "option '--quiet' takes no value", "");
+            a->quiet = true;
+        } else if (IS("--no-progress")) {
+            if (eq != NULL)
+                return cli_usage_error("run", "option '--no-progress' takes no value", "");
+            a->progress = false;
+        } else if (IS("--viz") || IS("--viz-exit")) {
+            if (eq != NULL)
+                return cli_usage_error("run", "option '%s' takes no value", arg);
+            a->viz = true;
+            a->viz_exit = a->viz_exit || IS("--viz-exit");
+        } else if (IS("--viz-shot")) {
+            a->viz_shot = option_value(argc, argv, &i, eq);
+            if (a->viz_shot == NULL || a->viz_shot[0] == '\0')
+                return cli_usage_error("run", "option '%s' needs a file name", arg);
+            a->viz = true;
+        } else if (IS("-o") || IS("--out")) {
+            a->out_dir = option_value(argc, argv, &i, eq);
+            if (a->out_dir == NULL || a->out_dir[0] == '\0')
+                return cli_usage_error("run", "option '%s' needs a directory", arg);
+        } else if (IS("--set")) {
+            const char *v = option_value(argc, argv, &i, eq);
+            if (v == NULL)
+                return cli_usage_error("run", "option '%s' needs KEY=VALUE", arg);
+            char why[SCN_ERROR_BYTES];
+            if (scenario_override_parse(v, &a->sets[a->set_count], why, sizeof why) < 0)
+                return cli_usage_error("run", "--set: %s", why);
+            a->set_specs[a->set_count++] = v;
+        } else if (IS("-s") || IS("--seed")) {
+            const char *v = option_value(argc, argv, &i, eq);
+            if (v == NULL)
+                return cli_usage_error("run", "option '%s' needs a number", arg);
+            if (!parse_u64(v, &a->seed))
+                return cli_usage_error("run", "--seed: '%s' is not a whole number from 0 to "
+                                          "18446744073709551615", v);
+            a->seed_set = true;
+        } else {
+            return cli_usage_error("run", "unknown option '%s'", arg);
+        }
+#undef IS
+    }
+    if (a->scenario == NULL)
+        return cli_usage_error("run", "%s", "no scenario file given");
+    return 0;
+}
+
+static void free_run_args(struct run_args *a)
+{
+    for (size_t i = 0; i < a->set_count; i++)
+        scenario_override_free(&a->sets[i]);
+    free(a->sets);
+    free(a->set_specs);
+}
+
+/* The scenario file with the --set overrides applied; with any, its
+ * effective text goes to *text (else NULL). 0, or -1 after a message. */
+static int load_scenario(const struct run_args *a, struct scenario *scn, char **text)
+{
+    char err[SCN_ERROR_BYTES];
+    *text = NULL;
+    int rc = a->set_count == 0 ? scenario_load(a->scenario, scn, err, sizeof err)
+                               : scenario_load_overridden(a->scenario, a->sets, a->set_count, scn, text, err,
+                                                          sizeof err);
+    if (rc < 0)
+        fprintf(stderr, "%s\n", err);
+    return rc;
+}
+
+/* "--set A --set B", as the user can type it again, for the
+ * reproduce-with line. */
+static void print_sets(FILE *f, const struct run_args *a)
+{
+    for (size_t i = 0; i < a->set_count; i++)
+        fprintf(f, " --set '%s'", a->set_specs[i]);
+}
+
+/* DIR/scenario.json: the effective scenario when --set changed it;
+ * otherwise an old one is removed, so the directory never shows a
+ * scenario that was not run. 0, or -1 after a message. */
+static int save_effective_scenario(const char *dir, const char *effective)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/scenario.json", dir);
+    if (effective != NULL ? files_write_text(path, effective) < 0 : unlink(path) < 0 && errno != ENOENT) {
+        fprintf(stderr, "nimbus run: cannot %s %s: %s\n", effective != NULL ? "write" : "remove", path,
+                strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+/* runs/<name>, with anything but letters, digits, '.', '-' and '_' made
+ * '_' so a scenario name cannot point elsewhere. */
+static void default_out_dir(const char *name, char *buf, size_t bytes)
+{
+    size_t n = snprintf(buf, bytes, "runs/");
+    for (const char *p = name; *p && n + 1 < bytes; p++) {
+        char c = *p;
+        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                  c == '-' || c == '_' || (c == '.' && p != name);
+        buf[n++] = ok ? c : '_';
+    }
+    buf[n] = '\0';
+}
+
+static void print_ns(FILE *f, uint64_t ns)
+{
+    if (ns < 1000000000u)
+        fprintf(f, "%llu.%06llu ms", (unsigned long long)(ns / 1000000u),
+                (unsigned long long)(ns % 1000000u));
+    else
+        fprintf(f, "%llu.%09llu s", (unsigned long long)(ns / 1000000000u),
+                (unsigned long long)(ns % 1000000000u));
+}
+
+static void print_summary(const struct sim *s, const char *out_dir, double wall_s)
+{
+    struct metrics_node *rows = xcalloc(s->node_count, sizeof rows[0]);
+    struct metrics_run run;
+    struct metrics_node t;
+    sim_collect_metrics(s, rows, &run);
+    metrics_totals(&run, &t);
+    const char *how = "stopped";
+    switch (s->end) {
+    case SIM_END_DURATION: how = "ran its duration"; break;
+    case SIM_END_ALL_EXITED: how = "finished: every process exited"; break;
+    case SIM_END_MAX_TIME: how = "FAILED: reached max_time"; break;
+    case SIM_END_STUCK: how = "FAILED: stuck"; break;
+    case SIM_END_ERROR: how = "FAILED"; break;
+    case SIM_END_INTERRUPTED: how = "INTERRUPTED"; break;
+    default: break;
+    }
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    printf("%s: %s at ", s->scn->name, how);
+    print_ns(stdout, s->now);
+    printf(" (seed %llu)\n", (unsigned long long)s->opt.seed);
+    printf("  nodes %u (%llu up)   processes spawned %llu, exited %llu, faulted %llu\n",
+           s->node_count, (unsigned long long)t.v[M_UP], (unsigned long long)t.v[M_SPAWNED],
+           (unsigned long long)t.v[M_EXITED], (unsigned long long)t.v[M_FAULTED]);
+    printf("  messages sent %llu, delivered %llu, dropped %llu   retransmits %llu\n",
+           (unsigned long long)t.v[M_MSGS_SENT], (unsigned long long)t.v[M_MSGS_DELIVERED],
+           (unsigned long long)t.v[M_MSGS_DROPPED], (unsigned long long)t.v[M_RETRANSMITS]);
+    uint64_t lost = run.net.lost_loss + run.net.lost_partition + run.net.lost_down +
+                    run.net.lost_no_route;
+    printf("  frames sent %llu, delivered %llu, lost %llu, refused %llu\n",
+           (unsigned long long)run.net.frames_sent, (unsigned long long)run.net.frames_delivered,
+           (unsigned long long)lost, (unsigned long long)run.net.frames_busy);
+    const uint64_t *r = run.research.v;
+    printf("  balancer %s: migrations %llu (aborted %llu), bytes moved %llu, "
+           "freeze min/median/max %llu/%llu/%llu us\n",
+           run.balancer, (unsigned long long)r[R_MIGRATIONS], (unsigned long long)r[R_MIGRATIONS_ABORTED],
+           (unsigned long long)r[R_BYTES_MOVED], (unsigned long long)r[R_FREEZE_MIN_US],
+           (unsigned long long)r[R_FREEZE_MEDIAN_US], (unsigned long long)r[R_FREEZE_MAX_US]);
+    printf("  makespan ");
+    print_ns(stdout, r[R_MAKESPAN_NS]);
+    printf(", lower bound ");
+    print_ns(stdout, r[R_LOWER_BOUND_NS]);
+    printf(" (%llu.%03llu x), jobs finished %llu of %llu\n",
+           (unsigned long long)(r[R_MAKESPAN_OVER_BOUND_MILLI] / 1000),
+           (unsigned long long)(r[R_MAKESPAN_OVER_BOUND_MILLI] % 1000),
+           (unsigned long long)r[R_JOBS_FINISHED], (unsigned long long)r[R_JOBS]);
+    printf("  events %llu in %.3f s wall (%.0f events/s), peak memory %ld MiB\n",
+           (unsigned long long)s->events, wall_s, wall_s > 0 ? (double)s->events / wall_s : 0.0,
+           ru.ru_maxrss / 1024);
+    if (out_dir != NULL)
+        printf("  output in %s/\n", out_dir);
+    free(rows);
+}
+
+static volatile sig_atomic_t interrupted;
+
+/* The first Ctrl-C stops the run cleanly (outputs are complete up to that
+ * point); a second one kills the program. */
+static void on_interrupt(int sig)
+{
+    interrupted = 1;
+    signal(sig, SIG_DFL);
+}
+
+static int run_scenario(const struct run_args *a)
+{
+    struct scenario scn;
+    char *effective;
+    if (load_scenario(a, &scn, &effective) < 0)
+        return CLI_EXIT_USAGE;
+    char err[SCN_ERROR_BYTES + SIM_ERROR_BYTES];
+    char dir[4096];
+    if (a->out_dir != NULL)
+        snprintf(dir, sizeof dir, "%s", a->out_dir);
+    else
+        default_out_dir(scn.name, dir, sizeof dir);
+    if (files_make_dirs(dir) < 0) {
+        fprintf(stderr, "nimbus run: cannot create output directory %s: %s\n", dir, strerror(errno));
+        free(effective);
+        scenario_free(&scn);
+        return CLI_EXIT_FAILED;
+    }
+    int saved = save_effective_scenario(dir, effective);
+    free(effective);
+    if (saved < 0) {
+        scenario_free(&scn);
+        return CLI_EXIT_FAILED;
+    }
+
+    pid_t viz_child = -1;
+    int viz_fd = a->viz ? viz_live_start(a->viz_exit, a->viz_shot, &viz_child) : -1;
+    struct sim_options opt = {
+        .out_dir = dir,
+        .seed = a->seed_set ? a->seed : scn.seed,
+        .console_echo = a->quiet ? NULL : stdout,
+        .diagnostics = stderr,
+        .progress = a->progress && isatty(STDERR_FILENO),
+        .trace_frame_loss = true,
+        .interrupt = &interrupted,
+    };
+    signal(SIGINT, on_interrupt);
+    signal(SIGTERM, on_interrupt);
+    static struct sim s; /* large; keep it off the stack */
+    if (sim_open(&s, &scn, &opt, err, sizeof err) < 0) {
+        fprintf(stderr, "nimbus run: %s\n", err);
+        viz_live_finish(viz_fd, viz_child);
+        scenario_free(&scn);
+        return CLI_EXIT_FAILED;
+    }
+    trace_out_tee(&s.trace, viz_fd);
+    int status = CLI_EXIT_OK;
+    if (sim_run(&s) < 0)
+        status = CLI_EXIT_FAILED;
+    double wall_s = progress_wall_seconds(&s.progress);
+    fflush(stdout);
+    print_summary(&s, dir, wall_s);
+    fflush(stdout);
+    if (status != CLI_EXIT_OK) {
+        fprintf(stderr, "nimbus run: %s: run failed: %s\n", a->scenario, s.error);
+        if (s.end != SIM_END_INTERRUPTED) {
+            fprintf(stderr, "nimbus run: reproduce with: nimbus run %s --seed %llu", a->scenario,
+                    (unsigned long long)opt.seed);
+            print_sets(stderr, a);
+            fputc('\n', stderr);
+        }
+    }
+    if (sim_close(&s, err, sizeof err) < 0) {
+        fprintf(stderr, "nimbus run: %s\n", err);
+        status = CLI_EXIT_FAILED;
+    }
+    viz_live_finish(viz_fd, viz_child);
+    scenario_free(&scn);
+    return status;
+}
+
+static int run_main(int argc, char **argv)
+{
+    struct run_args a;
+    int rc = parse_run_args(argc, argv, &a);
+    if (rc == 0)
+        rc = run_scenario(&a);
+    free_run_args(&a);
+    return rc < 0 ? CLI_EXIT_OK : rc;
+}
+
+const struct cli_command cli_run = {
+    .name = "run",
+    .usage = run_usage,
+    .main = run_main,
+};

@@ -1,0 +1,39 @@
+/*
+ * sweep_args.h - the command line of `nimbus sweep` (usage in cli/sweep.c):
+ * which policies, which seeds, which --set overrides, where, how many at
+ * once. Every problem is reported as one line on stderr,
+ * "nimbus sweep: <problem>".
+ */
+#ifndef SWEEP_SWEEP_ARGS_H
+#define SWEEP_SWEEP_ARGS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hal-sim/scenario_override.h"
+
+#define SWEEP_MAX_POLICIES 5u
+#define SWEEP_MAX_SEEDS 100000u
+#define SWEEP_MAX_JOBS 1024u
+#define SWEEP_PATH_BYTES 4096u /* the output directory's name, with its NUL */
+
+struct sweep_args {
+    const char *scenario;
+    const char *out_dir;
+    const char *policies[SWEEP_MAX_POLICIES];
+    size_t policy_count;
+    uint64_t *seeds;
+    size_t seed_count;
+    struct scenario_override *sets; /* set_count, and one spare slot */
+    size_t set_count;
+    unsigned jobs; /* default: online CPUs */
+};
+
+/* 0 to run, -1 for --help, or 1 after a usage error was printed.
+ * Call sweep_args_free in every case. */
+int sweep_args_parse(int argc, char **argv, struct sweep_args *a);
+/* Print "nimbus sweep: <message>" on stderr; returns the usage exit status (1). */
+__attribute__((format(printf, 1, 2))) int sweep_usage_error(const char *fmt, ...);
+void sweep_args_free(struct sweep_args *a);
+
+#endif

@@ -1,0 +1,119 @@
+/*
+ * sweep_result.c - see sweep_result.h.
+ */
+#include "sweep_result.h"
+
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host/text_buf.h"
+
+#define SWEEP_MAX_EXACT 9007199254740992.0 /* 2^53: doubles hold integers exactly up to here */
+
+const struct sweep_metric_field sweep_metric_fields[SWEEP_METRIC_COUNT] = {
+    [SWEEP_SIM_TIME] = {"sim_time_ns", "sim_time_ns"},
+    [SWEEP_MAKESPAN] = {"makespan_ns", "research.makespan_ns"},
+    [SWEEP_LOWER_BOUND] = {"lower_bound_ns", "research.lower_bound_ns"},
+    [SWEEP_RATIO_MILLI] = {"ratio_milli", "research.makespan_over_bound_milli"},
+    [SWEEP_RESPONSE_MEAN] = {"response_mean_ns", "research.response_ns.mean"},
+    [SWEEP_RESPONSE_P50] = {"response_p50_ns", "research.response_ns.p50"},
+    [SWEEP_RESPONSE_P95] = {"response_p95_ns", "research.response_ns.p95"},
+    [SWEEP_RESPONSE_P99] = {"response_p99_ns", "research.response_ns.p99"},
+    [SWEEP_MIGRATIONS] = {"migrations", "research.migrations"},
+    [SWEEP_BYTES_MOVED] = {"bytes_moved", "research.bytes_moved"},
+    [SWEEP_FREEZE_MIN] = {"freeze_min_us", "research.freeze_us.min"},
+    [SWEEP_FREEZE_MEDIAN] = {"freeze_median_us", "research.freeze_us.median"},
+    [SWEEP_FREEZE_MAX] = {"freeze_max_us", "research.freeze_us.max"},
+    [SWEEP_IMBALANCE_CV] = {"imbalance_mean_cv_milli", "research.imbalance.mean_cv_milli"},
+};
+
+/* The member at a dotted path such as "research.response_ns.p95". */
+static const cJSON *lookup(const cJSON *root, const char *path)
+{
+    const cJSON *at = root;
+    char key[64];
+    while (at != NULL && *path != '\0') {
+        size_t len = strcspn(path, ".");
+        if (len >= sizeof key)
+            return NULL;
+        memcpy(key, path, len);
+        key[len] = '\0';
+        at = cJSON_IsObject(at) ? cJSON_GetObjectItemCaseSensitive(at, key) : NULL;
+        path += len + (path[len] == '.');
+    }
+    return at;
+}
+
+static void read_figure(const cJSON *root, enum sweep_metric m, struct sweep_result *r)
+{
+    const cJSON *item = lookup(root, sweep_metric_fields[m].json_path);
+    if (!cJSON_IsNumber(item) || !isfinite(item->valuedouble) || item->valuedouble < 0)
+        return;
+    r->has[m] = true;
+    r->value[m] = item->valuedouble;
+}
+
+int sweep_result_parse(const char *text, struct sweep_result *r)
+{
+    memset(r, 0, sizeof *r);
+    cJSON *root = cJSON_Parse(text);
+    if (!cJSON_IsObject(root)) {
+        cJSON_Delete(root);
+        return -1;
+    }
+    r->read = true;
+    const cJSON *end = cJSON_GetObjectItemCaseSensitive(root, "end");
+    if (cJSON_IsString(end))
+        snprintf(r->end, sizeof r->end, "%s", end->valuestring);
+    const cJSON *failed = cJSON_GetObjectItemCaseSensitive(root, "failed");
+    r->failed = cJSON_IsNumber(failed) && failed->valuedouble != 0;
+    for (int m = 0; m < SWEEP_METRIC_COUNT; m++)
+        read_figure(root, (enum sweep_metric)m, r);
+    cJSON_Delete(root);
+    return 0;
+}
+
+int sweep_result_read(const char *path, struct sweep_result *r)
+{
+    memset(r, 0, sizeof *r);
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return -1;
+    struct text_buf b = {0};
+    char chunk[16384];
+    size_t got;
+    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
+        text_buf_put(&b, chunk, got);
+    int bad = ferror(f);
+    fclose(f);
+    text_buf_putc(&b, '\0');
+    int rc = bad ? -1 : sweep_result_parse(b.data, r);
+    text_buf_free(&b);
+    return rc;
+}
+
+static bool whole(const struct sweep_result *r, enum sweep_metric m, uint64_t *out)
+{
+    double v = r->value[m];
+    if (!r->has[m] || v > SWEEP_MAX_EXACT || v != (double)(uint64_t)v)
+        return false;
+    *out = (uint64_t)v;
+    return true;
+}
+
+bool sweep_result_ratio_milli(const struct sweep_result *r, uint64_t *ratio_milli)
+{
+    uint64_t span, bound;
+    if (!whole(r, SWEEP_LOWER_BOUND, &bound) || bound == 0)
+        return false;
+    if (whole(r, SWEEP_RATIO_MILLI, ratio_milli))
+        return true;
+    if (!whole(r, SWEEP_MAKESPAN, &span))
+        return false;
+    /* Both are below 2^53, so rem * 1000 fits in 64 bits. */
+    *ratio_milli = span / bound * 1000u + span % bound * 1000u / bound;
+    return true;
+}
