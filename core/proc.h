@@ -66,7 +66,7 @@ struct proc {
     bool pinned;             /* never migrates */
     bool frozen;             /* being migrated: not scheduled, mailbox open */
     bool arriving;           /* migrated here, not yet handed over: frozen and
-                                not found by pid (migrate.c) */
+                                not found by pid (migrate_target.c) */
     uint64_t resident_since_ns; /* spawn or arrival on this node */
     uint64_t insns_total;    /* instructions run, on every node */
     uint32_t moves;          /* finished migrations: orders location news */

@@ -9,6 +9,8 @@ set(CORE_SOURCES
   ${CORE_DIR}/ipc.c
   ${CORE_DIR}/vm.c
   ${CORE_DIR}/rv32.c
+  ${CORE_DIR}/rv32_decode.c
+  ${CORE_DIR}/rv32_mem.c
   ${CORE_DIR}/elf.c
   ${CORE_DIR}/crc32.c
   ${CORE_DIR}/frame.c
@@ -24,6 +26,8 @@ set(CORE_SOURCES
   ${CORE_DIR}/balance_offer.c
   ${CORE_DIR}/loadinfo.c
   ${CORE_DIR}/migrate.c
+  ${CORE_DIR}/migrate_source.c
+  ${CORE_DIR}/migrate_target.c
   ${CORE_DIR}/procimage.c
   ${CORE_DIR}/console.c
   ${CORE_DIR}/location.c

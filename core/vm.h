@@ -20,7 +20,7 @@ struct kernel;
 #define VM_PERM_X 4u
 #define VM_PERM_MASK 7u
 
-/* The interpreter (rv32.c) keeps, for every executable page, a cache of
+/* The interpreter (rv32*.c) keeps, for every executable page, a cache of
  * its decoded instructions: VM_DECODE_ENTRY_BYTES per instruction word
  * plus one end-of-page entry. vm.c allocates an executable page as
  * 1 + VM_DECODE_PAGES contiguous pages, the page itself first, so the

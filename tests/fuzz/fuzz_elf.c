@@ -8,7 +8,8 @@
  *
  * Build and run (from the repository root):
  *   clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -I. \
- *     tests/fuzz/fuzz_elf.c core/elf.c core/vm.c core/rv32.c core/kalloc.c \
+ *     tests/fuzz/fuzz_elf.c core/elf.c core/vm.c core/rv32.c core/rv32_decode.c \
+ *     core/rv32_mem.c core/kalloc.c \
  *     tests/fake_hal.c <the user programs, or a stub> -o fuzz_elf
  *   mkdir -p corpus   # seed it with the user programs' .elf files from the build
  *   ./fuzz_elf corpus

@@ -1,0 +1,165 @@
+/*
+ * migrate_priv.h - the Dispatcher's state, wire sizes and the pieces its
+ * files share (migrate.h; the messages and the state machine are
+ * documented in docs/protocol.md, "Migration").
+ *
+ *   migrate.c         message dispatch, ABORT / CANCEL, timers, deadlines,
+ *                     peer resets, init and destroy
+ *   migrate_source.c  the source of a move: migrate_start, pre-copy, the
+ *                     image, the handover
+ *   migrate_target.c  the target of a move: admission, staging, install,
+ *                     the held process until HANDOVER DONE
+ *
+ * The source of a move streams BEGIN, then in pre-copy the pages as PAGE
+ * messages while the process runs (rounds re-send the pages it dirtied),
+ * then the process image (procimage.h) as IMAGE and CHUNK messages, and
+ * waits for INSTALLED. Everything goes through the reliable transport,
+ * which delivers in order; flow control is the transport's ERR_BUSY plus
+ * a cap on how much of the peer's queue one move may hold, and sending
+ * resumes from migrate_on_timer, which the kernel calls on every frame
+ * (acknowledgements open the window) and timer.
+ *
+ * The target buffers the image, decodes it (on top of the pre-copied
+ * pages), answers INSTALLED and holds the process in a slot, frozen and
+ * unseen by proc_find. The source then sends what reached the frozen
+ * mailbox meanwhile (HANDOVER LATE) and HANDOVER DONE, leaves a
+ * forwarding entry and discards its copy; the target runs the process on
+ * DONE. So the process never runs at both ends, and every message reaches
+ * it through the source until the handover, which keeps each sender's
+ * messages in order. Any failure before DONE thaws the process at the
+ * source, where it runs on as if nothing had happened.
+ *
+ * Moves are kept in small fixed tables scanned in index order, and every
+ * time comes from the node's clock: nothing depends on pointer values.
+ */
+#ifndef CORE_MIGRATE_PRIV_H
+#define CORE_MIGRATE_PRIV_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ipc.h"
+#include "kernel_priv.h"
+#include "transport.h"
+#include "vm.h"
+
+struct proc;
+
+/* Message types, CLUSTER_MSG_MIGRATE_FIRST.. (docs/protocol.md). */
+enum {
+    MSG_BEGIN = CLUSTER_MSG_MIGRATE_FIRST, /* source -> target: a move starts */
+    MSG_PAGE,                              /* source -> target: part of a pre-copied page */
+    MSG_IMAGE,                             /* source -> target: the image's length */
+    MSG_CHUNK,                             /* source -> target: bytes of the image */
+    MSG_INSTALLED,                         /* target -> source: decoded, held, waiting */
+    MSG_ABORT,                             /* target -> source: the move failed there */
+    MSG_CANCEL,                            /* source -> target: the move failed here */
+    MSG_HANDOVER,                          /* source -> target: a late message, or "run it" */
+};
+_Static_assert((int)MSG_HANDOVER == (int)CLUSTER_MSG_MIGRATE_LAST, "migration's types fit its range");
+
+/* Limits. Candidates for param.h once the balancer tunes them. */
+#define MIGRATE_MAX_OUT 4u              /* moves a node sends at once */
+#define MIGRATE_MAX_IN 4u               /* moves a node receives at once */
+#define MIGRATE_STALL_NS 5000000000ull  /* a move without progress this long fails */
+#define MIGRATE_RETRY_NS 100000ull      /* poll for a freeze or answer that had to wait */
+#define MIGRATE_QUEUE_CAP 64u           /* of the peer's transport queue, what a move may fill */
+#define MIGRATE_DRAIN_LEFT 4u           /* pre-copy freezes once the queue is this short */
+#define MIGRATE_MAX_ROUNDS 8u           /* pre-copy rounds, the full copy included */
+#define MIGRATE_FEW_PAGES 8u            /* dirty pages left that end pre-copy */
+_Static_assert(MIGRATE_QUEUE_CAP >= 2u * TRANSPORT_WINDOW, "a move keeps the window full");
+_Static_assert(MIGRATE_QUEUE_CAP < TRANSPORT_WINDOW + TRANSPORT_QUEUE_MAX, "and leaves room for others");
+
+#define BEGIN_BYTES 9u     /* move id, pid, mode */
+#define PAGE_HEADER 10u    /* move id, page word, offset */
+#define IMAGE_BYTES 8u     /* move id, image length */
+#define CHUNK_HEADER 8u    /* move id, offset */
+#define INSTALLED_BYTES 8u /* move id, pid */
+#define ABORT_BYTES 12u    /* move id, pid, error (ABORT and CANCEL) */
+#define HANDOVER_HEADER 5u /* move id, kind; a late message adds its source pid */
+#define HANDOVER_MESSAGE 9u
+#define PAGE_PIECE_MAX (CLUSTER_PAYLOAD_MAX - PAGE_HEADER)
+#define CHUNK_MAX (CLUSTER_PAYLOAD_MAX - CHUNK_HEADER)
+_Static_assert(HANDOVER_MESSAGE + MSG_MAX_BYTES <= CLUSTER_PAYLOAD_MAX, "a late message fits one");
+
+enum handover_kind { HANDOVER_LATE, HANDOVER_DONE };
+
+enum out_phase {
+    OUT_PRECOPY, /* sending the pages of the current round */
+    OUT_DRAIN,   /* rounds done: freeze once the queue is short */
+    OUT_IMAGE,   /* frozen: sending the image (built on the first pump) */
+    OUT_WAIT,    /* all sent: waiting for INSTALLED */
+    OUT_HANDOVER, /* held there: sending late messages, then HANDOVER_DONE */
+};
+
+struct move_out {
+    uint32_t id; /* 0: slot free */
+    uint32_t pid;
+    uint16_t target;
+    uint8_t mode; /* enum migrate_mode */
+    uint8_t phase;
+    bool begun;     /* BEGIN queued */
+    bool announced; /* IMAGE queued */
+    uint64_t freeze_ns, progress_ns;
+    uint64_t retry_ns; /* pump again then (HAL_TIME_NEVER: on the next event) */
+    uint64_t bytes, round_bytes;
+    uint32_t round;
+    uint32_t *set;     /* pre-copy: this round's pages; VM_DIRTY_WORDS words */
+    uint32_t set_count;
+    uint32_t vpn, piece_off; /* pre-copy: the next piece to send */
+    uint8_t *image;
+    uint32_t image_len, image_pages, sent;
+    uint32_t mailbox_len;     /* messages that travelled in the image */
+    uint32_t late_sent;       /* messages after those, handed over so far */
+    uint32_t children_exited; /* bit i: child i had exited when imaged */
+};
+
+struct move_in {
+    uint32_t id; /* the source's move id; 0: slot free */
+    uint32_t pid;
+    uint16_t source;
+    uint8_t mode;
+    uint64_t progress_ns;
+    struct vm staged; /* pre-copied pages (pt NULL until the first) */
+    uint8_t *image;
+    uint32_t image_len, image_pages, received;
+    struct proc *held; /* installed, arriving (not run, not found) until HANDOVER_DONE */
+};
+
+struct migrate_state {
+    struct move_out out[MIGRATE_MAX_OUT];
+    struct move_in in[MIGRATE_MAX_IN];
+    uint32_t next_id;
+};
+
+static inline uint32_t pages_for(uint32_t bytes)
+{
+    return (bytes + PAGE_SIZE - 1u) / PAGE_SIZE;
+}
+
+static inline void trace_move(struct kernel *k, uint16_t type, uint32_t pid, uint16_t node,
+                              int32_t value, uint64_t value64)
+{
+    struct hal_trace_event ev = {.type = type, .pid = pid, .value = value, .value2 = node, .value64 = value64};
+    ktrace(k, &ev);
+}
+
+/* ABORT (target -> source) or CANCEL (source -> target) of a move. */
+void migrate_send_abort(struct kernel *k, uint16_t node, uint8_t type, uint32_t id, uint32_t pid, int err);
+
+/* The source side (migrate_source.c). */
+struct move_out *migrate_out_find(struct kernel *k, uint16_t target, uint32_t id);
+void migrate_out_release(struct kernel *k, struct move_out *m);
+void migrate_out_abort(struct kernel *k, struct move_out *m, int err, bool tell_target);
+void migrate_out_pump(struct kernel *k, struct move_out *m);
+void migrate_out_on_installed(struct kernel *k, struct move_out *m, uint32_t pid);
+
+/* The target side (migrate_target.c). */
+struct move_in *migrate_in_find(struct kernel *k, uint16_t source, uint32_t id);
+void migrate_in_release(struct kernel *k, struct move_in *m);
+void migrate_in_drop(struct kernel *k, struct move_in *m);
+void migrate_in_abort(struct kernel *k, struct move_in *m, int err);
+void migrate_in_on_begin(struct kernel *k, uint16_t source, const uint8_t *msg, uint32_t len);
+void migrate_in_on_data(struct kernel *k, uint16_t source, uint8_t type, const uint8_t *msg, uint32_t len);
+
+#endif
