@@ -1,7 +1,8 @@
 /*
  * cli.h - the `nimbus` command: one entry point per subcommand, each in
- * its own file (run.c, check.c, sweep.c, viz.c, boot.c) and each a thin
- * layer over a library (hal-sim, sweep, viz, hal-x86/launcher). Nothing
+ * its own file (run.c, check.c, check_run.c, sweep.c, viz.c, boot.c) and
+ * each a thin layer over a library (hal-sim, checks, sweep, viz,
+ * hal-x86/launcher). Nothing
  * outside cli/ calls into it.
  *
  * Every entry point takes the arguments after the subcommand's name and
@@ -21,7 +22,7 @@ struct cli_command {
     int (*main)(int argc, char **argv);
 };
 
-extern const struct cli_command cli_run, cli_check, cli_sweep, cli_viz, cli_boot;
+extern const struct cli_command cli_run, cli_check, cli_check_run, cli_sweep, cli_viz, cli_boot;
 
 /* "-h" or "--help". */
 bool cli_is_help(const char *arg);

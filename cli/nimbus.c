@@ -21,6 +21,7 @@ static const char usage_main[] =
     "Usage:\n"
     "  nimbus run SCENARIO [--out DIR] [--seed N] [--set KEY=VALUE]... [--quiet]\n"
     "  nimbus check SCENARIO...\n"
+    "  nimbus check-run RUN...\n"
     "  nimbus sweep SCENARIO --policies LIST --seeds N [--set KEY=VALUE]...\n"
     "  nimbus viz RUN_DIR [--screenshot FILE --at TIME]\n"
     "  nimbus boot [--nodes N] [--out DIR]\n"
@@ -30,6 +31,7 @@ static const char usage_main[] =
     "Commands:\n"
     "  run     simulate a scenario; write its event trace, pcap and metrics\n"
     "  check   validate scenario files without running them\n"
+    "  check-run  check a finished run's invariants (pids, ends, moves, messages)\n"
     "  sweep   run a scenario for each balancer policy x seed; summarise\n"
     "  viz     watch a finished run: load, processes, migrations\n"
     "  boot    start a local cluster of x86 nodes under QEMU\n"
@@ -39,7 +41,8 @@ static const char usage_main[] =
     "described in docs/scenarios.md.\n"
     "Exit status: 0 success, 1 bad usage or scenario, 2 the run failed.\n";
 
-static const struct cli_command *const commands[] = {&cli_run, &cli_check, &cli_sweep, &cli_viz, &cli_boot};
+static const struct cli_command *const commands[] = {&cli_run, &cli_check, &cli_check_run, &cli_sweep,
+                                                      &cli_viz, &cli_boot};
 
 static const struct cli_command *find_command(const char *name)
 {

@@ -1,0 +1,294 @@
+/*
+ * run_check.c - see run_check.h. One pass over the trace: each line is
+ * parsed, and the events that say where a process is (spawn, the
+ * migrate_* lines, exit, fault, crash) move it through a small state
+ * machine; the events a process makes (send, exit, fault) and receives
+ * (deliver) are checked against it.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "run_check.h"
+
+#include <cjson/cJSON.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "key_map.h"
+
+enum proc_state {
+    PROC_ALIVE = 1, /* runs on `node` */
+    PROC_MOVING,    /* runs (or is frozen) on `node`, a move to `to` started */
+    PROC_IN_FLIGHT, /* handed over by `node`; runs on `to` once installed */
+    PROC_ENDED,     /* exited or faulted */
+    PROC_LOST,      /* its node crashed */
+};
+
+struct proc_rec {
+    uint8_t state;
+    uint16_t node, to;
+    uint64_t spawn_line, since_line; /* spawned; last changed state or place */
+};
+
+struct pair_rec {
+    uint64_t sent, delivered;
+};
+
+struct checker {
+    const char *name;
+    FILE *report;
+    struct key_map procs; /* pid -> struct proc_rec */
+    struct key_map pairs; /* src << 32 | dst -> struct pair_rec */
+    struct run_check_result *r;
+    uint64_t line;
+};
+
+static const char *const state_words[] = {
+    [PROC_ALIVE] = "running", [PROC_MOVING] = "moving", [PROC_IN_FLIGHT] = "handed over",
+    [PROC_ENDED] = "ended",   [PROC_LOST] = "lost",
+};
+
+__attribute__((format(printf, 2, 3))) static void violation(struct checker *c, const char *fmt, ...)
+{
+    if (c->r->violations++ >= RUN_CHECK_MAX_SHOWN)
+        return;
+    fprintf(c->report, "%s:%llu: ", c->name, (unsigned long long)c->line);
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(c->report, fmt, ap);
+    va_end(ap);
+    fputc('\n', c->report);
+}
+
+/* "n<node>.<local>" -> pid; false when the text is no pid. */
+static bool parse_pid(const cJSON *item, uint32_t *pid)
+{
+    unsigned node, local;
+    char end;
+    if (!cJSON_IsString(item) || sscanf(item->valuestring, "n%u.%u%c", &node, &local, &end) != 2 ||
+        node > 0xFFFFu || local > 0xFFFFu)
+        return false;
+    *pid = node << 16 | local;
+    return true;
+}
+
+static bool get_uint(const cJSON *line, const char *key, uint32_t max, uint32_t *out)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(line, key);
+    if (!cJSON_IsNumber(v) || v->valuedouble < 0 || v->valuedouble > max)
+        return false;
+    *out = (uint32_t)v->valuedouble;
+    return true;
+}
+
+static const char *pid_text(uint32_t pid, char buf[16])
+{
+    snprintf(buf, 16, "n%u.%u", pid >> 16, pid & 0xFFFFu);
+    return buf;
+}
+
+static struct proc_rec *proc_of(struct checker *c, uint32_t pid) { return key_map_get(&c->procs, pid, false, NULL); }
+
+static void on_spawn(struct checker *c, uint32_t node, uint32_t pid)
+{
+    char p[16];
+    bool created;
+    struct proc_rec *r = key_map_get(&c->procs, pid, true, &created);
+    if (!created) {
+        violation(c, "pid %s spawned again (first spawned at line %llu)", pid_text(pid, p),
+                  (unsigned long long)r->spawn_line);
+        return;
+    }
+    c->r->processes++;
+    *r = (struct proc_rec){.state = PROC_ALIVE, .node = (uint16_t)node, .spawn_line = c->line,
+                           .since_line = c->line};
+    if (pid >> 16 != node)
+        violation(c, "pid %s spawned on node %u: its pid names node %u", pid_text(pid, p), node, pid >> 16);
+}
+
+/* The process `pid` as it does something on `node`; NULL (after a
+ * violation) when it is not running there. `what`: "sent", "ended"... */
+static struct proc_rec *acting(struct checker *c, uint32_t node, uint32_t pid, const char *what)
+{
+    char p[16];
+    struct proc_rec *r = proc_of(c, pid);
+    if (r == NULL) {
+        violation(c, "pid %s %s but was never spawned", pid_text(pid, p), what);
+        return NULL;
+    }
+    if (r->state != PROC_ALIVE && r->state != PROC_MOVING) {
+        violation(c, "pid %s %s on node %u after it was %s (line %llu)", pid_text(pid, p), what, node,
+                  state_words[r->state], (unsigned long long)r->since_line);
+        return NULL;
+    }
+    if (r->node != node) {
+        violation(c, "pid %s %s on node %u but runs on node %u (since line %llu)", pid_text(pid, p), what, node,
+                  r->node, (unsigned long long)r->since_line);
+        return NULL;
+    }
+    return r;
+}
+
+static void set_state(struct checker *c, struct proc_rec *r, enum proc_state state)
+{
+    r->state = (uint8_t)state;
+    r->since_line = c->line;
+}
+
+static void on_end(struct checker *c, uint32_t node, uint32_t pid)
+{
+    struct proc_rec *r = acting(c, node, pid, "ended");
+    if (r != NULL)
+        set_state(c, r, PROC_ENDED);
+}
+
+static void on_send(struct checker *c, uint32_t node, uint32_t pid, uint32_t dst)
+{
+    c->r->messages_sent++;
+    acting(c, node, pid, "sent");
+    struct pair_rec *pr = key_map_get(&c->pairs, (uint64_t)pid << 32 | dst, true, NULL);
+    pr->sent++;
+}
+
+static void on_deliver(struct checker *c, uint32_t node, uint32_t pid, uint32_t src)
+{
+    char p[16], s[16];
+    c->r->messages_delivered++;
+    struct proc_rec *r = proc_of(c, pid);
+    bool here = r != NULL && (((r->state == PROC_ALIVE || r->state == PROC_MOVING) && r->node == node) ||
+                              (r->state == PROC_IN_FLIGHT && r->to == node));
+    if (!here)
+        violation(c, "a message for pid %s was delivered on node %u, where it does not run", pid_text(pid, p),
+                  node);
+    if ((src & 0xFFFFu) == 0)
+        return; /* kernels' own messages are not traced as sends */
+    struct pair_rec *pr = key_map_get(&c->pairs, (uint64_t)src << 32 | pid, true, NULL);
+    if (++pr->delivered > pr->sent)
+        violation(c, "pid %s has been delivered %llu messages from %s, which sent only %llu", pid_text(pid, p),
+                  (unsigned long long)pr->delivered, pid_text(src, s), (unsigned long long)pr->sent);
+}
+
+static void on_move(struct checker *c, const char *ev, uint32_t node, uint32_t pid, uint32_t other)
+{
+    char p[16];
+    if (strcmp(ev, "migrate_start") == 0) {
+        struct proc_rec *r = acting(c, node, pid, "started a move");
+        if (r != NULL) {
+            set_state(c, r, PROC_MOVING);
+            r->to = (uint16_t)other;
+        }
+        return;
+    }
+    struct proc_rec *r = proc_of(c, pid);
+    if (strcmp(ev, "migrate_install") == 0) {
+        if (r == NULL || r->state != PROC_IN_FLIGHT || r->to != node) {
+            violation(c, "pid %s installed on node %u without a completed move there", pid_text(pid, p), node);
+            return;
+        }
+        set_state(c, r, PROC_ALIVE);
+        r->node = (uint16_t)node;
+        return;
+    }
+    bool ended = r != NULL && (r->state == PROC_ENDED || r->state == PROC_LOST);
+    if (strcmp(ev, "migrate_abort") == 0 && ended)
+        return; /* it ended while moving: the abort changes nothing */
+    if (r == NULL || r->state != PROC_MOVING || r->node != node) {
+        violation(c, "%s of pid %s on node %u, which was not moving it", ev, pid_text(pid, p), node);
+        return;
+    }
+    set_state(c, r, strcmp(ev, "migrate_done") == 0 ? PROC_IN_FLIGHT : PROC_ALIVE);
+}
+
+/* Everything on the crashed node is lost, and so is what was handed over to it. */
+static void on_crash(struct checker *c, uint32_t node)
+{
+    uint64_t pid;
+    for (size_t i = 0; i < c->procs.capacity; i++) {
+        struct proc_rec *r = key_map_slot(&c->procs, i, &pid);
+        if (r == NULL)
+            continue;
+        bool there = ((r->state == PROC_ALIVE || r->state == PROC_MOVING) && r->node == node) ||
+                     (r->state == PROC_IN_FLIGHT && r->to == node);
+        if (there)
+            set_state(c, r, PROC_LOST);
+    }
+}
+
+/* At an end with every process exited, none may be left running. */
+static void all_exited(struct checker *c)
+{
+    char p[16];
+    uint64_t pid;
+    for (size_t i = 0; i < c->procs.capacity; i++) {
+        struct proc_rec *r = key_map_slot(&c->procs, i, &pid);
+        if (r != NULL && r->state != PROC_ENDED && r->state != PROC_LOST)
+            violation(c, "the run ended with every process exited, but pid %s is %s (since line %llu)",
+                      pid_text((uint32_t)pid, p), state_words[r->state], (unsigned long long)r->since_line);
+    }
+}
+
+static void check_line(struct checker *c, const cJSON *line)
+{
+    const cJSON *ev_item = cJSON_GetObjectItemCaseSensitive(line, "ev");
+    if (!cJSON_IsString(ev_item)) {
+        violation(c, "a line without \"ev\"");
+        return;
+    }
+    const char *ev = ev_item->valuestring;
+    uint32_t node = 0, pid = 0, other = 0;
+    bool has_node = get_uint(line, "node", 0xFFFFu, &node);
+    bool has_pid = parse_pid(cJSON_GetObjectItemCaseSensitive(line, "pid"), &pid);
+    if (strcmp(ev, "end") == 0) {
+        c->r->ended = true;
+        const cJSON *reason = cJSON_GetObjectItemCaseSensitive(line, "reason");
+        if (cJSON_IsString(reason) && strcmp(reason->valuestring, "all_exited") == 0)
+            all_exited(c);
+    } else if (strcmp(ev, "crash") == 0 && has_node) {
+        on_crash(c, node);
+    } else if (!has_node || !has_pid || (pid & 0xFFFFu) == 0) {
+        return; /* an event of the world, or of a kernel */
+    } else if (strcmp(ev, "spawn") == 0) {
+        on_spawn(c, node, pid);
+    } else if (strcmp(ev, "exit") == 0 || strcmp(ev, "fault") == 0) {
+        on_end(c, node, pid);
+    } else if (strcmp(ev, "send") == 0 && parse_pid(cJSON_GetObjectItemCaseSensitive(line, "dst"), &other)) {
+        on_send(c, node, pid, other);
+    } else if (strcmp(ev, "deliver") == 0 && parse_pid(cJSON_GetObjectItemCaseSensitive(line, "src"), &other)) {
+        on_deliver(c, node, pid, other);
+    } else if ((strcmp(ev, "migrate_start") == 0 || strcmp(ev, "migrate_done") == 0 ||
+                strcmp(ev, "migrate_abort") == 0) &&
+               get_uint(line, "to", 0xFFFFu, &other)) {
+        on_move(c, ev, node, pid, other);
+    } else if (strcmp(ev, "migrate_install") == 0) {
+        on_move(c, ev, node, pid, 0);
+    }
+}
+
+int run_check_trace(FILE *trace, const char *name, FILE *report, struct run_check_result *out)
+{
+    struct checker c = {.name = name, .report = report, .r = out};
+    memset(out, 0, sizeof *out);
+    key_map_init(&c.procs, sizeof(struct proc_rec));
+    key_map_init(&c.pairs, sizeof(struct pair_rec));
+    char *text = NULL;
+    size_t cap = 0;
+    ssize_t len;
+    while ((len = getline(&text, &cap, trace)) > 0) {
+        c.line++;
+        cJSON *line = cJSON_ParseWithLength(text, (size_t)len);
+        if (cJSON_IsObject(line))
+            check_line(&c, line);
+        else
+            violation(&c, "not a JSON object");
+        cJSON_Delete(line);
+    }
+    int rc = ferror(trace) ? -1 : 0;
+    if (rc < 0)
+        fprintf(report, "%s: read error after line %llu\n", name, (unsigned long long)c.line);
+    else if (!out->ended)
+        violation(&c, "no \"end\" line: the run did not finish");
+    out->lines = c.line;
+    free(text);
+    key_map_free(&c.procs);
+    key_map_free(&c.pairs);
+    return rc;
+}

@@ -1,0 +1,90 @@
+/*
+ * check_run.c - `nimbus check-run RUN...`: check the invariants every
+ * run must keep (checks/run_check.h) over each run's trace.jsonl.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "checks/run_check.h"
+#include "cli.h"
+
+static const char check_run_usage[] =
+    "Usage: nimbus check-run RUN...\n"
+    "\n"
+    "Check what every run must keep, over RUN/trace.jsonl (RUN is an output\n"
+    "directory of 'nimbus run', or a trace file):\n"
+    "  - a pid names one process, spawned once on the node its pid names;\n"
+    "  - a process ends once, or is lost with its node, and nothing of it\n"
+    "    happens after; at an end with every process exited, none is left;\n"
+    "  - a process runs at one place: its sends and its end come from the\n"
+    "    node it lives on; a move ends once and installs only after done;\n"
+    "  - no message is delivered more often than it was sent.\n"
+    "Prints each violation as FILE:LINE: what, then one line per run.\n"
+    "\n"
+    "Options:\n"
+    "  -h, --help   show this help\n"
+    "\n"
+    "Exit status: 0 every run keeps them, 1 bad usage or an unreadable run,\n"
+    "2 a violation.\n";
+
+/* RUN/trace.jsonl for a directory, else RUN itself. */
+static void trace_path(const char *run, char *buf, size_t bytes)
+{
+    struct stat st;
+    if (stat(run, &st) == 0 && S_ISDIR(st.st_mode))
+        snprintf(buf, bytes, "%s/trace.jsonl", run);
+    else
+        snprintf(buf, bytes, "%s", run);
+}
+
+static int check_one(const char *run)
+{
+    char path[4200];
+    trace_path(run, path, sizeof path);
+    FILE *f = fopen(path, "r");
+    if (f == NULL) {
+        perror(path);
+        return CLI_EXIT_USAGE;
+    }
+    struct run_check_result r;
+    int rc = run_check_trace(f, path, stdout, &r);
+    fclose(f);
+    if (rc < 0)
+        return CLI_EXIT_USAGE;
+    if (r.violations > RUN_CHECK_MAX_SHOWN)
+        printf("%s: %llu more violations not shown\n", path,
+               (unsigned long long)(r.violations - RUN_CHECK_MAX_SHOWN));
+    printf("%s: %s: %llu lines, %llu processes, %llu messages sent, %llu delivered, %llu violations\n", path,
+           r.violations ? "FAILED" : "ok", (unsigned long long)r.lines, (unsigned long long)r.processes,
+           (unsigned long long)r.messages_sent, (unsigned long long)r.messages_delivered,
+           (unsigned long long)r.violations);
+    return r.violations ? CLI_EXIT_FAILED : CLI_EXIT_OK;
+}
+
+static int check_run_main(int argc, char **argv)
+{
+    int status = CLI_EXIT_OK, runs = 0;
+    for (int i = 0; i < argc; i++) {
+        if (cli_is_help(argv[i])) {
+            fputs(check_run_usage, stdout);
+            return CLI_EXIT_OK;
+        }
+        if (argv[i][0] == '-')
+            return cli_usage_error("check-run", "unknown option '%s'", argv[i]);
+    }
+    for (int i = 0; i < argc; i++, runs++) {
+        int rc = check_one(argv[i]);
+        if (rc > status)
+            status = rc;
+    }
+    if (runs == 0)
+        return cli_usage_error("check-run", "%s", "no run given");
+    return status;
+}
+
+const struct cli_command cli_check_run = {
+    .name = "check-run",
+    .usage = check_run_usage,
+    .main = check_run_main,
+};
