@@ -3,10 +3,12 @@
  * simulator's loader (hal-sim/scenario.h) without running them.
  */
 #include <stdio.h>
-#include <string.h>
+#include <stdlib.h>
 
 #include "cli.h"
 #include "hal-sim/scenario.h"
+#include "host/args.h"
+#include "host/xalloc.h"
 
 static const char check_usage[] =
     "Usage: nimbus check SCENARIO...\n"
@@ -22,37 +24,25 @@ static const char check_usage[] =
 
 static int check_main(int argc, char **argv)
 {
-    int first = 0, files = 0;
-    for (int i = 0; i < argc; i++) {
-        if (cli_is_help(argv[i])) {
-            fputs(check_usage, stdout);
-            return CLI_EXIT_OK;
-        }
-        if (strcmp(argv[i], "--") == 0) {
-            first = i + 1;
-            break;
-        }
-        if (argv[i][0] == '-' && argv[i][1] != '\0')
-            return cli_usage_error("check", "unknown option '%s'", argv[i]);
-    }
-    int status = CLI_EXIT_OK;
-    for (int i = first; i < argc; i++) {
-        if (first == 0 && strcmp(argv[i], "--") == 0)
-            continue;
+    const char **files = xcalloc((size_t)argc + 1, sizeof files[0]);
+    int count, status = cli_operands("check", check_usage, argc, argv, files, &count);
+    if (status == 0 && count == 0)
+        status = args_usage_error("check", "no scenario file given");
+    if (status != 0)
+        count = 0; /* help shown, or bad usage */
+    for (int i = 0; i < count; i++) {
         struct scenario s;
         char err[SCN_ERROR_BYTES];
-        files++;
-        if (scenario_load(argv[i], &s, err, sizeof err) < 0) {
+        if (scenario_load(files[i], &s, err, sizeof err) < 0) {
             fprintf(stderr, "%s\n", err);
             status = CLI_EXIT_USAGE;
             continue;
         }
-        printf("%s: ok\n", argv[i]);
+        printf("%s: ok\n", files[i]);
         scenario_free(&s);
     }
-    if (files == 0)
-        return cli_usage_error("check", "%s", "no scenario file given");
-    return status;
+    free(files);
+    return status < 0 ? CLI_EXIT_OK : status;
 }
 
 const struct cli_command cli_check = {

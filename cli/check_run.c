@@ -3,11 +3,13 @@
  * run must keep (checks/run_check.h) over each run's trace.jsonl.
  */
 #include <stdio.h>
-#include <string.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 
 #include "checks/run_check.h"
 #include "cli.h"
+#include "host/args.h"
+#include "host/xalloc.h"
 
 static const char check_run_usage[] =
     "Usage: nimbus check-run RUN...\n"
@@ -64,23 +66,18 @@ static int check_one(const char *run)
 
 static int check_run_main(int argc, char **argv)
 {
-    int status = CLI_EXIT_OK, runs = 0;
-    for (int i = 0; i < argc; i++) {
-        if (cli_is_help(argv[i])) {
-            fputs(check_run_usage, stdout);
-            return CLI_EXIT_OK;
-        }
-        if (argv[i][0] == '-')
-            return cli_usage_error("check-run", "unknown option '%s'", argv[i]);
+    const char **runs = xcalloc((size_t)argc + 1, sizeof runs[0]);
+    int count, status = cli_operands("check-run", check_run_usage, argc, argv, runs, &count);
+    if (status == 0 && count == 0)
+        status = args_usage_error("check-run", "no run given");
+    if (status != 0)
+        count = 0; /* help shown, or bad usage */
+    for (int i = 0; i < count; i++) {
+        int rc = check_one(runs[i]);
+        status = rc > status ? rc : status;
     }
-    for (int i = 0; i < argc; i++, runs++) {
-        int rc = check_one(argv[i]);
-        if (rc > status)
-            status = rc;
-    }
-    if (runs == 0)
-        return cli_usage_error("check-run", "%s", "no run given");
-    return status;
+    free(runs);
+    return status < 0 ? CLI_EXIT_OK : status;
 }
 
 const struct cli_command cli_check_run = {

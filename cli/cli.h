@@ -12,8 +12,6 @@
 #ifndef CLI_CLI_H
 #define CLI_CLI_H
 
-#include <stdbool.h>
-
 enum { CLI_EXIT_OK = 0, CLI_EXIT_USAGE = 1, CLI_EXIT_FAILED = 2 };
 
 struct cli_command {
@@ -24,10 +22,10 @@ struct cli_command {
 
 extern const struct cli_command cli_run, cli_check, cli_check_run, cli_sweep, cli_viz, cli_boot;
 
-/* "-h" or "--help". */
-bool cli_is_help(const char *arg);
-/* Print "nimbus CMD: <fmt with arg>" and a "Try --help" line on stderr
- * (cmd "" for the top level); returns CLI_EXIT_USAGE. */
-int cli_usage_error(const char *cmd, const char *fmt, const char *arg);
+/* For a command that takes only operands (and --help): the operands into
+ * `operands` (room for argc) and their number into *count. 0 to go on, -1
+ * after the usage was shown, or the usage exit status after a message. */
+int cli_operands(const char *command, const char *usage, int argc, char **argv, const char **operands,
+                 int *count);
 
 #endif

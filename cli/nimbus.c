@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "host/args.h"
 
 #ifndef NIMBUS_VERSION
 #define NIMBUS_VERSION "0.1"
@@ -52,13 +53,36 @@ static const struct cli_command *find_command(const char *name)
     return NULL;
 }
 
-bool cli_is_help(const char *arg) { return strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0; }
-
-int cli_usage_error(const char *cmd, const char *fmt, const char *arg)
+int cli_operands(const char *command, const char *usage, int argc, char **argv, const char **operands,
+                 int *count)
 {
-    fprintf(stderr, "nimbus%s%s: ", cmd[0] ? " " : "", cmd);
-    fprintf(stderr, fmt, arg);
-    fprintf(stderr, "\nTry 'nimbus %s%s--help'.\n", cmd, cmd[0] ? " " : "");
+    static const struct args_option help_only[] = {{"help", 'h', NULL, 0}};
+    struct args p;
+    args_init(&p, command, help_only, 1, argc, argv);
+    const char *v;
+    *count = 0;
+    for (int id; (id = args_next(&p, &v)) != ARGS_END;) {
+        if (id == ARGS_ERROR)
+            return CLI_EXIT_USAGE;
+        if (id != ARGS_OPERAND) {
+            fputs(usage, stdout);
+            return -1;
+        }
+        operands[(*count)++] = v;
+    }
+    return 0;
+}
+
+static int unknown_command(const char *name)
+{
+    const char *names[sizeof commands / sizeof commands[0]];
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        names[i] = commands[i]->name;
+    const char *near = args_closest(name, names, sizeof names / sizeof names[0]);
+    fprintf(stderr, "nimbus: unknown command '%s'", name);
+    if (near != NULL)
+        fprintf(stderr, " (did you mean '%s'?)", near);
+    fputs("\nTry 'nimbus --help'.\n", stderr);
     return CLI_EXIT_USAGE;
 }
 
@@ -70,7 +94,7 @@ static int help(int argc, char **argv)
     }
     const struct cli_command *c = find_command(argv[0]);
     if (c == NULL)
-        return cli_usage_error("", "no command '%s'", argv[0]);
+        return unknown_command(argv[0]);
     fputs(c->usage, stdout);
     return CLI_EXIT_OK;
 }
@@ -91,9 +115,11 @@ int main(int argc, char **argv)
     }
     if (strcmp(name, "help") == 0)
         return help(argc - 2, argv + 2);
-    if (cli_is_help(name))
+    if (strcmp(name, "-h") == 0 || strcmp(name, "--help") == 0)
         return help(0, NULL);
-    if (name[0] == '-')
-        return cli_usage_error("", "unknown option '%s'", name);
-    return cli_usage_error("", "unknown command '%s'", name);
+    if (name[0] == '-') {
+        fprintf(stderr, "nimbus: unknown option '%s'\nTry 'nimbus --help'.\n", name);
+        return CLI_EXIT_USAGE;
+    }
+    return unknown_command(name);
 }

@@ -17,6 +17,7 @@
 #include "hal-sim/scenario.h"
 #include "hal-sim/scenario_override.h"
 #include "hal-sim/sim.h"
+#include "host/args.h"
 #include "host/files.h"
 #include "host/xalloc.h"
 #include "viz/viz_live.h"
@@ -75,32 +76,53 @@ struct run_args {
     size_t set_count;
 };
 
-static bool parse_u64(const char *text, uint64_t *out)
-{
-    if (text[0] < '0' || text[0] > '9')
-        return false;
-    uint64_t v = 0;
-    for (const char *p = text; *p; p++) {
-        if (*p < '0' || *p > '9')
-            return false;
-        unsigned d = (unsigned)(*p - '0');
-        if (v > (UINT64_MAX - d) / 10)
-            return false;
-        v = v * 10 + d;
-    }
-    *out = v;
-    return true;
-}
+enum run_option { OPT_HELP, OPT_QUIET, OPT_NO_PROGRESS, OPT_VIZ, OPT_VIZ_EXIT, OPT_VIZ_SHOT, OPT_OUT, OPT_SET, OPT_SEED };
 
-/* The value of option `name` at argv[*i], as "--name VALUE" or
- * "--name=VALUE"; NULL (and an error printed) when missing. */
-static const char *option_value(int argc, char **argv, int *i, const char *eq)
+static const struct args_option run_options[] = {
+    {"help", 'h', NULL, OPT_HELP},
+    {"quiet", 'q', NULL, OPT_QUIET},
+    {"no-progress", 0, NULL, OPT_NO_PROGRESS},
+    {"viz", 0, NULL, OPT_VIZ},
+    {"viz-exit", 0, NULL, OPT_VIZ_EXIT},
+    {"viz-shot", 0, "FILE", OPT_VIZ_SHOT},
+    {"out", 'o', "DIR", OPT_OUT},
+    {"set", 0, "KEY=VALUE", OPT_SET},
+    {"seed", 's', "N", OPT_SEED},
+};
+
+/* One option: 0, -1 after --help, or an exit status. */
+static int take_run_option(int id, const char *v, struct run_args *a)
 {
-    if (eq != NULL)
-        return eq + 1;
-    if (*i + 1 >= argc)
-        return NULL;
-    return argv[++*i];
+    char why[SCN_ERROR_BYTES];
+    switch (id) {
+    case OPT_HELP: fputs(run_usage, stdout); return -1;
+    case OPT_QUIET: a->quiet = true; return 0;
+    case OPT_NO_PROGRESS: a->progress = false; return 0;
+    case OPT_VIZ_EXIT: a->viz_exit = a->viz = true; return 0;
+    case OPT_VIZ: a->viz = true; return 0;
+    case OPT_VIZ_SHOT:
+        if (v[0] == '\0')
+            return args_usage_error("run", "--viz-shot: the file name is empty");
+        a->viz_shot = v;
+        a->viz = true;
+        return 0;
+    case OPT_OUT:
+        if (v[0] == '\0')
+            return args_usage_error("run", "--out: the directory name is empty");
+        a->out_dir = v;
+        return 0;
+    case OPT_SET:
+        if (scenario_override_parse(v, &a->sets[a->set_count], why, sizeof why) < 0)
+            return args_usage_error("run", "--set: %s", why);
+        a->set_specs[a->set_count++] = v;
+        return 0;
+    default:
+        if (!args_parse_u64(v, UINT64_MAX, &a->seed))
+            return args_usage_error("run", "--seed: '%s' is not a whole number from 0 to 18446744073709551615",
+                                    v);
+        a->seed_set = true;
+        return 0;
+    }
 }
 
 /* 0 to run, -1 when help was shown, or an exit status > 0. Whatever it
@@ -111,70 +133,24 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
     a->progress = true;
     a->sets = xcalloc((size_t)argc + 1, sizeof a->sets[0]);
     a->set_specs = xcalloc((size_t)argc + 1, sizeof a->set_specs[0]);
-    bool options_done = false;
-    for (int i = 0; i < argc; i++) {
-        const char *arg = argv[i];
-        if (options_done || arg[0] != '-' || arg[1] == '\0') {
+    struct args p;
+    args_init(&p, "run", run_options, sizeof run_options / sizeof run_options[0], argc, argv);
+    const char *v;
+    for (int id; (id = args_next(&p, &v)) != ARGS_END;) {
+        if (id == ARGS_ERROR)
+            return CLI_EXIT_USAGE;
+        if (id == ARGS_OPERAND) {
             if (a->scenario != NULL)
-                return cli_usage_error("run", "one scenario at a time (got '%s' too)", arg);
-            a->scenario = arg;
+                return args_usage_error("run", "one scenario at a time (got '%s' too)", v);
+            a->scenario = v;
             continue;
         }
-        if (strcmp(arg, "--") == 0) {
-            options_done = true;
-            continue;
-        }
-        const char *eq = strncmp(arg, "--", 2) == 0 ? strchr(arg, '=') : NULL;
-        size_t name_len = eq != NULL ? (size_t)(eq - arg) : strlen(arg);
-#define IS(opt) (name_len == strlen(opt) && strncmp(arg, opt, name_len) == 0)
-        if (cli_is_help(arg)) {
-            fputs(run_usage, stdout);
-            return -1;
-        } else if (IS("-q") || IS("--quiet")) {
-            if (eq != NULL)
-                return cli_usage_error("run", "option '--quiet' takes no value", "");
-            a->quiet = true;
-        } else if (IS("--no-progress")) {
-            if (eq != NULL)
-                return cli_usage_error("run", "option '--no-progress' takes no value", "");
-            a->progress = false;
-        } else if (IS("--viz") || IS("--viz-exit")) {
-            if (eq != NULL)
-                return cli_usage_error("run", "option '%s' takes no value", arg);
-            a->viz = true;
-            a->viz_exit = a->viz_exit || IS("--viz-exit");
-        } else if (IS("--viz-shot")) {
-            a->viz_shot = option_value(argc, argv, &i, eq);
-            if (a->viz_shot == NULL || a->viz_shot[0] == '\0')
-                return cli_usage_error("run", "option '%s' needs a file name", arg);
-            a->viz = true;
-        } else if (IS("-o") || IS("--out")) {
-            a->out_dir = option_value(argc, argv, &i, eq);
-            if (a->out_dir == NULL || a->out_dir[0] == '\0')
-                return cli_usage_error("run", "option '%s' needs a directory", arg);
-        } else if (IS("--set")) {
-            const char *v = option_value(argc, argv, &i, eq);
-            if (v == NULL)
-                return cli_usage_error("run", "option '%s' needs KEY=VALUE", arg);
-            char why[SCN_ERROR_BYTES];
-            if (scenario_override_parse(v, &a->sets[a->set_count], why, sizeof why) < 0)
-                return cli_usage_error("run", "--set: %s", why);
-            a->set_specs[a->set_count++] = v;
-        } else if (IS("-s") || IS("--seed")) {
-            const char *v = option_value(argc, argv, &i, eq);
-            if (v == NULL)
-                return cli_usage_error("run", "option '%s' needs a number", arg);
-            if (!parse_u64(v, &a->seed))
-                return cli_usage_error("run", "--seed: '%s' is not a whole number from 0 to "
-                                          "18446744073709551615", v);
-            a->seed_set = true;
-        } else {
-            return cli_usage_error("run", "unknown option '%s'", arg);
-        }
-#undef IS
+        int rc = take_run_option(id, v, a);
+        if (rc != 0)
+            return rc;
     }
     if (a->scenario == NULL)
-        return cli_usage_error("run", "%s", "no scenario file given");
+        return args_usage_error("run", "no scenario file given");
     return 0;
 }
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "host/args.h"
 #include "host/units.h"
 #include "viz/viz_show.h"
 
@@ -55,79 +56,86 @@ static int parse_size(const char *v, struct viz_options *o)
     return 0;
 }
 
-/* One option with its value at argv[*i]; 0, or an exit status. */
-static int parse_option(int argc, char **argv, int *i, struct viz_options *o)
+enum viz_option { OPT_HELP, OPT_SCREENSHOT, OPT_WINDOW_SHOT, OPT_AT, OPT_SIZE, OPT_LAYOUT, OPT_MESSAGES,
+                  OPT_SELECT, OPT_SPEED, OPT_PLAY, OPT_FRAMES };
+
+static const struct args_option viz_options[] = {
+    {"help", 'h', NULL, OPT_HELP},         {"screenshot", 0, "FILE", OPT_SCREENSHOT},
+    {"window-shot", 0, "FILE", OPT_WINDOW_SHOT}, {"at", 0, "TIME", OPT_AT},
+    {"size", 0, "WxH", OPT_SIZE},          {"layout", 0, "grid|ring", OPT_LAYOUT},
+    {"messages", 0, NULL, OPT_MESSAGES},   {"select", 0, "WHAT", OPT_SELECT},
+    {"speed", 0, "X", OPT_SPEED},          {"play", 0, NULL, OPT_PLAY},
+    {"frames", 0, "N", OPT_FRAMES},
+};
+
+/* An option with a value that needs checking; 0, or an exit status. */
+static int take_checked_option(int id, const char *v, struct viz_options *o)
 {
-    const char *a = argv[*i];
-    static const char *const with_value[] = {"--screenshot", "--at", "--size", "--layout",
-                                             "--select", "--speed", "--frames", "--window-shot"};
-    const char *v = NULL;
-    for (size_t k = 0; k < sizeof with_value / sizeof with_value[0]; k++) {
-        if (strcmp(a, with_value[k]) != 0)
-            continue;
-        if (*i + 1 >= argc)
-            return cli_usage_error("viz", "option '%s' needs a value", a);
-        v = argv[++*i];
-    }
-    if (strcmp(a, "--messages") == 0)
-        o->messages = true;
-    else if (strcmp(a, "--play") == 0)
-        o->play = true;
-    else if (v == NULL)
-        return cli_usage_error("viz", "unknown option '%s'", a);
-    else if (strcmp(a, "--screenshot") == 0)
-        o->screenshot = v;
-    else if (strcmp(a, "--window-shot") == 0)
-        o->window_shot = v;
-    else if (strcmp(a, "--select") == 0)
-        o->select = v;
-    else if (strcmp(a, "--at") == 0) {
+    char *end;
+    switch (id) {
+    case OPT_AT:
         if (strcmp(v, "end") == 0)
             o->at_ns = UINT64_MAX; /* clamped to the run's end */
         else if (units_parse_duration(v, &o->at_ns) != UNITS_OK)
-            return cli_usage_error("viz", "--at: '%s' is not a time like 12.5s, 300ms or 1500000ns", v);
-    } else if (strcmp(a, "--size") == 0) {
+            return args_usage_error("viz", "--at: '%s' is not a time like 12.5s, 300ms or 1500000ns", v);
+        return 0;
+    case OPT_SIZE:
         if (parse_size(v, o) < 0)
-            return cli_usage_error("viz", "--size: '%s' is not WIDTHxHEIGHT (320x240 to 8192x8192)", v);
-    } else if (strcmp(a, "--layout") == 0) {
+            return args_usage_error("viz", "--size: '%s' is not WIDTHxHEIGHT (320x240 to 8192x8192)", v);
+        return 0;
+    case OPT_LAYOUT:
         if (strcmp(v, "grid") != 0 && strcmp(v, "ring") != 0)
-            return cli_usage_error("viz", "--layout: '%s' is not grid or ring", v);
+            return args_usage_error("viz", "--layout: '%s' is not grid or ring", v);
         o->layout = strcmp(v, "ring") == 0 ? VIZ_LAYOUT_RING : VIZ_LAYOUT_GRID;
-    } else if (strcmp(a, "--speed") == 0) {
-        char *end;
+        return 0;
+    case OPT_SPEED:
         o->speed = strtod(v, &end);
         if (*end != '\0' || !(o->speed >= VIZ_SPEED_MIN && o->speed <= VIZ_SPEED_MAX))
-            return cli_usage_error("viz", "--speed: '%s' is not a number from 0.1 to 1000", v);
-    } else {
-        char *end;
+            return args_usage_error("viz", "--speed: '%s' is not a number from 0.1 to 1000", v);
+        return 0;
+    default:
         o->frames = strtol(v, &end, 10);
         if (*end != '\0' || o->frames < 1)
-            return cli_usage_error("viz", "--frames: '%s' is not a positive whole number", v);
+            return args_usage_error("viz", "--frames: '%s' is not a positive whole number", v);
+        return 0;
     }
-    return 0;
+}
+
+/* One option; 0, -1 after --help, or an exit status. */
+static int take_option(int id, const char *v, struct viz_options *o)
+{
+    switch (id) {
+    case OPT_HELP: fputs(viz_usage, stdout); return -1;
+    case OPT_SCREENSHOT: o->screenshot = v; return 0;
+    case OPT_WINDOW_SHOT: o->window_shot = v; return 0;
+    case OPT_SELECT: o->select = v; return 0;
+    case OPT_MESSAGES: o->messages = true; return 0;
+    case OPT_PLAY: o->play = true; return 0;
+    default: return take_checked_option(id, v, o);
+    }
 }
 
 /* 0 to go on, -1 when help was shown, or an exit status. */
 static int parse_args(int argc, char **argv, struct viz_options *o)
 {
-    for (int i = 0; i < argc; i++) {
-        const char *a = argv[i];
-        if (cli_is_help(a)) {
-            fputs(viz_usage, stdout);
-            return -1;
-        }
-        if (a[0] == '-' && a[1] != '\0') {
-            int rc = parse_option(argc, argv, &i, o);
-            if (rc != 0)
-                return rc;
+    struct args p;
+    args_init(&p, "viz", viz_options, sizeof viz_options / sizeof viz_options[0], argc, argv);
+    const char *v;
+    for (int id; (id = args_next(&p, &v)) != ARGS_END;) {
+        if (id == ARGS_ERROR)
+            return CLI_EXIT_USAGE;
+        if (id == ARGS_OPERAND) {
+            if (o->run_path != NULL)
+                return args_usage_error("viz", "one run at a time (got '%s' too)", v);
+            o->run_path = v;
             continue;
         }
-        if (o->run_path != NULL)
-            return cli_usage_error("viz", "one run at a time (got '%s' too)", a);
-        o->run_path = a;
+        int rc = take_option(id, v, o);
+        if (rc != 0)
+            return rc;
     }
     if (o->run_path == NULL)
-        return cli_usage_error("viz", "%s", "no run directory given");
+        return args_usage_error("viz", "no run directory given");
     return 0;
 }
 

@@ -57,6 +57,13 @@ static void on_interrupt(int sig)
 
 /* ---- loading the scenario, once per policy ------------------------------ */
 
+/* A bad scenario: one line, and the usage exit status. */
+static int scenario_error(const char *err)
+{
+    fprintf(stderr, "nimbus sweep: %s\n", err);
+    return SWEEP_EXIT_USAGE;
+}
+
 static int load_policy(const struct sweep_args *a, struct sweep_plan *p, size_t k)
 {
     char err[SCN_ERROR_BYTES + 256], label[64];
@@ -64,12 +71,12 @@ static int load_policy(const struct sweep_args *a, struct sweep_plan *p, size_t 
     struct scenario_override *ov = &a->sets[a->set_count]; /* the spare slot */
     if (scenario_override_make(label, "balancer.policy", cJSON_CreateString(a->policies[k]), ov, err,
                                sizeof err) < 0)
-        return sweep_usage_error("%s", err);
+        return scenario_error(err);
     int rc = scenario_load_overridden(a->scenario, a->sets, a->set_count + 1, &p->scn[k], &p->text[k], err,
                                       sizeof err);
     scenario_override_free(ov);
     if (rc < 0)
-        return sweep_usage_error("%s", err);
+        return scenario_error(err);
     p->loaded = k + 1;
     return 0;
 }

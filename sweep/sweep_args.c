@@ -16,35 +16,10 @@
 
 #include "core/names.h"
 #include "hal/hal_trace.h"
+#include "host/args.h"
 #include "host/xalloc.h"
 
 _Static_assert(SWEEP_MAX_POLICIES == HAL_BALANCE_COUNT, "a sweep may list every balancer policy");
-
-int sweep_usage_error(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("nimbus sweep: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
-    return 1;
-}
-
-static bool parse_u64(const char *text, uint64_t *out)
-{
-    uint64_t v = 0;
-    if (*text == '\0')
-        return false;
-    for (const char *p = text; *p; p++) {
-        unsigned d = (unsigned)(*p - '0');
-        if (*p < '0' || *p > '9' || v > (UINT64_MAX - d) / 10)
-            return false;
-        v = v * 10 + d;
-    }
-    *out = v;
-    return true;
-}
 
 static int parse_policies(const char *list, struct sweep_args *a)
 {
@@ -53,12 +28,12 @@ static int parse_policies(const char *list, struct sweep_args *a)
         size_t len = strcspn(p, ",");
         int k = balance_policy_find(p, len);
         if (k < 0)
-            return sweep_usage_error("unknown policy '%.*s' (expected none, random, offer, two-choices "
+            return args_usage_error("sweep", "unknown policy '%.*s' (expected none, random, offer, two-choices "
                                "or mosix)",
                                (int)len, p);
         for (size_t i = 0; i < a->policy_count; i++)
             if (a->policies[i] == balance_policy_name((uint32_t)k))
-                return sweep_usage_error("--policies: '%s' is listed twice", balance_policy_name((uint32_t)k));
+                return args_usage_error("sweep", "--policies: '%s' is listed twice", balance_policy_name((uint32_t)k));
         a->policies[a->policy_count++] = balance_policy_name((uint32_t)k);
         p += len;
         if (*p == '\0')
@@ -69,8 +44,8 @@ static int parse_policies(const char *list, struct sweep_args *a)
 static int parse_seed_count(const char *text, struct sweep_args *a)
 {
     uint64_t n;
-    if (!parse_u64(text, &n) || n < 1 || n > SWEEP_MAX_SEEDS)
-        return sweep_usage_error("--seeds: '%s' is not a number from 1 to %u", text, SWEEP_MAX_SEEDS);
+    if (!args_parse_u64(text, UINT64_MAX, &n) || n < 1 || n > SWEEP_MAX_SEEDS)
+        return args_usage_error("sweep", "--seeds: '%s' is not a number from 1 to %u", text, SWEEP_MAX_SEEDS);
     free(a->seeds);
     a->seeds = xcalloc(n, sizeof a->seeds[0]);
     for (size_t i = 0; i < n; i++)
@@ -89,11 +64,11 @@ static int parse_seed_list(const char *list, struct sweep_args *a)
         size_t len = strcspn(p, ",");
         snprintf(num, sizeof num, "%.*s", (int)(len < sizeof num ? len : sizeof num - 1), p);
         uint64_t seed;
-        if (len >= sizeof num || !parse_u64(num, &seed))
-            return sweep_usage_error("--seed-list: '%.*s' is not a seed (0 to 18446744073709551615)", (int)len, p);
+        if (len >= sizeof num || !args_parse_u64(num, UINT64_MAX, &seed))
+            return args_usage_error("sweep", "--seed-list: '%.*s' is not a seed (0 to 18446744073709551615)", (int)len, p);
         for (size_t i = 0; i < a->seed_count; i++)
             if (a->seeds[i] == seed)
-                return sweep_usage_error("--seed-list: seed %s is listed twice", num);
+                return args_usage_error("sweep", "--seed-list: seed %s is listed twice", num);
         a->seeds[a->seed_count++] = seed;
         p += len;
         if (*p == '\0')
@@ -106,20 +81,20 @@ static int parse_set(const char *spec, struct sweep_args *a)
     char err[SCN_ERROR_BYTES];
     struct scenario_override *o = &a->sets[a->set_count];
     if (scenario_override_parse(spec, o, err, sizeof err) < 0)
-        return sweep_usage_error("--set: %s", err);
+        return args_usage_error("sweep", "--set: %s", err);
     a->set_count++;
     if (strcmp(o->path, "balancer.policy") == 0)
-        return sweep_usage_error("--set %s: the policy is the sweep's to choose; use --policies", spec);
+        return args_usage_error("sweep", "--set %s: the policy is the sweep's to choose; use --policies", spec);
     if (strcmp(o->path, "seed") == 0)
-        return sweep_usage_error("--set %s: the seed is the sweep's to choose; use --seeds or --seed-list", spec);
+        return args_usage_error("sweep", "--set %s: the seed is the sweep's to choose; use --seeds or --seed-list", spec);
     return 0;
 }
 
 static int parse_jobs(const char *text, struct sweep_args *a)
 {
     uint64_t n;
-    if (!parse_u64(text, &n) || n < 1 || n > SWEEP_MAX_JOBS)
-        return sweep_usage_error("--jobs: '%s' is not a number from 1 to %u", text, SWEEP_MAX_JOBS);
+    if (!args_parse_u64(text, UINT64_MAX, &n) || n < 1 || n > SWEEP_MAX_JOBS)
+        return args_usage_error("sweep", "--jobs: '%s' is not a number from 1 to %u", text, SWEEP_MAX_JOBS);
     a->jobs = (unsigned)n;
     return 0;
 }
@@ -130,38 +105,32 @@ static unsigned default_jobs(void)
     return n < 1 ? 1u : n > (long)SWEEP_MAX_JOBS ? SWEEP_MAX_JOBS : (unsigned)n;
 }
 
-/* One option with a value: --name VALUE or --name=VALUE. */
-static int parse_option(const char *name, const char *value, struct sweep_args *a)
-{
-    if (value == NULL)
-        return sweep_usage_error("option '%s' needs a value", name);
-    if (strcmp(name, "--policies") == 0)
-        return parse_policies(value, a);
-    if (strcmp(name, "--seeds") == 0)
-        return parse_seed_count(value, a);
-    if (strcmp(name, "--seed-list") == 0)
-        return parse_seed_list(value, a);
-    if (strcmp(name, "--set") == 0)
-        return parse_set(value, a);
-    if (strcmp(name, "-j") == 0 || strcmp(name, "--jobs") == 0)
-        return parse_jobs(value, a);
-    /* what is left: -o, --out */
-    if (value[0] == '\0')
-        return sweep_usage_error("option '%s' needs a directory", name);
-    if (strlen(value) >= SWEEP_PATH_BYTES)
-        return sweep_usage_error("option '%s': the directory name is too long", name);
-    a->out_dir = value;
-    return 0;
-}
+enum sweep_option { OPT_HELP, OPT_POLICIES, OPT_SEEDS, OPT_SEED_LIST, OPT_SET, OPT_JOBS, OPT_OUT };
 
-static bool takes_value(const char *name)
+static const struct args_option sweep_options[] = {
+    {"help", 'h', NULL, OPT_HELP},        {"policies", 0, "LIST", OPT_POLICIES},
+    {"seeds", 0, "N", OPT_SEEDS},         {"seed-list", 0, "LIST", OPT_SEED_LIST},
+    {"set", 0, "KEY=VALUE", OPT_SET},     {"jobs", 'j', "N", OPT_JOBS},
+    {"out", 'o', "DIR", OPT_OUT},
+};
+
+/* One option and its value: 0, or the usage status after a message. */
+static int take_option(int id, const char *value, struct sweep_args *a)
 {
-    static const char *const names[] = {"--policies", "--seeds", "--seed-list", "--set",
-                                        "-j",         "--jobs",  "-o",          "--out"};
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (strcmp(name, names[i]) == 0)
-            return true;
-    return false;
+    switch (id) {
+    case OPT_POLICIES: return parse_policies(value, a);
+    case OPT_SEEDS: return parse_seed_count(value, a);
+    case OPT_SEED_LIST: return parse_seed_list(value, a);
+    case OPT_SET: return parse_set(value, a);
+    case OPT_JOBS: return parse_jobs(value, a);
+    default:
+        if (value[0] == '\0')
+            return args_usage_error("sweep", "--out: the directory name is empty");
+        if (strlen(value) >= SWEEP_PATH_BYTES)
+            return args_usage_error("sweep", "--out: the directory name is too long");
+        a->out_dir = value;
+        return 0;
+    }
 }
 
 /* A scenario, policies and seeds are required; seed_options counts the
@@ -169,13 +138,13 @@ static bool takes_value(const char *name)
 static int check_complete(const struct sweep_args *a, int seed_options)
 {
     if (a->scenario == NULL)
-        return sweep_usage_error("no scenario file given");
+        return args_usage_error("sweep", "no scenario file given");
     if (a->policy_count == 0)
-        return sweep_usage_error("no policies given (--policies none,offer,...)");
+        return args_usage_error("sweep", "no policies given (--policies none,offer,...)");
     if (seed_options == 0)
-        return sweep_usage_error("no seeds given (--seeds N or --seed-list 3,7,9)");
+        return args_usage_error("sweep", "no seeds given (--seeds N or --seed-list 3,7,9)");
     if (seed_options > 1)
-        return sweep_usage_error("give one of --seeds and --seed-list, once");
+        return args_usage_error("sweep", "give one of --seeds and --seed-list, once");
     return 0;
 }
 
@@ -185,30 +154,22 @@ int sweep_args_parse(int argc, char **argv, struct sweep_args *a)
     a->jobs = default_jobs();
     a->sets = xcalloc((size_t)argc + 1, sizeof a->sets[0]);
     int seed_options = 0;
-    bool options_done = false;
-    for (int i = 0; i < argc; i++) {
-        const char *arg = argv[i];
-        if (options_done || arg[0] != '-' || arg[1] == '\0') {
-            if (a->scenario != NULL)
-                return sweep_usage_error("one scenario at a time (got '%s' too)", arg);
-            a->scenario = arg;
-            continue;
-        }
-        if (strcmp(arg, "--") == 0) {
-            options_done = true;
-            continue;
-        }
-        if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0)
+    struct args p;
+    args_init(&p, "sweep", sweep_options, sizeof sweep_options / sizeof sweep_options[0], argc, argv);
+    const char *v;
+    for (int id; (id = args_next(&p, &v)) != ARGS_END;) {
+        if (id == ARGS_ERROR)
+            return 1;
+        if (id == OPT_HELP)
             return -1;
-        char name[32];
-        const char *eq = strncmp(arg, "--", 2) == 0 ? strchr(arg, '=') : NULL;
-        size_t len = eq != NULL ? (size_t)(eq - arg) : strlen(arg);
-        snprintf(name, sizeof name, "%.*s", (int)(len < sizeof name ? len : sizeof name - 1), arg);
-        if (len >= sizeof name || !takes_value(name))
-            return sweep_usage_error("unknown option '%s' (try 'nimbus sweep --help')", arg);
-        seed_options += strcmp(name, "--seeds") == 0 || strcmp(name, "--seed-list") == 0;
-        const char *value = eq != NULL ? eq + 1 : i + 1 < argc ? argv[++i] : NULL;
-        int rc = parse_option(name, value, a);
+        if (id == ARGS_OPERAND) {
+            if (a->scenario != NULL)
+                return args_usage_error("sweep", "one scenario at a time (got '%s' too)", v);
+            a->scenario = v;
+            continue;
+        }
+        seed_options += id == OPT_SEEDS || id == OPT_SEED_LIST;
+        int rc = take_option(id, v, a);
         if (rc != 0)
             return rc;
     }

@@ -32,8 +32,6 @@ struct sweep_args {
 /* 0 to run, -1 for --help, or 1 after a usage error was printed.
  * Call sweep_args_free in every case. */
 int sweep_args_parse(int argc, char **argv, struct sweep_args *a);
-/* Print "nimbus sweep: <message>" on stderr; returns the usage exit status (1). */
-__attribute__((format(printf, 1, 2))) int sweep_usage_error(const char *fmt, ...);
 void sweep_args_free(struct sweep_args *a);
 
 #endif
