@@ -77,7 +77,7 @@ const char *args_closest(const char *word, const char *const *candidates, size_t
             prefixed = candidates[i];
         }
     }
-    return best != NULL ? best : prefixes == 1 ? prefixed : NULL;
+    return prefixes == 1 ? prefixed : best;
 }
 
 bool args_parse_u64(const char *text, uint64_t max, uint64_t *out)

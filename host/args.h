@@ -54,9 +54,9 @@ int args_next(struct args *a, const char **value);
  * the usage exit status. */
 __attribute__((format(printf, 2, 3))) int args_usage_error(const char *command, const char *fmt, ...);
 
-/* The candidate closest to `word` (at most two edits away, one for a
- * word of four letters or less; or else the only one `word` begins), or
- * NULL: for "did you mean". */
+/* For "did you mean": the only candidate that begins with `word`, else
+ * the closest one at most two edits away (one for a word of four letters
+ * or less), else NULL. */
 const char *args_closest(const char *word, const char *const *candidates, size_t count);
 
 /* `text` as a whole number from 0 to `max`: false for anything else

@@ -66,7 +66,7 @@ Test(args, problems_stop_the_parse, .init = cr_redirect_stderr)
                             "Try 'nimbus test --help'.\n");
 }
 
-Test(args, the_closest_name_within_two_edits_or_the_only_one_it_begins)
+Test(args, the_only_name_it_begins_or_the_closest_within_two_edits)
 {
     const char *names[] = {"run", "check", "check-run", "sweep", "viz", "boot"};
     cr_expect_str_eq(args_closest("chek", names, 6), "check");
