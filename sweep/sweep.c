@@ -27,6 +27,7 @@
 #include "host/files.h"
 #include "host/xalloc.h"
 #include "sweep_args.h"
+#include "run_pool.h"
 #include "sweep_report.h"
 #include "sweep_run.h"
 
@@ -173,14 +174,6 @@ static void plan_grid(const struct sweep_args *a, struct sweep_plan *p)
 /* ---- running the cells ------------------------------------------------ */
 
 /* How the pool tracks one cell. */
-struct cell_slot {
-    bool started;
-    bool done;
-    pid_t pid;
-    int start_errno; /* fork failed */
-    int wait_status;
-};
-
 static void print_ms(FILE *f, double ns)
 {
     fprintf(f, ns < 1e7 ? "%.3f ms" : "%.1f ms", ns / 1e6);
@@ -208,7 +201,7 @@ static void print_progress(const struct sweep_cell *c, size_t i, size_t count)
 }
 
 /* Read a finished cell's figures and decide whether it succeeded. */
-static void finish_cell(const struct sweep_plan *p, struct sweep_cell *c, const struct cell_slot *s)
+static void finish_cell(const struct sweep_plan *p, struct sweep_cell *c, const struct run_pool_job *s)
 {
     char dir[SWEEP_CELL_BYTES], path[SWEEP_FILE_BYTES];
     if (!s->started || s->start_errno != 0) {
@@ -230,67 +223,27 @@ static void finish_cell(const struct sweep_plan *p, struct sweep_cell *c, const 
         sweep_run_explain(s->wait_status, dir, c->problem, sizeof c->problem);
 }
 
-static void start_cell(const struct sweep_plan *p, size_t i, struct cell_slot *s)
+static pid_t start_cell(void *ctx, size_t i)
 {
+    const struct sweep_plan *p = ctx;
     char dir[SWEEP_CELL_BYTES];
     const struct sweep_cell *c = &p->cells[i];
     cell_dir(p, c, dir, sizeof dir);
-    s->started = true;
-    s->pid = sweep_run_start(&p->scn[c->policy_index], c->seed, dir, &sweep_interrupted);
-    if (s->pid < 0) {
-        s->start_errno = errno != 0 ? errno : EAGAIN;
-        s->done = true;
-    }
+    return sweep_run_start(&p->scn[c->policy_index], c->seed, dir, &sweep_interrupted);
 }
 
-static size_t count_running(const struct cell_slot *slots, size_t started)
+static void cell_finished(void *ctx, size_t i, const struct run_pool_job *job)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < started; i++)
-        n += slots[i].started && !slots[i].done;
-    return n;
+    struct sweep_plan *p = ctx;
+    finish_cell(p, &p->cells[i], job);
+    print_progress(&p->cells[i], i, p->cell_count);
 }
 
-/* Wait for one of the `started` children to end. */
-static void reap_one(struct cell_slot *slots, size_t started)
-{
-    int status;
-    pid_t pid = waitpid(-1, &status, 0);
-    for (size_t i = 0; i < started; i++) {
-        if (pid > 0 && slots[i].pid == pid && !slots[i].done) {
-            slots[i].done = true;
-            slots[i].wait_status = status;
-        } else if (pid < 0 && errno == ECHILD && !slots[i].done) {
-            slots[i].done = true; /* cannot happen: it was not our child */
-            slots[i].start_errno = ECHILD;
-        }
-    }
-}
-
-/* Start cells while fewer than `jobs` run, and report finished ones in
- * grid order; after an interrupt, start no more. */
+/* Run every cell, --jobs at a time; after an interrupt, start no more. */
 static void run_cells(struct sweep_plan *p, unsigned jobs)
 {
-    size_t count = p->cell_count, next_start = 0, next_report = 0;
-    struct cell_slot *slots = xcalloc(count, sizeof slots[0]);
-    while (next_report < count) {
-        size_t running = count_running(slots, next_start);
-        for (; !sweep_interrupted && running < jobs && next_start < count; next_start++) {
-            start_cell(p, next_start, &slots[next_start]);
-            running += !slots[next_start].done;
-        }
-        if (running > 0) {
-            reap_one(slots, next_start);
-        } else {
-            for (; next_start < count; next_start++)
-                slots[next_start].done = true; /* interrupted: never started */
-        }
-        for (; next_report < count && slots[next_report].done; next_report++) {
-            finish_cell(p, &p->cells[next_report], &slots[next_report]);
-            print_progress(&p->cells[next_report], next_report, count);
-        }
-    }
-    free(slots);
+    static const struct run_pool_ops ops = {.start = start_cell, .finished = cell_finished};
+    run_pool_run(p->cell_count, jobs, &sweep_interrupted, &ops, p);
 }
 
 /* ---- the summary ---------------------------------------------------- */

@@ -1,8 +1,8 @@
 /*
  * sweep_args.h - the command line of `nimbus sweep` (usage in cli/sweep.c):
  * which policies, which seeds, which --set overrides, where, how many at
- * once. Every problem is reported as one line on stderr,
- * "nimbus sweep: <problem>".
+ * once. Every problem is reported on stderr as "nimbus sweep: <problem>"
+ * and the --help hint (host/args.h).
  */
 #ifndef SWEEP_SWEEP_ARGS_H
 #define SWEEP_SWEEP_ARGS_H
