@@ -24,6 +24,7 @@ static const char usage_main[] =
     "  nimbus check SCENARIO...\n"
     "  nimbus check-run RUN...\n"
     "  nimbus sweep SCENARIO --policies LIST --seeds N [--set KEY=VALUE]...\n"
+    "  nimbus swarm SCENARIO --seeds N\n"
     "  nimbus viz RUN_DIR [--screenshot FILE --at TIME]\n"
     "  nimbus boot [--nodes N] [--out DIR]\n"
     "  nimbus help [COMMAND]\n"
@@ -34,6 +35,7 @@ static const char usage_main[] =
     "  check   validate scenario files without running them\n"
     "  check-run  check a finished run's invariants (pids, ends, moves, messages)\n"
     "  sweep   run a scenario for each balancer policy x seed; summarise\n"
+    "  swarm   run a scenario under random faults per seed; check every run\n"
     "  viz     watch a finished run: load, processes, migrations\n"
     "  boot    start a local cluster of x86 nodes under QEMU\n"
     "  help    show this help, or a command's\n"
@@ -42,8 +44,8 @@ static const char usage_main[] =
     "described in docs/scenarios.md.\n"
     "Exit status: 0 success, 1 bad usage or scenario, 2 the run failed.\n";
 
-static const struct cli_command *const commands[] = {&cli_run, &cli_check, &cli_check_run, &cli_sweep,
-                                                      &cli_viz, &cli_boot};
+static const struct cli_command *const commands[] = {&cli_run,   &cli_check, &cli_check_run, &cli_sweep,
+                                                      &cli_swarm, &cli_viz,   &cli_boot};
 
 static const struct cli_command *find_command(const char *name)
 {

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "scenario_priv.h"
+#include "host/files.h"
 #include "host/units.h"
 
 #define SCN_DEFAULT_SEED 1u
@@ -30,7 +31,6 @@
 #define SCN_MAX_CPU_MIPS 1000000u
 #define SCN_MAX_MEMORY_MIB 65536u
 #define SCN_MAX_NAME_BYTES 64u
-#define SCN_MAX_FILE_BYTES (64u * 1024u * 1024u)
 
 static const char *const scn_root_keys[] = {
     "name", "description", "seed", "duration", "max_time", "nodes", "network", "balancer", "migration",
@@ -364,37 +364,12 @@ int scenario_parse(const char *text, size_t len, const char *path, struct scenar
 /* Read the whole file; *text is NUL-terminated for convenience. */
 static int scn_read_file(const struct jcheck *jc, const char *path, char **text, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return jcheck_fail(jc, NULL, "cannot read: %s", strerror(errno));
-    size_t cap = 4096, used = 0;
-    char *buf = malloc(cap + 1);
-    /* Grow until a short read (end of file or error) or past the limit. */
-    while (buf != NULL) {
-        used += fread(buf + used, 1, cap - used, f);
-        if (used < cap || used > SCN_MAX_FILE_BYTES)
-            break;
-        size_t next = cap * 2 > SCN_MAX_FILE_BYTES ? SCN_MAX_FILE_BYTES + 1u : cap * 2;
-        char *grown = realloc(buf, next + 1);
-        if (grown == NULL)
-            free(buf);
-        buf = grown;
-        cap = next;
-    }
-    int read_errno = ferror(f) ? errno : 0;
-    fclose(f);
-    if (buf == NULL)
-        return jcheck_fail(jc, NULL, "cannot read: out of memory");
-    if (read_errno != 0 || used > SCN_MAX_FILE_BYTES) {
-        free(buf);
-        if (read_errno != 0)
-            return jcheck_fail(jc, NULL, "cannot read: %s", strerror(read_errno));
+    *text = files_read_text(path, SCN_MAX_FILE_BYTES, len);
+    if (*text != NULL)
+        return 0;
+    if (errno == EFBIG)
         return jcheck_fail(jc, NULL, "cannot read: larger than %u bytes", SCN_MAX_FILE_BYTES);
-    }
-    buf[used] = '\0';
-    *text = buf;
-    *len = used;
-    return 0;
+    return jcheck_fail(jc, NULL, "cannot read: %s", strerror(errno));
 }
 
 int scenario_load(const char *path, struct scenario *out, char *err, size_t err_bytes)

@@ -89,6 +89,9 @@ struct scenario {
  * message in err otherwise (nothing to free then). */
 int scenario_parse(const char *text, size_t len, const char *path,
                    struct scenario *out, char *err, size_t err_bytes);
+/* A scenario file larger than this is refused. */
+#define SCN_MAX_FILE_BYTES (64u * 1024u * 1024u)
+
 /* Read and parse the file at `path`; a missing or unreadable file is an
  * error like any other. */
 int scenario_load(const char *path, struct scenario *out, char *err, size_t err_bytes);

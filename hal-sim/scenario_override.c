@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "host/files.h"
 #include "host/xalloc.h"
 #include "host/text_buf.h"
 
@@ -240,26 +241,12 @@ int scenario_override_apply(cJSON *root, const struct scenario_override *o, char
 
 static int read_text(const char *path, char **text, size_t *len, char *err, size_t err_bytes)
 {
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return fail(err, err_bytes, "%s: cannot read: %s", path, strerror(errno));
-    struct text_buf b = {0};
-    char chunk[65536];
-    size_t got;
-    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len <= OVERRIDE_MAX_FILE_BYTES)
-        text_buf_put(&b, chunk, got);
-    int read_errno = ferror(f) ? errno : 0;
-    fclose(f);
-    if (read_errno != 0 || b.len > OVERRIDE_MAX_FILE_BYTES) {
-        text_buf_free(&b);
-        if (read_errno != 0)
-            return fail(err, err_bytes, "%s: cannot read: %s", path, strerror(read_errno));
+    *text = files_read_text(path, OVERRIDE_MAX_FILE_BYTES, len);
+    if (*text != NULL)
+        return 0;
+    if (errno == EFBIG)
         return fail(err, err_bytes, "%s: cannot read: larger than %u bytes", path, OVERRIDE_MAX_FILE_BYTES);
-    }
-    text_buf_putc(&b, '\0');
-    *text = b.data;
-    *len = b.len - 1;
-    return 0;
+    return fail(err, err_bytes, "%s: cannot read: %s", path, strerror(errno));
 }
 
 /* The file's text with the first `count` overrides applied, printed; NULL

@@ -4,7 +4,10 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 #include <sys/stat.h>
+
+#include "text_buf.h"
 
 int files_make_dirs(const char *path)
 {
@@ -43,4 +46,26 @@ int files_write_text(const char *path, const char *text)
     fputc('\n', f);
     int bad = ferror(f);
     return fclose(f) != 0 || bad ? -1 : 0;
+}
+
+char *files_read_text(const char *path, size_t max_bytes, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return NULL;
+    struct text_buf b = {0};
+    char chunk[65536];
+    size_t got;
+    while (b.len <= max_bytes && (got = fread(chunk, 1, sizeof chunk, f)) > 0)
+        text_buf_put(&b, chunk, got);
+    int read_errno = ferror(f) ? errno : 0;
+    fclose(f);
+    if (read_errno != 0 || b.len > max_bytes) {
+        text_buf_free(&b);
+        errno = read_errno != 0 ? read_errno : EFBIG;
+        return NULL;
+    }
+    text_buf_putc(&b, '\0');
+    *len = b.len - 1;
+    return b.data;
 }

@@ -9,9 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "host/files.h"
 #include "host/text_buf.h"
 
 #define SWEEP_MAX_EXACT 9007199254740992.0 /* 2^53: doubles hold integers exactly up to here */
+#define SWEEP_RESULT_MAX_BYTES (64u << 20) /* a metrics.json larger than this is not one of ours */
 
 const struct sweep_metric_field sweep_metric_fields[SWEEP_METRIC_COUNT] = {
     [SWEEP_SIM_TIME] = {"sim_time_ns", "sim_time_ns"},
@@ -79,19 +81,12 @@ int sweep_result_parse(const char *text, struct sweep_result *r)
 int sweep_result_read(const char *path, struct sweep_result *r)
 {
     memset(r, 0, sizeof *r);
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
+    size_t len;
+    char *text = files_read_text(path, SWEEP_RESULT_MAX_BYTES, &len);
+    if (text == NULL)
         return -1;
-    struct text_buf b = {0};
-    char chunk[16384];
-    size_t got;
-    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
-        text_buf_put(&b, chunk, got);
-    int bad = ferror(f);
-    fclose(f);
-    text_buf_putc(&b, '\0');
-    int rc = bad ? -1 : sweep_result_parse(b.data, r);
-    text_buf_free(&b);
+    int rc = sweep_result_parse(text, r);
+    free(text);
     return rc;
 }
 

@@ -1,0 +1,121 @@
+/*
+ * swarm.c - `nimbus swarm SCENARIO --seeds N`: run the scenario under the
+ * faults each seed draws and check every run (swarm/swarm.h).
+ */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "host/args.h"
+#include "host/units.h"
+#include "swarm/swarm.h"
+
+static const char swarm_usage[] =
+    "Usage: nimbus swarm SCENARIO --seeds N [--first-seed S] [--horizon TIME]\n"
+    "                    [--jobs N] [--out DIR] [--no-shrink]\n"
+    "\n"
+    "Run SCENARIO once per seed, each time under faults drawn from the seed:\n"
+    "frame loss, jitter, crashes of any node with or without a restart,\n"
+    "partitions and heals, all before --horizon. Check every run's trace as\n"
+    "'nimbus check-run' does. For each seed that breaks an invariant, print\n"
+    "it, shrink its faults to the fewest that still break one, and print the\n"
+    "commands that reproduce it. Each run is in DIR/seed-<n>/ (scenario.json,\n"
+    "the run's outputs, check.txt).\n"
+    "\n"
+    "Options:\n"
+    "      --seeds N         how many seeds (1 to 1000000)\n"
+    "      --first-seed S    the first seed (default 1)\n"
+    "      --horizon TIME    faults happen before this simulated time\n"
+    "                        (default 100ms)\n"
+    "  -j, --jobs N          runs at once (default: the number of online CPUs)\n"
+    "  -o, --out DIR         output directory (default: runs/<scenario name>-swarm)\n"
+    "      --no-shrink       report failing schedules as drawn\n"
+    "  -h, --help            show this help\n"
+    "\n"
+    "See docs/swarm.md.\n"
+    "Exit status: 0 every run kept the invariants, 1 bad usage or scenario,\n"
+    "2 a run broke one (or left no trace).\n";
+
+enum swarm_option { OPT_HELP, OPT_SEEDS, OPT_FIRST_SEED, OPT_HORIZON, OPT_JOBS, OPT_OUT, OPT_NO_SHRINK };
+
+static const struct args_option swarm_options[] = {
+    {"help", 'h', NULL, OPT_HELP},       {"seeds", 0, "N", OPT_SEEDS},   {"first-seed", 0, "S", OPT_FIRST_SEED},
+    {"horizon", 0, "TIME", OPT_HORIZON}, {"jobs", 'j', "N", OPT_JOBS},   {"out", 'o', "DIR", OPT_OUT},
+    {"no-shrink", 0, NULL, OPT_NO_SHRINK},
+};
+
+#define SWARM_MAX_SEEDS 1000000u
+#define SWARM_MAX_JOBS 1024u
+
+/* One option: 0, -1 after --help, or an exit status. */
+static int take_option(int id, const char *v, struct swarm_args *a)
+{
+    uint64_t n;
+    switch (id) {
+    case OPT_HELP: fputs(swarm_usage, stdout); return -1;
+    case OPT_NO_SHRINK: a->shrink = false; return 0;
+    case OPT_OUT: a->out_dir = v; return 0;
+    case OPT_SEEDS:
+        if (!args_parse_u64(v, SWARM_MAX_SEEDS, &a->seed_count) || a->seed_count == 0)
+            return args_usage_error("swarm", "--seeds: '%s' is not a number from 1 to %u", v, SWARM_MAX_SEEDS);
+        return 0;
+    case OPT_FIRST_SEED:
+        if (!args_parse_u64(v, UINT64_MAX - SWARM_MAX_SEEDS, &a->first_seed))
+            return args_usage_error("swarm", "--first-seed: '%s' is not a whole number", v);
+        return 0;
+    case OPT_HORIZON:
+        if (units_parse_duration(v, &a->horizon_ns) != UNITS_OK || a->horizon_ns == 0)
+            return args_usage_error("swarm", "--horizon: '%s' is not a time like 100ms or 2s", v);
+        return 0;
+    default:
+        if (!args_parse_u64(v, SWARM_MAX_JOBS, &n) || n == 0)
+            return args_usage_error("swarm", "--jobs: '%s' is not a number from 1 to %u", v, SWARM_MAX_JOBS);
+        a->jobs = (unsigned)n;
+        return 0;
+    }
+}
+
+/* 0 to run, -1 after --help, or an exit status. */
+static int parse(int argc, char **argv, struct swarm_args *a)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    *a = (struct swarm_args){.first_seed = 1, .jobs = cpus < 1 ? 1u : (unsigned)cpus, .horizon_ns = 100000000u,
+                             .shrink = true};
+    struct args p;
+    args_init(&p, "swarm", swarm_options, sizeof swarm_options / sizeof swarm_options[0], argc, argv);
+    const char *v;
+    for (int id; (id = args_next(&p, &v)) != ARGS_END;) {
+        if (id == ARGS_ERROR)
+            return CLI_EXIT_USAGE;
+        if (id == ARGS_OPERAND) {
+            if (a->scenario != NULL)
+                return args_usage_error("swarm", "one scenario at a time (got '%s' too)", v);
+            a->scenario = v;
+            continue;
+        }
+        int rc = take_option(id, v, a);
+        if (rc != 0)
+            return rc;
+    }
+    if (a->scenario == NULL)
+        return args_usage_error("swarm", "no scenario file given");
+    if (a->seed_count == 0)
+        return args_usage_error("swarm", "how many seeds? (--seeds N)");
+    return 0;
+}
+
+static int swarm_main(int argc, char **argv)
+{
+    struct swarm_args a;
+    int rc = parse(argc, argv, &a);
+    if (rc != 0)
+        return rc < 0 ? CLI_EXIT_OK : rc;
+    return swarm_run(&a);
+}
+
+const struct cli_command cli_swarm = {
+    .name = "swarm",
+    .usage = swarm_usage,
+    .main = swarm_main,
+};
