@@ -22,8 +22,8 @@
 #define ELF_PF_X 1u
 #define ELF_PF_W 2u
 #define ELF_PF_R 4u
-/* Segments end below the stack, which the kernel maps under the top. */
-#define ELF_LOAD_TOP (ABI_USER_TOP - ABI_USER_STACK_BYTES)
+/* Segments end below the stack's guard gap (param.h). */
+#define ELF_LOAD_TOP STACK_GUARD_BASE
 
 /* Header fields (byte offsets in the ELF32 header). */
 #define EH_TYPE 16u

@@ -15,6 +15,17 @@ _Static_assert(PAGE_SIZE == (1u << PAGE_SHIFT), "page size and shift agree");
 _Static_assert(ABI_USER_TOP % PAGE_SIZE == 0, "user space ends on a page");
 _Static_assert(ABI_USER_BASE % PAGE_SIZE == 0, "user space starts on a page");
 
+/* The stack: ABI_USER_STACK_BYTES under ABI_USER_TOP, mapped page by page
+ * as it grows down, never below STACK_LIMIT. Under the limit lies a guard
+ * gap of STACK_GUARD_BYTES where nothing is ever mapped (program segments
+ * end below it), so an overflowing stack faults as an overflow instead of
+ * running into the program's data. */
+#define STACK_LIMIT (ABI_USER_TOP - ABI_USER_STACK_BYTES)
+#define STACK_GUARD_BYTES (1024u * 1024u)
+#define STACK_GUARD_BASE (STACK_LIMIT - STACK_GUARD_BYTES)
+_Static_assert(STACK_LIMIT % PAGE_SIZE == 0 && STACK_GUARD_BASE % PAGE_SIZE == 0, "the stack is whole pages");
+_Static_assert(STACK_GUARD_BASE > ABI_USER_BASE, "programs have room under the guard gap");
+
 #define KERNEL_MAX_PROCS 64u       /* process slots per node */
 #define MAILBOX_CAPACITY 16u       /* messages queued per process */
 #define PROC_MAX_CHILDREN 32u      /* children a process may have at once */

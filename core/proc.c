@@ -54,19 +54,22 @@ static int count_args(const char *args, uint32_t args_len)
     return argc > (int)ABI_ARGS_MAX_COUNT ? ERR_INVALID : argc;
 }
 
-#define STACK_BASE (ABI_USER_TOP - ABI_USER_STACK_BYTES)
-
-bool proc_grow_stack(struct kernel *k, struct proc *p, uint32_t va, uint32_t len)
+/* Mapping from va up keeps the stack one run of pages, so an access that
+ * straddles two of its pages, or a buffer a system call mapped deep in it,
+ * never leaves a hole under the part in use. */
+int proc_grow_stack(struct kernel *k, struct proc *p, uint32_t va)
 {
-    if (len == 0 || va >= ABI_USER_TOP || va + (uint64_t)len <= STACK_BASE)
-        return false;
-    uint32_t first = va < STACK_BASE ? STACK_BASE : va & ~(PAGE_SIZE - 1);
-    uint64_t end = va + (uint64_t)len > ABI_USER_TOP ? ABI_USER_TOP : va + (uint64_t)len;
-    for (uint32_t page = first; page < end; page += PAGE_SIZE)
-        if (vm_check(&p->vm, page, 1, VM_PERM_W) != 0 &&
-            vm_map(&p->vm, k, page, PAGE_SIZE, VM_PERM_R | VM_PERM_W) != 0)
-            return false;
-    return true;
+    if (va < STACK_LIMIT || va >= ABI_USER_TOP)
+        return 0;
+    int mapped = 0;
+    for (uint32_t page = va & ~(PAGE_SIZE - 1u); page < ABI_USER_TOP; page += PAGE_SIZE) {
+        if (vm_page_perms(&p->vm, page >> PAGE_SHIFT) >= 0)
+            continue;
+        if (vm_map(&p->vm, k, page, PAGE_SIZE, VM_PERM_R | VM_PERM_W) != 0)
+            return ERR_NO_MEMORY; /* pages mapped so far stay: they are the stack's */
+        mapped++;
+    }
+    return mapped;
 }
 
 /* Lay out argv at the top of the stack: the strings at the top, then the
@@ -76,7 +79,7 @@ static int setup_stack(struct kernel *k, struct proc *p, const char *args, uint3
 {
     uint32_t strings = (ABI_USER_TOP - args_len) & ~3u;
     uint32_t argv = (strings - 4u * ((uint32_t)argc + 1u)) & ~15u;
-    if (!proc_grow_stack(k, p, argv, ABI_USER_TOP - argv))
+    if (proc_grow_stack(k, p, argv) < 0)
         return ERR_NO_MEMORY;
     uint8_t vec[4 * (ABI_ARGS_MAX_COUNT + 1)];
     uint32_t at = strings;
@@ -244,6 +247,18 @@ void proc_fault(struct kernel *k, struct proc *p, uint16_t kind, uint32_t addr)
     ktrace(k, &ev);
     k->stats.faulted++;
     proc_exit(k, p, PROC_STATUS_FAULT);
+}
+
+void proc_fault_access(struct kernel *k, struct proc *p, uint16_t kind, uint32_t addr)
+{
+    int grown = proc_grow_stack(k, p, addr);
+    if (grown > 0)
+        return;
+    if (grown == ERR_NO_MEMORY)
+        kind = HAL_FAULT_NO_MEMORY;
+    else if (addr >= STACK_GUARD_BASE && addr < STACK_LIMIT)
+        kind = HAL_FAULT_STACK_OVERFLOW;
+    proc_fault(k, p, kind, addr);
 }
 
 void proc_discard(struct kernel *k, struct proc *p)

@@ -90,6 +90,14 @@ void proc_exit(struct kernel *k, struct proc *p, int32_t status);
 /* End a process because of a fault (traced as a FAULT, then exit). */
 void proc_fault(struct kernel *k, struct proc *p, uint16_t kind, uint32_t addr);
 
+/* A load or store (kind HAL_FAULT_LOAD or _STORE) faulted at addr. If addr
+ * lies in the stack under its mapped part, the stack grows there and the
+ * access, which did not retire, runs again when p next runs. Otherwise p
+ * ends with a FAULT: a stack overflow when addr is in the guard gap under
+ * STACK_LIMIT, out of memory when the node had no page for the stack,
+ * else `kind`. */
+void proc_fault_access(struct kernel *k, struct proc *p, uint16_t kind, uint32_t addr);
+
 /* The process `pid` if it is on this node now (frozen ones included,
  * arriving ones not), or NULL. */
 struct proc *proc_find(struct kernel *k, uint32_t pid);
@@ -114,11 +122,12 @@ void proc_thaw(struct kernel *k, struct proc *p);
 int proc_adopt(struct kernel *k, struct proc *p);
 void proc_discard(struct kernel *k, struct proc *p);
 
-/* The stack (ABI_USER_STACK_BYTES under ABI_USER_TOP) is mapped as it is
- * used: map its pages within [va, va+len) that are not mapped yet, after a
- * fault there or before a system call uses a buffer there. False when the
- * range misses the stack or the node is out of memory. */
-bool proc_grow_stack(struct kernel *k, struct proc *p, uint32_t va, uint32_t len);
+/* The stack (param.h) is mapped as it is used, as one run of pages down
+ * from ABI_USER_TOP: map every page from va's down to the top that is not
+ * mapped yet, after a fault at va or before a system call uses a buffer
+ * there. Returns the pages mapped (0 when va is outside the stack or all
+ * are mapped) or ERR_NO_MEMORY. */
+int proc_grow_stack(struct kernel *k, struct proc *p, uint32_t va);
 
 /* A child's exit reached its parent p (here). */
 void proc_child_exited(struct kernel *k, struct proc *p, uint32_t child, int32_t status);

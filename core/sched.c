@@ -75,8 +75,8 @@ static void handle_stop(struct kernel *k, struct proc *p, const struct rv_result
     case RV_STOP_EBREAK: proc_fault(k, p, HAL_FAULT_BREAKPOINT, r->fault_addr); break;
     case RV_STOP_ILLEGAL: proc_fault(k, p, HAL_FAULT_ILLEGAL_INSTRUCTION, r->fault_addr); break;
     case RV_STOP_FETCH_FAULT: proc_fault(k, p, HAL_FAULT_FETCH, r->fault_addr); break;
-    case RV_STOP_LOAD_FAULT: proc_fault(k, p, HAL_FAULT_LOAD, r->fault_addr); break;
-    case RV_STOP_STORE_FAULT: proc_fault(k, p, HAL_FAULT_STORE, r->fault_addr); break;
+    case RV_STOP_LOAD_FAULT: proc_fault_access(k, p, HAL_FAULT_LOAD, r->fault_addr); break;
+    case RV_STOP_STORE_FAULT: proc_fault_access(k, p, HAL_FAULT_STORE, r->fault_addr); break;
     case RV_STOP_MISALIGNED: proc_fault(k, p, HAL_FAULT_MISALIGNED, r->fault_addr); break;
     }
 }

@@ -23,10 +23,11 @@ static uint64_t arg64(const struct proc *p, uint32_t i)
 }
 
 /* A buffer on a part of the stack never touched yet is mapped first, as
- * if the program had touched it. */
+ * if the program had touched it (no memory: the copy then faults). */
 static void prepare(struct kernel *k, struct proc *p, uint32_t va, uint32_t len)
 {
-    (void)proc_grow_stack(k, p, va, len);
+    if (len != 0)
+        (void)proc_grow_stack(k, p, va);
 }
 
 static void complete(struct proc *p, int32_t result)

@@ -132,6 +132,8 @@ const char *trace_fault_name(uint32_t reason)
         [HAL_FAULT_LOAD] = "load",
         [HAL_FAULT_STORE] = "store",
         [HAL_FAULT_MISALIGNED] = "misaligned",
+        [HAL_FAULT_STACK_OVERFLOW] = "stack_overflow",
+        [HAL_FAULT_NO_MEMORY] = "out_of_memory",
     };
     return reason < HAL_FAULT_COUNT ? names[reason] : "unknown";
 }

@@ -72,6 +72,8 @@ enum hal_trace_fault {
     HAL_FAULT_LOAD,
     HAL_FAULT_STORE,
     HAL_FAULT_MISALIGNED,
+    HAL_FAULT_STACK_OVERFLOW, /* a load or store under the stack's limit, in its guard gap */
+    HAL_FAULT_NO_MEMORY,      /* the node had no page to grow the stack into */
     HAL_FAULT_COUNT
 };
 

@@ -42,7 +42,7 @@ TestSuite(elf, .init = setup);
 #define DATA_VA (ABI_USER_BASE + 0x1000u)
 #define DATA_FILE 8u
 #define DATA_MEM 0x2000u
-#define LOAD_TOP (ABI_USER_TOP - ABI_USER_STACK_BYTES)
+#define LOAD_TOP STACK_GUARD_BASE /* segments end under the stack's guard gap */
 
 /* Field offsets, for the corruption tests. */
 #define E_TYPE 16u
@@ -195,7 +195,7 @@ Test(elf, accepted_variations)
     cr_assert_eq(load(im.bytes, im.size, false, NULL), 0);
 
     build(&im);
-    put_le32(im.bytes + PH(2) + P_VADDR, LOAD_TOP - DATA_MEM); /* ends right below the stack */
+    put_le32(im.bytes + PH(2) + P_VADDR, LOAD_TOP - DATA_MEM); /* ends right below the guard gap */
     cr_assert_eq(load(im.bytes, im.size, false, NULL), 0);
 
     build(&im);
@@ -278,11 +278,13 @@ static const struct corruption corruptions[] = {
     {"memsz 0", PH(2) + P_MEMSZ, 4, 0},
     {"memsz < filesz", PH(2) + P_MEMSZ, 4, 4},
     {"memsz wraps", PH(2) + P_MEMSZ, 4, 0xfffff000u},
-    {"memsz into the stack", PH(2) + P_MEMSZ, 4, LOAD_TOP - DATA_VA + 1},
+    {"memsz into the guard gap", PH(2) + P_MEMSZ, 4, LOAD_TOP - DATA_VA + 1},
+    {"memsz into the stack", PH(2) + P_MEMSZ, 4, STACK_LIMIT - DATA_VA + 1},
     {"vaddr 0", PH(2) + P_VADDR, 4, 0},
     {"vaddr below user base", PH(2) + P_VADDR, 4, ABI_USER_BASE - 0x1000},
     {"vaddr just below user base", PH(2) + P_VADDR, 4, ABI_USER_BASE - 1},
-    {"vaddr in the stack", PH(2) + P_VADDR, 4, LOAD_TOP - 4},
+    {"vaddr in the guard gap", PH(2) + P_VADDR, 4, LOAD_TOP - 4},
+    {"vaddr in the stack", PH(2) + P_VADDR, 4, STACK_LIMIT - 4},
     {"vaddr at the top", PH(2) + P_VADDR, 4, ABI_USER_TOP},
     {"vaddr wraps", PH(2) + P_VADDR, 4, 0xfffff000u},
     {"text below user base", PH(0) + P_VADDR, 4, 0x1000},

@@ -320,6 +320,37 @@ Test(migrate, precopy_moves_a_large_working_set)
     cr_expect_eq(SUM(migrations_out) + SUM(migrations_aborted), started);
 }
 
+/* A process moved from its first instruction on grows its stack to
+ * 60 KiB wherever it is (in pre-copy, also while its pages are being
+ * sent) and rewrites every stack page while it moves; the checksum of
+ * its whole stack equals the unmoved run's. */
+static void check_stack_grows_while_moving(uint8_t mode)
+{
+    char expected[256];
+    run_unmoved("stackuse", "60", "3000", NULL, expected, sizeof expected);
+    cr_assert_not_null(strstr(expected, "stackuse n0.1: checksum"), "%s", expected);
+    boot(2, mode);
+    uint32_t pid = spawn(0, "stackuse", "60", "3000", NULL);
+    uint32_t ring[] = {0, 1};
+    uint32_t started = run_moving(pid, ring, 2, MS / 5, 60 * SECOND);
+    cr_assert(harness_run(&h, 60 * SECOND));
+    cr_expect_eq(traced(HAL_TRACE_FAULT), 0u, "fault kind %u at %#x", h.hal[1].last_fault.reason,
+                 h.hal[1].last_fault.value2);
+    cr_expect_str_eq(h.hal[0].console, expected);
+    cr_expect_geq(started, 10u);
+    cr_expect_geq(SUM(migrations_out), 10u);
+}
+
+Test(migrate, a_stack_grown_while_moving_survives_stop_and_copy)
+{
+    check_stack_grows_while_moving(MIGRATE_STOP_AND_COPY);
+}
+
+Test(migrate, a_stack_grown_while_moving_survives_pre_copy)
+{
+    check_stack_grows_while_moving(MIGRATE_PRE_COPY);
+}
+
 /* ---- failures: the process stays where it was and runs on ---- */
 
 /* Frame offsets: Ethernet, IPv4 (no options), UDP, cluster header. */

@@ -29,6 +29,21 @@ Test(runs, hello_prints_and_exits)
     cr_expect_eq(count_trace_events(RUNS "/hello", "end", NULL, NULL), 1);
 }
 
+/* The trace names a stack overflow and its address: the first store
+ * under the 64 KiB limit (0xff0000), which straddles it. */
+Test(runs, a_stack_past_its_limit_is_traced_as_an_overflow_at_the_limit)
+{
+    cr_assert_eq(run_scenario("tests/scenarios/stack.json", "stack", ""), 0);
+    cr_expect(console_contains(RUNS "/stack", "stackuse n0.1: checksum "));
+    cr_expect_eq(count_trace_events(RUNS "/stack", "fault", NULL, NULL), 1);
+    cr_expect_eq(count_trace_events(RUNS "/stack", "fault", "reason", "stack_overflow"), 1);
+    char *trace = read_file(RUNS "/stack/trace.jsonl", NULL);
+    cr_assert_not_null(trace);
+    cr_expect_not_null(strstr(trace, "\"reason\":\"stack_overflow\",\"pc\":"), "the fault's fields");
+    cr_expect_not_null(strstr(trace, "\"addr\":16711678}"), "the address 0xfefffe");
+    free(trace);
+}
+
 Test(runs, pingpong_completes_every_round)
 {
     cr_assert_eq(run_scenario("scenarios/pingpong.json", "pingpong", ""), 0);

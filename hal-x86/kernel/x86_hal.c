@@ -164,6 +164,8 @@ static const char *const fault_names[HAL_FAULT_COUNT] = {
     [HAL_FAULT_LOAD] = "bad load",
     [HAL_FAULT_STORE] = "bad store",
     [HAL_FAULT_MISALIGNED] = "misaligned access",
+    [HAL_FAULT_STACK_OVERFLOW] = "stack overflow",
+    [HAL_FAULT_NO_MEMORY] = "out of memory",
 };
 
 #define PID_FMT "n%u.%u"

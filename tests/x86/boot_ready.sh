@@ -3,7 +3,9 @@
 #
 #   boot_ready.sh kernel <cumulonimbus.elf> <out dir>
 #       qboot + -kernel (multiboot 1): the ready line; hello's output line;
-#       exit=idle ends QEMU with status 0 (QEMU: 1); selftest=exit:7 ends
+#       exit=idle ends QEMU with status 0 (QEMU: 1); a stack grown to 60
+#       KiB works and one of 70 KiB faults at its limit (QEMU: 3 for the
+#       fault); selftest=exit:7 ends
 #       it with 15; selftest=fault panics with a page fault, registers and
 #       a backtrace (QEMU: 7); a bad command-line word stops the boot
 #       naming the word (QEMU: 5).
@@ -126,6 +128,12 @@ test_kernel()
     expect_line '^cumulonimbus: node 0 idle: every process exited \(status 0\)$' "exit=idle"
     expect_status 1 "exit=idle with status 0"
     echo "kernel: ready line $ready_ms ms after QEMU started (qboot, -kernel)"
+
+    kernel_boot stack 20 "run=stackuse:60:2,stackuse:70:2 exit=idle"
+    expect_line '^\[ *[0-9]+\.[0-9]{6} ms\] n0\.1: stackuse n0\.1: checksum [0-9a-f]{8}$' "60 KiB of stack"
+    expect_line '^cumulonimbus: n0\.2 faulted: stack overflow at pc 0x[0-9a-f]{8}, address 0x00fefffe$' \
+        "70 KiB of stack: the overflow under the 64 KiB limit"
+    expect_status 3 "exit=idle with a process that faulted"
 
     kernel_boot exit7 20 "selftest=exit:7"
     expect_line "$READY" "selftest=exit:7"
