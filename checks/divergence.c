@@ -51,3 +51,58 @@ int divergence_find(const char *a, const char *b, struct divergence *out)
         fclose(fb);
     return rc;
 }
+
+/* The first byte where two files differ (or where the shorter ends): 1
+ * and *offset, 0 when they are the same, -1 when one cannot be read. */
+static int first_different_byte(const char *a, const char *b, uint64_t *offset)
+{
+    FILE *fa = fopen(a, "rb"), *fb = fopen(b, "rb");
+    int rc = fa != NULL && fb != NULL ? 0 : -1;
+    for (*offset = 0; rc == 0; ++*offset) {
+        int ca = getc(fa), cb = getc(fb);
+        if (ca != cb)
+            rc = 1;
+        else if (ca == EOF)
+            break;
+    }
+    if (fa != NULL)
+        fclose(fa);
+    if (fb != NULL)
+        fclose(fb);
+    return rc;
+}
+
+int divergence_compare_runs(const char *a, const char *b, FILE *report, struct divergence *out)
+{
+    char pa[4200], pb[4200];
+    snprintf(pa, sizeof pa, "%s/trace.jsonl", a);
+    snprintf(pb, sizeof pb, "%s/trace.jsonl", b);
+    if (divergence_find(pa, pb, out) < 0) {
+        fprintf(report, "cannot read %s or %s\n", pa, pb);
+        return -1;
+    }
+    int differ = 0;
+    if (out->line != 0) {
+        differ++;
+        fprintf(report, "trace.jsonl: the runs part at line %llu\n  last shared: %s\n  first run:   %s\n"
+                        "  second run:  %s\n",
+                (unsigned long long)out->line, out->line > 1 ? out->common : "(none: the first line)",
+                out->first, out->second);
+    }
+    static const char *const binary[] = {"net.pcap", "metrics.json"};
+    for (size_t i = 0; i < 2; i++) {
+        uint64_t at;
+        snprintf(pa, sizeof pa, "%s/%s", a, binary[i]);
+        snprintf(pb, sizeof pb, "%s/%s", b, binary[i]);
+        int rc = first_different_byte(pa, pb, &at);
+        if (rc < 0) {
+            fprintf(report, "cannot read %s or %s\n", pa, pb);
+            return -1;
+        }
+        if (rc > 0) {
+            differ++;
+            fprintf(report, "%s: the runs part at byte %llu\n", binary[i], (unsigned long long)at);
+        }
+    }
+    return differ;
+}

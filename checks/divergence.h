@@ -7,6 +7,7 @@
 #define CHECKS_DIVERGENCE_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #define DIVERGENCE_LINE_BYTES 512u /* lines are shown cut to this */
 
@@ -16,6 +17,12 @@ struct divergence {
     char first[DIVERGENCE_LINE_BYTES];      /* the line in the first file ("(end of file)" past it) */
     char second[DIVERGENCE_LINE_BYTES];     /* and in the second */
 };
+
+/* Compare the run directories `a` and `b`: trace.jsonl line by line
+ * (into *out), then net.pcap and metrics.json byte by byte. Prints what
+ * differs on `report`, one line a file, and returns the number of files
+ * that differ, or -1 when a file cannot be read (message printed). */
+int divergence_compare_runs(const char *a, const char *b, FILE *report, struct divergence *out);
 
 /* Compare the text files `a` and `b` line by line. 0 (out->line 0 when
  * they are identical), or -1 with errno set when one cannot be read. */

@@ -13,6 +13,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "checks/divergence.h"
 #include "cli.h"
 #include "hal-sim/scenario.h"
 #include "hal-sim/scenario_override.h"
@@ -51,6 +52,8 @@ static const char run_usage[] =
     "  -q, --quiet        do not print the processes' output (console.log still\n"
     "                     has it); only the summary\n"
     "      --no-progress  no live progress line on stderr\n"
+    "      --check-determinism  run it again into DIR/rerun and compare: name the\n"
+    "                     first trace line where the two runs part, if they do\n"
     "      --viz          watch the run live in a window (docs/viz.md); the files\n"
     "                     are the same as without it\n"
     "      --viz-exit     with --viz: close the window when the run has ended\n"
@@ -69,6 +72,7 @@ struct run_args {
     bool quiet;
     bool progress;
     bool viz;             /* --viz: a live window (a child process) */
+    bool check_determinism;
     bool viz_exit;
     const char *viz_shot;
     struct scenario_override *sets; /* --set, in order */
@@ -76,7 +80,10 @@ struct run_args {
     size_t set_count;
 };
 
-enum run_option { OPT_HELP, OPT_QUIET, OPT_NO_PROGRESS, OPT_VIZ, OPT_VIZ_EXIT, OPT_VIZ_SHOT, OPT_OUT, OPT_SET, OPT_SEED };
+enum run_option {
+    OPT_HELP, OPT_QUIET, OPT_NO_PROGRESS, OPT_VIZ, OPT_VIZ_EXIT, OPT_VIZ_SHOT, OPT_OUT, OPT_SET, OPT_SEED,
+    OPT_CHECK_DETERMINISM
+};
 
 static const struct args_option run_options[] = {
     {"help", 'h', NULL, OPT_HELP},
@@ -88,6 +95,7 @@ static const struct args_option run_options[] = {
     {"out", 'o', "DIR", OPT_OUT},
     {"set", 0, "KEY=VALUE", OPT_SET},
     {"seed", 's', "N", OPT_SEED},
+    {"check-determinism", 0, NULL, OPT_CHECK_DETERMINISM},
 };
 
 /* One option: 0, -1 after --help, or an exit status. */
@@ -97,6 +105,7 @@ static int take_run_option(int id, const char *v, struct run_args *a)
     switch (id) {
     case OPT_HELP: fputs(run_usage, stdout); return -1;
     case OPT_QUIET: a->quiet = true; return 0;
+    case OPT_CHECK_DETERMINISM: a->check_determinism = true; return 0;
     case OPT_NO_PROGRESS: a->progress = false; return 0;
     case OPT_VIZ_EXIT: a->viz_exit = a->viz = true; return 0;
     case OPT_VIZ: a->viz = true; return 0;
@@ -288,31 +297,95 @@ static void on_interrupt(int sig)
     signal(sig, SIG_DFL);
 }
 
+/* Simulate `scn` with `opt` into opt->out_dir, the trace also to
+ * `viz_fd` (-1: none); print the summary when `summary`. The exit status. */
+static int simulate(const struct run_args *a, const struct scenario *scn, const struct sim_options *opt, int viz_fd,
+                    bool summary)
+{
+    static struct sim s; /* large; keep it off the stack */
+    char err[SCN_ERROR_BYTES + SIM_ERROR_BYTES];
+    if (sim_open(&s, scn, opt, err, sizeof err) < 0) {
+        fprintf(stderr, "nimbus run: %s\n", err);
+        return CLI_EXIT_FAILED;
+    }
+    trace_out_tee(&s.trace, viz_fd);
+    int status = sim_run(&s) < 0 ? CLI_EXIT_FAILED : CLI_EXIT_OK;
+    double wall_s = progress_wall_seconds(&s.progress);
+    fflush(stdout);
+    if (summary)
+        print_summary(&s, opt->out_dir, wall_s);
+    fflush(stdout);
+    if (status != CLI_EXIT_OK) {
+        fprintf(stderr, "nimbus run: %s: run failed: %s\n", a->scenario, s.error);
+        if (s.end != SIM_END_INTERRUPTED) {
+            fprintf(stderr, "nimbus run: reproduce with: nimbus run %s --seed %llu", a->scenario,
+                    (unsigned long long)opt->seed);
+            print_sets(stderr, a);
+            fputc('\n', stderr);
+        }
+    }
+    if (sim_close(&s, err, sizeof err) < 0) {
+        fprintf(stderr, "nimbus run: %s\n", err);
+        status = CLI_EXIT_FAILED;
+    }
+    return status;
+}
+
+/* --check-determinism: the same run again into DIR/rerun, quietly, and
+ * where the two part if they do. The exit status. */
+static int check_determinism(const struct run_args *a, const struct scenario *scn, const struct sim_options *first)
+{
+    char dir[4200];
+    snprintf(dir, sizeof dir, "%s/rerun", first->out_dir);
+    if (files_make_dirs(dir) < 0) {
+        fprintf(stderr, "nimbus run: cannot create %s: %s\n", dir, strerror(errno));
+        return CLI_EXIT_FAILED;
+    }
+    struct sim_options opt = *first;
+    opt.out_dir = dir;
+    opt.console_echo = NULL;
+    opt.progress = false;
+    int status = simulate(a, scn, &opt, -1, false);
+    if (interrupted)
+        return status;
+    struct divergence d;
+    int differ = divergence_compare_runs(first->out_dir, dir, stdout, &d);
+    if (differ == 0)
+        printf("  deterministic: a second run (%s) wrote identical trace.jsonl, net.pcap and metrics.json\n", dir);
+    else if (differ > 0)
+        printf("nimbus run: NOT deterministic: %d of 3 files differ between %s and %s\n", differ, first->out_dir,
+               dir);
+    return differ == 0 ? status : CLI_EXIT_FAILED;
+}
+
+/* The output directory: --out, or runs/<scenario name>. 0, or -1 after a message. */
+static int prepare_dir(const struct run_args *a, const struct scenario *scn, const char *effective, char *dir,
+                       size_t bytes)
+{
+    if (a->out_dir != NULL)
+        snprintf(dir, bytes, "%s", a->out_dir);
+    else
+        default_out_dir(scn->name, dir, bytes);
+    if (files_make_dirs(dir) < 0) {
+        fprintf(stderr, "nimbus run: cannot create output directory %s: %s\n", dir, strerror(errno));
+        return -1;
+    }
+    return save_effective_scenario(dir, effective);
+}
+
 static int run_scenario(const struct run_args *a)
 {
     struct scenario scn;
     char *effective;
     if (load_scenario(a, &scn, &effective) < 0)
         return CLI_EXIT_USAGE;
-    char err[SCN_ERROR_BYTES + SIM_ERROR_BYTES];
     char dir[4096];
-    if (a->out_dir != NULL)
-        snprintf(dir, sizeof dir, "%s", a->out_dir);
-    else
-        default_out_dir(scn.name, dir, sizeof dir);
-    if (files_make_dirs(dir) < 0) {
-        fprintf(stderr, "nimbus run: cannot create output directory %s: %s\n", dir, strerror(errno));
-        free(effective);
-        scenario_free(&scn);
-        return CLI_EXIT_FAILED;
-    }
-    int saved = save_effective_scenario(dir, effective);
+    int prepared = prepare_dir(a, &scn, effective, dir, sizeof dir);
     free(effective);
-    if (saved < 0) {
+    if (prepared < 0) {
         scenario_free(&scn);
         return CLI_EXIT_FAILED;
     }
-
     pid_t viz_child = -1;
     int viz_fd = a->viz ? viz_live_start(a->viz_exit, a->viz_shot, &viz_child) : -1;
     struct sim_options opt = {
@@ -326,35 +399,12 @@ static int run_scenario(const struct run_args *a)
     };
     signal(SIGINT, on_interrupt);
     signal(SIGTERM, on_interrupt);
-    static struct sim s; /* large; keep it off the stack */
-    if (sim_open(&s, &scn, &opt, err, sizeof err) < 0) {
-        fprintf(stderr, "nimbus run: %s\n", err);
-        viz_live_finish(viz_fd, viz_child);
-        scenario_free(&scn);
-        return CLI_EXIT_FAILED;
-    }
-    trace_out_tee(&s.trace, viz_fd);
-    int status = CLI_EXIT_OK;
-    if (sim_run(&s) < 0)
-        status = CLI_EXIT_FAILED;
-    double wall_s = progress_wall_seconds(&s.progress);
-    fflush(stdout);
-    print_summary(&s, dir, wall_s);
-    fflush(stdout);
-    if (status != CLI_EXIT_OK) {
-        fprintf(stderr, "nimbus run: %s: run failed: %s\n", a->scenario, s.error);
-        if (s.end != SIM_END_INTERRUPTED) {
-            fprintf(stderr, "nimbus run: reproduce with: nimbus run %s --seed %llu", a->scenario,
-                    (unsigned long long)opt.seed);
-            print_sets(stderr, a);
-            fputc('\n', stderr);
-        }
-    }
-    if (sim_close(&s, err, sizeof err) < 0) {
-        fprintf(stderr, "nimbus run: %s\n", err);
-        status = CLI_EXIT_FAILED;
-    }
+    int status = simulate(a, &scn, &opt, viz_fd, true);
     viz_live_finish(viz_fd, viz_child);
+    if (a->check_determinism && !interrupted) {
+        int again = check_determinism(a, &scn, &opt);
+        status = again > status ? again : status;
+    }
     scenario_free(&scn);
     return status;
 }
