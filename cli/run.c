@@ -232,6 +232,15 @@ static void print_ns(FILE *f, uint64_t ns)
                 (unsigned long long)(ns % 1000000000u));
 }
 
+/* How the network ended a run whose processes all exited. */
+static void print_drain(const struct sim *s)
+{
+    printf(s->quiet ? ", network quiet after " : ", network NOT quiet after ");
+    print_ns(stdout, s->now - s->drain_from_ns);
+    if (!s->quiet)
+        printf(" (the limit, SIM_DRAIN_MAX_NS or max_time: output may be lost)");
+}
+
 static void print_summary(const struct sim *s, const char *out_dir, double wall_s)
 {
     struct metrics_node *rows = xcalloc(s->node_count, sizeof rows[0]);
@@ -251,7 +260,10 @@ static void print_summary(const struct sim *s, const char *out_dir, double wall_
     }
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
-    printf("%s: %s at ", s->scn->name, how);
+    printf("%s: %s", s->scn->name, how);
+    if (s->end == SIM_END_ALL_EXITED)
+        print_drain(s);
+    printf(" at ");
     print_ns(stdout, s->now);
     printf(" (seed %llu)\n", (unsigned long long)s->opt.seed);
     printf("  nodes %u (%llu up)   processes spawned %llu, exited %llu, faulted %llu\n",

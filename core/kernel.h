@@ -98,6 +98,11 @@ int kernel_pin(struct kernel *k, uint32_t pid, bool pinned);
 
 uint32_t kernel_process_count(const struct kernel *k);
 
+/* Messages this node's transport has queued for peers and not yet had
+ * acknowledged (console output on its way home among them): 0 when the
+ * node has nothing more to deliver. */
+uint32_t kernel_unacked_messages(const struct kernel *k);
+
 /* One process as a platform's console or display shows it. */
 struct kernel_proc_info {
     uint32_t pid;

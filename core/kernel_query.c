@@ -1,7 +1,8 @@
 /*
  * kernel_query.c - read-only views of a node for platforms: the process
  * list and the peers a node has heard from (a console's `ps` and `peers`,
- * a status display).
+ * a status display), and what its transport still has to deliver (the
+ * simulator ends a run once that is nothing).
  */
 #include "abi.h"
 #include "balance_priv.h"
@@ -83,5 +84,16 @@ uint32_t kernel_list_peers(const struct kernel *k, struct kernel_peer_info *out,
         info->load_milli = e != NULL ? e->sample.load_milli : 0;
         info->heard_ns = e != NULL ? e->heard_ns : 0;
     }
+    return n;
+}
+
+uint32_t kernel_unacked_messages(const struct kernel *k)
+{
+    /* A session with messages queued is armed until they are acknowledged
+     * or abandoned, so the armed list holds every one. */
+    uint32_t n = 0;
+    if (k->transport != NULL)
+        for (const struct session *s = k->transport->armed_head; s != NULL; s = s->timer_next)
+            n += s->queued;
     return n;
 }

@@ -39,5 +39,10 @@ void migrate_on_timer(struct kernel *k);
 uint64_t migrate_next_deadline(const struct kernel *k);
 /* The session with `node` reset: moves to or from it fail. */
 void migrate_on_peer_reset(struct kernel *k, uint16_t node);
+/* Process pid is exiting here: a move of it that is under way (pre-copy
+ * runs the process while it copies; a frozen one cannot exit) ends now,
+ * traced as migrate_abort (ERR_NO_PROCESS) before the exit, so the trace
+ * never says the process ran on after its exit. */
+void migrate_on_exit(struct kernel *k, uint32_t pid);
 
 #endif

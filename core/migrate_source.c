@@ -353,7 +353,7 @@ void migrate_out_pump(struct kernel *k, struct move_out *m)
 {
     struct proc *p = proc_find(k, m->pid);
     m->retry_ns = HAL_TIME_NEVER;
-    if (p == NULL) { /* it exited while its pages were copied */
+    if (p == NULL) { /* not reached: migrate_on_exit ends a move before its process goes */
         migrate_out_abort(k, m, ERR_NO_PROCESS, true);
         return;
     }
@@ -362,6 +362,13 @@ void migrate_out_pump(struct kernel *k, struct move_out *m)
         m->retry_ns = kernel_now(k) + MIGRATE_RETRY_NS; /* the transport's buffers */
     else if (err != 0 && err != ERR_BUSY)
         migrate_out_abort(k, m, err, true);
+}
+
+void migrate_on_exit(struct kernel *k, uint32_t pid)
+{
+    struct move_out *m = k->migrate != NULL ? out_find_pid(k, pid) : NULL;
+    if (m != NULL)
+        migrate_out_abort(k, m, ERR_NO_PROCESS, true);
 }
 
 /* The target holds the process: hand it over now. */

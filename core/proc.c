@@ -11,6 +11,7 @@
 #include "ipc.h"
 #include "kernel_priv.h"
 #include "location.h"
+#include "migrate.h"
 #include "sched.h"
 
 static int find_free_slot(const struct kernel *k)
@@ -231,6 +232,7 @@ static void notify_parent(struct kernel *k, const struct proc *p, int32_t status
 
 void proc_exit(struct kernel *k, struct proc *p, int32_t status)
 {
+    migrate_on_exit(k, p->pid); /* its move ends first: the trace reads in order */
     struct hal_trace_event ev = {.type = HAL_TRACE_EXIT, .pid = p->pid, .value = status, .value64 = p->insns_total};
     ktrace(k, &ev);
     k->stats.exited++;

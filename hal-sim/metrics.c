@@ -189,6 +189,8 @@ int metrics_write_json(const struct metrics_run *r, const char *path)
     json_str(&b, in, "end", r->end);
     json_u64(&b, in, "failed", (uint64_t)r->failed, 0);
     json_u64(&b, in, "sim_time_ns", r->sim_time_ns, 0);
+    json_u64(&b, in, "drain_ns", r->drain_ns, 0);
+    json_u64(&b, in, "quiet", (uint64_t)r->quiet, 0);
     json_u64(&b, in, "events", r->events, 0);
     json_u64(&b, in, "nodes", r->node_count, 0);
     json_u64(&b, in, "spawn_failures", r->spawn_failures, 0);

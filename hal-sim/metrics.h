@@ -125,6 +125,8 @@ struct metrics_run {
     const char *end; /* why the run stopped */
     int failed;      /* 1 when the run failed */
     uint64_t sim_time_ns;
+    uint64_t drain_ns; /* all_exited: from the last exit to the end */
+    int quiet;         /* all_exited: 1 when it ended with the network quiet */
     uint64_t events;
     uint64_t spawn_failures;
     uint64_t migrate_failures; /* scenario migrate events the kernel refused */

@@ -208,6 +208,8 @@ void sim_collect_metrics(const struct sim *s, struct metrics_node *rows, struct 
         .end = sim_end_name(s->end),
         .failed = s->failed,
         .sim_time_ns = s->now,
+        .drain_ns = s->draining ? s->now - s->drain_from_ns : 0,
+        .quiet = s->end == SIM_END_ALL_EXITED && s->quiet,
         .events = s->events,
         .spawn_failures = s->spawn_failures,
         .migrate_failures = s->migrate_failures,
@@ -336,7 +338,7 @@ static void scenario_restart(struct sim *s, uint32_t node)
 static bool scenario_migrate(struct sim *s, const struct scn_event *e)
 {
     const struct sim_proc *p = sim_procs_find(&s->ptable, e->pid);
-    bool running = p != NULL && p->state == SIM_PROC_RUNNING;
+    bool running = p != NULL && sim_proc_alive(p);
     uint32_t node = p != NULL ? p->node : ABI_PID_NODE(e->pid);
     uint32_t to = e->to_next ? (node + 1) % s->node_count : e->to_node;
     int rc = ERR_NO_PROCESS;
@@ -356,6 +358,7 @@ static void scenario_repeat(struct sim *s, uint32_t index, uint32_t done)
     uint32_t count = e->count != 0 ? e->count : 1;
     if (done >= count || e->every_ns > UINT64_MAX - s->now) {
         s->scn_events_left--;
+        s->scn_migrates_left -= e->kind == SCN_MIGRATE;
         return;
     }
     struct sim_event ev = {.time_ns = s->now + e->every_ns, .arg = (uint64_t)done << 32 | index,
@@ -417,6 +420,7 @@ static bool sim_boot_all(struct sim *s)
     for (uint32_t i = 0; i < s->scn->event_count; i++) {
         struct sim_event ev = {.time_ns = s->scn->events[i].at_ns, .arg = i, .kind = SIM_EV_SCENARIO};
         sim_queue_push(&s->queue, &ev);
+        s->scn_migrates_left += s->scn->events[i].kind == SCN_MIGRATE;
     }
     s->scn_events_left = s->scn->event_count;
     return true;
@@ -462,6 +466,45 @@ static void sim_fail_left(struct sim *s, enum sim_end why, const char *what)
                  "but %s", at, (unsigned long long)s->procs, s->nodes[node].procs, node, what);
 }
 
+/* Whether processes may still do anything: one is alive, or a scenario
+ * event other than a migrate is to come. A migrate names a process: with
+ * none alive and no spawn to come, it could only fail, so pending
+ * repetitions do not hold the run. */
+static bool sim_work_left(const struct sim *s)
+{
+    return s->procs != 0 || s->scn_events_left > s->scn_migrates_left;
+}
+
+/* Messages the live kernels still wait to have acknowledged. */
+static uint64_t sim_unacked(const struct sim *s)
+{
+    uint64_t n = 0;
+    for (uint32_t i = 0; i < s->node_count; i++)
+        if (s->nodes[i].up)
+            n += kernel_unacked_messages(s->nodes[i].k);
+    return n;
+}
+
+/* Every process has exited: end once nothing is in flight on the wire or
+ * in a transport, or at SIM_DRAIN_MAX_NS (max_time if sooner) without. */
+static bool sim_drained(struct sim *s, const struct sim_event *next)
+{
+    if (!s->draining) {
+        s->draining = true;
+        s->drain_from_ns = s->now;
+    }
+    s->quiet = s->net.events_queued == 0 && sim_unacked(s) == 0;
+    uint64_t limit = s->drain_from_ns + SIM_DRAIN_MAX_NS;
+    if (limit > s->scn->max_time_ns)
+        limit = s->scn->max_time_ns;
+    if (!s->quiet && next != NULL && next->time_ns <= limit)
+        return false;
+    if (!s->quiet && next != NULL)
+        s->now = limit;
+    s->end = SIM_END_ALL_EXITED;
+    return true;
+}
+
 /* Decide whether the run is over before the next event; true to stop. */
 static bool sim_should_stop(struct sim *s, const struct sim_event *next)
 {
@@ -473,10 +516,8 @@ static bool sim_should_stop(struct sim *s, const struct sim_event *next)
                  (unsigned long long)s->now);
         return true;
     }
-    if (scn->duration_ns == 0 && s->procs == 0 && s->scn_events_left == 0) {
-        s->end = SIM_END_ALL_EXITED;
-        return true;
-    }
+    if (scn->duration_ns == 0 && !sim_work_left(s))
+        return sim_drained(s, next);
     if (scn->duration_ns != 0 && (next == NULL || next->time_ns > scn->duration_ns)) {
         s->now = scn->duration_ns;
         s->end = SIM_END_DURATION;

@@ -31,6 +31,14 @@
 #include "trace_out.h"
 
 #define SIM_ERROR_BYTES 512u
+/* A run without a duration ends once every process has exited AND the
+ * network is quiet: no frame in flight, no message a transport still
+ * waits to have acknowledged (the last console lines of a moved process
+ * travel home that way). It waits at most this long for quiet: longer
+ * than a transport takes to give up on a silent peer (protocol.md), so
+ * whatever can still arrive has; a run that never quiets (a partition,
+ * a load report that keeps retrying) ends then, not failed, and says so. */
+#define SIM_DRAIN_MAX_NS 10000000000ull
 
 struct sim_options {
     const char *out_dir; /* NULL: write no files */
@@ -46,7 +54,8 @@ struct sim_options {
 enum sim_end {
     SIM_END_NONE,
     SIM_END_DURATION,   /* the scenario's duration was reached */
-    SIM_END_ALL_EXITED, /* every process exited and no events remain */
+    SIM_END_ALL_EXITED, /* every process exited, no events remain, then
+                           the network went quiet (or SIM_DRAIN_MAX_NS passed) */
     SIM_END_MAX_TIME,   /* failed: max_time reached with work left */
     SIM_END_STUCK,      /* failed: processes left but nothing can happen */
     SIM_END_ERROR,      /* failed: a node could not boot, a kernel bug */
@@ -63,6 +72,10 @@ struct sim {
     uint32_t node_count;
     uint64_t procs;            /* live processes on all nodes */
     uint32_t scn_events_left;  /* scenario events not yet handled */
+    uint32_t scn_migrates_left; /* of which migrate events */
+    bool draining;             /* processes done: waiting for a quiet network */
+    bool quiet;                /* the run ended with the network quiet */
+    uint64_t drain_from_ns;    /* when draining began (the last exit) */
     uint64_t events;           /* events handled (stale ones not counted) */
     uint64_t spawn_failures;
     uint64_t migrate_failures; /* scenario migrate events refused */

@@ -142,6 +142,7 @@ static void push_event(struct sim_net *n, enum sim_event_kind kind, uint64_t t,
 {
     struct sim_event ev = {.time_ns = t, .ptr = f, .node = node, .kind = kind};
     sim_queue_push(n->queue, &ev);
+    n->events_queued++;
 }
 
 static void count_lost(struct sim_net *n, const struct sim_frame *f, uint32_t dst,
@@ -305,6 +306,7 @@ static void bcast_step(struct sim_net *n, struct sim_bcast *b, uint64_t now)
         struct sim_event ev = {.time_ns = b->base_ns + (b->copies[b->next] >> 32), .ptr = b,
                                .kind = SIM_EV_NET_BCAST};
         sim_queue_push(n->queue, &ev);
+        n->events_queued++;
         return;
     }
     frame_release(b->f);
@@ -348,6 +350,7 @@ static void arrive(struct sim_net *n, struct sim_frame *f, uint32_t dst)
 void sim_net_handle(struct sim_net *n, const struct sim_event *ev)
 {
     struct sim_frame *f = ev->ptr;
+    n->events_queued--;
     switch (ev->kind) {
     case SIM_EV_NET_TX: transmit(n, f, ev->time_ns); break;
     case SIM_EV_NET_FANOUT: fanout(n, f, ev->time_ns); break;
@@ -359,14 +362,19 @@ void sim_net_handle(struct sim_net *n, const struct sim_event *ev)
 
 void sim_net_discard(struct sim_net *n, const struct sim_event *ev)
 {
-    (void)n;
-    if (ev->kind == SIM_EV_NET_TX || ev->kind == SIM_EV_NET_FANOUT || ev->kind == SIM_EV_NET_DELIVER) {
-        frame_release(ev->ptr);
-    } else if (ev->kind == SIM_EV_NET_BCAST) {
+    switch (ev->kind) {
+    case SIM_EV_NET_TX:
+    case SIM_EV_NET_FANOUT:
+    case SIM_EV_NET_DELIVER: frame_release(ev->ptr); break;
+    case SIM_EV_NET_BCAST: {
         struct sim_bcast *b = ev->ptr;
         frame_release(b->f);
         free(b);
+        break;
     }
+    default: return; /* not the net's */
+    }
+    n->events_queued--;
 }
 
 void sim_net_partition(struct sim_net *n, const uint32_t *group_of_node)

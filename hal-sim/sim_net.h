@@ -100,6 +100,7 @@ struct sim_net {
     struct sim_queue *queue;
     struct sim_net_hooks hooks;
     struct sim_net_counters total;
+    uint64_t events_queued; /* net events on the queue: 0 when no frame is in flight */
 };
 
 /* Set up the LAN of scenario `s` with random stream seed `seed`; events go

@@ -86,21 +86,34 @@ static struct sim_proc *sim_procs_get(struct sim_procs *t, uint32_t pid)
     return p;
 }
 
-static void sim_procs_place(struct sim_procs *t, struct sim_proc *p, uint32_t node)
+bool sim_proc_alive(const struct sim_proc *p)
 {
-    if (p->state == SIM_PROC_RUNNING && p->node < t->node_count)
+    return p->state == SIM_PROC_RUNNING || p->state == SIM_PROC_MOVING;
+}
+
+/* Put p in state `to` at `node`, keeping running_on counted. */
+static void sim_procs_set(struct sim_procs *t, struct sim_proc *p, enum sim_proc_state to, uint32_t node)
+{
+    if (sim_proc_alive(p) && p->node < t->node_count)
         t->running_on[p->node]--;
     p->node = node;
-    p->state = SIM_PROC_RUNNING;
-    if (node < t->node_count)
+    p->state = (uint8_t)to;
+    if (sim_proc_alive(p) && node < t->node_count)
         t->running_on[node]++;
 }
 
-static void sim_procs_end(struct sim_procs *t, struct sim_proc *p, enum sim_proc_state why)
+/* A move's last steps, which only a live process takes: the source let
+ * go (DONE), or the target runs it (INSTALL). */
+static struct sim_proc *sim_procs_move(struct sim_procs *t, uint32_t node, const struct hal_trace_event *ev)
 {
-    if (p->state == SIM_PROC_RUNNING && p->node < t->node_count)
-        t->running_on[p->node]--;
-    p->state = (uint8_t)why;
+    struct sim_proc *p = sim_procs_find(t, ev->pid);
+    if (p == NULL || !sim_proc_alive(p))
+        return p;
+    if (ev->type == HAL_TRACE_MIGRATE_INSTALL)
+        sim_procs_set(t, p, SIM_PROC_RUNNING, node);
+    else if (p->state == SIM_PROC_RUNNING && p->node == node)
+        sim_procs_set(t, p, SIM_PROC_MOVING, ev->value2);
+    return p;
 }
 
 struct sim_proc *sim_procs_observe(struct sim_procs *t, uint32_t node, uint64_t now_ns,
@@ -110,21 +123,18 @@ struct sim_proc *sim_procs_observe(struct sim_procs *t, uint32_t node, uint64_t 
     switch (ev->type) {
     case HAL_TRACE_SPAWN:
         p = sim_procs_get(t, ev->pid);
-        sim_procs_place(t, p, node);
+        sim_procs_set(t, p, SIM_PROC_RUNNING, node);
         p->spawn_ns = now_ns;
         p->job = ABI_PID_LOCAL(ev->other_pid) == 0;
         return p;
-    case HAL_TRACE_MIGRATE_INSTALL:
-    case HAL_TRACE_MIGRATE_ABORT:
-        /* Installed here; or the move failed and it runs on here. */
-        if ((p = sim_procs_find(t, ev->pid)) != NULL)
-            sim_procs_place(t, p, node);
-        return p;
-    case HAL_TRACE_EXIT:
-        if ((p = sim_procs_find(t, ev->pid)) != NULL)
-            sim_procs_end(t, p, SIM_PROC_EXITED);
-        return p;
     case HAL_TRACE_MIGRATE_DONE:
+    case HAL_TRACE_MIGRATE_INSTALL:
+        return sim_procs_move(t, node, ev);
+    case HAL_TRACE_EXIT:
+        if ((p = sim_procs_find(t, ev->pid)) != NULL && sim_proc_alive(p))
+            sim_procs_set(t, p, SIM_PROC_EXITED, p->node);
+        return p;
+    case HAL_TRACE_MIGRATE_ABORT: /* it stays where it is: nothing changes */
         return sim_procs_find(t, ev->pid);
     default:
         return NULL;
@@ -136,6 +146,6 @@ void sim_procs_node_lost(struct sim_procs *t, uint32_t node)
     if (node >= t->node_count || t->running_on[node] == 0)
         return;
     for (uint32_t i = 0; i < t->cap && t->running_on[node] != 0; i++)
-        if (t->slots[i].pid != 0 && t->slots[i].state == SIM_PROC_RUNNING && t->slots[i].node == node)
-            sim_procs_end(t, &t->slots[i], SIM_PROC_LOST);
+        if (t->slots[i].pid != 0 && sim_proc_alive(&t->slots[i]) && t->slots[i].node == node)
+            sim_procs_set(t, &t->slots[i], SIM_PROC_LOST, node);
 }

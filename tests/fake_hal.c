@@ -65,8 +65,12 @@ static uint32_t fake_random(void *ctx)
 static void fake_trace(void *ctx, const struct hal_trace_event *ev)
 {
     struct fake_hal *f = ctx;
-    if (ev->type < HAL_TRACE_TYPE_COUNT)
+    f->trace_total++;
+    if (ev->type < HAL_TRACE_TYPE_COUNT) {
         f->trace_counts[ev->type]++;
+        f->last_of[ev->type] = *ev;
+        f->last_at[ev->type] = f->trace_total;
+    }
     if (ev->type == HAL_TRACE_FAULT)
         f->last_fault = *ev;
 }

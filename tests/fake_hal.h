@@ -28,6 +28,11 @@ struct fake_hal {
     char console[FAKE_CONSOLE_BYTES];          /* everything written, NUL-terminated */
     uint32_t console_len;
     uint32_t trace_counts[HAL_TRACE_TYPE_COUNT];
+    uint32_t trace_total;                      /* events traced so far */
+    /* Per type: the last event, and trace_total when it came (0: never),
+     * so a test can check the order two events came in. */
+    struct hal_trace_event last_of[HAL_TRACE_TYPE_COUNT];
+    uint32_t last_at[HAL_TRACE_TYPE_COUNT];
     struct hal_trace_event last_fault;
 };
 

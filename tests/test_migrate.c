@@ -351,6 +351,27 @@ Test(migrate, a_stack_grown_while_moving_survives_pre_copy)
     check_stack_grows_while_moving(MIGRATE_PRE_COPY);
 }
 
+/* A process that exits while its pages are being copied ends its move
+ * first: migrate_abort (no such process) is traced before its exit, and
+ * nothing about it after, so no reader of the trace sees it run on. */
+Test(migrate, precopy_move_of_an_exiting_process_aborts_before_the_exit)
+{
+    boot(2, MIGRATE_PRE_COPY);
+    uint32_t pid = spawn(0, "memtouch", "1024", "40", "64");
+    cr_assert_not(harness_run(&h, 45 * MS), "it exits after about 46 ms");
+    cr_assert_eq(kernel_migrate(h.k[0], pid, 1), 0);
+    cr_assert(harness_run(&h, 60 * SECOND));
+    const struct fake_hal *src = &h.hal[0];
+    cr_assert_eq(src->trace_counts[HAL_TRACE_EXIT], 1u, "it exits on its own node, unmoved");
+    cr_assert_eq(src->trace_counts[HAL_TRACE_MIGRATE_ABORT], 1u);
+    cr_expect_eq(src->last_of[HAL_TRACE_MIGRATE_ABORT].pid, pid);
+    cr_expect_eq(src->last_of[HAL_TRACE_MIGRATE_ABORT].value, ERR_NO_PROCESS);
+    cr_expect_lt(src->last_at[HAL_TRACE_MIGRATE_ABORT], src->last_at[HAL_TRACE_EXIT],
+                 "migrate_abort (event %u) after the exit (event %u)",
+                 src->last_at[HAL_TRACE_MIGRATE_ABORT], src->last_at[HAL_TRACE_EXIT]);
+    cr_expect_eq(traced(HAL_TRACE_MIGRATE_INSTALL), 0u);
+}
+
 /* ---- failures: the process stays where it was and runs on ---- */
 
 /* Frame offsets: Ethernet, IPv4 (no options), UDP, cluster header. */

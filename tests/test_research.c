@@ -191,6 +191,56 @@ Test(procs, follows_spawn_moves_exit_and_crash)
     sim_procs_free(&t);
 }
 
+/* The process table follows the trace as a state machine: a late event
+ * of a move (an abort after the exit, an install after a crash) never
+ * brings an ended process back. */
+Test(procs, no_late_move_event_resurrects_an_ended_process)
+{
+    struct sim_procs t;
+    sim_procs_init(&t, 3);
+    uint32_t pid = ABI_PID(0, 1);
+    struct hal_trace_event e = ev_spawn(pid, ABI_KERNEL_PID(0));
+    sim_procs_observe(&t, 0, 100, &e);
+    e = ev_of(HAL_TRACE_EXIT, pid);
+    sim_procs_observe(&t, 2, 200, &e);
+    e = ev_of(HAL_TRACE_MIGRATE_ABORT, pid);
+    sim_procs_observe(&t, 2, 200, &e);
+    cr_assert_eq(sim_procs_find(&t, pid)->state, SIM_PROC_EXITED, "an abort after the exit brought it back");
+    cr_assert_eq(t.running_on[2], 0);
+    e = ev_of(HAL_TRACE_MIGRATE_INSTALL, pid);
+    sim_procs_observe(&t, 1, 300, &e);
+    cr_assert_eq(sim_procs_find(&t, pid)->state, SIM_PROC_EXITED);
+    cr_assert_eq(t.running_on[1], 0);
+    sim_procs_free(&t);
+}
+
+/* Handed over (migrate_done) but not yet installed: the process is on its
+ * way to the target, so it dies with the target, not with the source. */
+Test(procs, a_process_handed_over_is_lost_with_its_target)
+{
+    struct sim_procs t;
+    sim_procs_init(&t, 3);
+    uint32_t pid = ABI_PID(0, 1);
+    struct hal_trace_event e = ev_spawn(pid, ABI_KERNEL_PID(0));
+    sim_procs_observe(&t, 0, 100, &e);
+    e = (struct hal_trace_event){.type = HAL_TRACE_MIGRATE_DONE, .pid = pid, .value2 = 2};
+    sim_procs_observe(&t, 0, 200, &e);
+    struct sim_proc *p = sim_procs_find(&t, pid);
+    cr_assert_eq(p->state, SIM_PROC_MOVING);
+    cr_assert_eq(p->node, 2);
+    cr_assert_eq(t.running_on[0], 0);
+    cr_assert_eq(t.running_on[2], 1);
+    sim_procs_node_lost(&t, 0);
+    cr_assert_eq(p->state, SIM_PROC_MOVING, "the source's crash cannot touch it now");
+    sim_procs_node_lost(&t, 2);
+    cr_assert_eq(p->state, SIM_PROC_LOST);
+    cr_assert_eq(t.running_on[2], 0);
+    e = ev_of(HAL_TRACE_MIGRATE_INSTALL, pid);
+    sim_procs_observe(&t, 2, 300, &e);
+    cr_assert_eq(p->state, SIM_PROC_LOST, "lost is final");
+    sim_procs_free(&t);
+}
+
 Test(procs, many_processes)
 {
     struct sim_procs t;

@@ -100,6 +100,57 @@ Test(runs, a_fast_moving_sink_on_a_lossy_network_loses_nothing, .timeout = 600)
     cr_expect_eq(count_trace_events(RUNS "/swarm", "drop", "reason", "no_process"), 0);
 }
 
+/* Whether RUNS/file holds `text`. */
+static int out_contains(const char *file, const char *text)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", RUNS, file);
+    char *data = read_file(path, NULL);
+    int found = data != NULL && strstr(data, text) != NULL;
+    free(data);
+    return found;
+}
+
+/* A process that exits while a pre-copy move copies its pages: the abort
+ * that ends the move must not bring it back, so the repeating migrate
+ * stops and the run finishes (it used to run to max_time, "0 processes
+ * still alive"). */
+Test(runs, a_process_exiting_mid_precopy_move_ends_the_run)
+{
+    cr_assert_eq(run_scenario("tests/scenarios/precopy-exit.json", "precopy-exit", ""), 0);
+    cr_expect(out_contains("precopy-exit/metrics.json", "\"end\": \"all_exited\""));
+    cr_expect(out_contains("precopy-exit.log", "finished: every process exited, network quiet after"));
+    cr_expect_eq(count_trace_events(RUNS "/precopy-exit", "exit", "pid", "n0.1"), 1);
+    cr_expect_eq(count_trace_events(RUNS "/precopy-exit", "migrate_abort", "message", "no such process"), 1);
+}
+
+/* Pre-copy moves every few ms of processes that exit mid-move, under
+ * loss and jitter: every one of 10 seeds finishes. */
+Test(runs, precopy_stress_finishes_over_ten_seeds, .timeout = 300)
+{
+    for (int seed = 1; seed <= 10; seed++) {
+        char out[64], extra[64], metrics[96];
+        snprintf(out, sizeof out, "precopy-stress-%d", seed);
+        snprintf(extra, sizeof extra, "--seed %d", seed);
+        snprintf(metrics, sizeof metrics, "%s/metrics.json", out);
+        cr_expect_eq(run_scenario("tests/scenarios/precopy-stress.json", out, extra), 0, "seed %d failed", seed);
+        cr_expect(out_contains(metrics, "\"end\": \"all_exited\""), "seed %d", seed);
+    }
+}
+
+/* The last line of a moved process travels home after its exit: the run
+ * ends only when it has arrived, with every frame delivered. */
+Test(runs, the_last_output_of_a_moved_process_reaches_console_log)
+{
+    cr_assert_eq(run_scenario("tests/scenarios/sleeper-moved.json", "sleeper-moved", ""), 0);
+    char *log = read_file(RUNS "/sleeper-moved/console.log", NULL);
+    cr_assert_not_null(log);
+    cr_expect_str_eq(log, "[   50.792690 ms] n0.1: sleeper: slept 50 ms\n");
+    free(log);
+    cr_expect(out_contains("sleeper-moved/metrics.json", "\"quiet\": 1,"));
+    cr_expect(out_contains("sleeper-moved.log", "frames sent 46, delivered 46, lost 0"));
+}
+
 static void expect_same_outputs(const char *a, const char *b)
 {
     static const char *const files[] = {"trace.jsonl", "net.pcap", "metrics.json"};
