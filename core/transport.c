@@ -165,7 +165,7 @@ static void session_fill_window(struct kernel *k, struct session *s)
 
 /* RFC 6298 in integer nanoseconds, with TRANSPORT_RTO_INITIAL_NS as the
  * floor: the timeout follows the measured round trip on slow links. A
- * sample replaces the backoff (Karn), so the retry count restarts too. */
+ * sample replaces the backoff (Karn). */
 static void session_sample_rtt(struct session *s, uint64_t rtt)
 {
     if (!s->rtt_valid) {
@@ -311,10 +311,11 @@ static void session_on_unreachable(struct kernel *k, struct session *s)
         transport_note_peer_reset(k, s);
 }
 
-/* Resend the oldest message and back off the timeout twofold; the rest of the
- * window is repaired one partial ack at a time. The doubled timeout stays
- * until progress or a round-trip sample replaces it (Karn). Returns 1 if
- * the peer turned out unreachable (and the kernel was called), 0 otherwise. */
+/* Declare a peer silent for TRANSPORT_SUSPECT_TIMEOUT_NS unreachable, or
+ * resend the oldest message and back off the timeout twofold; the rest of
+ * the window is repaired one partial ack at a time. The doubled timeout
+ * stays until a round-trip sample replaces it (Karn). Returns 1 if the
+ * peer turned out unreachable (and the kernel was called), 0 otherwise. */
 static int session_on_timeout(struct kernel *k, struct session *s, uint64_t now)
 {
     if (now - s->answered_ns >= TRANSPORT_SUSPECT_TIMEOUT_NS) {
