@@ -74,8 +74,11 @@ enum abi_error {
     ERR_BUSY = -14,        /* a queue is full; try again later */
     ERR_PROTOCOL = -15,    /* a malformed frame or message */
     ERR_PINNED = -16,      /* the process may not leave its node */
+    /* A remote send got no answer: the message may or may not be in the
+     * destination's mailbox (sending it again may deliver it twice). */
+    ERR_OUTCOME_UNKNOWN = -17,
 };
-#define ERR_MIN ERR_PINNED
+#define ERR_MIN ERR_OUTCOME_UNKNOWN
 
 static inline const char *abi_error_name(int err)
 {
@@ -97,6 +100,7 @@ static inline const char *abi_error_name(int err)
     case ERR_BUSY: return "busy";
     case ERR_PROTOCOL: return "protocol error";
     case ERR_PINNED: return "process is pinned";
+    case ERR_OUTCOME_UNKNOWN: return "outcome unknown";
     default: return "unknown error";
     }
 }

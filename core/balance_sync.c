@@ -94,10 +94,11 @@ void balance_send_reports(struct kernel *k)
     struct load_sample s;
     balance_local_sample(k, &s);
     load_sample_encode(&s, msg);
-    /* A report that finds the peer's queue full is dropped: the next
-     * period sends a fresher one. */
+    /* A report replaces an older one still queued for the peer (a silent
+     * peer's queue must keep room for user messages); one that finds the
+     * queue full is dropped: the next period sends a fresher one. */
     for (uint32_t i = 0; i < n; i++) {
-        if (transport_send(k, peers[i], BALANCE_MSG_LOAD, msg, sizeof msg) == 0)
+        if (transport_send_latest(k, peers[i], BALANCE_MSG_LOAD, msg, sizeof msg) == 0)
             b->count.reports_sent++;
         else
             b->count.reports_dropped++;

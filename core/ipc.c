@@ -262,6 +262,9 @@ void ipc_on_cluster_message(struct kernel *k, uint16_t src_node, uint8_t type, c
         k->stats.frames_bad++;
 }
 
+/* A send waiting on the node fails with "outcome unknown": its message may
+ * have reached the node (and the mailbox) before the node fell silent or
+ * restarted, and only the lost answer says so. */
 void ipc_on_peer_reset(struct kernel *k, uint16_t node)
 {
     for (uint32_t i = 0; i < KERNEL_MAX_PROCS; i++) {
@@ -269,7 +272,7 @@ void ipc_on_peer_reset(struct kernel *k, uint16_t node)
         if (p == NULL || p->state != PROC_BLOCKED || p->wait != WAIT_SEND || p->send_node != node)
             continue;
         trace_drop(k, p->pid, ABI_PID(node, 0), 0, HAL_DROP_UNREACHABLE);
-        finish_send(k, p, ERR_UNREACHABLE);
+        finish_send(k, p, ERR_OUTCOME_UNKNOWN);
     }
     migrate_on_peer_reset(k, node);
 }

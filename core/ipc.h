@@ -6,7 +6,8 @@
  * failed): locally at once, remotely when the destination node answers
  * (the sender blocks in WAIT_SEND meanwhile). If the destination node
  * restarts, stops answering, or sends no answer within IPC_ANSWER_TIMEOUT_NS,
- * the send fails with ERR_UNREACHABLE; the message may or may not have arrived.
+ * the send fails with ERR_OUTCOME_UNKNOWN: the message may or may not have
+ * arrived, and sending it again may deliver it twice.
  */
 #ifndef CORE_IPC_H
 #define CORE_IPC_H

@@ -33,7 +33,7 @@ _Static_assert(STACK_GUARD_BASE > ABI_USER_BASE, "programs have room under the g
 #define FORWARD_MAX_HOPS 32u       /* a message chasing a moving process gives up after */
 #define MSG_MAX_BYTES ABI_MSG_MAX_BYTES
 /* How long a remote send waits for the destination node's answer before
- * it fails with ERR_UNREACHABLE (the message may have arrived). */
+ * it fails with ERR_OUTCOME_UNKNOWN (the message may have arrived). */
 #define IPC_ANSWER_TIMEOUT_NS 30000000000ull
 
 #define DEFAULT_QUANTUM_INSNS 10000u /* instructions per scheduling quantum */
@@ -53,7 +53,10 @@ _Static_assert(LOAD_DECAY < LOAD_ONE, "load average decays");
 #define TRANSPORT_QUEUE_MAX 256u        /* messages waiting for the window */
 #define TRANSPORT_RTO_INITIAL_NS 5000000ull  /* first retransmission timeout */
 #define TRANSPORT_RTO_MAX_NS 1000000000ull
-#define TRANSPORT_MAX_RETRIES 12u       /* then the peer is unreachable */
+/* Peer suspicion: a peer that has answered none of our packets for this
+ * long (counted from when we began waiting) is declared unreachable at the
+ * next retransmission timeout. 12 timeouts from a 5 ms RTO: about 5.3 s. */
+#define TRANSPORT_SUSPECT_TIMEOUT_NS 5000000000ull
 #define ARP_CACHE_SIZE 64u
 
 /* Load balancing defaults (struct balance_config). */

@@ -51,9 +51,11 @@ struct session {
     struct tmsg *head, *tail, *unsent;
     uint32_t queued;   /* messages on the list */
     uint32_t inflight; /* of which transmitted */
-    uint64_t rto_ns, srtt_ns, rttvar_ns;
+    uint64_t rto_ns; /* the timeout the round-trip estimate calls for, before backoff */
+    uint64_t srtt_ns, rttvar_ns;
     uint8_t rtt_valid;
-    uint32_t retries; /* timeouts since the last progress */
+    uint32_t backoff;     /* timeouts since the last round-trip sample */
+    uint64_t answered_ns; /* the peer last answered us, or we began waiting */
     uint64_t deadline_ns;
     uint32_t recover; /* repairing losses until acked reaches this; 0: not */
     uint32_t dupacks; /* pure acks in a row that acknowledged nothing new */

@@ -152,7 +152,7 @@ static void sys_send(struct kernel *k, struct proc *p)
         if (p->send_done)
             complete(p, p->send_result);
         else if (deadline_passed(k, p))
-            complete(p, ERR_UNREACHABLE);
+            complete(p, ERR_OUTCOME_UNKNOWN); /* delivered, perhaps, but no answer */
         else
             proc_block(k, p, WAIT_SEND);
         return;

@@ -9,7 +9,8 @@
  * TRANSPORT_WINDOW messages in flight and repairs a loss by resending the
  * oldest unacknowledged message: after a retransmission timeout (which
  * doubles), after three duplicate acks, and after each partial ack while
- * repairing. Sessions are bound to both nodes' boot epochs.
+ * repairing. A peer that answers nothing for TRANSPORT_SUSPECT_TIMEOUT_NS
+ * is declared unreachable. Sessions are bound to both nodes' boot epochs.
  *
  * The kernel's upcalls (ipc_on_*) may call transport_send, so every
  * session is consistent before an upcall is made.
@@ -24,6 +25,7 @@
 #include "session.h"
 
 #define TRANSPORT_DUPACK_THRESHOLD 3u /* as TCP's fast retransmit (RFC 5681) */
+#define TRANSPORT_BACKOFF_MAX 32u      /* doublings counted: far past TRANSPORT_RTO_MAX_NS */
 
 /* ---- putting datagrams on the wire ---- */
 
@@ -115,22 +117,6 @@ static void session_resend_oldest(struct kernel *k, struct session *s)
 
 /* ---- the send direction ---- */
 
-/* Transmit what the window allows, stopping at the first message the
- * stack cannot take yet. The timer runs while anything is in flight or
- * waiting for the stack; its expiry retries. */
-static void session_fill_window(struct kernel *k, struct session *s)
-{
-    while (s->unsent != NULL && s->inflight < TRANSPORT_WINDOW) {
-        struct tmsg *m = s->unsent;
-        if (transport_send_message(k, s, m) != 0)
-            break;
-        s->unsent = m->next;
-        s->inflight++;
-    }
-    if ((s->inflight > 0 || s->unsent != NULL) && !s->armed)
-        session_arm(k->transport, s, kernel_now(k) + s->rto_ns);
-}
-
 static uint64_t transport_clamp_rto(uint64_t rto)
 {
     if (rto < TRANSPORT_RTO_INITIAL_NS)
@@ -146,8 +132,40 @@ static uint64_t session_base_rto(const struct session *s)
     return transport_clamp_rto(s->srtt_ns + 4u * s->rttvar_ns);
 }
 
+/* The timeout now: the estimate's, doubled for each timeout since the last
+ * round-trip sample (Karn: progress on a resent message proves nothing
+ * about the round trip, so it keeps the backoff). Peer suspicion counts
+ * time, not timeouts, so nothing can shorten the silence it waits for. */
+static uint64_t session_timeout(const struct session *s)
+{
+    uint64_t rto = s->rto_ns;
+    for (uint32_t i = 0; i < s->backoff && rto < TRANSPORT_RTO_MAX_NS; i++)
+        rto *= 2u;
+    return transport_clamp_rto(rto);
+}
+
+/* Transmit what the window allows, stopping at the first message the
+ * stack cannot take yet. The timer runs while anything is in flight or
+ * waiting for the stack; its expiry retries. Arming it starts the wait
+ * for an answer that peer suspicion measures. */
+static void session_fill_window(struct kernel *k, struct session *s)
+{
+    while (s->unsent != NULL && s->inflight < TRANSPORT_WINDOW) {
+        struct tmsg *m = s->unsent;
+        if (transport_send_message(k, s, m) != 0)
+            break;
+        s->unsent = m->next;
+        s->inflight++;
+    }
+    if ((s->inflight > 0 || s->unsent != NULL) && !s->armed) {
+        s->answered_ns = kernel_now(k);
+        session_arm(k->transport, s, s->answered_ns + session_timeout(s));
+    }
+}
+
 /* RFC 6298 in integer nanoseconds, with TRANSPORT_RTO_INITIAL_NS as the
- * floor: the timeout follows the measured round trip on slow links. */
+ * floor: the timeout follows the measured round trip on slow links. A
+ * sample replaces the backoff (Karn). */
 static void session_sample_rtt(struct session *s, uint64_t rtt)
 {
     if (!s->rtt_valid) {
@@ -160,6 +178,7 @@ static void session_sample_rtt(struct session *s, uint64_t rtt)
         s->srtt_ns = (7u * s->srtt_ns + rtt) / 8u;
     }
     s->rto_ns = session_base_rto(s);
+    s->backoff = 0;
 }
 
 /* Measure a round trip on the message an ack echoes, if it was sent
@@ -196,9 +215,12 @@ static void session_on_dupack(struct kernel *k, struct session *s)
 
 /* A cumulative acknowledgement (echo_seq: what drew a pure ack, else 0):
  * free what it covers, restart the timer, continue a repair, and let
- * queued messages into the window. */
+ * queued messages into the window. An echo of anything we sent, or an ack
+ * that moves forward, shows the peer hears us: it is not silent. */
 static void session_on_ack(struct kernel *k, struct session *s, uint32_t ack, uint32_t echo_seq)
 {
+    if ((echo_seq != 0 && echo_seq <= s->sent_upto) || (ack > s->acked && ack <= s->sent_upto))
+        s->answered_ns = kernel_now(k);
     if (echo_seq != 0)
         session_sample_echo(k, s, echo_seq);
     if (ack == s->acked) {
@@ -210,7 +232,6 @@ static void session_on_ack(struct kernel *k, struct session *s, uint32_t ack, ui
         return; /* old, or for something never sent: ignored */
     session_release_acked(k, s, ack);
     s->acked = ack;
-    s->retries = 0;
     s->dupacks = 0;
     if (s->recover != 0 && ack >= s->recover)
         s->recover = 0;
@@ -238,7 +259,7 @@ static void session_reset(struct kernel *k, struct session *s)
     s->acked = 0;
     s->sent_upto = 0;
     s->rcv_next = 1;
-    s->retries = 0;
+    s->backoff = 0;
     s->recover = 0;
     s->dupacks = 0;
     s->rtt_valid = 0;
@@ -265,13 +286,13 @@ static int session_abandon_unacked(struct kernel *k, struct session *s)
     skip->last_seq = s->next_seq - 1u;
     skip->len = CLUSTER_SKIP_PAYLOAD_BYTES;
     skip->transmissions = 0;
-    skip->sampled = 0;
+    skip->sampled = 1; /* Karn: its seq was sent before, so an echo of it is ambiguous */
     put_be32(skip->payload, skip->last_seq);
     session_append(s, skip);
     return lost_kernel_message;
 }
 
-/* The peer did not answer TRANSPORT_MAX_RETRIES timeouts in a row. Our
+/* The peer answered nothing for TRANSPORT_SUSPECT_TIMEOUT_NS. Our
  * send direction is reset but keeps counting: the peer may still hold its
  * receive state (a partition, not a crash), so the abandoned seqs are
  * skipped explicitly when we next talk to it, and old duplicates can never
@@ -281,32 +302,33 @@ static int session_abandon_unacked(struct kernel *k, struct session *s)
 static void session_on_unreachable(struct kernel *k, struct session *s)
 {
     session_disarm(k->transport, s);
-    s->retries = 0;
+    s->backoff = 0;
     s->recover = 0;
     s->dupacks = 0;
-    s->rto_ns = session_base_rto(s);
     int lost = session_abandon_unacked(k, s);
     netstack_forget_ipv4(k, s->peer_ipv4);
     if (lost)
         transport_note_peer_reset(k, s);
 }
 
-/* Resend the oldest message and back off the timeout twofold; the rest of the
- * window is repaired one partial ack at a time. The doubled timeout stays
- * until a round-trip sample replaces it (Karn). Returns 1 if the peer
- * turned out unreachable (and the kernel was called), 0 otherwise. */
+/* Declare a peer silent for TRANSPORT_SUSPECT_TIMEOUT_NS unreachable, or
+ * resend the oldest message and back off the timeout twofold; the rest of
+ * the window is repaired one partial ack at a time. The doubled timeout
+ * stays until a round-trip sample replaces it (Karn). Returns 1 if the
+ * peer turned out unreachable (and the kernel was called), 0 otherwise. */
 static int session_on_timeout(struct kernel *k, struct session *s, uint64_t now)
 {
-    if (++s->retries >= TRANSPORT_MAX_RETRIES) {
+    if (now - s->answered_ns >= TRANSPORT_SUSPECT_TIMEOUT_NS) {
         session_on_unreachable(k, s);
         return 1;
     }
-    s->rto_ns = transport_clamp_rto(s->rto_ns * 2u);
+    if (s->backoff < TRANSPORT_BACKOFF_MAX)
+        s->backoff++;
     if (s->inflight > 0)
         s->recover = s->sent_upto;
     s->dupacks = 0;
     session_resend_oldest(k, s);
-    session_arm(k->transport, s, now + s->rto_ns);
+    session_arm(k->transport, s, now + session_timeout(s));
     session_fill_window(k, s);
     return 0;
 }
@@ -335,6 +357,29 @@ int transport_send(struct kernel *k, uint16_t dst_node, uint8_t type, const uint
         kmemcpy(m->payload, payload, len);
     session_append(s, m);
     session_fill_window(k, s);
+    return 0;
+}
+
+/* The newest message of `type` still waiting for the window, or NULL. */
+static struct tmsg *session_newest_waiting(const struct session *s, uint8_t type)
+{
+    struct tmsg *found = NULL;
+    for (struct tmsg *m = s->unsent; m != NULL; m = m->next)
+        if (m->type == type)
+            found = m;
+    return found;
+}
+
+int transport_send_latest(struct kernel *k, uint16_t dst_node, uint8_t type, const uint8_t *payload,
+                          uint32_t len)
+{
+    struct session *s = k->transport != NULL ? session_find(k->transport, dst_node) : NULL;
+    struct tmsg *m = s != NULL ? session_newest_waiting(s, type) : NULL;
+    if (m == NULL || m->capacity < len || (payload == NULL && len != 0))
+        return transport_send(k, dst_node, type, payload, len);
+    m->len = (uint16_t)len;
+    if (len != 0)
+        kmemcpy(m->payload, payload, len);
     return 0;
 }
 

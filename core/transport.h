@@ -5,7 +5,8 @@
  * Each pair of nodes keeps one session per direction: sequence numbers,
  * cumulative acknowledgements, retransmission with exponential backoff and
  * a send window. Sessions are tied to both nodes' boot epochs: when a peer
- * restarts or stops answering, its sessions are reset and the kernel is
+ * restarts or stops answering (TRANSPORT_SUSPECT_TIMEOUT_NS of silence),
+ * its sessions are reset and the kernel is
  * told through ipc_on_peer_reset (messages still in flight are lost; the
  * kernel fails the operations that waited on them).
  *
@@ -34,6 +35,13 @@ void transport_destroy(struct kernel *k);
  * queue is full) or ERR_NO_MEMORY. */
 int transport_send(struct kernel *k, uint16_t dst_node, uint8_t type,
                    const uint8_t *payload, uint32_t len);
+
+/* As transport_send, for messages of which only the newest matters (load
+ * reports): one of the same type still waiting for the window is
+ * overwritten instead, so a silent peer's queue is not filled with stale
+ * copies that crowd out other senders. */
+int transport_send_latest(struct kernel *k, uint16_t dst_node, uint8_t type,
+                          const uint8_t *payload, uint32_t len);
 
 /* Messages to dst_node queued and not yet acknowledged (0 when there is
  * no session): lets a bulk sender (migration) keep the pipe full without

@@ -12,6 +12,7 @@
 #include "core/balance_priv.h"
 #include "core/bytes.h"
 #include "core/kernel_priv.h"
+#include "core/transport.h"
 #include "kernel_harness.h"
 
 #define MS 1000000ull
@@ -419,6 +420,31 @@ Test(balance, malformed_messages_are_counted_and_ignored)
     load_sample_encode(&s, accept + 8);
     balance_on_message(h.k[1], 0, BALANCE_MSG_ACCEPT, accept, sizeof accept);
     cr_expect_eq(state(1)->count.releases_sent, 1);
+}
+
+static bool lose_everything_of_node_1(struct harness *hh, uint32_t src, uint8_t *frame, uint32_t len,
+                                      void *ctx)
+{
+    (void)len;
+    (void)ctx;
+    return src != 1 && memcmp(frame, hh->hal[1].mac, 6) != 0;
+}
+
+/* Node 1 falls silent for 3 s (300 report periods, short of the suspicion
+ * timeout): node 0's reports to it replace each other while they wait, so
+ * its queue keeps room for user messages and no report is dropped. */
+Test(balance, load_reports_to_a_silent_peer_leave_room_for_messages)
+{
+    struct kernel_config cfg = config(HAL_BALANCE_MOSIX);
+    boot(2, &cfg);
+    harness_settle(&h, 100 * MS);
+    cr_assert_gt(state(0)->count.reports_sent, 0);
+    h.frame_filter = lose_everything_of_node_1;
+    harness_settle(&h, 3 * SECOND);
+    cr_expect_leq(transport_queued(h.k[0], 1), TRANSPORT_WINDOW + 1u,
+                  "in flight, and the newest report waiting");
+    cr_expect_eq(state(0)->count.reports_dropped, 0);
+    cr_expect_eq(kernel_stats(h.k[0])->peer_resets, 0, "not yet suspected");
 }
 
 /* ---- work really moves ------------------------------------------- */

@@ -18,6 +18,7 @@
 #include "core/frame.h"
 #include "core/kernel_priv.h"
 #include "core/net.h"
+#include "core/session.h"
 #include "core/transport.h"
 #include "tests/fake_hal.h"
 
@@ -61,6 +62,7 @@ struct world {
     int allow_gaps;                        /* after a reset, lost messages are expected */
     int echo;                              /* receivers answer each message from inside the upcall */
     uint32_t craft_epoch;                  /* craft_frame's sender epoch, if not 0 */
+    uint32_t craft_ack;                    /* craft_frame's cumulative ack */
     int resend_on_reset;                   /* ipc_on_peer_reset sends to the peer again */
     int raw;                               /* messages are W.raw_payload, types up to raw_type */
     uint8_t raw_type;
@@ -522,6 +524,7 @@ static uint32_t craft_frame(uint8_t *frame, int src, int dst, uint8_t type, uint
                                .src_epoch = W.craft_epoch ? W.craft_epoch : ks->epoch,
                                .dst_epoch = kd->epoch,
                                .seq = seq,
+                               .ack = W.craft_ack,
                                .payload_len = len};
     uint32_t dlen = cluster_encode(&h, payload, dgram);
     struct frame_ipv4_addr a = {kd->mac, ks->mac, ks->ipv4, kd->ipv4, 1};
@@ -663,7 +666,7 @@ Test(transport, retransmission_backs_off_exponentially)
     world_collect();
     struct kernel *k = &W.nodes[0].k;
     uint64_t rto = TRANSPORT_RTO_INITIAL_NS, at = start;
-    for (uint32_t i = 0; i + 1 < TRANSPORT_MAX_RETRIES; i++) {
+    for (uint32_t i = 0; at + rto - start < TRANSPORT_SUSPECT_TIMEOUT_NS; i++) {
         cr_assert_eq(transport_next_deadline(k), at + rto, "timeout %u", i);
         at += rto;
         world_set_time(at);
@@ -674,9 +677,11 @@ Test(transport, retransmission_backs_off_exponentially)
         rto = rto * 2 > TRANSPORT_RTO_MAX_NS ? TRANSPORT_RTO_MAX_NS : rto * 2;
     }
     cr_assert_eq(W.resets[0][1], 0);
+    cr_assert_eq(k->stats.retransmits, 11, "12 timeouts from a 5 ms RTO");
     world_set_time(transport_next_deadline(k));
     transport_on_timer(k);
     cr_assert_eq(W.resets[0][1], 1, "unreachable after the last timeout");
+    cr_assert_eq(W.now - start, 5275000000ull, "the documented silence");
     cr_assert_eq(k->stats.peer_resets, 1);
     cr_assert_eq(W.nodes[0].f.trace_counts[HAL_TRACE_PEER_RESET], 1);
     cr_assert_eq(transport_next_deadline(k), HAL_TIME_NEVER, "a dead peer is not probed for ever");
@@ -887,7 +892,7 @@ Test(transport, timer_survives_upcalls_that_send)
         cr_assert_eq(app_send(0, j), 0);
     }
     world_collect();
-    for (uint32_t i = 0; i < TRANSPORT_MAX_RETRIES; i++) {
+    for (uint32_t i = 0; i < 100 && k->stats.peer_resets == 0; i++) {
         world_set_time(transport_next_deadline(k));
         transport_on_timer(k);
         world_collect();
@@ -897,6 +902,88 @@ Test(transport, timer_survives_upcalls_that_send)
     cr_assert_eq(k->stats.peer_resets, 3);
     cr_assert_eq(W.next_send[0][1], 2);
     cr_assert_neq(transport_next_deadline(k), HAL_TIME_NEVER, "the new messages are in flight");
+}
+
+/* Let k's timer run until its next deadline would pass `until`. */
+static void run_timeouts_until(struct kernel *k, uint64_t until)
+{
+    while (transport_next_deadline(k) < until) {
+        world_set_time(transport_next_deadline(k));
+        transport_on_timer(k);
+        world_collect();
+    }
+}
+
+/* Node 1 answers (a pure ACK echoing `echo`, acknowledging `ack`) as a
+ * late packet would: the message before it is still missing. */
+static void answer_from_node_1(uint32_t ack, uint32_t echo)
+{
+    uint8_t frame[HAL_NET_MAX_FRAME];
+    W.craft_ack = ack;
+    netstack_on_frame(&W.nodes[0].k, frame, craft_frame(frame, 1, 0, CLUSTER_MSG_ACK, echo, NULL, 0));
+    W.craft_ack = 0;
+}
+
+/* Node 1 goes silent with node 0's message 2 unacknowledged; after 11
+ * timeouts an ACK of message 3, sent once, arrives (message 2 is still
+ * missing): it is a round-trip sample and proof of life. Node 0 must not
+ * call node 1 dead at its next timeout (which used to be the 12th, a
+ * second later): only after the suspicion timeout of silence again. */
+Test(transport, an_answer_restarts_the_suspicion_timeout)
+{
+    world_init(2, 61);
+    W.allow_gaps = 1;
+    W.to_send[0][1] = 1;
+    world_run(HAL_TIME_NEVER);
+    W.blocked[0][1] = W.blocked[1][0] = 1;
+    struct kernel *k = &W.nodes[0].k;
+    uint64_t start = W.now;
+    cr_assert_eq(app_send(0, 1), 0);
+    world_collect();
+    run_timeouts_until(k, start + 4500000000ull);
+    cr_assert_eq(k->stats.retransmits, 11);
+    cr_assert_eq(app_send(0, 1), 0);
+    world_collect();
+    world_set_time(W.now + 20000000ull);
+    uint64_t answered = W.now;
+    struct session *s = session_find(k->transport, 1);
+    uint64_t srtt = s->srtt_ns;
+    answer_from_node_1(1, 3);
+    cr_assert_gt(s->srtt_ns, srtt, "a 20 ms sample from the once-sent message");
+    while (W.resets[0][1] == 0) {
+        world_set_time(transport_next_deadline(k));
+        transport_on_timer(k);
+        world_collect();
+        cr_assert(W.resets[0][1] == 0 || W.now - answered >= TRANSPORT_SUSPECT_TIMEOUT_NS,
+                  "declared dead %llu ms after the peer answered",
+                  (unsigned long long)((W.now - answered) / 1000000u));
+    }
+    cr_assert_leq(W.now - answered, TRANSPORT_SUSPECT_TIMEOUT_NS + TRANSPORT_RTO_MAX_NS);
+}
+
+/* Karn: after node 1 was declared unreachable, the SKIP reuses the seq of
+ * message 2, which went out 12 times. A late ACK echoing that seq answers
+ * one of those copies, not the SKIP: no round-trip sample is taken. */
+Test(transport, no_round_trip_sample_from_a_resent_seq)
+{
+    world_init(2, 67);
+    W.allow_gaps = 1;
+    W.to_send[0][1] = 1;
+    world_run(HAL_TIME_NEVER);
+    W.blocked[0][1] = W.blocked[1][0] = 1;
+    struct kernel *k = &W.nodes[0].k;
+    cr_assert_eq(app_send(0, 1), 0);
+    world_collect();
+    run_timeouts_until(k, HAL_TIME_NEVER);
+    cr_assert_eq(W.resets[0][1], 1);
+    cr_assert_eq(app_send(0, 1), 0); /* takes the SKIP for seq 2 out */
+    world_collect();
+    struct session *s = session_find(k->transport, 1);
+    uint64_t srtt = s->srtt_ns, rttvar = s->rttvar_ns;
+    world_set_time(W.now + 50000000ull);
+    answer_from_node_1(1, 2);
+    cr_assert_eq(s->srtt_ns, srtt, "no sample from an echo of seq 2");
+    cr_assert_eq(s->rttvar_ns, rttvar);
 }
 
 /* Sessions with many peers: the table grows, and everything is freed. */
