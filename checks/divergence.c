@@ -60,9 +60,11 @@ static int first_different_byte(const char *a, const char *b, uint64_t *offset)
     int rc = fa != NULL && fb != NULL ? 0 : -1;
     for (*offset = 0; rc == 0; ++*offset) {
         int ca = getc(fa), cb = getc(fb);
-        if (ca != cb)
+        if (ca != cb) {
             rc = 1;
-        else if (ca == EOF)
+            break;
+        }
+        if (ca == EOF)
             break;
     }
     if (fa != NULL)
