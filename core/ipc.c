@@ -262,7 +262,10 @@ void ipc_on_cluster_message(struct kernel *k, uint16_t src_node, uint8_t type, c
         k->stats.frames_bad++;
 }
 
-void ipc_on_peer_reset(struct kernel *k, uint16_t node)
+/* What a peer's restart or silence means here: sends waiting on it fail,
+ * children believed there are lost, moves to or from it end, and a
+ * restarted home is told where its emigrants here are. */
+void ipc_on_peer_reset(struct kernel *k, uint16_t node, bool restarted)
 {
     for (uint32_t i = 0; i < KERNEL_MAX_PROCS; i++) {
         struct proc *p = k->procs[i];
@@ -272,6 +275,9 @@ void ipc_on_peer_reset(struct kernel *k, uint16_t node)
         finish_send(k, p, ERR_UNREACHABLE);
     }
     migrate_on_peer_reset(k, node);
+    proc_on_node_lost(k, node);
+    if (restarted)
+        location_on_home_restart(k, node);
 }
 
 void ipc_free_mailbox(struct kernel *k, struct proc *p)

@@ -21,22 +21,35 @@ static int find_free_slot(const struct kernel *k)
     return ERR_LIMIT;
 }
 
-static bool local_pid_in_use(const struct kernel *k, uint16_t local)
+/* Whether `pid` (born here) may still name a process: one here (arriving
+ * ones included) or an emigrant this node is home for. */
+static bool pid_in_use(struct kernel *k, uint32_t pid)
 {
     for (uint32_t i = 0; i < KERNEL_MAX_PROCS; i++)
-        if (k->procs[i] != NULL && ABI_PID_LOCAL(k->procs[i]->pid) == local)
+        if (k->procs[i] != NULL && k->procs[i]->pid == pid)
             return true;
-    return false;
+    return location_is_home_of(k, pid);
 }
 
-/* Local numbers count up from 1 and wrap, skipping 0 (the kernel) and
- * numbers still in use, so a pid is not reused while anyone may hold it. */
+void proc_restore_pid_counter(struct kernel *k)
+{
+    k->next_local_pid = (uint16_t)k->hal.nvram->read(k->hal.ctx, HAL_NVRAM_NEXT_PID);
+}
+
+/* Local numbers count up from where the node's last incarnation stopped
+ * (kept in NVRAM) and wrap, skipping 0 (the kernel) and numbers still in
+ * use, so a pid never names two processes. The counter is saved before
+ * the pid is handed out. */
 static uint32_t allocate_pid(struct kernel *k)
 {
+    uint32_t pid;
     do {
         k->next_local_pid++;
-    } while (k->next_local_pid == 0 || local_pid_in_use(k, k->next_local_pid));
-    return ABI_PID(k->node_id, k->next_local_pid);
+        pid = ABI_PID(k->node_id, k->next_local_pid);
+    } while (k->next_local_pid == 0 || pid_in_use(k, pid));
+    if (k->hal.nvram != NULL)
+        k->hal.nvram->write(k->hal.ctx, HAL_NVRAM_NEXT_PID, k->next_local_pid);
+    return pid;
 }
 
 /* Check the argument block: at most ABI_ARGS_MAX_COUNT NUL-terminated
@@ -209,6 +222,18 @@ void proc_child_exited(struct kernel *k, struct proc *p, uint32_t child, int32_t
                 proc_wake(k, p);
             return;
         }
+    }
+}
+
+void proc_on_node_lost(struct kernel *k, uint16_t node)
+{
+    for (uint32_t i = 0; i < KERNEL_MAX_PROCS; i++) {
+        struct proc *p = k->procs[i];
+        if (p == NULL || p->arriving)
+            continue;
+        for (uint32_t c = 0; c < p->child_count; c++)
+            if (!p->children[c].exited && location_lookup(k, p->children[c].pid) == node)
+                proc_child_exited(k, p, p->children[c].pid, ABI_STATUS_LOST);
     }
 }
 
