@@ -9,10 +9,12 @@
 #include <string.h>
 
 #include <criterion/criterion.h>
+#include <stdlib.h>
 
 #include "core/kernel_priv.h"
 #include "core/proc.h"
 #include "kernel_harness.h"
+#include "run_util.h"
 
 static struct harness h;
 
@@ -193,4 +195,37 @@ Test(pids, a_program_cannot_pass_for_a_lost_child)
     spawn(0, "spawner", (const char *[]){"exitcode", "1", "-2147483648", NULL});
     cr_assert(harness_run(&h, SECOND));
     cr_expect(strstr(h.hal[0].console, "child n0.2 exited with -2147483647\n") != NULL, "%s", h.hal[0].console);
+}
+
+/* ---- whole runs: the simulator's own process table ---- */
+
+#define RUNS NIMBUS_BINARY_DIR "/test-pids"
+
+/* The sink n0.1 moves to node 1; node 0 restarts and spawns again; a
+ * sender on node 2 then writes to n0.1. (The sleeper keeps the run going
+ * while the sink's last line travels to its home's console.) */
+Test(pids, a_run_with_a_restarted_home_keeps_pids_and_reaches_the_emigrant)
+{
+    (void)system("mkdir -p " RUNS);
+    FILE *f = fopen(RUNS "/restart.json", "w");
+    cr_assert_not_null(f);
+    fputs("{\"nodes\": [{}, {}, {}], \"events\": [\n"
+          " {\"at\": \"0ms\", \"spawn\": {\"node\": 0, \"program\": \"sink\", \"args\": [\"5\"]}},\n"
+          " {\"at\": \"5ms\", \"migrate\": {\"pid\": \"n0.1\", \"to\": 1}},\n"
+          " {\"at\": \"50ms\", \"crash\": {\"node\": 0}},\n"
+          " {\"at\": \"60ms\", \"restart\": {\"node\": 0}},\n"
+          " {\"at\": \"70ms\", \"spawn\": {\"node\": 0, \"program\": \"exitcode\", \"args\": [\"0\"]}},\n"
+          " {\"at\": \"80ms\", \"spawn\": {\"node\": 2, \"program\": \"sender\", \"args\": [\"n0.1\", \"5\", \"64\"]}},\n"
+          " {\"at\": \"80ms\", \"spawn\": {\"node\": 2, \"program\": \"sleeper\", \"args\": [\"300\"]}}\n"
+          "]}\n",
+          f);
+    fclose(f);
+    cr_expect_eq(run_nimbus("run " RUNS "/restart.json --out " RUNS "/restart --quiet > " RUNS "/restart.log 2>&1"),
+                 0);
+    char *log = read_file(RUNS "/restart.log", NULL);
+    cr_expect(log != NULL && strstr(log, "spawned a second time") == NULL, "%s", log);
+    free(log);
+    cr_expect(console_contains(RUNS "/restart", "sink: 5 messages in order"));
+    cr_expect_not(console_contains(RUNS "/restart", "no such process"));
+    cr_expect_eq(count_trace_events(RUNS "/restart", "spawn", "pid", "n0.2"), 1, "the new incarnation's first pid");
 }
