@@ -225,6 +225,13 @@ void proc_child_exited(struct kernel *k, struct proc *p, uint32_t child, int32_t
     }
 }
 
+static void child_lost(struct kernel *k, struct proc *p, uint32_t child, uint16_t node)
+{
+    struct hal_trace_event ev = {.type = HAL_TRACE_CHILD_LOST, .pid = child, .other_pid = p->pid, .value2 = node};
+    ktrace(k, &ev);
+    proc_child_exited(k, p, child, ABI_STATUS_LOST);
+}
+
 void proc_on_node_lost(struct kernel *k, uint16_t node)
 {
     for (uint32_t i = 0; i < KERNEL_MAX_PROCS; i++) {
@@ -233,7 +240,7 @@ void proc_on_node_lost(struct kernel *k, uint16_t node)
             continue;
         for (uint32_t c = 0; c < p->child_count; c++)
             if (!p->children[c].exited && location_lookup(k, p->children[c].pid) == node)
-                proc_child_exited(k, p, p->children[c].pid, ABI_STATUS_LOST);
+                child_lost(k, p, p->children[c].pid, node);
     }
 }
 

@@ -155,6 +155,7 @@ Test(pids, a_parent_learns_a_child_lost_with_its_node)
     harness_restart(&h, 1, NULL);
     cr_expect(harness_run(&h, 2 * SECOND), "the parent stops waiting");
     expect_lost_child(parent);
+    cr_expect_eq(h.hal[0].trace_counts[HAL_TRACE_CHILD_LOST], 1u);
 }
 
 /* Node 1 is cut off until `heal_ns`. */
