@@ -16,6 +16,7 @@ _Static_assert(ABI_USER_TOP % PAGE_SIZE == 0, "user space ends on a page");
 _Static_assert(ABI_USER_BASE % PAGE_SIZE == 0, "user space starts on a page");
 
 #define KERNEL_MAX_PROCS 64u       /* process slots per node */
+#define PID_LOCAL_NUMBERS 0xFFFFu  /* local numbers a node hands out (1..65535) */
 #define MAILBOX_CAPACITY 16u       /* messages queued per process */
 #define PROC_MAX_CHILDREN 32u      /* children a process may have at once */
 #define LOCATION_CACHE_SIZE 256u   /* remembered locations of other nodes' processes */

@@ -39,17 +39,20 @@ void proc_restore_pid_counter(struct kernel *k)
 /* Local numbers count up from where the node's last incarnation stopped
  * (kept in NVRAM) and wrap, skipping 0 (the kernel) and numbers still in
  * use, so a pid never names two processes. The counter is saved before
- * the pid is handed out. */
-static uint32_t allocate_pid(struct kernel *k)
+ * the pid is handed out. ERR_LIMIT when every number is taken. */
+static int64_t allocate_pid(struct kernel *k)
 {
-    uint32_t pid;
-    do {
-        k->next_local_pid++;
-        pid = ABI_PID(k->node_id, k->next_local_pid);
-    } while (k->next_local_pid == 0 || pid_in_use(k, pid));
-    if (k->hal.nvram != NULL)
-        k->hal.nvram->write(k->hal.ctx, HAL_NVRAM_NEXT_PID, k->next_local_pid);
-    return pid;
+    for (uint32_t tries = 0; tries < PID_LOCAL_NUMBERS; tries++) {
+        if (++k->next_local_pid == 0)
+            k->next_local_pid = 1;
+        uint32_t pid = ABI_PID(k->node_id, k->next_local_pid);
+        if (pid_in_use(k, pid))
+            continue;
+        if (k->hal.nvram != NULL)
+            k->hal.nvram->write(k->hal.ctx, HAL_NVRAM_NEXT_PID, k->next_local_pid);
+        return pid;
+    }
+    return ERR_LIMIT;
 }
 
 /* Check the argument block: at most ABI_ARGS_MAX_COUNT NUL-terminated
@@ -166,15 +169,17 @@ int64_t proc_spawn(struct kernel *k, uint32_t parent_pid, const char *name, uint
     int err = load_program(k, p, name, name_len);
     if (err == 0)
         err = setup_stack(k, p, args, args_len, argc);
-    uint32_t pid = err == 0 ? allocate_pid(k) : 0;
+    int64_t pid = err == 0 ? allocate_pid(k) : 0;
+    if (pid < 0)
+        err = (int)pid;
     if (err == 0)
-        err = add_child(k, parent_pid, pid);
+        err = add_child(k, parent_pid, (uint32_t)pid);
     if (err != 0) {
         free_new_proc(k, p);
         return err;
     }
     p->slot = (uint8_t)slot;
-    p->pid = pid;
+    p->pid = (uint32_t)pid;
     p->parent_pid = parent_pid;
     p->deadline_ns = HAL_TIME_NEVER;
     p->resident_since_ns = kernel_now(k);

@@ -11,7 +11,9 @@
 #include <criterion/criterion.h>
 #include <stdlib.h>
 
+#include "core/bytes.h"
 #include "core/kernel_priv.h"
+#include "core/location.h"
 #include "core/proc.h"
 #include "kernel_harness.h"
 #include "run_util.h"
@@ -104,6 +106,23 @@ Test(pids, wrapping_local_numbers_skip_an_emigrants_number)
     cr_expect_neq(wrapped, local, "the wrap reused n0.%u, alive here", ABI_PID_LOCAL(local));
     cr_expect_eq(ABI_PID_LOCAL(wrapped), 3u, "the first free number after the wrap");
     cr_assert(harness_run(&h, 5 * SECOND));
+}
+
+/* Every local number taken by an emigrant (as the LOCATION news from
+ * their hosts says): a spawn fails cleanly instead of looping for ever. */
+Test(pids, a_node_with_every_number_taken_cannot_spawn)
+{
+    harness_init(&h, 2);
+    for (uint32_t local = 1; local <= 0xFFFFu; local++) {
+        uint8_t news[10];
+        put_be32(news, ABI_PID(0, local));
+        put_be16(news + 4, 1);
+        put_be32(news + 6, 1);
+        location_on_message(h.k[0], 1, news, sizeof news);
+    }
+    const char *argv[] = {"0"};
+    cr_expect_eq(harness_spawn(&h, 0, "exitcode", argv, 1), ERR_LIMIT);
+    cr_expect_eq(kernel_process_count(h.k[0]), 0u);
 }
 
 Test(pids, the_counter_survives_a_restart_at_the_wrap)
