@@ -105,6 +105,13 @@ static inline const char *abi_error_name(int err)
     }
 }
 
+/* The status `wait` reports for a child that was lost: the node it ran on
+ * (as far as the parent's node knew) restarted or was declared dead before
+ * its exit was heard. Final: an exit heard later is ignored. Only the
+ * kernel reports it; a program that exits with this value is reported as
+ * exiting with ABI_STATUS_LOST + 1. */
+#define ABI_STATUS_LOST INT32_MIN
+
 /* A pid names the node a process was born on (high 16 bits) and a local
  * number there (low 16 bits, never 0). Printed as "n<node>.<local>". */
 #define ABI_PID(node, local) ((((uint32_t)(node)) << 16) | ((uint32_t)(local) & 0xFFFFu))

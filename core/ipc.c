@@ -262,10 +262,12 @@ void ipc_on_cluster_message(struct kernel *k, uint16_t src_node, uint8_t type, c
         k->stats.frames_bad++;
 }
 
-/* A send waiting on the node fails with "outcome unknown": its message may
- * have reached the node (and the mailbox) before the node fell silent or
- * restarted, and only the lost answer says so. */
-void ipc_on_peer_reset(struct kernel *k, uint16_t node)
+/* What a peer's restart or silence means here: sends waiting on it fail
+ * with "outcome unknown" (their message may have reached the node before
+ * it fell silent or restarted, and only the lost answer says so),
+ * children believed there are lost, moves to or from it end, and a
+ * restarted home is told where its emigrants here are. */
+void ipc_on_peer_reset(struct kernel *k, uint16_t node, bool restarted)
 {
     for (uint32_t i = 0; i < KERNEL_MAX_PROCS; i++) {
         struct proc *p = k->procs[i];
@@ -275,6 +277,9 @@ void ipc_on_peer_reset(struct kernel *k, uint16_t node)
         finish_send(k, p, ERR_OUTCOME_UNKNOWN);
     }
     migrate_on_peer_reset(k, node);
+    proc_on_node_lost(k, node);
+    if (restarted)
+        location_on_home_restart(k, node);
 }
 
 void ipc_free_mailbox(struct kernel *k, struct proc *p)

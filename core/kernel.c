@@ -55,6 +55,18 @@ static int init_servers(struct kernel *k)
     return err;
 }
 
+/* Continue from the earlier incarnations' NVRAM words: the pid counter,
+ * and the boot count, which is returned (0 on a first boot). */
+static uint32_t count_boot(struct kernel *k)
+{
+    if (k->hal.nvram == NULL)
+        return 0;
+    proc_restore_pid_counter(k);
+    uint32_t boots = k->hal.nvram->read(k->hal.ctx, HAL_NVRAM_BOOTS);
+    k->hal.nvram->write(k->hal.ctx, HAL_NVRAM_BOOTS, boots + 1);
+    return boots;
+}
+
 struct kernel *kernel_create(const struct hal *hal, const struct kernel_config *cfg)
 {
     struct kernel *k = hal->mem->alloc_pages(hal->ctx, KERNEL_STRUCT_PAGES);
@@ -75,6 +87,8 @@ struct kernel *kernel_create(const struct hal *hal, const struct kernel_config *
         return NULL;
     }
     trace_boot(k);
+    if (count_boot(k) > 0)
+        transport_announce_restart(k);
     return k;
 }
 

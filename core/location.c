@@ -239,6 +239,21 @@ void location_on_exit(struct kernel *k, uint32_t pid)
     tell_home(k, pid, LOCATION_EXITED, UINT32_MAX); /* the last news there will be */
 }
 
+bool location_is_home_of(struct kernel *k, uint32_t pid)
+{
+    const struct location_entry *e = find(k->location, pid);
+    return e != NULL && e->authoritative;
+}
+
+void location_on_home_restart(struct kernel *k, uint16_t home)
+{
+    for (uint32_t i = 0; i < KERNEL_MAX_PROCS; i++) {
+        const struct proc *p = k->procs[i];
+        if (p != NULL && !p->arriving && ABI_PID_NODE(p->pid) == home)
+            tell_home(k, p->pid, k->node_id, p->moves);
+    }
+}
+
 void location_on_message(struct kernel *k, uint16_t src_node, const uint8_t *payload, uint32_t len)
 {
     (void)src_node;

@@ -42,6 +42,14 @@ void location_on_arrival(struct kernel *k, struct proc *p, uint16_t source);
 /* A process born elsewhere exited here: tell its home to forget it. */
 void location_on_exit(struct kernel *k, uint32_t pid);
 
+/* Whether this node is home for `pid` and knows it runs elsewhere (an
+ * authoritative entry): its local number is still taken. */
+bool location_is_home_of(struct kernel *k, uint32_t pid);
+
+/* Node `home` restarted and forgot where its emigrants are: tell it of
+ * every process here that was born there (re-registration). */
+void location_on_home_restart(struct kernel *k, uint16_t home);
+
 /* CLUSTER_MSG_LOCATION arrived. */
 void location_on_message(struct kernel *k, uint16_t src_node, const uint8_t *payload, uint32_t len);
 

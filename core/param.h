@@ -27,6 +27,7 @@ _Static_assert(STACK_LIMIT % PAGE_SIZE == 0 && STACK_GUARD_BASE % PAGE_SIZE == 0
 _Static_assert(STACK_GUARD_BASE > ABI_USER_BASE, "programs have room under the guard gap");
 
 #define KERNEL_MAX_PROCS 64u       /* process slots per node */
+#define PID_LOCAL_NUMBERS 0xFFFFu  /* local numbers a node hands out (1..65535) */
 #define MAILBOX_CAPACITY 16u       /* messages queued per process */
 #define PROC_MAX_CHILDREN 32u      /* children a process may have at once */
 #define LOCATION_CACHE_SIZE 256u   /* remembered locations of other nodes' processes */

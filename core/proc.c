@@ -22,22 +22,38 @@ static int find_free_slot(const struct kernel *k)
     return ERR_LIMIT;
 }
 
-static bool local_pid_in_use(const struct kernel *k, uint16_t local)
+/* Whether `pid` (born here) may still name a process: one here (arriving
+ * ones included) or an emigrant this node is home for. */
+static bool pid_in_use(struct kernel *k, uint32_t pid)
 {
     for (uint32_t i = 0; i < KERNEL_MAX_PROCS; i++)
-        if (k->procs[i] != NULL && ABI_PID_LOCAL(k->procs[i]->pid) == local)
+        if (k->procs[i] != NULL && k->procs[i]->pid == pid)
             return true;
-    return false;
+    return location_is_home_of(k, pid);
 }
 
-/* Local numbers count up from 1 and wrap, skipping 0 (the kernel) and
- * numbers still in use, so a pid is not reused while anyone may hold it. */
-static uint32_t allocate_pid(struct kernel *k)
+void proc_restore_pid_counter(struct kernel *k)
 {
-    do {
-        k->next_local_pid++;
-    } while (k->next_local_pid == 0 || local_pid_in_use(k, k->next_local_pid));
-    return ABI_PID(k->node_id, k->next_local_pid);
+    k->next_local_pid = (uint16_t)k->hal.nvram->read(k->hal.ctx, HAL_NVRAM_NEXT_PID);
+}
+
+/* Local numbers count up from where the node's last incarnation stopped
+ * (kept in NVRAM) and wrap, skipping 0 (the kernel) and numbers still in
+ * use, so a pid never names two processes. The counter is saved before
+ * the pid is handed out. ERR_LIMIT when every number is taken. */
+static int64_t allocate_pid(struct kernel *k)
+{
+    for (uint32_t tries = 0; tries < PID_LOCAL_NUMBERS; tries++) {
+        if (++k->next_local_pid == 0)
+            k->next_local_pid = 1;
+        uint32_t pid = ABI_PID(k->node_id, k->next_local_pid);
+        if (pid_in_use(k, pid))
+            continue;
+        if (k->hal.nvram != NULL)
+            k->hal.nvram->write(k->hal.ctx, HAL_NVRAM_NEXT_PID, k->next_local_pid);
+        return pid;
+    }
+    return ERR_LIMIT;
 }
 
 /* Check the argument block: at most ABI_ARGS_MAX_COUNT NUL-terminated
@@ -157,15 +173,17 @@ int64_t proc_spawn(struct kernel *k, uint32_t parent_pid, const char *name, uint
     int err = load_program(k, p, name, name_len);
     if (err == 0)
         err = setup_stack(k, p, args, args_len, argc);
-    uint32_t pid = err == 0 ? allocate_pid(k) : 0;
+    int64_t pid = err == 0 ? allocate_pid(k) : 0;
+    if (pid < 0)
+        err = (int)pid;
     if (err == 0)
-        err = add_child(k, parent_pid, pid);
+        err = add_child(k, parent_pid, (uint32_t)pid);
     if (err != 0) {
         free_new_proc(k, p);
         return err;
     }
     p->slot = (uint8_t)slot;
-    p->pid = pid;
+    p->pid = (uint32_t)pid;
     p->parent_pid = parent_pid;
     p->deadline_ns = HAL_TIME_NEVER;
     p->resident_since_ns = kernel_now(k);
@@ -213,6 +231,25 @@ void proc_child_exited(struct kernel *k, struct proc *p, uint32_t child, int32_t
                 proc_wake(k, p);
             return;
         }
+    }
+}
+
+static void child_lost(struct kernel *k, struct proc *p, uint32_t child, uint16_t node)
+{
+    struct hal_trace_event ev = {.type = HAL_TRACE_CHILD_LOST, .pid = child, .other_pid = p->pid, .value2 = node};
+    ktrace(k, &ev);
+    proc_child_exited(k, p, child, ABI_STATUS_LOST);
+}
+
+void proc_on_node_lost(struct kernel *k, uint16_t node)
+{
+    for (uint32_t i = 0; i < KERNEL_MAX_PROCS; i++) {
+        struct proc *p = k->procs[i];
+        if (p == NULL || p->arriving)
+            continue;
+        for (uint32_t c = 0; c < p->child_count; c++)
+            if (!p->children[c].exited && location_lookup(k, p->children[c].pid) == node)
+                child_lost(k, p, p->children[c].pid, node);
     }
 }
 

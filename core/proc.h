@@ -77,6 +77,11 @@ struct proc {
 /* Exit status of a process killed by a fault. */
 #define PROC_STATUS_FAULT (-128)
 
+/* At boot, on a platform with NVRAM: continue the local numbers where the
+ * node's last incarnation stopped (HAL_NVRAM_NEXT_PID), so no pid it
+ * handed out is handed out again while its process may live on elsewhere. */
+void proc_restore_pid_counter(struct kernel *k);
+
 /* Create a process running program `name` with the argument block `args`
  * (`args_len` bytes: each argument ends with a NUL). Returns the pid or a
  * negative error; nothing is left behind on error. */
@@ -129,7 +134,13 @@ void proc_discard(struct kernel *k, struct proc *p);
  * are mapped) or ERR_NO_MEMORY. */
 int proc_grow_stack(struct kernel *k, struct proc *p, uint32_t va);
 
-/* A child's exit reached its parent p (here). */
+/* A child's exit reached its parent p (here). Only the first word about a
+ * child counts: an exit that comes after it was reported lost is ignored. */
 void proc_child_exited(struct kernel *k, struct proc *p, uint32_t child, int32_t status);
+
+/* Node `node` restarted or was declared dead: every child of a process
+ * here that this node believes runs there (location_lookup) has exited
+ * with ABI_STATUS_LOST. */
+void proc_on_node_lost(struct kernel *k, uint16_t node);
 
 #endif

@@ -238,6 +238,14 @@ static void sys_time(struct kernel *k, struct proc *p)
     p->cpu.x[RV_A1] = (uint32_t)(now >> 32);
 }
 
+/* The status a program asked to exit with; ABI_STATUS_LOST is the
+ * kernel's alone, so a parent can always tell a lost child. */
+static int32_t exit_status(const struct proc *p)
+{
+    int32_t status = (int32_t)arg(p, 0);
+    return status == ABI_STATUS_LOST ? ABI_STATUS_LOST + 1 : status;
+}
+
 /* The caller may move itself (pid 0) or another process on this node;
  * the move happens after this call returns. */
 static void sys_migrate(struct kernel *k, struct proc *p)
@@ -250,7 +258,7 @@ static void sys_migrate(struct kernel *k, struct proc *p)
 void syscall_handle(struct kernel *k, struct proc *p)
 {
     switch (p->cpu.x[RV_A7]) {
-    case SYS_EXIT: proc_exit(k, p, (int32_t)arg(p, 0)); break;
+    case SYS_EXIT: proc_exit(k, p, exit_status(p)); break;
     case SYS_GETPID: complete(p, (int32_t)p->pid); break;
     case SYS_GETNODE: complete(p, k->node_id); break;
     case SYS_SPAWN: sys_spawn(k, p); break;

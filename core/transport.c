@@ -77,6 +77,17 @@ static void transport_send_rst(struct kernel *k, uint32_t dst_ip, const struct c
     (void)transport_emit(k, dst_ip, &h, payload); /* the sender retransmits and asks again */
 }
 
+void transport_announce_restart(struct kernel *k)
+{
+    for (uint16_t node = 0; node < k->node_count; node++) {
+        if (node == k->node_id)
+            continue;
+        struct cluster_header h = {
+            .type = CLUSTER_MSG_ACK, .src_node = k->node_id, .dst_node = node, .src_epoch = k->epoch};
+        (void)transport_emit(k, net_node_ipv4(node), &h, NULL); /* best effort, as above */
+    }
+}
+
 /* Put one message on the wire. A first transmission the stack refuses
  * (the peer's MAC is being resolved and a datagram already waits, or the
  * NIC queue is full) does not count: the message stays unsent. A refused
@@ -241,12 +252,12 @@ static void session_on_ack(struct kernel *k, struct session *s, uint32_t ack, ui
     session_fill_window(k, s);
 }
 
-static void transport_note_peer_reset(struct kernel *k, struct session *s)
+static void transport_note_peer_reset(struct kernel *k, struct session *s, bool restarted)
 {
     k->stats.peer_resets++;
     struct hal_trace_event ev = {.type = HAL_TRACE_PEER_RESET, .value2 = s->node};
     ktrace(k, &ev);
-    ipc_on_peer_reset(k, s->node);
+    ipc_on_peer_reset(k, s->node, restarted);
 }
 
 /* Forget both directions: the peer restarted, or lost our session. What
@@ -264,7 +275,7 @@ static void session_reset(struct kernel *k, struct session *s)
     s->dupacks = 0;
     s->rtt_valid = 0;
     s->rto_ns = TRANSPORT_RTO_INITIAL_NS;
-    transport_note_peer_reset(k, s);
+    transport_note_peer_reset(k, s, true);
 }
 
 /* Turn everything unacknowledged into one SKIP for seqs acked+1 ..
@@ -308,7 +319,7 @@ static void session_on_unreachable(struct kernel *k, struct session *s)
     int lost = session_abandon_unacked(k, s);
     netstack_forget_ipv4(k, s->peer_ipv4);
     if (lost)
-        transport_note_peer_reset(k, s);
+        transport_note_peer_reset(k, s, false);
 }
 
 /* Declare a peer silent for TRANSPORT_SUSPECT_TIMEOUT_NS unreachable, or

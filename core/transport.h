@@ -16,6 +16,7 @@
 #ifndef CORE_TRANSPORT_H
 #define CORE_TRANSPORT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct kernel;
@@ -29,6 +30,12 @@ struct kernel;
 
 int transport_init(struct kernel *k);
 void transport_destroy(struct kernel *k);
+
+/* A restarted node tells every peer its new epoch at once, with a pure
+ * ack that acknowledges nothing: a peer holding a session with the old
+ * incarnation resets it (and the kernel there learns of the restart).
+ * Best effort: if it is lost, the next exchange tells the peer. */
+void transport_announce_restart(struct kernel *k);
 
 /* Queue a message for reliable delivery to dst_node (never the local
  * node). 0, ERR_TOO_BIG, ERR_INVALID (bad type), ERR_BUSY (the peer's
@@ -59,6 +66,8 @@ uint64_t transport_next_deadline(const struct kernel *k);
 /* Upcalls implemented by the kernel (ipc.c). */
 void ipc_on_cluster_message(struct kernel *k, uint16_t src_node, uint8_t type,
                             const uint8_t *payload, uint32_t len);
-void ipc_on_peer_reset(struct kernel *k, uint16_t node);
+/* `restarted`: the peer is a new incarnation (or lost our session), so
+ * its processes and state are gone; false: it stopped answering. */
+void ipc_on_peer_reset(struct kernel *k, uint16_t node, bool restarted);
 
 #endif

@@ -71,6 +71,10 @@ void sim_schedule_wake(struct sim *s, struct sim_node *n)
 void sim_kernel_event(struct sim *s, uint32_t node, const struct hal_trace_event *ev)
 {
     trace_out_kernel(&s->trace, s->now, node, ev);
+    /* A pid names one process for the whole run; the table relies on it. */
+    if (ev->type == HAL_TRACE_SPAWN && sim_procs_find(&s->ptable, ev->pid) != NULL)
+        sim_fail(s, SIM_END_ERROR, "node %u: kernel bug: pid n%u.%u spawned a second time", node,
+                 ABI_PID_NODE(ev->pid), ABI_PID_LOCAL(ev->pid));
     struct sim_proc *p = sim_procs_observe(&s->ptable, node, s->now, ev);
     research_observe(&s->research, s->now, node, ev, p);
 }

@@ -72,6 +72,13 @@ static void node_free_pages(void *ctx, void *pages, uint32_t count)
 
 static uint32_t node_next_u32(void *ctx) { return rng_next_u32(&((struct sim_node *)ctx)->rng); }
 
+static uint32_t node_nvram_read(void *ctx, uint32_t word) { return ((struct sim_node *)ctx)->nvram[word]; }
+
+static void node_nvram_write(void *ctx, uint32_t word, uint32_t value)
+{
+    ((struct sim_node *)ctx)->nvram[word] = value;
+}
+
 static void node_trace(void *ctx, const struct hal_trace_event *ev)
 {
     struct sim_node *n = ctx;
@@ -104,6 +111,7 @@ static const struct hal_mem_ops node_mem_ops = {.alloc_pages = node_alloc_pages,
 static const struct hal_random_ops node_random_ops = {.next_u32 = node_next_u32};
 static const struct hal_trace_ops node_trace_ops = {.event = node_trace};
 static const struct hal_program_ops node_program_ops = {.lookup = node_program_lookup};
+static const struct hal_nvram_ops node_nvram_ops = {.read = node_nvram_read, .write = node_nvram_write};
 
 /* ---- life and death ------------------------------------------------- */
 
@@ -151,6 +159,7 @@ bool sim_node_boot(struct sim_node *n, uint32_t epoch)
         .random = &node_random_ops,
         .trace = &node_trace_ops,
         .programs = &node_program_ops,
+        .nvram = &node_nvram_ops,
     };
     const struct scenario *scn = n->sim->scn;
     struct kernel_config cfg = {

@@ -47,6 +47,7 @@ struct sim_node {
     uint64_t wake_at_ns; /* HAL_TIME_NEVER: no wake-up queued */
     uint64_t wake_gen;
     struct rng rng;
+    uint32_t nvram[HAL_NVRAM_WORDS]; /* survives crashes, as NVRAM would */
     struct kernel_stats past; /* summed over the kernels of earlier boots */
     struct sim_console_node console;
 };

@@ -14,7 +14,9 @@
  * process back. Scenario "migrate" events ask the node found here; the
  * research metrics read spawn times from here.
  *
- * A hash table keyed by pid, never shrunk: ended processes stay (as
+ * A hash table keyed by pid (a pid names one process for the whole run:
+ * sim.c stops the run as a kernel bug if a pid is spawned twice), never
+ * shrunk: ended processes stay (as
  * EXITED or LOST) so that a repeating migrate can tell "gone" from "not
  * yet born". Nothing here depends on host addresses or iteration order.
  */

@@ -170,6 +170,7 @@ const char *trace_kernel_event_name(uint32_t type)
         [HAL_TRACE_MIGRATE_ABORT] = "migrate_abort",
         [HAL_TRACE_FORWARD] = "forward",
         [HAL_TRACE_BALANCE] = "balance",
+        [HAL_TRACE_CHILD_LOST] = "child_lost",
     };
     return type < HAL_TRACE_TYPE_COUNT ? names[type] : "unknown";
 }
@@ -278,6 +279,11 @@ void trace_out_kernel(struct trace_out *t, uint64_t t_ns, uint32_t node,
         break;
     case HAL_TRACE_PEER_RESET:
         field_u64(t, "peer", ev->value2);
+        break;
+    case HAL_TRACE_CHILD_LOST:
+        field_pid(t, "pid", ev->pid);
+        field_pid(t, "parent", ev->other_pid);
+        field_u64(t, "on", ev->value2);
         break;
     case HAL_TRACE_MIGRATE_START:
     case HAL_TRACE_MIGRATE_ROUND:

@@ -19,6 +19,7 @@
 #include "hal_disk.h"
 #include "hal_mem.h"
 #include "hal_net.h"
+#include "hal_nvram.h"
 #include "hal_program.h"
 #include "hal_random.h"
 #include "hal_trace.h"
@@ -33,6 +34,7 @@ struct hal {
     const struct hal_random_ops *random;
     const struct hal_trace_ops *trace;
     const struct hal_program_ops *programs;
+    const struct hal_nvram_ops *nvram; /* NULL: nothing survives a restart */
 };
 
 #endif

@@ -37,6 +37,9 @@
  *   BALANCE    pid = the process chosen, value2 = target node (or 0xFFFF for
  *              an offer to the network), value = local load in thousandths,
  *              reason = enum hal_balance_policy
+ *   CHILD_LOST pid = the child, other_pid = its parent (here), value2 = the
+ *              node it was believed on, which restarted or was declared
+ *              dead: the parent's wait reports ABI_STATUS_LOST
  */
 #ifndef HAL_TRACE_H
 #define HAL_TRACE_H
@@ -62,6 +65,7 @@ enum hal_trace_type {
     HAL_TRACE_MIGRATE_ABORT,
     HAL_TRACE_FORWARD,
     HAL_TRACE_BALANCE,
+    HAL_TRACE_CHILD_LOST,
     HAL_TRACE_TYPE_COUNT
 };
 

@@ -96,6 +96,16 @@ static int no_disk_submit(void *ctx, uint32_t id, bool write, uint64_t first, ui
 }
 
 static const struct hal_clock_ops clock_ops = {fake_now};
+static uint32_t fake_nvram_read(void *ctx, uint32_t word)
+{
+    return ((struct fake_hal *)ctx)->nvram[word];
+}
+
+static void fake_nvram_write(void *ctx, uint32_t word, uint32_t value)
+{
+    ((struct fake_hal *)ctx)->nvram[word] = value;
+}
+
 static const struct hal_net_ops net_ops = {fake_send, fake_get_mac};
 static const struct hal_disk_ops disk_ops = {no_disk_block_size, no_disk_block_count, no_disk_submit};
 static const struct hal_console_ops console_ops = {fake_console};
@@ -103,12 +113,13 @@ static const struct hal_mem_ops mem_ops = {fake_alloc_pages, fake_free_pages};
 static const struct hal_random_ops random_ops = {fake_random};
 static const struct hal_trace_ops trace_ops = {fake_trace};
 static const struct hal_program_ops program_ops = {fake_lookup};
+static const struct hal_nvram_ops nvram_ops = {fake_nvram_read, fake_nvram_write};
 
 void fake_hal_init(struct fake_hal *f, uint16_t node)
 {
     memset(f, 0, sizeof *f);
     f->hal = (struct hal){f, &clock_ops, &net_ops, &disk_ops, &console_ops,
-                          &mem_ops, &random_ops, &trace_ops, &program_ops};
+                          &mem_ops, &random_ops, &trace_ops, &program_ops, &nvram_ops};
     uint8_t mac[6] = {0x02, 0, 0, 0, (uint8_t)(node >> 8), (uint8_t)node};
     memcpy(f->mac, mac, 6);
     f->random_state = 12345u + node;

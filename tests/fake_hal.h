@@ -23,6 +23,7 @@ struct fake_hal {
     uint32_t page_limit;    /* 0: unlimited */
     uint32_t pages_in_use;
     uint32_t random_state;
+    uint32_t nvram[HAL_NVRAM_WORDS]; /* kept when a test restarts the node's kernel */
     struct fake_frame frames[FAKE_MAX_FRAMES]; /* sent frames, oldest first */
     uint32_t frame_count;
     char console[FAKE_CONSOLE_BYTES];          /* everything written, NUL-terminated */

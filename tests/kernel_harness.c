@@ -8,6 +8,17 @@ void harness_init(struct harness *h, uint32_t nodes)
     harness_init_config(h, nodes, NULL);
 }
 
+static void boot_node(struct harness *h, uint32_t node, const struct kernel_config *base)
+{
+    struct kernel_config cfg = {0};
+    if (base != NULL)
+        cfg = *base;
+    cfg.node_id = (uint16_t)node;
+    cfg.node_count = (uint16_t)h->node_count;
+    cfg.epoch = 100 + node + 1000 * h->boots[node];
+    h->k[node] = kernel_create(&h->hal[node].hal, &cfg);
+}
+
 void harness_init_config(struct harness *h, uint32_t nodes, const struct kernel_config *base)
 {
     memset(h, 0, sizeof *h);
@@ -15,14 +26,15 @@ void harness_init_config(struct harness *h, uint32_t nodes, const struct kernel_
     h->ns_per_insn = 10; /* a 100 MIPS node */
     for (uint32_t i = 0; i < nodes; i++) {
         fake_hal_init(&h->hal[i], (uint16_t)i);
-        struct kernel_config cfg = {0};
-        if (base != NULL)
-            cfg = *base;
-        cfg.node_id = (uint16_t)i;
-        cfg.node_count = (uint16_t)nodes;
-        cfg.epoch = 100 + i;
-        h->k[i] = kernel_create(&h->hal[i].hal, &cfg);
+        boot_node(h, i, base);
     }
+}
+
+void harness_restart(struct harness *h, uint32_t node, const struct kernel_config *base)
+{
+    kernel_destroy(h->k[node]);
+    h->boots[node]++;
+    boot_node(h, node, base);
 }
 
 int64_t harness_spawn(struct harness *h, uint32_t node, const char *program, const char *const *argv,

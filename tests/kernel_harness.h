@@ -18,6 +18,7 @@ struct harness {
     uint64_t now_ns;
     uint32_t ns_per_insn; /* CPU speed: how far one instruction moves time */
     uint64_t frames_moved;
+    uint32_t boots[HARNESS_MAX_NODES]; /* restarts so far, for fresh epochs */
     /* Optional, for fault injection: called with every frame before it is
      * delivered; it may change the bytes in place, and returns false to
      * lose the frame. */
@@ -30,6 +31,10 @@ void harness_init(struct harness *h, uint32_t nodes);
 /* The same, every node configured from `base` (node_id, node_count and
  * epoch are filled in per node; NULL: all defaults). */
 void harness_init_config(struct harness *h, uint32_t nodes, const struct kernel_config *base);
+/* Crash node `node` and boot a new incarnation at once (configured from
+ * `base` as in harness_init_config, with a new epoch): its processes are
+ * gone, its fake HAL (NVRAM included) stays. */
+void harness_restart(struct harness *h, uint32_t node, const struct kernel_config *base);
 /* Spawn on node `node`; returns the pid or a negative error. */
 int64_t harness_spawn(struct harness *h, uint32_t node, const char *program, const char *const *argv,
                       uint32_t argc);

@@ -550,10 +550,8 @@ Test(migrate, concurrent_moves_are_bounded)
 
 static void restart_node(uint32_t node, uint8_t mode)
 {
-    kernel_destroy(h.k[node]);
-    struct kernel_config cfg = {.node_id = (uint16_t)node, .node_count = (uint16_t)h.node_count,
-                                .epoch = 900 + node, .migrate_mode = mode};
-    h.k[node] = kernel_create(&h.hal[node].hal, &cfg);
+    struct kernel_config cfg = {.migrate_mode = mode};
+    harness_restart(&h, node, &cfg);
     cr_assert_not_null(h.k[node]);
 }
 

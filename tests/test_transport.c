@@ -144,8 +144,9 @@ void ipc_on_cluster_message(struct kernel *k, uint16_t src_node, uint8_t type, c
         (void)app_send(me, src_node); /* re-entering the transport from its upcall */
 }
 
-void ipc_on_peer_reset(struct kernel *k, uint16_t node)
+void ipc_on_peer_reset(struct kernel *k, uint16_t node, bool restarted)
 {
+    (void)restarted;
     int me = node_of_kernel(k);
     cr_assert(node < W.count && node != me);
     W.resets[me][node]++;

@@ -47,8 +47,9 @@ void ipc_on_cluster_message(struct kernel *k, uint16_t src_node, uint8_t type, c
     deliveries++;
 }
 
-void ipc_on_peer_reset(struct kernel *k, uint16_t node)
+void ipc_on_peer_reset(struct kernel *k, uint16_t node, bool restarted)
 {
+    (void)restarted;
     (void)k;
     (void)node;
     resets++;

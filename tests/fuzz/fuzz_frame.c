@@ -41,8 +41,9 @@ void ipc_on_cluster_message(struct kernel *k, uint16_t src_node, uint8_t type, c
     (void)transport_send(k, src_node, (uint8_t)(type + 1u < 256u ? type + 1u : type), payload, len / 2u);
 }
 
-void ipc_on_peer_reset(struct kernel *k, uint16_t node)
+void ipc_on_peer_reset(struct kernel *k, uint16_t node, bool restarted)
 {
+    (void)restarted;
     if (node == k->node_id)
         abort();
 }
