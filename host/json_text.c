@@ -212,3 +212,12 @@ int jtext_parse(const struct jcheck *jc, const char *text, size_t len, cJSON **o
     *out = doc;
     return 0;
 }
+
+void jtext_numbers_as_written(cJSON *item)
+{
+    for (; item != NULL; item = item->next) {
+        if (cJSON_IsNumber(item) && item->valuestring != NULL)
+            item->type = cJSON_Raw;
+        jtext_numbers_as_written(item->child);
+    }
+}

@@ -32,4 +32,9 @@ bool jtext_is_blank(const char *text, size_t len);
  * cJSON_Delete), or -1 after reporting through jc. */
 int jtext_parse(const struct jcheck *jc, const char *text, size_t len, cJSON **out);
 
+/* Make every number that jtext_parse read print as it was written
+ * (cJSON prints only a double): for printing a tree just before it is
+ * freed, as its numbers become raw text that jcheck no longer reads. */
+void jtext_numbers_as_written(cJSON *item);
+
 #endif
