@@ -247,7 +247,17 @@ static void print_ns(FILE *f, uint64_t ns)
                 (unsigned long long)(ns % 1000000000u));
 }
 
-static void print_summary(const struct sim *s, const char *out_dir, double wall_s)
+/* Each line of `text` with `prefix` in front. */
+static void print_lines(FILE *f, const char *prefix, const char *text)
+{
+    for (const char *line = text; *line != '\0';) {
+        size_t n = strcspn(line, "\n");
+        fprintf(f, "%s%.*s\n", prefix, (int)n, line);
+        line += n + (line[n] == '\n' ? 1 : 0);
+    }
+}
+
+static void print_summary(const struct sim *s, const char *out_dir, double wall_s, bool outputs_ok)
 {
     struct metrics_node *rows = xcalloc(s->node_count, sizeof rows[0]);
     struct metrics_run run;
@@ -264,6 +274,8 @@ static void print_summary(const struct sim *s, const char *out_dir, double wall_
     case SIM_END_INTERRUPTED: how = "INTERRUPTED"; break;
     default: break;
     }
+    if (!outputs_ok)
+        how = "FAILED: output files not written completely";
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     printf("%s: %s at ", s->scn->name, how);
@@ -358,14 +370,17 @@ static int run_scenario(const struct run_args *a)
         return CLI_EXIT_FAILED;
     }
     trace_out_tee(&s.trace, viz_fd);
-    int status = CLI_EXIT_OK;
-    if (sim_run(&s) < 0)
-        status = CLI_EXIT_FAILED;
+    bool run_ok = sim_run(&s) == 0;
     double wall_s = progress_wall_seconds(&s.progress);
+    /* Outputs first, so the summary never calls a run with lost output
+     * finished. */
+    bool outputs_ok = sim_finish(&s, err, sizeof err) == 0;
     fflush(stdout);
-    print_summary(&s, dir, wall_s);
+    print_summary(&s, dir, wall_s, outputs_ok);
     fflush(stdout);
-    if (status != CLI_EXIT_OK) {
+    if (!outputs_ok)
+        print_lines(stderr, "nimbus run: ", err);
+    if (!run_ok) {
         fprintf(stderr, "nimbus run: %s: run failed: %s\n", a->scenario, s.error);
         if (s.end != SIM_END_INTERRUPTED) {
             fprintf(stderr, "nimbus run: reproduce with: nimbus run %s --seed %llu", a->scenario,
@@ -374,13 +389,10 @@ static int run_scenario(const struct run_args *a)
             fputc('\n', stderr);
         }
     }
-    if (sim_close(&s, err, sizeof err) < 0) {
-        fprintf(stderr, "nimbus run: %s\n", err);
-        status = CLI_EXIT_FAILED;
-    }
+    sim_close(&s, err, sizeof err); /* the outputs are closed: nothing left to fail */
     viz_live_finish(viz_fd, viz_child);
     scenario_free(&scn);
-    return status;
+    return run_ok && outputs_ok ? CLI_EXIT_OK : CLI_EXIT_FAILED;
 }
 
 static int run_main(int argc, char **argv)
