@@ -22,6 +22,11 @@ struct jwalk {
 
 static const char jtext_bom[] = "\xEF\xBB\xBF";
 
+/* A string with a NUL is shown up to it when that is this short (as
+ * jcheck cuts values), else only the escape. */
+#define JTEXT_SHOWN_BYTES 40u
+#define JTEXT_NUL_ESCAPE_BYTES 6u /* \u0000 */
+
 static bool jtext_is_space(char c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
@@ -106,11 +111,11 @@ static int jwalk_fail_nul(const struct jwalk *w, const struct jpath *at, size_t 
                           bool is_key)
 {
     size_t shown = esc_end - start;
-    bool fits = shown <= 40u;
+    bool fits = shown <= JTEXT_SHOWN_BYTES;
     bool more = esc_end < w->len && w->text[esc_end] != '"';
     return jcheck_fail(w->jc, at, "a %s may not contain \\u0000 (NUL), got %s%.*s%s", is_key ? "key" : "string",
-                       fits ? "" : "\"...", fits ? (int)shown : 6,
-                       fits ? w->text + start : w->text + esc_end - 6, more ? "...\"" : "\"");
+                       fits ? "" : "\"...", fits ? (int)shown : (int)JTEXT_NUL_ESCAPE_BYTES,
+                       fits ? w->text + start : w->text + esc_end - JTEXT_NUL_ESCAPE_BYTES, more ? "...\"" : "\"");
 }
 
 /* A string or key: C strings end at a NUL, so neither "\u0000" nor a raw
@@ -122,8 +127,8 @@ static int jwalk_string(struct jwalk *w, const struct jpath *at, bool is_key)
         const char *c = w->text + w->pos;
         if ((unsigned char)*c < 0x20u)
             return jtext_fail_at(w->jc, w->text, w->pos, "invalid JSON (a raw control character in a string)");
-        if (*c == '\\' && w->len - w->pos >= 6 && memcmp(c + 1, "u0000", 5) == 0)
-            return jwalk_fail_nul(w, at, start, w->pos + 6, is_key);
+        if (*c == '\\' && w->len - w->pos >= JTEXT_NUL_ESCAPE_BYTES && memcmp(c + 1, "u0000", 5) == 0)
+            return jwalk_fail_nul(w, at, start, w->pos + JTEXT_NUL_ESCAPE_BYTES, is_key);
         w->pos += *c == '\\' ? 2 : 1;
     }
     w->pos++;
