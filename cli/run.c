@@ -241,7 +241,17 @@ static void print_drain(const struct sim *s)
         printf(" (the limit, SIM_DRAIN_MAX_NS or max_time: output may be lost)");
 }
 
-static void print_summary(const struct sim *s, const char *out_dir, double wall_s)
+/* Each line of `text` with `prefix` in front. */
+static void print_lines(FILE *f, const char *prefix, const char *text)
+{
+    for (const char *line = text; *line != '\0';) {
+        size_t n = strcspn(line, "\n");
+        fprintf(f, "%s%.*s\n", prefix, (int)n, line);
+        line += n + (line[n] == '\n' ? 1 : 0);
+    }
+}
+
+static void print_summary(const struct sim *s, const char *out_dir, double wall_s, bool outputs_ok)
 {
     struct metrics_node *rows = xcalloc(s->node_count, sizeof rows[0]);
     struct metrics_run run;
@@ -258,10 +268,12 @@ static void print_summary(const struct sim *s, const char *out_dir, double wall_
     case SIM_END_INTERRUPTED: how = "INTERRUPTED"; break;
     default: break;
     }
+    if (!outputs_ok)
+        how = "FAILED: output files not written completely";
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     printf("%s: %s", s->scn->name, how);
-    if (s->end == SIM_END_ALL_EXITED)
+    if (s->end == SIM_END_ALL_EXITED && outputs_ok)
         print_drain(s);
     printf(" at ");
     print_ns(stdout, s->now);
@@ -321,13 +333,18 @@ static int simulate(const struct run_args *a, const struct scenario *scn, const 
         return CLI_EXIT_FAILED;
     }
     trace_out_tee(&s.trace, viz_fd);
-    int status = sim_run(&s) < 0 ? CLI_EXIT_FAILED : CLI_EXIT_OK;
+    bool run_ok = sim_run(&s) == 0;
     double wall_s = progress_wall_seconds(&s.progress);
+    /* Outputs first, so the summary never calls a run with lost output
+     * finished. */
+    bool outputs_ok = sim_finish(&s, err, sizeof err) == 0;
     fflush(stdout);
     if (summary)
-        print_summary(&s, opt->out_dir, wall_s);
+        print_summary(&s, opt->out_dir, wall_s, outputs_ok);
     fflush(stdout);
-    if (status != CLI_EXIT_OK) {
+    if (!outputs_ok)
+        print_lines(stderr, "nimbus run: ", err);
+    if (!run_ok) {
         fprintf(stderr, "nimbus run: %s: run failed: %s\n", a->scenario, s.error);
         if (s.end != SIM_END_INTERRUPTED) {
             fprintf(stderr, "nimbus run: reproduce with: nimbus run %s --seed %llu", a->scenario,
@@ -336,10 +353,8 @@ static int simulate(const struct run_args *a, const struct scenario *scn, const 
             fputc('\n', stderr);
         }
     }
-    if (sim_close(&s, err, sizeof err) < 0) {
-        fprintf(stderr, "nimbus run: %s\n", err);
-        status = CLI_EXIT_FAILED;
-    }
+    sim_close(&s, err, sizeof err); /* the outputs are closed: nothing left to fail */
+    int status = run_ok && outputs_ok ? CLI_EXIT_OK : CLI_EXIT_FAILED;
     return status;
 }
 

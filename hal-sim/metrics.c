@@ -4,6 +4,7 @@
  */
 #include "metrics.h"
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -164,14 +165,18 @@ static void json_research(struct text_buf *b, const struct metrics_research *r)
     text_buf_puts(b, "  },\n");
 }
 
+/* 0, or -1 with errno set to the first failure's reason. */
 static int write_file(struct text_buf *b, const char *path)
 {
     FILE *f = fopen(path, "wb");
     if (f == NULL)
         return -1;
-    int rc = text_buf_flush(b, f);
-    if (fclose(f) != 0)
+    int rc = text_buf_flush(b, f), why = errno;
+    if (fclose(f) != 0 && rc == 0) {
         rc = -1;
+        why = errno;
+    }
+    errno = why;
     return rc;
 }
 

@@ -20,6 +20,7 @@
 
 #include "scenario_priv.h"
 #include "host/files.h"
+#include "host/json_text.h"
 #include "host/units.h"
 
 #define SCN_DEFAULT_SEED 1u
@@ -238,7 +239,7 @@ static int scn_parse_scalars(struct scn_parser *p, const struct jpath *root, con
     struct jpath at = jpath_member(root, "description");
     if ((v = jcheck_member(object, "description")) != NULL && jcheck_string(&p->jc, &at, v, &text) < 0)
         return -1;
-    if (jcheck_opt_uint(&p->jc, root, object, "seed", "an integer from 0 to 2^53", 0, JCHECK_MAX_EXACT_INT,
+    if (jcheck_opt_uint(&p->jc, root, object, "seed", "an integer from 0 to 2^64-1", 0, UINT64_MAX,
                         &s->seed) < 0)
         return -1;
     at = jpath_member(root, "max_time");
@@ -285,48 +286,13 @@ static int scn_parse_root(struct scn_parser *p, const cJSON *root)
 
 /* ---- JSON text ----------------------------------------------------------- */
 
-static bool scn_is_json_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-static size_t scn_skip_space(const char *text, size_t at, size_t len)
-{
-    while (at < len && scn_is_json_space(text[at]))
-        at++;
-    return at;
-}
-
-/* "line L, column C" of byte `offset`, both counted from 1. */
-static int scn_fail_at_offset(const struct jcheck *jc, const char *text, size_t offset, const char *problem)
-{
-    size_t line = 1, line_start = 0;
-    for (size_t i = 0; i < offset; i++)
-        if (text[i] == '\n') {
-            line++;
-            line_start = i + 1;
-        }
-    return jcheck_fail(jc, NULL, "line %zu, column %zu: %s", line, offset - line_start + 1, problem);
-}
-
-/* Parse exactly one JSON value, allowing only whitespace around it. */
+/* Parse exactly one JSON value (strictly: see host/json_text.h). */
 static int scn_parse_json(const struct jcheck *jc, const char *text, size_t len, cJSON **out)
 {
     const struct jpath root = {NULL, NULL, 0};
-    if (scn_skip_space(text, 0, len) == len)
+    if (jtext_is_blank(text, len))
         return jcheck_fail(jc, &root, "expected an object, got an empty file");
-    const char *end = NULL;
-    cJSON *doc = cJSON_ParseWithLengthOpts(text, len, &end, false);
-    size_t offset = (end != NULL && end >= text && end <= text + len) ? (size_t)(end - text) : 0;
-    if (doc == NULL)
-        return scn_fail_at_offset(jc, text, offset, "invalid JSON");
-    offset = scn_skip_space(text, offset, len);
-    if (offset != len) {
-        cJSON_Delete(doc);
-        return scn_fail_at_offset(jc, text, offset, "unexpected text after the JSON value");
-    }
-    *out = doc;
-    return 0;
+    return jtext_parse(jc, text, len, out);
 }
 
 /* ---- entry points -------------------------------------------------------- */

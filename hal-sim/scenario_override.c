@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "host/files.h"
+#include "host/json_text.h"
 #include "host/xalloc.h"
 #include "host/text_buf.h"
 
@@ -92,11 +93,12 @@ static int parse_path(const char *path, struct scenario_override *o, char *err, 
     return 0;
 }
 
+/* A value as JSON, read as strictly as a scenario file; else a string. */
 static cJSON *parse_value(const char *text)
 {
-    const char *end = NULL;
-    cJSON *v = cJSON_ParseWithOpts(text, &end, 1);
-    return v != NULL ? v : cJSON_CreateString(text);
+    const struct jcheck quiet = {"", NULL, 0};
+    cJSON *v = NULL;
+    return jtext_parse(&quiet, text, strlen(text), &v) == 0 ? v : cJSON_CreateString(text);
 }
 
 int scenario_override_make(const char *label, const char *path, cJSON *value, struct scenario_override *out,
@@ -255,16 +257,13 @@ static int read_text(const char *path, char **text, size_t *len, char *err, size
 static char *text_overridden(const char *path, const char *file, size_t len,
                              const struct scenario_override *ov, size_t count, char *err, size_t err_bytes)
 {
-    const char *end = NULL;
-    cJSON *doc = cJSON_ParseWithLengthOpts(file, len, &end, 0);
-    if (doc == NULL || strspn(end, " \t\r\n") != len - (size_t)(end - file)) {
-        /* Let the loader word the syntax error, with its line and column. */
+    const struct jcheck quiet = {path, NULL, 0};
+    cJSON *doc = NULL;
+    if (jtext_parse(&quiet, file, len, &doc) < 0) {
+        /* The loader words it (an empty file, or the line and column), as
+         * it refuses what jtext_parse refused. */
         struct scenario s;
-        if (scenario_parse(file, len, path, &s, err, err_bytes) == 0) {
-            scenario_free(&s);
-            fail(err, err_bytes, "%s: invalid JSON", path);
-        }
-        cJSON_Delete(doc);
+        scenario_parse(file, len, path, &s, err, err_bytes);
         return NULL;
     }
     char why[SCN_ERROR_BYTES];
@@ -275,6 +274,7 @@ static char *text_overridden(const char *path, const char *file, size_t len,
             return NULL;
         }
     }
+    jtext_numbers_as_written(doc); /* a seed above 2^53 stays exact */
     char *printed = cJSON_Print(doc);
     cJSON_Delete(doc);
     char *text = xstrdup(printed != NULL ? printed : "");

@@ -109,6 +109,13 @@ static void out_path(char *buf, const struct sim *s, const char *file)
     snprintf(buf, SIM_PATH_BYTES, "%s/%s", s->opt.out_dir, file);
 }
 
+/* "<path>: cannot create: <errno's reason>"; -1. */
+static int sim_fail_create(char *err, size_t err_bytes, const char *path)
+{
+    snprintf(err, err_bytes, "%s: cannot create: %s", path, strerror(errno));
+    return -1;
+}
+
 int sim_open(struct sim *s, const struct scenario *scn, const struct sim_options *opt,
              char *err, size_t err_bytes)
 {
@@ -127,16 +134,15 @@ int sim_open(struct sim *s, const struct scenario *scn, const struct sim_options
         out_path(cp, s, "console.log");
         trace_path = tp, pcap_path = pp, console_path = cp;
     }
-    if (trace_out_open(&s->trace, trace_path) < 0) {
-        snprintf(err, err_bytes, "%s: %s", trace_path, strerror(errno));
-        return -1;
-    }
-    if (pcap_out_open(&s->pcap, pcap_path, err, err_bytes) < 0) {
+    if (trace_out_open(&s->trace, trace_path) < 0)
+        return sim_fail_create(err, err_bytes, trace_path);
+    if (pcap_out_open(&s->pcap, pcap_path) < 0) {
+        sim_fail_create(err, err_bytes, pcap_path);
         trace_out_close(&s->trace);
         return -1;
     }
     if (sim_console_open(&s->console, console_path, opt->console_echo) < 0) {
-        snprintf(err, err_bytes, "%s: %s", console_path, strerror(errno));
+        sim_fail_create(err, err_bytes, console_path);
         trace_out_close(&s->trace);
         pcap_out_close(&s->pcap);
         return -1;
@@ -236,48 +242,76 @@ void sim_collect_metrics(const struct sim *s, struct metrics_node *rows, struct 
     research_summarize(&s->research, s->now, totals.v[M_INSNS], totals.v[M_FORWARDED], &run->research);
 }
 
+/* Output file `file` failed with errno `why`: one more line in err. */
+static void sim_note_output_failure(const struct sim *s, const char *file, int why, char *err,
+                                    size_t err_bytes)
+{
+    char path[SIM_PATH_BYTES];
+    out_path(path, s, file);
+    size_t used = err_bytes > 0 ? strlen(err) : 0; /* sim_finish terminated it */
+    if (used + 1 < err_bytes)
+        snprintf(err + used, err_bytes - used, "%s%s: cannot write: %s", used != 0 ? "\n" : "", path,
+                 strerror(why));
+}
+
+/* The metrics files; each failure noted. 0, or -1. */
+static int sim_write_metrics(struct sim *s, char *err, size_t err_bytes)
+{
+    static const struct {
+        const char *file;
+        int (*write)(const struct metrics_run *r, const char *path);
+    } files[] = {
+        {"metrics.json", metrics_write_json},
+        {"metrics.csv", metrics_write_csv},
+        {"research.csv", metrics_write_research_csv},
+    };
+    struct metrics_node *rows = xcalloc(s->node_count, sizeof rows[0]);
+    struct metrics_run run;
+    sim_collect_metrics(s, rows, &run);
+    int rc = 0;
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        char path[SIM_PATH_BYTES];
+        out_path(path, s, files[i].file);
+        if (files[i].write(&run, path) < 0) {
+            sim_note_output_failure(s, files[i].file, errno, err, err_bytes);
+            rc = -1;
+        }
+    }
+    free(rows);
+    return rc;
+}
+
+int sim_finish(struct sim *s, char *err, size_t err_bytes)
+{
+    if (err_bytes > 0)
+        err[0] = '\0';
+    if (s->outputs_closed)
+        return 0;
+    s->outputs_closed = true;
+    int rc = s->opt.out_dir != NULL ? sim_write_metrics(s, err, err_bytes) : 0;
+    if (trace_out_close(&s->trace) < 0) {
+        sim_note_output_failure(s, "trace.jsonl", errno, err, err_bytes);
+        rc = -1;
+    }
+    if (pcap_out_close(&s->pcap) < 0) {
+        sim_note_output_failure(s, "net.pcap", errno, err, err_bytes);
+        rc = -1;
+    }
+    if (sim_console_close(&s->console) < 0) {
+        sim_note_output_failure(s, "console.log", errno, err, err_bytes);
+        rc = -1;
+    }
+    return rc;
+}
+
 int sim_close(struct sim *s, char *err, size_t err_bytes)
 {
-    int rc = 0;
-    char path[SIM_PATH_BYTES];
-    if (s->opt.out_dir != NULL) {
-        struct metrics_node *rows = xcalloc(s->node_count, sizeof rows[0]);
-        struct metrics_run run;
-        sim_collect_metrics(s, rows, &run);
-        out_path(path, s, "metrics.json");
-        if (metrics_write_json(&run, path) < 0) {
-            snprintf(err, err_bytes, "%s: %s", path, strerror(errno));
-            rc = -1;
-        }
-        out_path(path, s, "metrics.csv");
-        if (rc == 0 && metrics_write_csv(&run, path) < 0) {
-            snprintf(err, err_bytes, "%s: %s", path, strerror(errno));
-            rc = -1;
-        }
-        out_path(path, s, "research.csv");
-        if (rc == 0 && metrics_write_research_csv(&run, path) < 0) {
-            snprintf(err, err_bytes, "%s: %s", path, strerror(errno));
-            rc = -1;
-        }
-        free(rows);
-    }
+    int rc = sim_finish(s, err, err_bytes);
     for (uint32_t i = 0; i < s->node_count; i++)
         sim_node_free(&s->nodes[i]);
     struct sim_event ev;
     while (sim_queue_pop(&s->queue, &ev))
         sim_net_discard(&s->net, &ev);
-    if (trace_out_close(&s->trace) < 0 && rc == 0) {
-        snprintf(err, err_bytes, "%s/trace.jsonl: write failed", s->opt.out_dir);
-        rc = -1;
-    }
-    if (pcap_out_close(&s->pcap) < 0 && rc == 0) {
-        snprintf(err, err_bytes, "%s/net.pcap: write failed", s->opt.out_dir);
-        rc = -1;
-    }
-    if (sim_console_close(&s->console) < 0 && rc == 0) {
-        snprintf(err, err_bytes, "%s/console.log: write failed", s->opt.out_dir);
-        rc = -1;
-    }
     free(s->nodes);
     s->nodes = NULL;
     sim_pages_destroy(&s->pages);

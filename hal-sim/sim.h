@@ -4,8 +4,8 @@
  *
  * sim_open loads nothing itself: it takes a validated scenario, opens the
  * output files and boots every node at time 0 (node order). sim_run pops
- * events until a stop condition, sim_close writes the metrics and closes
- * the files. Everything that happens is a function of the scenario and
+ * events until a stop condition, sim_finish writes the metrics and closes
+ * the files, sim_close frees the rest. Everything that happens is a function of the scenario and
  * the seed: same inputs, byte-identical trace.jsonl, net.pcap and
  * metrics.json.
  */
@@ -81,6 +81,7 @@ struct sim {
     uint64_t migrate_failures; /* scenario migrate events refused */
     enum sim_end end;
     bool failed;
+    bool outputs_closed; /* sim_finish has run */
     char error[SIM_ERROR_BYTES];
     struct trace_out trace;
     struct pcap_out pcap;
@@ -97,8 +98,13 @@ int sim_open(struct sim *s, const struct scenario *scn, const struct sim_options
 /* Run to the end. 0 when the run finished as the scenario asks; -1 when
  * it failed (s->error says why). */
 int sim_run(struct sim *s);
-/* Write metrics, close every file, free everything. 0, or -1 with a
- * message in err when an output could not be written. */
+/* Write the metrics files and close every output file, so that the
+ * caller can report the run's outcome with its outputs. 0, or -1 with one
+ * line in err per file that could not be written completely ("<path>:
+ * cannot write: <reason>", lines joined by newlines). Later calls do
+ * nothing and return 0. */
+int sim_finish(struct sim *s, char *err, size_t err_bytes);
+/* sim_finish if not done yet, and free everything. */
 int sim_close(struct sim *s, char *err, size_t err_bytes);
 
 const char *sim_end_name(enum sim_end e);

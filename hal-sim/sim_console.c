@@ -3,6 +3,7 @@
 #include "host/xalloc.h"
 #include "host/text_buf.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,15 +19,23 @@ int sim_console_open(struct sim_console *c, const char *log_path, FILE *echo)
     return 0;
 }
 
+/* Keep the first failure's reason: later ones follow from it. */
+static void console_note_failure(struct sim_console *c)
+{
+    if (c->write_errno == 0)
+        c->write_errno = errno != 0 ? errno : EIO;
+}
+
 int sim_console_close(struct sim_console *c)
 {
     if (c->log != NULL && fclose(c->log) != 0)
-        c->write_failed = true;
+        console_note_failure(c);
     if (c->echo != NULL)
         fflush(c->echo);
     c->log = NULL;
     text_buf_free(&c->line);
-    return c->write_failed ? -1 : 0;
+    errno = c->write_errno;
+    return c->write_errno != 0 ? -1 : 0;
 }
 
 void sim_console_format_time(uint64_t t_ns, char *buf, size_t bytes)
@@ -51,7 +60,7 @@ static void emit_line(struct sim_console *c, uint32_t node, uint64_t t_ns, uint3
     text_buf_put(b, text, len);
     text_buf_putc(b, '\n');
     if (c->log != NULL && fwrite(b->data, 1, b->len, c->log) != b->len)
-        c->write_failed = true;
+        console_note_failure(c);
     if (c->echo != NULL) {
         if (c->progress != NULL)
             progress_clear(c->progress);

@@ -39,12 +39,13 @@ struct sim_console {
     struct progress *progress; /* cleared before echoing; may be NULL */
     struct text_buf line;
     uint64_t lines;
-    bool write_failed;
+    int write_errno; /* 0, or why the first write to the log failed */
 };
 
 /* Open `log_path` (NULL: none) and echo lines to `echo` (NULL: none).
  * 0, or -1 with errno set. */
 int sim_console_open(struct sim_console *c, const char *log_path, FILE *echo);
+/* 0, or -1 with errno set to why the first write to the log failed. */
 int sim_console_close(struct sim_console *c);
 
 /* Node `node`, process `pid` (0: the kernel) wrote `len` bytes at t_ns. */

@@ -43,22 +43,30 @@ static void tee_write(struct trace_out *t)
     }
 }
 
+/* Keep the first failure's reason: later ones follow from it. */
+static void trace_note_failure(struct trace_out *t)
+{
+    if (t->write_errno == 0)
+        t->write_errno = errno != 0 ? errno : EIO;
+}
+
 static void trace_flush(struct trace_out *t)
 {
     if (t->tee_fd >= 0)
         tee_write(t);
     if (text_buf_flush(&t->buf, t->f) < 0)
-        t->write_failed = true;
+        trace_note_failure(t);
 }
 
 int trace_out_close(struct trace_out *t)
 {
     trace_flush(t);
     if (t->f != NULL && fclose(t->f) != 0)
-        t->write_failed = true;
+        trace_note_failure(t);
     t->f = NULL;
     text_buf_free(&t->buf);
-    return t->write_failed ? -1 : 0;
+    errno = t->write_errno;
+    return t->write_errno != 0 ? -1 : 0;
 }
 
 /* Every line: {"t":T[,"node":N],"ev":"NAME" ... then fields ... }\n */

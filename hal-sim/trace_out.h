@@ -24,7 +24,7 @@ struct trace_out {
     FILE *f;          /* NULL: the trace is discarded */
     struct text_buf buf;
     uint64_t lines;
-    bool write_failed;
+    int write_errno;  /* 0, or why the first write failed */
     int tee_fd;       /* -1, or where every line is also written (trace_out_tee) */
 };
 
@@ -36,7 +36,7 @@ int trace_out_open(struct trace_out *t, const char *path);
  * do not change. A failed write (the viewer was closed) ends the tee and
  * does not fail the run; the caller closes fd after trace_out_close. */
 void trace_out_tee(struct trace_out *t, int fd);
-/* Flush and close; 0, or -1 if anything failed to be written. */
+/* Flush and close; 0, or -1 with errno set to why the first write failed. */
 int trace_out_close(struct trace_out *t);
 
 const char *trace_fault_name(uint32_t reason);

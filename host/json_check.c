@@ -4,7 +4,6 @@
  */
 #include "json_check.h"
 
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,6 +86,13 @@ static size_t jcheck_shown_length(const char *text)
     return cut;
 }
 
+/* `text` cut to JCHECK_SHOWN_BYTES, "..." marking a cut. */
+static void jcheck_show(const char *text, char *buf, size_t bytes)
+{
+    size_t shown = jcheck_shown_length(text);
+    snprintf(buf, bytes, "%.*s%s", (int)shown, text, text[shown] != '\0' ? "..." : "");
+}
+
 static const char *jcheck_type_name(const cJSON *item)
 {
     if (cJSON_IsString(item))
@@ -100,11 +106,22 @@ static const char *jcheck_type_name(const cJSON *item)
     return "a value";
 }
 
+/* The number's text: kept by jtext_parse, or the double printed exactly
+ * enough to read back (a number built in memory). */
+static const char *jcheck_number_text(const cJSON *item, char *buf, size_t bytes)
+{
+    if (item->valuestring != NULL)
+        return item->valuestring;
+    snprintf(buf, bytes, "%.17g", item->valuedouble);
+    return buf;
+}
+
 void jcheck_describe(const cJSON *item, char *buf, size_t bytes)
 {
-    /* cJSON prints infinity as null, which would be a confusing echo. */
-    if (cJSON_IsNumber(item) && !isfinite(item->valuedouble)) {
-        snprintf(buf, bytes, "a number too large for a double");
+    if (cJSON_IsNumber(item)) {
+        /* As written, so an echo is exact (cJSON prints only a double). */
+        char num[32];
+        jcheck_show(jcheck_number_text(item, num, sizeof num), buf, bytes);
         return;
     }
     char *text = cJSON_PrintUnformatted(item);
@@ -112,8 +129,7 @@ void jcheck_describe(const cJSON *item, char *buf, size_t bytes)
         snprintf(buf, bytes, "%s", jcheck_type_name(item));
         return;
     }
-    size_t shown = jcheck_shown_length(text);
-    snprintf(buf, bytes, "%.*s%s", (int)shown, text, text[shown] != '\0' ? "..." : "");
+    jcheck_show(text, buf, bytes);
     free(text);
 }
 
@@ -193,20 +209,62 @@ int jcheck_required(const struct jcheck *jc, const struct jpath *at, const cJSON
     return 0;
 }
 
+/* Digit k of the digits `a` (na of them) followed by `b` (nb). */
+static char jcheck_digit_at(const char *a, size_t na, const char *b, size_t k)
+{
+    return k < na ? a[k] : b[k - na];
+}
+
+/* A JSON number's text as an exact integer in 64 bits: the digits before
+ * and after the point, shifted by the exponent, with nothing but zeros
+ * left after the point. "4.0" and "4e2" are integers, "4.5" is not. */
+static bool jcheck_text_uint(const char *t, uint64_t *out)
+{
+    bool negative = *t == '-';
+    t += negative ? 1 : 0;
+    const char *whole = t;
+    size_t nw = strspn(whole, "0123456789");
+    const char *frac = whole + nw + (whole[nw] == '.' ? 1 : 0);
+    size_t nf = whole[nw] == '.' ? strspn(frac, "0123456789") : 0;
+    const char *rest = frac + nf;
+    long long exp = 0;
+    if (*rest == 'e' || *rest == 'E')
+        exp = strtoll(rest + 1, NULL, 10); /* saturates: far beyond any digit count */
+    size_t n = nw + nf;
+    /* Clamped: below -n only zeros are left before the point, and 20 more
+     * digits than there are overflow 64 bits unless every digit is 0. */
+    long long lo = -(long long)n, hi = (long long)n + 20;
+    exp = exp < lo ? lo : exp > hi ? hi : exp;
+    long long point = (long long)nw + exp;
+    uint64_t v = 0;
+    for (long long k = 0; k < (long long)n; k++) {
+        char d = jcheck_digit_at(whole, nw, frac, (size_t)k);
+        if (k >= point) {
+            if (d != '0')
+                return false;
+            continue;
+        }
+        if (v > (UINT64_MAX - (uint64_t)(d - '0')) / 10u)
+            return false;
+        v = v * 10u + (uint64_t)(d - '0');
+    }
+    for (long long k = (long long)n; k < point && v != 0; k++) {
+        if (v > UINT64_MAX / 10u)
+            return false;
+        v *= 10u;
+    }
+    if (negative && v != 0)
+        return false;
+    *out = v;
+    return true;
+}
+
 bool jcheck_is_uint(const cJSON *item, uint64_t *out)
 {
     if (!cJSON_IsNumber(item))
         return false;
-    double v = item->valuedouble;
-    /* The range test comes first: it also rejects NaN, and it makes the
-     * conversion below defined. */
-    if (!(v >= 0.0 && v <= (double)JCHECK_MAX_EXACT_INT))
-        return false;
-    uint64_t u = (uint64_t)v;
-    if ((double)u != v)
-        return false;
-    *out = u;
-    return true;
+    char buf[32];
+    return jcheck_text_uint(jcheck_number_text(item, buf, sizeof buf), out);
 }
 
 int jcheck_uint(const struct jcheck *jc, const struct jpath *at, const cJSON *item, const char *what,

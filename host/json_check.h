@@ -16,9 +16,6 @@
 
 #include <cjson/cJSON.h>
 
-/* Largest integer a JSON number (an IEEE double in cJSON) holds exactly. */
-#define JCHECK_MAX_EXACT_INT 9007199254740992ull /* 2^53 */
-
 /* One step of a JSON path: a member `key` of the parent, or element
  * `index` of the parent when key is NULL. The root has no parent. */
 struct jpath {
@@ -51,7 +48,8 @@ int jcheck_fail(const struct jcheck *jc, const struct jpath *at, const char *fmt
 /* Report "expected <what>, got <the value, compact and truncated>". */
 int jcheck_fail_type(const struct jcheck *jc, const struct jpath *at, const char *what, const cJSON *got);
 
-/* Write `item` compactly as JSON, cut to about 40 characters ("..."). */
+/* Write `item` compactly as JSON, cut to about 40 characters ("...");
+ * a number as its text was written. */
 void jcheck_describe(const cJSON *item, char *buf, size_t bytes);
 
 /* `item` must be an object whose keys are all in `allowed` (a NULL-ended
@@ -67,7 +65,7 @@ int jcheck_required(const struct jcheck *jc, const struct jpath *at, const cJSON
                     const cJSON **out);
 
 /* An integer in [min, max]; `what` names the type for the message, e.g.
- * "a positive integer". max must not exceed JCHECK_MAX_EXACT_INT. */
+ * "a positive integer". */
 int jcheck_uint(const struct jcheck *jc, const struct jpath *at, const cJSON *item, const char *what,
                 uint64_t min, uint64_t max, uint64_t *out);
 
@@ -76,8 +74,10 @@ int jcheck_uint(const struct jcheck *jc, const struct jpath *at, const cJSON *it
 int jcheck_opt_uint(const struct jcheck *jc, const struct jpath *at, const cJSON *object, const char *key,
                     const char *what, uint64_t min, uint64_t max, uint64_t *out);
 
-/* True if `item` is a number holding a non-negative integer that a double
- * represents exactly; stores it in *out. */
+/* True if `item` is a number holding a non-negative integer below 2^64;
+ * stores it in *out. The integer is read exactly from the number's text
+ * (kept by jtext_parse in valuestring); a number built in memory has
+ * only its double. */
 bool jcheck_is_uint(const cJSON *item, uint64_t *out);
 
 /* true or false. */

@@ -221,3 +221,41 @@ Test(runs, a_bad_set_names_itself_and_gives_status_1)
     cr_expect_not_null(strstr(log, "network.latency: expected a duration"), "%s", log);
     free(log);
 }
+
+/* Every output file that could not be written is named with its reason,
+ * the summary does not call the run finished, and the status is 2. */
+Test(runs, every_unwritable_output_is_named_and_fails_the_run)
+{
+    const char *dir = RUNS "/full";
+    (void)system("rm -rf " RUNS "/full && mkdir -p " RUNS "/full/research.csv && cd " RUNS "/full && "
+                 "for f in trace.jsonl net.pcap console.log metrics.json metrics.csv; do ln -s /dev/full $f; done");
+    cr_assert_eq(run_scenario("scenarios/pingpong.json", "full", ""), 2);
+    char *log = read_file(RUNS "/full.log", NULL);
+    cr_assert_not_null(log);
+    static const char *const lines[] = {
+        "metrics.json: cannot write: No space left on device",
+        "metrics.csv: cannot write: No space left on device",
+        "research.csv: cannot write: Is a directory",
+        "trace.jsonl: cannot write: No space left on device",
+        "net.pcap: cannot write: No space left on device",
+        "console.log: cannot write: No space left on device",
+    };
+    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+        char want[512];
+        snprintf(want, sizeof want, "nimbus run: %s/%s\n", dir, lines[i]);
+        cr_expect_not_null(strstr(log, want), "missing \"%s\" in:\n%s", want, log);
+    }
+    cr_expect_not_null(strstr(log, "pingpong: FAILED: output files not written completely at "), "%s", log);
+    cr_expect_null(strstr(log, ": finished"), "%s", log);
+    free(log);
+}
+
+Test(runs, an_output_that_cannot_be_created_is_named_once)
+{
+    (void)system("rm -rf " RUNS "/pcapdir && mkdir -p " RUNS "/pcapdir/net.pcap");
+    cr_assert_eq(run_scenario("scenarios/hello.json", "pcapdir", ""), 2);
+    char *log = read_file(RUNS "/pcapdir.log", NULL);
+    cr_assert_not_null(log);
+    cr_expect_str_eq(log, "nimbus run: " RUNS "/pcapdir/net.pcap: cannot create: Is a directory\n");
+    free(log);
+}

@@ -430,6 +430,9 @@ static const struct bad_file bad_files[] = {
     {"threshold-decimals.json", "balancer.threshold: at most 3 digits after the decimal point, got 1.2345"},
     {"migrate-kernel.json", "events[1].migrate.pid: n0.0 is node 0's kernel, not a process"},
     {"repeat-on-spawn.json", "events[0].repeat: only \"migrate\" events repeat"},
+    {"byte-order-mark.json", "line 1, column 1: a UTF-8 byte-order mark is not allowed (save the file without it)"},
+    {"nul-in-program.json",
+     "events[0].spawn.program: a string may not contain \\u0000 (NUL), got \"hello\\u0000...\""},
 };
 
 static const struct bad_file *find_bad_file(const char *name)
@@ -486,9 +489,9 @@ Test(messages, values_are_shown_short_and_on_one_line)
         "{'nodes':[{'count':[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20]}]}",
         X "nodes[0].count: expected a positive integer, got [1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,...");
     expect_error("{'nodes':[{}],'seed':'line\\none'}",
-                 X "seed: expected an integer from 0 to 2^53, got \"line\\none\"");
+                 X "seed: expected an integer from 0 to 2^64-1, got \"line\\none\"");
     snprintf(want, sizeof want, "%s",
-             X "seed: expected an integer from 0 to 2^53, got a number too large for a double");
+             X "seed: expected an integer from 0 to 2^64-1, got 1e999");
     expect_error("{'nodes':[{}],'seed':1e999}", want);
 }
 
@@ -534,20 +537,73 @@ Test(json_text, invalid)
     expect_error("{'nodes':[{}],\n'seed':tru}", X "line 2, column 8: invalid JSON");
 }
 
-Test(json_text, deep_nesting_does_not_crash)
+/* `depth` nested arrays as the description: a buffer to free. */
+static char *nested_text(size_t depth)
 {
-    size_t depth = 200000;
     char *text = malloc(depth * 2 + 64);
     cr_assert_not_null(text);
     size_t n = (size_t)sprintf(text, "{\"nodes\":[{}],\"description\":");
     memset(text + n, '[', depth);
     memset(text + n + depth, ']', depth);
     strcpy(text + n + 2 * depth, "}");
+    return text;
+}
+
+Test(json_text, deep_nesting_is_named)
+{
+    /* The root object is level 1, so 999 arrays fit and the 1000th
+     * (column 29 + 999) is one too many. */
+    size_t depths[] = {1000, 200000};
+    for (size_t i = 0; i < sizeof depths / sizeof depths[0]; i++) {
+        char *text = nested_text(depths[i]);
+        struct scenario s;
+        char err[SCN_ERROR_BYTES];
+        cr_assert_eq(scenario_parse(text, strlen(text), "x.json", &s, err, sizeof err), -1);
+        cr_assert_str_eq(err, "x.json: line 1, column 1028: nested deeper than 1000 levels");
+        free(text);
+    }
+    char *text = nested_text(999);
     struct scenario s;
     char err[SCN_ERROR_BYTES];
     cr_assert_eq(scenario_parse(text, strlen(text), "x.json", &s, err, sizeof err), -1);
-    cr_assert(strstr(err, "invalid JSON") != NULL, "%s", err);
+    cr_assert_str_eq(err, "x.json: description: expected a string, got [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[...",
+                     "999 levels are JSON: %s", err);
     free(text);
+}
+
+Test(json_text, byte_order_mark_is_not_whitespace)
+{
+    expect_error("\xEF\xBB\xBF{'nodes':[{}]}",
+                 X "line 1, column 1: a UTF-8 byte-order mark is not allowed (save the file without it)");
+}
+
+Test(json_text, only_json_whitespace_between_tokens)
+{
+    expect_error("\x01{'nodes':[{}]}", X "line 1, column 1: invalid JSON (a control character outside a string)");
+    expect_error("{'nodes':[{}],\f'seed':1}",
+                 X "line 1, column 15: invalid JSON (a control character outside a string)");
+    expect_error("{'nodes':[{}]}\x01 ", X "line 1, column 15: unexpected text after the JSON value");
+    expect_error("{'nodes':[{}],'description':'a\tb'}",
+                 X "line 1, column 31: invalid JSON (a raw control character in a string)");
+}
+
+Test(json_text, nul_in_strings_and_keys)
+{
+    expect_error("{'nodes':[{}],'events':[{'at':'0s','spawn':{'node':0,'program':'hello\\u0000x'}}]}",
+                 X "events[0].spawn.program: a string may not contain \\u0000 (NUL), got \"hello\\u0000...\"");
+    expect_error("{'nodes':[{}],'events':[{'at':'0s','spawn':{'node':0,'program':'hello','args':['a\\u0000']}}]}",
+                 X "events[0].spawn.args[0]: a string may not contain \\u0000 (NUL), got \"a\\u0000\"");
+    expect_error("{'nodes':[{}],'seed\\u0000x':1}",
+                 X "(root): a key may not contain \\u0000 (NUL), got \"seed\\u0000...\"");
+    expect_error("{'nodes':[{}],'description':'0123456789012345678901234567890123456789\\u0000'}",
+                 X "description: a string may not contain \\u0000 (NUL), got \"...\\u0000\"");
+    struct scenario s;
+    expect_ok("{'nodes':[{}],'description':'\\\\u0000 is only text'}", &s);
+    done(&s);
+    const char raw[] = "{\"nodes\":[{}],\"description\":\"a\0b\"}";
+    char err[SCN_ERROR_BYTES];
+    cr_assert_eq(scenario_parse(raw, sizeof raw - 1, "x.json", &s, err, sizeof err), -1);
+    cr_assert_str_eq(err, "x.json: line 1, column 31: invalid JSON (a raw control character in a string)");
 }
 
 /* ---- unknown and repeated keys ------------------------------------------- */
@@ -609,8 +665,8 @@ Test(types, document)
 {
     expect_error("{'nodes':[{}],'name':5}", X "name: " NAME_RULE ", got 5");
     expect_error("{'nodes':[{}],'description':5}", X "description: expected a string, got 5");
-    expect_error("{'nodes':[{}],'seed':'1'}", X "seed: expected an integer from 0 to 2^53, got \"1\"");
-    expect_error("{'nodes':[{}],'seed':1.5}", X "seed: expected an integer from 0 to 2^53, got 1.5");
+    expect_error("{'nodes':[{}],'seed':'1'}", X "seed: expected an integer from 0 to 2^64-1, got \"1\"");
+    expect_error("{'nodes':[{}],'seed':1.5}", X "seed: expected an integer from 0 to 2^64-1, got 1.5");
     expect_error("{'nodes':[{}],'duration':5}", X "duration: expected a duration like \"100us\", got 5");
     expect_error("{'nodes':[{}],'max_time':true}",
                  X "max_time: expected a duration like \"100us\", got true");
@@ -720,16 +776,33 @@ Test(ranges, nodes)
 
 Test(ranges, seed)
 {
-    expect_error("{'nodes':[{}],'seed':-1}", X "seed: expected an integer from 0 to 2^53, got -1");
-    expect_error("{'nodes':[{}],'seed':18446744073709551615}",
-                 X "seed: expected an integer from 0 to 2^53, got 1.8446744073709552e+19");
-    struct scenario s;
-    expect_ok("{'nodes':[{}],'seed':9007199254740992}", &s);
-    cr_assert_eq(s.seed, 9007199254740992ull);
-    done(&s);
-    expect_ok("{'nodes':[{}],'seed':0}", &s);
-    cr_assert_eq(s.seed, 0);
-    done(&s);
+    expect_error("{'nodes':[{}],'seed':-1}", X "seed: expected an integer from 0 to 2^64-1, got -1");
+    expect_error("{'nodes':[{}],'seed':18446744073709551616}",
+                 X "seed: expected an integer from 0 to 2^64-1, got 18446744073709551616");
+    expect_error("{'nodes':[{}],'seed':1.5}", X "seed: expected an integer from 0 to 2^64-1, got 1.5");
+    expect_error("{'nodes':[{}],'seed':1e20}", X "seed: expected an integer from 0 to 2^64-1, got 1e20");
+    expect_error("{'nodes':[{}],'seed':12345e-2}", X "seed: expected an integer from 0 to 2^64-1, got 12345e-2");
+    static const struct {
+        const char *text;
+        uint64_t seed;
+    } exact[] = {
+        {"9007199254740993", 9007199254740993ull}, /* 2^53 + 1: a double would round it */
+        {"18446744073709551615", UINT64_MAX},
+        {"0", 0},
+        {"-0", 0},
+        {"4.0", 4},
+        {"4e2", 400},
+        {"1844674407370955161.5e1", 18446744073709551615ull},
+        {"0.000e999999999999999999", 0},
+    };
+    for (size_t i = 0; i < sizeof exact / sizeof exact[0]; i++) {
+        char text[128];
+        snprintf(text, sizeof text, "{'nodes':[{}],'seed':%s}", exact[i].text);
+        struct scenario s;
+        expect_ok(text, &s);
+        cr_assert_eq(s.seed, exact[i].seed, "%s read as %llu", exact[i].text, (unsigned long long)s.seed);
+        done(&s);
+    }
 }
 
 Test(ranges, node_numbers)
@@ -1006,7 +1079,7 @@ Test(balancer, loads_in_thousandths)
     expect_error("{'nodes':[{}],'balancer':{'threshold':1000.001}}",
                  X "balancer.threshold: must be at most 1000, got 1000.001");
     expect_error("{'nodes':[{}],'balancer':{'threshold':1e300}}",
-                 X "balancer.threshold: must be at most 1000, got 1e+300");
+                 X "balancer.threshold: must be at most 1000, got 1e300");
 }
 
 Test(balancer, errors)

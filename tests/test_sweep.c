@@ -346,3 +346,46 @@ Test(scenario_override, paths_values_and_errors)
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         cr_expect_eq(scenario_override_parse(bad[i], &o, err, sizeof err), -1, "%s was accepted", bad[i]);
 }
+
+/* Load `doc` from a file with the overrides `specs`: 0 or -1, with the
+ * seed in *seed and the message in err. */
+static int load_with_sets(const char *doc, const char *const *specs, size_t count, uint64_t *seed, char *err,
+                          size_t err_bytes)
+{
+    const char *path = SWEEPS "/override.json";
+    cr_assert_eq(system("mkdir -p " SWEEPS), 0);
+    FILE *f = fopen(path, "wb");
+    cr_assert_not_null(f);
+    fputs(doc, f);
+    fclose(f);
+    struct scenario_override ov[4];
+    cr_assert_leq(count, 4u);
+    for (size_t i = 0; i < count; i++)
+        cr_assert_eq(scenario_override_parse(specs[i], &ov[i], err, err_bytes), 0, "%s", err);
+    struct scenario s;
+    int rc = scenario_load_overridden(path, ov, count, &s, NULL, err, err_bytes);
+    for (size_t i = 0; i < count; i++)
+        scenario_override_free(&ov[i]);
+    if (rc == 0) {
+        *seed = s.seed;
+        scenario_free(&s);
+    }
+    return rc;
+}
+
+Test(scenario_override, numbers_stay_exact_and_strings_strict)
+{
+    char err[512];
+    uint64_t seed = 0;
+    const char *latency[] = {"network.latency=1ms"};
+    cr_assert_eq(load_with_sets("{\"nodes\":[{}],\"seed\":18446744073709551615}", latency, 1, &seed, err,
+                                sizeof err), 0, "%s", err);
+    cr_expect_eq(seed, UINT64_MAX, "the file's seed printed as a double: %llu", (unsigned long long)seed);
+    const char *big_seed[] = {"seed=9007199254740993"};
+    cr_assert_eq(load_with_sets("{\"nodes\":[{}]}", big_seed, 1, &seed, err, sizeof err), 0, "%s", err);
+    cr_expect_eq(seed, 9007199254740993ull, "--set seed rounded: %llu", (unsigned long long)seed);
+    cr_expect_eq(load_with_sets("{\"nodes\":[{}],\"description\":\"a\\u0000b\"}", latency, 1, &seed, err,
+                                sizeof err), -1);
+    cr_expect_str_eq(err, SWEEPS "/override.json: description: a string may not contain \\u0000 (NUL), got "
+                           "\"a\\u0000...\"");
+}

@@ -206,7 +206,8 @@ Test(viz_model, bad_traces_get_file_line_and_reason)
                  "is not a pid");
     expect_error(START "{\"t\":5,\"node\":0,\"ev\":\"exit\",\"pid\":\"n9.1\",\"status\":0}\n",
                  "names node 9");
-    expect_error(START "{\"t\":5.5,\"node\":0,\"ev\":\"boot\"}\n", "integers");
+    expect_error(START "{\"t\":5.5,\"node\":0,\"ev\":\"boot\"}\n",
+                 "mem.jsonl:2: \"t\" must be a non-negative integer, got a number with a fraction or exponent");
     expect_error(START "{\"t\":5,\"ev\":\"partition\",\"groups\":[0]}\n", "1 entries for 2 nodes");
     expect_error(START "{\"t\":5,\"node\":0,\"ev\":\"migrate_start\",\"pid\":\"n0.1\",\"to\":7}\n",
                  "\"to\" 7 is not a node");
@@ -217,7 +218,8 @@ Test(viz_model, bad_traces_get_file_line_and_reason)
     expect_error(START "{\"t\":1,\"ev\":\"x\",\"s\":\"\\q\"}\n", "unknown escape");
     expect_error(START "[1]\n", "must be a JSON object");
     expect_error(START "{\"t\":1,\"ev\":\"heal\"} x\n", "text after the end");
-    expect_error(START "{\"t\":99999999999999999999,\"ev\":\"heal\"}\n", "too large");
+    expect_error(START "{\"t\":99999999999999999999,\"ev\":\"heal\"}\n",
+                 "mem.jsonl:2: \"t\" must be a non-negative integer, got an integer too large for 64 bits");
 }
 
 Test(viz_model, newer_schema_is_refused_clearly)
@@ -234,6 +236,37 @@ Test(viz_model, unknown_events_and_fields_are_skipped)
     cr_assert(!r.failed, "%s", r.error);
     cr_assert_eq(r.event_count, 1, "the boot (read without a final newline)");
     viz_run_free(&r);
+}
+
+/* docs/trace.md: readers skip fields they do not know, whatever their
+ * well-formed JSON value; a known field still needs its own type. */
+Test(viz_model, unknown_fields_of_every_json_type_are_skipped)
+{
+    static const char *const values[] = {
+        "{\"a\":{\"b\":[1,\"c\",null]},\"d\":{}}", "[\"x\",\"y\"]", "[[1,2],[3]]", "1.5", "-2e-3", "1E+9",
+        "true", "false", "null", "99999999999999999999", "[1.5]", "{}", "[]",
+    };
+    for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
+        char text[512];
+        snprintf(text, sizeof text, START "{\"t\":2,\"node\":0,\"ev\":\"boot\",\"epoch\":1,\"future\":%s}\n",
+                 values[i]);
+        struct viz_run r;
+        load_text(&r, text);
+        cr_expect(!r.failed, "\"future\":%s refused: %s", values[i], r.error);
+        cr_expect_eq(r.event_count, 1, "\"future\":%s", values[i]);
+        viz_run_free(&r);
+    }
+    expect_error(START "{\"t\":2,\"node\":0,\"ev\":\"exit\",\"pid\":\"n0.1\",\"status\":1.5}\n",
+                 "mem.jsonl:2: \"exit\" event: field \"status\" has the wrong type (should be an integer, "
+                 "got a number with a fraction or exponent)");
+    expect_error(START "{\"t\":2,\"ev\":\"heal\",\"x\":{\"a\":1,}}\n", "mem.jsonl:2: column 31: expected a field name in quotes");
+    expect_error(START "{\"t\":2,\"ev\":\"heal\",\"x\":[1,]}\n", "mem.jsonl:2: column 27: expected a JSON value");
+    expect_error(START "{\"t\":2,\"ev\":\"heal\",\"x\":tru}\n", "mem.jsonl:2: column 24: expected a JSON value");
+    expect_error(START "{\"t\":2,\"ev\":\"heal\",\"x\":1.}\n", "mem.jsonl:2: column 26: expected digits after '.'");
+    char deep[256];
+    snprintf(deep, sizeof deep, START "{\"t\":2,\"ev\":\"heal\",\"x\":%.*s}\n", 64,
+             "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[");
+    expect_error(deep, "mem.jsonl:2: column 87: nested deeper than 64 levels");
 }
 
 Test(viz_model, streamed_in_pieces_is_the_same_as_whole)

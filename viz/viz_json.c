@@ -82,58 +82,140 @@ static int scan_string(struct cursor *c, const char **raw, size_t *raw_len)
     return fail(c, "string not closed (missing '\"')");
 }
 
-static int scan_int(struct cursor *c, bool *neg, uint64_t *mag)
+static bool at_digit(const struct cursor *c)
 {
-    *neg = at(c, '-');
-    if (*neg)
+    return c->pos < c->len && c->s[c->pos] >= '0' && c->s[c->pos] <= '9';
+}
+
+/* One or more digits; false if there are none. */
+static bool skip_digits(struct cursor *c)
+{
+    size_t start = c->pos;
+    while (at_digit(c))
         c->pos++;
-    if (!(c->pos < c->len && c->s[c->pos] >= '0' && c->s[c->pos] <= '9'))
+    return c->pos > start;
+}
+
+/* A number: INT when it is an integer that fits 64 bits, else OTHER
+ * (a fraction, an exponent, or too many digits). */
+static int scan_number(struct cursor *c, struct viz_json_field *f)
+{
+    f->neg = at(c, '-');
+    if (f->neg)
+        c->pos++;
+    if (!at_digit(c))
         return fail(c, "expected a number");
-    uint64_t v = 0;
-    while (c->pos < c->len && c->s[c->pos] >= '0' && c->s[c->pos] <= '9') {
+    bool too_big = false, integer = true;
+    for (uint64_t v = 0; at_digit(c); c->pos++) {
         unsigned d = (unsigned)(c->s[c->pos] - '0');
-        if (v > (UINT64_MAX - d) / 10)
-            return fail(c, "number too large");
+        too_big = too_big || v > (UINT64_MAX - d) / 10;
         v = v * 10 + d;
-        c->pos++;
+        f->mag = v;
     }
-    if (at(c, '.') || at(c, 'e') || at(c, 'E'))
-        return fail(c, "numbers in a trace are integers (no fraction or exponent)");
-    *mag = v;
+    if (at(c, '.')) {
+        c->pos++;
+        if (!skip_digits(c))
+            return fail(c, "expected digits after '.'");
+        integer = false;
+    }
+    if (at(c, 'e') || at(c, 'E')) {
+        c->pos++;
+        if (at(c, '+') || at(c, '-'))
+            c->pos++;
+        if (!skip_digits(c))
+            return fail(c, "expected digits in the exponent");
+        integer = false;
+    }
+    f->type = integer && !too_big ? VIZ_JSON_INT : VIZ_JSON_OTHER;
+    f->shape = !integer ? "a number with a fraction or exponent"
+               : too_big ? "an integer too large for 64 bits" : "an integer";
     return 0;
 }
 
-static int scan_array(struct cursor *c, struct viz_json_field *f)
+/* true, false or null. */
+static int scan_literal(struct cursor *c, struct viz_json_field *f)
 {
-    c->pos++; /* '[' */
-    size_t start = c->pos;
-    f->count = 0;
-    skip_space(c);
-    if (at(c, ']')) {
-        f->raw = c->s + start, f->raw_len = 0;
-        c->pos++;
-        return 0;
+    static const char *const words[] = {"true", "false", "null"};
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+        size_t n = strlen(words[i]);
+        if (c->len - c->pos >= n && memcmp(c->s + c->pos, words[i], n) == 0) {
+            c->pos += n;
+            f->type = VIZ_JSON_OTHER;
+            f->shape = "true, false or null";
+            return 0;
+        }
     }
-    for (;;) {
-        skip_space(c);
-        bool neg;
-        uint64_t mag;
-        if (scan_int(c, &neg, &mag) < 0)
+    return fail(c, "expected a JSON value");
+}
+
+static int scan_value(struct cursor *c, struct viz_json_field *f, unsigned depth);
+
+/* Arrays and objects nest, each level checked to the end. */
+static int enter(struct cursor *c, unsigned depth)
+{
+    if (depth >= VIZ_JSON_MAX_DEPTH) {
+        char what[64];
+        snprintf(what, sizeof what, "nested deeper than %u levels", VIZ_JSON_MAX_DEPTH);
+        return fail(c, what);
+    }
+    c->pos++; /* '[' or '{' */
+    skip_space(c);
+    return 0;
+}
+
+/* ARRAY when every element is an integer (the raw span between the
+ * brackets), else OTHER. */
+static int scan_array(struct cursor *c, struct viz_json_field *f, unsigned depth)
+{
+    if (enter(c, depth) < 0)
+        return -1;
+    size_t start = c->pos;
+    bool all_int = true;
+    f->count = 0;
+    for (bool more = !at(c, ']'); more;) {
+        struct viz_json_field el = {0};
+        if (scan_value(c, &el, depth + 1) < 0)
             return -1;
+        all_int = all_int && el.type == VIZ_JSON_INT;
         f->count++;
         skip_space(c);
-        if (at(c, ']'))
-            break;
-        if (expect(c, ',', "expected ',' or ']' in an array") < 0)
+        more = !at(c, ']');
+        if (more && expect(c, ',', "expected ',' or ']' in an array") < 0)
             return -1;
     }
+    f->type = all_int ? VIZ_JSON_ARRAY : VIZ_JSON_OTHER;
+    f->shape = all_int ? "an array of integers" : "an array not only of integers";
     f->raw = c->s + start;
     f->raw_len = c->pos - start;
     c->pos++;
     return 0;
 }
 
-static int scan_value(struct cursor *c, struct viz_json_field *f)
+/* A nested object, only checked: no trace field is one. */
+static int scan_object(struct cursor *c, struct viz_json_field *f, unsigned depth)
+{
+    if (enter(c, depth) < 0)
+        return -1;
+    f->type = VIZ_JSON_OTHER;
+    f->shape = "an object";
+    for (bool more = !at(c, '}'); more;) {
+        struct viz_json_field member = {0};
+        skip_space(c);
+        if (!at(c, '"'))
+            return fail(c, "expected a field name in quotes");
+        if (scan_string(c, &member.key, &member.key_len) < 0 ||
+            expect(c, ':', "expected ':' after a field name") < 0 || scan_value(c, &member, depth + 1) < 0)
+            return -1;
+        skip_space(c);
+        more = !at(c, '}');
+        if (more && expect(c, ',', "expected ',' or '}' after a value") < 0)
+            return -1;
+    }
+    c->pos++;
+    return 0;
+}
+
+static int scan_value(struct cursor *c, struct viz_json_field *f, unsigned depth)
 {
     skip_space(c);
     if (c->pos >= c->len)
@@ -141,17 +223,16 @@ static int scan_value(struct cursor *c, struct viz_json_field *f)
     char ch = c->s[c->pos];
     if (ch == '"') {
         f->type = VIZ_JSON_STR;
+        f->shape = "a string";
         return scan_string(c, &f->raw, &f->raw_len);
     }
-    if (ch == '[') {
-        f->type = VIZ_JSON_ARRAY;
-        return scan_array(c, f);
-    }
-    if (ch == '-' || (ch >= '0' && ch <= '9')) {
-        f->type = VIZ_JSON_INT;
-        return scan_int(c, &f->neg, &f->mag);
-    }
-    return fail(c, "expected a number, a string or an array of numbers");
+    if (ch == '[')
+        return scan_array(c, f, depth);
+    if (ch == '{')
+        return scan_object(c, f, depth);
+    if (ch == '-' || (ch >= '0' && ch <= '9'))
+        return scan_number(c, f);
+    return scan_literal(c, f);
 }
 
 static int scan_field(struct cursor *c, struct viz_json_obj *o)
@@ -167,7 +248,7 @@ static int scan_field(struct cursor *c, struct viz_json_obj *o)
         return -1;
     if (expect(c, ':', "expected ':' after a field name") < 0)
         return -1;
-    if (scan_value(c, f) < 0)
+    if (scan_value(c, f, 1) < 0)
         return -1;
     o->n++;
     return 0;

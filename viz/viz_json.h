@@ -1,7 +1,9 @@
 /*
- * viz_json.h - a strict reader for one trace line: a flat JSON object
- * whose values are integers, strings or arrays of integers (the only
- * shapes docs/trace.md uses). Every read is bounds-checked against the
+ * viz_json.h - a strict reader for one trace line: a JSON object whose
+ * values are integers, strings or arrays of integers (the only shapes
+ * docs/trace.md uses), or any other well-formed JSON value, which is
+ * checked and kept only as VIZ_JSON_OTHER so readers can skip fields they
+ * do not know. Every read is bounds-checked against the
  * line's length; the line need not be NUL-terminated. Strings are kept
  * as spans of the line, still escaped, after their escapes were checked.
  */
@@ -14,7 +16,7 @@
 
 #include "viz_param.h"
 
-enum viz_json_type { VIZ_JSON_INT, VIZ_JSON_STR, VIZ_JSON_ARRAY };
+enum viz_json_type { VIZ_JSON_INT, VIZ_JSON_STR, VIZ_JSON_ARRAY, VIZ_JSON_OTHER };
 
 struct viz_json_field {
     const char *key;  /* escaped, not NUL-terminated */
@@ -25,6 +27,7 @@ struct viz_json_field {
     const char *raw;  /* STR: between the quotes; ARRAY: between the brackets */
     size_t raw_len;
     uint32_t count;   /* ARRAY: elements (all integers) */
+    const char *shape; /* what the value is, for messages: "an integer", "an object" ... */
 };
 
 struct viz_json_obj {

@@ -13,6 +13,7 @@
 #define VIZ_MAX_PROCS 4000000u
 #define VIZ_MAX_LINE_BYTES (1u << 20)
 #define VIZ_MAX_FIELDS 16u
+#define VIZ_JSON_MAX_DEPTH 64u /* nesting inside an unknown field, so skipping it is bounded */
 #define VIZ_NAME_BYTES 128u  /* scenario and program names, truncated */
 #define VIZ_ERROR_BYTES 1024u
 

@@ -109,8 +109,12 @@ static int take_field(struct viz_line *l, const struct field_spec *fs, const cha
 {
     const struct viz_json_field *f = viz_json_get(&l->obj, fs->key);
     if (f == NULL || !type_fits(f, fs->kind)) {
-        snprintf(err, err_bytes, "\"%s\" event: field \"%s\" %s (should be %s)", ev_name,
-                 fs->key, f == NULL ? "is missing" : "has the wrong type", kind_name(fs->kind));
+        if (f == NULL)
+            snprintf(err, err_bytes, "\"%s\" event: field \"%s\" is missing (should be %s)", ev_name, fs->key,
+                     kind_name(fs->kind));
+        else
+            snprintf(err, err_bytes, "\"%s\" event: field \"%s\" has the wrong type (should be %s, got %s)",
+                     ev_name, fs->key, kind_name(fs->kind), f->shape);
         return -1;
     }
     int64_t v = f->neg ? -(int64_t)f->mag : (int64_t)f->mag;
@@ -154,9 +158,12 @@ static int take_common(struct viz_line *l, const struct viz_json_field **ev, cha
                        size_t err_bytes)
 {
     const struct viz_json_field *t = viz_json_get(&l->obj, "t");
-    if (t == NULL || t->type != VIZ_JSON_INT || t->neg) {
-        snprintf(err, err_bytes, "%s", t == NULL ? "no \"t\" field (the time in ns)"
-                                                 : "\"t\" must be a non-negative integer");
+    if (t == NULL) {
+        snprintf(err, err_bytes, "no \"t\" field (the time in ns)");
+        return -1;
+    }
+    if (t->type != VIZ_JSON_INT || t->neg) {
+        snprintf(err, err_bytes, "\"t\" must be a non-negative integer, got %s", t->neg ? "a negative one" : t->shape);
         return -1;
     }
     l->t_ns = t->mag;
