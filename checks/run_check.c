@@ -179,6 +179,12 @@ static void on_move(struct checker *c, const char *ev, uint32_t node, uint32_t p
         return;
     }
     struct proc_rec *r = proc_of(c, pid);
+    if (strcmp(ev, "migrate_drop") == 0) {
+        /* Lost if it was handed over to here; else the source thaws it. */
+        if (r != NULL && r->state == PROC_IN_FLIGHT && r->to == node)
+            set_state(c, r, PROC_LOST);
+        return;
+    }
     if (strcmp(ev, "migrate_install") == 0) {
         if (r == NULL || r->state != PROC_IN_FLIGHT || r->to != node) {
             violation(c, "pid %s installed on node %u without a completed move there", pid_text(pid, p), node);
@@ -258,7 +264,7 @@ static void check_line(struct checker *c, const cJSON *line)
                 strcmp(ev, "migrate_abort") == 0) &&
                get_uint(line, "to", 0xFFFFu, &other)) {
         on_move(c, ev, node, pid, other);
-    } else if (strcmp(ev, "migrate_install") == 0) {
+    } else if (strcmp(ev, "migrate_install") == 0 || strcmp(ev, "migrate_drop") == 0) {
         on_move(c, ev, node, pid, 0);
     }
 }

@@ -132,9 +132,17 @@ void migrate_on_peer_reset(struct kernel *k, uint16_t node)
         if (m->id != 0 && m->target == node)
             migrate_out_abort(k, m, ERR_UNREACHABLE, false);
     }
-    for (uint32_t i = 0; i < MIGRATE_MAX_IN; i++)
-        if (k->migrate->in[i].id != 0 && k->migrate->in[i].source == node)
-            migrate_in_drop(k, &k->migrate->in[i]);
+    for (uint32_t i = 0; i < MIGRATE_MAX_IN; i++) {
+        struct move_in *m = &k->migrate->in[i];
+        if (m->id == 0 || m->source != node)
+            continue;
+        /* A held copy may be the only one left (the source had handed it
+         * over), but it may as well be thawed at a source that is only
+         * silent: running it could run the process twice. Say so instead. */
+        if (m->held != NULL)
+            trace_move(k, HAL_TRACE_MIGRATE_DROP, m->pid, node, 0, 0);
+        migrate_in_drop(k, m);
+    }
 }
 
 int migrate_init(struct kernel *k)

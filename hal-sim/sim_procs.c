@@ -136,6 +136,10 @@ struct sim_proc *sim_procs_observe(struct sim_procs *t, uint32_t node, uint64_t 
         return p;
     case HAL_TRACE_MIGRATE_ABORT: /* it stays where it is: nothing changes */
         return sim_procs_find(t, ev->pid);
+    case HAL_TRACE_MIGRATE_DROP: /* handed over to here, dropped: lost */
+        if ((p = sim_procs_find(t, ev->pid)) != NULL && p->state == SIM_PROC_MOVING && p->node == node)
+            sim_procs_set(t, p, SIM_PROC_LOST, node);
+        return p;
     default:
         return NULL;
     }

@@ -179,6 +179,7 @@ const char *trace_kernel_event_name(uint32_t type)
         [HAL_TRACE_FORWARD] = "forward",
         [HAL_TRACE_BALANCE] = "balance",
         [HAL_TRACE_CHILD_LOST] = "child_lost",
+        [HAL_TRACE_MIGRATE_DROP] = "migrate_drop",
     };
     return type < HAL_TRACE_TYPE_COUNT ? names[type] : "unknown";
 }
@@ -292,6 +293,10 @@ void trace_out_kernel(struct trace_out *t, uint64_t t_ns, uint32_t node,
         field_pid(t, "pid", ev->pid);
         field_pid(t, "parent", ev->other_pid);
         field_u64(t, "on", ev->value2);
+        break;
+    case HAL_TRACE_MIGRATE_DROP:
+        field_pid(t, "pid", ev->pid);
+        field_u64(t, "from", ev->value2);
         break;
     case HAL_TRACE_MIGRATE_START:
     case HAL_TRACE_MIGRATE_ROUND:

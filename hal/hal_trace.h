@@ -40,6 +40,11 @@
  *   CHILD_LOST pid = the child, other_pid = its parent (here), value2 = the
  *              node it was believed on, which restarted or was declared
  *              dead: the parent's wait reports ABI_STATUS_LOST
+ *   MIGRATE_DROP pid, value2 = source node: on the target, a copy that
+ *              was installed and held for HANDOVER DONE was dropped because
+ *              the source restarted or was declared dead. If the source had
+ *              handed the process over (MIGRATE_DONE there) it is lost;
+ *              otherwise the source's abort thaws it there.
  */
 #ifndef HAL_TRACE_H
 #define HAL_TRACE_H
@@ -66,6 +71,7 @@ enum hal_trace_type {
     HAL_TRACE_FORWARD,
     HAL_TRACE_BALANCE,
     HAL_TRACE_CHILD_LOST,
+    HAL_TRACE_MIGRATE_DROP,
     HAL_TRACE_TYPE_COUNT
 };
 

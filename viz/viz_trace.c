@@ -53,7 +53,7 @@ static const struct event_spec specs[] = {
 /* Documented events that carry nothing the pictures use. */
 static const char *const skipped[] = {
     "console", "deliver", "drop", "retransmit", "peer_reset", "migrate_round", "forward",
-    "balance", "child_lost", "frame_lost", "spawn_failed", "migrate_failed", "ignored",
+    "balance", "child_lost", "migrate_drop", "frame_lost", "spawn_failed", "migrate_failed", "ignored",
 };
 
 int viz_pid_parse(const char *s, size_t len, struct viz_pid *out)
