@@ -38,6 +38,7 @@ struct checker {
     FILE *report;
     struct key_map procs; /* pid -> struct proc_rec */
     struct key_map pairs; /* src << 32 | dst -> struct pair_rec */
+    struct key_map down;  /* node -> bool: crashed and not restarted */
     struct run_check_result *r;
     uint64_t line;
 };
@@ -201,7 +202,12 @@ static void on_move(struct checker *c, const char *ev, uint32_t node, uint32_t p
         violation(c, "%s of pid %s on node %u, which was not moving it", ev, pid_text(pid, p), node);
         return;
     }
-    set_state(c, r, strcmp(ev, "migrate_done") == 0 ? PROC_IN_FLIGHT : PROC_ALIVE);
+    bool done = strcmp(ev, "migrate_done") == 0;
+    set_state(c, r, done ? PROC_IN_FLIGHT : PROC_ALIVE);
+    /* Handed over to a node that crashed meanwhile: lost with it. */
+    const bool *target_down = key_map_get(&c->down, r->to, false, NULL);
+    if (done && target_down != NULL && *target_down)
+        set_state(c, r, PROC_LOST);
 }
 
 /* Everything on the crashed node is lost, and so is what was handed over to it. */
@@ -250,6 +256,9 @@ static void check_line(struct checker *c, const cJSON *line)
             all_exited(c);
     } else if (strcmp(ev, "crash") == 0 && has_node) {
         on_crash(c, node);
+        *(bool *)key_map_get(&c->down, node, true, NULL) = true;
+    } else if (strcmp(ev, "restart") == 0 && has_node) {
+        *(bool *)key_map_get(&c->down, node, true, NULL) = false;
     } else if (!has_node || !has_pid || (pid & 0xFFFFu) == 0) {
         return; /* an event of the world, or of a kernel */
     } else if (strcmp(ev, "spawn") == 0) {
@@ -275,6 +284,7 @@ int run_check_trace(FILE *trace, const char *name, FILE *report, struct run_chec
     memset(out, 0, sizeof *out);
     key_map_init(&c.procs, sizeof(struct proc_rec));
     key_map_init(&c.pairs, sizeof(struct pair_rec));
+    key_map_init(&c.down, sizeof(bool));
     char *text = NULL;
     size_t cap = 0;
     ssize_t len;
@@ -296,5 +306,6 @@ int run_check_trace(FILE *trace, const char *name, FILE *report, struct run_chec
     free(text);
     key_map_free(&c.procs);
     key_map_free(&c.pairs);
+    key_map_free(&c.down);
     return rc;
 }

@@ -76,6 +76,9 @@ void sim_kernel_event(struct sim *s, uint32_t node, const struct hal_trace_event
         sim_fail(s, SIM_END_ERROR, "node %u: kernel bug: pid n%u.%u spawned a second time", node,
                  ABI_PID_NODE(ev->pid), ABI_PID_LOCAL(ev->pid));
     struct sim_proc *p = sim_procs_observe(&s->ptable, node, s->now, ev);
+    /* Handed over to a node that has crashed meanwhile: lost with it. */
+    if (ev->type == HAL_TRACE_MIGRATE_DONE && ev->value2 < s->node_count && !s->nodes[ev->value2].up)
+        sim_procs_node_lost(&s->ptable, ev->value2);
     research_observe(&s->research, s->now, node, ev, p);
 }
 

@@ -163,3 +163,29 @@ Test(check_run, every_shipped_scenario_keeps_the_invariants, .timeout = 300)
         cr_expect_eq(system(cmd), 0, "%s", names[i]);
     }
 }
+
+Test(check_run, a_copy_dropped_by_its_target_or_handed_to_a_crashed_node_is_lost)
+{
+    char *report;
+    struct run_check_result r = check(
+        START SPAWN(0, "n0.1") SPAWN(0, "n0.2")
+        "{\"t\":1,\"node\":0,\"ev\":\"migrate_start\",\"pid\":\"n0.1\",\"to\":1}\n"
+        "{\"t\":2,\"node\":0,\"ev\":\"migrate_done\",\"pid\":\"n0.1\",\"to\":1,\"bytes\":9,\"freeze_us\":1}\n"
+        "{\"t\":3,\"node\":1,\"ev\":\"migrate_drop\",\"pid\":\"n0.1\",\"from\":0}\n"
+        "{\"t\":4,\"node\":0,\"ev\":\"migrate_start\",\"pid\":\"n0.2\",\"to\":2}\n"
+        "{\"t\":5,\"node\":2,\"ev\":\"crash\"}\n"
+        "{\"t\":6,\"node\":0,\"ev\":\"migrate_done\",\"pid\":\"n0.2\",\"to\":2,\"bytes\":9,\"freeze_us\":1}\n"
+        END_ALL,
+        &report);
+    cr_expect_eq(r.violations, 0, "%s", report);
+    free(report);
+}
+
+Test(check_run, a_drop_of_a_copy_not_handed_over_leaves_the_process_at_its_source)
+{
+    expect_violation(START SPAWN(0, "n0.1")
+                     "{\"t\":1,\"node\":0,\"ev\":\"migrate_start\",\"pid\":\"n0.1\",\"to\":1}\n"
+                     "{\"t\":3,\"node\":1,\"ev\":\"migrate_drop\",\"pid\":\"n0.1\",\"from\":0}\n"
+                     END_ALL,
+                     "t.jsonl:5: the run ended with every process exited, but pid n0.1 is moving (since line 3)");
+}
