@@ -21,12 +21,15 @@ __attribute__((noreturn, cold, noinline)) void kassert_fail(const struct kernel 
                                                             unsigned line, const char *expr,
                                                             const char *msg);
 
-#define KASSERT_MSG(k, cond, msg)                                                                   \
+/* The text is taken here, before macros in `cond` expand, so reports show
+ * the condition as written (MAILBOX_CAPACITY, not 16u). */
+#define KASSERT(k, cond) KASSERT_TEXT(k, cond, #cond, (const char *)0)
+#define KASSERT_MSG(k, cond, msg) KASSERT_TEXT(k, cond, #cond, (msg))
+
+#define KASSERT_TEXT(k, cond, text, msg)                                                            \
     do {                                                                                            \
         if (__builtin_expect(!(cond), 0))                                                           \
-            kassert_fail((k), __FILE__, __LINE__, #cond, (msg));                                    \
+            kassert_fail((k), __FILE__, __LINE__, (text), (msg));                                   \
     } while (0)
-
-#define KASSERT(k, cond) KASSERT_MSG(k, cond, (const char *)0)
 
 #endif
