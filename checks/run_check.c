@@ -254,6 +254,9 @@ static void check_line(struct checker *c, const cJSON *line)
         const cJSON *reason = cJSON_GetObjectItemCaseSensitive(line, "reason");
         if (cJSON_IsString(reason) && strcmp(reason->valuestring, "all_exited") == 0)
             all_exited(c);
+    } else if (strcmp(ev, "assert") == 0) {
+        const cJSON *expr = cJSON_GetObjectItemCaseSensitive(line, "expr");
+        violation(c, "node %u: a KASSERT failed: %s", node, cJSON_IsString(expr) ? expr->valuestring : "?");
     } else if (strcmp(ev, "crash") == 0 && has_node) {
         on_crash(c, node);
         *(bool *)key_map_get(&c->down, node, true, NULL) = true;

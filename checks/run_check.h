@@ -13,7 +13,8 @@
  *     the node it lives on (where it was born, or installed by a move),
  *     and a move ends once (done or abort) and installs only after done;
  *   - no message is delivered more often than it was sent, per sender
- *     and receiver.
+ *     and receiver;
+ *   - no kernel's KASSERT failed (an "assert" line).
  * The reader skips events and fields it does not know; a malformed line
  * is reported like a violation.
  */

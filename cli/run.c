@@ -185,12 +185,18 @@ static int load_scenario(const struct run_args *a, struct scenario *scn, char **
     return rc;
 }
 
-/* "--set A --set B", as the user can type it again, for the
- * reproduce-with line. */
-static void print_sets(FILE *f, const struct run_args *a)
+/* "nimbus run FILE --seed N --set A --set B", as the user can type it
+ * again (free it): the reproduce-with line of a failed run. */
+static char *reproduce_command(const struct run_args *a, uint64_t seed)
 {
+    size_t bytes = strlen(a->scenario) + 64;
     for (size_t i = 0; i < a->set_count; i++)
-        fprintf(f, " --set '%s'", a->set_specs[i]);
+        bytes += strlen(a->set_specs[i]) + 10;
+    char *text = xcalloc(bytes, 1);
+    size_t n = snprintf(text, bytes, "nimbus run %s --seed %llu", a->scenario, (unsigned long long)seed);
+    for (size_t i = 0; i < a->set_count; i++)
+        n += snprintf(text + n, bytes - n, " --set '%s'", a->set_specs[i]);
+    return text;
 }
 
 /* DIR/scenario.json: the effective scenario when --set changed it;
@@ -347,10 +353,7 @@ static int simulate(const struct run_args *a, const struct scenario *scn, const 
     if (!run_ok) {
         fprintf(stderr, "nimbus run: %s: run failed: %s\n", a->scenario, s.error);
         if (s.end != SIM_END_INTERRUPTED) {
-            fprintf(stderr, "nimbus run: reproduce with: nimbus run %s --seed %llu", a->scenario,
-                    (unsigned long long)opt->seed);
-            print_sets(stderr, a);
-            fputc('\n', stderr);
+            fprintf(stderr, "nimbus run: reproduce with: %s\n", opt->reproduce);
         }
     }
     sim_close(&s, err, sizeof err); /* the outputs are closed: nothing left to fail */
@@ -424,6 +427,8 @@ static int run_scenario(const struct run_args *a)
         .trace_frame_loss = true,
         .interrupt = &interrupted,
     };
+    char *reproduce = reproduce_command(a, opt.seed);
+    opt.reproduce = reproduce;
     signal(SIGINT, on_interrupt);
     signal(SIGTERM, on_interrupt);
     int status = simulate(a, &scn, &opt, viz_fd, true);
@@ -433,6 +438,7 @@ static int run_scenario(const struct run_args *a)
         status = again > status ? again : status;
     }
     scenario_free(&scn);
+    free(reproduce);
     return status;
 }
 

@@ -18,6 +18,7 @@
 
 #include "balance.h"
 #include "bytes.h"
+#include "kassert.h"
 #include "console.h"
 #include "kernel_priv.h"
 #include "location.h"
@@ -65,6 +66,7 @@ int ipc_deliver_local(struct kernel *k, uint32_t src, uint32_t dst, const uint8_
         return ERR_NO_MEMORY;
     if (len > 0)
         kmemcpy(copy, data, len);
+    KASSERT(k, p->mailbox_len < MAILBOX_CAPACITY && p->mailbox_head < MAILBOX_CAPACITY);
     struct message *m = &p->mailbox[(p->mailbox_head + p->mailbox_len) % MAILBOX_CAPACITY];
     *m = (struct message){.src_pid = src, .len = len, .data = copy};
     p->mailbox_len++;
@@ -284,6 +286,7 @@ void ipc_on_peer_reset(struct kernel *k, uint16_t node, bool restarted)
 
 void ipc_free_mailbox(struct kernel *k, struct proc *p)
 {
+    KASSERT(k, p->mailbox_len <= MAILBOX_CAPACITY && p->mailbox_head < MAILBOX_CAPACITY);
     while (p->mailbox_len > 0) {
         struct message *m = &p->mailbox[p->mailbox_head];
         kfree(k, m->data, m->len);

@@ -8,6 +8,7 @@
 #include "kalloc.h"
 
 #include "bytes.h"
+#include "kassert.h"
 #include "kernel_priv.h"
 
 void *kpage_alloc(struct kernel *k, uint32_t count)
@@ -25,6 +26,9 @@ void kpage_free(struct kernel *k, void *pages, uint32_t count)
 {
     if (pages == NULL)
         return;
+    /* More pages back than out: a page freed twice. */
+    KASSERT(k, count <= k->stats.pages_in_use);
+    KASSERT(k, ((uintptr_t)pages & (PAGE_SIZE - 1u)) == 0);
     k->hal.mem->free_pages(k->hal.ctx, pages, count);
     k->stats.pages_in_use -= count;
 }
@@ -94,6 +98,7 @@ void kfree(struct kernel *k, void *p, uint32_t size)
     }
     uint32_t cls = size_class(size);
     void **obj = p;
+    KASSERT_MSG(k, k->heap.free_list[cls] != obj, "object freed twice in a row");
     *obj = k->heap.free_list[cls];
     k->heap.free_list[cls] = obj;
 }

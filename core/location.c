@@ -10,6 +10,7 @@
 
 #include "bytes.h"
 #include "ipc.h"
+#include "kassert.h"
 #include "kernel_priv.h"
 #include "proc.h"
 #include "transport.h"
@@ -152,6 +153,8 @@ static void add(struct kernel *k, struct location_entry e)
         grow(k, t);
     if (t->used + 1 < t->capacity)
         insert(t, e);
+    /* Open addressing needs an empty slot to end every probe. */
+    KASSERT(k, t->used < t->capacity && t->cached <= t->used);
 }
 
 /* News that pid had moved `moves` times and was on `node`: kept unless the
@@ -171,6 +174,7 @@ static void learn(struct kernel *k, uint32_t pid, uint16_t node, uint32_t moves,
         add(k, (struct location_entry){pid, t->clock++, moves, node, authoritative});
         return;
     }
+    KASSERT_MSG(k, e->moves <= moves, "a location entry's move count went back");
     e->node = node;
     e->moves = moves;
     if (authoritative && !e->authoritative) {

@@ -10,6 +10,7 @@
 
 #include "bytes.h"
 #include "ipc.h"
+#include "kassert.h"
 #include "kernel_priv.h"
 #include "location.h"
 #include "proc.h"
@@ -143,6 +144,23 @@ static int out_send_piece(struct kernel *k, struct move_out *m, const struct pro
     return err;
 }
 
+/* Move m to phase `next`. The phases only go forward: PRECOPY (rounds,
+ * repeated) -> DRAIN -> IMAGE -> WAIT -> HANDOVER; a stop-and-copy move
+ * starts at IMAGE. */
+static void out_set_phase(struct kernel *k, struct move_out *m, enum out_phase next)
+{
+    static const uint8_t allowed[] = {
+        [OUT_PRECOPY] = 1u << OUT_PRECOPY | 1u << OUT_DRAIN,
+        [OUT_DRAIN] = 1u << OUT_IMAGE,
+        [OUT_IMAGE] = 1u << OUT_WAIT,
+        [OUT_WAIT] = 1u << OUT_HANDOVER,
+        [OUT_HANDOVER] = 0,
+    };
+    bool starting = m->id == 0; /* not yet numbered: migrate_start */
+    KASSERT(k, starting || (m->phase <= OUT_HANDOVER && (allowed[m->phase] >> next & 1u) != 0));
+    m->phase = (uint8_t)next;
+}
+
 /* A round is sent: start another with the pages dirtied meanwhile, or,
  * when few are left (or rounds stop paying off), move on to the freeze. */
 static void out_end_round(struct kernel *k, struct move_out *m, struct proc *p)
@@ -150,7 +168,7 @@ static void out_end_round(struct kernel *k, struct move_out *m, struct proc *p)
     trace_move(k, HAL_TRACE_MIGRATE_ROUND, m->pid, m->target, (int32_t)m->round, m->round_bytes);
     uint32_t dirty = count_bits(p->vm.dirty);
     if (dirty <= MIGRATE_FEW_PAGES || m->round >= MIGRATE_MAX_ROUNDS || dirty >= m->set_count) {
-        m->phase = OUT_DRAIN;
+        out_set_phase(k, m, OUT_DRAIN);
         return;
     }
     vm_dirty_take(&p->vm, m->set);
@@ -227,12 +245,13 @@ static int out_drain(struct kernel *k, struct move_out *m, struct proc *p)
     m->round_bytes = 0;
     vm_dirty_take(&p->vm, m->set);
     vm_dirty_stop(&p->vm, k);
-    m->phase = OUT_IMAGE;
+    out_set_phase(k, m, OUT_IMAGE);
     return out_build_image(k, m, p, m->set);
 }
 
 static int out_send_image(struct kernel *k, struct move_out *m, const struct proc *p)
 {
+    KASSERT_MSG(k, p->frozen, "imaging a process that still runs");
     if (m->image == NULL) { /* stop-and-copy: imaged on the first pump after the freeze */
         int err = out_build_image(k, m, p, NULL);
         if (err != 0)
@@ -258,7 +277,7 @@ static int out_send_image(struct kernel *k, struct move_out *m, const struct pro
     }
     kpage_free(k, m->image, m->image_pages);
     m->image = NULL;
-    m->phase = OUT_WAIT;
+    out_set_phase(k, m, OUT_WAIT);
     if (m->mode == MIGRATE_PRE_COPY) /* the last round: the frozen one */
         trace_move(k, HAL_TRACE_MIGRATE_ROUND, m->pid, m->target, (int32_t)m->round + 1, m->round_bytes);
     return 0;
@@ -378,7 +397,7 @@ void migrate_out_on_installed(struct kernel *k, struct move_out *m, uint32_t pid
         k->stats.frames_bad++;
         return;
     }
-    m->phase = OUT_HANDOVER;
+    out_set_phase(k, m, OUT_HANDOVER);
     m->progress_ns = kernel_now(k);
     migrate_out_pump(k, m);
 }
@@ -393,7 +412,7 @@ static int out_prepare_precopy(struct kernel *k, struct move_out *m, struct proc
             m->set[vpn >> 5] |= 1u << (vpn & 31u);
     m->set_count = count_bits(m->set);
     m->round = 1;
-    m->phase = OUT_PRECOPY;
+    out_set_phase(k, m, OUT_PRECOPY);
     return 0;
 }
 
@@ -427,7 +446,7 @@ int migrate_start(struct kernel *k, struct proc *p, uint16_t target)
     }
     if (m->mode != MIGRATE_PRE_COPY) {
         m->mode = MIGRATE_STOP_AND_COPY;
-        m->phase = OUT_IMAGE;
+        out_set_phase(k, m, OUT_IMAGE);
         m->freeze_ns = now;
         proc_freeze(k, p);
     }

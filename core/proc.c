@@ -7,6 +7,7 @@
 #include "proc.h"
 
 #include "bytes.h"
+#include "kassert.h"
 #include "elf.h"
 #include "ipc.h"
 #include "kernel_priv.h"
@@ -20,6 +21,14 @@ static int find_free_slot(const struct kernel *k)
         if (k->procs[i] == NULL)
             return (int)i;
     return ERR_LIMIT;
+}
+
+/* Put p into its slot (p->slot, which find_free_slot found empty). */
+static void proc_install(struct kernel *k, struct proc *p)
+{
+    KASSERT(k, p->slot < KERNEL_MAX_PROCS && k->procs[p->slot] == NULL && k->proc_count < KERNEL_MAX_PROCS);
+    k->procs[p->slot] = p;
+    k->proc_count++;
 }
 
 /* Whether `pid` (born here) may still name a process: one here (arriving
@@ -188,8 +197,7 @@ int64_t proc_spawn(struct kernel *k, uint32_t parent_pid, const char *name, uint
     p->deadline_ns = HAL_TIME_NEVER;
     p->resident_since_ns = kernel_now(k);
     kmemcpy(p->name, name, name_len);
-    k->procs[slot] = p;
-    k->proc_count++;
+    proc_install(k, p);
     k->stats.spawned++;
     trace_spawn(k, p, name_len);
     p->state = PROC_RUNNABLE;
@@ -216,6 +224,7 @@ static void release(struct kernel *k, struct proc *p)
         sched_remove(k, p);
     ipc_free_mailbox(k, p);
     vm_destroy(&p->vm, k);
+    KASSERT(k, p->slot < KERNEL_MAX_PROCS && k->procs[p->slot] == p && k->proc_count > 0);
     k->procs[p->slot] = NULL;
     k->proc_count--;
     kfree(k, p, sizeof *p);
@@ -313,8 +322,7 @@ int proc_adopt(struct kernel *k, struct proc *p)
     p->slot = (uint8_t)slot;
     p->frozen = false;
     p->resident_since_ns = kernel_now(k);
-    k->procs[slot] = p;
-    k->proc_count++;
+    proc_install(k, p);
     if (p->state == PROC_RUNNABLE)
         sched_enqueue(k, p);
     return 0;

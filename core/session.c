@@ -6,6 +6,7 @@
 
 #include "bytes.h"
 #include "cluster.h"
+#include "kassert.h"
 #include "kernel_priv.h"
 #include "net.h"
 
@@ -119,6 +120,7 @@ struct tmsg *tmsg_alloc(struct kernel *k, uint32_t len)
 
 void tmsg_free(struct kernel *k, struct tmsg *m)
 {
+    KASSERT(k, m->len <= m->capacity);
     kfree(k, m, (uint32_t)sizeof *m + m->capacity);
 }
 

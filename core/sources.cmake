@@ -2,6 +2,7 @@
 set(CORE_DIR ${CMAKE_CURRENT_LIST_DIR})
 set(CORE_SOURCES
   ${CORE_DIR}/kalloc.c
+  ${CORE_DIR}/kassert.c
   ${CORE_DIR}/kernel.c
   ${CORE_DIR}/proc.c
   ${CORE_DIR}/sched.c

@@ -9,6 +9,7 @@
 #include "bytes.h"
 #include "console.h"
 #include "ipc.h"
+#include "kassert.h"
 #include "kernel_priv.h"
 #include "proc.h"
 
@@ -182,6 +183,7 @@ static void sys_send(struct kernel *k, struct proc *p)
 
 static int32_t take_message(struct kernel *k, struct proc *p, uint32_t buf_va, uint32_t cap, uint32_t from_va)
 {
+    KASSERT(k, p->mailbox_len > 0 && p->mailbox_head < MAILBOX_CAPACITY);
     struct message *m = &p->mailbox[p->mailbox_head];
     if (m->len > cap)
         return ERR_TOO_BIG;

@@ -20,6 +20,7 @@
 #include "bytes.h"
 #include "cluster.h"
 #include "frame.h"
+#include "kassert.h"
 #include "kernel_priv.h"
 #include "net.h"
 #include "session.h"
@@ -168,6 +169,7 @@ static void session_fill_window(struct kernel *k, struct session *s)
         s->unsent = m->next;
         s->inflight++;
     }
+    KASSERT(k, s->inflight <= TRANSPORT_WINDOW && s->inflight <= s->queued);
     if ((s->inflight > 0 || s->unsent != NULL) && !s->armed) {
         s->answered_ns = kernel_now(k);
         session_arm(k->transport, s, s->answered_ns + session_timeout(s));
@@ -243,6 +245,7 @@ static void session_on_ack(struct kernel *k, struct session *s, uint32_t ack, ui
         return; /* old, or for something never sent: ignored */
     session_release_acked(k, s, ack);
     s->acked = ack;
+    KASSERT(k, s->acked <= s->sent_upto && s->sent_upto < s->next_seq);
     s->dupacks = 0;
     if (s->recover != 0 && ack >= s->recover)
         s->recover = 0;
@@ -367,6 +370,7 @@ int transport_send(struct kernel *k, uint16_t dst_node, uint8_t type, const uint
     if (len != 0)
         kmemcpy(m->payload, payload, len);
     session_append(s, m);
+    KASSERT(k, s->queued <= TRANSPORT_WINDOW + TRANSPORT_QUEUE_MAX);
     session_fill_window(k, s);
     return 0;
 }
@@ -465,6 +469,7 @@ static void transport_on_rst(struct kernel *k, const struct cluster_header *h, c
 static void session_accept(struct kernel *k, struct session *s, uint8_t type, uint32_t last_seq,
                            const uint8_t *payload, uint32_t len)
 {
+    KASSERT_MSG(k, last_seq >= s->rcv_next, "delivering a sequence number already delivered");
     s->rcv_next = last_seq + 1u;
     if (type != CLUSTER_MSG_SKIP)
         ipc_on_cluster_message(k, s->node, type, payload, len);
@@ -499,6 +504,7 @@ static void session_hold(struct kernel *k, struct session *s, const struct clust
         kmemcpy(m->payload, payload, h->payload_len);
     if (session_hold_early(s, m) != 0)
         tmsg_free(k, m);
+    KASSERT(k, s->early_count <= TRANSPORT_WINDOW);
 }
 
 /* Deliver in order and once, hold what came early, acknowledge all. */

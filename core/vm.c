@@ -15,6 +15,7 @@
 #include "vm.h"
 
 #include "bytes.h"
+#include "kassert.h"
 #include "crc32.h"
 #include "kalloc.h"
 
@@ -45,10 +46,15 @@ void vm_destroy(struct vm *vm, struct kernel *k)
 {
     if (vm->pt == NULL)
         return;
+    uint32_t owned = 0;
     for (uint32_t vpn = 0; vpn < USER_PAGES; vpn++) {
-        if (vm->pt[vpn] != 0)
+        if (vm->pt[vpn] != 0) {
             kpage_free(k, vm_page_host(vm->pt[vpn]), vm_pte_pages(vm->pt[vpn]));
+            owned++;
+        }
     }
+    /* The table owns exactly the pages it counts (a scan it does anyway). */
+    KASSERT(k, owned == vm->pages_mapped);
     kpage_free(k, vm->pt, VM_TABLE_PAGES);
     vm->pt = NULL;
     vm->pages_mapped = 0;
@@ -67,6 +73,7 @@ static bool vm_range_mappable(uint32_t va, uint32_t len)
  * always has a cache behind it. */
 static int vm_page_place(struct vm *vm, struct kernel *k, uint32_t vpn, uint32_t perms)
 {
+    KASSERT(k, vpn < USER_PAGES && vm->pages_mapped <= USER_PAGES);
     uintptr_t old = vm->pt[vpn];
     vm_mark_dirty(vm, vpn << PAGE_SHIFT);
     if (old != 0 && vm_pte_pages(perms) == vm_pte_pages(old)) {
@@ -242,9 +249,11 @@ int vm_page_set(struct vm *vm, struct kernel *k, uint32_t vpn, uint32_t perms, c
 
 void vm_page_unmap(struct vm *vm, struct kernel *k, uint32_t vpn)
 {
+    KASSERT(k, vpn < USER_PAGES);
     uintptr_t pte = vm->pt[vpn];
     if (pte == 0)
         return;
+    KASSERT(k, vm->pages_mapped > 0);
     kpage_free(k, vm_page_host(pte), vm_pte_pages(pte));
     vm->pt[vpn] = 0;
     vm->pages_mapped--;

@@ -31,6 +31,7 @@ const char *sim_end_name(enum sim_end e)
     case SIM_END_STUCK: return "stuck";
     case SIM_END_ERROR: return "error";
     case SIM_END_INTERRUPTED: return "interrupted";
+    case SIM_END_ASSERT: return "assert";
     default: return "none";
     }
 }
@@ -469,6 +470,8 @@ static bool sim_boot_all(struct sim *s)
 
 static void sim_dispatch(struct sim *s, const struct sim_event *ev)
 {
+    s->current = *ev;
+    s->handling = true;
     switch (ev->kind) {
     case SIM_EV_WAKE:
         if (sim_node_wake(&s->nodes[ev->node], ev->arg))
@@ -487,6 +490,62 @@ static void sim_dispatch(struct sim *s, const struct sim_event *ev)
         break;
     }
     s->events++;
+}
+
+/* ---- a failed KASSERT ---------------------------------------------- */
+
+/* The event being handled, in words: "event 812: frame delivery to node 2". */
+static void sim_describe_current(const struct sim *s, char *buf, size_t bytes)
+{
+    static const char *const kinds[] = {
+        [SIM_EV_WAKE] = "wake-up (timer or CPU slice) of node",
+        [SIM_EV_SCENARIO] = "scenario event",
+        [SIM_EV_NET_TX] = "frame leaving the NIC of node",
+        [SIM_EV_NET_FANOUT] = "broadcast frame reaching the switch from node",
+        [SIM_EV_NET_DELIVER] = "frame delivery to node",
+        [SIM_EV_NET_BCAST] = "broadcast delivery, next to node",
+        [SIM_EV_TEST] = "test event",
+    };
+    const struct sim_event *e = &s->current;
+    if (!s->handling)
+        snprintf(buf, bytes, "booting the nodes at the start of the run");
+    else if (e->kind == SIM_EV_SCENARIO)
+        snprintf(buf, bytes, "event %llu: scenario event %u (its index in \"events\")",
+                 (unsigned long long)s->events, (unsigned)(uint32_t)e->arg);
+    else if (e->kind < sizeof kinds / sizeof kinds[0] && kinds[e->kind] != NULL)
+        snprintf(buf, bytes, "event %llu: %s %u", (unsigned long long)s->events, kinds[e->kind], e->node);
+    else
+        snprintf(buf, bytes, "event %llu: kind %u", (unsigned long long)s->events, e->kind);
+}
+
+void sim_assert_failed(struct sim *s, uint32_t node, const struct hal_assert *a)
+{
+    char at[32], what[160], reproduce[SIM_PATH_BYTES + 64];
+    units_format_duration(s->now, at, sizeof at);
+    sim_describe_current(s, what, sizeof what);
+    if (s->opt.reproduce != NULL)
+        snprintf(reproduce, sizeof reproduce, "%s", s->opt.reproduce);
+    else
+        snprintf(reproduce, sizeof reproduce, "nimbus run %s --seed %llu", s->scn->path,
+                 (unsigned long long)s->opt.seed);
+    fflush(stdout);
+    fprintf(stderr, "nimbus run: KASSERT failed on node %u at %s:%u: %s%s%s\n", node, a->file,
+            (unsigned)a->line, a->expr, a->msg != NULL ? ": " : "", a->msg != NULL ? a->msg : "");
+    fprintf(stderr, "nimbus run:   seed %llu, simulated time %s (%llu ns), while handling %s\n",
+            (unsigned long long)s->opt.seed, at, (unsigned long long)s->now, what);
+    fprintf(stderr, "nimbus run: reproduce with: %s\n", reproduce);
+    fflush(stderr);
+    sim_fail(s, SIM_END_ASSERT, "KASSERT failed on node %u at %s:%u: %s", node, a->file, (unsigned)a->line,
+             a->expr);
+    trace_out_assert(&s->trace, s->now, node, a);
+    for (uint32_t i = 0; i < s->node_count; i++)
+        sim_console_flush_node(&s->console, &s->nodes[i].console, i);
+    trace_out_end(&s->trace, s->now, sim_end_name(s->end), s->events);
+    char err[SIM_ERROR_BYTES];
+    if (sim_finish(s, err, sizeof err) < 0)
+        fprintf(stderr, "nimbus run: %s\n", err);
+    fflush(NULL);
+    exit(2); /* CLI_EXIT_FAILED, SWEEP_CHILD_RUN_FAILED */
 }
 
 /* Fail a run that cannot finish, naming the first node with processes

@@ -47,6 +47,10 @@ struct sim_options {
     FILE *diagnostics;   /* spawn failures and warnings; NULL: none */
     bool progress;       /* live progress line on stderr */
     bool trace_frame_loss; /* a "frame_lost" trace line per lost frame */
+    /* The command that reruns this run ("nimbus run FILE --seed N
+     * --set ..."), for the report of a failed KASSERT; NULL: the sim
+     * makes one from the scenario's path and the seed. */
+    const char *reproduce;
     /* Set (from a signal handler) to stop the run early; may be NULL. */
     const volatile sig_atomic_t *interrupt;
 };
@@ -60,6 +64,7 @@ enum sim_end {
     SIM_END_STUCK,      /* failed: processes left but nothing can happen */
     SIM_END_ERROR,      /* failed: a node could not boot, a kernel bug */
     SIM_END_INTERRUPTED, /* failed: stopped by the user */
+    SIM_END_ASSERT,     /* failed: a kernel's KASSERT (sim_assert_failed) */
 };
 
 struct sim {
@@ -77,6 +82,8 @@ struct sim {
     bool quiet;                /* the run ended with the network quiet */
     uint64_t drain_from_ns;    /* when draining began (the last exit) */
     uint64_t events;           /* events handled (stale ones not counted) */
+    struct sim_event current;  /* the event being handled, for reports */
+    bool handling;             /* false: booting the nodes, before any event */
     uint64_t spawn_failures;
     uint64_t migrate_failures; /* scenario migrate events refused */
     enum sim_end end;
@@ -115,6 +122,11 @@ void sim_collect_metrics(const struct sim *s, struct metrics_node *rows, struct 
 void sim_schedule_wake(struct sim *s, struct sim_node *n);
 /* A node's kernel traced `ev`: write it and follow it. */
 void sim_kernel_event(struct sim *s, uint32_t node, const struct hal_trace_event *ev);
+/* A kernel's KASSERT failed on `node`: report it on stderr (seed, node,
+ * simulated time, the event being handled, a reproduce line), write an
+ * "assert" and an "end" trace line, flush every output and exit with
+ * status 2. Never returns: the kernel's state is corrupt. */
+_Noreturn void sim_assert_failed(struct sim *s, uint32_t node, const struct hal_assert *a);
 void sim_fail(struct sim *s, enum sim_end why, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 

@@ -101,6 +101,13 @@ static int node_program_lookup(void *ctx, const char *name, uint32_t name_len,
     return HAL_OK;
 }
 
+/* The node's kernel broke an invariant: the whole run stops (never returns). */
+static void node_assert_failed(void *ctx, const struct hal_assert *a)
+{
+    struct sim_node *n = ctx;
+    sim_assert_failed(n->sim, n->id, a);
+}
+
 static const struct hal_clock_ops node_clock_ops = {.now_ns = node_now_ns};
 static const struct hal_net_ops node_net_ops = {.send_frame = node_send_frame, .get_mac = node_get_mac};
 static const struct hal_disk_ops node_disk_ops = {
@@ -112,6 +119,7 @@ static const struct hal_random_ops node_random_ops = {.next_u32 = node_next_u32}
 static const struct hal_trace_ops node_trace_ops = {.event = node_trace};
 static const struct hal_program_ops node_program_ops = {.lookup = node_program_lookup};
 static const struct hal_nvram_ops node_nvram_ops = {.read = node_nvram_read, .write = node_nvram_write};
+static const struct hal_panic_ops node_panic_ops = {.assert_failed = node_assert_failed};
 
 /* ---- life and death ------------------------------------------------- */
 
@@ -160,6 +168,7 @@ bool sim_node_boot(struct sim_node *n, uint32_t epoch)
         .trace = &node_trace_ops,
         .programs = &node_program_ops,
         .nvram = &node_nvram_ops,
+        .panic = &node_panic_ops,
     };
     const struct scenario *scn = n->sim->scn;
     struct kernel_config cfg = {

@@ -386,6 +386,17 @@ void trace_out_ignored(struct trace_out *t, uint64_t t_ns, uint32_t node, const 
     line_end(t);
 }
 
+void trace_out_assert(struct trace_out *t, uint64_t t_ns, uint32_t node, const struct hal_assert *a)
+{
+    line_begin(t, t_ns, (int64_t)node, "assert");
+    field_cstr(t, "file", a->file);
+    field_u64(t, "line", a->line);
+    field_cstr(t, "expr", a->expr);
+    if (a->msg != NULL)
+        field_cstr(t, "msg", a->msg);
+    line_end(t);
+}
+
 void trace_out_end(struct trace_out *t, uint64_t t_ns, const char *reason, uint64_t events)
 {
     line_begin(t, t_ns, -1, "end");

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "hal/hal_panic.h"
 #include "hal/hal_trace.h"
 #include "host/text_buf.h"
 
@@ -63,6 +64,8 @@ void trace_out_migrate_failed(struct trace_out *t, uint64_t t_ns, uint32_t node,
  * a crashed node). */
 void trace_out_ignored(struct trace_out *t, uint64_t t_ns, uint32_t node, const char *event,
                        const char *why);
+/* A kernel's KASSERT failed (hal_panic.h): the run stops here. */
+void trace_out_assert(struct trace_out *t, uint64_t t_ns, uint32_t node, const struct hal_assert *a);
 void trace_out_end(struct trace_out *t, uint64_t t_ns, const char *reason, uint64_t events);
 
 #endif

@@ -20,6 +20,7 @@
 #include "hal_mem.h"
 #include "hal_net.h"
 #include "hal_nvram.h"
+#include "hal_panic.h"
 #include "hal_program.h"
 #include "hal_random.h"
 #include "hal_trace.h"
@@ -35,6 +36,7 @@ struct hal {
     const struct hal_trace_ops *trace;
     const struct hal_program_ops *programs;
     const struct hal_nvram_ops *nvram; /* NULL: nothing survives a restart */
+    const struct hal_panic_ops *panic; /* required: KASSERT reports here */
 };
 
 #endif

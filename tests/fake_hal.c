@@ -1,6 +1,7 @@
 /* fake_hal.c - see fake_hal.h. */
 #include "fake_hal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -106,6 +107,20 @@ static void fake_nvram_write(void *ctx, uint32_t word, uint32_t value)
     ((struct fake_hal *)ctx)->nvram[word] = value;
 }
 
+/* Record the failure; leave the kernel by the test's jump if it set one,
+ * else abort so an unexpected KASSERT fails the test loudly. */
+static void fake_assert_failed(void *ctx, const struct hal_assert *a)
+{
+    struct fake_hal *f = ctx;
+    f->asserts++;
+    f->last_assert = *a;
+    fprintf(stderr, "fake HAL: node %u: KASSERT failed at %s:%u: %s\n", (unsigned)a->node, a->file,
+            (unsigned)a->line, a->expr);
+    if (f->assert_jump == NULL)
+        abort();
+    longjmp(*f->assert_jump, 1);
+}
+
 static const struct hal_net_ops net_ops = {fake_send, fake_get_mac};
 static const struct hal_disk_ops disk_ops = {no_disk_block_size, no_disk_block_count, no_disk_submit};
 static const struct hal_console_ops console_ops = {fake_console};
@@ -114,12 +129,13 @@ static const struct hal_random_ops random_ops = {fake_random};
 static const struct hal_trace_ops trace_ops = {fake_trace};
 static const struct hal_program_ops program_ops = {fake_lookup};
 static const struct hal_nvram_ops nvram_ops = {fake_nvram_read, fake_nvram_write};
+static const struct hal_panic_ops panic_ops = {fake_assert_failed};
 
 void fake_hal_init(struct fake_hal *f, uint16_t node)
 {
     memset(f, 0, sizeof *f);
     f->hal = (struct hal){f, &clock_ops, &net_ops, &disk_ops, &console_ops,
-                          &mem_ops, &random_ops, &trace_ops, &program_ops, &nvram_ops};
+                          &mem_ops, &random_ops, &trace_ops, &program_ops, &nvram_ops, &panic_ops};
     uint8_t mac[6] = {0x02, 0, 0, 0, (uint8_t)(node >> 8), (uint8_t)node};
     memcpy(f->mac, mac, 6);
     f->random_state = 12345u + node;

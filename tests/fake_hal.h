@@ -6,6 +6,8 @@
 #ifndef TESTS_FAKE_HAL_H
 #define TESTS_FAKE_HAL_H
 
+#include <setjmp.h>
+
 #include "hal/hal.h"
 
 #define FAKE_MAX_FRAMES 256
@@ -35,6 +37,12 @@ struct fake_hal {
     struct hal_trace_event last_of[HAL_TRACE_TYPE_COUNT];
     uint32_t last_at[HAL_TRACE_TYPE_COUNT];
     struct hal_trace_event last_fault;
+    /* KASSERT failures: how many, and the last (its strings are the
+     * core's constants, valid for the whole test). On a failure the HAL
+     * longjmps to assert_jump when set; else it aborts the test. */
+    uint32_t asserts;
+    struct hal_assert last_assert;
+    jmp_buf *assert_jump;
 };
 
 /* Set up `f` for node `node`: MAC 02:00:00:00:hi:lo, time 0. Programs are

@@ -10,6 +10,7 @@
 #include "kprint.h"
 #include "kstring.h"
 #include "pages.h"
+#include "panic.h"
 #include "user/programs.h"
 
 #define DISK_QUEUE 16u
@@ -233,6 +234,15 @@ static void hal_trace_event(void *ctx, const struct hal_trace_event *ev)
     trace_notice(n, ev);
 }
 
+/* A KASSERT failed: the kernel's state is corrupt, so the node stops
+ * here, on the panic screen and serial port (panic never returns). */
+static void hal_assert_failed(void *ctx, const struct hal_assert *a)
+{
+    (void)ctx;
+    panic("KASSERT failed on node %u at %s:%u: %s%s%s", (unsigned)a->node, a->file, (unsigned)a->line,
+          a->expr, a->msg != NULL ? ": " : "", a->msg != NULL ? a->msg : "");
+}
+
 /* ---- the table ------------------------------------------------------ */
 
 static const struct hal_clock_ops clock_ops = {.now_ns = hal_now_ns};
@@ -244,6 +254,7 @@ static const struct hal_mem_ops mem_ops = {.alloc_pages = hal_alloc_pages, .free
 static const struct hal_random_ops random_ops = {.next_u32 = hal_next_u32};
 static const struct hal_trace_ops trace_ops = {.event = hal_trace_event};
 static const struct hal_program_ops program_ops = {.lookup = hal_program_lookup};
+static const struct hal_panic_ops panic_ops = {.assert_failed = hal_assert_failed};
 
 void x86_hal_init(struct hal *hal, uint16_t node_id, bool nic, bool disk)
 {
@@ -260,6 +271,7 @@ void x86_hal_init(struct hal *hal, uint16_t node_id, bool nic, bool disk)
         .random = &random_ops,
         .trace = &trace_ops,
         .programs = &program_ops,
+        .panic = &panic_ops,
     };
 }
 
