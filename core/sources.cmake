@@ -20,6 +20,7 @@ set(CORE_SOURCES
   ${CORE_DIR}/cluster.c
   ${CORE_DIR}/session.c
   ${CORE_DIR}/transport.c
+  ${CORE_DIR}/transport_recv.c
   ${CORE_DIR}/balance.c
   ${CORE_DIR}/balance_sync.c
   ${CORE_DIR}/balance_choose.c
