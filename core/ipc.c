@@ -260,6 +260,8 @@ void ipc_on_cluster_message(struct kernel *k, uint16_t src_node, uint8_t type, c
         console_on_message(k, payload, len);
     else if (type == CLUSTER_MSG_LOCATION)
         location_on_message(k, src_node, payload, len);
+    else if (type == CLUSTER_MSG_PROBE && len == 0)
+        return; /* the transport's acknowledgement was the answer */
     else
         k->stats.frames_bad++;
 }

@@ -23,6 +23,7 @@ enum cluster_msg_type {
     CLUSTER_MSG_DELIVER_RESULT = 17, /* see ipc.c */
     CLUSTER_MSG_CONSOLE = 19,        /* pid, text: output for the home console */
     CLUSTER_MSG_LOCATION = 20,       /* pid, node (0xFFFF: exited), move count: for its home */
+    CLUSTER_MSG_PROBE = 21,          /* empty: "are you there?" (liveness.c); its ack answers */
     CLUSTER_MSG_MIGRATE_FIRST = 24,  /* 24..31: migrate*.c */
     CLUSTER_MSG_MIGRATE_LAST = 31,
     CLUSTER_MSG_BALANCE_FIRST = 32,  /* 32..39: balance.c and loadinfo.c */

@@ -7,6 +7,7 @@
 
 #include "balance.h"
 #include "bytes.h"
+#include "liveness.h"
 #include "location.h"
 #include "migrate.h"
 #include "net.h"
@@ -82,6 +83,7 @@ struct kernel *kernel_create(const struct hal *hal, const struct kernel_config *
     k->balance_cfg = balance_defaults(&cfg->balance);
     hal->net->get_mac(hal->ctx, k->mac);
     k->next_load_sample_ns = kernel_now(k) + LOAD_SAMPLE_NS;
+    liveness_init(k);
     if (init_servers(k) != 0) {
         kernel_destroy(k);
         return NULL;
@@ -136,6 +138,7 @@ void kernel_on_timer(struct kernel *k)
     transport_on_timer(k);
     migrate_on_timer(k);
     balance_on_timer(k);
+    liveness_on_timer(k);
     sched_sample_load(k, now);
 }
 
@@ -161,7 +164,8 @@ uint64_t kernel_next_deadline(const struct kernel *k)
         if (p->state == PROC_BLOCKED && p->deadline_ns < next)
             next = p->deadline_ns;
     }
-    uint64_t servers[] = {transport_next_deadline(k), migrate_next_deadline(k), balance_next_deadline(k)};
+    uint64_t servers[] = {transport_next_deadline(k), migrate_next_deadline(k), balance_next_deadline(k),
+                          liveness_next_deadline(k)};
     for (uint32_t i = 0; i < sizeof servers / sizeof *servers; i++)
         next = servers[i] < next ? servers[i] : next;
     return next;

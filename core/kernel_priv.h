@@ -38,6 +38,7 @@ struct kernel {
 
     uint32_t load_avg;          /* fixed point, LOAD_FSHIFT fraction bits */
     uint64_t next_load_sample_ns;
+    uint64_t next_probe_ns; /* liveness.c */
     uint32_t next_send_id;      /* names remote sends awaiting a result */
 
     struct netstack *net;

@@ -58,6 +58,9 @@ _Static_assert(LOAD_DECAY < LOAD_ONE, "load average decays");
  * long (counted from when we began waiting) is declared unreachable at the
  * next retransmission timeout. 12 timeouts from a 5 ms RTO: about 5.3 s. */
 #define TRANSPORT_SUSPECT_TIMEOUT_NS 5000000000ull
+/* How often a node probes the peers where children of its processes run
+ * when it has nothing else on its way to them (liveness.h). */
+#define LIVENESS_PROBE_PERIOD_NS 1000000000ull
 #define ARP_CACHE_SIZE 64u
 
 /* Load balancing defaults (struct balance_config). */

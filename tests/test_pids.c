@@ -249,3 +249,23 @@ Test(pids, a_run_with_a_restarted_home_keeps_pids_and_reaches_the_emigrant)
     cr_expect_not(console_contains(RUNS "/restart", "no such process"));
     cr_expect_eq(count_trace_events(RUNS "/restart", "spawn", "pid", "n0.2"), 1, "the new incarnation's first pid");
 }
+
+/* Nobody talks to node 1 (no balancing, no messages), yet its crash is
+ * found: the parent's node probes where its child runs, and the child is
+ * reported lost within the suspicion timeout and a probe period or two. */
+Test(pids, a_child_on_a_silent_node_that_crashes_is_reported_lost, .timeout = 60)
+{
+    harness_init(&h, 2);
+    uint32_t parent = spawn(0, "spawner", (const char *[]){"sleeper", "1", "60000", NULL});
+    cr_assert_not(harness_run(&h, 2 * MS));
+    move(parent + 1, 0, 1);
+    cr_assert_not(harness_run(&h, 100 * MS), "the child sleeps on node 1");
+    static uint64_t never = UINT64_MAX;
+    h.frame_filter = partition; /* node 1 is gone for good */
+    h.filter_ctx = &never;
+    harness_run(&h, TRANSPORT_SUSPECT_TIMEOUT_NS - SECOND);
+    cr_expect_eq(h.hal[0].trace_counts[HAL_TRACE_CHILD_LOST], 0u, "not before the suspicion timeout");
+    harness_run(&h, 4 * LIVENESS_PROBE_PERIOD_NS);
+    cr_expect_eq(h.hal[0].trace_counts[HAL_TRACE_CHILD_LOST], 1u, "lost within a few probe periods more");
+    expect_lost_child(parent);
+}

@@ -1,0 +1,23 @@
+/*
+ * liveness.h - watching the peers this node depends on, even when it has
+ * nothing to say to them. A node learns that a peer died only when the
+ * transport gives up on something sent to it (TRANSPORT_SUSPECT_TIMEOUT_NS
+ * of silence), so a parent whose child runs on a node nobody talks to
+ * would wait for ever. Every LIVENESS_PROBE_PERIOD_NS this node sends a
+ * PROBE, an empty reliable message, to each node where it believes a
+ * child of one of its processes runs and to which nothing is on its way:
+ * a dead or cut-off peer is then declared unreachable by the transport's
+ * usual rule, and ipc_on_peer_reset reports the child lost.
+ */
+#ifndef CORE_LIVENESS_H
+#define CORE_LIVENESS_H
+
+#include <stdint.h>
+
+struct kernel;
+
+void liveness_init(struct kernel *k);
+void liveness_on_timer(struct kernel *k);
+uint64_t liveness_next_deadline(const struct kernel *k);
+
+#endif
