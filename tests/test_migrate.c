@@ -320,6 +320,26 @@ Test(migrate, precopy_moves_a_large_working_set)
     cr_expect_eq(SUM(migrations_out) + SUM(migrations_aborted), started);
 }
 
+/* A process that rewrites many pages in every round of every move (128
+ * hot pages of 1 MiB): each page it writes between a round and the freeze
+ * must go again, whether the store went through the TLB or filled it, so
+ * the checksum of its whole buffer equals the unmoved run's. */
+Test(migrate, precopy_keeps_every_page_a_busy_writer_rewrites)
+{
+    char expected[256];
+    run_unmoved("memtouch", "1024", "600", "128", expected, sizeof expected);
+    cr_assert_not_null(strstr(expected, "checksum"), "%s", expected);
+    boot(2, MIGRATE_PRE_COPY);
+    uint32_t pid = spawn(0, "memtouch", "1024", "600", "128");
+    cr_assert_not(harness_run(&h, 20 * MS), "it has filled its buffer");
+    uint32_t ring[] = {0, 1};
+    uint32_t started = run_moving(pid, ring, 2, 3 * MS, 60 * SECOND);
+    cr_assert(harness_run(&h, 60 * SECOND));
+    cr_expect_str_eq(h.hal[0].console, expected);
+    cr_expect_geq(SUM(migrations_out), 5u, "%u moves started", started);
+    cr_expect_gt(traced(HAL_TRACE_MIGRATE_ROUND), SUM(migrations_out), "some moves took more than one round");
+}
+
 /* A process moved from its first instruction on grows its stack to
  * 60 KiB wherever it is (in pre-copy, also while its pages are being
  * sent) and rewrites every stack page while it moves; the checksum of

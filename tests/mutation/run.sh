@@ -16,7 +16,7 @@ root=$(cd "$here/../.." && pwd)
 list="$here/mutants.txt"
 work=${NIMBUS_MUTATION_DIR:-${TMPDIR:-/tmp}/nimbus-mutation}
 jobs=${NIMBUS_MUTATION_JOBS:-2}
-timeout=${NIMBUS_MUTATION_TIMEOUT:-900}
+timeout=${NIMBUS_MUTATION_TIMEOUT:-240}
 src="$work/src" build="$work/build" log="$work/logs"
 
 # The mutants as tab-separated name, file, tests, find, replace lines
