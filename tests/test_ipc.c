@@ -36,6 +36,21 @@ Test(ipc, two_senders_one_sink_same_node)
     cr_expect_eq(kernel_stats(h.k[0])->msgs_delivered, 200);
 }
 
+/* A received message's memory goes back to the kernel: once sink and
+ * sender exited, the pages in use are those before they ran (give or take
+ * a slab), not the 1,000 KiB that went through the mailbox. */
+Test(ipc, received_messages_are_freed)
+{
+    harness_init(&h, 1);
+    uint32_t before = kernel_stats(h.k[0])->pages_in_use;
+    spawn(0, "sink", "1000", NULL, NULL);
+    spawn(0, "sender", "n0.1", "1000", "1024");
+    cr_assert(harness_run(&h, 60ull * 1000 * 1000 * 1000));
+    cr_expect_not_null(strstr(h.hal[0].console, "sink: 1000 messages in order"), "%s", h.hal[0].console);
+    uint32_t after = kernel_stats(h.k[0])->pages_in_use;
+    cr_expect_leq(after, before + 4u, "%u pages in use before, %u after", before, after);
+}
+
 Test(ipc, messages_cross_nodes_in_order)
 {
     harness_init(&h, 2);

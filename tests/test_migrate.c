@@ -294,6 +294,46 @@ Test(migrate, children_that_exit_while_the_parent_moves_are_counted)
     cr_expect_eq(zero, 30u, "%s", out);
 }
 
+/* Children that exit with status 1 (sinks that time out) while their
+ * parent moves every 2 ms: the parent, elsewhere by then, hears each
+ * status as it was. */
+Test(migrate, children_that_exit_while_the_parent_moves_report_their_status)
+{
+    boot(2, MIGRATE_STOP_AND_COPY);
+    const char *argv[] = {"sink", "10", "1", "30"};
+    int64_t parent = harness_spawn(&h, 0, "spawner", argv, 4);
+    cr_assert_gt(parent, 0);
+    uint32_t ring[] = {0, 1};
+    run_moving((uint32_t)parent, ring, 2, 2 * MS, 60 * SECOND);
+    cr_assert(harness_run(&h, 60 * SECOND));
+    const char *out = h.hal[0].console;
+    cr_expect_not_null(strstr(out, "spawner done\n"), "%s", out);
+    uint32_t one = 0;
+    for (const char *at = out; (at = strstr(at, "exited with 1\n")) != NULL; at++)
+        one++;
+    cr_expect_eq(one, 10u, "%s", out);
+    cr_expect_geq(SUM(migrations_out), 2u, "%u moves", SUM(migrations_out));
+}
+
+/* A process moved 0 -> 1 -> 2 -> 3 tells its home where it went after
+ * each move, so the home sends to it directly: nothing is forwarded. */
+Test(migrate, the_home_sends_straight_to_an_emigrant_moved_three_times)
+{
+    boot(4, MIGRATE_STOP_AND_COPY);
+    uint32_t sink = spawn(0, "sink", "1", NULL, NULL);
+    for (uint32_t to = 1; to <= 3; to++) {
+        cr_assert_eq(kernel_migrate(h.k[to - 1], sink, (uint16_t)to), 0);
+        for (uint32_t i = 0; i < 100 && node_of(sink) != (int)to; i++)
+            cr_assert_not(harness_run(&h, MS));
+        cr_assert_eq(node_of(sink), (int)to);
+    }
+    harness_settle(&h, 10 * MS);
+    spawn(0, "sender", "n0.1", "1", "64");
+    cr_assert(harness_run(&h, 10 * SECOND));
+    cr_expect_not_null(strstr(h.hal[0].console, "sink: 1 messages in order\n"), "%s", h.hal[0].console);
+    cr_expect_eq(SUM(forwarded), 0u, "the message went to a node the sink had left");
+}
+
 Test(migrate, precopy_moves_a_large_working_set)
 {
     char expected[256];
@@ -318,6 +358,26 @@ Test(migrate, precopy_moves_a_large_working_set)
      * that one can). */
     cr_expect_leq(SUM(migrations_aborted), 1u);
     cr_expect_eq(SUM(migrations_out) + SUM(migrations_aborted), started);
+}
+
+/* A process that rewrites many pages in every round of every move (128
+ * hot pages of 1 MiB): each page it writes between a round and the freeze
+ * must go again, whether the store went through the TLB or filled it, so
+ * the checksum of its whole buffer equals the unmoved run's. */
+Test(migrate, precopy_keeps_every_page_a_busy_writer_rewrites)
+{
+    char expected[256];
+    run_unmoved("memtouch", "1024", "600", "128", expected, sizeof expected);
+    cr_assert_not_null(strstr(expected, "checksum"), "%s", expected);
+    boot(2, MIGRATE_PRE_COPY);
+    uint32_t pid = spawn(0, "memtouch", "1024", "600", "128");
+    cr_assert_not(harness_run(&h, 20 * MS), "it has filled its buffer");
+    uint32_t ring[] = {0, 1};
+    uint32_t started = run_moving(pid, ring, 2, 3 * MS, 60 * SECOND);
+    cr_assert(harness_run(&h, 60 * SECOND));
+    cr_expect_str_eq(h.hal[0].console, expected);
+    cr_expect_geq(SUM(migrations_out), 5u, "%u moves started", started);
+    cr_expect_gt(traced(HAL_TRACE_MIGRATE_ROUND), SUM(migrations_out), "some moves took more than one round");
 }
 
 /* A process moved from its first instruction on grows its stack to

@@ -30,7 +30,7 @@ static const char *const sysabuse_expected[] = {
     "send too big: -8", "send wrap: -8", "recv empty: -7", "recv null empty: -2", "send self: 0",
     "recv into null: -2", "recv into below base: -2", "recv into text: -2", "recv into rodata: -2",
     "recv into unmapped: -2", "recv into high: -2", "recv capacity wrap: -2",
-    "recv sender into text: -2", "recv sender wrap: -2", "recv too small: -8", "recv: 5",
+    "recv sender into text: -2", "recv sender wrap: -2", "recv too small: -8", "recv one byte short: -8", "recv: 5",
     "recv sender is self: ok", "recv empty again: -7", "spawn echo: ok", "wait child poll: -7",
     "wait status into text: -2", "wait status unmapped: -2", "wait status wrap: -2",
     "send child: 0", "recv child reply: 2", "wait child: ok", "child status: 0",

@@ -61,6 +61,7 @@ struct world {
     uint32_t resets[MAX_NODES][MAX_NODES]; /* ipc_on_peer_reset(k of i, node j) */
     int allow_gaps;                        /* after a reset, lost messages are expected */
     int echo;                              /* receivers answer each message from inside the upcall */
+    uint32_t drop_seq_once;                /* lose node 0's first message with this seq */
     uint32_t craft_epoch;                  /* craft_frame's sender epoch, if not 0 */
     uint32_t craft_ack;                    /* craft_frame's cumulative ack */
     int resend_on_reset;                   /* ipc_on_peer_reset sends to the peer again */
@@ -220,9 +221,20 @@ static int node_by_mac(const uint8_t *mac)
     return -1;
 }
 
+/* Whether frame is node 0's first transmission of W.drop_seq_once. */
+static bool drop_chosen(int src, const uint8_t *frame, uint32_t len)
+{
+    const uint8_t *c = frame + 14 + 20 + 8;
+    if (W.drop_seq_once == 0 || src != 0 || len < 14 + 20 + 8 + 32 || get_be16(c) != 0x434E ||
+        c[3] == CLUSTER_MSG_ACK || get_be32(c + 16) != W.drop_seq_once)
+        return false;
+    W.drop_seq_once = 0;
+    return true;
+}
+
 static void wire_put(int src, int dst, const uint8_t *frame, uint32_t len)
 {
-    if (W.blocked[src][dst] || rng() % 100 < W.loss_pct)
+    if (W.blocked[src][dst] || drop_chosen(src, frame, len) || rng() % 100 < W.loss_pct)
         return;
     int copies = rng() % 100 < W.dup_pct ? 2 : 1;
     for (int c = 0; c < copies; c++) {
@@ -459,6 +471,22 @@ Test(transport, lossy_duplicating_reordering_two_nodes)
         lossy_run(seed * 7919u, 2, 500);
         world_fini();
     }
+}
+
+/* One message of a window lost: the acks the later ones draw repeat the
+ * ack before it, and the third repeat resends it at once, long before the
+ * retransmission timeout would. */
+Test(transport, three_duplicate_acks_repair_a_loss_before_the_timeout)
+{
+    world_init(2, 5);
+    W.drop_seq_once = 3;
+    W.to_send[0][1] = 20;
+    world_run(HAL_TIME_NEVER);
+    expect_all_delivered();
+    cr_assert_eq(W.drop_seq_once, 0u, "message 3 was sent");
+    cr_assert_eq(W.nodes[0].k.stats.retransmits, 1u);
+    cr_assert_lt(W.now, TRANSPORT_RTO_INITIAL_NS, "the repair waited for the timeout: done at %llu ns",
+                 (unsigned long long)W.now);
 }
 
 Test(transport, lossy_three_nodes)

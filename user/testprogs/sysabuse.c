@@ -139,6 +139,7 @@ static void bad_recvs(uint32_t self)
     report("recv sender into text", call(SYS_RECV, addr(buf), sizeof buf, text_addr(), 0, 0));
     report("recv sender wrap", call(SYS_RECV, addr(buf), sizeof buf, WRAP_PTR, 0, 0));
     report("recv too small", call(SYS_RECV, addr(buf), 2, 0, 0, 0));
+    report("recv one byte short", call(SYS_RECV, addr(buf), 4, 0, 0, 0));
     uint32_t from = 0;
     report("recv", call(SYS_RECV, addr(buf), sizeof buf, addr(&from), 0, 0));
     report_ok("recv sender is self", from == self);
