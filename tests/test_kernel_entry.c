@@ -98,3 +98,17 @@ Test(kernel_entry, malformed_location_news_is_counted_as_bad)
     const char *argv[] = {"0"};
     cr_expect_eq(harness_spawn(&h, 0, "exitcode", argv, 1), ABI_PID(0, 1), "n0.1 was never taken by the bad news");
 }
+
+/* Programs print errors by abi_error_name: every code from ERR_MIN to 0
+ * has a name of its own, and anything else is "unknown error". */
+Test(kernel_entry, every_error_code_has_a_name_of_its_own)
+{
+    harness_init(&h, 0);
+    for (int err = ERR_MIN; err <= 0; err++) {
+        cr_expect_str_neq(abi_error_name(err), "unknown error", "error %d has no name", err);
+        for (int other = err + 1; other <= 0; other++)
+            cr_expect_str_neq(abi_error_name(err), abi_error_name(other), "errors %d and %d share a name", err, other);
+    }
+    cr_expect_str_eq(abi_error_name(ERR_MIN - 1), "unknown error");
+    cr_expect_str_eq(abi_error_name(1), "unknown error");
+}
