@@ -12,6 +12,8 @@
 #include "core/balance_priv.h"
 #include "core/bytes.h"
 #include "core/kernel_priv.h"
+#include "core/migrate_priv.h"
+#include "core/proc.h"
 #include "core/transport.h"
 #include "kernel_harness.h"
 
@@ -546,4 +548,35 @@ Test(balance, a_cluster_loaded_everywhere_moves_nothing)
         cr_assert(harness_run(&h, 10 * SECOND));
         cr_expect_eq(traced_all(HAL_TRACE_MIGRATE_START), 0, "%s", policy_names[policy]);
     }
+}
+
+/* A move decided while the Dispatcher is full waits as a READY request;
+ * if its process may no longer move when it is tried again (pinned
+ * meanwhile), the request is dropped, not started. */
+Test(balance, a_deferred_move_whose_process_was_pinned_meanwhile_is_dropped)
+{
+    struct kernel_config cfg = config(HAL_BALANCE_NONE);
+    boot(2, &cfg);
+    int64_t pids[MIGRATE_MAX_OUT + 1];
+    for (uint32_t i = 0; i <= MIGRATE_MAX_OUT; i++)
+        pids[i] = spawn_worker(0, "100000000");
+    spawn_worker(0, "100000000"); /* two that stay: node 0 still sheds load */
+    spawn_worker(0, "100000000");
+    harness_run(&h, 25 * MS); /* past min_residency */
+    for (uint32_t i = 0; i < MIGRATE_MAX_OUT; i++)
+        cr_assert_eq(kernel_migrate(h.k[0], (uint32_t)pids[i], 1), 0, "move %u", i);
+    struct proc *last = proc_find(h.k[0], (uint32_t)pids[MIGRATE_MAX_OUT]);
+    cr_assert(balance_start_migration(h.k[0], last, 1), "the Dispatcher is full: the move waits");
+    cr_assert_eq(state(0)->count.moves_deferred, 1);
+    cr_assert(balance_has_request(h.k[0], BALANCE_PENDING_READY));
+    balance_retry_ready(h.k[0], h.now_ns);
+    cr_assert(balance_has_request(h.k[0], BALANCE_PENDING_READY), "still full: the move still waits");
+
+    cr_assert_eq(kernel_pin(h.k[0], (uint32_t)pids[MIGRATE_MAX_OUT], true), 0);
+    balance_retry_ready(h.k[0], h.now_ns + BALANCE_RETRY_NS);
+    cr_expect(!balance_has_request(h.k[0], BALANCE_PENDING_READY), "the pinned process's move is dropped");
+    cr_expect_eq(state(0)->count.moves_started, 0);
+    cr_expect_eq(state(0)->count.moves_refused, 0, "dropped before migrate_start is asked");
+    harness_run(&h, 100 * MS);
+    cr_expect_not_null(proc_find(h.k[0], (uint32_t)pids[MIGRATE_MAX_OUT]), "it never left");
 }
