@@ -21,6 +21,7 @@
 #include "core/ipc.h"
 #include "core/kernel_priv.h"
 #include "core/migrate.h"
+#include "core/migrate_priv.h"
 #include "core/proc.h"
 #include "core/transport.h"
 #include "kernel_harness.h"
@@ -706,4 +707,49 @@ Test(migrate, hostile_migration_messages_change_nothing)
     cr_assert_eq(kernel_migrate(h.k[0], pid, 1), 0);
     cr_assert(harness_run(&h, 60 * SECOND));
     cr_expect_eq(kernel_stats(k)->migrations_in, 1u);
+}
+
+/* Frames from node 0 to node 1 are lost while *ctx is true. */
+static bool cut_0_to_1(struct harness *hh, uint32_t src, uint8_t *frame, uint32_t len, void *ctx)
+{
+    (void)len;
+    return !(*(const bool *)ctx && src == 0 && memcmp(frame, hh->hal[1].mac, 6) == 0);
+}
+
+static bool target_holds(uint32_t node)
+{
+    for (uint32_t i = 0; i < MIGRATE_MAX_IN; i++)
+        if (h.k[node]->migrate->in[i].held != NULL)
+            return true;
+    return false;
+}
+
+/* Found by a swarm (chatty-8): the source hands the process over and
+ * restarts before the target hears "run it". The target drops the copy
+ * it held and says so (migrate_drop): the process is lost, and the trace
+ * tells, instead of showing it handed over for ever. */
+Test(migrate, a_copy_held_when_its_source_restarts_is_dropped_and_traced)
+{
+    boot(2, MIGRATE_STOP_AND_COPY);
+    uint32_t pid = spawn(0, "sleeper", "5000", NULL, NULL);
+    cr_assert_not(harness_run(&h, MS));
+    static bool cut;
+    cut = false;
+    h.frame_filter = cut_0_to_1;
+    h.filter_ctx = &cut;
+    cr_assert_eq(kernel_migrate(h.k[0], pid, 1), 0);
+    for (uint32_t i = 0; i < 10000 && !target_holds(1); i++)
+        harness_run(&h, 10000);
+    cr_assert(target_holds(1), "node 1 holds the installed copy");
+    cut = true; /* HANDOVER DONE never reaches node 1 */
+    harness_run(&h, 5 * MS);
+    cr_assert_eq(h.hal[0].trace_counts[HAL_TRACE_MIGRATE_DONE], 1u, "the source handed it over");
+    harness_restart(&h, 0, NULL);
+    cut = false; /* node 1 hears of the restart */
+    harness_run(&h, 100 * MS);
+    cr_expect_eq(h.hal[1].trace_counts[HAL_TRACE_MIGRATE_DROP], 1u);
+    cr_expect_eq(h.hal[1].last_of[HAL_TRACE_MIGRATE_DROP].pid, pid);
+    cr_expect_eq(h.hal[1].last_of[HAL_TRACE_MIGRATE_DROP].value2, 0u, "from node 0");
+    cr_expect_eq(h.hal[1].trace_counts[HAL_TRACE_MIGRATE_INSTALL], 0u, "the copy never ran");
+    cr_expect_eq(node_of(pid), -1, "it runs nowhere");
 }
