@@ -99,8 +99,9 @@ static const struct args_option run_options[] = {
 };
 
 /* One option: 0, -1 after --help, or an exit status. */
-static int take_run_option(int id, const char *v, struct run_args *a)
+static int take_run_option(int id, const char *v, void *ctx)
 {
+    struct run_args *a = ctx;
     char why[SCN_ERROR_BYTES];
     switch (id) {
     case OPT_HELP: fputs(run_usage, stdout); return -1;
@@ -144,23 +145,7 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
     a->set_specs = xcalloc((size_t)argc + 1, sizeof a->set_specs[0]);
     struct args p;
     args_init(&p, "run", run_options, sizeof run_options / sizeof run_options[0], argc, argv);
-    const char *v;
-    for (int id; (id = args_next(&p, &v)) != ARGS_END;) {
-        if (id == ARGS_ERROR)
-            return CLI_EXIT_USAGE;
-        if (id == ARGS_OPERAND) {
-            if (a->scenario != NULL)
-                return args_usage_error("run", "one scenario at a time (got '%s' too)", v);
-            a->scenario = v;
-            continue;
-        }
-        int rc = take_run_option(id, v, a);
-        if (rc != 0)
-            return rc;
-    }
-    if (a->scenario == NULL)
-        return args_usage_error("run", "no scenario file given");
-    return 0;
+    return args_parse_with_operand(&p, "scenario file", &a->scenario, take_run_option, a);
 }
 
 static void free_run_args(struct run_args *a)

@@ -49,8 +49,9 @@ static const struct args_option swarm_options[] = {
 #define SWARM_MAX_JOBS 1024u
 
 /* One option: 0, -1 after --help, or an exit status. */
-static int take_option(int id, const char *v, struct swarm_args *a)
+static int take_option(int id, const char *v, void *ctx)
 {
+    struct swarm_args *a = ctx;
     uint64_t n;
     switch (id) {
     case OPT_HELP: fputs(swarm_usage, stdout); return -1;
@@ -84,22 +85,9 @@ static int parse(int argc, char **argv, struct swarm_args *a)
                              .shrink = true};
     struct args p;
     args_init(&p, "swarm", swarm_options, sizeof swarm_options / sizeof swarm_options[0], argc, argv);
-    const char *v;
-    for (int id; (id = args_next(&p, &v)) != ARGS_END;) {
-        if (id == ARGS_ERROR)
-            return CLI_EXIT_USAGE;
-        if (id == ARGS_OPERAND) {
-            if (a->scenario != NULL)
-                return args_usage_error("swarm", "one scenario at a time (got '%s' too)", v);
-            a->scenario = v;
-            continue;
-        }
-        int rc = take_option(id, v, a);
-        if (rc != 0)
-            return rc;
-    }
-    if (a->scenario == NULL)
-        return args_usage_error("swarm", "no scenario file given");
+    int rc = args_parse_with_operand(&p, "scenario file", &a->scenario, take_option, a);
+    if (rc != 0)
+        return rc;
     if (a->seed_count == 0)
         return args_usage_error("swarm", "how many seeds? (--seeds N)");
     return 0;

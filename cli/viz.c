@@ -102,8 +102,9 @@ static int take_checked_option(int id, const char *v, struct viz_options *o)
 }
 
 /* One option; 0, -1 after --help, or an exit status. */
-static int take_option(int id, const char *v, struct viz_options *o)
+static int take_option(int id, const char *v, void *ctx)
 {
+    struct viz_options *o = ctx;
     switch (id) {
     case OPT_HELP: fputs(viz_usage, stdout); return -1;
     case OPT_SCREENSHOT: o->screenshot = v; return 0;
@@ -120,23 +121,7 @@ static int parse_args(int argc, char **argv, struct viz_options *o)
 {
     struct args p;
     args_init(&p, "viz", viz_options, sizeof viz_options / sizeof viz_options[0], argc, argv);
-    const char *v;
-    for (int id; (id = args_next(&p, &v)) != ARGS_END;) {
-        if (id == ARGS_ERROR)
-            return CLI_EXIT_USAGE;
-        if (id == ARGS_OPERAND) {
-            if (o->run_path != NULL)
-                return args_usage_error("viz", "one run at a time (got '%s' too)", v);
-            o->run_path = v;
-            continue;
-        }
-        int rc = take_option(id, v, o);
-        if (rc != 0)
-            return rc;
-    }
-    if (o->run_path == NULL)
-        return args_usage_error("viz", "no run directory given");
-    return 0;
+    return args_parse_with_operand(&p, "run directory", &o->run_path, take_option, o);
 }
 
 static int viz_main(int argc, char **argv)

@@ -193,3 +193,26 @@ int args_next(struct args *a, const char **value)
     a->cluster = arg + 1;
     return next_short(a, value);
 }
+
+int args_parse_with_operand(struct args *a, const char *what, const char **operand,
+                            int (*take)(int id, const char *value, void *ctx), void *ctx)
+{
+    const char *v;
+    *operand = NULL;
+    for (int id; (id = args_next(a, &v)) != ARGS_END;) {
+        if (id == ARGS_ERROR)
+            return 1;
+        if (id == ARGS_OPERAND) {
+            if (*operand != NULL)
+                return args_usage_error(a->command, "one %s at a time (got '%s' too)", what, v);
+            *operand = v;
+            continue;
+        }
+        int rc = take(id, v, ctx);
+        if (rc != 0)
+            return rc;
+    }
+    if (*operand == NULL)
+        return args_usage_error(a->command, "no %s given", what);
+    return 0;
+}

@@ -50,6 +50,14 @@ void args_init(struct args *a, const char *command, const struct args_option *op
  * operand (ARGS_OPERAND), ARGS_END, or ARGS_ERROR after a message. */
 int args_next(struct args *a, const char **value);
 
+/* Read every argument of a command that takes one operand (`what` names
+ * it in messages: "scenario file"): each option goes to take(id, value,
+ * ctx), which returns 0 to go on or a status to stop with; the operand
+ * goes to *operand. 0 when all was read and the operand given, take's
+ * status, or 1 after a usage message. */
+int args_parse_with_operand(struct args *a, const char *what, const char **operand,
+                            int (*take)(int id, const char *value, void *ctx), void *ctx);
+
 /* Print "nimbus CMD: <message>" and the --help hint on stderr; returns 1,
  * the usage exit status. */
 __attribute__((format(printf, 2, 3))) int args_usage_error(const char *command, const char *fmt, ...);

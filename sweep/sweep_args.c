@@ -115,9 +115,12 @@ static const struct args_option sweep_options[] = {
 };
 
 /* One option and its value: 0, or the usage status after a message. */
-static int take_option(int id, const char *value, struct sweep_args *a)
+static int take_option(int id, const char *value, void *ctx)
 {
+    struct sweep_args *a = ctx;
+    a->seed_options += id == OPT_SEEDS || id == OPT_SEED_LIST;
     switch (id) {
+    case OPT_HELP: return -1;
     case OPT_POLICIES: return parse_policies(value, a);
     case OPT_SEEDS: return parse_seed_count(value, a);
     case OPT_SEED_LIST: return parse_seed_list(value, a);
@@ -133,17 +136,14 @@ static int take_option(int id, const char *value, struct sweep_args *a)
     }
 }
 
-/* A scenario, policies and seeds are required; seed_options counts the
- * --seeds and --seed-list options given, of which there must be one. */
-static int check_complete(const struct sweep_args *a, int seed_options)
+/* Policies and seeds are required: one of --seeds and --seed-list. */
+static int check_complete(const struct sweep_args *a)
 {
-    if (a->scenario == NULL)
-        return args_usage_error("sweep", "no scenario file given");
     if (a->policy_count == 0)
         return args_usage_error("sweep", "no policies given (--policies none,offer,...)");
-    if (seed_options == 0)
+    if (a->seed_options == 0)
         return args_usage_error("sweep", "no seeds given (--seeds N or --seed-list 3,7,9)");
-    if (seed_options > 1)
+    if (a->seed_options > 1)
         return args_usage_error("sweep", "give one of --seeds and --seed-list, once");
     return 0;
 }
@@ -153,27 +153,12 @@ int sweep_args_parse(int argc, char **argv, struct sweep_args *a)
     memset(a, 0, sizeof *a);
     a->jobs = default_jobs();
     a->sets = xcalloc((size_t)argc + 1, sizeof a->sets[0]);
-    int seed_options = 0;
     struct args p;
     args_init(&p, "sweep", sweep_options, sizeof sweep_options / sizeof sweep_options[0], argc, argv);
-    const char *v;
-    for (int id; (id = args_next(&p, &v)) != ARGS_END;) {
-        if (id == ARGS_ERROR)
-            return 1;
-        if (id == OPT_HELP)
-            return -1;
-        if (id == ARGS_OPERAND) {
-            if (a->scenario != NULL)
-                return args_usage_error("sweep", "one scenario at a time (got '%s' too)", v);
-            a->scenario = v;
-            continue;
-        }
-        seed_options += id == OPT_SEEDS || id == OPT_SEED_LIST;
-        int rc = take_option(id, v, a);
-        if (rc != 0)
-            return rc;
-    }
-    return check_complete(a, seed_options);
+    int rc = args_parse_with_operand(&p, "scenario file", &a->scenario, take_option, a);
+    if (rc != 0)
+        return rc;
+    return check_complete(a);
 }
 
 void sweep_args_free(struct sweep_args *a)

@@ -27,6 +27,7 @@ struct sweep_args {
     struct scenario_override *sets; /* set_count, and one spare slot */
     size_t set_count;
     unsigned jobs; /* default: online CPUs */
+    unsigned seed_options; /* --seeds and --seed-list given: one is required */
 };
 
 /* 0 to run, -1 for --help, or 1 after a usage error was printed.

@@ -90,3 +90,33 @@ Test(args, whole_numbers_only_up_to_the_bound)
     cr_expect_not(args_parse_u64(" 1", 10, &v));
     cr_expect_not(args_parse_u64("1x", 10, &v));
 }
+
+static int take_flag(int id, const char *value, void *ctx)
+{
+    (void)value;
+    *(int *)ctx += id == Q;
+    return id == SEED ? 7 : 0;
+}
+
+Test(args, one_operand_with_options, .init = cr_redirect_stderr)
+{
+    char *ok[] = {"-q", "a.json", "--quiet"}, *two[] = {"a.json", "b.json"}, *none[] = {"-q"},
+         *stop[] = {"a.json", "--seed", "1"};
+    struct args a;
+    const char *operand;
+    int flags = 0;
+    args_init(&a, "test", options, 3, 3, ok);
+    cr_expect_eq(args_parse_with_operand(&a, "scenario file", &operand, take_flag, &flags), 0);
+    cr_expect_str_eq(operand, "a.json");
+    cr_expect_eq(flags, 2);
+    args_init(&a, "test", options, 3, 3, stop);
+    cr_expect_eq(args_parse_with_operand(&a, "scenario file", &operand, take_flag, &flags), 7, "take's status");
+    args_init(&a, "test", options, 3, 2, two);
+    cr_expect_eq(args_parse_with_operand(&a, "scenario file", &operand, take_flag, &flags), 1);
+    args_init(&a, "test", options, 3, 1, none);
+    cr_expect_eq(args_parse_with_operand(&a, "scenario file", &operand, take_flag, &flags), 1);
+    fflush(stderr);
+    cr_assert_stderr_eq_str("nimbus test: one scenario file at a time (got 'b.json' too)\n"
+                            "Try 'nimbus test --help'.\n"
+                            "nimbus test: no scenario file given\nTry 'nimbus test --help'.\n");
+}
