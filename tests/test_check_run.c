@@ -150,10 +150,12 @@ Test(check_run, a_trace_without_an_end_and_a_bad_line)
     free(report);
 }
 
-Test(check_run, every_shipped_scenario_keeps_the_invariants, .timeout = 300)
+/* The shipped scenarios that run in seconds even in the sanitizer build:
+ * messages, loss, 64 nodes and thousands of moves under traffic. (The
+ * balancing experiments take minutes there; swarms check them.) */
+Test(check_run, the_quick_shipped_scenarios_keep_the_invariants, .timeout = 300)
 {
-    static const char *const names[] = {"hello", "pingpong", "lossy-pingpong", "ring-64", "hotspot-16",
-                                        "churn-32", "chatty-8", "uniform-64"};
+    static const char *const names[] = {"hello", "pingpong", "lossy-pingpong", "ring-64", "chatty-8"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         char cmd[1024];
         snprintf(cmd, sizeof cmd,
