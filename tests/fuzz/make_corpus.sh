@@ -10,7 +10,7 @@ build=$(cd "$1" && pwd)
 root=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-for name in scenario elf frame viz_trace procimage bootinfo node_config shell_parse; do
+for name in scenario elf frame viz_trace run_check procimage bootinfo node_config shell_parse; do
   mkdir -p "$work/seed/$name"
 done
 
@@ -28,8 +28,11 @@ for scenario in scenarios/chatty-8.json tests/scenarios/precopy-stress.json scen
   done
   for size in 20 200 2000; do
     head -n "$size" "$run/trace.jsonl" > "$work/seed/viz_trace/$(basename "$run")-$size.jsonl"
+    cp "$work/seed/viz_trace/$(basename "$run")-$size.jsonl" "$work/seed/run_check/"
   done
 done
+# Whole traces for the run checks, with their end lines.
+cp "$work"/run-*/trace.jsonl "$work/seed/run_check/" 2>/dev/null || true
 # Process images and boot information: the harnesses make a valid one
 # themselves; these control bytes select each protocol and edit mode.
 for control in 00 01 02 03 04 05 06 07 0c 0d 0e 0f; do
@@ -61,7 +64,7 @@ for keys in 'help\r' 'ps\n' 'peers\r\n' 'load\r' 'spawn pingpong server 10\r' 'm
   printf "$keys" > "$work/seed/shell_parse/keys-$((i++))"
 done
 
-for name in scenario elf frame viz_trace procimage bootinfo node_config shell_parse; do
+for name in scenario elf frame viz_trace run_check procimage bootinfo node_config shell_parse; do
   corpus="$root/tests/fuzz/corpus/$name"
   rm -rf "$corpus"
   mkdir -p "$corpus"
