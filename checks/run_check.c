@@ -250,9 +250,9 @@ static void check_line(struct checker *c, const cJSON *line)
     bool has_node = get_uint(line, "node", 0xFFFFu, &node);
     bool has_pid = parse_pid(cJSON_GetObjectItemCaseSensitive(line, "pid"), &pid);
     if (strcmp(ev, "end") == 0) {
-        c->r->ended = true;
         const cJSON *reason = cJSON_GetObjectItemCaseSensitive(line, "reason");
-        if (cJSON_IsString(reason) && strcmp(reason->valuestring, "all_exited") == 0)
+        snprintf(c->r->end, sizeof c->r->end, "%s", cJSON_IsString(reason) ? reason->valuestring : "?");
+        if (strcmp(c->r->end, "all_exited") == 0)
             all_exited(c);
     } else if (strcmp(ev, "assert") == 0) {
         const cJSON *expr = cJSON_GetObjectItemCaseSensitive(line, "expr");
@@ -303,7 +303,7 @@ int run_check_trace(FILE *trace, const char *name, FILE *report, struct run_chec
     int rc = ferror(trace) ? -1 : 0;
     if (rc < 0)
         fprintf(report, "%s: read error after line %llu\n", name, (unsigned long long)c.line);
-    else if (!out->ended)
+    else if (out->end[0] == '\0')
         violation(&c, "no \"end\" line: the run did not finish");
     out->lines = c.line;
     free(text);

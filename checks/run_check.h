@@ -34,7 +34,7 @@ struct run_check_result {
     uint64_t processes;
     uint64_t messages_sent, messages_delivered;
     uint64_t violations;
-    bool ended; /* an "end" line was seen */
+    char end[32]; /* the "end" line's reason ("?" without one); "" when there is no end line */
 };
 
 /* Check the trace read from `trace` (named `name` in messages). Each

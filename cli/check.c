@@ -25,12 +25,9 @@ static const char check_usage[] =
 static int check_main(int argc, char **argv)
 {
     const char **files = xcalloc((size_t)argc + 1, sizeof files[0]);
-    int count, status = cli_operands("check", check_usage, argc, argv, files, &count);
-    if (status == 0 && count == 0)
-        status = args_usage_error("check", "no scenario file given");
-    if (status != 0)
-        count = 0; /* help shown, or bad usage */
-    for (int i = 0; i < count; i++) {
+    int count, parsed = cli_operands("check", check_usage, "scenario file", argc, argv, files, &count);
+    int status = parsed;
+    for (int i = 0; parsed == 0 && i < count; i++) {
         struct scenario s;
         char err[SCN_ERROR_BYTES];
         if (scenario_load(files[i], &s, err, sizeof err) < 0) {

@@ -67,12 +67,9 @@ static int check_one(const char *run)
 static int check_run_main(int argc, char **argv)
 {
     const char **runs = xcalloc((size_t)argc + 1, sizeof runs[0]);
-    int count, status = cli_operands("check-run", check_run_usage, argc, argv, runs, &count);
-    if (status == 0 && count == 0)
-        status = args_usage_error("check-run", "no run given");
-    if (status != 0)
-        count = 0; /* help shown, or bad usage */
-    for (int i = 0; i < count; i++) {
+    int count, parsed = cli_operands("check-run", check_run_usage, "run", argc, argv, runs, &count);
+    int status = parsed;
+    for (int i = 0; parsed == 0 && i < count; i++) {
         int rc = check_one(runs[i]);
         status = rc > status ? rc : status;
     }

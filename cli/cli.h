@@ -23,9 +23,10 @@ struct cli_command {
 extern const struct cli_command cli_run, cli_check, cli_check_run, cli_sweep, cli_swarm, cli_viz, cli_boot;
 
 /* For a command that takes only operands (and --help): the operands into
- * `operands` (room for argc) and their number into *count. 0 to go on, -1
- * after the usage was shown, or the usage exit status after a message. */
-int cli_operands(const char *command, const char *usage, int argc, char **argv, const char **operands,
-                 int *count);
+ * `operands` (room for argc) and their number, at least one, into *count.
+ * 0 to go on, -1 after the usage was shown, or the usage exit status after
+ * a message (none given: "no <what> given"). */
+int cli_operands(const char *command, const char *usage, const char *what, int argc, char **argv,
+                 const char **operands, int *count);
 
 #endif

@@ -55,8 +55,8 @@ static const struct cli_command *find_command(const char *name)
     return NULL;
 }
 
-int cli_operands(const char *command, const char *usage, int argc, char **argv, const char **operands,
-                 int *count)
+int cli_operands(const char *command, const char *usage, const char *what, int argc, char **argv,
+                 const char **operands, int *count)
 {
     static const struct args_option help_only[] = {{"help", 'h', NULL, 0}};
     struct args p;
@@ -72,6 +72,8 @@ int cli_operands(const char *command, const char *usage, int argc, char **argv, 
         }
         operands[(*count)++] = v;
     }
+    if (*count == 0)
+        return args_usage_error(command, "no %s given", what);
     return 0;
 }
 

@@ -33,7 +33,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     uint64_t newlines = 0;
     for (size_t i = 0; i < size; i++)
         newlines += data[i] == '\n';
-    if (r.lines < newlines || r.lines > newlines + 1 || (!r.ended && r.violations == 0))
+    if (r.lines < newlines || r.lines > newlines + 1 || (r.end[0] == '\0' && r.violations == 0))
         abort();
     fclose(in);
     fclose(out);
