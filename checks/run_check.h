@@ -14,6 +14,8 @@
  *     and a move ends once (done or abort) and installs only after done;
  *   - no message is delivered more often than it was sent, per sender
  *     and receiver;
+ *   - a send that returned 0 (send_result) was delivered exactly once
+ *     between its send line and its result;
  *   - no kernel's KASSERT failed (an "assert" line).
  * The reader skips events and fields it does not know; a malformed line
  * is reported like a violation.
