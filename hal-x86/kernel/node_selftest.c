@@ -6,6 +6,7 @@
 #include "cpu.h"
 #include "debug_exit.h"
 #include "disk_selftest.h"
+#include "kassert_selftest.h"
 #include "kprint.h"
 #include "kstring.h"
 
@@ -29,7 +30,8 @@ static int exit_status_of(const char *name)
 
 bool node_selftest_known(const char *name)
 {
-    return exit_status_of(name) >= 0 || strcmp(name, "fault") == 0 || disk_selftest_known(name);
+    return exit_status_of(name) >= 0 || strcmp(name, "fault") == 0 || strcmp(name, KASSERT_SELFTEST_NAME) == 0 ||
+           disk_selftest_known(name);
 }
 
 static _Noreturn void finish(const char *name, uint8_t status)
@@ -48,13 +50,15 @@ static _Noreturn void fault(void)
     finish("fault", 1);
 }
 
-void node_selftest_run(const char *name)
+void node_selftest_run(const char *name, struct kernel *k)
 {
     int status = exit_status_of(name);
     if (status >= 0)
         finish(name, (uint8_t)status);
     if (strcmp(name, "fault") == 0)
         fault();
+    if (strcmp(name, KASSERT_SELFTEST_NAME) == 0)
+        kassert_selftest_run(k);
     if (disk_selftest_known(name))
         finish(name, disk_selftest_run(name));
     kprintf("cumulonimbus: selftest %s: no such self test\n", name);
