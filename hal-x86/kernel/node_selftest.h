@@ -9,6 +9,9 @@
  *   disk, disk-write:SEED, disk-verify:SEED, disk-bench:MIB
  *            the disk driver's tests (disk_selftest.h): status 0 when
  *            they pass, 1 otherwise
+ *   reboot:N reset the machine until it has booted N times (1..9, counted
+ *            in NVRAM, cmos_nvram.h), then exit 0: each boot prints its
+ *            count and the last local pid NVRAM holds
  *   kassert  a kernel invariant broken on purpose (kassert_selftest.h):
  *            the KASSERT panic must report it, with PANIC_EXIT_STATUS
  */

@@ -10,8 +10,11 @@
 #       a backtrace (QEMU: 7); selftest=kassert breaks a mailbox's bounds
 #       on purpose and the core's KASSERT is caught: the panic line names
 #       the file, line and condition as written in core/ipc.c, then a
-#       backtrace (QEMU: 7); a bad command-line word stops the boot naming
-#       the word (QEMU: 5).
+#       backtrace (QEMU: 7); selftest=reboot:2 with run=hello resets the
+#       machine once (QEMU told to reset, not exit): the second boot's
+#       hello is n0.2, the pid counter kept in CMOS (QEMU: 1), while a new
+#       QEMU starts from an empty CMOS and n0.1 again; a bad command-line
+#       word stops the boot naming the word (QEMU: 5).
 #   boot_ready.sh disk <cumulonimbus.elf> <out dir>
 #       the ATA driver by DMA (the default) and by PIO (ata=pio): the mode
 #       on the driver's line and the ready line; selftest=disk's round trip
@@ -162,6 +165,19 @@ test_kernel()
     expect_line '^cumulonimbus:   #1 [0-9a-f]{16}$' "the KASSERT's backtrace"
     expect_line '^cumulonimbus: halted$' "the node halts"
     expect_status 7 "selftest=kassert (panic status 3)"
+
+    kernel_boot reboot 30 "run=hello selftest=reboot:2" -action reboot=reset
+    [ "$(grep -Ec "$READY" "$log")" = 2 ] || fail "selftest=reboot:2: not two ready lines"
+    [ "$(grep -E '^cumulonimbus: (n0\.[0-9]+ started hello|selftest reboot)' "$log")" = "cumulonimbus: n0.1 started hello (parent n0.0)
+cumulonimbus: selftest reboot:2: boot 1, last local pid 1
+cumulonimbus: n0.2 started hello (parent n0.0)
+cumulonimbus: selftest reboot:2: boot 2, last local pid 2
+cumulonimbus: selftest reboot:2: exit status 0" ] || fail "selftest=reboot:2: the pids do not go on across the reset"
+    expect_status 1 "selftest=reboot:2 (status 0)"
+    kernel_boot reboot_again 20 "run=hello selftest=reboot:1"
+    expect_line '^cumulonimbus: n0\.1 started hello \(parent n0\.0\)$' "a new QEMU: an empty CMOS"
+    expect_line '^cumulonimbus: selftest reboot:1: boot 1, last local pid 1$' "a new QEMU: its first boot"
+    expect_status 1 "selftest=reboot:1 (status 0)"
 
     kernel_boot badword 20 "nodes=2 node=0 colour=blue"
     expect_line "^cumulonimbus: boot stopped: bad word 'colour=blue' on the kernel command line$" \
