@@ -87,8 +87,10 @@ void migrate_handed_add(struct kernel *k, const struct proc *p, uint16_t target)
         at++;
     if (at == MIGRATE_MAX_HANDED) /* all waiting (rare: an ack takes a round trip): reuse in turn */
         at = ms->handed_oldest++ % MIGRATE_MAX_HANDED;
-    ms->handed[at] = (struct handed){.pid = p->pid, .parent_pid = p->parent_pid, .target = target,
-                            .done_seq = transport_last_seq(k, target)};
+    ms->handed[at] = (struct handed){.pid = p->pid,
+                                     .parent_pid = p->parent_pid,
+                                     .target = target,
+                                     .done_seq = transport_last_seq(k, target)};
 }
 
 static void handed_confirm(struct kernel *k)

@@ -151,8 +151,11 @@ static void sys_wait(struct kernel *k, struct proc *p)
  * reader of the trace can hold every successful send to its delivery. */
 static void complete_send(struct kernel *k, struct proc *p, int32_t result)
 {
-    struct hal_trace_event ev = {
-        .type = HAL_TRACE_SEND_RESULT, .pid = p->pid, .other_pid = arg(p, 0), .value = result, .value2 = arg(p, 2)};
+    struct hal_trace_event ev = {.type = HAL_TRACE_SEND_RESULT,
+                                 .pid = p->pid,
+                                 .other_pid = arg(p, 0),
+                                 .value = result,
+                                 .value2 = arg(p, 2)};
     ktrace(k, &ev);
     complete(p, result);
 }

@@ -16,7 +16,10 @@
 
 static struct harness h;
 
-static void teardown(void) { cr_expect_eq(harness_destroy(&h), 0, "pages leaked"); }
+static void teardown(void)
+{
+    cr_expect_eq(harness_destroy(&h), 0, "pages leaked");
+}
 
 TestSuite(handover_lost, .fini = teardown);
 
@@ -79,8 +82,8 @@ static void expect_told_lost(uint32_t parent, uint32_t parent_node, uint16_t rep
 {
     cr_expect(harness_run(&h, 2 * SECOND), "the parent's wait returns");
     char line[64];
-    snprintf(line, sizeof line, "child n%u.%u exited with %d\n", ABI_PID_NODE(parent + 1), ABI_PID_LOCAL(parent + 1),
-             (int)ABI_STATUS_LOST);
+    snprintf(line, sizeof line, "child n%u.%u exited with %d\n", ABI_PID_NODE(parent + 1),
+             ABI_PID_LOCAL(parent + 1), (int)ABI_STATUS_LOST);
     const char *console = h.hal[ABI_PID_NODE(parent)].console;
     cr_expect(strstr(console, line) != NULL, "expected \"%s\" in:\n%s", line, console);
     const struct fake_hal *ph = &h.hal[parent_node];

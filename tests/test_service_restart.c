@@ -16,7 +16,10 @@
 
 static struct harness h;
 
-static void teardown(void) { cr_expect_eq(harness_destroy(&h), 0, "pages leaked"); }
+static void teardown(void)
+{
+    cr_expect_eq(harness_destroy(&h), 0, "pages leaked");
+}
 
 TestSuite(service_restart, .fini = teardown);
 
@@ -135,6 +138,7 @@ Test(service_restart, a_restarted_balancer_takes_work_again)
     cr_assert(harness_run(&h, 20 * SECOND), "every worker left ends");
     cr_expect_gt(kernel_stats(h.k[1])->migrations_in, 0u, "the new incarnation took work");
     cr_expect_gt(h.hal[1].trace_counts[HAL_TRACE_MIGRATE_INSTALL], moved_before);
-    cr_expect_geq(exits() - exits_before, on_node0, "every worker node 0 had when node 1 fell silent finished");
+    cr_expect_geq(exits() - exits_before, on_node0,
+                  "every worker node 0 had when node 1 fell silent finished");
     cr_expect_eq(h.hal[0].asserts + h.hal[1].asserts, 0u);
 }
