@@ -1,9 +1,10 @@
 /*
  * run_check.c - see run_check.h. One pass over the trace: each line is
  * parsed, and the events that say where a process is (spawn, the
- * migrate_* lines, exit, fault, crash) move it through a small state
- * machine; the events a process makes (send, exit, fault) and receives
- * (deliver) are checked against it.
+ * migrate_* lines, exit, crash) move it through a small state machine;
+ * the events a process makes (send, fault, exit) and receives (deliver)
+ * are checked against it. A fault is followed by its process's exit
+ * line (status -128), which ends it.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "run_check.h"
@@ -331,8 +332,10 @@ static void check_line(struct checker *c, const cJSON *line)
         return; /* an event of the world, or of a kernel */
     } else if (strcmp(ev, "spawn") == 0) {
         on_spawn(c, node, pid);
-    } else if (strcmp(ev, "exit") == 0 || strcmp(ev, "fault") == 0) {
+    } else if (strcmp(ev, "exit") == 0) {
         on_end(c, node, pid);
+    } else if (strcmp(ev, "fault") == 0) {
+        acting(c, node, pid, "faulted"); /* its exit line follows: that is its end */
     } else if (strcmp(ev, "send") == 0 && parse_pid(cJSON_GetObjectItemCaseSensitive(line, "dst"), &other)) {
         on_send(c, node, pid, other, bytes);
     } else if (strcmp(ev, "send_result") == 0 && get_int(line, "error", &error)) {

@@ -273,3 +273,20 @@ Test(check_run, a_real_trace_missing_a_delivery_is_named, .timeout = 60)
     expect_violation(text, "t.jsonl:8: pid n1.1's send of 6 bytes to n0.1 (line 6) returned 0 but was never delivered");
     free(text);
 }
+
+/* The kernel traces a fault and then the exit it causes: one end. */
+Test(check_run, a_fault_and_its_exit_are_one_end)
+{
+    char *report;
+    struct run_check_result r = check(
+        START SPAWN(0, "n0.2")
+        "{\"t\":1,\"node\":0,\"ev\":\"fault\",\"pid\":\"n0.2\",\"reason\":\"stack_overflow\",\"pc\":69664,\"addr\":16711678}\n"
+        "{\"t\":1,\"node\":0,\"ev\":\"exit\",\"pid\":\"n0.2\",\"status\":-128}\n" END_ALL,
+        &report);
+    cr_expect_eq(r.violations, 0, "%s", report);
+    free(report);
+    expect_violation(START SPAWN(0, "n0.2")
+                     "{\"t\":1,\"node\":1,\"ev\":\"fault\",\"pid\":\"n0.2\",\"reason\":\"load\",\"pc\":0,\"addr\":0}\n"
+                     EXIT(0, "n0.2") END_ALL,
+                     "t.jsonl:3: pid n0.2 faulted on node 1 but runs on node 0 (since line 2)");
+}
