@@ -55,7 +55,7 @@ bool disk_selftest_known(const char *name)
  * deadlines bound the whole. */
 static int run(uint64_t lba, uint32_t count, void *buf, bool write)
 {
-    if (ata_start(lba, count, buf, write) != 0)
+    if (ata_start(lba, count, buf, write ? ATA_WRITE_FUA : ATA_READ) != 0)
         return -1;
     for (;;) {
         cpu_disable_interrupts();
@@ -101,8 +101,8 @@ static uint8_t roundtrip(uint64_t sectors)
 /* Requests that reach past the end must be refused before they start. */
 static uint8_t past_end(uint64_t sectors)
 {
-    bool refused = ata_start(sectors - 1, 2, buffer, false) != 0 && ata_start(sectors, 1, buffer, true) != 0 &&
-                   ata_start(sectors + 1000, 1, buffer, false) != 0 && ata_poll() == -1;
+    bool refused = ata_start(sectors - 1, 2, buffer, ATA_READ) != 0 && ata_start(sectors, 1, buffer, ATA_WRITE) != 0 &&
+                   ata_start(sectors + 1000, 1, buffer, ATA_READ) != 0 && ata_poll() == -1;
     kprintf("cumulonimbus: selftest disk: requests past the end %s\n", refused ? "refused" : "ACCEPTED");
     return refused ? 0 : 1;
 }
