@@ -116,10 +116,10 @@ static int hal_disk_submit(void *ctx, uint32_t request_id, enum hal_disk_op op, 
     return HAL_OK;
 }
 
-void x86_hal_deliver_disk(struct kernel *k)
+void x86_hal_deliver_disk_to(x86_disk_done_fn done, void *done_ctx)
 {
     /* At most a queue's worth per call: the core may submit more from
-     * inside kernel_on_disk_done, and PIO requests end at once. */
+     * inside its completion, and PIO requests end at once. */
     for (uint32_t i = 0; i < DISK_QUEUE && node.queued > 0; i++) {
         int rc = node.running ? ata_poll() : -1;
         if (rc == ATA_BUSY)
@@ -130,8 +130,18 @@ void x86_hal_deliver_disk(struct kernel *k)
         for (uint32_t j = 0; j < node.queued; j++)
             node.queue[j] = node.queue[j + 1];
         disk_start_next(&node); /* the drive works while the core takes the news */
-        kernel_on_disk_done(k, request_id, rc == 0 ? HAL_OK : HAL_ERR_IO);
+        done(done_ctx, request_id, rc == 0 ? HAL_OK : HAL_ERR_IO);
     }
+}
+
+static void kernel_disk_done(void *ctx, uint32_t request_id, int status)
+{
+    kernel_on_disk_done(ctx, request_id, status);
+}
+
+void x86_hal_deliver_disk(struct kernel *k)
+{
+    x86_hal_deliver_disk_to(kernel_disk_done, k);
 }
 
 /* ---- console, memory, randomness, programs -------------------------- */
@@ -278,6 +288,11 @@ void x86_hal_init(struct hal *hal, uint16_t node_id, bool nic, bool disk)
     node.id = node_id;
     node.nic = nic;
     node.disk = disk;
+    x86_hal_get(hal);
+}
+
+void x86_hal_get(struct hal *hal)
+{
     *hal = (struct hal){
         .ctx = &node,
         .clock = &clock_ops,
