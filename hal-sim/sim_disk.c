@@ -103,13 +103,13 @@ static bool disk_has_read_error(const struct scn_disk *cfg, uint64_t first, uint
 static void disk_write(struct sim_disk *d, const struct sim_disk_request *r)
 {
     bool fua = r->op == HAL_DISK_WRITE_FUA;
-    if (!d->cfg->write_cache || (fua && d->cache.len == 0))
+    if (!d->cfg->write_cache || fua)
         sim_disk_store_write(&d->store, r->first, r->count, r->buf);
-    else if (fua) { /* durable now, and ordered after the older cached writes */
-        sim_disk_store_write(&d->store, r->first, r->count, r->buf);
-        sim_disk_cache_add(&d->cache, &d->store, r->first, r->count, r->buf, true);
-    } else
-        sim_disk_cache_add(&d->cache, &d->store, r->first, r->count, r->buf, false);
+    /* A FUA write behind cached ones is also queued after them, marked
+     * durable, so that a crash keeping an older overlapping one replays
+     * it afterwards (sim_disk_cache.h). */
+    if (d->cfg->write_cache && (!fua || d->cache.len > 0))
+        sim_disk_cache_add(&d->cache, &d->store, r->first, r->count, r->buf, fua);
     d->c.writes++;
     d->c.write_bytes += request_bytes(r);
 }
