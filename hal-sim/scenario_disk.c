@@ -13,8 +13,8 @@
 #include "hal/hal_disk.h"
 #include "scenario_priv.h"
 
-#define SCN_DISK_DEFAULT_LATENCY_NS 100000u            /* 100us */
-#define SCN_DISK_DEFAULT_BANDWIDTH 500000000u          /* 500MB/s */
+#define SCN_DISK_DEFAULT_LATENCY_NS 100000u   /* 100us */
+#define SCN_DISK_DEFAULT_BANDWIDTH 500000000u /* 500MB/s */
 
 static const char *const scn_disk_keys[] = {
     "size", "latency", "bandwidth", "write_cache", "crash", "image", "read_errors", "latency_spikes", NULL,
@@ -33,7 +33,8 @@ static const struct scn_unit_words scn_rate_words = {
     "bytes per second",
 };
 
-static int scn_parse_disk_size(struct scn_parser *p, const struct jpath *at, const cJSON *item, uint64_t *bytes)
+static int scn_parse_disk_size(struct scn_parser *p, const struct jpath *at, const cJSON *item,
+                               uint64_t *bytes)
 {
     if (!cJSON_IsString(item))
         return jcheck_fail_type(&p->jc, at, scn_size_words.expected, item);
@@ -52,7 +53,8 @@ static int scn_parse_disk_size(struct scn_parser *p, const struct jpath *at, con
     return 0;
 }
 
-static int scn_parse_disk_rate(struct scn_parser *p, const struct jpath *at, const cJSON *item, uint64_t *rate)
+static int scn_parse_disk_rate(struct scn_parser *p, const struct jpath *at, const cJSON *item,
+                               uint64_t *rate)
 {
     if (!cJSON_IsString(item))
         return jcheck_fail_type(&p->jc, at, scn_rate_words.expected, item);
@@ -90,7 +92,8 @@ static int scn_parse_disk_image(struct scn_parser *p, const struct jpath *at, co
         return jcheck_fail_type(&p->jc, at, "a file path", item);
     const char *given = item->valuestring;
     if (group_count > 1 && strstr(given, SCN_DISK_IMAGE_NODE) == NULL)
-        return jcheck_fail(&p->jc, at, "a group of %llu nodes needs \"%s\" in the image path (one image per node)",
+        return jcheck_fail(&p->jc, at,
+                           "a group of %llu nodes needs \"%s\" in the image path (one image per node)",
                            (unsigned long long)group_count, SCN_DISK_IMAGE_NODE);
     const char *slash = p->path_given ? strrchr(p->s->path, '/') : NULL;
     size_t dir = given[0] == '/' || slash == NULL ? 0 : (size_t)(slash - p->s->path) + 1;
@@ -122,7 +125,7 @@ static int scn_parse_read_errors(struct scn_parser *p, const struct jpath *at, c
         return jcheck_fail(&p->jc, at, "out of memory");
     uint64_t blocks = d->size_bytes / HAL_DISK_BLOCK_BYTES;
     const cJSON *block;
-    cJSON_ArrayForEach(block, item) {
+    cJSON_ArrayForEach (block, item) {
         struct jpath sub = jpath_element(at, d->read_error_count);
         uint64_t b = 0;
         if (!jcheck_is_uint(block, &b))
@@ -135,7 +138,8 @@ static int scn_parse_read_errors(struct scn_parser *p, const struct jpath *at, c
     qsort(d->read_errors, d->read_error_count, sizeof *d->read_errors, scn_compare_u64);
     for (uint32_t i = 1; i < d->read_error_count; i++)
         if (d->read_errors[i] == d->read_errors[i - 1])
-            return jcheck_fail(&p->jc, at, "block %llu is listed twice", (unsigned long long)d->read_errors[i]);
+            return jcheck_fail(&p->jc, at, "block %llu is listed twice",
+                               (unsigned long long)d->read_errors[i]);
     return 0;
 }
 
@@ -149,7 +153,8 @@ static int scn_parse_spike(struct scn_parser *p, const struct jpath *at, const c
     for (size_t i = 0; i < 3; i++) {
         const cJSON *v;
         struct jpath sub = jpath_member(at, keys[i]);
-        if (jcheck_required(&p->jc, at, item, keys[i], &v) < 0 || scn_parse_duration(p, &sub, v, values[i]) < 0)
+        if (jcheck_required(&p->jc, at, item, keys[i], &v) < 0 ||
+            scn_parse_duration(p, &sub, v, values[i]) < 0)
             return -1;
     }
     if (spike->for_ns == 0) {
@@ -160,7 +165,8 @@ static int scn_parse_spike(struct scn_parser *p, const struct jpath *at, const c
 }
 
 /* "latency_spikes": [{"at": "1s", "for": "200ms", "extra": "5ms"}, ...] */
-static int scn_parse_spikes(struct scn_parser *p, const struct jpath *at, const cJSON *item, struct scn_disk *d)
+static int scn_parse_spikes(struct scn_parser *p, const struct jpath *at, const cJSON *item,
+                            struct scn_disk *d)
 {
     size_t count = 0;
     if (jcheck_array(&p->jc, at, item, &count) < 0)
@@ -171,7 +177,7 @@ static int scn_parse_spikes(struct scn_parser *p, const struct jpath *at, const 
     if (d->spikes == NULL)
         return jcheck_fail(&p->jc, at, "out of memory");
     const cJSON *spike;
-    cJSON_ArrayForEach(spike, item) {
+    cJSON_ArrayForEach (spike, item) {
         struct jpath sub = jpath_element(at, d->spike_count);
         if (scn_parse_spike(p, &sub, spike, &d->spikes[d->spike_count]) < 0)
             return -1;
@@ -205,19 +211,21 @@ static int scn_parse_disk_options(struct scn_parser *p, const struct jpath *at, 
     return 0;
 }
 
-static int scn_fill_disk(struct scn_parser *p, const struct jpath *at, const cJSON *item, uint64_t group_count,
-                         struct scn_disk *d)
+static int scn_fill_disk(struct scn_parser *p, const struct jpath *at, const cJSON *item,
+                         uint64_t group_count, struct scn_disk *d)
 {
     if (jcheck_object(&p->jc, at, item, scn_disk_keys) < 0)
         return -1;
     const cJSON *v;
     struct jpath sub = jpath_member(at, "size");
-    if (jcheck_required(&p->jc, at, item, "size", &v) < 0 || scn_parse_disk_size(p, &sub, v, &d->size_bytes) < 0)
+    if (jcheck_required(&p->jc, at, item, "size", &v) < 0 ||
+        scn_parse_disk_size(p, &sub, v, &d->size_bytes) < 0)
         return -1;
     if (scn_parse_disk_options(p, at, item, d) < 0)
         return -1;
     sub = jpath_member(at, "image");
-    if ((v = jcheck_member(item, "image")) != NULL && scn_parse_disk_image(p, &sub, v, group_count, &d->image) < 0)
+    if ((v = jcheck_member(item, "image")) != NULL &&
+        scn_parse_disk_image(p, &sub, v, group_count, &d->image) < 0)
         return -1;
     return 0;
 }

@@ -421,7 +421,8 @@ static void scenario_crash(struct sim *s, uint32_t node)
     trace_out_crash(&s->trace, s->now, node);
     struct sim_disk_crash_report disk = sim_node_crash(n);
     if (n->disk.cfg != NULL)
-        trace_out_disk_crash(&s->trace, s->now, node, disk.lost, disk.kept, disk.torn, disk.torn_sectors_written);
+        trace_out_disk_crash(&s->trace, s->now, node, disk.lost, disk.kept, disk.torn,
+                             disk.torn_sectors_written);
     sim_procs_node_lost(&s->ptable, node);
     research_node_down(&s->research, node);
 }

@@ -34,6 +34,12 @@ static uint64_t request_bytes(const struct sim_disk_request *r)
     return (uint64_t)r->count * HAL_DISK_BLOCK_BYTES;
 }
 
+/* a + b, at most UINT64_MAX: a scenario's durations may be huge. */
+static uint64_t add_saturated(uint64_t a, uint64_t b)
+{
+    return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
 /* The service time of `r` starting at `now`. */
 static uint64_t disk_service_ns(const struct sim_disk *d, const struct sim_disk_request *r, uint64_t now)
 {
@@ -42,20 +48,23 @@ static uint64_t disk_service_ns(const struct sim_disk *d, const struct sim_disk_
     for (uint32_t i = 0; i < cfg->spike_count; i++) {
         const struct scn_disk_spike *s = &cfg->spikes[i];
         if (now >= s->at_ns && now - s->at_ns < s->for_ns)
-            ns += s->extra_ns;
+            ns = add_saturated(ns, s->extra_ns);
     }
     /* bytes < 2^41 and 10^9 < 2^30: the product needs 128 bits. */
     unsigned __int128 scaled = (unsigned __int128)request_bytes(r) * NS_PER_S;
     uint64_t rate = cfg->bandwidth_bytes_per_s;
-    return ns + (uint64_t)((scaled + rate - 1) / rate);
+    unsigned __int128 transfer = (scaled + rate - 1) / rate;
+    return add_saturated(ns, transfer > UINT64_MAX ? UINT64_MAX : (uint64_t)transfer);
 }
 
 /* Queue the completion of the request at the head, starting now. */
 static void disk_start_head(struct sim_disk *d, uint64_t now)
 {
     d->started_ns = now;
-    struct sim_event ev = {.time_ns = now + disk_service_ns(d, &d->queue[d->head], now), .arg = d->gen,
-                           .node = d->node, .kind = SIM_EV_DISK};
+    struct sim_event ev = {.time_ns = add_saturated(now, disk_service_ns(d, &d->queue[d->head], now)),
+                           .arg = d->gen,
+                           .node = d->node,
+                           .kind = SIM_EV_DISK};
     sim_queue_push(d->events, &ev);
 }
 
@@ -130,9 +139,7 @@ static int disk_perform(struct sim_disk *d, const struct sim_disk_request *r)
         d->c.flushes++;
         sim_disk_cache_flush(&d->cache, &d->store);
         return HAL_OK;
-    default:
-        disk_write(d, r);
-        return HAL_OK;
+    default: disk_write(d, r); return HAL_OK;
     }
 }
 
@@ -164,7 +171,8 @@ struct sim_disk_crash_report sim_disk_crash(struct sim_disk *d, uint64_t now)
     if (d->cfg == NULL)
         return rep;
     bool keep_random = d->cfg->crash == SCN_DISK_CRASH_KEEP_RANDOM;
-    struct sim_disk_crash_result cr = sim_disk_cache_crash(&d->cache, &d->store, keep_random ? &d->rng : NULL);
+    struct sim_disk_crash_result cr =
+        sim_disk_cache_crash(&d->cache, &d->store, keep_random ? &d->rng : NULL);
     rep.lost = cr.lost;
     rep.kept = cr.kept;
     if (d->len > 0) {

@@ -57,8 +57,8 @@ struct sim_disk_counters {
 
 /* What sim_disk_crash did, for the trace's disk_crash line. */
 struct sim_disk_crash_report {
-    uint32_t lost, kept; /* volatile writes */
-    bool torn;           /* the write in service was cut inside */
+    uint32_t lost, kept;           /* volatile writes */
+    bool torn;                     /* the write in service was cut inside */
     uint32_t torn_sectors_written; /* of the write in service (0 without one) */
 };
 

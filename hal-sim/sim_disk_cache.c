@@ -6,7 +6,10 @@
 
 #include "host/xalloc.h"
 
-void sim_disk_cache_init(struct sim_disk_cache *c) { memset(c, 0, sizeof *c); }
+void sim_disk_cache_init(struct sim_disk_cache *c)
+{
+    memset(c, 0, sizeof *c);
+}
 
 static void cache_clear(struct sim_disk_cache *c)
 {
@@ -64,7 +67,8 @@ void sim_disk_cache_overlay(const struct sim_disk_cache *c, uint64_t first, uint
         uint64_t to = w->first + w->count < end ? w->first + w->count : end;
         if (from >= to)
             continue;
-        memcpy(out + (from - first) * HAL_DISK_BLOCK_BYTES, w->data + (from - w->first) * HAL_DISK_BLOCK_BYTES,
+        memcpy(out + (from - first) * HAL_DISK_BLOCK_BYTES,
+               w->data + (from - w->first) * HAL_DISK_BLOCK_BYTES,
                (size_t)(to - from) * HAL_DISK_BLOCK_BYTES);
     }
 }

@@ -46,7 +46,8 @@ static int image_read_chunks(struct sim_disk *d, int fd, const char *path, char 
     uint8_t chunk[SIM_DISK_CHUNK_BYTES];
     uint64_t blocks = sim_disk_block_count(d);
     for (uint64_t first = 0; first < blocks; first += SIM_DISK_CHUNK_BLOCKS) {
-        uint32_t count = blocks - first < SIM_DISK_CHUNK_BLOCKS ? (uint32_t)(blocks - first) : SIM_DISK_CHUNK_BLOCKS;
+        uint32_t count =
+            blocks - first < SIM_DISK_CHUNK_BLOCKS ? (uint32_t)(blocks - first) : SIM_DISK_CHUNK_BLOCKS;
         size_t len = (size_t)count * HAL_DISK_BLOCK_BYTES;
         ssize_t got = pread(fd, chunk, len, (off_t)(first * HAL_DISK_BLOCK_BYTES));
         if (got != (ssize_t)len)
@@ -71,8 +72,8 @@ int sim_disk_image_load(struct sim_disk *d, const char *path, char *err, size_t 
         snprintf(err, err_bytes, "%s: not a regular file", path);
         rc = -1;
     } else if ((uint64_t)st.st_size != size) {
-        snprintf(err, err_bytes, "%s: the image is %llu bytes but the disk is %llu bytes (its \"size\")", path,
-                 (unsigned long long)st.st_size, (unsigned long long)size);
+        snprintf(err, err_bytes, "%s: the image is %llu bytes but the disk is %llu bytes (its \"size\")",
+                 path, (unsigned long long)st.st_size, (unsigned long long)size);
         rc = -1;
     } else
         rc = image_read_chunks(d, fd, path, err, err_bytes);

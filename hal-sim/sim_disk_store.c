@@ -8,7 +8,10 @@
 
 #define STORE_MIN_SLOTS 64u
 
-void sim_disk_store_init(struct sim_disk_store *st) { memset(st, 0, sizeof *st); }
+void sim_disk_store_init(struct sim_disk_store *st)
+{
+    memset(st, 0, sizeof *st);
+}
 
 void sim_disk_store_free(struct sim_disk_store *st)
 {

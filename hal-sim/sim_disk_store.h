@@ -17,7 +17,7 @@
 #define SIM_DISK_CHUNK_BYTES (SIM_DISK_CHUNK_BLOCKS * HAL_DISK_BLOCK_BYTES)
 
 struct sim_disk_store {
-    uint64_t *keys;  /* chunk number + 1; 0: a free slot */
+    uint64_t *keys; /* chunk number + 1; 0: a free slot */
     uint8_t **chunks;
     size_t cap, used; /* cap: 0 or a power of two */
 };

@@ -1799,43 +1799,48 @@ Test(disk, keys_and_defaults)
     done(&s);
 }
 
+/* Messages about node group 0's disk. */
+#define DISK X "nodes[0].disk"
+
 Test(disk, messages)
 {
-    expect_error("{'nodes':[{'disk':{}}]}", X "nodes[0].disk: missing required key \"size\"");
-    expect_error("{'nodes':[{'disk':{'size':'1MiB','sise':1}}]}", X "nodes[0].disk: unknown key \"sise\"");
+    expect_error("{'nodes':[{'disk':{}}]}", DISK ": missing required key \"size\"");
+    expect_error("{'nodes':[{'disk':{'size':'1MiB','sise':1}}]}", DISK ": unknown key \"sise\"");
     expect_error("{'nodes':[{'disk':{'size':'0B'}}]}",
-                 X "nodes[0].disk.size: a disk needs at least one sector, got \"0B\"");
+                 DISK ".size: a disk needs at least one sector, got \"0B\"");
     expect_error("{'nodes':[{'disk':{'size':'1000B'}}]}",
-                 X "nodes[0].disk.size: not a whole number of 512-byte sectors, got \"1000B\"");
+                 DISK ".size: not a whole number of 512-byte sectors, got \"1000B\"");
     expect_error("{'nodes':[{'disk':{'size':'64MB/s'}}]}",
-                 X "nodes[0].disk.size: unknown unit (expected B, KB, MB, GB, KiB, MiB or GiB), got \"64MB/s\"");
-    expect_error("{'nodes':[{'disk':{'size':64}}]}", X "nodes[0].disk.size: expected a size like \"64MiB\", got 64");
-    expect_error("{'nodes':[{'disk':{'size':'2048GiB'}}]}", X "nodes[0].disk.size: at most 1TiB, got \"2048GiB\"");
+                 DISK ".size: unknown unit (expected B, KB, MB, GB, KiB, MiB or GiB), got \"64MB/s\"");
+    expect_error("{'nodes':[{'disk':{'size':64}}]}", DISK ".size: expected a size like \"64MiB\", got 64");
+    expect_error("{'nodes':[{'disk':{'size':'2048GiB'}}]}", DISK ".size: at most 1TiB, got \"2048GiB\"");
     expect_error("{'nodes':[{'disk':{'size':'1MiB','bandwidth':'0MB/s'}}]}",
-                 X "nodes[0].disk.bandwidth: a disk must move data: more than 0B/s, got \"0MB/s\"");
+                 DISK ".bandwidth: a disk must move data: more than 0B/s, got \"0MB/s\"");
     expect_error("{'nodes':[{'disk':{'size':'1MiB','bandwidth':'1Gbps'}}]}",
-                 X "nodes[0].disk.bandwidth: unknown unit (expected B/s, KB/s, MB/s, GB/s, KiB/s, MiB/s or GiB/s), "
+                 DISK ".bandwidth: unknown unit (expected B/s, KB/s, MB/s, GB/s, KiB/s, MiB/s or GiB/s), "
                    "got \"1Gbps\"");
     expect_error("{'nodes':[{'disk':{'size':'1MiB','latency':'fast'}}]}",
-                 X "nodes[0].disk.latency: expected a duration like \"100us\", got \"fast\"");
+                 DISK ".latency: expected a duration like \"100us\", got \"fast\"");
     expect_error("{'nodes':[{'disk':{'size':'1MiB','write_cache':'yes'}}]}",
-                 X "nodes[0].disk.write_cache: expected true or false, got \"yes\"");
+                 DISK ".write_cache: expected true or false, got \"yes\"");
     expect_error("{'nodes':[{'disk':{'size':'1MiB','crash':'lose'}}]}",
-                 X "nodes[0].disk.crash: expected \"lose-all\" or \"keep-random\", got \"lose\"");
+                 DISK ".crash: expected \"lose-all\" or \"keep-random\", got \"lose\"");
     expect_error("{'nodes':[{'count':2,'disk':{'size':'1MiB','image':'n.img'}}]}",
-                 X "nodes[0].disk.image: a group of 2 nodes needs \"{node}\" in the image path (one image per node)");
+                 DISK ".image: a group of 2 nodes needs \"{node}\" in the image path (one image per node)");
     expect_error("{'nodes':[{'disk':{'size':'1MiB','image':''}}]}",
-                 X "nodes[0].disk.image: expected a file path, got \"\"");
+                 DISK ".image: expected a file path, got \"\"");
     expect_error("{'nodes':[{'disk':{'size':'1KiB','read_errors':[1,2]}}]}",
-                 X "nodes[0].disk.read_errors[1]: block 2 is past the end of the disk (2 blocks)");
+                 DISK ".read_errors[1]: block 2 is past the end of the disk (2 blocks)");
     expect_error("{'nodes':[{'disk':{'size':'1MiB','read_errors':[4,-1]}}]}",
-                 X "nodes[0].disk.read_errors[1]: expected a block number, got -1");
+                 DISK ".read_errors[1]: expected a block number, got -1");
     expect_error("{'nodes':[{'disk':{'size':'1MiB','read_errors':[4,4]}}]}",
-                 X "nodes[0].disk.read_errors: block 4 is listed twice");
-    expect_error("{'nodes':[{'disk':{'size':'1MiB','latency_spikes':[{'at':'1s','for':'0s','extra':'1ms'}]}}]}",
-                 X "nodes[0].disk.latency_spikes[0].for: must be longer than 0s");
+                 DISK ".read_errors: block 4 is listed twice");
+    expect_error("{'nodes':[{'disk':{'size':'1MiB',"
+                 "'latency_spikes':[{'at':'1s','for':'0s','extra':'1ms'}]}}]}",
+                 DISK ".latency_spikes[0].for: must be longer than 0s");
     expect_error("{'nodes':[{'disk':{'size':'1MiB','latency_spikes':[{'at':'1s','for':'1s'}]}}]}",
-                 X "nodes[0].disk.latency_spikes[0]: missing required key \"extra\"");
-    expect_error("{'nodes':[{'disk':{'size':'1MiB','latency_spikes':[{'at':'1s','for':'1s','extra':'1ms','x':1}]}}]}",
-                 X "nodes[0].disk.latency_spikes[0]: unknown key \"x\"");
+                 DISK ".latency_spikes[0]: missing required key \"extra\"");
+    expect_error("{'nodes':[{'disk':{'size':'1MiB',"
+                 "'latency_spikes':[{'at':'1s','for':'1s','extra':'1ms','x':1}]}}]}",
+                 DISK ".latency_spikes[0]: unknown key \"x\"");
 }

@@ -25,8 +25,11 @@ static void rig_init(struct rig *r, uint64_t seed)
 {
     memset(r, 0, sizeof *r);
     sim_queue_init(&r->q);
-    r->cfg = (struct scn_disk){.size_bytes = 1u << 20, .latency_ns = 100000, .bandwidth_bytes_per_s = 500000000u,
-                               .write_cache = true, .crash = SCN_DISK_CRASH_LOSE_ALL};
+    r->cfg = (struct scn_disk){.size_bytes = 1u << 20,
+                               .latency_ns = 100000,
+                               .bandwidth_bytes_per_s = 500000000u,
+                               .write_cache = true,
+                               .crash = SCN_DISK_CRASH_LOSE_ALL};
     sim_disk_init(&r->d, &r->cfg, 3, seed, &r->q);
 }
 
@@ -42,7 +45,8 @@ static int submit(struct rig *r, uint32_t id, enum hal_disk_op op, uint64_t firs
     return sim_disk_submit(&r->d, r->now, &req);
 }
 
-static void submit_ok(struct rig *r, uint32_t id, enum hal_disk_op op, uint64_t first, uint32_t count, void *buf)
+static void submit_ok(struct rig *r, uint32_t id, enum hal_disk_op op, uint64_t first, uint32_t count,
+                      void *buf)
 {
     cr_assert_eq(submit(r, id, op, first, count, buf), HAL_OK, "request %u refused", id);
 }
@@ -225,7 +229,8 @@ Test(sim_disk, fua_survives_whatever_the_crash_keeps)
         rig_drain(&r);
         struct sim_disk_crash_report rep = sim_disk_crash(&r.d, r.now);
         cr_assert_eq(rep.lost + rep.kept, 1, "only the plain write was volatile");
-        cr_assert(durable_is(&r, 9, 0xF0), "seed %llu: the FUA write lost to an older one", (unsigned long long)seed);
+        cr_assert(durable_is(&r, 9, 0xF0), "seed %llu: the FUA write lost to an older one",
+                  (unsigned long long)seed);
         cr_assert(durable_is(&r, 10, 0x02));
         rig_free(&r);
     }

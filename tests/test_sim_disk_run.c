@@ -118,7 +118,8 @@ Test(sim_disk_run, a_bad_image_is_refused_and_left_alone)
     char err[SIM_ERROR_BYTES];
     struct sim_options opt = {.seed = 1};
     cr_assert_eq(sim_open(&sim, &scn, &opt, err, sizeof err), -1);
-    cr_assert_str_eq(err, DIR "/bad/n0.img: the image is 9 bytes but the disk is 1048576 bytes (its \"size\")");
+    cr_assert_str_eq(err,
+                     DIR "/bad/n0.img: the image is 9 bytes but the disk is 1048576 bytes (its \"size\")");
     struct stat st;
     cr_assert_eq(stat(DIR "/bad/n0.img", &st), 0);
     cr_assert_eq(st.st_size, 9, "a refused image is not overwritten");
@@ -134,8 +135,8 @@ Test(sim_disk_run, a_bad_image_is_refused_and_left_alone)
 Test(sim_disk_run, an_image_that_cannot_be_written_is_named)
 {
     struct scenario scn;
-    load("nowrite", "{\"duration\":\"1ms\",\"nodes\":[{\"disk\":{\"size\":\"4KiB\",\"image\":\"none/n.img\"}}]}",
-         &scn);
+    load("nowrite",
+         "{\"duration\":\"1ms\",\"nodes\":[{\"disk\":{\"size\":\"4KiB\",\"image\":\"none/n.img\"}}]}", &scn);
     rmdir(DIR "/nowrite/none");
     open_sim(&sim, &scn, NULL);
     cr_assert_eq(sim_run(&sim), 0);
@@ -178,8 +179,10 @@ Test(sim_disk_run, a_crash_is_traced_and_runs_repeat_byte_for_byte)
     const char *line = strstr(trace, "\"ev\":\"disk_crash\"");
     cr_assert_not_null(line);
     unsigned lost, kept, torn, sectors;
-    cr_assert_eq(sscanf(line, "\"ev\":\"disk_crash\",\"lost\":%u,\"kept\":%u,\"torn\":%u,\"in_flight_sectors\":%u",
-                        &lost, &kept, &torn, &sectors), 4, "%s", line);
+    cr_assert_eq(sscanf(line,
+                        "\"ev\":\"disk_crash\",\"lost\":%u,\"kept\":%u,\"torn\":%u,\"in_flight_sectors\":%u",
+                        &lost, &kept, &torn, &sectors),
+                 4, "%s", line);
     cr_assert_eq(lost + kept, 1);
     cr_assert_eq(torn, sectors != 0 && sectors != 8);
     free(trace);

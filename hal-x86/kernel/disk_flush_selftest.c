@@ -57,7 +57,8 @@ static void layout_regions(struct layout *l, uint64_t sectors, uint8_t *buffer)
     for (uint32_t r = 0; r < l->n; r++) {
         disk_selftest_region(r, sectors, &l->lba[r], &l->count[r], &offset);
         l->at[r] = buffer + pos + offset;
-        pos += (l->count[r] * ATA_SECTOR_BYTES + offset + ATA_SECTOR_BYTES - 1) / ATA_SECTOR_BYTES * ATA_SECTOR_BYTES;
+        pos += (l->count[r] * ATA_SECTOR_BYTES + offset + ATA_SECTOR_BYTES - 1) / ATA_SECTOR_BYTES *
+               ATA_SECTOR_BYTES;
     }
 }
 
@@ -84,7 +85,8 @@ static uint32_t read_back(const struct hal *hal, const struct layout *l, uint64_
 {
     for (uint32_t r = 0; r < l->n; r++) {
         memset(l->at[r], 0, l->count[r] * ATA_SECTOR_BYTES);
-        if (hal->disk->submit(hal->ctx, log->next_id + r, HAL_DISK_READ, l->lba[r], l->count[r], l->at[r]) != HAL_OK)
+        if (hal->disk->submit(hal->ctx, log->next_id + r, HAL_DISK_READ, l->lba[r], l->count[r], l->at[r]) !=
+            HAL_OK)
             return l->n;
     }
     wait_for(log, log->count + l->n);
@@ -110,7 +112,8 @@ static bool refusals(const struct hal *hal, uint64_t sectors, uint8_t *buffer, s
                    d->submit(hal->ctx, 902, (enum hal_disk_op)7, 0, 1, buffer) == HAL_ERR_INVALID;
     uint32_t accepted = 0;
     int rc = HAL_OK;
-    while (accepted < QUEUE_PROBE && (rc = d->submit(hal->ctx, log->next_id + accepted, HAL_DISK_FLUSH, 0, 0, NULL)) == HAL_OK)
+    while (accepted < QUEUE_PROBE &&
+           (rc = d->submit(hal->ctx, log->next_id + accepted, HAL_DISK_FLUSH, 0, 0, NULL)) == HAL_OK)
         accepted++;
     wait_for(log, log->count + accepted);
     kprintf("cumulonimbus: selftest disk-flush: bad requests %s, %u flushes queued, then %s\n",
@@ -131,6 +134,7 @@ uint8_t disk_flush_selftest(uint64_t seed, uint64_t sectors, uint8_t *buffer)
     bool refused = refusals(&hal, sectors, buffer, &log);
     kprintf("cumulonimbus: selftest disk-flush: seed %llu, mode %s, %u of %u regions ok, %u requests, "
             "%u out of order, %u failed\n",
-            (unsigned long long)seed, ata_mode_name(), l.n - differ, l.n, log.count, log.out_of_order, log.failed);
+            (unsigned long long)seed, ata_mode_name(), l.n - differ, l.n, log.count, log.out_of_order,
+            log.failed);
     return queued != 0 && differ == 0 && refused && log.out_of_order == 0 && log.failed == 0 ? 0 : 1;
 }

@@ -103,7 +103,8 @@ static uint8_t roundtrip(uint64_t sectors)
 /* Requests that reach past the end must be refused before they start. */
 static uint8_t past_end(uint64_t sectors)
 {
-    bool refused = ata_start(sectors - 1, 2, buffer, ATA_READ) != 0 && ata_start(sectors, 1, buffer, ATA_WRITE) != 0 &&
+    bool refused = ata_start(sectors - 1, 2, buffer, ATA_READ) != 0 &&
+                   ata_start(sectors, 1, buffer, ATA_WRITE) != 0 &&
                    ata_start(sectors + 1000, 1, buffer, ATA_READ) != 0 && ata_poll() == -1;
     kprintf("cumulonimbus: selftest disk: requests past the end %s\n", refused ? "refused" : "ACCEPTED");
     return refused ? 0 : 1;
