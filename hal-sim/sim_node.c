@@ -153,9 +153,9 @@ uint32_t sim_node_next_epoch(struct sim_node *n)
     return epoch;
 }
 
-bool sim_node_boot(struct sim_node *n, uint32_t epoch)
+void sim_node_hal(struct sim_node *n, struct hal *hal)
 {
-    struct hal hal = {
+    *hal = (struct hal){
         .ctx = n,
         .clock = &node_clock_ops,
         .net = &node_net_ops,
@@ -168,6 +168,12 @@ bool sim_node_boot(struct sim_node *n, uint32_t epoch)
         .nvram = &node_nvram_ops,
         .panic = &node_panic_ops,
     };
+}
+
+bool sim_node_boot(struct sim_node *n, uint32_t epoch)
+{
+    struct hal hal;
+    sim_node_hal(n, &hal);
     const struct scenario *scn = n->sim->scn;
     struct kernel_config cfg = {
         .node_id = (uint16_t)n->id,

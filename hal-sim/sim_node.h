@@ -58,6 +58,8 @@ struct sim_node {
 void sim_node_init(struct sim_node *n, struct sim *sim, uint32_t id);
 /* The epoch for the node's next boot: from its random stream, never 0. */
 uint32_t sim_node_next_epoch(struct sim_node *n);
+/* The HAL the node's kernels get (tests use it as a kernel would). */
+void sim_node_hal(struct sim_node *n, struct hal *hal);
 /* Boot a new kernel; false when it has no memory for its own state. */
 bool sim_node_boot(struct sim_node *n, uint32_t epoch);
 /* Crash: the kernel and its processes vanish, the disk loses what was

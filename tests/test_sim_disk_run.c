@@ -7,7 +7,8 @@
  * completion; a run with disks is byte-identical when repeated.
  *
  * The kernels issue no disk requests yet, so the test submits them
- * through each node's disk, as the HAL's submit does, before sim_run.
+ * through each node's HAL (sim_node_hal: what its kernel gets) before
+ * sim_run.
  */
 #define _DEFAULT_SOURCE
 
@@ -57,8 +58,9 @@ static void open_sim(struct sim *s, const struct scenario *scn, const char *out)
 static void submit_ok(struct sim *s, uint32_t node, uint32_t id, enum hal_disk_op op, uint64_t first,
                       uint32_t count, void *buf)
 {
-    struct sim_disk_request r = {id, op, first, count, buf};
-    cr_assert_eq(sim_disk_submit(&s->nodes[node].disk, s->now, &r), HAL_OK);
+    struct hal hal;
+    sim_node_hal(&s->nodes[node], &hal);
+    cr_assert_eq(hal.disk->submit(hal.ctx, id, op, first, count, buf), HAL_OK);
 }
 
 static void close_sim(struct sim *s)
@@ -84,6 +86,10 @@ Test(sim_disk_run, images_persist_across_two_runs)
     memset(cached, 0x3C, sizeof cached);
 
     open_sim(&sim, &scn, NULL);
+    struct hal hal;
+    sim_node_hal(&sim.nodes[1], &hal);
+    cr_assert_eq(hal.disk->block_size(hal.ctx), 512);
+    cr_assert_eq(hal.disk->block_count(hal.ctx), 2048);
     submit_ok(&sim, 1, 1, HAL_DISK_WRITE_FUA, 700, 1, fua);
     submit_ok(&sim, 1, 2, HAL_DISK_WRITE, 701, 1, cached); /* never flushed */
     cr_assert_eq(sim_run(&sim), 0, "%s", sim.error);
