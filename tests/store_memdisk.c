@@ -102,11 +102,11 @@ int memdisk_commit(struct memdisk *m, struct store *s)
     return STORE_OK;
 }
 
-void memdisk_commit_crash(struct memdisk *m, struct store *s, uint32_t writes)
+bool memdisk_commit_crash(struct memdisk *m, struct store *s, uint32_t writes)
 {
     struct store_commit c;
     if (store_commit_begin(s, &c) != STORE_OK)
-        return;
+        return false;
     uint32_t cursor = 0, done = 0;
     uint64_t block;
     const uint8_t *data;
@@ -116,6 +116,7 @@ void memdisk_commit_crash(struct memdisk *m, struct store *s, uint32_t writes)
     }
     if (done < writes)
         memdisk_write(m, c.super_block, c.super_data);
+    return done < writes;
 }
 
 void memdisk_mkfs(struct memdisk *m, struct store *s, uint64_t blocks)
@@ -212,6 +213,7 @@ char *memdisk_listing(struct memdisk *m, struct store *s, int *err)
         text_buf_free(&t);
         return NULL;
     }
+    text_buf_putc(&t, '\0');
     return t.data;
 }
 

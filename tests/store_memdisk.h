@@ -57,9 +57,10 @@ void memdisk_mkfs(struct memdisk *m, struct store *s, uint64_t blocks);
 int memdisk_mount(struct memdisk *m, struct store *s, struct store_mount_info *info);
 /* A whole commit: blocks, flush, superblock, flush, done; logged. */
 int memdisk_commit(struct memdisk *m, struct store *s);
-/* A commit that stops (a crash) after `writes` block writes; the store
- * must be dropped afterwards. */
-void memdisk_commit_crash(struct memdisk *m, struct store *s, uint32_t writes);
+/* A commit that stops (a crash) after `writes` block writes (the
+ * superblock last); the store must be dropped afterwards. True when the
+ * superblock was written. */
+bool memdisk_commit_crash(struct memdisk *m, struct store *s, uint32_t writes);
 
 /* The store's contents as text: every path with its type, size and
  * contents' CRC-32, then every key with its value's CRC-32, in order.

@@ -83,6 +83,7 @@ struct store {
     uint64_t alloc_cursor;
     uint64_t err_block; /* the block behind the last AGAIN or CORRUPT */
     bool mounted, inflight, read_only;
+    int fail_err; /* why the store turned read-only */
     uint8_t super[STORE_BLOCK_SIZE]; /* the superblock of the commit in flight */
 };
 

@@ -66,6 +66,12 @@ int dir_adjust(struct store *s, uint64_t dir, int64_t entries, int32_t links, ui
     return inode_put(s, &in);
 }
 
+/* A lookup that must find nothing: `found` if it did, its error if it failed. */
+static int expect_absent(int lookup, int found)
+{
+    return lookup == STORE_E_NOT_FOUND ? STORE_OK : lookup == STORE_OK ? found : lookup;
+}
+
 static int create_apply(struct store *s, const struct inode *parent, const char *name, uint32_t len,
                         const struct inode *child)
 {
@@ -95,11 +101,9 @@ int store_create(struct store *s, uint64_t dir, const char *name, uint32_t name_
     if (rc == STORE_OK)
         rc = dir_get(s, dir, &parent);
     if (rc == STORE_OK)
-        rc = dirent_get(s, dir, name, name_len, &existing) == STORE_OK ? STORE_E_EXISTS : STORE_OK;
-    if (rc == STORE_OK) { /* walks to where the new inode goes; it must not exist */
-        int probe = inode_get(s, s->next_ino, &dummy);
-        rc = probe == STORE_E_NOT_FOUND ? STORE_OK : probe == STORE_OK ? STORE_E_CORRUPT : probe;
-    }
+        rc = expect_absent(dirent_get(s, dir, name, name_len, &existing), STORE_E_EXISTS);
+    if (rc == STORE_OK) /* walks to where the new inode goes; it must not exist */
+        rc = expect_absent(inode_get(s, s->next_ino, &dummy), STORE_E_CORRUPT);
     if (rc == STORE_OK)
         rc = alloc_reserve(s, 3u * tree_insert_cost(s), false);
     if (rc != STORE_OK)

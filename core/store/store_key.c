@@ -23,6 +23,7 @@ uint32_t key_extent(uint8_t *key, uint64_t ino, uint64_t index)
 int store_fail(struct store *s, int err)
 {
     s->read_only = true;
+    s->fail_err = err;
     return err;
 }
 
