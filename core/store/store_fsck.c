@@ -190,7 +190,7 @@ static void fsck_frame(struct fsck *f)
         if (sb == 0)
             f->err = STORE_E_AGAIN, s->err_block = i;
         else if (super_check(sb) != STORE_SUPER_VALID)
-            fsck_find(f, FSCK_SUPER_BAD, i, 0);
+            f->r->super_invalid |= 1u << i;
     }
     for (uint32_t i = 0; i < s->bitmaps && f->err == STORE_OK; i++) {
         f->r->bitmap_blocks++;
@@ -240,7 +240,7 @@ int store_fsck(struct store *s, uint8_t *seen, uint64_t seen_bytes, struct store
 const char *store_finding_text(uint32_t kind)
 {
     static const char *const text[] = {
-        "superblock fails its checks",   "tree node fails its checks",
+        "tree node fails its checks",
         "data block fails its CRC-32",   "bitmap block fails its CRC-32",
         "block reachable twice",         "block number outside the store",
         "reachable but marked free",     "marked used but unreachable (leaked)",

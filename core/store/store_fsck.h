@@ -9,7 +9,6 @@
 #include "core/store/store.h"
 
 enum store_finding_kind {
-    FSCK_SUPER_BAD,       /* a superblock fails its checks (block) */
     FSCK_NODE_CORRUPT,    /* a tree node fails its checks (block) */
     FSCK_DATA_CORRUPT,    /* a data block's CRC-32 differs from its record's (block) */
     FSCK_BITMAP_CORRUPT,  /* a bitmap block's CRC-32 differs from the superblock's (block) */
@@ -37,6 +36,10 @@ struct store_finding {
 struct store_fsck_report {
     uint64_t nodes, data_blocks, bitmap_blocks, inodes, dirents, extents, kv_records;
     uint64_t reachable, marked_used;
+    /* Superblocks that fail their checks: a note, not a finding. Only the
+     * one not mounted can, and the next commit rewrites it (a commit torn
+     * by a crash leaves exactly this). Bit i for block i. */
+    uint32_t super_invalid;
     uint32_t findings; /* all of them; the first STORE_FSCK_LISTED are listed */
     struct store_finding listed[STORE_FSCK_LISTED];
 };
