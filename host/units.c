@@ -21,6 +21,10 @@ static const struct unit units_rate[] = {
     {"bps", 1u}, {"Kbps", 1000u}, {"Mbps", 1000000u}, {"Gbps", 1000000000u}, {NULL, 0u},
 };
 
+static const struct unit units_size[] = {
+    {"B", 1u}, {"KiB", 1024u}, {"MiB", 1048576u}, {"GiB", 1073741824u}, {NULL, 0u},
+};
+
 /* The pieces of "<whole>[.<fraction>]<unit>" before any arithmetic. */
 struct quantity {
     const char *whole;
@@ -98,7 +102,7 @@ static enum units_status units_evaluate(const struct quantity *q, uint64_t scale
         fraction = fraction * 10u + (uint64_t)(q->fraction[i] - '0');
         denominator *= 10u;
     }
-    /* fraction < 10^9 and scale <= 10^9, so the product fits. */
+    /* fraction < 10^9 and scale <= 2^30 (GiB), so the product fits. */
     uint64_t scaled_fraction = fraction * scale;
     if (scaled_fraction % denominator != 0)
         return UNITS_NOT_WHOLE;
@@ -123,6 +127,11 @@ static enum units_status units_parse(const char *text, const struct unit *table,
 enum units_status units_parse_duration(const char *text, uint64_t *ns)
 {
     return units_parse(text, units_time, ns);
+}
+
+enum units_status units_parse_size(const char *text, uint64_t *bytes)
+{
+    return units_parse(text, units_size, bytes);
 }
 
 enum units_status units_parse_bandwidth(const char *text, uint64_t *bps)

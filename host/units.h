@@ -34,6 +34,10 @@ enum units_status units_parse_duration(const char *text, uint64_t *ns);
  * second; "0" and "infinite" mean unlimited and give 0. */
 enum units_status units_parse_bandwidth(const char *text, uint64_t *bps);
 
+/* "<number><unit>", unit B, KiB, MiB or GiB (1024-based) -> bytes;
+ * "64MiB" is 67108864. */
+enum units_status units_parse_size(const char *text, uint64_t *bytes);
+
 /* A probability in [0, 1] scaled to 2^32, rounded half up and saturated
  * at UINT32_MAX. The caller has checked the range. */
 uint32_t units_loss_to_u32(double loss);

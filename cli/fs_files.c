@@ -1,0 +1,137 @@
+/*
+ * fs_files.c - `nimbus fs ls|cat|put|stat|mkdir|rm`: one store operation
+ * each, then a commit. nimbus fs has no simulated clock: the times it
+ * writes are 0.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "fs.h"
+
+int fs_open_parent(const struct fs_args *a, struct fs_image *im, uint64_t *dir, const char **name,
+                          uint32_t *len)
+{
+    char err[256], parent[4096];
+    if (fs_image_open(im, a->image, true, err, sizeof err) != 0)
+        return fs_fail(a, CLI_EXIT_FAILED, "%s", err);
+    const char *slash = strrchr(a->path, '/');
+    if (a->path[0] != '/' || slash == NULL || slash[1] == '\0' || (size_t)(slash - a->path) >= sizeof parent)
+        return fs_fail(a, CLI_EXIT_USAGE, "%s: not an absolute path to a name", a->path);
+    memcpy(parent, a->path, (size_t)(slash - a->path));
+    parent[slash - a->path] = '\0';
+    int rc = store_lookup(&im->store, parent[0] == '\0' ? "/" : parent, dir);
+    *name = slash + 1;
+    *len = (uint32_t)strlen(*name);
+    return rc == STORE_OK ? CLI_EXIT_OK : fs_fail_store(a, im, rc);
+}
+
+/* Commit what the action did, close the image. */
+static int fs_finish(const struct fs_args *a, struct fs_image *im, int status)
+{
+    char err[256];
+    if (status == CLI_EXIT_OK && fs_image_commit(im, err, sizeof err) != 0)
+        status = fs_fail(a, CLI_EXIT_FAILED, "%s", err);
+    fs_image_close(im);
+    return status;
+}
+
+static int fs_open_path(const struct fs_args *a, struct fs_image *im, uint64_t *ino)
+{
+    char err[256];
+    if (fs_image_open(im, a->image, false, err, sizeof err) != 0)
+        return fs_fail(a, CLI_EXIT_FAILED, "%s", err);
+    int rc = store_lookup(&im->store, a->path, ino);
+    return rc == STORE_OK ? CLI_EXIT_OK : fs_fail_store(a, im, rc);
+}
+
+static void fs_print_entry(const struct store_stat *st, const char *name)
+{
+    printf("%s %10" PRIu64 "  %s%s\n", st->type == STORE_TYPE_DIR ? "d" : "-", st->size_bytes, name,
+           st->type == STORE_TYPE_DIR ? "/" : "");
+}
+
+int fs_ls(const struct fs_args *a)
+{
+    struct fs_image im;
+    struct store_stat st;
+    uint64_t ino;
+    int status = fs_open_path(a, &im, &ino), rc = STORE_OK;
+    if (status == CLI_EXIT_OK && (rc = store_stat(&im.store, ino, &st)) == STORE_OK && st.type == STORE_TYPE_FILE)
+        fs_print_entry(&st, a->path);
+    struct store_dirent cur = {.name_len = 0};
+    while (status == CLI_EXIT_OK && rc == STORE_OK && st.type == STORE_TYPE_DIR &&
+           (rc = store_readdir(&im.store, ino, &cur)) == 1) {
+        rc = store_stat(&im.store, cur.ino, &st);
+        if (rc == STORE_OK)
+            fs_print_entry(&st, cur.name);
+        st.type = STORE_TYPE_DIR;
+    }
+    if (status == CLI_EXIT_OK && rc < 0)
+        status = fs_fail_store(a, &im, rc);
+    fs_image_close(&im);
+    return status;
+}
+
+int fs_cat(const struct fs_args *a)
+{
+    static uint8_t buf[STORE_IO_MAX];
+    struct fs_image im;
+    uint64_t ino, at = 0;
+    int status = fs_open_path(a, &im, &ino), rc = 1;
+    while (status == CLI_EXIT_OK && (rc = store_read(&im.store, ino, at, buf, sizeof buf)) > 0) {
+        fwrite(buf, 1, (size_t)rc, stdout);
+        at += (uint64_t)rc;
+    }
+    if (status == CLI_EXIT_OK && rc < 0)
+        status = fs_fail_store(a, &im, rc);
+    fs_image_close(&im);
+    return status;
+}
+
+int fs_stat(const struct fs_args *a)
+{
+    struct fs_image im;
+    struct store_stat st;
+    uint64_t ino;
+    int status = fs_open_path(a, &im, &ino), rc;
+    if (status == CLI_EXIT_OK && (rc = store_stat(&im.store, ino, &st)) != STORE_OK)
+        status = fs_fail_store(a, &im, rc);
+    if (status == CLI_EXIT_OK)
+        printf("%s: %s, inode %" PRIu64 ", %" PRIu64 " %s, %u links, parent inode %" PRIu64 ", ctime %" PRIu64
+               " ns, mtime %" PRIu64 " ns\n",
+               a->path, st.type == STORE_TYPE_DIR ? "directory" : "file", st.ino, st.size_bytes,
+               st.type == STORE_TYPE_DIR ? "entries" : "bytes", st.nlink, st.parent, st.ctime_ns, st.mtime_ns);
+    fs_image_close(&im);
+    return status;
+}
+
+int fs_mkdir(const struct fs_args *a)
+{
+    struct fs_image im;
+    uint64_t dir, ino;
+    const char *name = NULL;
+    uint32_t len = 0;
+    int status = fs_open_parent(a, &im, &dir, &name, &len), rc;
+    if (status == CLI_EXIT_OK && (rc = store_create(&im.store, dir, name, len, STORE_TYPE_DIR, 0, &ino)) != STORE_OK)
+        status = fs_fail_store(a, &im, rc);
+    return fs_finish(a, &im, status);
+}
+
+int fs_rm(const struct fs_args *a)
+{
+    struct fs_image im;
+    uint64_t dir, ino;
+    struct store_stat st;
+    const char *name = NULL;
+    uint32_t len = 0;
+    int status = fs_open_parent(a, &im, &dir, &name, &len), rc = STORE_OK;
+    if (status == CLI_EXIT_OK && (rc = store_lookup_at(&im.store, dir, name, len, &ino)) == STORE_OK &&
+        (rc = store_stat(&im.store, ino, &st)) == STORE_OK)
+        rc = st.type == STORE_TYPE_DIR ? store_rmdir(&im.store, dir, name, len, 0)
+                                       : store_unlink(&im.store, dir, name, len, 0);
+    if (status == CLI_EXIT_OK && rc != STORE_OK)
+        status = fs_fail_store(a, &im, rc);
+    return fs_finish(a, &im, status);
+}
