@@ -37,7 +37,8 @@ int fs_mkfs(const struct fs_args *a)
 
 static void fs_print_mount(const struct fs_args *a, const struct fs_image *im, uint32_t invalid)
 {
-    printf("%s: mounted superblock %u (commit %" PRIu64 ")", a->image, im->mount.super_used, im->mount.seq);
+    printf("%s: mounted superblock %u (commit %" PRIu64 ", label '%.*s')", a->image, im->mount.super_used,
+           im->mount.seq, (int)STORE_SB_LABEL_BYTES, (const char *)im->store.label);
     for (uint32_t i = 0; i < STORE_SUPER_BLOCKS; i++)
         if (invalid & (1u << i))
             printf("; superblock %u fails its checks (torn or corrupt; the next commit rewrites it)", i);
