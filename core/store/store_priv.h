@@ -23,8 +23,6 @@ enum { BUF_FREE = 0, BUF_DIRTY, BUF_INFLIGHT, BUF_BITMAP };
  * nodes too) can still run on a full disk. */
 #define STORE_RESERVE_BLOCKS 32u
 
-static inline uint64_t get_le64(const uint8_t *p) { return ((uint64_t)get_le32(p + 4) << 32) | get_le32(p); }
-static inline void put_le64(uint8_t *p, uint64_t v) { put_le32(p, (uint32_t)v); put_le32(p + 4, (uint32_t)(v >> 32)); }
 
 /* store_buf.c */
 struct store_buf *buf_find(struct store *s, uint64_t block); /* DIRTY or INFLIGHT */
