@@ -88,18 +88,22 @@ int memdisk_commit(struct memdisk *m, struct store *s)
 {
     struct store_commit c;
     int rc = store_commit_begin(s, &c);
-    if (rc != STORE_OK)
-        return rc;
+    if (rc == STORE_OK)
+        memdisk_commit_write(m, s, &c);
+    return rc;
+}
+
+void memdisk_commit_write(struct memdisk *m, struct store *s, const struct store_commit *c)
+{
     uint32_t cursor = 0;
     uint64_t block;
     const uint8_t *data;
     while (store_commit_next(s, &cursor, &block, &data))
         memdisk_write(m, block, data);
     memdisk_flush(m);
-    memdisk_write(m, c.super_block, c.super_data);
+    memdisk_write(m, c->super_block, c->super_data);
     memdisk_flush(m);
     store_commit_done(s, true);
-    return STORE_OK;
 }
 
 bool memdisk_commit_crash(struct memdisk *m, struct store *s, uint32_t writes)
@@ -232,4 +236,24 @@ uint32_t memdisk_fsck(struct memdisk *m, struct store *s)
         fprintf(stderr, "fsck: block %llu inode %llu: %s\n", (unsigned long long)r.listed[i].block,
                 (unsigned long long)r.listed[i].ino, store_finding_text(r.listed[i].kind));
     return r.findings;
+}
+
+uint8_t *memdisk_reachable(struct memdisk *m)
+{
+    struct store other;
+    struct store_mount_info info;
+    struct store_fsck_report r;
+    struct store_buf *bufs = calloc(16, sizeof *bufs);
+    uint8_t *seen = calloc(1, (m->blocks + 7) / 8);
+    store_init(&other, &m->ops, m, bufs, 16);
+    int rc;
+    MEMDISK_RETRY(m, &other, rc, store_mount(&other, &info));
+    if (rc == STORE_OK)
+        MEMDISK_RETRY(m, &other, rc, store_fsck(&other, seen, (m->blocks + 7) / 8, &r));
+    free(bufs);
+    if (rc != STORE_OK || r.findings != 0) {
+        fprintf(stderr, "memdisk_reachable: %s, %u findings\n", store_err_name(rc), rc == STORE_OK ? r.findings : 0);
+        abort();
+    }
+    return seen;
 }

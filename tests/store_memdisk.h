@@ -57,6 +57,8 @@ void memdisk_mkfs(struct memdisk *m, struct store *s, uint64_t blocks);
 int memdisk_mount(struct memdisk *m, struct store *s, struct store_mount_info *info);
 /* A whole commit: blocks, flush, superblock, flush, done; logged. */
 int memdisk_commit(struct memdisk *m, struct store *s);
+/* The same after the caller's store_commit_begin. */
+void memdisk_commit_write(struct memdisk *m, struct store *s, const struct store_commit *c);
 /* A commit that stops (a crash) after `writes` block writes (the
  * superblock last); the store must be dropped afterwards. True when the
  * superblock was written. */
@@ -66,6 +68,10 @@ bool memdisk_commit_crash(struct memdisk *m, struct store *s, uint32_t writes);
  * contents' CRC-32, then every key with its value's CRC-32, in order.
  * Returns a malloc'd string, or NULL (with *err) when a call failed. */
 char *memdisk_listing(struct memdisk *m, struct store *s, int *err);
+/* The blocks the disk's last durable commit reaches, one bit each (fsck
+ * of a second store mounted from the disk as it is); malloc'd. */
+uint8_t *memdisk_reachable(struct memdisk *m);
+static inline bool memdisk_bit(const uint8_t *bits, uint64_t block) { return (bits[block / 8] >> (block % 8)) & 1u; }
 /* fsck's findings (0: clean), each printed to stderr. */
 uint32_t memdisk_fsck(struct memdisk *m, struct store *s);
 

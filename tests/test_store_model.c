@@ -195,9 +195,26 @@ static int free_slot(const struct model *md)
         cr_assert(!(r)->s.read_only, "%s turned the store read-only: %s", #expr, store_err_name((r)->s.fail_err)); \
     } while (0)
 
+/* The allocation rule, checked at every commit: no block the commit
+ * writes is reachable from the last durable one. */
+static void run_check_allocation(struct run *r)
+{
+    uint8_t *durable = memdisk_reachable(&r->m);
+    uint32_t cursor = 0;
+    uint64_t block;
+    const uint8_t *data;
+    while (store_commit_next(&r->s, &cursor, &block, &data))
+        cr_assert(!memdisk_bit(durable, block), "commit %llu overwrites block %llu of the durable commit",
+                  (unsigned long long)r->s.seq, (unsigned long long)block);
+    free(durable);
+}
+
 static void run_commit(struct run *r)
 {
-    cr_assert_eq(memdisk_commit(&r->m, &r->s), STORE_OK);
+    struct store_commit c;
+    cr_assert_eq(store_commit_begin(&r->s, &c), STORE_OK);
+    run_check_allocation(r);
+    memdisk_commit_write(&r->m, &r->s, &c);
     model_free(&r->durable);
     model_copy(&r->durable, &r->now);
     r->commits++;

@@ -220,3 +220,63 @@ Test(store_ops, a_full_disk_says_no_space_and_deletes_give_the_space_back)
     cr_assert_eq(store_write(&s, other, 0, chunk, sizeof chunk, 3), STORE_OK);
     assert_clean();
 }
+
+Test(store_ops, a_batch_made_while_a_commit_is_in_flight_never_reuses_that_commits_old_blocks)
+{
+    static uint8_t chunk[STORE_IO_MAX];
+    memset(chunk, 1, sizeof chunk);
+    uint64_t f = make("f", STORE_TYPE_FILE), g;
+    cr_assert_eq(store_write(&s, f, 0, chunk, sizeof chunk, 1), STORE_OK);
+    cr_assert_eq(memdisk_commit(&m, &s), STORE_OK);
+    uint8_t *c1 = memdisk_reachable(&m);
+    /* C2 frees every block of f; while it is in flight the next batch
+     * allocates as much again. */
+    memset(chunk, 2, sizeof chunk);
+    cr_assert_eq(store_write(&s, f, 0, chunk, sizeof chunk, 2), STORE_OK);
+    struct store_commit c2, c3;
+    cr_assert_eq(store_commit_begin(&s, &c2), STORE_OK);
+    cr_assert_eq(store_commit_begin(&s, &c3), STORE_E_BUSY);
+    cr_assert_eq(store_create(&s, STORE_INO_ROOT, "g", 1, STORE_TYPE_FILE, 3, &g), STORE_OK);
+    cr_assert_eq(store_write(&s, g, 0, chunk, sizeof chunk, 3), STORE_OK);
+    memdisk_commit_write(&m, &s, &c2);
+    cr_assert_eq(store_commit_begin(&s, &c3), STORE_OK);
+    uint32_t cursor = 0, checked = 0;
+    uint64_t block;
+    const uint8_t *data;
+    while (store_commit_next(&s, &cursor, &block, &data)) {
+        bool bitmap = block == s.bm_block[0]; /* placed at this begin, after C2 was durable */
+        cr_assert(bitmap || !memdisk_bit(c1, block), "block %llu of commit 1 reused before commit 2 was durable",
+                  (unsigned long long)block);
+        checked++;
+    }
+    cr_assert_geq(checked, 17u, "g's 16 data blocks and its nodes");
+    memdisk_commit_write(&m, &s, &c3);
+    free(c1);
+    struct store_mount_info info;
+    cr_assert_eq(memdisk_mount(&m, &s, &info), STORE_OK);
+    uint8_t back[4];
+    cr_assert_eq(store_lookup(&s, "/g", &g), STORE_OK, "the batch made in flight was committed by the next commit");
+    cr_assert_eq(store_read(&s, g, 0, back, 4), 4);
+    cr_assert_eq(back[0], 2);
+    assert_clean();
+}
+
+Test(store_ops, too_few_buffers_give_no_memory_and_change_nothing)
+{
+    static struct store_buf few[16];
+    struct store small;
+    struct store_mount_info info;
+    static uint8_t chunk[STORE_IO_MAX];
+    store_init(&small, &m.ops, &m, few, 16);
+    cr_assert_eq(store_mount(&small, &info), STORE_OK);
+    uint64_t f;
+    cr_assert_eq(store_create(&small, STORE_INO_ROOT, "f", 1, STORE_TYPE_FILE, 1, &f), STORE_OK);
+    cr_assert_eq(store_write(&small, f, 0, chunk, sizeof chunk, 1), STORE_E_NO_MEMORY);
+    cr_assert_eq(small.read_only, false);
+    struct store_stat st;
+    cr_assert_eq(store_stat(&small, f, &st), STORE_OK);
+    cr_assert_eq(st.size_bytes, 0u, "the refused write left no trace");
+    cr_assert_eq(store_write(&small, f, 0, chunk, 100, 1), STORE_OK);
+    cr_assert_eq(memdisk_commit(&m, &small), STORE_OK);
+    cr_assert_eq(memdisk_fsck(&m, &small), 0u);
+}
