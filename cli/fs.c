@@ -109,7 +109,8 @@ static int fs_main(int argc, char **argv)
         if (strcmp(act->name, ops[0]) != 0)
             continue;
         if (count - 1 < act->min_operands)
-            return args_usage_error("fs", "%s needs %s", act->name, act->min_operands == 1 ? "IMAGE" : "IMAGE PATH");
+            return args_usage_error("fs", "%s needs %s", act->name,
+                                    act->min_operands == 1 ? "IMAGE" : "IMAGE PATH");
         if (count - 1 > act->max_operands)
             return args_usage_error("fs", "too many operands for %s", act->name);
         a = (struct fs_args){ops[0], ops[1], ops[2] != NULL ? ops[2] : "/", ops[3], a.size, a.label};

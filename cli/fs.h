@@ -26,7 +26,8 @@ int fs_rm(const struct fs_args *a);
 
 /* Open the image to change it, find PATH's parent directory and last
  * name (fs_files.c). */
-int fs_open_parent(const struct fs_args *a, struct fs_image *im, uint64_t *dir, const char **name, uint32_t *len);
+int fs_open_parent(const struct fs_args *a, struct fs_image *im, uint64_t *dir, const char **name,
+                   uint32_t *len);
 
 /* "nimbus fs: IMAGE: message" on stderr; returns `status`. */
 int fs_fail(const struct fs_args *a, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

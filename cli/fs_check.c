@@ -18,10 +18,12 @@ int fs_mkfs(const struct fs_args *a)
     if (a->size == NULL)
         return fs_fail(a, CLI_EXIT_USAGE, "mkfs needs --size (for example --size 64MiB)");
     if (units_parse_size(a->size, &bytes) != UNITS_OK)
-        return fs_fail(a, CLI_EXIT_USAGE, "--size '%s' is not a size like 64MiB (units B, KiB, MiB, GiB)", a->size);
+        return fs_fail(a, CLI_EXIT_USAGE, "--size '%s' is not a size like 64MiB (units B, KiB, MiB, GiB)",
+                       a->size);
     if (bytes % STORE_BLOCK_SIZE != 0 || bytes < (uint64_t)STORE_MIN_BLOCKS * STORE_BLOCK_SIZE)
-        return fs_fail(a, CLI_EXIT_USAGE, "--size %s is not a whole number of 4096-byte blocks of at least %u blocks",
-                       a->size, STORE_MIN_BLOCKS);
+        return fs_fail(a, CLI_EXIT_USAGE,
+                       "--size %s is not a whole number of 4096-byte blocks of at least %u blocks", a->size,
+                       STORE_MIN_BLOCKS);
     if (bytes / STORE_BLOCK_SIZE > STORE_MAX_BLOCKS)
         return fs_fail(a, CLI_EXIT_USAGE,
                        "--size %s is larger than the largest store, 32GiB (the superblock lists at most %u "
@@ -45,7 +47,8 @@ static void fs_print_mount(const struct fs_args *a, const struct fs_image *im, u
     putchar('\n');
 }
 
-static void fs_print_report(const struct fs_args *a, const struct fs_image *im, const struct store_fsck_report *r)
+static void fs_print_report(const struct fs_args *a, const struct fs_image *im,
+                            const struct store_fsck_report *r)
 {
     for (uint32_t i = 0; i < r->findings && i < STORE_FSCK_LISTED; i++) {
         const struct store_finding *f = &r->listed[i];
@@ -59,8 +62,8 @@ static void fs_print_report(const struct fs_args *a, const struct fs_image *im, 
     printf("%s: %s: %" PRIu64 " inodes, %" PRIu64 " entries, %" PRIu64 " extents, %" PRIu64
            " key-value records; %" PRIu64 " tree nodes, %" PRIu64 " data blocks, %" PRIu64
            " bitmap block(s); %" PRIu64 " of %" PRIu64 " blocks used\n",
-           a->image, r->findings == 0 ? "clean" : "findings", r->inodes, r->dirents, r->extents, r->kv_records,
-           r->nodes, r->data_blocks, r->bitmap_blocks, r->marked_used, im->store.blocks);
+           a->image, r->findings == 0 ? "clean" : "findings", r->inodes, r->dirents, r->extents,
+           r->kv_records, r->nodes, r->data_blocks, r->bitmap_blocks, r->marked_used, im->store.blocks);
 }
 
 int fs_fsck(const struct fs_args *a)

@@ -11,7 +11,7 @@
 #include "fs.h"
 
 int fs_open_parent(const struct fs_args *a, struct fs_image *im, uint64_t *dir, const char **name,
-                          uint32_t *len)
+                   uint32_t *len)
 {
     char err[256], parent[4096];
     if (fs_image_open(im, a->image, true, err, sizeof err) != 0)
@@ -58,7 +58,8 @@ int fs_ls(const struct fs_args *a)
     struct store_stat st;
     uint64_t ino;
     int status = fs_open_path(a, &im, &ino), rc = STORE_OK;
-    if (status == CLI_EXIT_OK && (rc = store_stat(&im.store, ino, &st)) == STORE_OK && st.type == STORE_TYPE_FILE)
+    if (status == CLI_EXIT_OK && (rc = store_stat(&im.store, ino, &st)) == STORE_OK &&
+        st.type == STORE_TYPE_FILE)
         fs_print_entry(&st, a->path);
     struct store_dirent cur = {.name_len = 0};
     while (status == CLI_EXIT_OK && rc == STORE_OK && st.type == STORE_TYPE_DIR &&
@@ -102,7 +103,8 @@ int fs_stat(const struct fs_args *a)
         printf("%s: %s, inode %" PRIu64 ", %" PRIu64 " %s, %u links, parent inode %" PRIu64 ", ctime %" PRIu64
                " ns, mtime %" PRIu64 " ns\n",
                a->path, st.type == STORE_TYPE_DIR ? "directory" : "file", st.ino, st.size_bytes,
-               st.type == STORE_TYPE_DIR ? "entries" : "bytes", st.nlink, st.parent, st.ctime_ns, st.mtime_ns);
+               st.type == STORE_TYPE_DIR ? "entries" : "bytes", st.nlink, st.parent, st.ctime_ns,
+               st.mtime_ns);
     fs_image_close(&im);
     return status;
 }
@@ -114,7 +116,8 @@ int fs_mkdir(const struct fs_args *a)
     const char *name = NULL;
     uint32_t len = 0;
     int status = fs_open_parent(a, &im, &dir, &name, &len), rc;
-    if (status == CLI_EXIT_OK && (rc = store_create(&im.store, dir, name, len, STORE_TYPE_DIR, 0, &ino)) != STORE_OK)
+    if (status == CLI_EXIT_OK &&
+        (rc = store_create(&im.store, dir, name, len, STORE_TYPE_DIR, 0, &ino)) != STORE_OK)
         status = fs_fail_store(a, &im, rc);
     return fs_finish(a, &im, status);
 }

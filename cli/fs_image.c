@@ -24,7 +24,8 @@ static const uint8_t *fs_image_get(void *ctx, uint64_t block)
         return NULL;
     if (im->cache[block] == NULL) {
         uint8_t *b = xcalloc(1, STORE_BLOCK_SIZE);
-        if (pread(im->fd, b, STORE_BLOCK_SIZE, (off_t)(block * STORE_BLOCK_SIZE)) != (ssize_t)STORE_BLOCK_SIZE) {
+        if (pread(im->fd, b, STORE_BLOCK_SIZE, (off_t)(block * STORE_BLOCK_SIZE)) !=
+            (ssize_t)STORE_BLOCK_SIZE) {
             free(b);
             return NULL; /* the caller reports a failed read */
         }
@@ -49,7 +50,8 @@ static void fs_image_setup(struct fs_image *im, const char *path, int fd, uint64
 
 static int fs_image_write(struct fs_image *im, uint64_t block, const uint8_t *data)
 {
-    if (pwrite(im->fd, data, STORE_BLOCK_SIZE, (off_t)(block * STORE_BLOCK_SIZE)) != (ssize_t)STORE_BLOCK_SIZE)
+    if (pwrite(im->fd, data, STORE_BLOCK_SIZE, (off_t)(block * STORE_BLOCK_SIZE)) !=
+        (ssize_t)STORE_BLOCK_SIZE)
         return -1;
     if (im->cache[block] == NULL)
         im->cache[block] = xcalloc(1, STORE_BLOCK_SIZE);
@@ -71,14 +73,16 @@ int fs_image_commit(struct fs_image *im, char *err, size_t bytes)
     bool ok = true;
     while (ok && store_commit_next(&im->store, &cursor, &block, &data))
         ok = fs_image_write(im, block, data) == 0;
-    ok = ok && fsync(im->fd) == 0 && fs_image_write(im, c.super_block, c.super_data) == 0 && fsync(im->fd) == 0;
+    ok = ok && fsync(im->fd) == 0 && fs_image_write(im, c.super_block, c.super_data) == 0 &&
+         fsync(im->fd) == 0;
     store_commit_done(&im->store, ok);
     if (!ok)
         snprintf(err, bytes, "cannot write: %s", strerror(errno));
     return ok ? 0 : -1;
 }
 
-int fs_image_mkfs(struct fs_image *im, const char *path, uint64_t blocks, const char *label, char *err, size_t bytes)
+int fs_image_mkfs(struct fs_image *im, const char *path, uint64_t blocks, const char *label, char *err,
+                  size_t bytes)
 {
     memset(im, 0, sizeof *im);
     im->fd = -1;
@@ -165,8 +169,8 @@ const char *fs_image_err_text(int err)
 void fs_image_describe(const struct fs_image *im, int rc, char *out, size_t bytes)
 {
     if (rc == STORE_E_CORRUPT || rc == STORE_E_AGAIN)
-        snprintf(out, bytes, "%s %llu (%s)", fs_image_err_text(rc), (unsigned long long)store_error_block(&im->store),
-                 store_err_name(rc));
+        snprintf(out, bytes, "%s %llu (%s)", fs_image_err_text(rc),
+                 (unsigned long long)store_error_block(&im->store), store_err_name(rc));
     else
         snprintf(out, bytes, "%s (%s)", fs_image_err_text(rc), store_err_name(rc));
 }

@@ -17,8 +17,8 @@
 struct fs_image {
     const char *path;
     int fd;
-    uint64_t blocks;  /* the file's whole blocks */
-    uint8_t **cache;  /* per block, NULL until read */
+    uint64_t blocks; /* the file's whole blocks */
+    uint8_t **cache; /* per block, NULL until read */
     struct store_buf *bufs;
     struct store store;
     struct store_ops ops;
@@ -27,7 +27,8 @@ struct fs_image {
 
 /* Create (or overwrite) the image, `blocks` blocks, empty store. On
  * failure -1 with a message for "nimbus fs: IMAGE: <message>" in err. */
-int fs_image_mkfs(struct fs_image *im, const char *path, uint64_t blocks, const char *label, char *err, size_t bytes);
+int fs_image_mkfs(struct fs_image *im, const char *path, uint64_t blocks, const char *label, char *err,
+                  size_t bytes);
 /* Open and mount an image; -1 with a message in err. */
 int fs_image_open(struct fs_image *im, const char *path, bool writable, char *err, size_t bytes);
 /* Write the batch: blocks, fsync, superblock, fsync. -1 with a message. */

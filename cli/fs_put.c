@@ -19,8 +19,8 @@ static int fs_put_target(struct fs_image *im, uint64_t dir, const char *name, ui
     return rc == STORE_OK ? store_truncate(&im->store, *ino, 0, 0) : rc;
 }
 
-static int fs_put_write(const struct fs_args *a, struct fs_image *im, uint64_t at, const uint8_t *buf, uint32_t n,
-                        uint64_t ino)
+static int fs_put_write(const struct fs_args *a, struct fs_image *im, uint64_t at, const uint8_t *buf,
+                        uint32_t n, uint64_t ino)
 {
     char err[256];
     int rc = store_write(&im->store, ino, at, buf, n, 0);

@@ -252,7 +252,8 @@ uint8_t *memdisk_reachable(struct memdisk *m)
         MEMDISK_RETRY(m, &other, rc, store_fsck(&other, seen, (m->blocks + 7) / 8, &r));
     free(bufs);
     if (rc != STORE_OK || r.findings != 0) {
-        fprintf(stderr, "memdisk_reachable: %s, %u findings\n", store_err_name(rc), rc == STORE_OK ? r.findings : 0);
+        fprintf(stderr, "memdisk_reachable: %s, %u findings\n", store_err_name(rc),
+                rc == STORE_OK ? r.findings : 0);
         abort();
     }
     return seen;

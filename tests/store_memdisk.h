@@ -23,11 +23,11 @@ struct memdisk_event {
 
 struct memdisk {
     uint64_t blocks;
-    uint8_t *bytes;           /* what reads see */
-    uint8_t *cached;          /* per block: 1 when the cache holds it */
-    uint32_t miss_percent;    /* memdisk_evict drops this share of cached blocks */
+    uint8_t *bytes;        /* what reads see */
+    uint8_t *cached;       /* per block: 1 when the cache holds it */
+    uint32_t miss_percent; /* memdisk_evict drops this share of cached blocks */
     uint64_t rng;
-    uint64_t misses;          /* STORE_E_AGAIN answers fetched */
+    uint64_t misses; /* STORE_E_AGAIN answers fetched */
     struct memdisk_event log[MEMDISK_MAX_EVENTS];
     uint32_t log_count;
     struct store_ops ops;
@@ -43,10 +43,10 @@ void memdisk_evict(struct memdisk *m);
 
 /* rc = expr, again while it answers STORE_E_AGAIN, fetching the
  * missing block each time. */
-#define MEMDISK_RETRY(m, s, rc, expr)                                          \
-    do {                                                                       \
-        while (((rc) = (expr)) == STORE_E_AGAIN)                               \
-            memdisk_fetch((m), store_missing_block(s));                        \
+#define MEMDISK_RETRY(m, s, rc, expr)                                                                        \
+    do {                                                                                                     \
+        while (((rc) = (expr)) == STORE_E_AGAIN)                                                             \
+            memdisk_fetch((m), store_missing_block(s));                                                      \
     } while (0)
 void memdisk_fetch(struct memdisk *m, uint64_t block);
 
@@ -71,7 +71,10 @@ char *memdisk_listing(struct memdisk *m, struct store *s, int *err);
 /* The blocks the disk's last durable commit reaches, one bit each (fsck
  * of a second store mounted from the disk as it is); malloc'd. */
 uint8_t *memdisk_reachable(struct memdisk *m);
-static inline bool memdisk_bit(const uint8_t *bits, uint64_t block) { return (bits[block / 8] >> (block % 8)) & 1u; }
+static inline bool memdisk_bit(const uint8_t *bits, uint64_t block)
+{
+    return (bits[block / 8] >> (block % 8)) & 1u;
+}
 /* fsck's findings (0: clean), each printed to stderr. */
 uint32_t memdisk_fsck(struct memdisk *m, struct store *s);
 

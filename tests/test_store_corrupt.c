@@ -42,7 +42,10 @@ static void setup(void)
     }
     cr_assert(data_block && node_block && bitmap_block);
 }
-static void teardown(void) { memdisk_free(&m); }
+static void teardown(void)
+{
+    memdisk_free(&m);
+}
 TestSuite(store_corrupt, .init = setup, .fini = teardown);
 
 static void flip(uint64_t block, uint32_t byte)

@@ -24,7 +24,7 @@
 
 static struct memdisk m;
 static struct store s;
-static uint8_t *base;       /* the committed image every workload starts from */
+static uint8_t *base; /* the committed image every workload starts from */
 static uint64_t rng = 7;
 static uint8_t value[20000];
 
@@ -151,8 +151,9 @@ Test(store_crash, every_crash_point_of_every_short_workload_mounts_before_or_aft
     crash_setup_base();
     int ops[3];
     for (int n = 1; n <= 3; n++) {
-        int total = n == 1 ? CRASH_OP_KINDS : n == 2 ? CRASH_OP_KINDS * CRASH_OP_KINDS
-                                                     : CRASH_OP_KINDS * CRASH_OP_KINDS * CRASH_OP_KINDS;
+        int total = n == 1   ? CRASH_OP_KINDS
+                    : n == 2 ? CRASH_OP_KINDS * CRASH_OP_KINDS
+                             : CRASH_OP_KINDS * CRASH_OP_KINDS * CRASH_OP_KINDS;
         for (int w = 0; w < total; w++) {
             for (int i = 0, x = w; i < n; i++, x /= CRASH_OP_KINDS)
                 ops[i] = x % CRASH_OP_KINDS;
@@ -160,8 +161,8 @@ Test(store_crash, every_crash_point_of_every_short_workload_mounts_before_or_aft
             workloads++;
         }
     }
-    printf("store crash enumeration: %llu workloads, %llu crash states checked\n", (unsigned long long)workloads,
-           (unsigned long long)states);
+    printf("store crash enumeration: %llu workloads, %llu crash states checked\n",
+           (unsigned long long)workloads, (unsigned long long)states);
     cr_assert_gt(states, 10000u);
     free(base);
     memdisk_free(&m);

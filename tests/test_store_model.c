@@ -76,7 +76,10 @@ static void model_free(struct model *md)
         free(md->kv[i].val);
 }
 
-static uint64_t pick(struct run *r, uint64_t bound) { return rng_splitmix64(&r->rng) % bound; }
+static uint64_t pick(struct run *r, uint64_t bound)
+{
+    return rng_splitmix64(&r->rng) % bound;
+}
 
 static int model_child(const struct model *md, int dir, const char *name)
 {
@@ -184,15 +187,16 @@ static int free_slot(const struct model *md)
 
 /* Run one store call with a cold cache, retrying on STORE_E_AGAIN and
  * committing once on STORE_E_NO_MEMORY. */
-#define STORE_CALL(r, rc, expr)                                      \
-    do {                                                             \
-        memdisk_evict(&(r)->m);                                      \
-        MEMDISK_RETRY(&(r)->m, &(r)->s, rc, expr);                   \
-        if ((rc) == STORE_E_NO_MEMORY) {                             \
-            run_commit(r);                                           \
-            MEMDISK_RETRY(&(r)->m, &(r)->s, rc, expr);               \
-        }                                                            \
-        cr_assert(!(r)->s.read_only, "%s turned the store read-only: %s", #expr, store_err_name((r)->s.fail_err)); \
+#define STORE_CALL(r, rc, expr)                                                                              \
+    do {                                                                                                     \
+        memdisk_evict(&(r)->m);                                                                              \
+        MEMDISK_RETRY(&(r)->m, &(r)->s, rc, expr);                                                           \
+        if ((rc) == STORE_E_NO_MEMORY) {                                                                     \
+            run_commit(r);                                                                                   \
+            MEMDISK_RETRY(&(r)->m, &(r)->s, rc, expr);                                                       \
+        }                                                                                                    \
+        cr_assert(!(r)->s.read_only, "%s turned the store read-only: %s", #expr,                             \
+                  store_err_name((r)->s.fail_err));                                                          \
     } while (0)
 
 /* The allocation rule, checked at every commit: no block the commit
@@ -230,7 +234,8 @@ static void op_create(struct run *r, int type)
         return;
     int want = model_child(&r->now, dir, name) >= 0 ? STORE_E_EXISTS : STORE_OK;
     STORE_CALL(r, rc, store_create(&r->s, r->now.n[dir].ino, name, 1, (uint32_t)type, r->time_ns, &ino));
-    cr_assert_eq(rc, want, "create %s in %llu: %s", name, (unsigned long long)r->now.n[dir].ino, store_err_name(rc));
+    cr_assert_eq(rc, want, "create %s in %llu: %s", name, (unsigned long long)r->now.n[dir].ino,
+                 store_err_name(rc));
     if (rc == STORE_OK)
         r->now.n[slot] = (struct mnode){true, dir, type, {name[0], 0}, ino, NULL, 0};
 }
@@ -328,8 +333,10 @@ static void op_rename(struct run *r)
     pick_name(r, to);
     int src = model_child(&r->now, from_dir, from), victim = model_child(&r->now, to_dir, to);
     int want = rename_expect(&r->now, src, to_dir, victim);
-    STORE_CALL(r, rc, store_rename(&r->s, r->now.n[from_dir].ino, from, 1, r->now.n[to_dir].ino, to, 1, r->time_ns));
-    cr_assert_eq(rc, want, "rename %s to %s: %s, wanted %s", from, to, store_err_name(rc), store_err_name(want));
+    STORE_CALL(r, rc,
+               store_rename(&r->s, r->now.n[from_dir].ino, from, 1, r->now.n[to_dir].ino, to, 1, r->time_ns));
+    cr_assert_eq(rc, want, "rename %s to %s: %s, wanted %s", from, to, store_err_name(rc),
+                 store_err_name(want));
     if (rc != STORE_OK || victim == src)
         return;
     if (victim >= 0)

@@ -18,7 +18,10 @@ static void setup(void)
     memdisk_init(&m, DISK_BLOCKS, 512);
     memdisk_mkfs(&m, &s, DISK_BLOCKS);
 }
-static void teardown(void) { memdisk_free(&m); }
+static void teardown(void)
+{
+    memdisk_free(&m);
+}
 
 TestSuite(store_ops, .init = setup, .fini = teardown);
 
@@ -123,7 +126,8 @@ Test(store_ops, names_and_directories_give_exact_errors)
     memset(long_name, 'x', 256);
     long_name[256] = '\0';
     uint64_t ino, d = make("d", STORE_TYPE_DIR), f = make("f", STORE_TYPE_FILE);
-    cr_assert_eq(store_create(&s, STORE_INO_ROOT, long_name, 256, STORE_TYPE_FILE, 1, &ino), STORE_E_NAME_TOO_LONG);
+    cr_assert_eq(store_create(&s, STORE_INO_ROOT, long_name, 256, STORE_TYPE_FILE, 1, &ino),
+                 STORE_E_NAME_TOO_LONG);
     cr_assert_eq(store_create(&s, STORE_INO_ROOT, long_name, 255, STORE_TYPE_FILE, 1, &ino), STORE_OK);
     cr_assert_eq(store_create(&s, STORE_INO_ROOT, "d", 1, STORE_TYPE_FILE, 1, &ino), STORE_E_EXISTS);
     cr_assert_eq(store_create(&s, STORE_INO_ROOT, "a/b", 3, STORE_TYPE_FILE, 1, &ino), STORE_E_BAD_ARG);
@@ -144,7 +148,8 @@ Test(store_ops, names_and_directories_give_exact_errors)
 
 Test(store_ops, rename_moves_replaces_and_refuses_a_directory_into_itself)
 {
-    uint64_t a = make("a", STORE_TYPE_DIR), b, c, f = make("f", STORE_TYPE_FILE), g = make("g", STORE_TYPE_FILE);
+    uint64_t a = make("a", STORE_TYPE_DIR), b, c, f = make("f", STORE_TYPE_FILE),
+             g = make("g", STORE_TYPE_FILE);
     cr_assert_eq(store_create(&s, a, "b", 1, STORE_TYPE_DIR, 1, &b), STORE_OK);
     cr_assert_eq(store_create(&s, b, "c", 1, STORE_TYPE_DIR, 1, &c), STORE_OK);
     cr_assert_eq(store_rename(&s, STORE_INO_ROOT, "a", 1, c, "a", 1, 2), STORE_E_BAD_ARG);
@@ -245,8 +250,8 @@ Test(store_ops, a_batch_made_while_a_commit_is_in_flight_never_reuses_that_commi
     const uint8_t *data;
     while (store_commit_next(&s, &cursor, &block, &data)) {
         bool bitmap = block == s.bm_block[0]; /* placed at this begin, after C2 was durable */
-        cr_assert(bitmap || !memdisk_bit(c1, block), "block %llu of commit 1 reused before commit 2 was durable",
-                  (unsigned long long)block);
+        cr_assert(bitmap || !memdisk_bit(c1, block),
+                  "block %llu of commit 1 reused before commit 2 was durable", (unsigned long long)block);
         checked++;
     }
     cr_assert_geq(checked, 17u, "g's 16 data blocks and its nodes");
@@ -255,7 +260,8 @@ Test(store_ops, a_batch_made_while_a_commit_is_in_flight_never_reuses_that_commi
     struct store_mount_info info;
     cr_assert_eq(memdisk_mount(&m, &s, &info), STORE_OK);
     uint8_t back[4];
-    cr_assert_eq(store_lookup(&s, "/g", &g), STORE_OK, "the batch made in flight was committed by the next commit");
+    cr_assert_eq(store_lookup(&s, "/g", &g), STORE_OK,
+                 "the batch made in flight was committed by the next commit");
     cr_assert_eq(store_read(&s, g, 0, back, 4), 4);
     cr_assert_eq(back[0], 2);
     assert_clean();

@@ -83,12 +83,13 @@ struct store {
     uint64_t alloc_cursor;
     uint64_t err_block; /* the block behind the last AGAIN or CORRUPT */
     bool mounted, inflight, read_only;
-    int fail_err; /* why the store turned read-only */
+    int fail_err;                    /* why the store turned read-only */
     uint8_t super[STORE_BLOCK_SIZE]; /* the superblock of the commit in flight */
 };
 
 /* Start with `buf_count` buffers; nothing is read. */
-void store_init(struct store *s, const struct store_ops *ops, void *ctx, struct store_buf *bufs, uint32_t buf_count);
+void store_init(struct store *s, const struct store_ops *ops, void *ctx, struct store_buf *bufs,
+                uint32_t buf_count);
 
 /* Make an empty store of `blocks` blocks in memory (an empty root
  * directory); commit it twice to write both superblocks. STORE_E_TOO_BIG
@@ -106,13 +107,19 @@ struct store_mount_info {
 int store_mount(struct store *s, struct store_mount_info *info);
 
 /* The block behind the last STORE_E_AGAIN or STORE_E_CORRUPT. */
-static inline uint64_t store_missing_block(const struct store *s) { return s->err_block; }
-static inline uint64_t store_error_block(const struct store *s) { return s->err_block; }
+static inline uint64_t store_missing_block(const struct store *s)
+{
+    return s->err_block;
+}
+static inline uint64_t store_error_block(const struct store *s)
+{
+    return s->err_block;
+}
 
 struct store_commit {
     uint64_t seq;
-    uint32_t blocks;            /* to write before the flush */
-    uint64_t super_block;       /* 0 or 1: write after the flush, then flush */
+    uint32_t blocks;      /* to write before the flush */
+    uint64_t super_block; /* 0 or 1: write after the flush, then flush */
     const uint8_t *super_data;
 };
 int store_commit_begin(struct store *s, struct store_commit *c);
@@ -138,7 +145,8 @@ int store_create(struct store *s, uint64_t dir, const char *name, uint32_t name_
  * call. Read returns the bytes read (fewer at the end of the file). */
 #define STORE_IO_MAX 65536u
 int store_read(struct store *s, uint64_t ino, uint64_t offset, uint8_t *buf, uint32_t len);
-int store_write(struct store *s, uint64_t ino, uint64_t offset, const uint8_t *buf, uint32_t len, uint64_t now_ns);
+int store_write(struct store *s, uint64_t ino, uint64_t offset, const uint8_t *buf, uint32_t len,
+                uint64_t now_ns);
 int store_truncate(struct store *s, uint64_t ino, uint64_t size_bytes, uint64_t now_ns);
 
 struct store_dirent {
@@ -156,7 +164,8 @@ int store_unlink(struct store *s, uint64_t dir, const char *name, uint32_t name_
 int store_rmdir(struct store *s, uint64_t dir, const char *name, uint32_t name_len, uint64_t now_ns);
 
 /* ---- key-value namespace (store_kv.c) ---------------------------------- */
-int store_kv_put(struct store *s, const uint8_t *key, uint32_t key_len, const uint8_t *value, uint32_t value_len);
+int store_kv_put(struct store *s, const uint8_t *key, uint32_t key_len, const uint8_t *value,
+                 uint32_t value_len);
 /* The value's length, its first min(len, cap) bytes into buf. */
 int store_kv_get(struct store *s, const uint8_t *key, uint32_t key_len, uint8_t *buf, uint32_t cap);
 int store_kv_del(struct store *s, const uint8_t *key, uint32_t key_len);
@@ -167,6 +176,7 @@ struct store_kv_cursor {
 };
 /* The next key after the cursor that starts with `prefix`: 1 and the
  * cursor holds it, 0 when there is none. */
-int store_kv_scan(struct store *s, const uint8_t *prefix, uint32_t prefix_len, struct store_kv_cursor *cursor);
+int store_kv_scan(struct store *s, const uint8_t *prefix, uint32_t prefix_len,
+                  struct store_kv_cursor *cursor);
 
 #endif

@@ -42,7 +42,8 @@ int alloc_block(struct store *s, uint64_t *block)
     uint64_t b = s->alloc_cursor;
     for (uint64_t tried = 0; tried <= s->blocks; tried++, b = b + 1 < s->blocks ? b + 1 : 0) {
         if (b % 8u == 0 && b + 8 <= s->blocks &&
-            (*bits_byte(s->bits_used, b) | *bits_byte(s->bits_freed, b) | *bits_byte(s->bits_pending, b)) == 0xFF) {
+            (*bits_byte(s->bits_used, b) | *bits_byte(s->bits_freed, b) | *bits_byte(s->bits_pending, b)) ==
+                0xFF) {
             b += 7;
             tried += 7;
             continue;

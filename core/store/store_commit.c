@@ -10,7 +10,8 @@
 #include "core/store/store_priv.h"
 #include "core/store/store_super.h"
 
-void store_init(struct store *s, const struct store_ops *ops, void *ctx, struct store_buf *bufs, uint32_t buf_count)
+void store_init(struct store *s, const struct store_ops *ops, void *ctx, struct store_buf *bufs,
+                uint32_t buf_count)
 {
     kmemset(s, 0, sizeof *s);
     s->ops = ops;

@@ -82,7 +82,8 @@ static int write_touch(struct store *s, uint64_t ino, uint64_t index, bool parti
 
 /* A writable block for `index`: the dirty one it has, a copy of its old
  * contents when only part is written, else a new zeroed block. */
-static int write_block(struct store *s, uint64_t ino, uint64_t index, bool partial, uint64_t *block, uint8_t **out)
+static int write_block(struct store *s, uint64_t ino, uint64_t index, bool partial, uint64_t *block,
+                       uint8_t **out)
 {
     struct extent x;
     int rc = extent_get(s, ino, index, &x);
@@ -102,7 +103,8 @@ static int write_apply(struct store *s, struct inode *in, uint64_t offset, const
 {
     for (uint32_t done = 0; done < len;) {
         uint64_t at = offset + done, in_block = at % STORE_BLOCK_SIZE, block;
-        uint32_t chunk = (uint32_t)(STORE_BLOCK_SIZE - in_block < len - done ? STORE_BLOCK_SIZE - in_block : len - done);
+        uint32_t chunk =
+            (uint32_t)(STORE_BLOCK_SIZE - in_block < len - done ? STORE_BLOCK_SIZE - in_block : len - done);
         uint8_t *data;
         int rc = write_block(s, in->ino, at / STORE_BLOCK_SIZE, chunk < STORE_BLOCK_SIZE, &block, &data);
         if (rc != STORE_OK)
@@ -117,7 +119,8 @@ static int write_apply(struct store *s, struct inode *in, uint64_t offset, const
     return inode_put(s, in);
 }
 
-int store_write(struct store *s, uint64_t ino, uint64_t offset, const uint8_t *buf, uint32_t len, uint64_t now_ns)
+int store_write(struct store *s, uint64_t ino, uint64_t offset, const uint8_t *buf, uint32_t len,
+                uint64_t now_ns)
 {
     struct inode in;
     int rc = store_check_writable(s);
@@ -125,7 +128,8 @@ int store_write(struct store *s, uint64_t ino, uint64_t offset, const uint8_t *b
         rc = STORE_E_TOO_BIG;
     if (rc == STORE_OK)
         rc = file_get(s, ino, &in);
-    uint64_t first = offset / STORE_BLOCK_SIZE, last = (offset + len + STORE_BLOCK_SIZE - 1) / STORE_BLOCK_SIZE;
+    uint64_t first = offset / STORE_BLOCK_SIZE,
+             last = (offset + len + STORE_BLOCK_SIZE - 1) / STORE_BLOCK_SIZE;
     for (uint64_t i = first; rc == STORE_OK && i < last; i++) {
         bool whole = i * STORE_BLOCK_SIZE >= offset && (i + 1) * STORE_BLOCK_SIZE <= offset + len;
         rc = write_touch(s, ino, i, !whole);

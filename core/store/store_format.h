@@ -26,21 +26,21 @@
 
 /* ---- superblock ------------------------------------------------------ */
 #define STORE_SUPER_MAGIC 0x4B535453u /* "STSK" as little-endian bytes */
-#define STORE_SB_MAGIC 0u        /* u32 */
-#define STORE_SB_VERSION 4u      /* u32 */
-#define STORE_SB_BLOCK_SIZE 8u   /* u32 */
-#define STORE_SB_BITMAPS 12u     /* u32: number of bitmap blocks */
-#define STORE_SB_BLOCKS 16u      /* u64: block count of the store */
-#define STORE_SB_SEQ 24u         /* u64: commit sequence */
-#define STORE_SB_ROOT 32u        /* u64: root node of the tree */
-#define STORE_SB_ROOT_CRC 40u    /* u32: its checksum */
-#define STORE_SB_ROOT_LEVEL 44u  /* u32: its level (0: a leaf) */
-#define STORE_SB_NEXT_INO 48u    /* u64: next inode number to hand out */
-#define STORE_SB_USED 56u        /* u64: blocks marked used in the bitmap */
-#define STORE_SB_INODES 64u      /* u64: inodes (files and directories) */
-#define STORE_SB_CREATED_NS 72u  /* u64: simulated time of mkfs */
-#define STORE_SB_COMMIT_NS 80u   /* u64: simulated time of this commit */
-#define STORE_SB_LABEL 88u       /* 32 bytes, NUL-padded */
+#define STORE_SB_MAGIC 0u             /* u32 */
+#define STORE_SB_VERSION 4u           /* u32 */
+#define STORE_SB_BLOCK_SIZE 8u        /* u32 */
+#define STORE_SB_BITMAPS 12u          /* u32: number of bitmap blocks */
+#define STORE_SB_BLOCKS 16u           /* u64: block count of the store */
+#define STORE_SB_SEQ 24u              /* u64: commit sequence */
+#define STORE_SB_ROOT 32u             /* u64: root node of the tree */
+#define STORE_SB_ROOT_CRC 40u         /* u32: its checksum */
+#define STORE_SB_ROOT_LEVEL 44u       /* u32: its level (0: a leaf) */
+#define STORE_SB_NEXT_INO 48u         /* u64: next inode number to hand out */
+#define STORE_SB_USED 56u             /* u64: blocks marked used in the bitmap */
+#define STORE_SB_INODES 64u           /* u64: inodes (files and directories) */
+#define STORE_SB_CREATED_NS 72u       /* u64: simulated time of mkfs */
+#define STORE_SB_COMMIT_NS 80u        /* u64: simulated time of the last change committed */
+#define STORE_SB_LABEL 88u            /* 32 bytes, NUL-padded */
 #define STORE_SB_LABEL_BYTES 32u
 #define STORE_SB_BITMAP_LIST 128u /* STORE_MAX_BITMAPS x (u64 block, u32 crc) */
 #define STORE_SB_BITMAP_ENTRY 12u
@@ -58,13 +58,13 @@ _Static_assert(STORE_SB_BITMAP_LIST + STORE_MAX_BITMAPS * STORE_SB_BITMAP_ENTRY 
 #define STORE_NODE_MAGIC 0x444F4E53u /* "SNOD" */
 #define STORE_NODE_LEAF 1u
 #define STORE_NODE_INTERNAL 2u
-#define STORE_ND_MAGIC 0u   /* u32 */
-#define STORE_ND_KIND 4u    /* u8: STORE_NODE_LEAF or STORE_NODE_INTERNAL */
-#define STORE_ND_LEVEL 5u   /* u8: 0 for a leaf, parent = child + 1 */
-#define STORE_ND_COUNT 6u   /* u16: entries */
-#define STORE_ND_USED 8u    /* u16: bytes of entries from STORE_ND_ENTRIES */
-#define STORE_ND_BLOCK 16u  /* u64: the block this node was written to */
-#define STORE_ND_SEQ 24u    /* u64: the commit that wrote it */
+#define STORE_ND_MAGIC 0u  /* u32 */
+#define STORE_ND_KIND 4u   /* u8: STORE_NODE_LEAF or STORE_NODE_INTERNAL */
+#define STORE_ND_LEVEL 5u  /* u8: 0 for a leaf, parent = child + 1 */
+#define STORE_ND_COUNT 6u  /* u16: entries */
+#define STORE_ND_USED 8u   /* u16: bytes of entries from STORE_ND_ENTRIES */
+#define STORE_ND_BLOCK 16u /* u64: the block this node was written to */
+#define STORE_ND_SEQ 24u   /* u64: the commit that wrote it */
 #define STORE_ND_ENTRIES 32u
 #define STORE_NODE_SPACE (STORE_CRC_OFFSET - STORE_ND_ENTRIES)
 /* An entry: u16 key bytes, u16 value bytes, key, value. In an internal
@@ -112,7 +112,7 @@ _Static_assert(STORE_SB_BITMAP_LIST + STORE_MAX_BITMAPS * STORE_SB_BITMAP_ENTRY 
 #define STORE_KV_VALUE_MAX 65536u
 #define STORE_KV_MAX_BLOCKS (STORE_KV_VALUE_MAX / STORE_BLOCK_SIZE)
 #define STORE_VALUE_MAX (STORE_KV_HEAD + STORE_KV_INLINE_MAX)
-_Static_assert(STORE_KV_MAX_BLOCKS * STORE_EXTENT_BYTES <= STORE_KV_INLINE_MAX, "a block list fits a value");
+_Static_assert(STORE_KV_MAX_BLOCKS *STORE_EXTENT_BYTES <= STORE_KV_INLINE_MAX, "a block list fits a value");
 #define STORE_ENTRY_MAX (STORE_ENTRY_HEAD + STORE_KEY_MAX + STORE_VALUE_MAX)
 /* A full node split at half its bytes leaves each half room for the
  * largest entry (store_node.c, node_split). */

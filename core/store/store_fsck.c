@@ -14,7 +14,7 @@ struct fsck {
     struct store_fsck_report *r;
     struct inode cur; /* the object whose records are being walked (ino 0: none) */
     uint64_t cur_entries, cur_subdirs;
-    int err;          /* STORE_E_AGAIN stops the walk */
+    int err; /* STORE_E_AGAIN stops the walk */
 };
 
 static void fsck_find(struct fsck *f, uint32_t kind, uint64_t block, uint64_t ino)
@@ -104,8 +104,8 @@ static void fsck_dirent(struct fsck *f, uint64_t dir, const uint8_t *v, uint32_t
         fsck_find(f, FSCK_WRONG_PARENT, leaf, child.ino);
 }
 
-static void fsck_extent(struct fsck *f, const uint8_t *key, uint32_t key_len, const uint8_t *v, uint32_t v_len,
-                        uint64_t leaf)
+static void fsck_extent(struct fsck *f, const uint8_t *key, uint32_t key_len, const uint8_t *v,
+                        uint32_t v_len, uint64_t leaf)
 {
     f->r->extents++;
     if (f->cur.ino != key_obj(key) || f->cur.type != STORE_TYPE_FILE)
@@ -241,13 +241,20 @@ const char *store_finding_text(uint32_t kind)
 {
     static const char *const text[] = {
         "tree node fails its checks",
-        "data block fails its CRC-32",   "bitmap block fails its CRC-32",
-        "block reachable twice",         "block number outside the store",
-        "reachable but marked free",     "marked used but unreachable (leaked)",
-        "malformed record",              "directory entry names no such inode",
-        "inode's parent is not the directory naming it", "record without a fitting inode",
-        "directory link count is not 2 + subdirectories", "directory size is not its entry count",
-        "extent past the end of the file", "inode or entry counts disagree",
+        "data block fails its CRC-32",
+        "bitmap block fails its CRC-32",
+        "block reachable twice",
+        "block number outside the store",
+        "reachable but marked free",
+        "marked used but unreachable (leaked)",
+        "malformed record",
+        "directory entry names no such inode",
+        "inode's parent is not the directory naming it",
+        "record without a fitting inode",
+        "directory link count is not 2 + subdirectories",
+        "directory size is not its entry count",
+        "extent past the end of the file",
+        "inode or entry counts disagree",
     };
     return kind < sizeof text / sizeof text[0] ? text[kind] : "unknown finding";
 }

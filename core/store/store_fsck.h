@@ -9,21 +9,22 @@
 #include "core/store/store.h"
 
 enum store_finding_kind {
-    FSCK_NODE_CORRUPT,    /* a tree node fails its checks (block) */
-    FSCK_DATA_CORRUPT,    /* a data block's CRC-32 differs from its record's (block) */
-    FSCK_BITMAP_CORRUPT,  /* a bitmap block's CRC-32 differs from the superblock's (block) */
-    FSCK_BLOCK_TWICE,     /* a block is reachable twice (block) */
-    FSCK_BLOCK_RANGE,     /* a record names a block outside the store (block) */
-    FSCK_REACHABLE_FREE,  /* reachable but marked free (block) */
-    FSCK_LEAKED,          /* marked used but unreachable (block) */
-    FSCK_BAD_RECORD,      /* a record of the wrong size or kind (ino; block: leaf) */
-    FSCK_DANGLING_ENTRY,  /* a directory entry names no inode, or the wrong type (ino: the entry's directory) */
-    FSCK_WRONG_PARENT,    /* an inode's parent is not the directory that names it (ino) */
-    FSCK_ENTRY_NOT_IN_DIR,/* an entry or extent without a fitting inode (ino) */
-    FSCK_LINK_COUNT,      /* a directory's link count is not 2 + subdirectories (ino) */
-    FSCK_DIR_SIZE,        /* a directory's size is not its number of entries (ino) */
-    FSCK_EXTENT_PAST_END, /* an extent past the file's size (ino) */
-    FSCK_COUNTS,          /* the superblock's inode count, or entries != inodes - 1 */
+    FSCK_NODE_CORRUPT,     /* a tree node fails its checks (block) */
+    FSCK_DATA_CORRUPT,     /* a data block's CRC-32 differs from its record's (block) */
+    FSCK_BITMAP_CORRUPT,   /* a bitmap block's CRC-32 differs from the superblock's (block) */
+    FSCK_BLOCK_TWICE,      /* a block is reachable twice (block) */
+    FSCK_BLOCK_RANGE,      /* a record names a block outside the store (block) */
+    FSCK_REACHABLE_FREE,   /* reachable but marked free (block) */
+    FSCK_LEAKED,           /* marked used but unreachable (block) */
+    FSCK_BAD_RECORD,       /* a record of the wrong size or kind (ino; block: leaf) */
+    FSCK_DANGLING_ENTRY,   /* a directory entry names no inode, or the wrong type (ino: the entry's directory)
+                            */
+    FSCK_WRONG_PARENT,     /* an inode's parent is not the directory that names it (ino) */
+    FSCK_ENTRY_NOT_IN_DIR, /* an entry or extent without a fitting inode (ino) */
+    FSCK_LINK_COUNT,       /* a directory's link count is not 2 + subdirectories (ino) */
+    FSCK_DIR_SIZE,         /* a directory's size is not its number of entries (ino) */
+    FSCK_EXTENT_PAST_END,  /* an extent past the file's size (ino) */
+    FSCK_COUNTS,           /* the superblock's inode count, or entries != inodes - 1 */
 };
 
 #define STORE_FSCK_LISTED 32u
@@ -50,7 +51,10 @@ struct store_fsck_report {
  * that is not cached (start again once it is), STORE_E_NO_MEMORY when
  * `seen` is too small. */
 int store_fsck(struct store *s, uint8_t *seen, uint64_t seen_bytes, struct store_fsck_report *r);
-static inline uint64_t store_fsck_seen_bytes(const struct store *s) { return (s->blocks + 7) / 8; }
+static inline uint64_t store_fsck_seen_bytes(const struct store *s)
+{
+    return (s->blocks + 7) / 8;
+}
 /* "reachable but marked free" and the like, for each kind. */
 const char *store_finding_text(uint32_t kind);
 

@@ -89,7 +89,8 @@ int extents_drop(struct store *s, uint64_t ino, uint64_t from)
         int rc = tree_next(s, key, len, false, &it);
         if (rc <= 0)
             return rc;
-        if (it.key_len != STORE_KEY_HEAD + 8 || key_obj(it.key) != ino || key_kind(it.key) != STORE_REC_EXTENT)
+        if (it.key_len != STORE_KEY_HEAD + 8 || key_obj(it.key) != ino ||
+            key_kind(it.key) != STORE_REC_EXTENT)
             return STORE_OK;
         free_block(s, get_le64(it.val));
         rc = tree_del(s, it.key, it.key_len);

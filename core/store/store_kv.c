@@ -32,7 +32,8 @@ int kv_check(const uint8_t *v, uint32_t v_len, uint32_t *size, uint32_t *blocks)
 }
 
 /* Look the key up: its record in v (STORE_E_NOT_FOUND when absent). */
-static int kv_find(struct store *s, const uint8_t *key, uint32_t key_len, uint8_t *v, uint32_t *size, uint32_t *blocks)
+static int kv_find(struct store *s, const uint8_t *key, uint32_t key_len, uint8_t *v, uint32_t *size,
+                   uint32_t *blocks)
 {
     uint8_t k[STORE_KEY_MAX];
     uint32_t k_len, v_len;
@@ -70,7 +71,8 @@ static int kv_build(struct store *s, const uint8_t *value, uint32_t len, uint8_t
         int rc = block_new(s, &block, &data);
         if (rc != STORE_OK)
             return rc;
-        uint32_t chunk = len - i * STORE_BLOCK_SIZE < STORE_BLOCK_SIZE ? len - i * STORE_BLOCK_SIZE : STORE_BLOCK_SIZE;
+        uint32_t chunk =
+            len - i * STORE_BLOCK_SIZE < STORE_BLOCK_SIZE ? len - i * STORE_BLOCK_SIZE : STORE_BLOCK_SIZE;
         kmemcpy(data, value + i * STORE_BLOCK_SIZE, chunk);
         put_le64(v + STORE_KV_HEAD + i * STORE_EXTENT_BYTES, block);
         put_le32(v + STORE_KV_HEAD + i * STORE_EXTENT_BYTES + 8, crc32_compute(data, STORE_BLOCK_SIZE));
@@ -79,7 +81,8 @@ static int kv_build(struct store *s, const uint8_t *value, uint32_t len, uint8_t
     return STORE_OK;
 }
 
-int store_kv_put(struct store *s, const uint8_t *key, uint32_t key_len, const uint8_t *value, uint32_t value_len)
+int store_kv_put(struct store *s, const uint8_t *key, uint32_t key_len, const uint8_t *value,
+                 uint32_t value_len)
 {
     uint8_t old[STORE_VALUE_MAX], v[STORE_VALUE_MAX], k[STORE_KEY_MAX];
     uint32_t size, old_blocks = 0, v_len, k_len;

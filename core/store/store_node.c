@@ -14,8 +14,14 @@ int key_cmp(const uint8_t *a, uint32_t a_len, const uint8_t *b, uint32_t b_len)
     return a_len < b_len ? -1 : a_len > b_len ? 1 : 0;
 }
 
-static uint32_t node_used(const uint8_t *n) { return get_le16(n + STORE_ND_USED); }
-static uint32_t entry_size(const uint8_t *e) { return STORE_ENTRY_HEAD + entry_key_len(e) + entry_val_len(e); }
+static uint32_t node_used(const uint8_t *n)
+{
+    return get_le16(n + STORE_ND_USED);
+}
+static uint32_t entry_size(const uint8_t *e)
+{
+    return STORE_ENTRY_HEAD + entry_key_len(e) + entry_val_len(e);
+}
 
 const uint8_t *node_entry(const uint8_t *n, uint32_t i)
 {
@@ -79,7 +85,8 @@ bool node_fits(const uint8_t *n, uint32_t key_len, uint32_t val_len)
     return node_used(n) + STORE_ENTRY_HEAD + key_len + val_len <= STORE_NODE_SPACE;
 }
 
-void node_insert(uint8_t *n, uint32_t i, const uint8_t *key, uint32_t key_len, const uint8_t *val, uint32_t val_len)
+void node_insert(uint8_t *n, uint32_t i, const uint8_t *key, uint32_t key_len, const uint8_t *val,
+                 uint32_t val_len)
 {
     uint8_t *e = (uint8_t *)node_entry(n, i);
     uint8_t *end = n + STORE_ND_ENTRIES + node_used(n);

@@ -23,7 +23,6 @@ enum { BUF_FREE = 0, BUF_DIRTY, BUF_INFLIGHT, BUF_BITMAP };
  * nodes too) can still run on a full disk. */
 #define STORE_RESERVE_BLOCKS 32u
 
-
 /* store_buf.c */
 struct store_buf *buf_find(struct store *s, uint64_t block); /* DIRTY or INFLIGHT */
 struct store_buf *buf_take(struct store *s, uint32_t state);
@@ -47,12 +46,30 @@ int alloc_reserve(struct store *s, uint64_t blocks, bool deleting);
 int alloc_take_bitmaps(struct store *s);
 
 /* store_node.c: a node is a STORE_BLOCK_SIZE buffer (store_format.h). */
-static inline uint32_t node_count(const uint8_t *n) { return get_le16(n + STORE_ND_COUNT); }
-static inline uint32_t node_level(const uint8_t *n) { return n[STORE_ND_LEVEL]; }
-static inline uint32_t entry_key_len(const uint8_t *e) { return get_le16(e); }
-static inline uint32_t entry_val_len(const uint8_t *e) { return get_le16(e + 2); }
-static inline const uint8_t *entry_key(const uint8_t *e) { return e + STORE_ENTRY_HEAD; }
-static inline const uint8_t *entry_val(const uint8_t *e) { return e + STORE_ENTRY_HEAD + get_le16(e); }
+static inline uint32_t node_count(const uint8_t *n)
+{
+    return get_le16(n + STORE_ND_COUNT);
+}
+static inline uint32_t node_level(const uint8_t *n)
+{
+    return n[STORE_ND_LEVEL];
+}
+static inline uint32_t entry_key_len(const uint8_t *e)
+{
+    return get_le16(e);
+}
+static inline uint32_t entry_val_len(const uint8_t *e)
+{
+    return get_le16(e + 2);
+}
+static inline const uint8_t *entry_key(const uint8_t *e)
+{
+    return e + STORE_ENTRY_HEAD;
+}
+static inline const uint8_t *entry_val(const uint8_t *e)
+{
+    return e + STORE_ENTRY_HEAD + get_le16(e);
+}
 int key_cmp(const uint8_t *a, uint32_t a_len, const uint8_t *b, uint32_t b_len);
 const uint8_t *node_entry(const uint8_t *n, uint32_t i);
 uint32_t node_search(const uint8_t *n, const uint8_t *key, uint32_t key_len, bool *exact);
@@ -61,7 +78,8 @@ void node_child(const uint8_t *n, uint32_t i, uint64_t *block, uint32_t *crc);
 void node_set_child(uint8_t *n, uint32_t i, uint64_t block, uint32_t crc);
 void node_init(uint8_t *n, uint32_t kind, uint32_t level, uint64_t block);
 bool node_fits(const uint8_t *n, uint32_t key_len, uint32_t val_len);
-void node_insert(uint8_t *n, uint32_t i, const uint8_t *key, uint32_t key_len, const uint8_t *val, uint32_t val_len);
+void node_insert(uint8_t *n, uint32_t i, const uint8_t *key, uint32_t key_len, const uint8_t *val,
+                 uint32_t val_len);
 void node_remove(uint8_t *n, uint32_t i);
 void node_split(uint8_t *left, uint8_t *right);
 /* 0 when the node's header and entries are well formed for `block` at
@@ -77,7 +95,8 @@ struct tree_path {
 };
 int tree_walk(struct store *s, const uint8_t *key, uint32_t key_len, struct tree_path *p);
 /* The value of `key` (up to `cap` bytes) and its length; STORE_E_NOT_FOUND. */
-int tree_get(struct store *s, const uint8_t *key, uint32_t key_len, uint8_t *val, uint32_t cap, uint32_t *val_len);
+int tree_get(struct store *s, const uint8_t *key, uint32_t key_len, uint8_t *val, uint32_t cap,
+             uint32_t *val_len);
 int tree_put(struct store *s, const uint8_t *key, uint32_t key_len, const uint8_t *val, uint32_t val_len);
 int tree_del(struct store *s, const uint8_t *key, uint32_t key_len);
 struct tree_item {
@@ -94,14 +113,23 @@ int tree_next(struct store *s, const uint8_t *key, uint32_t key_len, bool after,
 int tree_touch_range(struct store *s, const uint8_t *lo, uint32_t lo_len, uint64_t *entries, uint64_t *cost);
 /* Blocks one insert may need in the worst case (a copy and a split per
  * level and a new root). */
-static inline uint64_t tree_insert_cost(const struct store *s) { return 2u * (s->root_level + 1u) + 1u; }
+static inline uint64_t tree_insert_cost(const struct store *s)
+{
+    return 2u * (s->root_level + 1u) + 1u;
+}
 void tree_seal(struct store *s, uint64_t block, uint32_t *crc);
 
 /* store_key.c: record keys. */
 uint32_t key_make(uint8_t *key, uint64_t obj, uint32_t kind, const uint8_t *rest, uint32_t rest_len);
 uint32_t key_extent(uint8_t *key, uint64_t ino, uint64_t index);
-static inline uint64_t key_obj(const uint8_t *key) { return get_be64(key); }
-static inline uint32_t key_kind(const uint8_t *key) { return key[8]; }
+static inline uint64_t key_obj(const uint8_t *key)
+{
+    return get_be64(key);
+}
+static inline uint32_t key_kind(const uint8_t *key)
+{
+    return key[8];
+}
 
 /* store_inode.c: inode and directory-entry records. */
 struct inode {

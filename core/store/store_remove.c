@@ -33,7 +33,8 @@ int remove_touch(struct store *s, const struct inode *victim, uint64_t *cost)
     return rc;
 }
 
-static int remove_name(struct store *s, uint64_t dir, const char *name, uint32_t len, uint32_t type, uint64_t now_ns)
+static int remove_name(struct store *s, uint64_t dir, const char *name, uint32_t len, uint32_t type,
+                       uint64_t now_ns)
 {
     struct inode parent, victim;
     uint64_t ino, cost = tree_insert_cost(s);

@@ -28,7 +28,8 @@ static int rename_check_cycle(struct store *s, uint64_t ino, uint64_t dir)
     return ino == STORE_INO_ROOT ? STORE_E_BAD_ARG : STORE_OK;
 }
 
-static int rename_check_victim(struct store *s, struct rename_plan *p, uint64_t to_dir, const char *to, uint32_t len)
+static int rename_check_victim(struct store *s, struct rename_plan *p, uint64_t to_dir, const char *to,
+                               uint32_t len)
 {
     uint64_t ino;
     int rc = dirent_get(s, to_dir, to, len, &ino);

@@ -42,13 +42,14 @@ uint32_t super_check(const uint8_t *sb)
         return STORE_SUPER_BAD_CRC;
     uint64_t blocks = get_le64(sb + STORE_SB_BLOCKS);
     uint32_t bitmaps = get_le32(sb + STORE_SB_BITMAPS);
-    if (get_le32(sb + STORE_SB_MAGIC) != STORE_SUPER_MAGIC || get_le32(sb + STORE_SB_VERSION) != STORE_FORMAT_VERSION ||
+    if (get_le32(sb + STORE_SB_MAGIC) != STORE_SUPER_MAGIC ||
+        get_le32(sb + STORE_SB_VERSION) != STORE_FORMAT_VERSION ||
         get_le32(sb + STORE_SB_BLOCK_SIZE) != STORE_BLOCK_SIZE || blocks < STORE_MIN_BLOCKS ||
         blocks > STORE_MAX_BLOCKS || bitmaps != super_bitmaps_for(blocks))
         return STORE_SUPER_BAD_FIELDS;
     uint64_t root = get_le64(sb + STORE_SB_ROOT);
-    if (root < STORE_SUPER_BLOCKS || root >= blocks || get_le32(sb + STORE_SB_ROOT_LEVEL) >= STORE_MAX_LEVELS ||
-        get_le64(sb + STORE_SB_USED) > blocks)
+    if (root < STORE_SUPER_BLOCKS || root >= blocks ||
+        get_le32(sb + STORE_SB_ROOT_LEVEL) >= STORE_MAX_LEVELS || get_le64(sb + STORE_SB_USED) > blocks)
         return STORE_SUPER_BAD_FIELDS;
     for (uint32_t i = 0; i < bitmaps; i++) {
         uint64_t b = get_le64(sb + STORE_SB_BITMAP_LIST + i * STORE_SB_BITMAP_ENTRY);

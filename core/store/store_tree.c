@@ -26,7 +26,8 @@ int tree_walk(struct store *s, const uint8_t *key, uint32_t key_len, struct tree
     }
 }
 
-int tree_get(struct store *s, const uint8_t *key, uint32_t key_len, uint8_t *val, uint32_t cap, uint32_t *val_len)
+int tree_get(struct store *s, const uint8_t *key, uint32_t key_len, uint8_t *val, uint32_t cap,
+             uint32_t *val_len)
 {
     struct tree_path p;
     int rc = tree_walk(s, key, key_len, &p);

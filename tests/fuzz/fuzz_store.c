@@ -106,7 +106,8 @@ static void fz_repair(uint8_t *img)
         for (uint32_t i = 0; i < get_le32(p + STORE_SB_BITMAPS) && i < STORE_MAX_BITMAPS; i++) {
             uint8_t *entry = p + STORE_SB_BITMAP_LIST + i * STORE_SB_BITMAP_ENTRY;
             if (get_le64(entry) < FZ_BLOCKS)
-                put_le32(entry + 8, crc32_compute(img + get_le64(entry) * STORE_BLOCK_SIZE, STORE_BLOCK_SIZE));
+                put_le32(entry + 8,
+                         crc32_compute(img + get_le64(entry) * STORE_BLOCK_SIZE, STORE_BLOCK_SIZE));
         }
         fz_trailer(p);
     }
@@ -120,7 +121,8 @@ static void fz_walk(struct store *s, uint64_t dir, int depth)
     for (int i = 0; i < 100 && depth < 6 && store_readdir(s, dir, &cur) == 1; i++) {
         struct store_stat st;
         uint64_t ino;
-        if (store_lookup_at(s, dir, cur.name, cur.name_len, &ino) != STORE_OK || store_stat(s, ino, &st) != STORE_OK)
+        if (store_lookup_at(s, dir, cur.name, cur.name_len, &ino) != STORE_OK ||
+            store_stat(s, ino, &st) != STORE_OK)
             continue;
         if (st.type == STORE_TYPE_DIR)
             fz_walk(s, ino, depth + 1);
