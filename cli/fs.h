@@ -29,6 +29,11 @@ int fs_rm(const struct fs_args *a);
 int fs_open_parent(const struct fs_args *a, struct fs_image *im, uint64_t *dir, const char **name,
                    uint32_t *len);
 
+/* Truncate a file to 0 in slices of FS_SLICE_BYTES, committing between
+ * them when buffers run out (fs_files.c). A store error, or STORE_OK. */
+#define FS_SLICE_BYTES (64ull << 20)
+int fs_empty_file(struct fs_image *im, uint64_t ino);
+
 /* "nimbus fs: IMAGE: message" on stderr; returns `status`. */
 int fs_fail(const struct fs_args *a, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* The same for a store error about PATH. */

@@ -16,7 +16,7 @@ static int fs_put_target(struct fs_image *im, uint64_t dir, const char *name, ui
     int rc = store_lookup_at(&im->store, dir, name, len, ino);
     if (rc == STORE_E_NOT_FOUND)
         return store_create(&im->store, dir, name, len, STORE_TYPE_FILE, 0, ino);
-    return rc == STORE_OK ? store_truncate(&im->store, *ino, 0, 0) : rc;
+    return rc == STORE_OK ? fs_empty_file(im, *ino) : rc;
 }
 
 static int fs_put_write(const struct fs_args *a, struct fs_image *im, uint64_t at, const uint8_t *buf,

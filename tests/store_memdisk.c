@@ -209,7 +209,6 @@ static int listing_kv(struct memdisk *m, struct store *s, struct text_buf *t)
 char *memdisk_listing(struct memdisk *m, struct store *s, int *err)
 {
     struct text_buf t = {0};
-    text_buf_puts(&t, "");
     *err = listing_dir(m, s, STORE_INO_ROOT, "", &t);
     if (*err == STORE_OK)
         *err = listing_kv(m, s, &t);

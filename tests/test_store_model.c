@@ -134,7 +134,6 @@ static void model_list_dir(const struct model *md, int dir, const char *path, st
 static char *model_listing(const struct model *md)
 {
     struct text_buf t = {0};
-    text_buf_puts(&t, "");
     model_list_dir(md, 0, "", &t);
     for (int k = 0; k < MODEL_KEYS; k++) {
         if (!md->kv[k].used)
