@@ -117,8 +117,11 @@ int fs_image_open(struct fs_image *im, const char *path, bool writable, char *er
     }
     fs_image_setup(im, path, fd, (uint64_t)st.st_size / STORE_BLOCK_SIZE);
     int rc = store_mount(&im->store, &im->mount);
-    if (rc == STORE_OK && im->store.blocks > im->blocks)
-        rc = STORE_E_CORRUPT, im->store.err_block = im->blocks;
+    if (rc == STORE_OK && im->store.blocks > im->blocks) {
+        snprintf(err, bytes, "cannot mount: the superblock says %llu blocks, the file holds %llu",
+                 (unsigned long long)im->store.blocks, (unsigned long long)im->blocks);
+        return -1;
+    }
     if (rc != STORE_OK && im->mount.super_state[0] != STORE_SUPER_VALID &&
         im->mount.super_state[1] != STORE_SUPER_VALID) {
         snprintf(err, bytes, "cannot mount: no valid superblock (blocks 0 and 1 fail their checks)");

@@ -75,6 +75,10 @@ printf '\xff' | dd of=t.img bs=1 seek=$((block * 4096 + 10)) conv=notrunc status
 expect 1 "t.img: block $block: data block fails its CRC-32 (inode 3)" fsck t.img
 [ "$block" = 5 ] || fail "the first data block is $block, docs/storage.md shows block 5"
 expect 2 "nimbus fs: t.img: /more: corrupt block $block (STORE_E_CORRUPT)" cat t.img /more
+# An image cut short of what its superblock says.
+"$nimbus" fs mkfs cut.img --size 1MiB > /dev/null
+truncate -s 512KiB cut.img
+expect 1 "nimbus fs: cut.img: cannot mount: the superblock says 256 blocks, the file holds 128" fsck cut.img
 # Both superblocks flipped: nothing to mount.
 printf '\xff' | dd of=t.img bs=1 seek=40 conv=notrunc status=none
 printf '\xff' | dd of=t.img bs=1 seek=$((4096 + 40)) conv=notrunc status=none
