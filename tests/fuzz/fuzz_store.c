@@ -134,7 +134,7 @@ static void fz_walk(struct store *s, uint64_t dir, int depth)
 static void fz_kv(struct store *s)
 {
     struct store_kv_cursor cur = {.started = false};
-    for (int i = 0; i < 30 && store_kv_scan(s, NULL, 0, &cur) == 1; i++)
+    for (int i = 0; i < 6 && store_kv_scan(s, NULL, 0, &cur) == 1; i++)
         store_kv_get(s, cur.key, cur.key_len, io, sizeof io);
 }
 
@@ -155,7 +155,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static struct memdisk m;
     if (!have_base) {
         fz_make_base();
-        memdisk_init(&m, FZ_BLOCKS, 256);
+        memdisk_init(&m, FZ_BLOCKS, 48);
     }
     memcpy(m.bytes, base, FZ_BYTES);
     memdisk_log_clear(&m);
