@@ -52,22 +52,31 @@ static void fs_print_entry(const struct store_stat *st, const char *name)
            st->type == STORE_TYPE_DIR ? "/" : "");
 }
 
+/* One line per entry of directory `dir`, in name order. */
+static int fs_list_dir(struct fs_image *im, uint64_t dir)
+{
+    struct store_dirent cur = {.name_len = 0};
+    struct store_stat st;
+    int rc;
+    while ((rc = store_readdir(&im->store, dir, &cur)) == 1) {
+        if ((rc = store_stat(&im->store, cur.ino, &st)) != STORE_OK)
+            return rc;
+        fs_print_entry(&st, cur.name);
+    }
+    return rc;
+}
+
 int fs_ls(const struct fs_args *a)
 {
     struct fs_image im;
     struct store_stat st;
     uint64_t ino;
     int status = fs_open_path(a, &im, &ino), rc = STORE_OK;
-    if (status == CLI_EXIT_OK && (rc = store_stat(&im.store, ino, &st)) == STORE_OK &&
-        st.type == STORE_TYPE_FILE)
-        fs_print_entry(&st, a->path);
-    struct store_dirent cur = {.name_len = 0};
-    while (status == CLI_EXIT_OK && rc == STORE_OK && st.type == STORE_TYPE_DIR &&
-           (rc = store_readdir(&im.store, ino, &cur)) == 1) {
-        rc = store_stat(&im.store, cur.ino, &st);
-        if (rc == STORE_OK)
-            fs_print_entry(&st, cur.name);
-        st.type = STORE_TYPE_DIR;
+    if (status == CLI_EXIT_OK && (rc = store_stat(&im.store, ino, &st)) == STORE_OK) {
+        if (st.type == STORE_TYPE_FILE)
+            fs_print_entry(&st, a->path);
+        else
+            rc = fs_list_dir(&im, ino);
     }
     if (status == CLI_EXIT_OK && rc < 0)
         status = fs_fail_store(a, &im, rc);
