@@ -14,6 +14,8 @@
  * the last commit and lists the blocks to write (store_commit_next), then
  * the superblock to write after a flush; store_commit_done(ok) once that
  * superblock is durable. Operations made in between go to the next batch.
+ * After done, the store reads those blocks through get() again: the
+ * cache must give what was last written to a block (or miss).
  */
 #ifndef CORE_STORE_STORE_H
 #define CORE_STORE_STORE_H

@@ -128,6 +128,8 @@ int store_write(struct store *s, uint64_t ino, uint64_t offset, const uint8_t *b
         rc = STORE_E_TOO_BIG;
     if (rc == STORE_OK)
         rc = file_get(s, ino, &in);
+    if (rc != STORE_OK || len == 0)
+        return rc;
     uint64_t first = offset / STORE_BLOCK_SIZE,
              last = (offset + len + STORE_BLOCK_SIZE - 1) / STORE_BLOCK_SIZE;
     for (uint64_t i = first; rc == STORE_OK && i < last; i++) {
@@ -136,7 +138,7 @@ int store_write(struct store *s, uint64_t ino, uint64_t offset, const uint8_t *b
     }
     if (rc == STORE_OK)
         rc = alloc_reserve(s, (last - first) * (tree_insert_cost(s) + 1u) + tree_insert_cost(s), false);
-    if (rc != STORE_OK || len == 0)
+    if (rc != STORE_OK)
         return rc;
     in.mtime_ns = s->commit_ns = now_ns;
     rc = write_apply(s, &in, offset, buf, len);

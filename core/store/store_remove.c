@@ -16,20 +16,22 @@ int inode_drop(struct store *s, uint64_t ino)
     return rc;
 }
 
-/* Phase one of removing an object: touch its records, count the blocks. */
+/* Phase one of removing an object: touch its records and add the blocks
+ * deleting them may copy (its extents, then its entry and its inode, a
+ * path each) to *cost. */
 int remove_touch(struct store *s, const struct inode *victim, uint64_t *cost)
 {
-    uint64_t extents = 0;
+    uint64_t drop_cost = 0;
     uint8_t key[STORE_KEY_MAX];
     struct tree_item it;
-    int rc = extents_touch(s, victim->ino, 0, &extents);
+    int rc = extents_touch(s, victim->ino, 0, &drop_cost);
     if (rc == STORE_OK && victim->type == STORE_TYPE_DIR) {
         rc = tree_next(s, key, key_make(key, victim->ino, STORE_REC_DIRENT, 0, 0), false, &it);
         if (rc == 1)
             rc = key_obj(it.key) == victim->ino && key_kind(it.key) == STORE_REC_DIRENT ? STORE_E_NOT_EMPTY
                                                                                         : STORE_OK;
     }
-    *cost += extents + 2u * (s->root_level + 1u);
+    *cost += drop_cost + 2u * (s->root_level + 1u);
     return rc;
 }
 
