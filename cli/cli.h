@@ -1,8 +1,8 @@
 /*
  * cli.h - the `nimbus` command: one entry point per subcommand, each in
  * its own file (run.c, check.c, check_run.c, sweep.c, swarm.c, viz.c,
- * boot.c) and each a thin layer over a library (hal-sim, checks, sweep,
- * swarm, viz, hal-x86/launcher). Nothing
+ * boot.c, fs.c) and each a thin layer over a library (hal-sim, checks,
+ * sweep, swarm, viz, hal-x86/launcher, core/store). Nothing
  * outside cli/ calls into it.
  *
  * Every entry point takes the arguments after the subcommand's name and
@@ -20,7 +20,7 @@ struct cli_command {
     int (*main)(int argc, char **argv);
 };
 
-extern const struct cli_command cli_run, cli_check, cli_check_run, cli_sweep, cli_swarm, cli_viz, cli_boot;
+extern const struct cli_command cli_run, cli_check, cli_check_run, cli_sweep, cli_swarm, cli_viz, cli_boot, cli_fs;
 
 /* For a command that takes only operands (and --help): the operands into
  * `operands` (room for argc) and their number, at least one, into *count.

@@ -27,6 +27,7 @@ static const char usage_main[] =
     "  nimbus swarm SCENARIO --seeds N\n"
     "  nimbus viz RUN_DIR [--screenshot FILE --at TIME]\n"
     "  nimbus boot [--nodes N] [--out DIR]\n"
+    "  nimbus fs ACTION IMAGE [PATH] [LOCALFILE] [--size SIZE]\n"
     "  nimbus help [COMMAND]\n"
     "  nimbus --version\n"
     "\n"
@@ -38,6 +39,7 @@ static const char usage_main[] =
     "  swarm   run a scenario under random faults per seed; check every run\n"
     "  viz     watch a finished run: load, processes, migrations\n"
     "  boot    start a local cluster of x86 nodes under QEMU\n"
+    "  fs      make, check, read and change store images (mkfs, fsck, ls, cat, put, ...)\n"
     "  help    show this help, or a command's\n"
     "\n"
     "Run 'nimbus COMMAND --help' for a command's options. Scenario files are\n"
@@ -45,7 +47,7 @@ static const char usage_main[] =
     "Exit status: 0 success, 1 bad usage or scenario, 2 the run failed.\n";
 
 static const struct cli_command *const commands[] = {&cli_run,   &cli_check, &cli_check_run, &cli_sweep,
-                                                      &cli_swarm, &cli_viz,   &cli_boot};
+                                                      &cli_swarm, &cli_viz,   &cli_boot, &cli_fs};
 
 static const struct cli_command *find_command(const char *name)
 {

@@ -36,5 +36,22 @@ set(CORE_SOURCES
   ${CORE_DIR}/liveness.c
   ${CORE_DIR}/kernel_query.c
   ${CORE_DIR}/names.c
+  ${CORE_DIR}/store/store_err.c
+  ${CORE_DIR}/store/store_buf.c
+  ${CORE_DIR}/store/store_alloc.c
+  ${CORE_DIR}/store/store_node.c
+  ${CORE_DIR}/store/store_tree.c
+  ${CORE_DIR}/store/store_scan.c
+  ${CORE_DIR}/store/store_key.c
+  ${CORE_DIR}/store/store_super.c
+  ${CORE_DIR}/store/store_commit.c
+  ${CORE_DIR}/store/store_commit_write.c
+  ${CORE_DIR}/store/store_inode.c
+  ${CORE_DIR}/store/store_file.c
+  ${CORE_DIR}/store/store_remove.c
+  ${CORE_DIR}/store/store_rename.c
+  ${CORE_DIR}/store/store_data.c
+  ${CORE_DIR}/store/store_kv.c
+  ${CORE_DIR}/store/store_fsck.c
 )
 set(CORE_FREESTANDING_FLAGS -ffreestanding -fno-common -fno-stack-protector)

@@ -48,6 +48,12 @@ const struct metric_field metric_fields[M_COUNT] = {
     [M_MIGRATIONS_ABORTED] = {"migrations_aborted", METRIC_TOTAL_SUM},
     [M_MIGRATION_BYTES] = {"migration_bytes", METRIC_TOTAL_SUM},
     [M_FORWARDED] = {"forwarded", METRIC_TOTAL_SUM},
+    [M_DISK_READS] = {"disk_reads", METRIC_TOTAL_SUM},
+    [M_DISK_WRITES] = {"disk_writes", METRIC_TOTAL_SUM},
+    [M_DISK_FLUSHES] = {"disk_flushes", METRIC_TOTAL_SUM},
+    [M_DISK_READ_BYTES] = {"disk_read_bytes", METRIC_TOTAL_SUM},
+    [M_DISK_WRITE_BYTES] = {"disk_write_bytes", METRIC_TOTAL_SUM},
+    [M_DISK_BUSY_NS] = {"disk_busy_ns", METRIC_TOTAL_SUM},
 };
 
 const struct research_field research_fields[R_COUNT] = {

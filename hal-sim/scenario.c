@@ -37,7 +37,7 @@ static const char *const scn_root_keys[] = {
     "name", "description", "seed", "duration", "max_time", "nodes", "network", "balancer", "migration",
     "events", NULL,
 };
-static const char *const scn_group_keys[] = {"count", "cpu_mips", "memory_mib", NULL};
+static const char *const scn_group_keys[] = {"count", "cpu_mips", "memory_mib", "disk", NULL};
 
 /* ---- quantities ---------------------------------------------------------- */
 
@@ -141,6 +141,11 @@ static int scn_parse_node_group(struct scn_parser *p, const struct jpath *at, co
         jcheck_opt_uint(&p->jc, at, item, "cpu_mips", what, 1, SCN_MAX_CPU_MIPS, &mips) < 0 ||
         jcheck_opt_uint(&p->jc, at, item, "memory_mib", what, 1, SCN_MAX_MEMORY_MIB, &mib) < 0)
         return -1;
+    const struct scn_disk *disk = NULL;
+    const cJSON *v = jcheck_member(item, "disk");
+    struct jpath sub = jpath_member(at, "disk");
+    if (v != NULL && scn_parse_disk(p, &sub, v, count, &disk) < 0)
+        return -1;
     struct scenario *s = p->s;
     if (s->node_count + count > SCN_MAX_NODES)
         return jcheck_fail(&p->jc, at, "too many nodes: at most %u in all", SCN_MAX_NODES);
@@ -149,7 +154,7 @@ static int scn_parse_node_group(struct scn_parser *p, const struct jpath *at, co
         return jcheck_fail(&p->jc, at, "out of memory");
     s->nodes = grown;
     for (uint64_t i = 0; i < count; i++)
-        s->nodes[s->node_count++] = (struct scn_node){(uint32_t)mips, (uint32_t)mib};
+        s->nodes[s->node_count++] = (struct scn_node){(uint32_t)mips, (uint32_t)mib, disk};
     return 0;
 }
 
@@ -358,6 +363,9 @@ void scenario_free(struct scenario *s)
     for (uint32_t i = 0; i < s->event_count; i++)
         scn_free_event(&s->events[i]);
     free(s->events);
+    for (uint32_t i = 0; i < s->disk_count; i++)
+        scn_free_disk(s->disks[i]);
+    free(s->disks);
     free(s->links);
     free(s->nodes);
     free(s->name);

@@ -35,9 +35,38 @@ struct scn_link {
     struct scn_net_params params;
 };
 
+/* An interval during which every disk request started gets extra latency. */
+struct scn_disk_spike {
+    uint64_t at_ns, for_ns, extra_ns;
+};
+
+/* What a crash does to the writes still in a disk's volatile cache. */
+enum scn_disk_crash {
+    SCN_DISK_CRASH_LOSE_ALL,      /* "lose-all": every one is lost */
+    SCN_DISK_CRASH_KEEP_RANDOM,   /* "keep-random": each kept with probability 1/2 */
+};
+
+/* Replaced by the node's number in a disk's image path. */
+#define SCN_DISK_IMAGE_NODE "{node}"
+
+/* A node group's "disk" (docs/scenarios.md); shared by the group's nodes. */
+struct scn_disk {
+    uint64_t size_bytes;           /* a multiple of HAL_DISK_BLOCK_BYTES, > 0 */
+    uint64_t latency_ns;           /* per request */
+    uint64_t bandwidth_bytes_per_s; /* > 0 */
+    bool write_cache;              /* writes volatile until a flush or FUA */
+    enum scn_disk_crash crash;
+    char *image;                   /* NULL, or the image path ("{node}" not yet replaced) */
+    uint64_t *read_errors;         /* sorted, distinct block numbers */
+    uint32_t read_error_count;
+    struct scn_disk_spike *spikes;
+    uint32_t spike_count;
+};
+
 struct scn_node {
     uint32_t cpu_mips;   /* million instructions per simulated second */
     uint32_t memory_mib; /* memory for the kernel and its processes */
+    const struct scn_disk *disk; /* NULL: no disk; points into scenario.disks */
 };
 
 enum scn_event_kind {
@@ -79,6 +108,8 @@ struct scenario {
     struct scn_net_params net;
     struct scn_link *links;
     uint32_t link_count;
+    struct scn_disk **disks;  /* one per node group with a "disk" */
+    uint32_t disk_count;
     struct scn_event *events; /* sorted by at_ns, stable (file order) */
     uint32_t event_count;
     uint8_t migrate_mode;           /* enum migrate_mode ("migration.mode") */

@@ -20,6 +20,11 @@
 #define SCN_MAX_EVENTS 1000000u
 #define SCN_MAX_LINKS 1000000u
 #define SCN_MAX_PARTITION_CELLS (64u * 1024u * 1024u)
+/* A disk: at most 1 TiB (its contents are sparse in memory and in its
+ * image), and bounded fault lists. */
+#define SCN_MAX_DISK_BYTES (1024ull * 1024u * 1024u * 1024u)
+#define SCN_MAX_DISK_READ_ERRORS 65536u
+#define SCN_MAX_DISK_SPIKES 1024u
 
 /* The loader's state while it fills a scenario. */
 struct scn_parser {
@@ -62,6 +67,12 @@ int scn_parse_network(struct scn_parser *p, const struct jpath *at, const cJSON 
  * s->migrate_mode. */
 int scn_parse_balancer(struct scn_parser *p, const struct jpath *at, const cJSON *item);
 int scn_parse_migration(struct scn_parser *p, const struct jpath *at, const cJSON *item);
+
+/* A node group's "disk" object (group_count nodes share it): a new
+ * entry of s->disks, owned by the scenario even when parsing fails. */
+int scn_parse_disk(struct scn_parser *p, const struct jpath *at, const cJSON *item, uint64_t group_count,
+                   const struct scn_disk **out);
+void scn_free_disk(struct scn_disk *d);
 
 /* The "events" array: fills s->events, sorted by time. */
 int scn_parse_events(struct scn_parser *p, const struct jpath *at, const cJSON *item);

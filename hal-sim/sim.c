@@ -19,6 +19,7 @@
 #include "core/names.h"
 #include "host/units.h"
 #include "host/xalloc.h"
+#include "sim_disk_image.h"
 
 #define SIM_PATH_BYTES 4096u
 
@@ -120,6 +121,51 @@ static int sim_fail_create(char *err, size_t err_bytes, const char *path)
     return -1;
 }
 
+/* Node `node`'s image path into buf; false when it has none. */
+static bool sim_image_path(const struct sim *s, uint32_t node, char *buf, char *err, size_t err_bytes)
+{
+    const struct scn_disk *cfg = s->nodes[node].disk.cfg;
+    if (cfg == NULL || cfg->image == NULL)
+        return false;
+    if (sim_disk_image_path(cfg, node, buf, SIM_PATH_BYTES) < 0) {
+        snprintf(err, err_bytes, "%s: node %u: the image path is too long", s->scn->path, node);
+        buf[0] = '\0';
+    }
+    return true;
+}
+
+/* Every node's disk image; 0, or -1 with the first problem in err. */
+static int sim_load_images(struct sim *s, char *err, size_t err_bytes)
+{
+    char path[SIM_PATH_BYTES];
+    for (uint32_t i = 0; i < s->node_count; i++) {
+        if (!sim_image_path(s, i, path, err, err_bytes))
+            continue;
+        if (path[0] == '\0' || sim_disk_image_load(&s->nodes[i].disk, path, err, err_bytes) < 0)
+            return -1;
+    }
+    s->images_loaded = true;
+    return 0;
+}
+
+/* Write back every node's durable disk contents; failures noted in err. */
+static int sim_save_images(struct sim *s, char *err, size_t err_bytes)
+{
+    int rc = 0;
+    char path[SIM_PATH_BYTES], why[SIM_PATH_BYTES + 128];
+    for (uint32_t i = 0; s->images_loaded && i < s->node_count; i++) {
+        if (!sim_image_path(s, i, path, why, sizeof why))
+            continue;
+        if (path[0] == '\0' || sim_disk_image_save(&s->nodes[i].disk, path, why, sizeof why) < 0) {
+            size_t used = err_bytes > 0 ? strlen(err) : 0;
+            if (used + 1 < err_bytes)
+                snprintf(err + used, err_bytes - used, "%s%s", used != 0 ? "\n" : "", why);
+            rc = -1;
+        }
+    }
+    return rc;
+}
+
 int sim_open(struct sim *s, const struct scenario *scn, const struct sim_options *opt,
              char *err, size_t err_bytes)
 {
@@ -162,6 +208,14 @@ int sim_open(struct sim *s, const struct scenario *scn, const struct sim_options
         sim_node_init(&s->nodes[i], s, i);
     progress_init(&s->progress, opt->progress, scn->duration_ns);
     s->console.progress = &s->progress;
+    if (sim_load_images(s, err, err_bytes) < 0) {
+        trace_out_close(&s->trace);
+        pcap_out_close(&s->pcap);
+        sim_console_close(&s->console);
+        s->outputs_closed = true; /* nothing to write: the run never began */
+        sim_close(s, NULL, 0);
+        return -1;
+    }
     trace_out_start(&s->trace, scn->name, opt->seed, scn->node_count);
     return 0;
 }
@@ -212,6 +266,13 @@ void sim_collect_metrics(const struct sim *s, struct metrics_node *rows, struct 
         v[M_MIGRATIONS_ABORTED] = k.migrations_aborted;
         v[M_MIGRATION_BYTES] = k.migration_bytes;
         v[M_FORWARDED] = k.forwarded;
+        const struct sim_disk_counters *d = &n->disk.c;
+        v[M_DISK_READS] = d->reads;
+        v[M_DISK_WRITES] = d->writes;
+        v[M_DISK_FLUSHES] = d->flushes;
+        v[M_DISK_READ_BYTES] = d->read_bytes;
+        v[M_DISK_WRITE_BYTES] = d->write_bytes;
+        v[M_DISK_BUSY_NS] = d->busy_ns;
     }
     const struct sim_net_counters *t = &s->net.total;
     *run = (struct metrics_run){
@@ -293,6 +354,8 @@ int sim_finish(struct sim *s, char *err, size_t err_bytes)
         return 0;
     s->outputs_closed = true;
     int rc = s->opt.out_dir != NULL ? sim_write_metrics(s, err, err_bytes) : 0;
+    if (sim_save_images(s, err, err_bytes) < 0)
+        rc = -1;
     if (trace_out_close(&s->trace) < 0) {
         sim_note_output_failure(s, "trace.jsonl", errno, err, err_bytes);
         rc = -1;
@@ -356,7 +419,10 @@ static void scenario_crash(struct sim *s, uint32_t node)
         return;
     }
     trace_out_crash(&s->trace, s->now, node);
-    sim_node_crash(n);
+    struct sim_disk_crash_report disk = sim_node_crash(n);
+    if (n->disk.cfg != NULL)
+        trace_out_disk_crash(&s->trace, s->now, node, disk.lost, disk.kept, disk.torn,
+                             disk.torn_sectors_written);
     sim_procs_node_lost(&s->ptable, node);
     research_node_down(&s->research, node);
 }
@@ -477,6 +543,10 @@ static void sim_dispatch(struct sim *s, const struct sim_event *ev)
         if (sim_node_wake(&s->nodes[ev->node], ev->arg))
             s->events++;
         return;
+    case SIM_EV_DISK:
+        if (sim_node_disk_done(&s->nodes[ev->node], ev->arg))
+            s->events++;
+        return;
     case SIM_EV_SCENARIO:
         scenario_event(s, ev->arg);
         break;
@@ -504,6 +574,7 @@ static void sim_describe_current(const struct sim *s, char *buf, size_t bytes)
         [SIM_EV_NET_FANOUT] = "broadcast frame reaching the switch from node",
         [SIM_EV_NET_DELIVER] = "frame delivery to node",
         [SIM_EV_NET_BCAST] = "broadcast delivery, next to node",
+        [SIM_EV_DISK] = "disk completion on node",
         [SIM_EV_TEST] = "test event",
     };
     const struct sim_event *e = &s->current;

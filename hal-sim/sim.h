@@ -89,6 +89,7 @@ struct sim {
     enum sim_end end;
     bool failed;
     bool outputs_closed; /* sim_finish has run */
+    bool images_loaded;  /* every disk image was read: sim_finish writes them back */
     char error[SIM_ERROR_BYTES];
     struct trace_out trace;
     struct pcap_out pcap;
@@ -99,7 +100,8 @@ struct sim {
     struct research research;
 };
 
-/* 0, or -1 with a message in err (an output file could not be created). */
+/* 0, or -1 with a message in err (an output file could not be created,
+ * a disk image could not be read: "<image path>: <problem>"). */
 int sim_open(struct sim *s, const struct scenario *scn, const struct sim_options *opt,
              char *err, size_t err_bytes);
 /* Run to the end. 0 when the run finished as the scenario asks; -1 when
@@ -108,7 +110,8 @@ int sim_run(struct sim *s);
 /* Write the metrics files and close every output file, so that the
  * caller can report the run's outcome with its outputs. 0, or -1 with one
  * line in err per file that could not be written completely ("<path>:
- * cannot write: <reason>", lines joined by newlines). Later calls do
+ * cannot write: <reason>", lines joined by newlines). Disk images are
+ * written back here (their durable contents). Later calls do
  * nothing and return 0. */
 int sim_finish(struct sim *s, char *err, size_t err_bytes);
 /* sim_finish if not done yet, and free everything. */

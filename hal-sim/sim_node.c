@@ -25,20 +25,17 @@ static void node_get_mac(void *ctx, uint8_t mac[6]) { sim_net_mac_of_node(((stru
 static uint32_t node_block_size(void *ctx)
 {
     (void)ctx;
-    return 512;
+    return HAL_DISK_BLOCK_BYTES;
 }
 
-static uint64_t node_block_count(void *ctx)
-{
-    (void)ctx;
-    return 0;
-}
+static uint64_t node_block_count(void *ctx) { return sim_disk_block_count(&((struct sim_node *)ctx)->disk); }
 
-static int node_disk_submit(void *ctx, uint32_t request_id, bool write, uint64_t first_block,
+static int node_disk_submit(void *ctx, uint32_t request_id, enum hal_disk_op op, uint64_t first_block,
                             uint32_t count, void *buf)
 {
-    (void)ctx, (void)request_id, (void)write, (void)first_block, (void)count, (void)buf;
-    return HAL_ERR_INVALID; /* no disk yet */
+    struct sim_node *n = ctx;
+    struct sim_disk_request r = {request_id, op, first_block, count, buf};
+    return sim_disk_submit(&n->disk, n->sim->now, &r);
 }
 
 static void node_console_write(void *ctx, uint32_t pid, const char *text, uint32_t len)
@@ -134,6 +131,7 @@ void sim_node_init(struct sim_node *n, struct sim *sim, uint32_t id)
     n->page_limit = pages > UINT32_MAX ? UINT32_MAX : (uint32_t)pages;
     n->wake_at_ns = HAL_TIME_NEVER;
     rng_init(&n->rng, sim->opt.seed, RNG_PURPOSE_NODE, id);
+    sim_disk_init(&n->disk, cfg->disk, id, sim->opt.seed, &sim->queue);
 }
 
 /* After any entry point: recount processes and requeue the wake-up. */
@@ -155,9 +153,9 @@ uint32_t sim_node_next_epoch(struct sim_node *n)
     return epoch;
 }
 
-bool sim_node_boot(struct sim_node *n, uint32_t epoch)
+void sim_node_hal(struct sim_node *n, struct hal *hal)
 {
-    struct hal hal = {
+    *hal = (struct hal){
         .ctx = n,
         .clock = &node_clock_ops,
         .net = &node_net_ops,
@@ -170,6 +168,12 @@ bool sim_node_boot(struct sim_node *n, uint32_t epoch)
         .nvram = &node_nvram_ops,
         .panic = &node_panic_ops,
     };
+}
+
+bool sim_node_boot(struct sim_node *n, uint32_t epoch)
+{
+    struct hal hal;
+    sim_node_hal(n, &hal);
     const struct scenario *scn = n->sim->scn;
     struct kernel_config cfg = {
         .node_id = (uint16_t)n->id,
@@ -228,10 +232,12 @@ void sim_node_stats(const struct sim_node *n, struct kernel_stats *out)
         stats_add(out, kernel_stats(n->k));
 }
 
-void sim_node_crash(struct sim_node *n)
+struct sim_disk_crash_report sim_node_crash(struct sim_node *n)
 {
     struct sim *s = n->sim;
     sim_console_flush_node(&s->console, &n->console, n->id);
+    /* Before the kernel goes: the write in service still reads its buffer. */
+    struct sim_disk_crash_report disk = sim_disk_crash(&n->disk, s->now);
     stats_add(&n->past, kernel_stats(n->k));
     kernel_destroy(n->k);
     n->k = NULL;
@@ -244,6 +250,18 @@ void sim_node_crash(struct sim_node *n)
     if (n->pages_in_use != 0 && s->opt.diagnostics != NULL)
         fprintf(s->opt.diagnostics, "nimbus: warning: node %u: kernel_destroy left %u pages allocated\n",
                 n->id, n->pages_in_use);
+    return disk;
+}
+
+bool sim_node_disk_done(struct sim_node *n, uint64_t gen)
+{
+    uint32_t id;
+    int status;
+    if (!n->up || !sim_disk_complete(&n->disk, n->sim->now, gen, &id, &status))
+        return false;
+    kernel_on_disk_done(n->k, id, status);
+    node_after_entry(n);
+    return true;
 }
 
 /* ---- events --------------------------------------------------------- */
@@ -317,4 +335,5 @@ void sim_node_free(struct sim_node *n)
         n->k = NULL;
     }
     sim_console_flush_node(&n->sim->console, &n->console, n->id);
+    sim_disk_free(&n->disk);
 }

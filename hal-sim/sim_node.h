@@ -1,6 +1,6 @@
 /*
  * sim_node.h - one simulated node: its kernel, its HAL (clock, NIC, pages,
- * console, trace, programs, random numbers; no disk yet) and its CPU.
+ * console, trace, programs, random numbers, disk: sim_disk.h) and its CPU.
  *
  * CPU model: a node with runnable work gets a slice of SIM_SLICE_INSNS
  * instructions; the slice runs at one instant (no simulated time passes
@@ -24,6 +24,7 @@
 #include "core/kernel.h"
 #include "rng.h"
 #include "sim_console.h"
+#include "sim_disk.h"
 
 #define SIM_SLICE_INSNS 10000u
 /* Slices in a row that run nothing while the kernel says it is runnable
@@ -50,16 +51,23 @@ struct sim_node {
     uint32_t nvram[HAL_NVRAM_WORDS]; /* survives crashes, as NVRAM would */
     struct kernel_stats past; /* summed over the kernels of earlier boots */
     struct sim_console_node console;
+    struct sim_disk disk; /* keeps its durable contents across crashes */
 };
 
 /* Set up node `id` (down, no kernel). */
 void sim_node_init(struct sim_node *n, struct sim *sim, uint32_t id);
 /* The epoch for the node's next boot: from its random stream, never 0. */
 uint32_t sim_node_next_epoch(struct sim_node *n);
+/* The HAL the node's kernels get (tests use it as a kernel would). */
+void sim_node_hal(struct sim_node *n, struct hal *hal);
 /* Boot a new kernel; false when it has no memory for its own state. */
 bool sim_node_boot(struct sim_node *n, uint32_t epoch);
-/* Crash: the kernel and its processes vanish. */
-void sim_node_crash(struct sim_node *n);
+/* Crash: the kernel and its processes vanish, the disk loses what was
+ * not durable (what it lost is returned). */
+struct sim_disk_crash_report sim_node_crash(struct sim_node *n);
+/* A SIM_EV_DISK event with generation gen came out: tell the kernel of
+ * the finished request. False when stale (the node crashed meanwhile). */
+bool sim_node_disk_done(struct sim_node *n, uint64_t gen);
 /* A wake-up event with generation gen came out of the queue; false when
  * it was cancelled (stale). */
 bool sim_node_wake(struct sim_node *n, uint64_t gen);

@@ -327,6 +327,17 @@ void trace_out_crash(struct trace_out *t, uint64_t t_ns, uint32_t node)
     line_end(t);
 }
 
+void trace_out_disk_crash(struct trace_out *t, uint64_t t_ns, uint32_t node, uint32_t lost, uint32_t kept,
+                          bool torn, uint32_t in_flight_sectors)
+{
+    line_begin(t, t_ns, node, "disk_crash");
+    field_u64(t, "lost", lost);
+    field_u64(t, "kept", kept);
+    field_u64(t, "torn", torn);
+    field_u64(t, "in_flight_sectors", in_flight_sectors);
+    line_end(t);
+}
+
 void trace_out_restart(struct trace_out *t, uint64_t t_ns, uint32_t node, uint32_t epoch)
 {
     line_begin(t, t_ns, node, "restart");

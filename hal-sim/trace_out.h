@@ -48,6 +48,9 @@ void trace_out_start(struct trace_out *t, const char *scenario, uint64_t seed, u
 void trace_out_kernel(struct trace_out *t, uint64_t t_ns, uint32_t node,
                       const struct hal_trace_event *ev);
 void trace_out_crash(struct trace_out *t, uint64_t t_ns, uint32_t node);
+/* What a crash did to the node's disk (docs/trace.md, "disk_crash"). */
+void trace_out_disk_crash(struct trace_out *t, uint64_t t_ns, uint32_t node, uint32_t lost, uint32_t kept,
+                          bool torn, uint32_t in_flight_sectors);
 void trace_out_restart(struct trace_out *t, uint64_t t_ns, uint32_t node, uint32_t epoch);
 void trace_out_partition(struct trace_out *t, uint64_t t_ns, const uint32_t *group_of_node,
                          uint32_t nodes);

@@ -21,6 +21,17 @@ static const struct unit units_rate[] = {
     {"bps", 1u}, {"Kbps", 1000u}, {"Mbps", 1000000u}, {"Gbps", 1000000000u}, {NULL, 0u},
 };
 
+/* Scales up to 2^30 keep a fraction's product in 64 bits (units_evaluate). */
+static const struct unit units_size[] = {
+    {"B", 1u}, {"KB", 1000u}, {"MB", 1000000u}, {"GB", 1000000000u},
+    {"KiB", 1024u}, {"MiB", 1024u * 1024u}, {"GiB", 1024u * 1024u * 1024u}, {NULL, 0u},
+};
+
+static const struct unit units_byte_rate[] = {
+    {"B/s", 1u}, {"KB/s", 1000u}, {"MB/s", 1000000u}, {"GB/s", 1000000000u},
+    {"KiB/s", 1024u}, {"MiB/s", 1024u * 1024u}, {"GiB/s", 1024u * 1024u * 1024u}, {NULL, 0u},
+};
+
 /* The pieces of "<whole>[.<fraction>]<unit>" before any arithmetic. */
 struct quantity {
     const char *whole;
@@ -98,7 +109,7 @@ static enum units_status units_evaluate(const struct quantity *q, uint64_t scale
         fraction = fraction * 10u + (uint64_t)(q->fraction[i] - '0');
         denominator *= 10u;
     }
-    /* fraction < 10^9 and scale <= 10^9, so the product fits. */
+    /* fraction < 10^9 and scale <= 2^30, so the product fits. */
     uint64_t scaled_fraction = fraction * scale;
     if (scaled_fraction % denominator != 0)
         return UNITS_NOT_WHOLE;
@@ -139,6 +150,23 @@ enum units_status units_parse_bandwidth(const char *text, uint64_t *bps)
     if (value == 0)
         return UNITS_ZERO_RATE;
     *bps = value;
+    return UNITS_OK;
+}
+
+enum units_status units_parse_size(const char *text, uint64_t *bytes)
+{
+    return units_parse(text, units_size, bytes);
+}
+
+enum units_status units_parse_byte_rate(const char *text, uint64_t *bytes_per_s)
+{
+    uint64_t value = 0;
+    enum units_status st = units_parse(text, units_byte_rate, &value);
+    if (st != UNITS_OK)
+        return st;
+    if (value == 0)
+        return UNITS_ZERO_RATE;
+    *bytes_per_s = value;
     return UNITS_OK;
 }
 

@@ -1,6 +1,7 @@
 /*
  * units.h - the quantities scenarios and command lines write as text:
- * durations ("1.5ms"), bandwidths ("1Gbps") and loss probabilities.
+ * durations ("1.5ms"), bandwidths ("1Gbps"), sizes ("64MiB"), byte
+ * rates ("500MB/s") and loss probabilities.
  *
  * Parsing is exact integer arithmetic: "1.5ms" is 1500000 ns on every
  * machine. The one floating-point step, a loss probability scaled to
@@ -33,6 +34,14 @@ enum units_status units_parse_duration(const char *text, uint64_t *ns);
 /* "<number><unit>", unit bps, Kbps, Mbps or Gbps (1000-based) -> bits per
  * second; "0" and "infinite" mean unlimited and give 0. */
 enum units_status units_parse_bandwidth(const char *text, uint64_t *bps);
+
+/* "<number><unit>", unit B, KB, MB, GB (1000-based) or KiB, MiB, GiB
+ * (1024-based) -> bytes. "0B" is 0: the caller decides whether it may be. */
+enum units_status units_parse_size(const char *text, uint64_t *bytes);
+
+/* "<number><unit>", unit B/s, KB/s, MB/s, GB/s, KiB/s, MiB/s or GiB/s ->
+ * bytes per second; zero is UNITS_ZERO_RATE (a rate that moves nothing). */
+enum units_status units_parse_byte_rate(const char *text, uint64_t *bytes_per_s);
 
 /* A probability in [0, 1] scaled to 2^32, rounded half up and saturated
  * at UINT32_MAX. The caller has checked the range. */

@@ -88,11 +88,12 @@ static int fake_lookup(void *ctx, const char *name, uint32_t name_len,
     return HAL_OK;
 }
 
-static uint32_t no_disk_block_size(void *ctx) { (void)ctx; return 512; }
+static uint32_t no_disk_block_size(void *ctx) { (void)ctx; return HAL_DISK_BLOCK_BYTES; }
 static uint64_t no_disk_block_count(void *ctx) { (void)ctx; return 0; }
-static int no_disk_submit(void *ctx, uint32_t id, bool write, uint64_t first, uint32_t count, void *buf)
+static int no_disk_submit(void *ctx, uint32_t id, enum hal_disk_op op, uint64_t first, uint32_t count,
+                          void *buf)
 {
-    (void)ctx; (void)id; (void)write; (void)first; (void)count; (void)buf;
+    (void)ctx; (void)id; (void)op; (void)first; (void)count; (void)buf;
     return HAL_ERR_INVALID;
 }
 

@@ -1723,3 +1723,124 @@ Test(fuzz, mutations_never_crash_or_leak, .timeout = 300)
     cr_assert_not(heap_leaked(at_start), "the fuzz loop leaked");
     cr_assert_gt(loaded, 0, "some mutants should still load");
 }
+
+/* ---- disks (hal-sim/scenario_disk.c) -------------------------------------- */
+
+static void expect_size(const char *text, enum units_status want_status, uint64_t want)
+{
+    uint64_t bytes = 12345;
+    enum units_status st = units_parse_size(text, &bytes);
+    cr_assert_eq(st, want_status, "\"%s\": status %d, wanted %d", text, st, want_status);
+    if (want_status == UNITS_OK)
+        cr_assert_eq(bytes, want, "\"%s\": %llu bytes", text, (unsigned long long)bytes);
+}
+
+static void expect_byte_rate(const char *text, enum units_status want_status, uint64_t want)
+{
+    uint64_t rate = 12345;
+    enum units_status st = units_parse_byte_rate(text, &rate);
+    cr_assert_eq(st, want_status, "\"%s\": status %d, wanted %d", text, st, want_status);
+    if (want_status == UNITS_OK)
+        cr_assert_eq(rate, want, "\"%s\": %llu B/s", text, (unsigned long long)rate);
+}
+
+Test(units, sizes_and_byte_rates)
+{
+    expect_size("64MiB", UNITS_OK, 64ull << 20);
+    expect_size("1.5KiB", UNITS_OK, 1536);
+    expect_size("2GB", UNITS_OK, 2000000000ull);
+    expect_size("512B", UNITS_OK, 512);
+    expect_size("1024GiB", UNITS_OK, 1ull << 40);
+    expect_size("0.1B", UNITS_NOT_WHOLE, 0);
+    expect_size("64", UNITS_NO_UNIT, 0);
+    expect_size("64mib", UNITS_BAD_UNIT, 0);
+    expect_size("17179869184GiB", UNITS_OVERFLOW, 0);
+    expect_byte_rate("500MB/s", UNITS_OK, 500000000u);
+    expect_byte_rate("1.5GiB/s", UNITS_OK, 1610612736u);
+    expect_byte_rate("3B/s", UNITS_OK, 3);
+    expect_byte_rate("0MB/s", UNITS_ZERO_RATE, 0);
+    expect_byte_rate("500MBps", UNITS_BAD_UNIT, 0);
+}
+
+Test(disk, keys_and_defaults)
+{
+    struct scenario s;
+    expect_ok("{'nodes':[{'count':2,'disk':{'size':'64MiB','latency':'50us','bandwidth':'1GB/s',"
+              "'write_cache':false,'crash':'keep-random','read_errors':[9,3],"
+              "'latency_spikes':[{'at':'1s','for':'2ms','extra':'5ms'}]}},{}]}",
+              &s);
+    cr_assert_eq(s.disk_count, 1);
+    const struct scn_disk *d = s.nodes[0].disk;
+    cr_assert(d != NULL && s.nodes[1].disk == d && s.nodes[2].disk == NULL);
+    cr_assert_eq(d->size_bytes, 64ull << 20);
+    cr_assert_eq(d->latency_ns, 50000);
+    cr_assert_eq(d->bandwidth_bytes_per_s, 1000000000u);
+    cr_assert_not(d->write_cache);
+    cr_assert_eq(d->crash, SCN_DISK_CRASH_KEEP_RANDOM);
+    cr_assert_eq(d->read_error_count, 2);
+    cr_assert_eq(d->read_errors[0], 3);
+    cr_assert_eq(d->read_errors[1], 9);
+    cr_assert_eq(d->spike_count, 1);
+    cr_assert_eq(d->spikes[0].at_ns, 1000000000u);
+    cr_assert_eq(d->spikes[0].for_ns, 2000000u);
+    cr_assert_eq(d->spikes[0].extra_ns, 5000000u);
+    cr_assert_null(d->image);
+    done(&s);
+
+    expect_ok("{'nodes':[{'disk':{'size':'1MiB','image':'disks/n{node}.img'}},"
+              "{'disk':{'size':'1MiB','image':'/abs/n.img'}}]}", &s);
+    d = s.nodes[0].disk;
+    cr_assert_eq(d->latency_ns, 100000, "default latency 100us");
+    cr_assert_eq(d->bandwidth_bytes_per_s, 500000000u, "default 500MB/s");
+    cr_assert(d->write_cache, "a write cache by default");
+    cr_assert_eq(d->crash, SCN_DISK_CRASH_LOSE_ALL);
+    cr_assert_str_eq(d->image, "scenarios/disks/n{node}.img", "relative to the scenario's directory");
+    cr_assert_str_eq(s.nodes[1].disk->image, "/abs/n.img");
+    done(&s);
+}
+
+/* Messages about node group 0's disk. */
+#define DISK X "nodes[0].disk"
+
+Test(disk, messages)
+{
+    expect_error("{'nodes':[{'disk':{}}]}", DISK ": missing required key \"size\"");
+    expect_error("{'nodes':[{'disk':{'size':'1MiB','sise':1}}]}", DISK ": unknown key \"sise\"");
+    expect_error("{'nodes':[{'disk':{'size':'0B'}}]}",
+                 DISK ".size: a disk needs at least one sector, got \"0B\"");
+    expect_error("{'nodes':[{'disk':{'size':'1000B'}}]}",
+                 DISK ".size: not a whole number of 512-byte sectors, got \"1000B\"");
+    expect_error("{'nodes':[{'disk':{'size':'64MB/s'}}]}",
+                 DISK ".size: unknown unit (expected B, KB, MB, GB, KiB, MiB or GiB), got \"64MB/s\"");
+    expect_error("{'nodes':[{'disk':{'size':64}}]}", DISK ".size: expected a size like \"64MiB\", got 64");
+    expect_error("{'nodes':[{'disk':{'size':'2048GiB'}}]}", DISK ".size: at most 1TiB, got \"2048GiB\"");
+    expect_error("{'nodes':[{'disk':{'size':'1MiB','bandwidth':'0MB/s'}}]}",
+                 DISK ".bandwidth: a disk must move data: more than 0B/s, got \"0MB/s\"");
+    expect_error("{'nodes':[{'disk':{'size':'1MiB','bandwidth':'1Gbps'}}]}",
+                 DISK ".bandwidth: unknown unit (expected B/s, KB/s, MB/s, GB/s, KiB/s, MiB/s or GiB/s), "
+                   "got \"1Gbps\"");
+    expect_error("{'nodes':[{'disk':{'size':'1MiB','latency':'fast'}}]}",
+                 DISK ".latency: expected a duration like \"100us\", got \"fast\"");
+    expect_error("{'nodes':[{'disk':{'size':'1MiB','write_cache':'yes'}}]}",
+                 DISK ".write_cache: expected true or false, got \"yes\"");
+    expect_error("{'nodes':[{'disk':{'size':'1MiB','crash':'lose'}}]}",
+                 DISK ".crash: expected \"lose-all\" or \"keep-random\", got \"lose\"");
+    expect_error("{'nodes':[{'count':2,'disk':{'size':'1MiB','image':'n.img'}}]}",
+                 DISK ".image: a group of 2 nodes needs \"{node}\" in the image path (one image per node)");
+    expect_error("{'nodes':[{'disk':{'size':'1MiB','image':''}}]}",
+                 DISK ".image: expected a file path, got \"\"");
+    expect_error("{'nodes':[{'disk':{'size':'1KiB','read_errors':[1,2]}}]}",
+                 DISK ".read_errors[1]: block 2 is past the end of the disk (2 blocks)");
+    expect_error("{'nodes':[{'disk':{'size':'1MiB','read_errors':[4,-1]}}]}",
+                 DISK ".read_errors[1]: expected a block number, got -1");
+    expect_error("{'nodes':[{'disk':{'size':'1MiB','read_errors':[4,4]}}]}",
+                 DISK ".read_errors: block 4 is listed twice");
+    expect_error("{'nodes':[{'disk':{'size':'1MiB',"
+                 "'latency_spikes':[{'at':'1s','for':'0s','extra':'1ms'}]}}]}",
+                 DISK ".latency_spikes[0].for: must be longer than 0s");
+    expect_error("{'nodes':[{'disk':{'size':'1MiB','latency_spikes':[{'at':'1s','for':'1s'}]}}]}",
+                 DISK ".latency_spikes[0]: missing required key \"extra\"");
+    expect_error("{'nodes':[{'disk':{'size':'1MiB',"
+                 "'latency_spikes':[{'at':'1s','for':'1s','extra':'1ms','x':1}]}}]}",
+                 DISK ".latency_spikes[0]: unknown key \"x\"");
+}

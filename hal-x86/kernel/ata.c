@@ -276,11 +276,32 @@ static void sector_out(const uint8_t *buf)
         outw(ATA_REG_DATA, (uint16_t)(buf[i] | buf[i + 1] << 8));
 }
 
-/* Write back the drive's cache so a completed write is on the medium. */
-static int flush(bool ext)
+/* FLUSH CACHE EXT where the drive has LBA48 (its feature set includes
+ * it), else FLUSH CACHE. */
+static uint8_t flush_command(void)
 {
-    outb(ATA_REG_COMMAND, ext ? ATA_CMD_FLUSH_EXT : ATA_CMD_FLUSH);
+    return drive.lba48 ? ATA_CMD_FLUSH_EXT : ATA_CMD_FLUSH;
+}
+
+/* Select the drive and send the flush; -1 when the drive is not ready. */
+static int flush_issue(void)
+{
+    outb(ATA_REG_DRIVE, ATA_DRIVE_MASTER_LBA);
     delay_400ns();
+    int status = wait_not_busy();
+    if (status < 0 || !(status & ATA_SR_DRDY))
+        return -1;
+    outb(ATA_REG_COMMAND, flush_command());
+    delay_400ns();
+    return 0;
+}
+
+/* Write back the drive's cache and wait: every completed write is then
+ * on the medium. */
+static int flush(void)
+{
+    if (flush_issue() != 0)
+        return -1;
     int status = wait_not_busy();
     return (status < 0 || (status & (ATA_SR_ERR | ATA_SR_DF))) ? -1 : 0;
 }
@@ -307,8 +328,6 @@ static int transfer(uint64_t lba, uint32_t n, uint8_t *in, const uint8_t *out)
     }
     int status = wait_not_busy();
     if (status < 0 || (status & (ATA_SR_ERR | ATA_SR_DF)))
-        return fail();
-    if (write && flush(lba + n > ATA_LBA28_LIMIT) != 0)
         return fail();
     return 0;
 }
@@ -340,6 +359,7 @@ enum step {
 
 static struct request {
     enum step step;
+    enum ata_op op;
     bool write;
     uint64_t lba;
     uint32_t count, done, chunk; /* sectors: all, finished, in the running command */
@@ -354,17 +374,30 @@ static void finish(int result)
     req.step = STEP_DONE;
 }
 
+/* Start a flush: by DMA it runs while the caller does other work (its
+ * end raises the interrupt), by PIO it is waited for here. */
+static void flush_begin(void)
+{
+    if (!drive.dma) {
+        finish(flush() != 0 ? fail() : 0);
+        return;
+    }
+    if (flush_issue() != 0) {
+        finish(fail());
+        return;
+    }
+    req.step = STEP_FLUSH;
+    req.deadline_ns = clock_now_ns() + ATA_TIMEOUT_NS;
+}
+
 /* Start the next chunk, or the flush after a write's last one. */
 static void dma_next(void)
 {
     if (req.done == req.count) {
-        if (!req.write) {
+        if (req.op == ATA_WRITE_FUA)
+            flush_begin();
+        else
             finish(0);
-            return;
-        }
-        outb(ATA_REG_COMMAND, req.lba + req.count > ATA_LBA28_LIMIT ? ATA_CMD_FLUSH_EXT : ATA_CMD_FLUSH);
-        req.step = STEP_FLUSH;
-        req.deadline_ns = clock_now_ns() + ATA_TIMEOUT_NS;
         return;
     }
     uint32_t n = req.count - req.done;
@@ -414,16 +447,33 @@ static void flush_poll(void)
     finish((status & (ATA_SR_ERR | ATA_SR_DF)) ? fail() : 0);
 }
 
-int ata_start(uint64_t lba, uint32_t count, void *buf, bool write)
+/* A read or write by PIO, start to end (a FUA write with its flush). */
+static int request_pio(void)
 {
-    if (req.step != STEP_IDLE || buf == NULL || count == 0 || !request_valid(lba, count))
+    if (request(req.lba, req.count, req.write ? NULL : req.buf, req.write ? req.buf : NULL) != 0)
         return -1;
-    req = (struct request){.write = write, .lba = lba, .count = count, .buf = buf};
+    return req.op == ATA_WRITE_FUA && flush() != 0 ? fail() : 0;
+}
+
+int ata_start(uint64_t lba, uint32_t count, void *buf, enum ata_op op)
+{
+    if (req.step != STEP_IDLE || !drive.present)
+        return -1;
+    if (op == ATA_FLUSH) {
+        if (count != 0)
+            return -1;
+        req = (struct request){.op = op};
+        flush_begin();
+        return 0;
+    }
+    if (op > ATA_FLUSH || buf == NULL || count == 0 || !request_valid(lba, count))
+        return -1;
+    req = (struct request){.op = op, .write = op != ATA_READ, .lba = lba, .count = count, .buf = buf};
     /* A buffer the controller cannot reach (an odd address) goes by PIO. */
     if (drive.dma && ata_dma_buffer_usable(buf, (uint64_t)count * ATA_SECTOR_BYTES))
         dma_next();
     else
-        finish(request(lba, count, write ? NULL : buf, write ? buf : NULL));
+        finish(request_pio());
     return 0;
 }
 

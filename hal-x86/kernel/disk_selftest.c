@@ -3,6 +3,7 @@
 
 #include "ata.h"
 #include "ata_dma.h"
+#include "disk_flush_selftest.h"
 #include "clock.h"
 #include "cpu.h"
 #include "kprint.h"
@@ -46,6 +47,7 @@ static int64_t number_after(const char *name, const char *prefix, uint32_t max)
 bool disk_selftest_known(const char *name)
 {
     return strcmp(name, "disk") == 0 || number_after(name, "disk-write:", SEED_MAX) >= 0 ||
+           number_after(name, "disk-flush:", SEED_MAX) >= 0 ||
            number_after(name, "disk-verify:", SEED_MAX) >= 0 ||
            number_after(name, "disk-bench:", BENCH_MIB_MAX) > 0;
 }
@@ -55,7 +57,7 @@ bool disk_selftest_known(const char *name)
  * deadlines bound the whole. */
 static int run(uint64_t lba, uint32_t count, void *buf, bool write)
 {
-    if (ata_start(lba, count, buf, write) != 0)
+    if (ata_start(lba, count, buf, write ? ATA_WRITE_FUA : ATA_READ) != 0)
         return -1;
     for (;;) {
         cpu_disable_interrupts();
@@ -101,8 +103,9 @@ static uint8_t roundtrip(uint64_t sectors)
 /* Requests that reach past the end must be refused before they start. */
 static uint8_t past_end(uint64_t sectors)
 {
-    bool refused = ata_start(sectors - 1, 2, buffer, false) != 0 && ata_start(sectors, 1, buffer, true) != 0 &&
-                   ata_start(sectors + 1000, 1, buffer, false) != 0 && ata_poll() == -1;
+    bool refused = ata_start(sectors - 1, 2, buffer, ATA_READ) != 0 &&
+                   ata_start(sectors, 1, buffer, ATA_WRITE) != 0 &&
+                   ata_start(sectors + 1000, 1, buffer, ATA_READ) != 0 && ata_poll() == -1;
     kprintf("cumulonimbus: selftest disk: requests past the end %s\n", refused ? "refused" : "ACCEPTED");
     return refused ? 0 : 1;
 }
@@ -116,8 +119,20 @@ static uint8_t roundtrip_and_limits(uint64_t sectors)
     return status;
 }
 
-/* SEED's pattern for sector `lba`: no two sectors or seeds alike. */
-static void pattern_sector(uint8_t *p, uint64_t seed, uint64_t lba)
+uint32_t disk_selftest_region_count(void)
+{
+    return sizeof regions / sizeof regions[0];
+}
+
+void disk_selftest_region(uint32_t i, uint64_t sectors, uint64_t *lba, uint32_t *count, uint32_t *offset)
+{
+    const struct region *g = &regions[i];
+    *lba = (g->lba & FROM_END) ? sectors - (g->lba & ~FROM_END) : g->lba;
+    *count = g->count;
+    *offset = g->offset;
+}
+
+void disk_selftest_pattern(uint8_t *p, uint64_t seed, uint64_t lba)
 {
     uint32_t x = (uint32_t)(seed * 0x9E3779B1u ^ lba * 0x85EBCA6Bu) | 1;
     for (uint32_t i = 0; i < ATA_SECTOR_BYTES; i++) {
@@ -135,18 +150,19 @@ static uint8_t regions_run(uint64_t seed, uint64_t sectors, bool write)
     uint32_t bad = 0;
     uint8_t expected[ATA_SECTOR_BYTES];
     for (uint32_t r = 0; r < sizeof regions / sizeof regions[0]; r++) {
-        const struct region *g = &regions[r];
-        uint64_t lba = (g->lba & FROM_END) ? sectors - (g->lba & ~FROM_END) : g->lba;
-        uint8_t *p = buffer + g->offset;
-        for (uint32_t s = 0; write && s < g->count; s++)
-            pattern_sector(p + s * ATA_SECTOR_BYTES, seed, lba + s);
-        int rc = run(lba, g->count, p, write);
+        uint64_t lba;
+        uint32_t count, offset;
+        disk_selftest_region(r, sectors, &lba, &count, &offset);
+        uint8_t *p = buffer + offset;
+        for (uint32_t s = 0; write && s < count; s++)
+            disk_selftest_pattern(p + s * ATA_SECTOR_BYTES, seed, lba + s);
+        int rc = run(lba, count, p, write);
         uint32_t differ = 0;
-        for (uint32_t s = 0; rc == 0 && !write && s < g->count; s++) {
-            pattern_sector(expected, seed, lba + s);
+        for (uint32_t s = 0; rc == 0 && !write && s < count; s++) {
+            disk_selftest_pattern(expected, seed, lba + s);
             differ += memcmp(expected, p + s * ATA_SECTOR_BYTES, ATA_SECTOR_BYTES) != 0;
         }
-        kprintf("cumulonimbus: selftest %s: %u sectors at %llu: %s\n", name, g->count, (unsigned long long)lba,
+        kprintf("cumulonimbus: selftest %s: %u sectors at %llu: %s\n", name, count, (unsigned long long)lba,
                 rc != 0 ? "ERROR" : differ != 0 ? "DIFFERENT" : "ok");
         bad += rc != 0 || differ != 0;
     }
@@ -215,6 +231,8 @@ uint8_t disk_selftest_run(const char *name)
         return regions_run((uint64_t)n, sectors, true);
     if ((n = number_after(name, "disk-verify:", SEED_MAX)) >= 0)
         return regions_run((uint64_t)n, sectors, false);
+    if ((n = number_after(name, "disk-flush:", SEED_MAX)) >= 0)
+        return disk_flush_selftest((uint64_t)n, sectors, buffer);
     if ((n = number_after(name, "disk-bench:", BENCH_MIB_MAX)) > 0)
         return bench((uint32_t)n, sectors);
     return roundtrip_and_limits(sectors);

@@ -6,7 +6,7 @@
  *            exit device
  *   fault    touch unmapped memory: the panic path must report a page
  *            fault and exit with PANIC_EXIT_STATUS
- *   disk, disk-write:SEED, disk-verify:SEED, disk-bench:MIB
+ *   disk, disk-write:SEED, disk-verify:SEED, disk-flush:SEED, disk-bench:MIB
  *            the disk driver's tests (disk_selftest.h): status 0 when
  *            they pass, 1 otherwise
  *   reboot:N reset the machine until it has booted N times (1..9, counted

@@ -19,7 +19,7 @@
 /* A request the core submitted, waiting or (the oldest) running. */
 struct disk_request {
     uint32_t request_id;
-    bool write;
+    enum hal_disk_op op;
     uint64_t first_block;
     uint32_t count;
     void *buf;
@@ -83,27 +83,44 @@ static void disk_start_next(struct x86_node *n)
     if (n->running || n->queued == 0)
         return;
     struct disk_request *r = &n->queue[0];
-    n->running = ata_start(r->first_block, r->count, r->buf, r->write) == 0;
+    static const enum ata_op ops[] = {
+        [HAL_DISK_READ] = ATA_READ,
+        [HAL_DISK_WRITE] = ATA_WRITE,
+        [HAL_DISK_WRITE_FUA] = ATA_WRITE_FUA,
+        [HAL_DISK_FLUSH] = ATA_FLUSH,
+    };
+    n->running = ata_start(r->first_block, r->count, r->buf, ops[r->op]) == 0;
 }
 
-static int hal_disk_submit(void *ctx, uint32_t request_id, bool write, uint64_t first_block, uint32_t count,
-                           void *buf)
+static bool disk_request_valid(uint64_t blocks, enum hal_disk_op op, uint64_t first_block, uint32_t count,
+                               const void *buf)
+{
+    if (blocks == 0)
+        return false;
+    if (op == HAL_DISK_FLUSH)
+        return count == 0;
+    if (op != HAL_DISK_READ && op != HAL_DISK_WRITE && op != HAL_DISK_WRITE_FUA)
+        return false;
+    return count != 0 && buf != NULL && first_block < blocks && count <= blocks - first_block;
+}
+
+static int hal_disk_submit(void *ctx, uint32_t request_id, enum hal_disk_op op, uint64_t first_block,
+                           uint32_t count, void *buf)
 {
     struct x86_node *n = ctx;
-    uint64_t blocks = hal_block_count(ctx);
-    if (count == 0 || buf == NULL || first_block >= blocks || count > blocks - first_block)
+    if (!disk_request_valid(hal_block_count(ctx), op, first_block, count, buf))
         return HAL_ERR_INVALID;
     if (n->queued == DISK_QUEUE)
         return HAL_ERR_BUSY;
-    n->queue[n->queued++] = (struct disk_request){request_id, write, first_block, count, buf};
+    n->queue[n->queued++] = (struct disk_request){request_id, op, first_block, count, buf};
     disk_start_next(n);
     return HAL_OK;
 }
 
-void x86_hal_deliver_disk(struct kernel *k)
+void x86_hal_deliver_disk_to(x86_disk_done_fn done, void *done_ctx)
 {
     /* At most a queue's worth per call: the core may submit more from
-     * inside kernel_on_disk_done, and PIO requests end at once. */
+     * inside its completion, and PIO requests end at once. */
     for (uint32_t i = 0; i < DISK_QUEUE && node.queued > 0; i++) {
         int rc = node.running ? ata_poll() : -1;
         if (rc == ATA_BUSY)
@@ -114,8 +131,18 @@ void x86_hal_deliver_disk(struct kernel *k)
         for (uint32_t j = 0; j < node.queued; j++)
             node.queue[j] = node.queue[j + 1];
         disk_start_next(&node); /* the drive works while the core takes the news */
-        kernel_on_disk_done(k, request_id, rc == 0 ? HAL_OK : HAL_ERR_IO);
+        done(done_ctx, request_id, rc == 0 ? HAL_OK : HAL_ERR_IO);
     }
+}
+
+static void kernel_disk_done(void *ctx, uint32_t request_id, int status)
+{
+    kernel_on_disk_done(ctx, request_id, status);
+}
+
+void x86_hal_deliver_disk(struct kernel *k)
+{
+    x86_hal_deliver_disk_to(kernel_disk_done, k);
 }
 
 /* ---- console, memory, randomness, programs -------------------------- */
@@ -276,6 +303,11 @@ void x86_hal_init(struct hal *hal, uint16_t node_id, bool nic, bool disk)
     node.id = node_id;
     node.nic = nic;
     node.disk = disk;
+    x86_hal_get(hal);
+}
+
+void x86_hal_get(struct hal *hal)
+{
     *hal = (struct hal){
         .ctx = &node,
         .clock = &clock_ops,

@@ -31,8 +31,15 @@ struct x86_activity {
  * started. */
 void x86_hal_init(struct hal *hal, uint16_t node_id, bool nic, bool disk);
 
+/* The HAL x86_hal_init filled, again (self tests submit through it). */
+void x86_hal_get(struct hal *hal);
+
 /* Move the running disk request on and report the ended ones to the core. */
 void x86_hal_deliver_disk(struct kernel *k);
+
+/* The same, reporting each ended request to `done` instead (self tests). */
+typedef void (*x86_disk_done_fn)(void *ctx, uint32_t request_id, int status);
+void x86_hal_deliver_disk_to(x86_disk_done_fn done, void *done_ctx);
 
 const struct x86_activity *x86_hal_activity(void);
 

@@ -10,7 +10,7 @@ build=$(cd "$1" && pwd)
 root=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-for name in scenario elf frame viz_trace run_check procimage bootinfo node_config shell_parse; do
+for name in scenario elf frame viz_trace run_check procimage bootinfo node_config shell_parse store; do
   mkdir -p "$work/seed/$name"
 done
 
@@ -41,6 +41,15 @@ done
 for selector in 00 02 03 04 06; do
   printf "\x$selector" > "$work/seed/bootinfo/selector-$selector"
 done
+# Store images: the harness makes a valid one itself; these control
+# bytes and edits select plain images, repaired checksums, superblock
+# edits, and an edit of each block kind (superblock, nodes, data).
+for control in 00 01 02 03; do
+  printf "\x$control" > "$work/seed/store/control-$control"
+done
+printf '\x01\x00\x00\x30\x07' > "$work/seed/store/super-root"
+printf '\x01\x00\x20\x26\x01' > "$work/seed/store/node-count"
+printf '\x01\x00\x30\x40\xff\x00\x40\x10\x01' > "$work/seed/store/two-edits"
 # Command lines from docs/x86.md and tests/x86.
 i=0
 while IFS= read -r line; do
@@ -64,7 +73,7 @@ for keys in 'help\r' 'ps\n' 'peers\r\n' 'load\r' 'spawn pingpong server 10\r' 'm
   printf "$keys" > "$work/seed/shell_parse/keys-$((i++))"
 done
 
-for name in scenario elf frame viz_trace run_check procimage bootinfo node_config shell_parse; do
+for name in scenario elf frame viz_trace run_check procimage bootinfo node_config shell_parse store; do
   corpus="$root/tests/fuzz/corpus/$name"
   rm -rf "$corpus"
   mkdir -p "$corpus"

@@ -24,6 +24,12 @@
 #       of 1 to 300 sectors, one from an odd address, the last sectors of a
 #       sparse 130 GiB disk by LBA48), and a wrong seed caught; then
 #       selftest=disk-bench:8 in each mode, whose MiB/s it prints.
+#   boot_ready.sh disk-flush <cumulonimbus.elf> <out dir>
+#       the disk through the HAL's queue, by DMA and by PIO
+#       (selftest=disk-flush: plain writes, a flush and a FUA write queued
+#       at once complete in order; read back; bad requests and a full queue
+#       refused), and what it wrote read by the next boot in the other mode
+#       (selftest=disk-verify).
 #   boot_ready.sh iso <cumulonimbus.iso> <out dir>
 #       SeaBIOS booting the CD-ROM (GRUB, multiboot2): the ready line, with
 #       the 1024x768 framebuffer, and hello's output (the ISO's command line
@@ -35,7 +41,7 @@
 # <out dir>. Exits 77 (skipped) when QEMU or the image is missing.
 set -euo pipefail
 
-mode=${1:?usage: boot_ready.sh kernel|disk|iso IMAGE OUT_DIR}
+mode=${1:?usage: boot_ready.sh kernel|disk|disk-flush|iso IMAGE OUT_DIR}
 image=${2:?image}
 out=${3:?output directory}
 source=$(cd "$(dirname "$0")/../.." && pwd)
@@ -202,9 +208,11 @@ test_iso()
     expect_status 15 "selftest=exit:7 from the SMBIOS OEM string"
 }
 
-disk_boot() # name, image, command line
+disk_boot() # name, image, command line, more QEMU arguments...
 {
-    kernel_boot "$1" 30 "$3" -drive "file=$2,format=raw,if=ide"
+    local name=$1 disk=$2 cmdline=$3
+    shift 3
+    kernel_boot "$name" 30 "$cmdline" -drive "file=$disk,format=raw,if=ide" "$@"
 }
 
 # selftest=disk in mode $1 (dma or pio) with command line words $2.
@@ -273,9 +281,41 @@ test_disk()
     rm -f "$out"/*.img
 }
 
+# selftest=disk-flush:$1 in mode $2, then disk-verify:$1 in mode $3.
+disk_flush()
+{
+    local seed=$1 mode=$2 other=$3 flushes
+    # QEMU traces every ATA command the drive executes.
+    disk_boot "flush_$mode" "$out/big.img" "selftest=disk-flush:$seed ata=$mode" -trace ide_exec_cmd
+    expect_line '^cumulonimbus: selftest disk-flush: bad requests refused, [0-9]+ flushes queued, then busy$' \
+        "refusals ($mode)"
+    expect_line "^cumulonimbus: selftest disk-flush: seed $seed, mode $mode, 6 of 6 regions ok, [0-9]+ requests, 0 out of order, 0 failed$" \
+        "disk-flush:$seed ($mode)"
+    expect_status 1 "disk-flush:$seed ($mode)"
+    # FLUSH CACHE EXT (0xea): the flush, the FUA write's, and the 16 that
+    # filled the queue; the five plain writes sent none.
+    flushes=$(grep -c 'cmd 0xea' "$out/flush_$mode.qemu.log" || true)
+    [ "$flushes" = 18 ] || fail "disk-flush ($mode): the drive got $flushes FLUSH CACHE EXT commands, expected 18"
+    echo "disk-flush ($mode): 18 FLUSH CACHE EXT commands, none after the plain writes"
+    disk_regions verify "flush_$mode" "$seed" "$other" 1
+}
+
+test_disk_flush()
+{
+    [ -f "$QBOOT" ] || { echo "SKIP: $QBOOT is missing"; exit 77; }
+    rm -f "$out"/*.img
+    # Past 2^28 sectors: FLUSH CACHE EXT, as on any LBA48 drive.
+    truncate -s 130G "$out/big.img"
+    local seed=$((RANDOM * 32768 + RANDOM + 1))
+    disk_flush "$seed" dma pio
+    disk_flush $((seed + 1)) pio dma
+    rm -f "$out"/*.img
+}
+
 case $mode in
 kernel) test_kernel ;;
 disk) test_disk ;;
+disk-flush) test_disk_flush ;;
 iso) test_iso ;;
 *) fail "unknown mode '$mode'" ;;
 esac
