@@ -1,9 +1,10 @@
 /*
  * run_check.c - see run_check.h. One pass over the trace: each line is
  * parsed, and the events that say where a process is (spawn, the
- * migrate_* lines, exit, fault, crash) move it through a small state
- * machine; the events a process makes (send, exit, fault) and receives
- * (deliver) are checked against it.
+ * migrate_* lines, exit, crash) move it through a small state machine;
+ * the events a process makes (send, fault, exit) and receives (deliver)
+ * are checked against it. A fault is followed by its process's exit
+ * line (status -128), which ends it.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "run_check.h"
@@ -14,6 +15,10 @@
 #include <string.h>
 
 #include "key_map.h"
+
+/* The one failed send that may have been delivered anyway (docs/trace.md:
+ * send_result's message is the error's name). */
+#define MESSAGE_OUTCOME_UNKNOWN "outcome unknown"
 
 enum proc_state {
     PROC_ALIVE = 1, /* runs on `node` */
@@ -31,6 +36,14 @@ struct proc_rec {
 
 struct pair_rec {
     uint64_t sent, delivered;
+    uint64_t unknown; /* sends that failed "outcome unknown" undelivered: may still arrive */
+};
+
+/* A process's latest send (a send blocks, so there is one at a time). */
+struct send_rec {
+    bool open; /* traced, not returned yet */
+    uint32_t dst, bytes, delivered;
+    uint64_t line;
 };
 
 struct checker {
@@ -38,6 +51,7 @@ struct checker {
     FILE *report;
     struct key_map procs; /* pid -> struct proc_rec */
     struct key_map pairs; /* src << 32 | dst -> struct pair_rec */
+    struct key_map sends; /* src -> struct send_rec */
     struct key_map down;  /* node -> bool: crashed and not restarted */
     struct run_check_result *r;
     uint64_t line;
@@ -78,6 +92,15 @@ static bool get_uint(const cJSON *line, const char *key, uint32_t max, uint32_t 
     if (!cJSON_IsNumber(v) || v->valuedouble < 0 || v->valuedouble > max)
         return false;
     *out = (uint32_t)v->valuedouble;
+    return true;
+}
+
+static bool get_int(const cJSON *line, const char *key, int *out)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(line, key);
+    if (!cJSON_IsNumber(v) || v->valuedouble < INT32_MIN || v->valuedouble > 0)
+        return false;
+    *out = (int)v->valuedouble;
     return true;
 }
 
@@ -142,15 +165,55 @@ static void on_end(struct checker *c, uint32_t node, uint32_t pid)
         set_state(c, r, PROC_ENDED);
 }
 
-static void on_send(struct checker *c, uint32_t node, uint32_t pid, uint32_t dst)
+static struct pair_rec *pair_of(struct checker *c, uint32_t src, uint32_t dst)
+{
+    return key_map_get(&c->pairs, (uint64_t)src << 32 | dst, true, NULL);
+}
+
+static void on_send(struct checker *c, uint32_t node, uint32_t pid, uint32_t dst, uint32_t bytes)
 {
     c->r->messages_sent++;
     acting(c, node, pid, "sent");
-    struct pair_rec *pr = key_map_get(&c->pairs, (uint64_t)pid << 32 | dst, true, NULL);
-    pr->sent++;
+    pair_of(c, pid, dst)->sent++;
+    struct send_rec *s = key_map_get(&c->sends, pid, true, NULL);
+    *s = (struct send_rec){.open = true, .dst = dst, .bytes = bytes, .line = c->line};
 }
 
-static void on_deliver(struct checker *c, uint32_t node, uint32_t pid, uint32_t src)
+/* A delivery belongs to its sender's open send when it matches it;
+ * otherwise to an earlier send whose outcome was unknown. */
+static void match_delivery(struct checker *c, uint32_t dst, uint32_t src, uint32_t bytes)
+{
+    struct send_rec *s = key_map_get(&c->sends, src, false, NULL);
+    struct pair_rec *pr = pair_of(c, src, dst);
+    if (s != NULL && s->open && s->dst == dst && s->bytes == bytes)
+        s->delivered++;
+    else if (pr->unknown > 0)
+        pr->unknown--;
+}
+
+/* A send returned `error`: one that returned 0 was delivered exactly once
+ * (before it returned: a remote send returns on the receiver's answer). */
+static void on_send_result(struct checker *c, uint32_t pid, int error, bool unknown)
+{
+    char p[16], d[16];
+    struct send_rec *s = key_map_get(&c->sends, pid, false, NULL);
+    if (s == NULL || !s->open)
+        return;
+    s->open = false;
+    struct pair_rec *pr = pair_of(c, pid, s->dst);
+    if (error == 0 && s->delivered == 0)
+        violation(c, "pid %s's send of %u bytes to %s (line %llu) returned 0 but was never delivered",
+                  pid_text(pid, p), s->bytes, pid_text(s->dst, d), (unsigned long long)s->line);
+    else if (error == 0 && s->delivered - 1u > pr->unknown)
+        violation(c, "pid %s's send of %u bytes to %s (line %llu) returned 0 but was delivered %u times",
+                  pid_text(pid, p), s->bytes, pid_text(s->dst, d), (unsigned long long)s->line, s->delivered);
+    else if (error == 0)
+        pr->unknown -= s->delivered - 1u; /* the others were late copies of unknown outcome */
+    else if (unknown && s->delivered == 0)
+        pr->unknown++;
+}
+
+static void on_deliver(struct checker *c, uint32_t node, uint32_t pid, uint32_t src, uint32_t bytes)
 {
     char p[16], s[16];
     c->r->messages_delivered++;
@@ -162,10 +225,11 @@ static void on_deliver(struct checker *c, uint32_t node, uint32_t pid, uint32_t 
                   node);
     if ((src & 0xFFFFu) == 0)
         return; /* kernels' own messages are not traced as sends */
-    struct pair_rec *pr = key_map_get(&c->pairs, (uint64_t)src << 32 | pid, true, NULL);
+    struct pair_rec *pr = pair_of(c, src, pid);
     if (++pr->delivered > pr->sent)
         violation(c, "pid %s has been delivered %llu messages from %s, which sent only %llu", pid_text(pid, p),
                   (unsigned long long)pr->delivered, pid_text(src, s), (unsigned long long)pr->sent);
+    match_delivery(c, pid, src, bytes);
 }
 
 static void on_move(struct checker *c, const char *ev, uint32_t node, uint32_t pid, uint32_t other)
@@ -246,8 +310,10 @@ static void check_line(struct checker *c, const cJSON *line)
         return;
     }
     const char *ev = ev_item->valuestring;
-    uint32_t node = 0, pid = 0, other = 0;
+    uint32_t node = 0, pid = 0, other = 0, bytes = 0;
+    int error = 0;
     bool has_node = get_uint(line, "node", 0xFFFFu, &node);
+    (void)get_uint(line, "bytes", UINT32_MAX, &bytes);
     bool has_pid = parse_pid(cJSON_GetObjectItemCaseSensitive(line, "pid"), &pid);
     if (strcmp(ev, "end") == 0) {
         const cJSON *reason = cJSON_GetObjectItemCaseSensitive(line, "reason");
@@ -266,12 +332,18 @@ static void check_line(struct checker *c, const cJSON *line)
         return; /* an event of the world, or of a kernel */
     } else if (strcmp(ev, "spawn") == 0) {
         on_spawn(c, node, pid);
-    } else if (strcmp(ev, "exit") == 0 || strcmp(ev, "fault") == 0) {
+    } else if (strcmp(ev, "exit") == 0) {
         on_end(c, node, pid);
+    } else if (strcmp(ev, "fault") == 0) {
+        acting(c, node, pid, "faulted"); /* its exit line follows: that is its end */
     } else if (strcmp(ev, "send") == 0 && parse_pid(cJSON_GetObjectItemCaseSensitive(line, "dst"), &other)) {
-        on_send(c, node, pid, other);
+        on_send(c, node, pid, other, bytes);
+    } else if (strcmp(ev, "send_result") == 0 && get_int(line, "error", &error)) {
+        const cJSON *message = cJSON_GetObjectItemCaseSensitive(line, "message");
+        on_send_result(c, pid, error,
+                       cJSON_IsString(message) && strcmp(message->valuestring, MESSAGE_OUTCOME_UNKNOWN) == 0);
     } else if (strcmp(ev, "deliver") == 0 && parse_pid(cJSON_GetObjectItemCaseSensitive(line, "src"), &other)) {
-        on_deliver(c, node, pid, other);
+        on_deliver(c, node, pid, other, bytes);
     } else if ((strcmp(ev, "migrate_start") == 0 || strcmp(ev, "migrate_done") == 0 ||
                 strcmp(ev, "migrate_abort") == 0) &&
                get_uint(line, "to", 0xFFFFu, &other)) {
@@ -287,6 +359,7 @@ int run_check_trace(FILE *trace, const char *name, FILE *report, struct run_chec
     memset(out, 0, sizeof *out);
     key_map_init(&c.procs, sizeof(struct proc_rec));
     key_map_init(&c.pairs, sizeof(struct pair_rec));
+    key_map_init(&c.sends, sizeof(struct send_rec));
     key_map_init(&c.down, sizeof(bool));
     char *text = NULL;
     size_t cap = 0;
@@ -309,6 +382,7 @@ int run_check_trace(FILE *trace, const char *name, FILE *report, struct run_chec
     free(text);
     key_map_free(&c.procs);
     key_map_free(&c.pairs);
+    key_map_free(&c.sends);
     key_map_free(&c.down);
     return rc;
 }

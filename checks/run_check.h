@@ -6,7 +6,8 @@
  * What must hold (docs/architecture.md, "What a run guarantees"):
  *   - a pid names one process for the whole run: spawned once, on the
  *     node its pid names;
- *   - a process ends once (exit or fault), or is lost with the node it was
+ *   - a process ends once (exit; a fault is followed by the exit it
+ *     causes), or is lost with the node it was
  *     on; nothing of it happens after its end; at a run that ended with
  *     every process exited, each spawned process has ended or was lost;
  *   - a process runs at one place: its sends, exits and faults come from
@@ -14,6 +15,8 @@
  *     and a move ends once (done or abort) and installs only after done;
  *   - no message is delivered more often than it was sent, per sender
  *     and receiver;
+ *   - a send that returned 0 (send_result) was delivered exactly once
+ *     between its send line and its result;
  *   - no kernel's KASSERT failed (an "assert" line).
  * The reader skips events and fields it does not know; a malformed line
  * is reported like a violation.

@@ -199,7 +199,7 @@ static int deliver_here(struct kernel *k, const struct deliver *d, const uint8_t
         return ipc_deliver_local(k, d->src, d->dst, data, len);
     struct proc *parent = proc_find(k, d->dst);
     if (parent != NULL && len == CHILD_EXIT_BYTES)
-        proc_child_exited(k, parent, get_be32(data), (int32_t)get_be32(data + 4));
+        proc_child_reported(k, parent, get_be32(data), (int32_t)get_be32(data + 4), d->origin);
     return parent != NULL ? 0 : ERR_NO_PROCESS;
 }
 
@@ -280,7 +280,7 @@ void ipc_on_peer_reset(struct kernel *k, uint16_t node, bool restarted)
         trace_drop(k, p->pid, ABI_PID(node, 0), 0, HAL_DROP_UNREACHABLE);
         finish_send(k, p, ERR_OUTCOME_UNKNOWN);
     }
-    migrate_on_peer_reset(k, node);
+    migrate_on_peer_reset(k, node, restarted);
     proc_on_node_lost(k, node);
     if (restarted)
         location_on_home_restart(k, node);

@@ -31,7 +31,8 @@ void location_learn(struct kernel *k, uint32_t pid, uint16_t node, uint32_t move
 void location_forget(struct kernel *k, uint32_t pid);
 
 /* The source side of a finished move: p has gone to `target`. Leaves a
- * forwarding entry here and tells p's home node. Call before discarding p. */
+ * forwarding entry here (the target tells p's home once it runs p). Call
+ * before discarding p. */
 void location_on_departure(struct kernel *k, const struct proc *p, uint16_t target);
 
 /* The target side of a finished move: p (now adopted here) came from

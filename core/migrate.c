@@ -9,6 +9,7 @@
 
 #include "bytes.h"
 #include "kernel_priv.h"
+#include "proc.h"
 #include "transport.h"
 
 void migrate_send_abort(struct kernel *k, uint16_t node, uint8_t type, uint32_t id, uint32_t pid, int err)
@@ -76,6 +77,45 @@ void migrate_on_message(struct kernel *k, uint16_t src_node, uint8_t type, const
     }
 }
 
+/* ---- handovers not yet acknowledged ---- */
+
+void migrate_handed_add(struct kernel *k, const struct proc *p, uint16_t target)
+{
+    struct migrate_state *ms = k->migrate;
+    uint32_t at = 0;
+    while (at < MIGRATE_MAX_HANDED && ms->handed[at].pid != 0)
+        at++;
+    if (at == MIGRATE_MAX_HANDED) /* all waiting (rare: an ack takes a round trip): reuse in turn */
+        at = ms->handed_oldest++ % MIGRATE_MAX_HANDED;
+    ms->handed[at] = (struct handed){.pid = p->pid,
+                                     .parent_pid = p->parent_pid,
+                                     .target = target,
+                                     .done_seq = transport_last_seq(k, target)};
+}
+
+static void handed_confirm(struct kernel *k)
+{
+    for (uint32_t i = 0; i < MIGRATE_MAX_HANDED; i++) {
+        struct handed *h = &k->migrate->handed[i];
+        if (h->pid != 0 && transport_acked(k, h->target, h->done_seq))
+            h->pid = 0;
+    }
+}
+
+/* The target reset before it acknowledged HANDOVER DONE. Restarted, it
+ * never ran the process: lost. Only silent, it may run it: say nothing. */
+static void handed_on_peer_reset(struct kernel *k, uint16_t node, bool restarted)
+{
+    for (uint32_t i = 0; i < MIGRATE_MAX_HANDED; i++) {
+        struct handed *h = &k->migrate->handed[i];
+        if (h->pid == 0 || h->target != node)
+            continue;
+        if (restarted)
+            proc_report_lost(k, h->pid, h->parent_pid);
+        h->pid = 0;
+    }
+}
+
 static bool stalled(uint64_t progress_ns, uint64_t now)
 {
     return now >= progress_ns && now - progress_ns >= MIGRATE_STALL_NS;
@@ -86,6 +126,7 @@ void migrate_on_timer(struct kernel *k)
     if (k->migrate == NULL)
         return;
     uint64_t now = kernel_now(k);
+    handed_confirm(k);
     for (uint32_t i = 0; i < MIGRATE_MAX_OUT; i++) {
         struct move_out *m = &k->migrate->out[i];
         if (m->id != 0 && stalled(m->progress_ns, now))
@@ -123,10 +164,11 @@ uint64_t migrate_next_deadline(const struct kernel *k)
     return next;
 }
 
-void migrate_on_peer_reset(struct kernel *k, uint16_t node)
+void migrate_on_peer_reset(struct kernel *k, uint16_t node, bool restarted)
 {
     if (k->migrate == NULL)
         return;
+    handed_on_peer_reset(k, node, restarted);
     for (uint32_t i = 0; i < MIGRATE_MAX_OUT; i++) {
         struct move_out *m = &k->migrate->out[i];
         if (m->id != 0 && m->target == node)
@@ -138,9 +180,13 @@ void migrate_on_peer_reset(struct kernel *k, uint16_t node)
             continue;
         /* A held copy may be the only one left (the source had handed it
          * over), but it may as well be thawed at a source that is only
-         * silent: running it could run the process twice. Say so instead. */
+         * silent: running it could run the process twice. Say so instead.
+         * A restarted source lost its copy, if it kept one: then the
+         * process ran nowhere afterwards, and its parent is told. */
         if (m->held != NULL)
             trace_move(k, HAL_TRACE_MIGRATE_DROP, m->pid, node, 0, 0);
+        if (m->held != NULL && restarted)
+            proc_report_lost(k, m->pid, m->held->parent_pid);
         migrate_in_drop(k, m);
     }
 }

@@ -19,6 +19,7 @@
 #ifndef CORE_MIGRATE_H
 #define CORE_MIGRATE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct kernel;
@@ -37,8 +38,10 @@ void migrate_on_message(struct kernel *k, uint16_t src_node, uint8_t type, const
 /* Send what the transport has room for; time out stalled moves. */
 void migrate_on_timer(struct kernel *k);
 uint64_t migrate_next_deadline(const struct kernel *k);
-/* The session with `node` reset: moves to or from it fail. */
-void migrate_on_peer_reset(struct kernel *k, uint16_t node);
+/* The session with `node` reset: moves to or from it fail. `restarted`:
+ * the peer lost its state, so a process whose handover to or from it was
+ * cut short ran nowhere afterwards, and its parent is told it is lost. */
+void migrate_on_peer_reset(struct kernel *k, uint16_t node, bool restarted);
 /* Process pid is exiting here: a move of it that is under way (pre-copy
  * runs the process while it copies; a frozen one cannot exit) ends now,
  * traced as migrate_abort (ERR_NO_PROCESS) before the exit, so the trace

@@ -67,6 +67,7 @@ _Static_assert((int)MSG_HANDOVER == (int)CLUSTER_MSG_MIGRATE_LAST, "migration's 
 #define MIGRATE_DRAIN_LEFT 4u           /* pre-copy freezes once the queue is this short */
 #define MIGRATE_MAX_ROUNDS 8u           /* pre-copy rounds, the full copy included */
 #define MIGRATE_FEW_PAGES 8u            /* dirty pages left that end pre-copy */
+#define MIGRATE_MAX_HANDED 8u           /* handovers awaiting the target's acknowledgement */
 _Static_assert(MIGRATE_QUEUE_CAP >= 2u * TRANSPORT_WINDOW, "a move keeps the window full");
 _Static_assert(MIGRATE_QUEUE_CAP < TRANSPORT_WINDOW + TRANSPORT_QUEUE_MAX, "and leaves room for others");
 
@@ -126,8 +127,20 @@ struct move_in {
     struct proc *held; /* installed, arriving (not run, not found) until HANDOVER_DONE */
 };
 
+/* A move the source finished (HANDOVER DONE queued, its copy discarded)
+ * until the target's transport acknowledges DONE: if the target restarts
+ * before that, the process ran nowhere afterwards and is lost. */
+struct handed {
+    uint32_t pid; /* 0: slot free */
+    uint32_t parent_pid;
+    uint16_t target;
+    uint32_t done_seq; /* the transport's sequence number of HANDOVER DONE */
+};
+
 struct migrate_state {
     struct move_out out[MIGRATE_MAX_OUT];
+    struct handed handed[MIGRATE_MAX_HANDED];
+    uint32_t handed_oldest; /* the slot to reuse next when all are taken */
     struct move_in in[MIGRATE_MAX_IN];
     uint32_t next_id;
 };
@@ -153,6 +166,9 @@ void migrate_out_release(struct kernel *k, struct move_out *m);
 void migrate_out_abort(struct kernel *k, struct move_out *m, int err, bool tell_target);
 void migrate_out_pump(struct kernel *k, struct move_out *m);
 void migrate_out_on_installed(struct kernel *k, struct move_out *m, uint32_t pid);
+/* Handovers: remember one, forget those the target acknowledged, and
+ * report those to a restarted target lost (migrate.c). */
+void migrate_handed_add(struct kernel *k, const struct proc *p, uint16_t target);
 
 /* The target side (migrate_target.c). */
 struct move_in *migrate_in_find(struct kernel *k, uint16_t source, uint32_t id);

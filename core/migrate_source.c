@@ -302,6 +302,7 @@ static void out_finish(struct kernel *k, struct move_out *m, struct proc *p)
     trace_move(k, HAL_TRACE_MIGRATE_DONE, m->pid, m->target, (int32_t)freeze_us, m->bytes);
     k->stats.migrations_out++;
     uint32_t pid = p->pid;
+    migrate_handed_add(k, p, m->target);
     location_on_departure(k, p, m->target);
     proc_discard(k, p);
     for (uint32_t i = 0; i < n; i++)

@@ -230,10 +230,15 @@ static void release(struct kernel *k, struct proc *p)
     kfree(k, p, sizeof *p);
 }
 
-void proc_child_exited(struct kernel *k, struct proc *p, uint32_t child, int32_t status)
+void proc_child_reported(struct kernel *k, struct proc *p, uint32_t child, int32_t status, uint16_t on)
 {
     for (uint32_t i = 0; i < p->child_count; i++) {
         if (p->children[i].pid == child && !p->children[i].exited) {
+            if (status == ABI_STATUS_LOST) {
+                struct hal_trace_event ev = {
+                    .type = HAL_TRACE_CHILD_LOST, .pid = child, .other_pid = p->pid, .value2 = on};
+                ktrace(k, &ev);
+            }
             p->children[i].exited = true;
             p->children[i].status = status;
             if (p->wait == WAIT_CHILD)
@@ -241,13 +246,6 @@ void proc_child_exited(struct kernel *k, struct proc *p, uint32_t child, int32_t
             return;
         }
     }
-}
-
-static void child_lost(struct kernel *k, struct proc *p, uint32_t child, uint16_t node)
-{
-    struct hal_trace_event ev = {.type = HAL_TRACE_CHILD_LOST, .pid = child, .other_pid = p->pid, .value2 = node};
-    ktrace(k, &ev);
-    proc_child_exited(k, p, child, ABI_STATUS_LOST);
 }
 
 void proc_on_node_lost(struct kernel *k, uint16_t node)
@@ -258,22 +256,27 @@ void proc_on_node_lost(struct kernel *k, uint16_t node)
             continue;
         for (uint32_t c = 0; c < p->child_count; c++)
             if (!p->children[c].exited && location_lookup(k, p->children[c].pid) == node)
-                child_lost(k, p, p->children[c].pid, node);
+                proc_child_reported(k, p, p->children[c].pid, ABI_STATUS_LOST, node);
     }
 }
 
 /* Tell the parent, wherever it runs now; a parent that is gone (or the
  * kernel) needs no word. */
-static void notify_parent(struct kernel *k, const struct proc *p, int32_t status)
+static void notify_parent(struct kernel *k, uint32_t child, uint32_t parent_pid, int32_t status)
 {
-    if (ABI_PID_LOCAL(p->parent_pid) == 0)
+    if (ABI_PID_LOCAL(parent_pid) == 0)
         return;
-    struct proc *parent = proc_find(k, p->parent_pid);
+    struct proc *parent = proc_find(k, parent_pid);
     if (parent != NULL) {
-        proc_child_exited(k, parent, p->pid, status);
+        proc_child_reported(k, parent, child, status, k->node_id);
         return;
     }
-    ipc_send_child_exit(k, p->parent_pid, p->pid, status);
+    ipc_send_child_exit(k, parent_pid, child, status);
+}
+
+void proc_report_lost(struct kernel *k, uint32_t pid, uint32_t parent_pid)
+{
+    notify_parent(k, pid, parent_pid, ABI_STATUS_LOST);
 }
 
 void proc_exit(struct kernel *k, struct proc *p, int32_t status)
@@ -282,7 +285,7 @@ void proc_exit(struct kernel *k, struct proc *p, int32_t status)
     struct hal_trace_event ev = {.type = HAL_TRACE_EXIT, .pid = p->pid, .value = status, .value64 = p->insns_total};
     ktrace(k, &ev);
     k->stats.exited++;
-    notify_parent(k, p, status);
+    notify_parent(k, p->pid, p->parent_pid, status);
     if (ABI_PID_NODE(p->pid) != k->node_id)
         location_on_exit(k, p->pid);
     release(k, p);

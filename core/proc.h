@@ -134,9 +134,15 @@ void proc_discard(struct kernel *k, struct proc *p);
  * are mapped) or ERR_NO_MEMORY. */
 int proc_grow_stack(struct kernel *k, struct proc *p, uint32_t va);
 
-/* A child's exit reached its parent p (here). Only the first word about a
- * child counts: an exit that comes after it was reported lost is ignored. */
-void proc_child_exited(struct kernel *k, struct proc *p, uint32_t child, int32_t status);
+/* Word about a child reached its parent p (here): its exit status, or
+ * ABI_STATUS_LOST, news from node `on` that it was lost (traced as
+ * CHILD_LOST). Only the first word about a child counts: an exit that
+ * comes after it was reported lost is ignored. */
+void proc_child_reported(struct kernel *k, struct proc *p, uint32_t child, int32_t status, uint16_t on);
+
+/* Process `pid` ran nowhere after a move this node took part in was cut
+ * short by a crash: tell its parent, wherever it runs, that it is lost. */
+void proc_report_lost(struct kernel *k, uint32_t pid, uint32_t parent_pid);
 
 /* Node `node` restarted or was declared dead: every child of a process
  * here that this node believes runs there (location_lookup) has exited

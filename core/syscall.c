@@ -147,13 +147,26 @@ static void sys_wait(struct kernel *k, struct proc *p)
         proc_block(k, p, WAIT_CHILD);
 }
 
+/* A send traced as SEND returns: SEND_RESULT says what it returned, so a
+ * reader of the trace can hold every successful send to its delivery. */
+static void complete_send(struct kernel *k, struct proc *p, int32_t result)
+{
+    struct hal_trace_event ev = {.type = HAL_TRACE_SEND_RESULT,
+                                 .pid = p->pid,
+                                 .other_pid = arg(p, 0),
+                                 .value = result,
+                                 .value2 = arg(p, 2)};
+    ktrace(k, &ev);
+    complete(p, result);
+}
+
 static void sys_send(struct kernel *k, struct proc *p)
 {
     if (p->in_syscall) { /* resumed: woken by the answer, a reset or the deadline */
         if (p->send_done)
-            complete(p, p->send_result);
+            complete_send(k, p, p->send_result);
         else if (deadline_passed(k, p))
-            complete(p, ERR_OUTCOME_UNKNOWN); /* delivered, perhaps, but no answer */
+            complete_send(k, p, ERR_OUTCOME_UNKNOWN); /* delivered, perhaps, but no answer */
         else
             proc_block(k, p, WAIT_SEND);
         return;
@@ -171,7 +184,7 @@ static void sys_send(struct kernel *k, struct proc *p)
     }
     int r = ipc_send(k, p, dst, data, len);
     if (r != IPC_PENDING) {
-        complete(p, r);
+        complete_send(k, p, r);
         return;
     }
     /* The transport notices a peer that stops acknowledging, but not one

@@ -406,6 +406,18 @@ uint32_t transport_queued(const struct kernel *k, uint16_t dst_node)
     return s != NULL ? s->queued : 0;
 }
 
+uint32_t transport_last_seq(const struct kernel *k, uint16_t dst_node)
+{
+    const struct session *s = k->transport != NULL ? session_find(k->transport, dst_node) : NULL;
+    return s != NULL ? s->next_seq - 1u : 0;
+}
+
+bool transport_acked(const struct kernel *k, uint16_t dst_node, uint32_t seq)
+{
+    const struct session *s = k->transport != NULL ? session_find(k->transport, dst_node) : NULL;
+    return s != NULL && s->acked >= seq;
+}
+
 /* ---- the receive direction ---- */
 
 void transport_on_timer(struct kernel *k)

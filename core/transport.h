@@ -55,6 +55,12 @@ int transport_send_latest(struct kernel *k, uint16_t dst_node, uint8_t type,
  * filling the queue that other senders share. */
 uint32_t transport_queued(const struct kernel *k, uint16_t dst_node);
 
+/* The sequence number of the last message queued to dst_node (0: none
+ * since the session began), and whether dst_node has acknowledged it:
+ * lets the Dispatcher know its last word of a move reached the target. */
+uint32_t transport_last_seq(const struct kernel *k, uint16_t dst_node);
+bool transport_acked(const struct kernel *k, uint16_t dst_node, uint32_t seq);
+
 /* A cluster protocol datagram arrived over UDP from src_ipv4. */
 void transport_on_datagram(struct kernel *k, uint32_t src_ipv4, const uint8_t *data, uint32_t len);
 

@@ -180,6 +180,7 @@ const char *trace_kernel_event_name(uint32_t type)
         [HAL_TRACE_BALANCE] = "balance",
         [HAL_TRACE_CHILD_LOST] = "child_lost",
         [HAL_TRACE_MIGRATE_DROP] = "migrate_drop",
+        [HAL_TRACE_SEND_RESULT] = "send_result",
     };
     return type < HAL_TRACE_TYPE_COUNT ? names[type] : "unknown";
 }
@@ -266,6 +267,12 @@ void trace_out_kernel(struct trace_out *t, uint64_t t_ns, uint32_t node,
         field_pid(t, "pid", ev->pid);
         field_pid(t, "src", ev->other_pid);
         field_u64(t, "bytes", (uint32_t)ev->value);
+        break;
+    case HAL_TRACE_SEND_RESULT:
+        field_pid(t, "pid", ev->pid);
+        field_pid(t, "dst", ev->other_pid);
+        field_u64(t, "bytes", ev->value2);
+        field_error(t, ev->value);
         break;
     case HAL_TRACE_DROP:
         field_pid(t, "pid", ev->pid);

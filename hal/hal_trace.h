@@ -45,6 +45,10 @@
  *              the source restarted or was declared dead. If the source had
  *              handed the process over (MIGRATE_DONE there) it is lost;
  *              otherwise the source's abort thaws it there.
+ *   SEND_RESULT pid = sender, other_pid = destination, value2 = bytes,
+ *              value = what the send system call returned (0 or a
+ *              negative enum abi_error): traced when the call returns, so
+ *              after the DELIVER of a send that returned 0
  */
 #ifndef HAL_TRACE_H
 #define HAL_TRACE_H
@@ -72,6 +76,7 @@ enum hal_trace_type {
     HAL_TRACE_BALANCE,
     HAL_TRACE_CHILD_LOST,
     HAL_TRACE_MIGRATE_DROP,
+    HAL_TRACE_SEND_RESULT,
     HAL_TRACE_TYPE_COUNT
 };
 

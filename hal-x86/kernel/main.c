@@ -157,6 +157,6 @@ void kmain(uint32_t magic, uint32_t info_addr)
     uint32_t failures = spawn_boot_programs(k);
     print_ready(nic, disk);
     if (config.selftest[0] != '\0')
-        node_selftest_run(config.selftest);
+        node_selftest_run(config.selftest, k);
     node_loop_run(k, &config, nic, failures);
 }

@@ -3,6 +3,7 @@
 
 #include "ata.h"
 #include "clock.h"
+#include "cmos_nvram.h"
 #include "console_lines.h"
 #include "core/abi.h"
 #include "e1000.h"
@@ -270,6 +271,19 @@ static void hal_assert_failed(void *ctx, const struct hal_assert *a)
           a->expr, a->msg != NULL ? ": " : "", a->msg != NULL ? a->msg : "");
 }
 
+/* The pid counter and the boot count live in CMOS (cmos_nvram.h). */
+static uint32_t hal_nvram_read(void *ctx, uint32_t word)
+{
+    (void)ctx;
+    return cmos_nvram_read(word);
+}
+
+static void hal_nvram_write(void *ctx, uint32_t word, uint32_t value)
+{
+    (void)ctx;
+    cmos_nvram_write(word, value);
+}
+
 /* ---- the table ------------------------------------------------------ */
 
 static const struct hal_clock_ops clock_ops = {.now_ns = hal_now_ns};
@@ -282,6 +296,7 @@ static const struct hal_random_ops random_ops = {.next_u32 = hal_next_u32};
 static const struct hal_trace_ops trace_ops = {.event = hal_trace_event};
 static const struct hal_program_ops program_ops = {.lookup = hal_program_lookup};
 static const struct hal_panic_ops panic_ops = {.assert_failed = hal_assert_failed};
+static const struct hal_nvram_ops nvram_ops = {.read = hal_nvram_read, .write = hal_nvram_write};
 
 void x86_hal_init(struct hal *hal, uint16_t node_id, bool nic, bool disk)
 {
@@ -304,6 +319,7 @@ void x86_hal_get(struct hal *hal)
         .trace = &trace_ops,
         .programs = &program_ops,
         .panic = &panic_ops,
+        .nvram = &nvram_ops,
     };
 }
 

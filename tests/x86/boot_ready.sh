@@ -7,8 +7,14 @@
 #       KiB works and one of 70 KiB faults at its limit (QEMU: 3 for the
 #       fault); selftest=exit:7 ends
 #       it with 15; selftest=fault panics with a page fault, registers and
-#       a backtrace (QEMU: 7); a bad command-line word stops the boot
-#       naming the word (QEMU: 5).
+#       a backtrace (QEMU: 7); selftest=kassert breaks a mailbox's bounds
+#       on purpose and the core's KASSERT is caught: the panic line names
+#       the file, line and condition as written in core/ipc.c, then a
+#       backtrace (QEMU: 7); selftest=reboot:2 with run=hello resets the
+#       machine once (QEMU told to reset, not exit): the second boot's
+#       hello is n0.2, the pid counter kept in CMOS (QEMU: 1), while a new
+#       QEMU starts from an empty CMOS and n0.1 again; a bad command-line
+#       word stops the boot naming the word (QEMU: 5).
 #   boot_ready.sh disk <cumulonimbus.elf> <out dir>
 #       the ATA driver by DMA (the default) and by PIO (ata=pio): the mode
 #       on the driver's line and the ready line; selftest=disk's round trip
@@ -38,6 +44,7 @@ set -euo pipefail
 mode=${1:?usage: boot_ready.sh kernel|disk|disk-flush|iso IMAGE OUT_DIR}
 image=${2:?image}
 out=${3:?output directory}
+source=$(cd "$(dirname "$0")/../.." && pwd)
 QEMU=${QEMU:-qemu-system-x86_64}
 QBOOT=${QBOOT:-/usr/share/qemu/qboot.rom}
 READY='^cumulonimbus: node 0 ready: ip 10\.0\.0\.1 mac ([0-9a-f]{2}:){5}[0-9a-f]{2} nodes 1'
@@ -151,6 +158,32 @@ test_kernel()
     expect_line '^cumulonimbus:   rip [0-9a-f]{16}  rsp' "the register dump"
     expect_line '^cumulonimbus:   #1 [0-9a-f]{16}$' "the backtrace"
     expect_status 7 "selftest=fault (panic status 3)"
+
+    # The line of the assertion, from the source the image was built from.
+    local assertion='p->mailbox_len <= MAILBOX_CAPACITY && p->mailbox_head < MAILBOX_CAPACITY'
+    local line
+    line=$(grep -nF "KASSERT(k, $assertion);" "$source/core/ipc.c" | cut -d: -f1)
+    [ -n "$line" ] || fail "core/ipc.c has no KASSERT($assertion)"
+    kernel_boot kassert 20 "selftest=kassert"
+    expect_line '^cumulonimbus: selftest kassert: n0\.1'"'"'s mailbox now holds 17 messages of 16$' "the broken mailbox"
+    grep -qxF "cumulonimbus: PANIC: KASSERT failed on node 0 at core/ipc.c:$line: $assertion" "$log" ||
+        fail "selftest=kassert: no line 'cumulonimbus: PANIC: KASSERT failed on node 0 at core/ipc.c:$line: $assertion'"
+    expect_line '^cumulonimbus:   #1 [0-9a-f]{16}$' "the KASSERT's backtrace"
+    expect_line '^cumulonimbus: halted$' "the node halts"
+    expect_status 7 "selftest=kassert (panic status 3)"
+
+    kernel_boot reboot 30 "run=hello selftest=reboot:2" -action reboot=reset
+    [ "$(grep -Ec "$READY" "$log")" = 2 ] || fail "selftest=reboot:2: not two ready lines"
+    [ "$(grep -E '^cumulonimbus: (n0\.[0-9]+ started hello|selftest reboot)' "$log")" = "cumulonimbus: n0.1 started hello (parent n0.0)
+cumulonimbus: selftest reboot:2: boot 1, last local pid 1
+cumulonimbus: n0.2 started hello (parent n0.0)
+cumulonimbus: selftest reboot:2: boot 2, last local pid 2
+cumulonimbus: selftest reboot:2: exit status 0" ] || fail "selftest=reboot:2: the pids do not go on across the reset"
+    expect_status 1 "selftest=reboot:2 (status 0)"
+    kernel_boot reboot_again 20 "run=hello selftest=reboot:1"
+    expect_line '^cumulonimbus: n0\.1 started hello \(parent n0\.0\)$' "a new QEMU: an empty CMOS"
+    expect_line '^cumulonimbus: selftest reboot:1: boot 1, last local pid 1$' "a new QEMU: its first boot"
+    expect_status 1 "selftest=reboot:1 (status 0)"
 
     kernel_boot badword 20 "nodes=2 node=0 colour=blue"
     expect_line "^cumulonimbus: boot stopped: bad word 'colour=blue' on the kernel command line$" \

@@ -1,0 +1,144 @@
+/*
+ * test_handover_lost.c - a move cut short at its handover by a crash of
+ * either end leaves the process running nowhere; its parent is told it is
+ * lost (ABI_STATUS_LOST) wherever the parent runs, also when nothing the
+ * parent's node believes about the child points at the crashed node.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+
+#include "core/kernel_priv.h"
+#include "core/migrate_priv.h"
+#include "core/proc.h"
+#include "kernel_harness.h"
+
+static struct harness h;
+
+static void teardown(void)
+{
+    cr_expect_eq(harness_destroy(&h), 0, "pages leaked");
+}
+
+TestSuite(handover_lost, .fini = teardown);
+
+#define SECOND 1000000000ull
+#define MS 1000000ull
+
+static uint32_t spawn_parent(uint32_t node)
+{
+    const char *argv[] = {"sleeper", "1", "5000"};
+    int64_t pid = harness_spawn(&h, node, "spawner", argv, 3);
+    cr_assert_gt(pid, 0);
+    cr_assert_not(harness_run(&h, 2 * MS), "the child sleeps, its parent waits");
+    return (uint32_t)pid;
+}
+
+/* Move `pid` from node `from` to node `to` and run until it is there. */
+static void move(uint32_t pid, uint32_t from, uint32_t to)
+{
+    cr_assert_eq(kernel_migrate(h.k[from], pid, (uint16_t)to), 0);
+    for (uint32_t i = 0; i < 100 && proc_find(h.k[to], pid) == NULL; i++)
+        cr_assert_not(harness_run(&h, MS));
+    cr_assert_not_null(proc_find(h.k[to], pid), "pid %#x arrived on node %u", pid, to);
+}
+
+static bool target_holds(uint32_t node)
+{
+    for (uint32_t i = 0; i < MIGRATE_MAX_IN; i++)
+        if (h.k[node]->migrate->in[i].held != NULL)
+            return true;
+    return false;
+}
+
+/* Frames from node 0 to node 1 are lost while *ctx is true. */
+static bool cut_0_to_1(struct harness *hh, uint32_t src, uint8_t *frame, uint32_t len, void *ctx)
+{
+    (void)len;
+    return !(*(const bool *)ctx && src == 0 && memcmp(frame, hh->hal[1].mac, 6) == 0);
+}
+
+static bool cut;
+
+/* Move `pid` from node 0 to node 1 up to the handover: node 1 holds the
+ * installed copy, node 0 hands it over (migrate_done, and the home is
+ * told it is on node 1), but HANDOVER DONE never reaches node 1. */
+static void hand_over_into_the_void(uint32_t pid)
+{
+    cut = false;
+    h.frame_filter = cut_0_to_1;
+    h.filter_ctx = &cut;
+    cr_assert_eq(kernel_migrate(h.k[0], pid, 1), 0);
+    for (uint32_t i = 0; i < 10000 && !target_holds(1); i++)
+        harness_run(&h, 10000);
+    cr_assert(target_holds(1), "node 1 holds the installed copy");
+    cut = true;
+    harness_run(&h, 5 * MS);
+    cr_assert_eq(h.hal[0].trace_counts[HAL_TRACE_MIGRATE_DONE], 1u, "the source handed it over");
+}
+
+static void expect_told_lost(uint32_t parent, uint32_t parent_node, uint16_t reporter)
+{
+    cr_expect(harness_run(&h, 2 * SECOND), "the parent's wait returns");
+    char line[64];
+    snprintf(line, sizeof line, "child n%u.%u exited with %d\n", ABI_PID_NODE(parent + 1),
+             ABI_PID_LOCAL(parent + 1), (int)ABI_STATUS_LOST);
+    const char *console = h.hal[ABI_PID_NODE(parent)].console;
+    cr_expect(strstr(console, line) != NULL, "expected \"%s\" in:\n%s", line, console);
+    const struct fake_hal *ph = &h.hal[parent_node];
+    cr_expect_eq(ph->trace_counts[HAL_TRACE_CHILD_LOST], 1u);
+    cr_expect_eq(ph->last_of[HAL_TRACE_CHILD_LOST].pid, parent + 1);
+    cr_expect_eq(ph->last_of[HAL_TRACE_CHILD_LOST].other_pid, parent);
+    cr_expect_eq(ph->last_of[HAL_TRACE_CHILD_LOST].value2, reporter, "reported by node %u, not %u", reporter,
+                 ph->last_of[HAL_TRACE_CHILD_LOST].value2);
+}
+
+/* The child n2.2 goes 2 -> 0 -> 1 and its parent n2.1 moves to node 3;
+ * node 0 restarts after handing the child over and before node 1 heard
+ * "run it". The parent's node believes the child at its home (node 2,
+ * up): only node 1, which drops the copy of a restarted source, knows it
+ * ran nowhere. */
+Test(handover_lost, a_source_restarting_at_the_handover_loses_the_child_and_its_target_says_so)
+{
+    harness_init(&h, 4);
+    uint32_t parent = spawn_parent(2);
+    move(parent + 1, 2, 0);
+    move(parent, 2, 3);
+    hand_over_into_the_void(parent + 1);
+    harness_restart(&h, 0, NULL);
+    cut = false;
+    expect_told_lost(parent, 3, 1);
+    cr_expect_eq(h.hal[1].trace_counts[HAL_TRACE_MIGRATE_DROP], 1u);
+}
+
+/* The child n2.2 goes 2 -> 0 -> 1; node 1 restarts before HANDOVER DONE
+ * reached it. Only a target that installs a process tells its home, so
+ * the home (node 2, with the parent) believes the child on node 0, which
+ * is up: only node 0, whose handover was never acknowledged, knows it
+ * ran nowhere. */
+Test(handover_lost, a_target_restarting_before_the_handover_loses_the_child_and_its_source_says_so)
+{
+    harness_init(&h, 3);
+    uint32_t parent = spawn_parent(2);
+    move(parent + 1, 2, 0);
+    hand_over_into_the_void(parent + 1);
+    harness_restart(&h, 1, NULL);
+    cut = false; /* node 0 hears of the restart */
+    expect_told_lost(parent, 2, 0);
+}
+
+/* A handover that reached its target is no loss: a later restart of the
+ * source says nothing about the child, which runs on and exits. */
+Test(handover_lost, an_acknowledged_handover_is_not_reported_when_the_source_restarts)
+{
+    harness_init(&h, 3);
+    uint32_t parent = spawn_parent(2);
+    move(parent + 1, 2, 0);
+    move(parent + 1, 0, 1);
+    harness_run(&h, 10 * MS);
+    harness_restart(&h, 0, NULL);
+    cr_expect(harness_run(&h, 10 * SECOND), "the child and its parent end");
+    cr_expect(strstr(h.hal[2].console, "child n2.2 exited with 0\n") != NULL, "%s", h.hal[2].console);
+    cr_expect_eq(h.hal[2].trace_counts[HAL_TRACE_CHILD_LOST], 0u);
+}
