@@ -440,20 +440,24 @@ static void run_seed(uint64_t seed, struct run *r)
     memdisk_free(&r->m);
 }
 
-Test(store_model, random_operations_with_commits_and_crashes_match_the_model, .timeout = 120)
+Test(store_model, random_operations_with_commits_and_crashes_match_the_model)
 {
     static struct run r;
-    uint64_t ops = 0, commits = 0, crashes = 0, misses = 0;
-    for (uint64_t seed = 1; seed <= MODEL_SEEDS; seed++) {
+    uint64_t ops = 0, commits = 0, crashes = 0, misses = 0, seeds = MODEL_SEEDS;
+    const char *soak = getenv("STORE_MODEL_SEEDS"); /* a longer soak, e.g. 1000 */
+    if (soak != NULL && atoi(soak) > 0)
+        seeds = (uint64_t)atoi(soak);
+    for (uint64_t seed = 1; seed <= seeds; seed++) {
         run_seed(seed, &r);
         ops += r.ops;
         commits += r.commits;
         crashes += r.crashes;
         misses += r.m.misses;
     }
-    printf("store model: %d seeds, %llu operations, %llu commits, %llu crashes, %llu cache misses retried\n",
-           MODEL_SEEDS, (unsigned long long)ops, (unsigned long long)commits, (unsigned long long)crashes,
-           (unsigned long long)misses);
+    printf(
+        "store model: %llu seeds, %llu operations, %llu commits, %llu crashes, %llu cache misses retried\n",
+        (unsigned long long)seeds, (unsigned long long)ops, (unsigned long long)commits,
+        (unsigned long long)crashes, (unsigned long long)misses);
     cr_assert_gt(crashes, 50u);
     cr_assert_gt(misses, 1000u);
 }
