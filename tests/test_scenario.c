@@ -1336,14 +1336,21 @@ Test(network, bandwidth_messages)
 
 /* ---- units --------------------------------------------------------------- */
 
-static void expect_duration(const char *text, enum units_status want_status, uint64_t want_ns)
+/* Parse `text` with `parse` and expect `want_status` and, when it is
+ * UNITS_OK, the value `want`. */
+typedef enum units_status (*units_parser)(const char *text, uint64_t *value);
+static void expect_parsed(units_parser parse, const char *text, enum units_status want_status, uint64_t want)
 {
-    uint64_t ns = 12345;
-    enum units_status st = units_parse_duration(text, &ns);
+    uint64_t value = 12345;
+    enum units_status st = parse(text, &value);
     cr_assert_eq(st, want_status, "\"%s\": status %d, wanted %d", text, st, want_status);
     if (want_status == UNITS_OK)
-        cr_assert_eq(ns, want_ns, "\"%s\": %llu ns", text, (unsigned long long)ns);
+        cr_assert_eq(value, want, "\"%s\": %llu", text, (unsigned long long)value);
 }
+#define expect_duration(text, status, ns) expect_parsed(units_parse_duration, text, status, ns)
+#define expect_bandwidth(text, status, bps) expect_parsed(units_parse_bandwidth, text, status, bps)
+#define expect_size(text, status, bytes) expect_parsed(units_parse_size, text, status, bytes)
+#define expect_byte_rate(text, status, rate) expect_parsed(units_parse_byte_rate, text, status, rate)
 
 Test(units, durations)
 {
@@ -1395,15 +1402,6 @@ Test(units, duration_messages)
     cr_assert_eq(s.duration_ns, 1500000);
     cr_assert_eq(s.net.latency_ns, 10000);
     done(&s);
-}
-
-static void expect_bandwidth(const char *text, enum units_status want_status, uint64_t want)
-{
-    uint64_t bps = 12345;
-    enum units_status st = units_parse_bandwidth(text, &bps);
-    cr_assert_eq(st, want_status, "\"%s\": status %d, wanted %d", text, st, want_status);
-    if (want_status == UNITS_OK)
-        cr_assert_eq(bps, want, "\"%s\": %llu bps", text, (unsigned long long)bps);
 }
 
 Test(units, bandwidths)
@@ -1725,24 +1723,6 @@ Test(fuzz, mutations_never_crash_or_leak, .timeout = 300)
 }
 
 /* ---- disks (hal-sim/scenario_disk.c) -------------------------------------- */
-
-static void expect_size(const char *text, enum units_status want_status, uint64_t want)
-{
-    uint64_t bytes = 12345;
-    enum units_status st = units_parse_size(text, &bytes);
-    cr_assert_eq(st, want_status, "\"%s\": status %d, wanted %d", text, st, want_status);
-    if (want_status == UNITS_OK)
-        cr_assert_eq(bytes, want, "\"%s\": %llu bytes", text, (unsigned long long)bytes);
-}
-
-static void expect_byte_rate(const char *text, enum units_status want_status, uint64_t want)
-{
-    uint64_t rate = 12345;
-    enum units_status st = units_parse_byte_rate(text, &rate);
-    cr_assert_eq(st, want_status, "\"%s\": status %d, wanted %d", text, st, want_status);
-    if (want_status == UNITS_OK)
-        cr_assert_eq(rate, want, "\"%s\": %llu B/s", text, (unsigned long long)rate);
-}
 
 Test(units, sizes_and_byte_rates)
 {
