@@ -16,6 +16,7 @@
 enum rng_purpose {
     RNG_PURPOSE_NET = 1,  /* loss and jitter of every frame (index 0) */
     RNG_PURPOSE_NODE = 2, /* per node (index = node id): HAL next_u32, epochs */
+    RNG_PURPOSE_NET_FAULTS = 3, /* duplication and corruption of every copy (index 0) */
 };
 
 struct rng {
