@@ -138,9 +138,8 @@ void migrate_on_peer_reset(struct kernel *k, uint16_t node)
             continue;
         /* A held copy may be the only one left (the source had handed it
          * over), but it may as well be thawed at a source that is only
-         * silent: running it could run the process twice. Say so instead. */
-        if (m->held != NULL)
-            trace_move(k, HAL_TRACE_MIGRATE_DROP, m->pid, node, 0, 0);
+         * silent: running it could run the process twice. Drop it, and
+         * say so (migrate_in_drop). */
         migrate_in_drop(k, m);
     }
 }

@@ -33,11 +33,17 @@ void migrate_in_release(struct kernel *k, struct move_in *m)
 }
 
 /* The move failed here or at the source: a copy held here never ran,
- * so it simply goes. */
+ * so it simply goes, and says so. It may have been the only one left:
+ * the source may have handed it over (HANDOVER DONE queued, then lost
+ * with a reset, or never arriving before the 5 s stall), or may thaw it
+ * (a CANCEL, an abort). The trace tells which from the source's line:
+ * migrate_drop after migrate_done means the process is lost. */
 void migrate_in_drop(struct kernel *k, struct move_in *m)
 {
-    if (m->held != NULL)
+    if (m->held != NULL) {
+        trace_move(k, HAL_TRACE_MIGRATE_DROP, m->pid, m->source, 0, 0);
         proc_discard(k, m->held);
+    }
     migrate_in_release(k, m);
 }
 

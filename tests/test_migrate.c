@@ -753,3 +753,33 @@ Test(migrate, a_copy_held_when_its_source_restarts_is_dropped_and_traced)
     cr_expect_eq(h.hal[1].trace_counts[HAL_TRACE_MIGRATE_INSTALL], 0u, "the copy never ran");
     cr_expect_eq(node_of(pid), -1, "it runs nowhere");
 }
+
+/* The same copy when HANDOVER DONE never comes and nothing resets: node 1
+ * gives the move up after MIGRATE_STALL_NS without progress. A swarm
+ * found it (chatty-8 seeds 29 and 99, a target paused for 5.9 s right
+ * after the source's migrate_done): the stall dropped the copy without a
+ * word, so the trace showed the process handed over for ever. */
+Test(migrate, a_copy_held_past_the_stall_timeout_is_dropped_and_traced)
+{
+    boot(2, MIGRATE_STOP_AND_COPY);
+    uint32_t pid = spawn(0, "sleeper", "5000", NULL, NULL);
+    cr_assert_not(harness_run(&h, MS));
+    static bool cut;
+    cut = false;
+    h.frame_filter = cut_0_to_1;
+    h.filter_ctx = &cut;
+    cr_assert_eq(kernel_migrate(h.k[0], pid, 1), 0);
+    for (uint32_t i = 0; i < 10000 && !target_holds(1); i++)
+        harness_run(&h, 10000);
+    cr_assert(target_holds(1), "node 1 holds the installed copy");
+    cut = true; /* HANDOVER DONE never reaches node 1 */
+    harness_run(&h, 5 * MS);
+    cr_assert_eq(h.hal[0].trace_counts[HAL_TRACE_MIGRATE_DONE], 1u, "the source handed it over");
+    cr_assert_eq(h.hal[1].trace_counts[HAL_TRACE_MIGRATE_DROP], 0u);
+    harness_run(&h, MIGRATE_STALL_NS);
+    cr_expect_eq(h.hal[1].trace_counts[HAL_TRACE_MIGRATE_DROP], 1u, "dropped at the stall, and traced");
+    cr_expect_eq(h.hal[1].last_of[HAL_TRACE_MIGRATE_DROP].pid, pid);
+    cr_expect_eq(h.hal[1].last_of[HAL_TRACE_MIGRATE_DROP].value2, 0u, "from node 0");
+    cr_expect_eq(h.hal[1].trace_counts[HAL_TRACE_MIGRATE_INSTALL], 0u, "the copy never ran");
+    cr_expect_eq(node_of(pid), -1, "it runs nowhere");
+}
