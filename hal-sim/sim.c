@@ -466,8 +466,9 @@ static void sim_resume(struct sim *s, const struct sim_event *ev)
     struct sim_node *n = &s->nodes[ev->node];
     if (n->paused_until_ns == 0 || ev->arg != n->pause_gen)
         return; /* crashed meanwhile, or paused again for longer */
-    uint32_t frames = sim_node_resume(n);
-    trace_out_resume(&s->trace, s->now, ev->node, frames);
+    /* Said before what the held frames make the kernel do. */
+    trace_out_resume(&s->trace, s->now, ev->node, s->net.ports[ev->node].held_count);
+    sim_node_resume(n);
 }
 
 /* A scenario event: arg holds its index in scn->events (low 32 bits) and

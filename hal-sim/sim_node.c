@@ -299,12 +299,11 @@ void sim_node_pause(struct sim_node *n, uint64_t until_ns)
     n->wake_at_ns = HAL_TIME_NEVER;
 }
 
-uint32_t sim_node_resume(struct sim_node *n)
+void sim_node_resume(struct sim_node *n)
 {
     n->paused_until_ns = 0;
-    uint32_t frames = sim_net_release(&n->sim->net, n->id);
+    sim_net_release(&n->sim->net, n->id);
     node_after_entry(n);
-    return frames;
 }
 
 void sim_node_frame(struct sim_node *n, const uint8_t *frame, uint32_t len)

@@ -80,9 +80,8 @@ uint64_t sim_node_local_now(const struct sim_node *n);
 /* Stand still until until_ns (a later pause moves the end); the caller
  * queues the resume with the new pause_gen. */
 void sim_node_pause(struct sim_node *n, uint64_t until_ns);
-/* Go on: held frames are delivered, then timers and CPU as due. Returns
- * how many frames were held. */
-uint32_t sim_node_resume(struct sim_node *n);
+/* Go on: held frames are delivered, then timers and CPU as due. */
+void sim_node_resume(struct sim_node *n);
 /* kernel_spawn on this node; returns its result. */
 int64_t sim_node_spawn(struct sim_node *n, const char *program, const char *const *argv,
                        uint32_t argc);
