@@ -25,7 +25,6 @@ enum proc_state {
 
 struct proc_rec {
     uint8_t state;
-    bool target_dropped; /* moving: its target has already dropped a copy */
     uint16_t node, to;
     uint64_t spawn_line, since_line; /* spawned; last changed state or place */
 };
@@ -177,18 +176,14 @@ static void on_move(struct checker *c, const char *ev, uint32_t node, uint32_t p
         if (r != NULL) {
             set_state(c, r, PROC_MOVING);
             r->to = (uint16_t)other;
-            r->target_dropped = false;
         }
         return;
     }
     struct proc_rec *r = proc_of(c, pid);
     if (strcmp(ev, "migrate_drop") == 0) {
-        /* Lost if it was handed over to here; else the source thaws it,
-         * or hands it over to a copy that is gone: lost then too. */
+        /* Lost if it was handed over to here; else the source thaws it. */
         if (r != NULL && r->state == PROC_IN_FLIGHT && r->to == node)
             set_state(c, r, PROC_LOST);
-        else if (r != NULL && r->state == PROC_MOVING && r->to == node)
-            r->target_dropped = true;
         return;
     }
     if (strcmp(ev, "migrate_install") == 0) {
@@ -209,10 +204,9 @@ static void on_move(struct checker *c, const char *ev, uint32_t node, uint32_t p
     }
     bool done = strcmp(ev, "migrate_done") == 0;
     set_state(c, r, done ? PROC_IN_FLIGHT : PROC_ALIVE);
-    /* Handed over to a node that crashed meanwhile, or that gave its copy
-     * up before the handover reached it: lost. */
+    /* Handed over to a node that crashed meanwhile: lost with it. */
     const bool *target_down = key_map_get(&c->down, r->to, false, NULL);
-    if (done && ((target_down != NULL && *target_down) || r->target_dropped))
+    if (done && target_down != NULL && *target_down)
         set_state(c, r, PROC_LOST);
 }
 

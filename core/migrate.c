@@ -95,8 +95,10 @@ void migrate_on_timer(struct kernel *k)
     }
     for (uint32_t i = 0; i < MIGRATE_MAX_IN; i++) {
         struct move_in *m = &k->migrate->in[i];
-        if (m->id != 0 && stalled(m->progress_ns, now))
-            migrate_in_abort(k, m, ERR_TIMEOUT);
+        if (m->id != 0 && stalled(m->progress_ns, now)) {
+            migrate_send_abort(k, m->source, MSG_ABORT, m->id, m->pid, ERR_TIMEOUT);
+            migrate_in_give_up(k, m);
+        }
     }
 }
 
@@ -136,11 +138,7 @@ void migrate_on_peer_reset(struct kernel *k, uint16_t node)
         struct move_in *m = &k->migrate->in[i];
         if (m->id == 0 || m->source != node)
             continue;
-        /* A held copy may be the only one left (the source had handed it
-         * over), but it may as well be thawed at a source that is only
-         * silent: running it could run the process twice. Drop it, and
-         * say so (migrate_in_drop). */
-        migrate_in_drop(k, m);
+        migrate_in_give_up(k, m);
     }
 }
 

@@ -165,6 +165,7 @@ void migrate_out_on_installed(struct kernel *k, struct move_out *m, uint32_t pid
 struct move_in *migrate_in_find(struct kernel *k, uint16_t source, uint32_t id);
 void migrate_in_release(struct kernel *k, struct move_in *m);
 void migrate_in_drop(struct kernel *k, struct move_in *m);
+void migrate_in_give_up(struct kernel *k, struct move_in *m);
 void migrate_in_abort(struct kernel *k, struct move_in *m, int err);
 void migrate_in_on_begin(struct kernel *k, uint16_t source, const uint8_t *msg, uint32_t len);
 void migrate_in_on_data(struct kernel *k, uint16_t source, uint8_t type, const uint8_t *msg, uint32_t len);

@@ -33,18 +33,25 @@ void migrate_in_release(struct kernel *k, struct move_in *m)
 }
 
 /* The move failed here or at the source: a copy held here never ran,
- * so it simply goes, and says so. It may have been the only one left:
- * the source may have handed it over (HANDOVER DONE queued, then lost
- * with a reset, or never arriving before the 5 s stall), or may thaw it
- * (a CANCEL, an abort). The trace tells which from the source's line:
- * migrate_drop after migrate_done means the process is lost. */
+ * so it simply goes. */
 void migrate_in_drop(struct kernel *k, struct move_in *m)
 {
-    if (m->held != NULL) {
-        trace_move(k, HAL_TRACE_MIGRATE_DROP, m->pid, m->source, 0, 0);
+    if (m->held != NULL)
         proc_discard(k, m->held);
-    }
     migrate_in_release(k, m);
+}
+
+/* Give the move up without word from the source (it restarted, was
+ * declared dead, or sent nothing for MIGRATE_STALL_NS). A held copy may
+ * then be the only one left: the source may have handed it over (DONE
+ * queued, then lost with a reset or still on its way), or may thaw it;
+ * running it could run the process twice. Drop it and say so: after the
+ * source's migrate_done, the trace shows the process lost. */
+void migrate_in_give_up(struct kernel *k, struct move_in *m)
+{
+    if (m->held != NULL)
+        trace_move(k, HAL_TRACE_MIGRATE_DROP, m->pid, m->source, 0, 0);
+    migrate_in_drop(k, m);
 }
 
 void migrate_in_abort(struct kernel *k, struct move_in *m, int err)

@@ -192,30 +192,3 @@ Test(check_run, a_drop_of_a_copy_not_handed_over_leaves_the_process_at_its_sourc
                      "t.jsonl:5: the run ended with every process exited, but pid n0.1 is moving (since line 3)");
 }
 
-/* The target gave its held copy up (its 5 s stall) before the source,
- * back from a pause, handed the process over: the handover reaches no
- * copy, so the process is lost (chatty-8 swarm seed 526 traced it in this
- * order). An abort after such a drop still leaves it at its source. */
-Test(check_run, a_handover_after_the_target_dropped_its_copy_loses_the_process)
-{
-    char *report;
-    struct run_check_result r = check(
-        START SPAWN(0, "n0.1") SPAWN(0, "n0.2")
-        "{\"t\":1,\"node\":0,\"ev\":\"migrate_start\",\"pid\":\"n0.1\",\"to\":1}\n"
-        "{\"t\":2,\"node\":1,\"ev\":\"migrate_drop\",\"pid\":\"n0.1\",\"from\":0}\n"
-        "{\"t\":3,\"node\":0,\"ev\":\"migrate_done\",\"pid\":\"n0.1\",\"to\":1,\"bytes\":9,\"freeze_us\":1}\n"
-        "{\"t\":4,\"node\":0,\"ev\":\"migrate_start\",\"pid\":\"n0.2\",\"to\":2}\n"
-        "{\"t\":5,\"node\":2,\"ev\":\"migrate_drop\",\"pid\":\"n0.2\",\"from\":0}\n"
-        "{\"t\":6,\"node\":0,\"ev\":\"migrate_abort\",\"pid\":\"n0.2\",\"to\":2,\"error\":-13,\"message\":\"timed out\"}\n"
-        EXIT(0, "n0.2") END_ALL,
-        &report);
-    cr_expect_eq(r.violations, 0, "%s", report);
-    free(report);
-    /* A drop by another node than the target says nothing of this move. */
-    expect_violation(START SPAWN(0, "n0.1")
-                     "{\"t\":1,\"node\":0,\"ev\":\"migrate_start\",\"pid\":\"n0.1\",\"to\":1}\n"
-                     "{\"t\":2,\"node\":2,\"ev\":\"migrate_drop\",\"pid\":\"n0.1\",\"from\":0}\n"
-                     "{\"t\":3,\"node\":0,\"ev\":\"migrate_done\",\"pid\":\"n0.1\",\"to\":1,\"bytes\":9,\"freeze_us\":1}\n"
-                     END_ALL,
-                     "t.jsonl:6: the run ended with every process exited, but pid n0.1 is handed over (since line 5)");
-}
