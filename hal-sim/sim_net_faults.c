@@ -45,6 +45,8 @@ void sim_net_heal(struct sim_net *n)
 static uint32_t ipv4_bytes(const struct sim_frame *f)
 {
     const uint8_t *b = f->bytes;
+    /* The EtherType (bytes 12-13) says IPv4, 0x0800; the IPv4 header's
+     * total length is its bytes 2-3. */
     if (f->len < ETH_HEADER_BYTES + IPV4_HEADER_MIN_BYTES || b[12] != 0x08 || b[13] != 0x00)
         return 0;
     uint32_t total = (uint32_t)b[ETH_HEADER_BYTES + 2] << 8 | b[ETH_HEADER_BYTES + 3];
