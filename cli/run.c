@@ -276,7 +276,7 @@ static void print_summary(const struct sim *s, const char *out_dir, double wall_
            (unsigned long long)t.v[M_MSGS_SENT], (unsigned long long)t.v[M_MSGS_DELIVERED],
            (unsigned long long)t.v[M_MSGS_DROPPED], (unsigned long long)t.v[M_RETRANSMITS]);
     uint64_t lost = run.net.lost_loss + run.net.lost_partition + run.net.lost_down +
-                    run.net.lost_no_route;
+                    run.net.lost_no_route + run.net.lost_ring_full;
     printf("  frames sent %llu, delivered %llu, lost %llu, refused %llu\n",
            (unsigned long long)run.net.frames_sent, (unsigned long long)run.net.frames_delivered,
            (unsigned long long)lost, (unsigned long long)run.net.frames_busy);

@@ -28,7 +28,7 @@ static bool balancing_enabled(const struct kernel *k)
 static uint64_t first_deadline(struct kernel *k, uint64_t now, uint64_t period_ns)
 {
     uint32_t span = period_ns < UINT32_MAX ? (uint32_t)period_ns : UINT32_MAX;
-    return now + 1u + balance_random_below(k, span);
+    return now + 1u + kernel_random_below(k, span);
 }
 
 int balance_init(struct kernel *k)

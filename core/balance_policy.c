@@ -41,7 +41,7 @@ bool balance_mosix_decide(struct kernel *k, struct proc *p, uint32_t load_milli,
     uint64_t fresh = BALANCE_RECENT_PERIODS * k->balance_cfg.exchange_period_ns;
     if (cap_milli != UINT32_MAX && kernel_now(k) > fresh && kernel_now(k) - fresh > since)
         since = kernel_now(k) - fresh;
-    uint16_t salt = (uint16_t)balance_random_below(k, 0x10000u);
+    uint16_t salt = (uint16_t)kernel_random_below(k, 0x10000u);
     uint16_t target = loadinfo_least_loaded(&b->table, k->node_id, since, salt);
     if (target == LOADINFO_NO_NODE)
         return false;

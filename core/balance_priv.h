@@ -183,7 +183,6 @@ uint64_t balance_table_since_ns(const struct kernel *k);
 void balance_send_reports(struct kernel *k);
 void balance_on_load(struct kernel *k, uint16_t src, const uint8_t *payload);
 void balance_learn_sample(struct kernel *k, uint16_t src, const uint8_t *sample_bytes);
-uint32_t balance_random_below(struct kernel *k, uint32_t n);
 uint32_t balance_pick_peers(struct kernel *k, uint16_t *out, uint32_t want);
 uint32_t balance_next_request_id(struct kernel *k);
 

@@ -124,17 +124,9 @@ void balance_on_load(struct kernel *k, uint16_t src, const uint8_t *payload)
     balance_learn_sample(k, src, payload);
 }
 
-/* Uniform in [0, n) from the top bits of the HAL's generator (the low bits
- * of simple generators are the weakest). n > 0. */
-uint32_t balance_random_below(struct kernel *k, uint32_t n)
-{
-    uint32_t r = k->hal.random->next_u32(k->hal.ctx);
-    return (uint32_t)(((uint64_t)r * n) >> 32);
-}
-
 static uint16_t random_peer(struct kernel *k)
 {
-    uint32_t i = balance_random_below(k, (uint32_t)k->node_count - 1u);
+    uint32_t i = kernel_random_below(k, (uint32_t)k->node_count - 1u);
     return (uint16_t)(i >= k->node_id ? i + 1u : i);
 }
 

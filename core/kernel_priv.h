@@ -54,6 +54,14 @@ static inline uint64_t kernel_now(const struct kernel *k)
     return k->hal.clock->now_ns(k->hal.ctx);
 }
 
+/* Uniform in [0, n) from the top bits of the HAL's generator (the low bits
+ * of simple generators are the weakest). n > 0. */
+static inline uint32_t kernel_random_below(struct kernel *k, uint32_t n)
+{
+    uint32_t r = k->hal.random->next_u32(k->hal.ctx);
+    return (uint32_t)(((uint64_t)r * n) >> 32);
+}
+
 /* Report one trace event (see hal_trace.h for the fields of each type). */
 static inline void ktrace(struct kernel *k, const struct hal_trace_event *ev)
 {

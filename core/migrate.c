@@ -136,8 +136,10 @@ void migrate_on_timer(struct kernel *k)
     }
     for (uint32_t i = 0; i < MIGRATE_MAX_IN; i++) {
         struct move_in *m = &k->migrate->in[i];
-        if (m->id != 0 && stalled(m->progress_ns, now))
-            migrate_in_abort(k, m, ERR_TIMEOUT);
+        if (m->id != 0 && stalled(m->progress_ns, now)) {
+            migrate_send_abort(k, m->source, MSG_ABORT, m->id, m->pid, ERR_TIMEOUT);
+            migrate_in_give_up(k, m);
+        }
     }
 }
 
@@ -178,16 +180,13 @@ void migrate_on_peer_reset(struct kernel *k, uint16_t node, bool restarted)
         struct move_in *m = &k->migrate->in[i];
         if (m->id == 0 || m->source != node)
             continue;
-        /* A held copy may be the only one left (the source had handed it
-         * over), but it may as well be thawed at a source that is only
-         * silent: running it could run the process twice. Say so instead.
-         * A restarted source lost its copy, if it kept one: then the
+        /* A restarted source lost its copy, if it kept one: then the
          * process ran nowhere afterwards, and its parent is told. */
-        if (m->held != NULL)
-            trace_move(k, HAL_TRACE_MIGRATE_DROP, m->pid, node, 0, 0);
-        if (m->held != NULL && restarted)
-            proc_report_lost(k, m->pid, m->held->parent_pid);
-        migrate_in_drop(k, m);
+        bool lost = m->held != NULL && restarted;
+        uint32_t pid = m->pid, parent = lost ? m->held->parent_pid : 0;
+        migrate_in_give_up(k, m);
+        if (lost)
+            proc_report_lost(k, pid, parent);
     }
 }
 

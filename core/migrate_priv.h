@@ -62,6 +62,13 @@ _Static_assert((int)MSG_HANDOVER == (int)CLUSTER_MSG_MIGRATE_LAST, "migration's 
 #define MIGRATE_MAX_OUT 4u              /* moves a node sends at once */
 #define MIGRATE_MAX_IN 4u               /* moves a node receives at once */
 #define MIGRATE_STALL_NS 5000000000ull  /* a move without progress this long fails */
+/* A source hands a process over only while its last send of the move is
+ * this recent: the target gives its held copy up MIGRATE_STALL_NS after
+ * the last piece reached it (on its own clock, which may run fast), so an
+ * INSTALLED that comes later than this, after the source stood still (a
+ * pause) or waited long, may answer a copy already dropped; the source
+ * thaws the process instead (docs/protocol.md, "Failures"). */
+#define MIGRATE_COMMIT_WINDOW_NS (MIGRATE_STALL_NS / 2u)
 #define MIGRATE_RETRY_NS 100000ull      /* poll for a freeze or answer that had to wait */
 #define MIGRATE_QUEUE_CAP 64u           /* of the peer's transport queue, what a move may fill */
 #define MIGRATE_DRAIN_LEFT 4u           /* pre-copy freezes once the queue is this short */
@@ -174,6 +181,7 @@ void migrate_handed_add(struct kernel *k, const struct proc *p, uint16_t target)
 struct move_in *migrate_in_find(struct kernel *k, uint16_t source, uint32_t id);
 void migrate_in_release(struct kernel *k, struct move_in *m);
 void migrate_in_drop(struct kernel *k, struct move_in *m);
+void migrate_in_give_up(struct kernel *k, struct move_in *m);
 void migrate_in_abort(struct kernel *k, struct move_in *m, int err);
 void migrate_in_on_begin(struct kernel *k, uint16_t source, const uint8_t *msg, uint32_t len);
 void migrate_in_on_data(struct kernel *k, uint16_t source, uint8_t type, const uint8_t *msg, uint32_t len);

@@ -391,15 +391,21 @@ void migrate_on_exit(struct kernel *k, uint32_t pid)
         migrate_out_abort(k, m, ERR_NO_PROCESS, true);
 }
 
-/* The target holds the process: hand it over now. */
+/* The target holds the process: hand it over now, unless the answer came
+ * too late to be sure the target still holds it (MIGRATE_COMMIT_WINDOW_NS). */
 void migrate_out_on_installed(struct kernel *k, struct move_out *m, uint32_t pid)
 {
     if (m->phase != OUT_WAIT || pid != m->pid) {
         k->stats.frames_bad++;
         return;
     }
+    uint64_t now = kernel_now(k);
+    if (now - m->progress_ns >= MIGRATE_COMMIT_WINDOW_NS) {
+        migrate_out_abort(k, m, ERR_TIMEOUT, true);
+        return;
+    }
     out_set_phase(k, m, OUT_HANDOVER);
-    m->progress_ns = kernel_now(k);
+    m->progress_ns = now;
     migrate_out_pump(k, m);
 }
 

@@ -41,6 +41,19 @@ void migrate_in_drop(struct kernel *k, struct move_in *m)
     migrate_in_release(k, m);
 }
 
+/* Give the move up without word from the source (it restarted, was
+ * declared dead, or sent nothing for MIGRATE_STALL_NS). A held copy may
+ * then be the only one left: the source may have handed it over (DONE
+ * queued, then lost with a reset or still on its way), or may thaw it;
+ * running it could run the process twice. Drop it and say so: after the
+ * source's migrate_done, the trace shows the process lost. */
+void migrate_in_give_up(struct kernel *k, struct move_in *m)
+{
+    if (m->held != NULL)
+        trace_move(k, HAL_TRACE_MIGRATE_DROP, m->pid, m->source, 0, 0);
+    migrate_in_drop(k, m);
+}
+
 void migrate_in_abort(struct kernel *k, struct move_in *m, int err)
 {
     migrate_send_abort(k, m->source, MSG_ABORT, m->id, m->pid, err);

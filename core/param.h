@@ -54,9 +54,16 @@ _Static_assert(LOAD_DECAY < LOAD_ONE, "load average decays");
 #define TRANSPORT_QUEUE_MAX 256u        /* messages waiting for the window */
 #define TRANSPORT_RTO_INITIAL_NS 5000000ull  /* first retransmission timeout */
 #define TRANSPORT_RTO_MAX_NS 1000000000ull
+/* A timeout that expired is rearmed lengthened by a random 0 to 1/DIV of
+ * itself, so retransmissions do not stay in step with a periodic fault:
+ * a partition flapping every 10 ms, cut when the first copy flew, cut
+ * again at every 5 ms x 2^k backoff, and the peer was declared dead with
+ * half the frames passing (tests/test_sim_faults.c). */
+#define TRANSPORT_RTO_JITTER_DIV 4u
 /* Peer suspicion: a peer that has answered none of our packets for this
  * long (counted from when we began waiting) is declared unreachable at the
- * next retransmission timeout. 12 timeouts from a 5 ms RTO: about 5.3 s. */
+ * next retransmission timeout. 12 timeouts from a 5 ms RTO: about 5.3 s
+ * (5.3 to 5.6 s with the jitter above). */
 #define TRANSPORT_SUSPECT_TIMEOUT_NS 5000000000ull
 /* How often a node probes the peers where children of its processes run
  * when it has nothing else on its way to them (liveness.h). */

@@ -328,7 +328,8 @@ static void session_on_unreachable(struct kernel *k, struct session *s)
 }
 
 /* Declare a peer silent for TRANSPORT_SUSPECT_TIMEOUT_NS unreachable, or
- * resend the oldest message and back off the timeout twofold; the rest of
+ * resend the oldest message and back off the timeout twofold (plus a
+ * random part, TRANSPORT_RTO_JITTER_DIV); the rest of
  * the window is repaired one partial ack at a time. The doubled timeout
  * stays until a round-trip sample replaces it (Karn). Returns 1 if the
  * peer turned out unreachable (and the kernel was called), 0 otherwise. */
@@ -344,7 +345,10 @@ static int session_on_timeout(struct kernel *k, struct session *s, uint64_t now)
         s->recover = s->sent_upto;
     s->dupacks = 0;
     session_resend_oldest(k, s);
-    session_arm(k->transport, s, now + session_timeout(s));
+    uint64_t timeout = session_timeout(s);
+    _Static_assert(TRANSPORT_RTO_MAX_NS / TRANSPORT_RTO_JITTER_DIV < UINT32_MAX, "the jitter is one draw");
+    timeout += kernel_random_below(k, (uint32_t)(timeout / TRANSPORT_RTO_JITTER_DIV) + 1u);
+    session_arm(k->transport, s, now + timeout);
     session_fill_window(k, s);
     return 0;
 }

@@ -216,7 +216,10 @@ int metrics_write_json(const struct metrics_run *r, const char *path)
     json_u64(&b, in2, "lost_loss", r->net.lost_loss, 0);
     json_u64(&b, in2, "lost_partition", r->net.lost_partition, 0);
     json_u64(&b, in2, "lost_down", r->net.lost_down, 0);
-    json_u64(&b, in2, "lost_no_route", r->net.lost_no_route, 1);
+    json_u64(&b, in2, "lost_no_route", r->net.lost_no_route, 0);
+    json_u64(&b, in2, "lost_ring_full", r->net.lost_ring_full, 0);
+    json_u64(&b, in2, "frames_duplicated", r->net.frames_duplicated, 0);
+    json_u64(&b, in2, "frames_corrupted", r->net.frames_corrupted, 1);
     text_buf_puts(&b, "  },\n");
     json_research(&b, &r->research);
     json_key(&b, in, "totals");

@@ -75,7 +75,8 @@ struct metrics_node {
 struct metrics_net {
     uint64_t frames_sent, bytes_sent, frames_busy;
     uint64_t frames_delivered, bytes_delivered;
-    uint64_t lost_loss, lost_partition, lost_down, lost_no_route;
+    uint64_t lost_loss, lost_partition, lost_down, lost_no_route, lost_ring_full;
+    uint64_t frames_duplicated, frames_corrupted;
 };
 
 /* One research figure (hal-sim/research.c computes them); the order is

@@ -37,7 +37,7 @@ static const char *const scn_root_keys[] = {
     "name", "description", "seed", "duration", "max_time", "nodes", "network", "balancer", "migration",
     "events", NULL,
 };
-static const char *const scn_group_keys[] = {"count", "cpu_mips", "memory_mib", "disk", NULL};
+static const char *const scn_group_keys[] = {"count", "cpu_mips", "memory_mib", "disk", "clock_drift_ppm", NULL};
 
 /* ---- quantities ---------------------------------------------------------- */
 
@@ -130,6 +130,25 @@ int scn_parse_node(struct scn_parser *p, const struct jpath *at, const cJSON *it
     return 0;
 }
 
+/* "clock_drift_ppm": a whole number within SCN_MAX_CLOCK_DRIFT_PPM either
+ * way; absent keeps *ppm (0). */
+static int scn_opt_drift(struct scn_parser *p, const struct jpath *at, const cJSON *group, int32_t *ppm)
+{
+    const cJSON *item = jcheck_member(group, "clock_drift_ppm");
+    if (item == NULL)
+        return 0;
+    struct jpath sub = jpath_member(at, "clock_drift_ppm");
+    double v = cJSON_IsNumber(item) ? item->valuedouble : 0.5;
+    /* Range first (NaN fails it), so the cast below is defined. */
+    if (!(v >= -(double)SCN_MAX_CLOCK_DRIFT_PPM && v <= (double)SCN_MAX_CLOCK_DRIFT_PPM) ||
+        v != (double)(int32_t)v)
+        return jcheck_fail_type(&p->jc, &sub, "a whole number of parts per million from -500000 to 500000",
+                                item);
+    _Static_assert(SCN_MAX_CLOCK_DRIFT_PPM == 500000, "the message above names the limit");
+    *ppm = (int32_t)v;
+    return 0;
+}
+
 /* Append one node group's nodes to s->nodes. */
 static int scn_parse_node_group(struct scn_parser *p, const struct jpath *at, const cJSON *item)
 {
@@ -146,6 +165,9 @@ static int scn_parse_node_group(struct scn_parser *p, const struct jpath *at, co
     struct jpath sub = jpath_member(at, "disk");
     if (v != NULL && scn_parse_disk(p, &sub, v, count, &disk) < 0)
         return -1;
+    int32_t drift_ppm = 0;
+    if (scn_opt_drift(p, at, item, &drift_ppm) < 0)
+        return -1;
     struct scenario *s = p->s;
     if (s->node_count + count > SCN_MAX_NODES)
         return jcheck_fail(&p->jc, at, "too many nodes: at most %u in all", SCN_MAX_NODES);
@@ -154,7 +176,7 @@ static int scn_parse_node_group(struct scn_parser *p, const struct jpath *at, co
         return jcheck_fail(&p->jc, at, "out of memory");
     s->nodes = grown;
     for (uint64_t i = 0; i < count; i++)
-        s->nodes[s->node_count++] = (struct scn_node){(uint32_t)mips, (uint32_t)mib, disk};
+        s->nodes[s->node_count++] = (struct scn_node){(uint32_t)mips, (uint32_t)mib, disk, drift_ppm};
     return 0;
 }
 

@@ -20,13 +20,16 @@
 #define SCN_MAX_NODES 65000u
 #define SCN_ERROR_BYTES 512u
 
-/* Link behaviour. Loss is a probability scaled to 2^32 (loss * 2^32,
- * saturated to UINT32_MAX), so the simulator draws it with integers. */
+/* Link behaviour. Loss, duplication and corruption are probabilities
+ * scaled to 2^32 (p * 2^32, saturated to UINT32_MAX), so the simulator
+ * draws them with integers. */
 struct scn_net_params {
     uint64_t latency_ns;
     uint64_t jitter_ns;     /* each frame's latency gets 0..jitter_ns more */
     uint64_t bandwidth_bps; /* of each node's link; 0 = infinite */
     uint32_t loss_u32;
+    uint32_t duplicate_u32; /* a copy that arrives arrives twice */
+    uint32_t corrupt_u32;   /* a copy that arrives has one bit flipped */
 };
 
 /* A per-pair override of the network defaults (both directions). */
@@ -67,7 +70,11 @@ struct scn_node {
     uint32_t cpu_mips;   /* million instructions per simulated second */
     uint32_t memory_mib; /* memory for the kernel and its processes */
     const struct scn_disk *disk; /* NULL: no disk; points into scenario.disks */
+    int32_t clock_drift_ppm; /* its clock runs this much fast (or slow, < 0) */
 };
+
+/* A node's clock drift is at most this many parts per million either way. */
+#define SCN_MAX_CLOCK_DRIFT_PPM 500000
 
 enum scn_event_kind {
     SCN_SPAWN,
@@ -76,7 +83,11 @@ enum scn_event_kind {
     SCN_PARTITION,
     SCN_HEAL,
     SCN_MIGRATE,
+    SCN_PAUSE,
 };
+
+/* A one-way partition's table: what each node is to it. */
+enum scn_side { SCN_SIDE_NONE, SCN_SIDE_FROM, SCN_SIDE_TO };
 
 struct scn_event {
     uint64_t at_ns;
@@ -89,11 +100,15 @@ struct scn_event {
     uint32_t argc;
     bool pinned;    /* spawn: pin each new process to its node */
     uint32_t *group_of_node; /* partition: node_count entries; nodes listed in
-                                no group form one more group together */
+                                no group form one more group together; with
+                                one_way, each node's enum scn_side */
+    bool one_way;      /* partition: frames from SIDE_FROM to SIDE_TO are lost */
+    uint64_t pause_ns; /* pause: how long the node stands still */
     uint32_t pid;      /* migrate: the process (a pid as in core/abi.h) */
     uint32_t to_node;  /* migrate: the target node, unless to_next */
     bool to_next;      /* migrate: "to": "next", (current node + 1) % nodes */
-    uint32_t count;    /* "repeat": times the event happens; 0 means 1 */
+    uint32_t count;    /* "repeat": times the event happens; 0 means 1
+                          (migrate, partition, heal and pause repeat) */
     uint64_t every_ns; /* "repeat": time from one to the next */
 };
 

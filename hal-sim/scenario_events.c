@@ -1,8 +1,8 @@
 /*
  * scenario_events.c - the "events" array of a scenario file: spawn, crash,
- * restart, partition, heal and migrate, each at a time (migrate may
- * repeat), sorted by time with file order breaking ties
- * (docs/scenarios.md).
+ * restart, partition (between groups, or one way), heal, migrate and
+ * pause, each at a time (migrate, partition, heal and pause may repeat),
+ * sorted by time with file order breaking ties (docs/scenarios.md).
  */
 #define _POSIX_C_SOURCE 200809L /* strdup */
 
@@ -14,19 +14,21 @@
 
 /* Indexed by enum scn_event_kind. */
 static const char *const scn_action_keys[] = {
-    "spawn", "crash", "restart", "partition", "heal", "migrate", NULL,
+    "spawn", "crash", "restart", "partition", "heal", "migrate", "pause", NULL,
 };
 static const char *const scn_event_keys[] = {
-    "at", "spawn", "crash", "restart", "partition", "heal", "migrate", "repeat", NULL,
+    "at", "spawn", "crash", "restart", "partition", "heal", "migrate", "pause", "repeat", NULL,
 };
 static const char *const scn_spawn_keys[] = {"node", "program", "args", "pinned", NULL};
 static const char *const scn_migrate_keys[] = {"pid", "to", NULL};
 static const char *const scn_repeat_keys[] = {"every", "count", NULL};
 static const char *const scn_target_keys[] = {"node", NULL};
-static const char *const scn_partition_keys[] = {"groups", NULL};
+static const char *const scn_partition_keys[] = {"groups", "from", "to", NULL};
+static const char *const scn_pause_keys[] = {"node", "for", NULL};
 static const char *const scn_no_keys[] = {NULL};
 
-_Static_assert(SCN_MIGRATE == 5 && SCN_SPAWN == 0, "scn_action_keys follows enum scn_event_kind");
+_Static_assert(SCN_PAUSE == 6 && SCN_MIGRATE == 5 && SCN_SPAWN == 0,
+               "scn_action_keys follows enum scn_event_kind");
 
 /* A repeating event happens at most this many times. */
 #define SCN_MAX_REPEAT 1000000u
@@ -131,10 +133,20 @@ static int scn_parse_target(struct scn_parser *p, const struct jpath *at, const 
 
 /* ---- partition ----------------------------------------------------------- */
 
-/* One group: its nodes get group number `group`; a node may be in one
- * group only (UINT32_MAX marks nodes not yet placed). */
+/* A node listed a second time: in a group, or on a one-way side. */
+static int scn_fail_placed(struct scn_parser *p, const struct jpath *at, uint32_t node, uint32_t first,
+                           bool sides)
+{
+    if (sides)
+        return jcheck_fail(&p->jc, at, "node %u is already in \"%s\"", node, first == SCN_SIDE_FROM ? "from" : "to");
+    return jcheck_fail(&p->jc, at, "node %u is already in group %u", node, first);
+}
+
+/* One group: its nodes get group number `group` (with `sides`, the
+ * enum scn_side of a one-way partition); a node may be in one group only
+ * (UINT32_MAX marks nodes not yet placed). */
 static int scn_parse_group(struct scn_parser *p, const struct jpath *at, const cJSON *item, uint32_t group,
-                           uint32_t *group_of_node)
+                           bool sides, uint32_t *group_of_node)
 {
     size_t n = 0;
     if (jcheck_array(&p->jc, at, item, &n) < 0)
@@ -149,7 +161,7 @@ static int scn_parse_group(struct scn_parser *p, const struct jpath *at, const c
         if (scn_parse_node(p, &sub, member, false, &node, NULL) < 0)
             return -1;
         if (group_of_node[node] != UINT32_MAX)
-            return jcheck_fail(&p->jc, &sub, "node %u is already in group %u", node, group_of_node[node]);
+            return scn_fail_placed(p, &sub, node, group_of_node[node], sides);
         group_of_node[node] = group;
     }
     return 0;
@@ -170,11 +182,35 @@ static int scn_alloc_groups(struct scn_parser *p, const struct jpath *at, struct
     return 0;
 }
 
+/* "from" and "to" of a one-way partition: each a group, the others
+ * SCN_SIDE_NONE (a node in both is reported where it comes again). */
+static int scn_parse_one_way(struct scn_parser *p, const struct jpath *at, const cJSON *item,
+                             struct scn_event *ev)
+{
+    const cJSON *from, *to;
+    if (jcheck_member(item, "groups") != NULL)
+        return jcheck_fail(&p->jc, at, "\"groups\" or \"from\" and \"to\", not both");
+    if (jcheck_required(&p->jc, at, item, "from", &from) < 0 || jcheck_required(&p->jc, at, item, "to", &to) < 0 ||
+        scn_alloc_groups(p, at, ev) < 0)
+        return -1;
+    struct jpath from_at = jpath_member(at, "from"), to_at = jpath_member(at, "to");
+    if (scn_parse_group(p, &from_at, from, SCN_SIDE_FROM, true, ev->group_of_node) < 0 ||
+        scn_parse_group(p, &to_at, to, SCN_SIDE_TO, true, ev->group_of_node) < 0)
+        return -1;
+    for (uint32_t i = 0; i < p->s->node_count; i++)
+        if (ev->group_of_node[i] == UINT32_MAX)
+            ev->group_of_node[i] = SCN_SIDE_NONE;
+    ev->one_way = true;
+    return 0;
+}
+
 static int scn_parse_partition(struct scn_parser *p, const struct jpath *at, const cJSON *item,
                                struct scn_event *ev)
 {
     if (jcheck_object(&p->jc, at, item, scn_partition_keys) < 0)
         return -1;
+    if (jcheck_member(item, "from") != NULL || jcheck_member(item, "to") != NULL)
+        return scn_parse_one_way(p, at, item, ev);
     const cJSON *groups;
     size_t count = 0;
     if (jcheck_required(&p->jc, at, item, "groups", &groups) < 0)
@@ -190,7 +226,7 @@ static int scn_parse_partition(struct scn_parser *p, const struct jpath *at, con
     const cJSON *group;
     cJSON_ArrayForEach(group, groups) {
         struct jpath sub = jpath_element(&groups_at, g);
-        if (scn_parse_group(p, &sub, group, g, ev->group_of_node) < 0)
+        if (scn_parse_group(p, &sub, group, g, false, ev->group_of_node) < 0)
             return -1;
         g++;
     }
@@ -265,12 +301,29 @@ static int scn_parse_migrate(struct scn_parser *p, const struct jpath *at, const
     return scn_parse_node(p, &to_at, to, false, &ev->to_node, NULL);
 }
 
-/* "repeat": {"every": <duration>, "count": <n>}, on migrate events only. */
+/* ---- pause ---------------------------------------------------------------- */
+
+static int scn_parse_pause(struct scn_parser *p, const struct jpath *at, const cJSON *item, struct scn_event *ev)
+{
+    if (jcheck_object(&p->jc, at, item, scn_pause_keys) < 0)
+        return -1;
+    const cJSON *node, *length;
+    if (jcheck_required(&p->jc, at, item, "node", &node) < 0 || jcheck_required(&p->jc, at, item, "for", &length) < 0)
+        return -1;
+    struct jpath node_at = jpath_member(at, "node"), for_at = jpath_member(at, "for");
+    if (scn_parse_node(p, &node_at, node, true, &ev->node, &ev->all_nodes) < 0 ||
+        scn_parse_duration(p, &for_at, length, &ev->pause_ns) < 0)
+        return -1;
+    return ev->pause_ns != 0 ? 0 : jcheck_fail(&p->jc, &for_at, "must be longer than 0s");
+}
+
+/* "repeat": {"every": <duration>, "count": <n>}, on the events that
+ * change only the network, a node's pace or where a process runs. */
 static int scn_parse_repeat(struct scn_parser *p, const struct jpath *at, const cJSON *item,
                             struct scn_event *ev)
 {
-    if (ev->kind != SCN_MIGRATE)
-        return jcheck_fail(&p->jc, at, "only \"migrate\" events repeat");
+    if (ev->kind != SCN_MIGRATE && ev->kind != SCN_PARTITION && ev->kind != SCN_HEAL && ev->kind != SCN_PAUSE)
+        return jcheck_fail(&p->jc, at, "only \"migrate\", \"partition\", \"heal\" and \"pause\" events repeat");
     if (jcheck_object(&p->jc, at, item, scn_repeat_keys) < 0)
         return -1;
     const cJSON *every, *count;
@@ -296,7 +349,7 @@ static int scn_find_action(struct scn_parser *p, const struct jpath *at, const c
                            struct scn_event *ev, const cJSON **action)
 {
     *action = NULL;
-    for (int kind = SCN_SPAWN; kind <= SCN_MIGRATE; kind++) {
+    for (int kind = SCN_SPAWN; kind <= SCN_PAUSE; kind++) {
         const cJSON *v = jcheck_member(object, scn_action_keys[kind]);
         if (v == NULL)
             continue;
@@ -309,7 +362,7 @@ static int scn_find_action(struct scn_parser *p, const struct jpath *at, const c
     if (*action == NULL)
         return jcheck_fail(&p->jc, at,
                            "no action: expected one of \"spawn\", \"crash\", \"restart\", "
-                           "\"partition\", \"heal\" or \"migrate\"");
+                           "\"partition\", \"heal\", \"migrate\" or \"pause\"");
     return 0;
 }
 
@@ -343,6 +396,7 @@ static int scn_parse_event(struct scn_parser *p, const struct jpath *at, const c
     case SCN_PARTITION: rc = scn_parse_partition(p, &sub, action, ev); break;
     case SCN_HEAL: rc = jcheck_object(&p->jc, &sub, action, scn_no_keys); break;
     case SCN_MIGRATE: rc = scn_parse_migrate(p, &sub, action, ev); break;
+    case SCN_PAUSE: rc = scn_parse_pause(p, &sub, action, ev); break;
     }
     const cJSON *repeat = jcheck_member(object, "repeat");
     struct jpath repeat_at = jpath_member(at, "repeat");

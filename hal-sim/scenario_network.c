@@ -1,6 +1,7 @@
 /*
  * scenario_network.c - the "network" object of a scenario file: default
- * link behaviour and per-pair overrides ("links"), which inherit whatever
+ * link behaviour (latency, jitter, bandwidth, loss, duplication,
+ * corruption) and per-pair overrides ("links"), which inherit whatever
  * they do not set from the defaults.
  */
 #include <stdlib.h>
@@ -10,10 +11,10 @@
 #include "host/units.h"
 
 static const char *const scn_network_keys[] = {
-    "latency", "jitter", "bandwidth", "loss", "links", NULL,
+    "latency", "jitter", "bandwidth", "loss", "duplicate", "corrupt", "links", NULL,
 };
 static const char *const scn_link_keys[] = {
-    "between", "latency", "jitter", "bandwidth", "loss", NULL,
+    "between", "latency", "jitter", "bandwidth", "loss", "duplicate", "corrupt", NULL,
 };
 
 static const struct scn_unit_words scn_bandwidth_words = {
@@ -40,27 +41,34 @@ static int scn_opt_bandwidth(struct scn_parser *p, const struct jpath *at, const
     return item == NULL ? 0 : scn_parse_bandwidth(p, &sub, item, bps);
 }
 
-static int scn_parse_loss(struct scn_parser *p, const struct jpath *at, const cJSON *item, uint32_t *loss_u32)
+/* The optional probability member `key` of `object` (loss, duplicate,
+ * corrupt), scaled to 2^32; absent keeps *p_u32. */
+static int scn_opt_probability(struct scn_parser *p, const struct jpath *at, const cJSON *object,
+                               const char *key, uint32_t *p_u32)
 {
+    const cJSON *item = jcheck_member(object, key);
+    if (item == NULL)
+        return 0;
+    struct jpath sub = jpath_member(at, key);
     /* Written so that NaN fails too. */
     if (!cJSON_IsNumber(item) || !(item->valuedouble >= 0.0 && item->valuedouble <= 1.0))
-        return jcheck_fail_type(&p->jc, at, "a probability from 0 to 1", item);
-    *loss_u32 = units_loss_to_u32(item->valuedouble);
+        return jcheck_fail_type(&p->jc, &sub, "a probability from 0 to 1", item);
+    *p_u32 = units_loss_to_u32(item->valuedouble);
     return 0;
 }
 
-/* Read whichever of latency, jitter, bandwidth and loss `object` has;
- * the others keep the values already in *params. */
+/* Read whichever of latency, jitter, bandwidth, loss, duplicate and
+ * corrupt `object` has; the others keep the values already in *params. */
 static int scn_parse_net_params(struct scn_parser *p, const struct jpath *at, const cJSON *object,
                                 struct scn_net_params *params)
 {
     if (scn_opt_duration(p, at, object, "latency", &params->latency_ns) < 0 ||
         scn_opt_duration(p, at, object, "jitter", &params->jitter_ns) < 0 ||
-        scn_opt_bandwidth(p, at, object, "bandwidth", &params->bandwidth_bps) < 0)
+        scn_opt_bandwidth(p, at, object, "bandwidth", &params->bandwidth_bps) < 0 ||
+        scn_opt_probability(p, at, object, "loss", &params->loss_u32) < 0 ||
+        scn_opt_probability(p, at, object, "duplicate", &params->duplicate_u32) < 0)
         return -1;
-    const cJSON *loss = jcheck_member(object, "loss");
-    struct jpath sub = jpath_member(at, "loss");
-    return loss == NULL ? 0 : scn_parse_loss(p, &sub, loss, &params->loss_u32);
+    return scn_opt_probability(p, at, object, "corrupt", &params->corrupt_u32);
 }
 
 /* "between": two different nodes, stored lower number first. */

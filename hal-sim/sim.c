@@ -20,6 +20,7 @@
 #include "host/units.h"
 #include "host/xalloc.h"
 #include "sim_disk_image.h"
+#include "sim_clock.h"
 
 #define SIM_PATH_BYTES 4096u
 
@@ -51,9 +52,10 @@ void sim_fail(struct sim *s, enum sim_end why, const char *fmt, ...)
 
 void sim_schedule_wake(struct sim *s, struct sim_node *n)
 {
-    if (!n->up)
-        return;
-    uint64_t t = kernel_next_deadline(n->k);
+    if (!n->up || n->paused_until_ns != 0)
+        return; /* a resume reschedules */
+    /* The kernel's deadline is on its own clock. */
+    uint64_t t = sim_clock_sim_ns(n->drift_ppm, kernel_next_deadline(n->k));
     if (t != HAL_TIME_NEVER) {
         if (t < n->busy_until_ns)
             t = n->busy_until_ns;
@@ -300,6 +302,9 @@ void sim_collect_metrics(const struct sim *s, struct metrics_node *rows, struct 
             .lost_partition = t->lost[SIM_LOSS_PARTITION],
             .lost_down = t->lost[SIM_LOSS_DOWN],
             .lost_no_route = t->lost[SIM_LOSS_NO_ROUTE],
+            .lost_ring_full = t->lost[SIM_LOSS_RING_FULL],
+            .frames_duplicated = t->duplicated,
+            .frames_corrupted = t->corrupted,
         },
     };
     struct metrics_node totals;
@@ -391,13 +396,22 @@ int sim_close(struct sim *s, char *err, size_t err_bytes)
 
 /* ---- scenario events ------------------------------------------------ */
 
+/* Whether `node` can take a spawn or a migrate now; if not, an
+ * "ignored" trace line says why. */
+static bool scenario_node_ready(struct sim *s, uint32_t node, const char *event)
+{
+    const struct sim_node *n = &s->nodes[node];
+    if (n->up && n->paused_until_ns == 0)
+        return true;
+    trace_out_ignored(&s->trace, s->now, node, event, n->up ? "node is paused" : "node is down");
+    return false;
+}
+
 static void scenario_spawn(struct sim *s, const struct scn_event *e, uint32_t node)
 {
     struct sim_node *n = &s->nodes[node];
-    if (!n->up) {
-        trace_out_ignored(&s->trace, s->now, node, "spawn", "node is down");
+    if (!scenario_node_ready(s, node, "spawn"))
         return;
-    }
     int64_t rc = sim_node_spawn(n, e->program, (const char *const *)e->argv, e->argc);
     if (rc >= 0) {
         if (e->pinned)
@@ -450,13 +464,23 @@ static bool scenario_migrate(struct sim *s, const struct scn_event *e)
     uint32_t node = p != NULL ? p->node : ABI_PID_NODE(e->pid);
     uint32_t to = e->to_next ? (node + 1) % s->node_count : e->to_node;
     int rc = ERR_NO_PROCESS;
-    if (running && node < s->node_count && s->nodes[node].up)
+    if (running && node < s->node_count && s->nodes[node].up) {
+        if (!scenario_node_ready(s, node, "migrate"))
+            return true;
         rc = sim_node_migrate(&s->nodes[node], e->pid, to);
+    }
     if (rc < 0) {
         s->migrate_failures++;
         trace_out_migrate_failed(&s->trace, s->now, node, e->pid, to, rc);
     }
     return p == NULL || running;
+}
+
+/* Whether an event still to come does not hold a run whose processes
+ * have all exited (sim_work_left): a migrate, or a repeating event. */
+static bool scenario_event_optional(const struct scn_event *e)
+{
+    return e->kind == SCN_MIGRATE || e->count > 1;
 }
 
 /* Queue the next repetition of a repeating event, if any is left. */
@@ -466,12 +490,51 @@ static void scenario_repeat(struct sim *s, uint32_t index, uint32_t done)
     uint32_t count = e->count != 0 ? e->count : 1;
     if (done >= count || e->every_ns > UINT64_MAX - s->now) {
         s->scn_events_left--;
-        s->scn_migrates_left -= e->kind == SCN_MIGRATE;
+        s->scn_optional_left -= scenario_event_optional(e);
         return;
     }
     struct sim_event ev = {.time_ns = s->now + e->every_ns, .arg = (uint64_t)done << 32 | index,
                            .kind = SIM_EV_SCENARIO};
     sim_queue_push(&s->queue, &ev);
+}
+
+static void scenario_partition(struct sim *s, const struct scn_event *e)
+{
+    if (e->one_way) {
+        sim_net_partition_one_way(&s->net, e->group_of_node);
+        trace_out_partition_one_way(&s->trace, s->now, e->group_of_node, s->node_count);
+        return;
+    }
+    sim_net_partition(&s->net, e->group_of_node);
+    trace_out_partition(&s->trace, s->now, e->group_of_node, s->node_count);
+}
+
+/* The node stands still for pause_ns; a paused node's pause ends at the
+ * later of the two ends. */
+static void scenario_pause(struct sim *s, uint32_t node, uint64_t pause_ns)
+{
+    struct sim_node *n = &s->nodes[node];
+    if (!n->up) {
+        trace_out_ignored(&s->trace, s->now, node, "pause", "node is down");
+        return;
+    }
+    uint64_t until = pause_ns > UINT64_MAX - s->now ? UINT64_MAX : s->now + pause_ns;
+    if (until < n->paused_until_ns)
+        until = n->paused_until_ns;
+    sim_node_pause(n, until);
+    trace_out_pause(&s->trace, s->now, node, until);
+    struct sim_event ev = {.time_ns = until, .arg = n->pause_gen, .node = node, .kind = SIM_EV_RESUME};
+    sim_queue_push(&s->queue, &ev);
+}
+
+static void sim_resume(struct sim *s, const struct sim_event *ev)
+{
+    struct sim_node *n = &s->nodes[ev->node];
+    if (n->paused_until_ns == 0 || ev->arg != n->pause_gen)
+        return; /* crashed meanwhile, or paused again for longer */
+    /* Said before what the held frames make the kernel do. */
+    trace_out_resume(&s->trace, s->now, ev->node, s->net.ports[ev->node].held_count);
+    sim_node_resume(n);
 }
 
 /* A scenario event: arg holds its index in scn->events (low 32 bits) and
@@ -499,8 +562,11 @@ static void scenario_event(struct sim *s, uint64_t arg)
             scenario_restart(s, i);
         break;
     case SCN_PARTITION:
-        sim_net_partition(&s->net, e->group_of_node);
-        trace_out_partition(&s->trace, s->now, e->group_of_node, s->node_count);
+        scenario_partition(s, e);
+        break;
+    case SCN_PAUSE:
+        for (uint32_t i = first; i <= last && i < s->node_count; i++)
+            scenario_pause(s, i, e->pause_ns);
         break;
     case SCN_HEAL:
         sim_net_heal(&s->net);
@@ -528,7 +594,7 @@ static bool sim_boot_all(struct sim *s)
     for (uint32_t i = 0; i < s->scn->event_count; i++) {
         struct sim_event ev = {.time_ns = s->scn->events[i].at_ns, .arg = i, .kind = SIM_EV_SCENARIO};
         sim_queue_push(&s->queue, &ev);
-        s->scn_migrates_left += s->scn->events[i].kind == SCN_MIGRATE;
+        s->scn_optional_left += scenario_event_optional(&s->scn->events[i]);
     }
     s->scn_events_left = s->scn->event_count;
     return true;
@@ -556,6 +622,9 @@ static void sim_dispatch(struct sim *s, const struct sim_event *ev)
     case SIM_EV_NET_BCAST:
         sim_net_handle(&s->net, ev);
         break;
+    case SIM_EV_RESUME:
+        sim_resume(s, ev);
+        break;
     default:
         break;
     }
@@ -575,6 +644,7 @@ static void sim_describe_current(const struct sim *s, char *buf, size_t bytes)
         [SIM_EV_NET_DELIVER] = "frame delivery to node",
         [SIM_EV_NET_BCAST] = "broadcast delivery, next to node",
         [SIM_EV_DISK] = "disk completion on node",
+        [SIM_EV_RESUME] = "end of the pause of node",
         [SIM_EV_TEST] = "test event",
     };
     const struct sim_event *e = &s->current;
@@ -638,12 +708,13 @@ static void sim_fail_left(struct sim *s, enum sim_end why, const char *what)
 }
 
 /* Whether processes may still do anything: one is alive, or a scenario
- * event other than a migrate is to come. A migrate names a process: with
- * none alive and no spawn to come, it could only fail, so pending
- * repetitions do not hold the run. */
+ * event other than a migrate or a repeating one is to come. A migrate
+ * names a process: with none alive and no spawn to come, it could only
+ * fail; a flapping partition or a pause that keeps coming back would
+ * hold the run for nothing. */
 static bool sim_work_left(const struct sim *s)
 {
-    return s->procs != 0 || s->scn_events_left > s->scn_migrates_left;
+    return s->procs != 0 || s->scn_events_left > s->scn_optional_left;
 }
 
 /* Messages the live kernels still wait to have acknowledged. */
@@ -664,7 +735,7 @@ static bool sim_drained(struct sim *s, const struct sim_event *next)
         s->draining = true;
         s->drain_from_ns = s->now;
     }
-    s->quiet = s->net.events_queued == 0 && sim_unacked(s) == 0;
+    s->quiet = s->net.events_queued == 0 && s->net.held == 0 && sim_unacked(s) == 0;
     uint64_t limit = s->drain_from_ns + SIM_DRAIN_MAX_NS;
     if (limit > s->scn->max_time_ns)
         limit = s->scn->max_time_ns;

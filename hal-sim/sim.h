@@ -77,7 +77,7 @@ struct sim {
     uint32_t node_count;
     uint64_t procs;            /* live processes on all nodes */
     uint32_t scn_events_left;  /* scenario events not yet handled */
-    uint32_t scn_migrates_left; /* of which migrate events */
+    uint32_t scn_optional_left; /* of which migrates and repeating events */
     bool draining;             /* processes done: waiting for a quiet network */
     bool quiet;                /* the run ended with the network quiet */
     uint64_t drain_from_ns;    /* when draining began (the last exit) */

@@ -11,6 +11,7 @@
  * its copies out.
  */
 #include "sim_net.h"
+#include "sim_net_priv.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,7 @@ const char *sim_loss_name(enum sim_loss_reason r)
     case SIM_LOSS_PARTITION: return "partition";
     case SIM_LOSS_DOWN: return "down";
     case SIM_LOSS_NO_ROUTE: return "no_route";
+    case SIM_LOSS_RING_FULL: return "ring_full";
     default: return "unknown";
     }
 }
@@ -57,6 +59,7 @@ void sim_net_init(struct sim_net *n, const struct scenario *s, uint64_t seed,
     n->queue = queue;
     n->hooks = *hooks;
     rng_init(&n->rng, seed, RNG_PURPOSE_NET, 0);
+    rng_init(&n->fault_rng, seed, RNG_PURPOSE_NET_FAULTS, 0);
     n->min_latency_ns = s->net.latency_ns;
     if (s->link_count != 0) {
         n->links = xcalloc(s->link_count, sizeof n->links[0]);
@@ -77,6 +80,11 @@ void sim_net_init(struct sim_net *n, const struct scenario *s, uint64_t seed,
 
 void sim_net_free(struct sim_net *n)
 {
+    for (uint32_t i = 0; n->ports != NULL && i < n->node_count; i++) {
+        for (uint32_t h = 0; h < n->ports[i].held_count; h++)
+            sim_frame_release(n->ports[i].held[h]);
+        free(n->ports[i].held);
+    }
     free(n->ports);
     free(n->links);
     n->ports = NULL;
@@ -131,7 +139,7 @@ static uint64_t wire_time_ns(uint32_t len, uint64_t bps)
     return (bits_ns + bps - 1) / bps;
 }
 
-static void frame_release(struct sim_frame *f)
+void sim_frame_release(struct sim_frame *f)
 {
     if (--f->refs == 0)
         free(f);
@@ -145,8 +153,7 @@ static void push_event(struct sim_net *n, enum sim_event_kind kind, uint64_t t,
     n->events_queued++;
 }
 
-static void count_lost(struct sim_net *n, const struct sim_frame *f, uint32_t dst,
-                       enum sim_loss_reason why)
+void sim_net_count_lost(struct sim_net *n, const struct sim_frame *f, uint32_t dst, enum sim_loss_reason why)
 {
     n->ports[f->src].c.lost[why]++;
     n->total.lost[why]++;
@@ -156,19 +163,31 @@ static void count_lost(struct sim_net *n, const struct sim_frame *f, uint32_t ds
 
 static bool is_group_address(const uint8_t *frame) { return (frame[0] & 1u) != 0; }
 
-/* Draw loss and jitter for the copy of f going to dst; returns false when
- * it is lost, else its arrival time in *at. */
-static bool draw_copy(struct sim_net *n, const struct sim_frame *f, uint32_t dst, uint64_t *at)
+/* Draw loss, jitter and duplication for the copies of f going to dst:
+ * how many arrive (0, 1 or 2), their arrival times in at[]. */
+static uint32_t draw_copies(struct sim_net *n, const struct sim_frame *f, uint32_t dst, uint64_t at[2])
 {
     const struct scn_net_params *p = sim_net_params(n, f->src, dst);
     bool lost = rng_chance_u32(&n->rng, p->loss_u32);
     uint64_t jitter = rng_upto(&n->rng, p->jitter_ns);
     if (lost) {
-        count_lost(n, f, dst, SIM_LOSS_RANDOM);
-        return false;
+        sim_net_count_lost(n, f, dst, SIM_LOSS_RANDOM);
+        return 0;
     }
-    *at = f->tx_end_ns + p->latency_ns + jitter;
-    return true;
+    at[0] = f->tx_end_ns + p->latency_ns + jitter;
+    if (!rng_chance_u32(&n->fault_rng, p->duplicate_u32))
+        return 1;
+    /* The second copy takes its own path through the switch. */
+    at[1] = f->tx_end_ns + p->latency_ns + rng_upto(&n->fault_rng, p->jitter_ns);
+    n->ports[f->src].c.duplicated++;
+    n->total.duplicated++;
+    return 2;
+}
+
+bool sim_net_blocked(const struct sim_net *n, uint32_t src, uint32_t dst)
+{
+    const struct sim_net_port *a = &n->ports[src], *b = &n->ports[dst];
+    return a->group != b->group || (a->side == SCN_SIDE_FROM && b->side == SCN_SIDE_TO);
 }
 
 /* The frame leaves its sender's NIC now. Takes over the caller's ref. */
@@ -188,22 +207,29 @@ static void transmit(struct sim_net *n, struct sim_frame *f, uint64_t now)
         return;
     }
     uint32_t dst = sim_net_node_of_mac(n, f->bytes);
-    uint64_t at;
-    if (dst == SIM_NET_BROADCAST || dst == f->src) {
-        count_lost(n, f, SIM_NET_BROADCAST, SIM_LOSS_NO_ROUTE);
-    } else if (n->ports[dst].group != port->group) {
-        count_lost(n, f, dst, SIM_LOSS_PARTITION);
-    } else if (draw_copy(n, f, dst, &at)) {
-        push_event(n, SIM_EV_NET_DELIVER, at, dst, f);
+    uint64_t at[2];
+    uint32_t copies = 0;
+    if (dst == SIM_NET_BROADCAST || dst == f->src)
+        sim_net_count_lost(n, f, SIM_NET_BROADCAST, SIM_LOSS_NO_ROUTE);
+    else if (sim_net_blocked(n, f->src, dst))
+        sim_net_count_lost(n, f, dst, SIM_LOSS_PARTITION);
+    else
+        copies = draw_copies(n, f, dst, at);
+    if (copies == 0) {
+        sim_frame_release(f);
         return;
     }
-    frame_release(f);
+    if (copies == 2) {
+        f->refs++;
+        push_event(n, SIM_EV_NET_DELIVER, at[1], dst, f);
+    }
+    push_event(n, SIM_EV_NET_DELIVER, at[0], dst, f);
 }
 
 int sim_net_send(struct sim_net *n, uint32_t src, const uint8_t *frame, uint32_t len,
                  uint64_t now_ns)
 {
-    if (len < 14 || len > 1514u || src >= n->node_count)
+    if (len < 14 || len > SIM_NET_MAX_FRAME || src >= n->node_count)
         return HAL_ERR_INVALID;
     struct sim_net_port *port = &n->ports[src];
     uint64_t start = port->tx_free_at > now_ns ? port->tx_free_at : now_ns;
@@ -233,13 +259,19 @@ int sim_net_send(struct sim_net *n, uint32_t src, const uint8_t *frame, uint32_t
     return HAL_OK;
 }
 
-static void deliver(struct sim_net *n, struct sim_frame *f, uint32_t dst)
+void sim_net_deliver(struct sim_net *n, struct sim_frame *f, uint32_t dst)
 {
     struct sim_net_port *port = &n->ports[dst];
     port->c.rx_frames++;
     port->c.rx_bytes += f->len;
     n->total.rx_frames++;
     n->total.rx_bytes += f->len;
+    const struct scn_net_params *p = sim_net_params(n, f->src, dst);
+    uint8_t damaged[SIM_NET_MAX_FRAME];
+    if (rng_chance_u32(&n->fault_rng, p->corrupt_u32) && sim_net_corrupt(n, f, damaged)) {
+        n->hooks.deliver(n->hooks.ctx, dst, damaged, f->len);
+        return;
+    }
     n->hooks.deliver(n->hooks.ctx, dst, f->bytes, f->len);
 }
 
@@ -287,11 +319,13 @@ static void sort_copies(uint64_t *a, uint32_t count)
 static void arrive_copy(struct sim_net *n, struct sim_frame *f, uint32_t dst)
 {
     if (!n->hooks.node_up(n->hooks.ctx, dst))
-        count_lost(n, f, dst, SIM_LOSS_DOWN);
-    else if (n->ports[dst].group != n->ports[f->src].group)
-        count_lost(n, f, dst, SIM_LOSS_PARTITION);
+        sim_net_count_lost(n, f, dst, SIM_LOSS_DOWN);
+    else if (sim_net_blocked(n, f->src, dst))
+        sim_net_count_lost(n, f, dst, SIM_LOSS_PARTITION);
+    else if (n->ports[dst].holding)
+        sim_net_hold_copy(n, f, dst);
     else
-        deliver(n, f, dst);
+        sim_net_deliver(n, f, dst);
 }
 
 /* Deliver the copies due by now; queue the broadcast again for the next
@@ -309,33 +343,40 @@ static void bcast_step(struct sim_net *n, struct sim_bcast *b, uint64_t now)
         n->events_queued++;
         return;
     }
-    frame_release(b->f);
+    sim_frame_release(b->f);
     free(b);
 }
 
-/* The broadcast reaches the switch's ports: every other live node of the
- * sender's group gets a copy (loss and jitter drawn in node order). The
- * copies that arrive now are delivered now, in node order. */
+/* One copy of broadcast b for dst, arriving at `at`. */
+static void add_copy(struct sim_net *n, struct sim_bcast *b, uint64_t now, uint64_t at, uint32_t dst)
+{
+    if (at - now > UINT32_MAX) {
+        /* Over four seconds late: rare enough for an event of its own. */
+        b->f->refs++;
+        push_event(n, SIM_EV_NET_DELIVER, at, dst, b->f);
+        return;
+    }
+    b->copies[b->count++] = ((at - now) << 32) | dst;
+}
+
+/* The broadcast reaches the switch's ports: every other live node the
+ * sender can reach gets a copy (loss, jitter and duplication drawn in
+ * node order). The copies that arrive now are delivered now, in node
+ * order. */
 static void fanout(struct sim_net *n, struct sim_frame *f, uint64_t now)
 {
-    uint32_t group = n->ports[f->src].group;
-    struct sim_bcast *b = xmalloc(sizeof *b + (size_t)n->node_count * sizeof b->copies[0]);
+    /* Room for every node's copy and its duplicate. */
+    struct sim_bcast *b = xmalloc(sizeof *b + 2 * (size_t)n->node_count * sizeof b->copies[0]);
     b->f = f;
     b->base_ns = now;
     b->count = b->next = 0;
     for (uint32_t dst = 0; dst < n->node_count; dst++) {
-        if (dst == f->src || n->ports[dst].group != group || !n->hooks.node_up(n->hooks.ctx, dst))
+        if (dst == f->src || sim_net_blocked(n, f->src, dst) || !n->hooks.node_up(n->hooks.ctx, dst))
             continue;
-        uint64_t at;
-        if (!draw_copy(n, f, dst, &at))
-            continue;
-        if (at - now > UINT32_MAX) {
-            /* Over four seconds late: rare enough for an event of its own. */
-            f->refs++;
-            push_event(n, SIM_EV_NET_DELIVER, at, dst, f);
-            continue;
-        }
-        b->copies[b->count++] = ((at - now) << 32) | dst;
+        uint64_t at[2];
+        uint32_t copies = draw_copies(n, f, dst, at);
+        for (uint32_t c = 0; c < copies; c++)
+            add_copy(n, b, now, at[c], dst);
     }
     sort_copies(b->copies, b->count);
     bcast_step(n, b, now);
@@ -344,7 +385,7 @@ static void fanout(struct sim_net *n, struct sim_frame *f, uint64_t now)
 static void arrive(struct sim_net *n, struct sim_frame *f, uint32_t dst)
 {
     arrive_copy(n, f, dst);
-    frame_release(f);
+    sim_frame_release(f);
 }
 
 void sim_net_handle(struct sim_net *n, const struct sim_event *ev)
@@ -365,28 +406,14 @@ void sim_net_discard(struct sim_net *n, const struct sim_event *ev)
     switch (ev->kind) {
     case SIM_EV_NET_TX:
     case SIM_EV_NET_FANOUT:
-    case SIM_EV_NET_DELIVER: frame_release(ev->ptr); break;
+    case SIM_EV_NET_DELIVER: sim_frame_release(ev->ptr); break;
     case SIM_EV_NET_BCAST: {
         struct sim_bcast *b = ev->ptr;
-        frame_release(b->f);
+        sim_frame_release(b->f);
         free(b);
         break;
     }
     default: return; /* not the net's */
     }
     n->events_queued--;
-}
-
-void sim_net_partition(struct sim_net *n, const uint32_t *group_of_node)
-{
-    for (uint32_t i = 0; i < n->node_count; i++)
-        n->ports[i].group = group_of_node[i];
-    n->partitioned = true;
-}
-
-void sim_net_heal(struct sim_net *n)
-{
-    for (uint32_t i = 0; i < n->node_count; i++)
-        n->ports[i].group = 0;
-    n->partitioned = false;
 }

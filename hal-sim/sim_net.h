@@ -5,16 +5,23 @@
  * sends one frame at a time at its bandwidth), leaves the NIC (that is
  * when the pcap mirror port sees it), and reaches each receiver after the
  * link latency plus a uniform jitter in [0, jitter_ns]. Loss is drawn for
- * every copy a receiver would get. Partitions split the nodes into groups;
- * nothing crosses between groups. A crashed node receives nothing.
+ * every copy a receiver would get; a copy not lost may be duplicated (a
+ * second copy, with its own jitter) and, when it arrives, corrupted (one
+ * bit of its IPv4 packet flipped: every receiver's checksum catches a
+ * single-bit error). Partitions split the nodes into groups; nothing
+ * crosses between groups. A one-way partition drops only the frames from
+ * its "from" nodes to its "to" nodes. A crashed node receives nothing; a
+ * paused node's NIC holds what arrives in its receive ring
+ * (SIM_NET_RX_RING_FRAMES; copies past it are lost) until it resumes.
  *
  * Addressing: node n has MAC 02:00:00:00:(n>>8):(n&255). A frame whose
  * destination has the group bit set (ff:ff:ff:ff:ff:ff and multicast) is
  * flooded to every other node of the sender's group; any other destination
  * goes to the node with that MAC, or is lost when there is none.
  *
- * Every random draw comes from one "net" stream, in event order, so a run
- * is reproducible. sim_net never calls a receiver from inside
+ * Every random draw comes from the "net" stream (loss, jitter) or the
+ * "net faults" stream (duplication, corruption), in event order, so a run
+ * is reproducible and turning duplication on shifts no loss. sim_net never calls a receiver from inside
  * sim_net_send: deliveries are events on the queue.
  */
 #ifndef SIM_NET_H
@@ -34,12 +41,17 @@
 #define SIM_NET_MIN_FRAME 60u
 #define SIM_NET_WIRE_OVERHEAD 24u
 #define SIM_NET_BROADCAST UINT32_MAX
+/* The longest frame a node may send: Ethernet header and 1500 bytes. */
+#define SIM_NET_MAX_FRAME 1514u
+/* Frames a paused node's NIC holds before it drops what arrives. */
+#define SIM_NET_RX_RING_FRAMES 256u
 
 enum sim_loss_reason {
     SIM_LOSS_RANDOM,    /* the link's loss probability */
     SIM_LOSS_PARTITION, /* sender and receiver in different groups */
     SIM_LOSS_DOWN,      /* the receiver is crashed */
     SIM_LOSS_NO_ROUTE,  /* no node has the destination MAC */
+    SIM_LOSS_RING_FULL, /* the receiver is paused and its receive ring full */
     SIM_LOSS_COUNT
 };
 
@@ -73,11 +85,17 @@ struct sim_net_counters {
     uint64_t tx_busy;             /* refused: transmit queue full */
     uint64_t rx_frames, rx_bytes; /* copies handed to a kernel */
     uint64_t lost[SIM_LOSS_COUNT];/* per node: copies of its frames lost */
+    uint64_t duplicated;          /* per node: extra copies of its frames */
+    uint64_t corrupted;           /* per node: copies of its frames delivered damaged */
 };
 
 struct sim_net_port {
     uint64_t tx_free_at; /* when the link can start the next frame */
     uint32_t group;      /* partition group; 0 when healed */
+    uint32_t side;       /* one-way partition: enum scn_side */
+    bool holding;        /* paused: arriving copies wait in `held` */
+    uint32_t held_count;
+    struct sim_frame **held; /* SIM_NET_RX_RING_FRAMES entries, once needed */
     struct sim_net_counters c;
 };
 
@@ -97,10 +115,12 @@ struct sim_net {
     uint64_t txq_limit_ns;      /* SIM_NET_TXQ_BYTES at the default bandwidth */
     bool partitioned;
     struct rng rng;
+    struct rng fault_rng; /* duplication and corruption */
     struct sim_queue *queue;
     struct sim_net_hooks hooks;
     struct sim_net_counters total;
     uint64_t events_queued; /* net events on the queue: 0 when no frame is in flight */
+    uint64_t held;          /* copies in paused nodes' receive rings */
 };
 
 /* Set up the LAN of scenario `s` with random stream seed `seed`; events go
@@ -121,9 +141,19 @@ void sim_net_handle(struct sim_net *n, const struct sim_event *ev);
 /* Release what an unhandled net event holds (when a run stops early). */
 void sim_net_discard(struct sim_net *n, const struct sim_event *ev);
 
-/* group_of_node: node_count entries. */
+/* group_of_node: node_count entries. Either kind replaces the other. */
 void sim_net_partition(struct sim_net *n, const uint32_t *group_of_node);
+/* side_of_node: node_count enum scn_side entries. */
+void sim_net_partition_one_way(struct sim_net *n, const uint32_t *side_of_node);
 void sim_net_heal(struct sim_net *n);
+
+/* Node `node` pauses: copies arriving for it wait in its receive ring. */
+void sim_net_hold(struct sim_net *n, uint32_t node);
+/* It resumes: every held copy is delivered now, in arrival order.
+ * Returns how many. */
+uint32_t sim_net_release(struct sim_net *n, uint32_t node);
+/* It crashed: held copies are lost (reason down), holding stops. */
+void sim_net_drop_held(struct sim_net *n, uint32_t node);
 
 /* The node with this MAC address, or SIM_NET_BROADCAST if none. */
 uint32_t sim_net_node_of_mac(const struct sim_net *n, const uint8_t mac[6]);

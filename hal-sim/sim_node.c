@@ -8,11 +8,14 @@
 #include <string.h>
 
 #include "sim.h"
+#include "sim_clock.h"
 #include "user/programs.h"
 
 /* ---- the HAL -------------------------------------------------------- */
 
-static uint64_t node_now_ns(void *ctx) { return ((struct sim_node *)ctx)->sim->now; }
+uint64_t sim_node_local_now(const struct sim_node *n) { return sim_clock_local_ns(n->drift_ppm, n->sim->now); }
+
+static uint64_t node_now_ns(void *ctx) { return sim_node_local_now(ctx); }
 
 static int node_send_frame(void *ctx, const uint8_t *frame, uint32_t len)
 {
@@ -130,6 +133,7 @@ void sim_node_init(struct sim_node *n, struct sim *sim, uint32_t id)
     uint64_t pages = (uint64_t)cfg->memory_mib * (1024u * 1024u / HAL_PAGE_SIZE);
     n->page_limit = pages > UINT32_MAX ? UINT32_MAX : (uint32_t)pages;
     n->wake_at_ns = HAL_TIME_NEVER;
+    n->drift_ppm = cfg->clock_drift_ppm;
     rng_init(&n->rng, sim->opt.seed, RNG_PURPOSE_NODE, id);
     sim_disk_init(&n->disk, cfg->disk, id, sim->opt.seed, &sim->queue);
 }
@@ -245,6 +249,9 @@ struct sim_disk_crash_report sim_node_crash(struct sim_node *n)
     n->crashes++;
     s->procs -= n->procs;
     n->procs = 0;
+    n->paused_until_ns = 0; /* a crash ends a pause; its resume is stale */
+    n->pause_gen++;
+    sim_net_drop_held(&s->net, n->id);
     n->wake_gen++; /* forget the queued wake-up */
     n->wake_at_ns = HAL_TIME_NEVER;
     if (n->pages_in_use != 0 && s->opt.diagnostics != NULL)
@@ -279,7 +286,7 @@ static void node_run_slice(struct sim_node *n)
     n->cpu_busy_ns += busy_ns;
     if (used != 0) {
         n->empty_slices = 0;
-    } else if (busy_ns == 0 && kernel_next_deadline(n->k) <= s->now &&
+    } else if (busy_ns == 0 && kernel_next_deadline(n->k) <= sim_node_local_now(n) &&
                ++n->empty_slices >= SIM_MAX_EMPTY_SLICES) {
         sim_fail(s, SIM_END_ERROR,
                  "node %u: the kernel reports runnable work but ran no instructions "
@@ -290,14 +297,31 @@ static void node_run_slice(struct sim_node *n)
 
 bool sim_node_wake(struct sim_node *n, uint64_t gen)
 {
-    if (!n->up || gen != n->wake_gen)
-        return false; /* cancelled */
+    if (!n->up || gen != n->wake_gen || n->paused_until_ns != 0)
+        return false; /* cancelled (a paused node's resume reschedules) */
     n->wake_at_ns = HAL_TIME_NEVER;
     kernel_on_timer(n->k);
-    if (kernel_next_deadline(n->k) <= n->sim->now && n->busy_until_ns <= n->sim->now)
+    if (kernel_next_deadline(n->k) <= sim_node_local_now(n) && n->busy_until_ns <= n->sim->now)
         node_run_slice(n);
     node_after_entry(n);
     return true;
+}
+
+void sim_node_pause(struct sim_node *n, uint64_t until_ns)
+{
+    if (n->paused_until_ns == 0)
+        sim_net_hold(&n->sim->net, n->id);
+    n->paused_until_ns = until_ns;
+    n->pause_gen++;
+    n->wake_gen++; /* nothing runs until the resume */
+    n->wake_at_ns = HAL_TIME_NEVER;
+}
+
+void sim_node_resume(struct sim_node *n)
+{
+    n->paused_until_ns = 0;
+    sim_net_release(&n->sim->net, n->id);
+    node_after_entry(n);
 }
 
 void sim_node_frame(struct sim_node *n, const uint8_t *frame, uint32_t len)

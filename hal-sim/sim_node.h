@@ -10,6 +10,14 @@
  * Timers that fall inside a busy period are handled when it ends; frames
  * are delivered when they arrive, busy or not (like an interrupt).
  *
+ * Clock: the HAL's clock reads simulated time scaled by the node's drift
+ * (sim_clock.h); the kernel's deadlines are on that clock and are turned
+ * back into simulated time for its wake-up.
+ *
+ * Pause: a paused node handles nothing (no timers, no frames, no CPU)
+ * until it resumes, kernel and memory intact; its NIC holds what arrives
+ * (sim_net_hold) and hands it over at the resume, in arrival order.
+ *
  * Each node has one wake-up event on the queue at a time, at
  * max(kernel deadline, end of busy period). Rescheduling bumps the node's
  * generation number; events with an old generation are ignored when they
@@ -47,6 +55,9 @@ struct sim_node {
     uint64_t busy_until_ns, busy_rem, cpu_busy_ns;
     uint64_t wake_at_ns; /* HAL_TIME_NEVER: no wake-up queued */
     uint64_t wake_gen;
+    int32_t drift_ppm;        /* its clock's drift (sim_clock.h) */
+    uint64_t paused_until_ns; /* 0: not paused */
+    uint64_t pause_gen;       /* tells a pause's resume from an older one's */
     struct rng rng;
     uint32_t nvram[HAL_NVRAM_WORDS]; /* survives crashes, as NVRAM would */
     struct kernel_stats past; /* summed over the kernels of earlier boots */
@@ -72,6 +83,13 @@ bool sim_node_disk_done(struct sim_node *n, uint64_t gen);
  * it was cancelled (stale). */
 bool sim_node_wake(struct sim_node *n, uint64_t gen);
 void sim_node_frame(struct sim_node *n, const uint8_t *frame, uint32_t len);
+/* What the node's clock reads now. */
+uint64_t sim_node_local_now(const struct sim_node *n);
+/* Stand still until until_ns (a later pause moves the end); the caller
+ * queues the resume with the new pause_gen. */
+void sim_node_pause(struct sim_node *n, uint64_t until_ns);
+/* Go on: held frames are delivered, then timers and CPU as due. */
+void sim_node_resume(struct sim_node *n);
 /* kernel_spawn on this node; returns its result. */
 int64_t sim_node_spawn(struct sim_node *n, const char *program, const char *const *argv,
                        uint32_t argc);

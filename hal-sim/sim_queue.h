@@ -25,6 +25,7 @@ enum sim_event_kind {
     SIM_EV_NET_DELIVER, /* node = receiver, ptr = frame */
     SIM_EV_NET_BCAST,   /* ptr = the broadcast copies still to arrive */
     SIM_EV_DISK,        /* node: its disk's request in service ends; arg = disk generation */
+    SIM_EV_RESUME,      /* node: its pause ends; arg = its pause generation */
     SIM_EV_TEST,        /* for unit tests */
 };
 

@@ -360,6 +360,47 @@ void trace_out_partition(struct trace_out *t, uint64_t t_ns, const uint32_t *gro
     line_end(t);
 }
 
+/* "key": [the nodes whose entry in `table` is `value`] */
+static void field_nodes_with(struct trace_out *t, const char *key, const uint32_t *table, uint32_t nodes,
+                             uint32_t value)
+{
+    field_key(t, key);
+    text_buf_putc(&t->buf, '[');
+    bool first = true;
+    for (uint32_t i = 0; i < nodes; i++) {
+        if (table[i] != value)
+            continue;
+        if (!first)
+            text_buf_putc(&t->buf, ',');
+        text_buf_u64(&t->buf, i);
+        first = false;
+    }
+    text_buf_putc(&t->buf, ']');
+}
+
+void trace_out_partition_one_way(struct trace_out *t, uint64_t t_ns, const uint32_t *side_of_node,
+                                 uint32_t nodes)
+{
+    line_begin(t, t_ns, -1, "partition_one_way");
+    field_nodes_with(t, "from", side_of_node, nodes, SCN_SIDE_FROM);
+    field_nodes_with(t, "to", side_of_node, nodes, SCN_SIDE_TO);
+    line_end(t);
+}
+
+void trace_out_pause(struct trace_out *t, uint64_t t_ns, uint32_t node, uint64_t until_ns)
+{
+    line_begin(t, t_ns, node, "pause");
+    field_u64(t, "until", until_ns);
+    line_end(t);
+}
+
+void trace_out_resume(struct trace_out *t, uint64_t t_ns, uint32_t node, uint32_t frames)
+{
+    line_begin(t, t_ns, node, "resume");
+    field_u64(t, "frames", frames);
+    line_end(t);
+}
+
 void trace_out_heal(struct trace_out *t, uint64_t t_ns)
 {
     line_begin(t, t_ns, -1, "heal");

@@ -55,6 +55,12 @@ void trace_out_restart(struct trace_out *t, uint64_t t_ns, uint32_t node, uint32
 void trace_out_partition(struct trace_out *t, uint64_t t_ns, const uint32_t *group_of_node,
                          uint32_t nodes);
 void trace_out_heal(struct trace_out *t, uint64_t t_ns);
+/* side_of_node: enum scn_side per node; the line lists "from" and "to". */
+void trace_out_partition_one_way(struct trace_out *t, uint64_t t_ns, const uint32_t *side_of_node,
+                                 uint32_t nodes);
+void trace_out_pause(struct trace_out *t, uint64_t t_ns, uint32_t node, uint64_t until_ns);
+/* `frames`: how many its NIC held and hands over now. */
+void trace_out_resume(struct trace_out *t, uint64_t t_ns, uint32_t node, uint32_t frames);
 void trace_out_frame_lost(struct trace_out *t, uint64_t t_ns, uint32_t src, uint32_t dst,
                           const char *reason, uint32_t bytes);
 void trace_out_spawn_failed(struct trace_out *t, uint64_t t_ns, uint32_t node,

@@ -1,10 +1,13 @@
-/* swarm_faults.c - see swarm_faults.h. */
+/* swarm_faults.c - see swarm_faults.h: drawing a schedule and describing
+ * its faults (swarm_faults_apply.c turns them into scenario text). */
 #include "swarm_faults.h"
 
 #include <stdio.h>
 #include <string.h>
 
 #include "host/units.h"
+
+#define MS 1000000u
 
 /* splitmix64: small, and the same numbers everywhere. */
 static uint64_t next_u64(uint64_t *state)
@@ -21,28 +24,81 @@ static uint64_t below(uint64_t *state, uint64_t bound) { return next_u64(state) 
 
 static bool coin(uint64_t *state) { return (next_u64(state) & 1u) != 0; }
 
+/* 1 to max thousandths. */
+static uint32_t draw_milli(uint64_t *rng, uint32_t max) { return 1 + (uint32_t)below(rng, max); }
+
 static void draw_crash(uint64_t *rng, uint32_t nodes, uint64_t horizon_ns, struct swarm_fault *f)
 {
     f->kind = SWARM_CRASH;
     f->value = (uint32_t)below(rng, nodes);
     f->at_ns = below(rng, horizon_ns);
     /* Most nodes come back, after between 1 ms and half the horizon. */
-    f->until_ns = below(rng, 5) == 0 ? 0 : f->at_ns + 1000000u + below(rng, horizon_ns / 2 + 1);
+    f->until_ns = below(rng, 5) == 0 ? 0 : f->at_ns + MS + below(rng, horizon_ns / 2 + 1);
 }
 
-static void draw_partition(uint64_t *rng, uint32_t nodes, uint64_t horizon_ns, struct swarm_fault *f)
+/* Each node on side 0 or 1, both sides taken (the caller has n > 1). */
+static void draw_sides(uint64_t *rng, uint32_t nodes, struct swarm_fault *f)
 {
-    f->kind = SWARM_PARTITION;
-    f->at_ns = below(rng, horizon_ns);
-    f->until_ns = f->at_ns + 1000000u + below(rng, horizon_ns / 2 + 1);
     uint32_t n = nodes < sizeof f->side ? nodes : (uint32_t)sizeof f->side;
     memset(f->side, 0, sizeof f->side);
     for (uint32_t i = 0; i < n; i++)
         f->side[i] = coin(rng);
-    /* Both groups hold a node (the caller draws partitions only for n > 1). */
     uint32_t a = (uint32_t)below(rng, n), b = (a + 1 + (uint32_t)below(rng, n - 1)) % n;
     f->side[a] = 0;
     f->side[b] = 1;
+}
+
+/* A partition (symmetric or one way) from a time before the horizon,
+ * healed 1 ms to half the horizon later. */
+static void draw_partition(uint64_t *rng, enum swarm_fault_kind kind, uint32_t nodes, uint64_t horizon_ns,
+                           struct swarm_fault *f)
+{
+    f->kind = kind;
+    f->at_ns = below(rng, horizon_ns);
+    f->until_ns = f->at_ns + MS + below(rng, horizon_ns / 2 + 1);
+    draw_sides(rng, nodes, f);
+}
+
+/* Cut every 2 to 20 ms, down for 1 ms up to a period less 1 ms, 2 to 10 times. */
+static void draw_flap(uint64_t *rng, uint32_t nodes, uint64_t horizon_ns, struct swarm_fault *f)
+{
+    f->kind = SWARM_FLAP;
+    f->at_ns = below(rng, horizon_ns);
+    f->every_ns = 2 * MS + below(rng, SWARM_MAX_FLAP_PERIOD_NS - 2 * MS + 1);
+    f->until_ns = f->at_ns + MS + below(rng, f->every_ns - 2 * MS + 1);
+    f->count = 2 + (uint32_t)below(rng, SWARM_MAX_FLAPS - 1);
+    draw_sides(rng, nodes, f);
+}
+
+static void draw_pause(uint64_t *rng, uint32_t nodes, uint64_t horizon_ns, struct swarm_fault *f)
+{
+    f->kind = SWARM_PAUSE;
+    f->value = (uint32_t)below(rng, nodes);
+    f->at_ns = below(rng, horizon_ns);
+    uint64_t length = MS + below(rng, horizon_ns / 2 + 1);
+    if (below(rng, SWARM_LONG_PAUSE_ONE_IN) == 0)
+        length = SWARM_LONG_PAUSE_NS + below(rng, 2000u * MS);
+    f->until_ns = f->at_ns + length;
+}
+
+/* 1 or 2 nodes (different ones when there are two) with a clock at most
+ * SWARM_MAX_DRIFT_PPM fast or slow, never exact. */
+static void draw_drifts(uint64_t *rng, uint32_t nodes, struct swarm_schedule *out)
+{
+    uint32_t count = nodes > 1 ? 1 + (uint32_t)below(rng, SWARM_MAX_DRIFTS) : 1;
+    uint32_t first = (uint32_t)below(rng, nodes);
+    for (uint32_t i = 0; i < count; i++) {
+        struct swarm_fault *f = &out->faults[out->count++];
+        f->kind = SWARM_DRIFT;
+        f->value = i == 0 ? first : (first + 1 + (uint32_t)below(rng, nodes - 1)) % nodes;
+        int32_t ppm = 1 + (int32_t)below(rng, SWARM_MAX_DRIFT_PPM);
+        f->drift_ppm = coin(rng) ? ppm : -ppm;
+    }
+}
+
+static void add_rate(struct swarm_schedule *out, enum swarm_fault_kind kind, uint32_t value)
+{
+    out->faults[out->count++] = (struct swarm_fault){.kind = kind, .value = value};
 }
 
 void swarm_faults_draw(uint64_t seed, uint32_t nodes, uint64_t horizon_ns, struct swarm_schedule *out)
@@ -52,103 +108,40 @@ void swarm_faults_draw(uint64_t seed, uint32_t nodes, uint64_t horizon_ns, struc
     if (horizon_ns == 0)
         horizon_ns = 1;
     if (coin(&rng))
-        out->faults[out->count++] = (struct swarm_fault){.kind = SWARM_LOSS,
-                                                         .value = 1 + (uint32_t)below(&rng, SWARM_MAX_LOSS_MILLI)};
+        add_rate(out, SWARM_LOSS, draw_milli(&rng, SWARM_MAX_LOSS_MILLI));
     if (coin(&rng))
-        out->faults[out->count++] = (struct swarm_fault){.kind = SWARM_JITTER,
-                                                         .value = 1000 + (uint32_t)below(&rng, SWARM_MAX_JITTER_NS)};
+        add_rate(out, SWARM_JITTER, 1000 + (uint32_t)below(&rng, SWARM_MAX_JITTER_NS));
     uint64_t crashes = below(&rng, SWARM_MAX_CRASHES + 1), partitions = nodes > 1 ? below(&rng, SWARM_MAX_PARTITIONS + 1) : 0;
     for (uint64_t i = 0; i < crashes; i++)
         draw_crash(&rng, nodes, horizon_ns, &out->faults[out->count++]);
     for (uint64_t i = 0; i < partitions; i++)
-        draw_partition(&rng, nodes, horizon_ns, &out->faults[out->count++]);
+        draw_partition(&rng, SWARM_PARTITION, nodes, horizon_ns, &out->faults[out->count++]);
+    if (coin(&rng))
+        add_rate(out, SWARM_DUPLICATE, draw_milli(&rng, SWARM_MAX_DUPLICATE_MILLI));
+    if (coin(&rng))
+        add_rate(out, SWARM_CORRUPT, draw_milli(&rng, SWARM_MAX_CORRUPT_MILLI));
+    if (nodes > 1 && coin(&rng))
+        draw_partition(&rng, SWARM_ONE_WAY, nodes, horizon_ns, &out->faults[out->count++]);
+    if (nodes > 1 && coin(&rng))
+        draw_flap(&rng, nodes, horizon_ns, &out->faults[out->count++]);
+    uint64_t pauses = below(&rng, SWARM_MAX_PAUSES + 1);
+    for (uint64_t i = 0; i < pauses; i++)
+        draw_pause(&rng, nodes, horizon_ns, &out->faults[out->count++]);
+    if (coin(&rng))
+        draw_drifts(&rng, nodes, out);
 }
 
-static cJSON *child_object(cJSON *parent, const char *key)
+static void describe_rate(const char *what, uint32_t milli, char *buf, size_t bytes)
 {
-    cJSON *o = cJSON_GetObjectItemCaseSensitive(parent, key);
-    if (cJSON_IsObject(o))
-        return o;
-    cJSON_DeleteItemFromObjectCaseSensitive(parent, key);
-    return cJSON_AddObjectToObject(parent, key);
+    snprintf(buf, bytes, "%s %u.%u%% of frames", what, milli / 10, milli % 10);
 }
 
-static void set_member(cJSON *object, const char *key, cJSON *value)
+static void describe_flap(const struct swarm_fault *f, const char *at, char *buf, size_t bytes)
 {
-    cJSON_DeleteItemFromObjectCaseSensitive(object, key);
-    cJSON_AddItemToObject(object, key, value);
-}
-
-static cJSON *duration(uint64_t ns)
-{
-    char text[32];
-    units_format_duration(ns, text, sizeof text);
-    return cJSON_CreateString(text);
-}
-
-/* {"at": AT, KIND: BODY} appended to the events. */
-static void add_event(cJSON *events, uint64_t at_ns, const char *kind, cJSON *body)
-{
-    cJSON *e = cJSON_CreateObject();
-    cJSON_AddItemToObject(e, "at", duration(at_ns));
-    cJSON_AddItemToObject(e, kind, body);
-    cJSON_AddItemToArray(events, e);
-}
-
-static cJSON *node_body(uint32_t node)
-{
-    cJSON *b = cJSON_CreateObject();
-    cJSON_AddNumberToObject(b, "node", node);
-    return b;
-}
-
-/* The nodes on side 1 form one group; the loader puts the rest in another. */
-static void apply_partition(const struct swarm_fault *f, uint32_t nodes, cJSON *events)
-{
-    cJSON *side = cJSON_CreateArray(), *groups = cJSON_CreateArray();
-    for (uint32_t i = 0; i < nodes && i < sizeof f->side; i++)
-        if (f->side[i] == 1)
-            cJSON_AddItemToArray(side, cJSON_CreateNumber(i));
-    cJSON_AddItemToArray(groups, side);
-    cJSON *body = cJSON_CreateObject();
-    cJSON_AddItemToObject(body, "groups", groups);
-    add_event(events, f->at_ns, "partition", body);
-    add_event(events, f->until_ns, "heal", cJSON_CreateObject());
-}
-
-static uint32_t node_count(const cJSON *root)
-{
-    uint32_t n = 0;
-    const cJSON *group;
-    cJSON_ArrayForEach(group, cJSON_GetObjectItemCaseSensitive(root, "nodes")) {
-        const cJSON *count = cJSON_GetObjectItemCaseSensitive(group, "count");
-        n += cJSON_IsNumber(count) ? (uint32_t)count->valuedouble : 1u;
-    }
-    return n;
-}
-
-void swarm_faults_apply(const struct swarm_schedule *s, uint32_t keep, cJSON *root)
-{
-    cJSON *events = cJSON_GetObjectItemCaseSensitive(root, "events");
-    if (!cJSON_IsArray(events)) {
-        cJSON_DeleteItemFromObjectCaseSensitive(root, "events");
-        events = cJSON_AddArrayToObject(root, "events");
-    }
-    for (size_t i = 0; i < s->count; i++) {
-        const struct swarm_fault *f = &s->faults[i];
-        if ((keep & (1u << i)) == 0)
-            continue;
-        switch (f->kind) {
-        case SWARM_LOSS: set_member(child_object(root, "network"), "loss", cJSON_CreateNumber(f->value / 1000.0)); break;
-        case SWARM_JITTER: set_member(child_object(root, "network"), "jitter", duration(f->value)); break;
-        case SWARM_CRASH:
-            add_event(events, f->at_ns, "crash", node_body(f->value));
-            if (f->until_ns != 0)
-                add_event(events, f->until_ns, "restart", node_body(f->value));
-            break;
-        case SWARM_PARTITION: apply_partition(f, node_count(root), events); break;
-        }
-    }
+    char down[32], every[32];
+    units_format_duration(f->until_ns - f->at_ns, down, sizeof down);
+    units_format_duration(f->every_ns, every, sizeof every);
+    snprintf(buf, bytes, "flapping partition from %s: down %s of every %s, %u times", at, down, every, f->count);
 }
 
 void swarm_fault_describe(const struct swarm_fault *f, char *buf, size_t bytes)
@@ -157,7 +150,9 @@ void swarm_fault_describe(const struct swarm_fault *f, char *buf, size_t bytes)
     units_format_duration(f->at_ns, at, sizeof at);
     units_format_duration(f->until_ns, until, sizeof until);
     switch (f->kind) {
-    case SWARM_LOSS: snprintf(buf, bytes, "loss %u.%u%% of frames", f->value / 10, f->value % 10); break;
+    case SWARM_LOSS: describe_rate("loss", f->value, buf, bytes); break;
+    case SWARM_DUPLICATE: describe_rate("duplicate", f->value, buf, bytes); break;
+    case SWARM_CORRUPT: describe_rate("corrupt", f->value, buf, bytes); break;
     case SWARM_JITTER: units_format_duration(f->value, at, sizeof at); snprintf(buf, bytes, "jitter up to %s", at); break;
     case SWARM_CRASH:
         if (f->until_ns != 0)
@@ -166,5 +161,10 @@ void swarm_fault_describe(const struct swarm_fault *f, char *buf, size_t bytes)
             snprintf(buf, bytes, "crash node %u at %s, never restarted", f->value, at);
         break;
     case SWARM_PARTITION: snprintf(buf, bytes, "partition at %s, heal at %s", at, until); break;
+    case SWARM_ONE_WAY: snprintf(buf, bytes, "one-way partition at %s, heal at %s", at, until); break;
+    case SWARM_FLAP: describe_flap(f, at, buf, bytes); break;
+    case SWARM_PAUSE: snprintf(buf, bytes, "pause node %u at %s, resume at %s", f->value, at, until); break;
+    case SWARM_DRIFT: snprintf(buf, bytes, "clock of node %u %+d ppm", f->value, (int)f->drift_ppm); break;
+    default: snprintf(buf, bytes, "fault of kind %d", (int)f->kind); break;
     }
 }

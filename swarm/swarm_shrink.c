@@ -9,14 +9,41 @@
 #include <stdio.h>
 #include <sys/wait.h>
 
-/* Run `seed` with the faults in `keep` into DIR/try-K; true when it
- * broke an invariant. */
-static bool still_fails(const struct swarm_base *b, uint64_t seed, const struct swarm_schedule *faults,
-                        uint32_t keep, const char *dir, unsigned attempt)
+static bool interrupted(const volatile sig_atomic_t *interrupt) { return interrupt != NULL && *interrupt; }
+
+uint32_t swarm_shrink_mask(size_t count, swarm_still_fails_fn still_fails, void *ctx,
+                           const volatile sig_atomic_t *interrupt)
 {
+    uint32_t keep = count >= 32 ? UINT32_MAX : (1u << count) - 1u;
+    for (bool smaller = true; smaller && !interrupted(interrupt);) {
+        smaller = false;
+        for (size_t i = 0; i < count && !interrupted(interrupt); i++) {
+            uint32_t without = keep & ~(1u << i);
+            if (without == keep || !still_fails(ctx, without))
+                continue;
+            keep = without;
+            smaller = true;
+        }
+    }
+    return keep;
+}
+
+/* A seed's runs while shrinking: each try in DIR/shrink/try-K. */
+struct shrink_runs {
+    const struct swarm_base *b;
+    uint64_t seed;
+    const struct swarm_schedule *faults;
+    const char *dir;
+    unsigned attempt;
+};
+
+/* Run the seed with the faults in `keep`; true when it broke an invariant. */
+static bool run_still_fails(void *ctx, uint32_t keep)
+{
+    struct shrink_runs *r = ctx;
     char try_dir[4200], err[512];
-    snprintf(try_dir, sizeof try_dir, "%s/shrink/try-%u", dir, attempt);
-    pid_t pid = swarm_run_start(b, seed, faults, keep, try_dir, err, sizeof err);
+    snprintf(try_dir, sizeof try_dir, "%s/shrink/try-%u", r->dir, ++r->attempt);
+    pid_t pid = swarm_run_start(r->b, r->seed, r->faults, keep, try_dir, err, sizeof err);
     if (pid < 0) {
         fprintf(stderr, "nimbus swarm: %s\n", err);
         return false;
@@ -32,17 +59,6 @@ static bool still_fails(const struct swarm_base *b, uint64_t seed, const struct 
 uint32_t swarm_shrink(const struct swarm_base *b, uint64_t seed, const struct swarm_schedule *faults,
                       const char *dir)
 {
-    uint32_t keep = (1u << faults->count) - 1u;
-    unsigned attempt = 0;
-    for (bool smaller = true; smaller && !*b->interrupt;) {
-        smaller = false;
-        for (size_t i = 0; i < faults->count && !*b->interrupt; i++) {
-            uint32_t without = keep & ~(1u << i);
-            if (without == keep || !still_fails(b, seed, faults, without, dir, ++attempt))
-                continue;
-            keep = without;
-            smaller = true;
-        }
-    }
-    return keep;
+    struct shrink_runs runs = {.b = b, .seed = seed, .faults = faults, .dir = dir};
+    return swarm_shrink_mask(faults->count, run_still_fails, &runs, b->interrupt);
 }

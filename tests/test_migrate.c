@@ -18,6 +18,7 @@
 
 #include "core/bytes.h"
 #include "core/crc32.h"
+#include "core/frame.h"
 #include "core/ipc.h"
 #include "core/kernel_priv.h"
 #include "core/migrate.h"
@@ -752,4 +753,71 @@ Test(migrate, a_copy_held_when_its_source_restarts_is_dropped_and_traced)
     cr_expect_eq(h.hal[1].last_of[HAL_TRACE_MIGRATE_DROP].value2, 0u, "from node 0");
     cr_expect_eq(h.hal[1].trace_counts[HAL_TRACE_MIGRATE_INSTALL], 0u, "the copy never ran");
     cr_expect_eq(node_of(pid), -1, "it runs nowhere");
+}
+
+/* The same copy when HANDOVER DONE never comes and nothing resets: node 1
+ * gives the move up after MIGRATE_STALL_NS without progress. A swarm
+ * found it (chatty-8 seeds 29 and 99, a target paused for 5.9 s right
+ * after the source's migrate_done): the stall dropped the copy without a
+ * word, so the trace showed the process handed over for ever. */
+Test(migrate, a_copy_held_past_the_stall_timeout_is_dropped_and_traced)
+{
+    boot(2, MIGRATE_STOP_AND_COPY);
+    uint32_t pid = spawn(0, "sleeper", "5000", NULL, NULL);
+    cr_assert_not(harness_run(&h, MS));
+    static bool cut;
+    cut = false;
+    h.frame_filter = cut_0_to_1;
+    h.filter_ctx = &cut;
+    cr_assert_eq(kernel_migrate(h.k[0], pid, 1), 0);
+    for (uint32_t i = 0; i < 10000 && !target_holds(1); i++)
+        harness_run(&h, 10000);
+    cr_assert(target_holds(1), "node 1 holds the installed copy");
+    cut = true; /* HANDOVER DONE never reaches node 1 */
+    harness_run(&h, 5 * MS);
+    cr_assert_eq(h.hal[0].trace_counts[HAL_TRACE_MIGRATE_DONE], 1u, "the source handed it over");
+    cr_assert_eq(h.hal[1].trace_counts[HAL_TRACE_MIGRATE_DROP], 0u);
+    harness_run(&h, MIGRATE_STALL_NS);
+    cr_expect_eq(h.hal[1].trace_counts[HAL_TRACE_MIGRATE_DROP], 1u, "dropped at the stall, and traced");
+    cr_expect_eq(h.hal[1].last_of[HAL_TRACE_MIGRATE_DROP].pid, pid);
+    cr_expect_eq(h.hal[1].last_of[HAL_TRACE_MIGRATE_DROP].value2, 0u, "from node 0");
+    cr_expect_eq(h.hal[1].trace_counts[HAL_TRACE_MIGRATE_INSTALL], 0u, "the copy never ran");
+    cr_expect_eq(node_of(pid), -1, "it runs nowhere");
+}
+
+/* While *ctx: node 1's messages to node 0 are lost, its pure ACKs pass
+ * (so node 0's sends are acknowledged and only the answers wait). */
+static bool hold_answers_1_to_0(struct harness *hh, uint32_t src, uint8_t *frame, uint32_t len, void *ctx)
+{
+    const uint32_t pure_ack = ETH_HEADER_BYTES + IPV4_HEADER_MIN + UDP_HEADER_BYTES + CLUSTER_HEADER_BYTES;
+    return !(*(const bool *)ctx && src == 1 && memcmp(frame, hh->hal[0].mac, 6) == 0 && len > pure_ack);
+}
+
+/* The other side of that stall: INSTALLED reaches the source only after
+ * MIGRATE_COMMIT_WINDOW_NS (3 s of silence from the target here; a
+ * source paused that long in the swarm, seed 526 of chatty-8). The target
+ * may have dropped its copy by then, so the source must not hand over:
+ * it thaws the process and cancels, and the target drops its copy
+ * (untraced: the trace's migrate_abort says where the process is). */
+Test(migrate, an_installed_that_comes_too_late_is_not_handed_over)
+{
+    boot(2, MIGRATE_STOP_AND_COPY);
+    uint32_t pid = spawn(0, "sleeper", "5000", NULL, NULL);
+    cr_assert_not(harness_run(&h, MS));
+    static bool cut;
+    cut = true; /* INSTALLED does not reach node 0 yet */
+    h.frame_filter = hold_answers_1_to_0;
+    h.filter_ctx = &cut;
+    cr_assert_eq(kernel_migrate(h.k[0], pid, 1), 0);
+    harness_run(&h, 3000 * MS);
+    cr_assert(target_holds(1), "node 1 installed the copy and waits");
+    cut = false; /* its next resend (1 s apart by now) gets through */
+    harness_run(&h, 1500 * MS);
+    cr_expect_eq(h.hal[0].trace_counts[HAL_TRACE_MIGRATE_DONE], 0u, "never handed over");
+    cr_expect_eq(h.hal[0].trace_counts[HAL_TRACE_MIGRATE_ABORT], 1u);
+    cr_expect_eq(h.hal[0].last_of[HAL_TRACE_MIGRATE_ABORT].value, ERR_TIMEOUT);
+    cr_expect_not(target_holds(1), "the cancelled copy goes");
+    cr_expect_eq(h.hal[1].trace_counts[HAL_TRACE_MIGRATE_DROP], 0u, "silently: the source thawed it");
+    cr_expect_eq(h.hal[1].trace_counts[HAL_TRACE_MIGRATE_INSTALL], 0u);
+    cr_expect_eq(node_of(pid), 0, "it runs on at its source");
 }

@@ -429,7 +429,7 @@ static const struct bad_file bad_files[] = {
      "balancer.policy: expected \"none\", \"random\", \"offer\", \"two-choices\" or \"mosix\", got \"greedy\""},
     {"threshold-decimals.json", "balancer.threshold: at most 3 digits after the decimal point, got 1.2345"},
     {"migrate-kernel.json", "events[1].migrate.pid: n0.0 is node 0's kernel, not a process"},
-    {"repeat-on-spawn.json", "events[0].repeat: only \"migrate\" events repeat"},
+    {"repeat-on-spawn.json", "events[0].repeat: only \"migrate\", \"partition\", \"heal\" and \"pause\" events repeat"},
     {"byte-order-mark.json", "line 1, column 1: a UTF-8 byte-order mark is not allowed (save the file without it)"},
     {"nul-in-program.json",
      "events[0].spawn.program: a string may not contain \\u0000 (NUL), got \"hello\\u0000...\""},
@@ -904,7 +904,7 @@ Test(events, actions)
 {
     expect_error("{'nodes':[{}],'events':[{'at':'0s'}]}",
                  X "events[0]: no action: expected one of \"spawn\", \"crash\", \"restart\", "
-                   "\"partition\", \"heal\" or \"migrate\"");
+                   "\"partition\", \"heal\", \"migrate\" or \"pause\"");
     expect_error("{'nodes':[{}],'events':[{'at':'0s','heal':{},'spawn':{'node':0,'program':'a'}}]}",
                  X "events[0]: more than one action: \"spawn\" and \"heal\"");
     expect_error("{'nodes':[{}],'events':[{'heal':{}}]}", X "events[0]: missing required key \"at\"");
@@ -1209,7 +1209,7 @@ Test(migrate, repeat_errors)
         expect_error(text, cases[i].want);
     }
     expect_error("{'nodes':[{}],'events':[{'at':'0s','crash':{'node':0},'repeat':{'every':'1ms','count':2}}]}",
-                 X "events[0].repeat: only \"migrate\" events repeat");
+                 X "events[0].repeat: only \"migrate\", \"partition\", \"heal\" and \"pause\" events repeat");
     struct scenario s;
     expect_ok("{'nodes':[{'count':2}],'events':[{'at':'0s','migrate':{'pid':'n0.1','to':1},"
               "'repeat':{'count':1000000,'every':'1ns'}}]}",
@@ -1823,4 +1823,105 @@ Test(disk, messages)
     expect_error("{'nodes':[{'disk':{'size':'1MiB',"
                  "'latency_spikes':[{'at':'1s','for':'1s','extra':'1ms','x':1}]}}]}",
                  DISK ".latency_spikes[0]: unknown key \"x\"");
+}
+
+/* ---- the network's faults, clocks and pauses ------------------------------- */
+
+Test(faults, duplicate_and_corrupt_are_probabilities_links_inherit)
+{
+    struct scenario s;
+    expect_ok("{'nodes':[{'count':3}],'network':{'duplicate':0.05,'corrupt':0.5,"
+              "'links':[{'between':[0,1],'corrupt':0},{'between':[1,2],'duplicate':1}]}}",
+              &s);
+    cr_assert_eq(s.net.duplicate_u32, 214748365u, "0.05 * 2^32 rounded, as loss");
+    cr_assert_eq(s.net.corrupt_u32, 1u << 31);
+    cr_assert_eq(s.links[0].params.corrupt_u32, 0);
+    cr_assert_eq(s.links[0].params.duplicate_u32, 214748365u);
+    cr_assert_eq(s.links[1].params.duplicate_u32, UINT32_MAX, "1 saturates");
+    cr_assert_eq(s.links[1].params.corrupt_u32, 1u << 31);
+    done(&s);
+    expect_error("{'nodes':[{}],'network':{'duplicate':1.5}}",
+                 X "network.duplicate: expected a probability from 0 to 1, got 1.5");
+    expect_error("{'nodes':[{'count':2}],'network':{'links':[{'between':[0,1],'corrupt':'5%'}]}}",
+                 X "network.links[0].corrupt: expected a probability from 0 to 1, got \"5%\"");
+}
+
+Test(faults, clock_drift_is_whole_ppm_within_the_limit)
+{
+    struct scenario s;
+    expect_ok("{'nodes':[{'count':2,'clock_drift_ppm':-500000},{'clock_drift_ppm':250}]}", &s);
+    cr_assert_eq(s.nodes[1].clock_drift_ppm, -500000);
+    cr_assert_eq(s.nodes[2].clock_drift_ppm, 250);
+    done(&s);
+    const char *want = X "nodes[0].clock_drift_ppm: expected a whole number of parts per million from "
+                         "-500000 to 500000, got ";
+    const struct {
+        const char *value, *shown;
+    } bad[] = {{"500001", "500001"}, {"-500001", "-500001"}, {"1.5", "1.5"}, {"'100'", "\"100\""}, {"true", "true"}};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char text[128], message[256];
+        snprintf(text, sizeof text, "{'nodes':[{'clock_drift_ppm':%s}]}", bad[i].value);
+        snprintf(message, sizeof message, "%s%s", want, bad[i].shown);
+        expect_error(text, message);
+    }
+}
+
+Test(faults, one_way_partition_has_from_and_to)
+{
+    struct scenario s;
+    expect_ok("{'nodes':[{'count':5}],'events':[{'at':'1ms','partition':{'from':[0,3],'to':[1]}}]}", &s);
+    const uint32_t want[5] = {SCN_SIDE_FROM, SCN_SIDE_TO, SCN_SIDE_NONE, SCN_SIDE_FROM, SCN_SIDE_NONE};
+    cr_assert(s.events[0].one_way);
+    cr_assert_arr_eq(s.events[0].group_of_node, want, sizeof want);
+    done(&s);
+    const char *head = "{'nodes':[{'count':3}],'events':[{'at':'0s','partition':";
+    const struct {
+        const char *body, *want;
+    } cases[] = {
+        {"{'from':[0]}}]}", X "events[0].partition: missing required key \"to\""},
+        {"{'to':[0]}}]}", X "events[0].partition: missing required key \"from\""},
+        {"{'from':[0],'to':[1],'groups':[[2]]}}]}",
+         X "events[0].partition: \"groups\" or \"from\" and \"to\", not both"},
+        {"{'from':[0,1],'to':[2,1]}}]}", X "events[0].partition.to[1]: node 1 is already in \"from\""},
+        {"{'from':[0],'to':[]}}]}", X "events[0].partition.to: a group needs at least one node, got []"},
+        {"{'from':[0],'to':[3]}}]}", X "events[0].partition.to[0]: node 3 does not exist (the scenario has 3 nodes)"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char text[256];
+        snprintf(text, sizeof text, "%s%s", head, cases[i].body);
+        expect_error(text, cases[i].want);
+    }
+}
+
+Test(faults, pause_has_a_node_and_a_length)
+{
+    struct scenario s;
+    expect_ok("{'nodes':[{'count':2}],'events':[{'at':'1ms','pause':{'node':1,'for':'20ms'},"
+              "'repeat':{'every':'50ms','count':3}},{'at':'2ms','pause':{'node':'all','for':'1us'}}]}",
+              &s);
+    cr_assert_eq(s.events[0].kind, SCN_PAUSE);
+    cr_assert_eq(s.events[0].node, 1);
+    cr_assert_eq(s.events[0].pause_ns, 20000000);
+    cr_assert_eq(s.events[0].count, 3);
+    cr_assert(s.events[1].all_nodes);
+    done(&s);
+    expect_error("{'nodes':[{}],'events':[{'at':'0s','pause':{'node':0}}]}",
+                 X "events[0].pause: missing required key \"for\"");
+    expect_error("{'nodes':[{}],'events':[{'at':'0s','pause':{'node':0,'for':'0s'}}]}",
+                 X "events[0].pause.for: must be longer than 0s");
+    expect_error("{'nodes':[{}],'events':[{'at':'0s','pause':{'node':1,'for':'1s'}}]}",
+                 X "events[0].pause.node: node 1 does not exist (the scenario has 1 node)");
+    expect_error("{'nodes':[{}],'events':[{'at':'0s','pause':{'node':0,'for':'1s','until':'2s'}}]}",
+                 X "events[0].pause: unknown key \"until\"");
+}
+
+Test(faults, partitions_and_heals_repeat_to_flap)
+{
+    struct scenario s;
+    expect_ok("{'nodes':[{'count':2}],'events':[{'at':'0s','partition':{'groups':[[0]]},"
+              "'repeat':{'every':'10ms','count':4}},{'at':'5ms','heal':{},'repeat':{'every':'10ms','count':4}}]}",
+              &s);
+    cr_assert_eq(s.events[0].count, 4);
+    cr_assert_eq(s.events[1].every_ns, 10000000);
+    done(&s);
 }

@@ -12,6 +12,7 @@
 #include "hal-sim/scenario.h"
 #include "run_util.h"
 #include "swarm/swarm_faults.h"
+#include "swarm/swarm_shrink.h"
 
 #define MS 1000000ull
 
@@ -29,7 +30,21 @@ Test(swarm_faults, a_seed_names_one_schedule_within_its_bounds)
                 cr_assert(f->value >= 1 && f->value <= SWARM_MAX_LOSS_MILLI);
             if (f->kind == SWARM_CRASH)
                 cr_assert(f->value < 8 && f->at_ns < 100 * MS && (f->until_ns == 0 || f->until_ns > f->at_ns));
-            if (f->kind == SWARM_PARTITION) {
+            if (f->kind == SWARM_DUPLICATE)
+                cr_assert(f->value >= 1 && f->value <= SWARM_MAX_DUPLICATE_MILLI);
+            if (f->kind == SWARM_CORRUPT)
+                cr_assert(f->value >= 1 && f->value <= SWARM_MAX_CORRUPT_MILLI);
+            if (f->kind == SWARM_PAUSE)
+                cr_assert(f->value < 8 && f->at_ns < 100 * MS && f->until_ns > f->at_ns &&
+                          f->until_ns - f->at_ns <= SWARM_LONG_PAUSE_NS + 2000 * MS);
+            if (f->kind == SWARM_DRIFT)
+                cr_assert(f->value < 8 && f->drift_ppm != 0 && f->drift_ppm >= -(int32_t)SWARM_MAX_DRIFT_PPM &&
+                          f->drift_ppm <= (int32_t)SWARM_MAX_DRIFT_PPM);
+            if (f->kind == SWARM_FLAP)
+                cr_assert(f->count >= 2 && f->count <= SWARM_MAX_FLAPS && f->every_ns <= SWARM_MAX_FLAP_PERIOD_NS &&
+                              f->until_ns - f->at_ns >= MS && f->until_ns - f->at_ns < f->every_ns,
+                          "seed %llu: a flap that never heals or never cuts", (unsigned long long)seed);
+            if (f->kind == SWARM_PARTITION || f->kind == SWARM_ONE_WAY || f->kind == SWARM_FLAP) {
                 unsigned ones = 0;
                 for (int n = 0; n < 8; n++)
                     ones += f->side[n];
@@ -43,7 +58,7 @@ Test(swarm_faults, a_seed_names_one_schedule_within_its_bounds)
 
 Test(swarm_faults, seeds_differ_and_use_every_kind_of_fault)
 {
-    unsigned kinds[4] = {0}, restarts = 0, never = 0;
+    unsigned kinds[SWARM_KIND_COUNT] = {0}, restarts = 0, never = 0, long_pauses = 0;
     struct swarm_schedule first;
     swarm_faults_draw(1, 4, 50 * MS, &first);
     bool differ = false;
@@ -55,13 +70,16 @@ Test(swarm_faults, seeds_differ_and_use_every_kind_of_fault)
             kinds[s.faults[i].kind]++;
             if (s.faults[i].kind == SWARM_CRASH)
                 s.faults[i].until_ns ? restarts++ : never++;
+            if (s.faults[i].kind == SWARM_PAUSE)
+                long_pauses += s.faults[i].until_ns - s.faults[i].at_ns >= SWARM_LONG_PAUSE_NS;
         }
     }
     cr_expect(differ);
-    for (int k = 0; k < 4; k++)
+    for (int k = 0; k < SWARM_KIND_COUNT; k++)
         cr_expect_gt(kinds[k], 50, "kind %d drawn %u times", k, kinds[k]);
     cr_expect_gt(restarts, 0);
     cr_expect_gt(never, 0);
+    cr_expect_gt(long_pauses, 20, "some pauses outlast peer suspicion");
 }
 
 Test(swarm_faults, the_scenario_with_any_schedule_still_loads)
@@ -89,6 +107,44 @@ Test(swarm_faults, the_scenario_with_any_schedule_still_loads)
     cJSON_Delete(root);
 }
 
+/* hotspot-16 has one group of 16 nodes: a drift splits it, and the
+ * drift lands on its node and nowhere else. */
+Test(swarm_faults, a_drift_lands_on_its_node)
+{
+    size_t len;
+    char *text = read_file(NIMBUS_SOURCE_DIR "/scenarios/hotspot-16.json", &len);
+    cr_assert_not_null(text);
+    cJSON *root = cJSON_ParseWithLength(text, len);
+    free(text);
+    struct swarm_schedule s = {.count = 2};
+    s.faults[0] = (struct swarm_fault){.kind = SWARM_DRIFT, .value = 13, .drift_ppm = -4321};
+    s.faults[1] = (struct swarm_fault){.kind = SWARM_DRIFT, .value = 2, .drift_ppm = 77};
+    swarm_faults_apply(&s, 3u, root);
+    char *out = cJSON_Print(root), err[SCN_ERROR_BYTES];
+    struct scenario scn;
+    cr_assert_eq(scenario_parse(out, strlen(out), "swarm.json", &scn, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(scn.node_count, 16);
+    for (uint32_t i = 0; i < 16; i++)
+        cr_assert_eq(scn.nodes[i].clock_drift_ppm, i == 13 ? -4321 : i == 2 ? 77 : 0, "node %u", i);
+    scenario_free(&scn);
+    free(out);
+    cJSON_Delete(root);
+}
+
+Test(swarm_faults, a_flap_is_a_partition_and_a_heal_that_repeat)
+{
+    cJSON *root = cJSON_Parse("{\"nodes\": [{\"count\": 3}]}");
+    struct swarm_schedule s = {.count = 1};
+    s.faults[0] = (struct swarm_fault){.kind = SWARM_FLAP, .at_ns = 2 * MS, .until_ns = 5 * MS,
+                                       .every_ns = 10 * MS, .count = 4, .side = {0, 1, 0}};
+    swarm_faults_apply(&s, 1u, root);
+    char *out = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(root, "events"));
+    cr_assert_str_eq(out, "[{\"at\":\"2ms\",\"partition\":{\"groups\":[[1]]},\"repeat\":{\"every\":\"10ms\",\"count\":4}},"
+                          "{\"at\":\"5ms\",\"heal\":{},\"repeat\":{\"every\":\"10ms\",\"count\":4}}]");
+    free(out);
+    cJSON_Delete(root);
+}
+
 Test(swarm_faults, described_for_people)
 {
     char line[128];
@@ -98,6 +154,24 @@ Test(swarm_faults, described_for_people)
     struct swarm_fault loss = {.kind = SWARM_LOSS, .value = 23};
     swarm_fault_describe(&loss, line, sizeof line);
     cr_expect_str_eq(line, "loss 2.3% of frames");
+    const struct {
+        struct swarm_fault f;
+        const char *want;
+    } cases[] = {
+        {{.kind = SWARM_DUPLICATE, .value = 105}, "duplicate 10.5% of frames"},
+        {{.kind = SWARM_CORRUPT, .value = 4}, "corrupt 0.4% of frames"},
+        {{.kind = SWARM_ONE_WAY, .at_ns = MS, .until_ns = 3 * MS}, "one-way partition at 1ms, heal at 3ms"},
+        {{.kind = SWARM_FLAP, .at_ns = 4 * MS, .until_ns = 7 * MS, .every_ns = 10 * MS, .count = 5},
+         "flapping partition from 4ms: down 3ms of every 10ms, 5 times"},
+        {{.kind = SWARM_PAUSE, .value = 6, .at_ns = 2 * MS, .until_ns = 5502 * MS},
+         "pause node 6 at 2ms, resume at 5.502s"},
+        {{.kind = SWARM_DRIFT, .value = 1, .drift_ppm = -2500}, "clock of node 1 -2500 ppm"},
+        {{.kind = SWARM_DRIFT, .value = 0, .drift_ppm = 90}, "clock of node 0 +90 ppm"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        swarm_fault_describe(&cases[i].f, line, sizeof line);
+        cr_expect_str_eq(line, cases[i].want);
+    }
 }
 
 Test(swarm, every_seed_is_run_checked_and_summarised, .timeout = 120)
@@ -122,4 +196,93 @@ Test(swarm, every_seed_is_run_checked_and_summarised, .timeout = 120)
         if (f != NULL)
             fclose(f);
     }
+}
+
+/* ---- shrinking, over a failure of known cause ----------------------------- */
+
+/* A schedule "fails" when it holds every fault of `needed` (a failure
+ * that takes two faults together) and, unless any_of is 0, one of
+ * `any_of` (one that either of two faults causes alone). Each question is
+ * counted. With both 0 it always fails. */
+struct synthetic_failure {
+    uint32_t needed, any_of;
+    unsigned asked;
+};
+
+static bool synthetic_still_fails(void *ctx, uint32_t keep)
+{
+    struct synthetic_failure *f = ctx;
+    f->asked++;
+    return (keep & f->needed) == f->needed && (f->any_of == 0 || (keep & f->any_of) != 0);
+}
+
+Test(swarm_shrink, keeps_exactly_the_faults_a_failure_needs)
+{
+    struct synthetic_failure f = {.needed = 1u << 2 | 1u << 9};
+    cr_assert_eq(swarm_shrink_mask(12, synthetic_still_fails, &f, NULL), 1u << 2 | 1u << 9);
+    /* One pass asks about all 12 and leaves out the 10 others; a second
+     * asks about the 2 left and finds neither can go. */
+    cr_assert_eq(f.asked, 14);
+}
+
+Test(swarm_shrink, keeps_one_of_two_faults_that_fail_alone)
+{
+    struct synthetic_failure f = {.any_of = 1u << 3 | 1u << 7};
+    cr_assert_eq(swarm_shrink_mask(SWARM_MAX_FAULTS, synthetic_still_fails, &f, NULL), 1u << 7,
+                 "fault 3 goes first, while 7 still fails; 7 cannot go then");
+}
+
+Test(swarm_shrink, a_failure_without_faults_shrinks_to_none)
+{
+    struct synthetic_failure f = {0};
+    cr_assert_eq(swarm_shrink_mask(5, synthetic_still_fails, &f, NULL), 0u);
+    struct synthetic_failure never = {.needed = 1u << 31};
+    cr_assert_eq(swarm_shrink_mask(5, synthetic_still_fails, &never, NULL), 0x1Fu, "nothing smaller fails: all stay");
+}
+
+/* A failure caused by two of the new kinds together: a flapping
+ * partition and corruption. Over a drawn schedule that holds both among
+ * many other faults, the shrinker keeps exactly those two. */
+struct kinds_failure {
+    const struct swarm_schedule *s;
+};
+
+static bool flap_and_corrupt_fail(void *ctx, uint32_t keep)
+{
+    const struct swarm_schedule *s = ((struct kinds_failure *)ctx)->s;
+    bool flap = false, corrupt = false;
+    for (size_t i = 0; i < s->count; i++) {
+        if ((keep & (1u << i)) == 0)
+            continue;
+        flap |= s->faults[i].kind == SWARM_FLAP;
+        corrupt |= s->faults[i].kind == SWARM_CORRUPT;
+    }
+    return flap && corrupt;
+}
+
+Test(swarm_shrink, a_drawn_schedule_shrinks_to_the_two_faults_that_fail)
+{
+    struct swarm_schedule s;
+    uint64_t seed = 1;
+    for (;; seed++) {
+        swarm_faults_draw(seed, 8, 100 * MS, &s);
+        if (s.count >= 8 && flap_and_corrupt_fail(&(struct kinds_failure){&s}, UINT32_MAX))
+            break;
+    }
+    uint32_t want = 0;
+    for (size_t i = 0; i < s.count; i++)
+        if (s.faults[i].kind == SWARM_FLAP || s.faults[i].kind == SWARM_CORRUPT)
+            want |= 1u << i;
+    cr_assert_eq(__builtin_popcount(want), 2, "one of each per schedule");
+    struct kinds_failure ctx = {&s};
+    cr_assert_eq(swarm_shrink_mask(s.count, flap_and_corrupt_fail, &ctx, NULL), want, "seed %llu",
+                 (unsigned long long)seed);
+}
+
+Test(swarm_shrink, an_interrupt_stops_with_what_it_has)
+{
+    struct synthetic_failure f = {.any_of = UINT32_MAX};
+    volatile sig_atomic_t stop = 1;
+    cr_assert_eq(swarm_shrink_mask(4, synthetic_still_fails, &f, &stop), 0xFu);
+    cr_assert_eq(f.asked, 0);
 }

@@ -1,0 +1,32 @@
+/*
+ * sim_net_priv.h - shared by the LAN's two files: sim_net.c (frames on
+ * the wire) and sim_net_faults.c (partitions, corruption, the receive
+ * ring of a paused node). Not for the rest of the simulator.
+ */
+#ifndef SIM_NET_PRIV_H
+#define SIM_NET_PRIV_H
+
+#include "sim_net.h"
+
+/* Drop one reference; the last frees the frame. */
+void sim_frame_release(struct sim_frame *f);
+
+/* Count one copy of f for dst as lost (and tell the lost hook). */
+void sim_net_count_lost(struct sim_net *n, const struct sim_frame *f, uint32_t dst, enum sim_loss_reason why);
+
+/* Whether a partition of either kind stops frames from src to dst. */
+bool sim_net_blocked(const struct sim_net *n, uint32_t src, uint32_t dst);
+
+/* Hand a copy of f to dst's kernel now (corrupted if drawn so). */
+void sim_net_deliver(struct sim_net *n, struct sim_frame *f, uint32_t dst);
+
+/* Copy f into out (SIM_NET_MAX_FRAME bytes) with one bit of its IPv4
+ * packet flipped, and count it; false (nothing done) when f carries no
+ * IPv4 packet. */
+bool sim_net_corrupt(struct sim_net *n, const struct sim_frame *f, uint8_t *out);
+
+/* dst is paused: keep a reference to f in its receive ring, or count the
+ * copy lost when the ring is full. */
+void sim_net_hold_copy(struct sim_net *n, struct sim_frame *f, uint32_t dst);
+
+#endif
