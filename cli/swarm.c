@@ -13,15 +13,17 @@
 
 static const char swarm_usage[] =
     "Usage: nimbus swarm SCENARIO --seeds N [--first-seed S] [--horizon TIME]\n"
-    "                    [--jobs N] [--out DIR] [--no-shrink]\n"
+    "                    [--jobs N] [--out DIR] [--no-shrink] [--keep-runs]\n"
     "\n"
     "Run SCENARIO once per seed, each time under faults drawn from the seed:\n"
-    "frame loss, jitter, crashes of any node with or without a restart,\n"
-    "partitions and heals, all before --horizon. Check every run's trace as\n"
+    "frame loss, jitter, duplication and corruption, crashes of any node\n"
+    "with or without a restart, partitions (both ways, one way, flapping),\n"
+    "pauses and clock drift, all before --horizon. Check every run's trace as\n"
     "'nimbus check-run' does. For each seed that breaks an invariant, print\n"
     "it, shrink its faults to the fewest that still break one, and print the\n"
-    "commands that reproduce it. Each run is in DIR/seed-<n>/ (scenario.json,\n"
-    "the run's outputs, check.txt).\n"
+    "commands that reproduce it. Each failing run is kept in DIR/seed-<n>/\n"
+    "(scenario.json, the run's outputs, check.txt); a passing one is removed\n"
+    "when it has been checked, unless --keep-runs.\n"
     "\n"
     "Options:\n"
     "      --seeds N         how many seeds (1 to 1000000)\n"
@@ -31,18 +33,19 @@ static const char swarm_usage[] =
     "  -j, --jobs N          runs at once (default: the number of online CPUs)\n"
     "  -o, --out DIR         output directory (default: runs/<scenario name>-swarm)\n"
     "      --no-shrink       report failing schedules as drawn\n"
+    "      --keep-runs       keep the outputs of passing seeds too\n"
     "  -h, --help            show this help\n"
     "\n"
     "See docs/swarm.md.\n"
     "Exit status: 0 every run kept the invariants, 1 bad usage or scenario,\n"
     "2 a run broke one (or left no trace).\n";
 
-enum swarm_option { OPT_HELP, OPT_SEEDS, OPT_FIRST_SEED, OPT_HORIZON, OPT_JOBS, OPT_OUT, OPT_NO_SHRINK };
+enum swarm_option { OPT_HELP, OPT_SEEDS, OPT_FIRST_SEED, OPT_HORIZON, OPT_JOBS, OPT_OUT, OPT_NO_SHRINK, OPT_KEEP_RUNS };
 
 static const struct args_option swarm_options[] = {
     {"help", 'h', NULL, OPT_HELP},       {"seeds", 0, "N", OPT_SEEDS},   {"first-seed", 0, "S", OPT_FIRST_SEED},
     {"horizon", 0, "TIME", OPT_HORIZON}, {"jobs", 'j', "N", OPT_JOBS},   {"out", 'o', "DIR", OPT_OUT},
-    {"no-shrink", 0, NULL, OPT_NO_SHRINK},
+    {"no-shrink", 0, NULL, OPT_NO_SHRINK}, {"keep-runs", 0, NULL, OPT_KEEP_RUNS},
 };
 
 #define SWARM_MAX_SEEDS 1000000u
@@ -56,6 +59,7 @@ static int take_option(int id, const char *v, void *ctx)
     switch (id) {
     case OPT_HELP: fputs(swarm_usage, stdout); return -1;
     case OPT_NO_SHRINK: a->shrink = false; return 0;
+    case OPT_KEEP_RUNS: a->keep_runs = true; return 0;
     case OPT_OUT: a->out_dir = v; return 0;
     case OPT_SEEDS:
         if (!args_parse_u64(v, SWARM_MAX_SEEDS, &a->seed_count) || a->seed_count == 0)

@@ -1,11 +1,14 @@
 /* files.c - see files.h. */
+#define _XOPEN_SOURCE 700 /* nftw */
 #include "files.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
+#include <ftw.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "text_buf.h"
 
@@ -68,4 +71,16 @@ char *files_read_text(const char *path, size_t max_bytes, size_t *len)
     text_buf_putc(&b, '\0');
     *len = b.len - 1;
     return b.data;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+    (void)st;
+    (void)ftw;
+    return type == FTW_DP ? rmdir(path) : unlink(path);
+}
+
+int files_remove_tree(const char *path)
+{
+    return nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }

@@ -16,5 +16,8 @@ int files_make_dirs(const char *path);
 char *files_read_text(const char *path, size_t max_bytes, size_t *len);
 /* Write `text` and a newline to the file at `path`: 0, or -1 with errno set. */
 int files_write_text(const char *path, const char *text);
+/* rm -r: remove `path` and everything below it (links are removed, never
+ * followed): 0, or -1 with errno set. */
+int files_remove_tree(const char *path);
 
 #endif

@@ -24,6 +24,7 @@ struct swarm_args {
     unsigned jobs;
     uint64_t horizon_ns;   /* faults happen before this simulated time */
     bool shrink;
+    bool keep_runs;        /* keep the outputs of seeds that kept every invariant */
 };
 
 /* Run the swarm. Returns the exit status: 0 no run broke an invariant, 1

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "hal-sim/scenario.h"
 #include "run_util.h"
@@ -174,28 +175,45 @@ Test(swarm_faults, described_for_people)
     }
 }
 
-Test(swarm, every_seed_is_run_checked_and_summarised, .timeout = 120)
+/* Run a 6-seed pingpong swarm into test-runs/swarm/<name> with `extra`
+ * options; expect every seed to pass. */
+static void run_pingpong_swarm(const char *name, const char *extra)
 {
-    char cmd[1024];
+    char cmd[1024], want[256];
     snprintf(cmd, sizeof cmd,
-             "%s/nimbus swarm %s/scenarios/pingpong.json --seeds 6 --jobs 2 --out test-runs/swarm/pingpong "
-             "> test-runs/swarm-out.txt 2>&1",
-             NIMBUS_BINARY_DIR, NIMBUS_SOURCE_DIR);
+             "rm -rf test-runs/swarm/%s && %s/nimbus swarm %s/scenarios/pingpong.json --seeds 6 --jobs 2 "
+             "--out test-runs/swarm/%s %s > test-runs/swarm-%s.txt 2>&1",
+             name, NIMBUS_BINARY_DIR, NIMBUS_SOURCE_DIR, name, extra, name);
     cr_assert_eq(system("mkdir -p test-runs/swarm"), 0);
     int rc = system(cmd);
     size_t len;
-    char *out = read_file("test-runs/swarm-out.txt", &len);
+    snprintf(want, sizeof want, "test-runs/swarm-%s.txt", name);
+    char *out = read_file(want, &len);
     cr_assert_eq(WEXITSTATUS(rc), 0, "%s", out);
-    cr_expect(strstr(out, "test-runs/swarm/pingpong: 6 of 6 seeds run, 0 broke an invariant;") != NULL, "%s", out);
+    snprintf(want, sizeof want, "test-runs/swarm/%s: 6 of 6 seeds run, 0 broke an invariant;", name);
+    cr_expect(strstr(out, want) != NULL, "%s", out);
     free(out);
-    for (int seed = 1; seed <= 6; seed++) {
-        char path[256];
-        snprintf(path, sizeof path, "test-runs/swarm/pingpong/seed-%d/check.txt", seed);
-        FILE *f = fopen(path, "r");
-        cr_expect_not_null(f, "%s", path);
-        if (f != NULL)
-            fclose(f);
-    }
+}
+
+static bool seed_checked(const char *name, int seed)
+{
+    char path[256];
+    snprintf(path, sizeof path, "test-runs/swarm/%s/seed-%d/check.txt", name, seed);
+    return access(path, F_OK) == 0;
+}
+
+Test(swarm, every_seed_is_run_checked_and_a_passing_one_removed, .timeout = 120)
+{
+    run_pingpong_swarm("pingpong", "");
+    for (int seed = 1; seed <= 6; seed++)
+        cr_expect_not(seed_checked("pingpong", seed), "seed %d passed: its outputs should be gone", seed);
+}
+
+Test(swarm, keep_runs_keeps_passing_seeds, .timeout = 120)
+{
+    run_pingpong_swarm("pingpong-kept", "--keep-runs");
+    for (int seed = 1; seed <= 6; seed++)
+        cr_expect(seed_checked("pingpong-kept", seed), "seed %d: check.txt kept", seed);
 }
 
 /* ---- shrinking, over a failure of known cause ----------------------------- */
