@@ -42,6 +42,8 @@ struct kernel_config {
     uint32_t quantum_insns; /* 0: DEFAULT_QUANTUM_INSNS */
     uint8_t migrate_mode;   /* enum migrate_mode */
     struct balance_config balance;
+    bool kv_configured;     /* the key-value calls go to node kv_backend */
+    uint16_t kv_backend;
 };
 
 /* Counters a platform reads for its metrics. */

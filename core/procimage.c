@@ -36,7 +36,9 @@ int procimage_movable(const struct proc *p)
     if (p->pinned)
         return ERR_PINNED;
     bool in_send = p->in_syscall && p->cpu.x[RV_A7] == SYS_SEND;
-    return in_send || p->wait == WAIT_SEND ? ERR_BUSY : 0;
+    /* A Stockholder call's answer comes to this node: move after it. */
+    bool in_stock = p->in_syscall && p->cpu.x[RV_A7] >= SYS_OPEN && p->cpu.x[RV_A7] <= SYS_KV_SCAN;
+    return in_send || in_stock || p->wait == WAIT_SEND || p->wait == WAIT_STOCK ? ERR_BUSY : 0;
 }
 
 static bool page_has_data(const uint32_t *with_data, uint32_t vpn)
