@@ -6,14 +6,14 @@
  */
 #include "nimbus.h"
 
-#define KVBENCH_CLIENTS_MAX 64u
+#define KVBENCH_CLIENTS_MAX 32u /* a process has at most 32 children */
 
 int main(int argc, char **argv)
 {
     uint32_t clients, puts, size;
     if (argc != 3 || parse_u32(argv[0], &clients) != 0 || parse_u32(argv[1], &puts) != 0 ||
         parse_u32(argv[2], &size) != 0 || clients == 0 || clients > KVBENCH_CLIENTS_MAX) {
-        printf("usage: kvbench CLIENTS(1..64) PUTS SIZE\n");
+        printf("usage: kvbench CLIENTS(1..32) PUTS SIZE\n");
         return 1;
     }
     uint64_t start = sys_time();
