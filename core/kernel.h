@@ -44,6 +44,7 @@ struct kernel_config {
     struct balance_config balance;
     bool kv_configured;     /* the key-value calls go to node kv_backend */
     uint16_t kv_backend;
+    bool disk_reserved;     /* the platform uses the disk itself (a self-test): no Stockholder */
 };
 
 /* Counters a platform reads for its metrics. */

@@ -28,6 +28,7 @@ struct kernel {
     uint8_t migrate_mode;
     bool kv_configured;  /* the cluster has a key-value back end... */
     uint16_t kv_backend; /* ...on this node */
+    bool disk_reserved;  /* the platform keeps the disk: no Stockholder */
     struct balance_config balance_cfg; /* defaults filled in */
 
     struct kalloc heap;

@@ -18,7 +18,7 @@ void stock_trace_error(struct kernel *k, uint16_t what, int32_t err, uint64_t bl
 
 int stock_init(struct kernel *k)
 {
-    if (k->hal.disk == NULL || k->hal.disk->block_count(k->hal.ctx) == 0)
+    if (k->hal.disk == NULL || k->hal.disk->block_count(k->hal.ctx) == 0 || k->disk_reserved)
         return 0;
     struct stock *st = kpage_alloc(k, (sizeof *st + PAGE_SIZE - 1) / PAGE_SIZE);
     if (st == NULL)
