@@ -35,7 +35,7 @@ int stock_init(struct kernel *k)
     store_init(&st->store, &ops, st, st->bufs, STOCK_STORE_BUFS);
     st->state = STOCK_MOUNTING;
     st->mount_started_ns = kernel_now(k);
-    st->next_commit_ns = st->disk_retry_ns = HAL_TIME_NEVER;
+    st->next_commit_ns = st->disk_retry_ns = st->group_deadline_ns = HAL_TIME_NEVER;
     if (st->disk_blocks < STORE_MIN_BLOCKS) {
         st->state = STOCK_DOWN;
         stock_trace_error(k, HAL_STORE_ERR_MOUNT, ERR_NO_SPACE, 0);
@@ -194,19 +194,12 @@ void stock_run(struct kernel *k)
     }
     if (st->state != STOCK_UP)
         return;
-    bool wants_commit = false;
-    for (uint32_t i = 0; i < STOCK_MAX_REQUESTS; i++) {
-        struct stock_req *r = st->reqs[i];
-        if (r != NULL && r->state == REQ_READY)
+    for (uint32_t i = 0; i < STOCK_MAX_REQUESTS; i++)
+        if (st->reqs[i] != NULL && st->reqs[i]->state == REQ_READY)
             run_one(k, i);
-        r = st->reqs[i];
-        if (r != NULL && ((r->state == REQ_DURABLE && r->wait_batch == st->batch) || r->state == REQ_COMMIT))
-            wants_commit = true;
-    }
     if (st->batch_dirty && st->next_commit_ns == HAL_TIME_NEVER)
         st->next_commit_ns = kernel_now(k) + STOCK_COMMIT_PERIOD_NS;
-    if (wants_commit)
-        stock_commit_maybe(k, false);
+    stock_commit_group(k);
 }
 
 void stock_on_block(struct kernel *k, uint64_t block, int status)
@@ -283,6 +276,8 @@ void stock_on_timer(struct kernel *k)
         st->next_commit_ns = HAL_TIME_NEVER;
         stock_commit_maybe(k, false);
     }
+    if (st->state == STOCK_UP && st->group_deadline_ns <= now)
+        stock_commit_group(k);
 }
 
 uint64_t stock_next_deadline(const struct kernel *k)
@@ -290,5 +285,6 @@ uint64_t stock_next_deadline(const struct kernel *k)
     const struct stock *st = k->stock;
     if (st == NULL)
         return HAL_TIME_NEVER;
-    return st->disk_retry_ns < st->next_commit_ns ? st->disk_retry_ns : st->next_commit_ns;
+    uint64_t next = st->disk_retry_ns < st->next_commit_ns ? st->disk_retry_ns : st->next_commit_ns;
+    return st->group_deadline_ns < next ? st->group_deadline_ns : next;
 }

@@ -120,13 +120,18 @@ void stock_cache_on_done(struct kernel *k, uint32_t index, int status)
     stock_on_block(k, block, status == HAL_OK ? 0 : ERR_IO);
 }
 
+/* A block just written is kept too: the store reads it again as soon as
+ * the commit is done (the new tree's nodes, the bitmap). */
 void stock_cache_update(struct kernel *k, uint64_t block, const uint8_t *data)
 {
-    struct stock_slot *s = slot_find(stock_of(k), block);
-    if (s == NULL)
-        return;
-    if (s->state == SLOT_FETCHING)
+    struct stock *st = stock_of(k);
+    struct stock_slot *s = slot_find(st, block);
+    if (s != NULL && s->state == SLOT_FETCHING) {
         s->stale = true;
-    else
-        kmemcpy(s->data, data, STORE_BLOCK_SIZE);
+        return;
+    }
+    if (s == NULL && (s = slot_victim(st)) == NULL)
+        return;
+    kmemcpy(s->data, data, STORE_BLOCK_SIZE);
+    *s = (struct stock_slot){.block = block, .state = SLOT_VALID, .used_tick = ++st->tick, .data = s->data};
 }

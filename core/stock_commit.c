@@ -87,6 +87,8 @@ static void finish(struct kernel *k, struct stock_commit_state *cs)
     if (ok) {
         trace_commit(k, cs);
         st->commits++;
+        /* The callers answered now will be back: wait for them too. */
+        st->last_group = cs->requests + stock_commit_waiting(st);
     }
     if (st->formatting)
         stock_mount_on_commit(k, ok);
@@ -121,8 +123,7 @@ void stock_commit_pump(struct kernel *k)
     advance(k, cs);
 }
 
-/* Requests that wait for the working batch: they go with this commit. */
-static uint32_t count_waiting(const struct stock *st)
+uint32_t stock_commit_waiting(const struct stock *st)
 {
     uint32_t n = 0;
     for (uint32_t i = 0; i < STOCK_MAX_REQUESTS; i++) {
@@ -139,7 +140,8 @@ void stock_commit_maybe(struct kernel *k, bool force)
     if (cs->phase != COMMIT_IDLE || (!force && !st->batch_dirty))
         return;
     *cs = (struct stock_commit_state){.phase = COMMIT_BLOCKS, .batch = st->batch, .started_ns = kernel_now(k)};
-    cs->requests = count_waiting(st);
+    cs->requests = stock_commit_waiting(st);
+    st->group_deadline_ns = HAL_TIME_NEVER;
     int rc = store_commit_begin(&st->store, &cs->c);
     if (rc != STORE_OK) {
         cs->phase = COMMIT_IDLE;
@@ -154,6 +156,28 @@ void stock_commit_maybe(struct kernel *k, bool force)
     st->batch_dirty = false;
     st->next_commit_ns = HAL_TIME_NEVER;
     stock_commit_pump(k);
+}
+
+/* A request out of buffers cannot wait: it needs the commit to free them. */
+static bool needs_buffers(const struct stock *st)
+{
+    for (uint32_t i = 0; i < STOCK_MAX_REQUESTS; i++)
+        if (st->reqs[i] != NULL && st->reqs[i]->state == REQ_COMMIT)
+            return true;
+    return false;
+}
+
+void stock_commit_group(struct kernel *k)
+{
+    struct stock *st = stock_of(k);
+    uint32_t waiting = stock_commit_waiting(st);
+    if (waiting == 0 || st->commit.phase != COMMIT_IDLE)
+        return;
+    uint64_t now = kernel_now(k);
+    if (st->group_deadline_ns == HAL_TIME_NEVER)
+        st->group_deadline_ns = now + STOCK_GROUP_WAIT_NS;
+    if (waiting >= st->last_group || now >= st->group_deadline_ns || needs_buffers(st))
+        stock_commit_maybe(k, false);
 }
 
 void stock_commit_on_done(struct kernel *k, int status)

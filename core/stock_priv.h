@@ -19,6 +19,11 @@
 #define STOCK_SECTORS_PER_BLOCK (STORE_BLOCK_SIZE / HAL_DISK_BLOCK_BYTES)
 /* Unsynced changes are committed at least this often. */
 #define STOCK_COMMIT_PERIOD_NS 100000000ull /* 100 ms */
+/* Group commit: a commit waits until as many requests wait as there were
+ * callers at the last one's end (those it answered, who are busy sending
+ * their next, and those already waiting), but never longer than this
+ * after the first of them arrived. */
+#define STOCK_GROUP_WAIT_NS 1000000ull /* 1 ms */
 /* A disk that answered HAL_ERR_BUSY is tried again this much later. */
 #define STOCK_DISK_RETRY_NS 100000ull
 
@@ -91,6 +96,8 @@ struct stock {
     uint64_t batch, durable_batch, kv_dirty_batch;
     bool batch_dirty;
     uint64_t next_commit_ns;   /* the period's deadline while dirty */
+    uint64_t group_deadline_ns; /* start the commit by then (HAL_TIME_NEVER: none waiting) */
+    uint32_t last_group;       /* callers at the last commit's end */
     uint64_t disk_retry_ns;    /* HAL_ERR_BUSY: try again then */
     bool fetch_pending;        /* a fetch could not be submitted */
     struct stock_commit_state commit;
@@ -121,6 +128,11 @@ int stock_disk_submit(struct kernel *k, uint32_t id, enum hal_disk_op op, uint64
 /* stock_commit.c */
 /* Begin a commit of the working batch if it needs one and none is in flight. */
 void stock_commit_maybe(struct kernel *k, bool force);
+/* Requests that wait for the working batch's commit (durability, or buffers). */
+uint32_t stock_commit_waiting(const struct stock *st);
+/* Start the commit the waiting requests need now, or once the group is
+ * whole or its time is up (STOCK_GROUP_WAIT_NS). */
+void stock_commit_group(struct kernel *k);
 void stock_commit_on_done(struct kernel *k, int status);
 /* Submit what the commit in flight still has to (after HAL_ERR_BUSY). */
 void stock_commit_pump(struct kernel *k);
