@@ -23,7 +23,7 @@
  * callers at the last one's end (those it answered, who are busy sending
  * their next, and those already waiting), but never longer than this
  * after the first of them arrived. */
-#define STOCK_GROUP_WAIT_NS 1000000ull /* 1 ms */
+#define STOCK_GROUP_WAIT_NS 300000ull /* about a round trip to a caller on another node */
 /* A disk that answered HAL_ERR_BUSY is tried again this much later. */
 #define STOCK_DISK_RETRY_NS 100000ull
 
