@@ -80,7 +80,8 @@ void stock_reply_send(struct kernel *k, const struct stock_origin *to, int32_t r
     put_le32(msg + 4, to->pid);
     put_le32(msg + 8, (uint32_t)result);
     put_le64(msg + 12, value);
-    kmemcpy(msg + STOCK_MSG_HEADER_BYTES + STOCK_REPLY_HEADER_BYTES, data, len);
+    if (len > 0)
+        kmemcpy(msg + STOCK_MSG_HEADER_BYTES + STOCK_REPLY_HEADER_BYTES, data, len);
     /* If the answer cannot even be queued the caller's wait times out. */
     (void)transport_send(k, to->node, CLUSTER_MSG_STOCK_REPLY, msg,
                          STOCK_MSG_HEADER_BYTES + STOCK_REPLY_HEADER_BYTES + len);

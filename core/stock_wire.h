@@ -60,10 +60,14 @@ static inline uint32_t stock_req_encode(uint8_t *out, const struct stock_req_vie
     put_le64(out + 12, v->ino);
     put_le64(out + 20, v->offset);
     uint32_t at = STOCK_REQ_HEADER_BYTES;
-    kmemcpy(out + at, v->a, v->a_len);
-    kmemcpy(out + at + v->a_len, v->b, v->b_len);
-    kmemcpy(out + at + v->a_len + v->b_len, v->c, v->c_len);
-    return at + v->a_len + v->b_len + v->c_len;
+    const uint8_t *parts[3] = {v->a, v->b, v->c};
+    uint32_t lens[3] = {v->a_len, v->b_len, v->c_len};
+    for (uint32_t i = 0; i < 3; i++) {
+        if (lens[i] > 0) /* an empty part may have no pointer */
+            kmemcpy(out + at, parts[i], lens[i]);
+        at += lens[i];
+    }
+    return at;
 }
 
 /* Decode and check the lengths: 0 or ERR_PROTOCOL. */
