@@ -243,7 +243,6 @@ static const char *store_error_name(uint32_t what)
         [HAL_STORE_ERR_MOUNT] = "mount",
         [HAL_STORE_ERR_READ] = "read",
         [HAL_STORE_ERR_COMMIT] = "commit",
-        [HAL_STORE_ERR_REQUEST] = "request",
     };
     return what < HAL_STORE_ERR_COUNT ? names[what] : "unknown";
 }

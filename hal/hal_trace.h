@@ -110,7 +110,6 @@ enum hal_store_error {
     HAL_STORE_ERR_MOUNT,  /* the store stays down (damaged superblocks, a read error) */
     HAL_STORE_ERR_READ,   /* a block could not be read, or failed its checks */
     HAL_STORE_ERR_COMMIT, /* a commit failed: the store is read-only */
-    HAL_STORE_ERR_REQUEST, /* a request failed with an error of the store's */
     HAL_STORE_ERR_COUNT
 };
 

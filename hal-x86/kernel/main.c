@@ -94,6 +94,8 @@ static struct kernel *start_kernel(bool nic, bool disk)
         .epoch = epoch,
         .migrate_mode = config.migrate_mode,
         .balance = {.policy = config.balance_policy},
+        .kv_configured = config.kv_configured,
+        .kv_backend = config.kv_backend,
         /* A disk self-test drives the disk itself: no Stockholder on it. */
         .disk_reserved = config.selftest[0] != '\0' && disk_selftest_known(config.selftest),
     };
