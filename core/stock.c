@@ -102,7 +102,9 @@ void stock_submit(struct kernel *k, const struct stock_origin *origin, const uin
 {
     struct stock *st = k->stock;
     struct stock_req_view v;
-    int err = st == NULL || st->state == STOCK_DOWN ? ERR_NO_STORAGE : stock_req_decode(req, len, &v);
+    int err = st == NULL || st->state == STOCK_DOWN ? ERR_NO_STORAGE
+              : st->store.read_only                 ? ERR_READ_ONLY
+                                                    : stock_req_decode(req, len, &v);
     if (err == 0 && st->req_count == STOCK_MAX_REQUESTS)
         err = ERR_BUSY;
     struct stock_req *r = err == 0 ? kalloc(k, sizeof *r) : NULL;
@@ -228,20 +230,21 @@ void stock_on_block(struct kernel *k, uint64_t block, int status)
 void stock_on_durable(struct kernel *k, uint64_t batch, bool ok)
 {
     struct stock *st = stock_of(k);
-    if (ok)
-        st->durable_batch = batch;
+    if (!ok) {
+        /* Nothing more becomes durable: every request waiting, for this
+         * batch or a later one, fails; new ones get ERR_READ_ONLY. */
+        stock_fail_all(k, ERR_IO);
+        return;
+    }
+    st->durable_batch = batch;
     for (uint32_t i = 0; i < STOCK_MAX_REQUESTS; i++) {
         struct stock_req *r = st->reqs[i];
         if (r == NULL)
             continue;
         if (r->state == REQ_COMMIT)
             r->state = REQ_READY;
-        if (r->state == REQ_DURABLE && r->wait_batch <= batch) {
-            if (ok)
-                answer(k, i);
-            else
-                answer_error(k, i, ERR_IO);
-        }
+        if (r->state == REQ_DURABLE && r->wait_batch <= batch)
+            answer(k, i);
     }
     stock_run(k);
 }

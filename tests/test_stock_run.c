@@ -258,3 +258,25 @@ Test(stock_run, a_damaged_disk_is_not_formatted_over)
     cr_expect_eq(memcmp(img + 4096, "garbage", 7), 0, "superblock 1 left as it was");
     free(img);
 }
+
+Test(stock_run, a_superblock_that_cannot_be_read_keeps_the_service_down)
+{
+    (void)system("mkdir -p " RUNS);
+    FILE *f = fopen(RUNS "/readerr.json", "w");
+    cr_assert_not_null(f);
+    fputs("{\"name\":\"readerr\",\"duration\":\"1s\",\"nodes\":[{\"disk\":{\"size\":\"64MiB\",\"read_errors\":[8]}},"
+          "{}],\"events\":[{\"at\":\"10ms\",\"spawn\":{\"node\":1,\"program\":\"walk\",\"args\":[\"/n0/\"]}}]}",
+          f);
+    fclose(f);
+    cr_assert_eq(run(RUNS "/readerr.json", "readerr", ""), 0);
+    char *lines = lines_with("readerr", "walk");
+    cr_expect_str_eq(lines, "walk: /n0/: no storage on that node (-28)\n");
+    free(lines);
+    char *trace = read_file(RUNS "/readerr/trace.jsonl", NULL);
+    cr_assert_not_null(trace);
+    /* Sector 8 is the first of store block 1, the second superblock. */
+    cr_expect_not_null(strstr(trace, "\"ev\":\"store_error\",\"what\":\"mount\",\"error\":-29,"
+                                     "\"message\":\"disk error\",\"block\":1}"),
+                       "the mount's error names the disk error and the block");
+    free(trace);
+}
