@@ -31,6 +31,51 @@
  *               of the move by a kernel message, see ABI_NOTE_MOVED)
  *   SYS_PIN     a0 = 1 to pin the caller to its node, 0 to unpin -> 0
  *
+ * Stockholder, the file service (docs/programs.md). A path "/nK/a/b" names
+ * node K's store, "/a/b" the caller's home node's (the node its pid names),
+ * wherever the caller runs. A handle (a small number) lives in the caller's
+ * own table and moves with it: it holds the serving node, the file's inode
+ * number (never reused) and the position; the server keeps nothing per
+ * open. A handle whose file was deleted since gets ERR_BAD_HANDLE. A call
+ * to another node that gets no answer within ABI_STOCK_TIMEOUT_NS, or whose
+ * node restarts or is declared dead first, fails with ERR_OUTCOME_UNKNOWN
+ * (it may have been carried out). There, SYS_READ and SYS_FWRITE move at
+ * most 1024 bytes a call (a short count) and a value at most 1024 bytes.
+ *   SYS_OPEN     a0 = path, a1 = path length, a2 = ABI_O_* flags -> handle
+ *                (a directory opens read-only, for SYS_READDIR)
+ *   SYS_CLOSE    a0 = handle -> 0
+ *   SYS_READ     a0 = handle, a1 = buffer, a2 = length (at most
+ *                ABI_FILE_IO_MAX) -> bytes read (0 at the end), from the
+ *                handle's position, which moves on
+ *   SYS_FWRITE   a0 = handle, a1 = buffer, a2 = length (at most
+ *                ABI_FILE_IO_MAX) -> bytes written at the position (at the
+ *                end with ABI_O_APPEND); not durable until SYS_FSYNC
+ *   SYS_FSYNC    a0 = handle -> 0 once every change the server had before
+ *                it is durable
+ *   SYS_TRUNCATE a0 = handle, a1/a2 = new size in bytes -> 0
+ *   SYS_MKDIR    a0 = path, a1 = path length -> 0
+ *   SYS_READDIR  a0 = handle of a directory, a1 = struct abi_dirent: in,
+ *                the last entry seen (name_len 0 to start); out, the next
+ *                -> 1, or 0 when there are no more
+ *   SYS_RENAME   a0 = from, a1 = its length, a2 = to, a3 = its length -> 0
+ *                (atomic; both on one node)
+ *   SYS_UNLINK   a0 = path, a1 = path length -> 0 (a file or an empty
+ *                directory)
+ *   SYS_STAT     a0 = path, a1 = path length, a2 = struct abi_stat -> 0
+ *
+ * The key-value store (the HermitCore split driver): the kernel forwards
+ * each call to the back end the cluster names (scenario key "kv").
+ *   SYS_KV_PUT   a0 = key, a1 = key length (1..ABI_KV_KEY_MAX), a2 = value,
+ *                a3 = value length (at most ABI_KV_VALUE_MAX) -> 0 once
+ *                durable
+ *   SYS_KV_GET   a0 = key, a1 = key length, a2 = buffer, a3 = capacity ->
+ *                the value's length (its first min(length, capacity) bytes
+ *                copied); never a value whose put is not yet durable
+ *   SYS_KV_DEL   a0 = key, a1 = key length -> 0 once durable
+ *   SYS_KV_SCAN  a0 = prefix, a1 = prefix length, a2 = struct
+ *                abi_kv_cursor: in, the last key seen (key_len 0 to
+ *                start); out, the next key with that prefix -> 1, or 0
+ *
  * Timeouts: 0 polls, ABI_TIMEOUT_FOREVER waits without limit.
  */
 #ifndef CORE_ABI_H
@@ -52,6 +97,21 @@ enum abi_syscall {
     SYS_WRITE = 10,
     SYS_MIGRATE = 11,
     SYS_PIN = 12,
+    SYS_OPEN = 13,
+    SYS_CLOSE = 14,
+    SYS_READ = 15,
+    SYS_FWRITE = 16,
+    SYS_FSYNC = 17,
+    SYS_TRUNCATE = 18,
+    SYS_MKDIR = 19,
+    SYS_READDIR = 20,
+    SYS_RENAME = 21,
+    SYS_UNLINK = 22,
+    SYS_STAT = 23,
+    SYS_KV_PUT = 24,
+    SYS_KV_GET = 25,
+    SYS_KV_DEL = 26,
+    SYS_KV_SCAN = 27,
     SYS_COUNT
 };
 
@@ -77,8 +137,21 @@ enum abi_error {
     /* A remote send got no answer: the message may or may not be in the
      * destination's mailbox (sending it again may deliver it twice). */
     ERR_OUTCOME_UNKNOWN = -17,
+    /* Stockholder (files and keys). */
+    ERR_NO_ENTRY = -18,      /* no such file, directory or key */
+    ERR_NO_SPACE = -19,      /* the disk is full */
+    ERR_EXISTS = -20,        /* the name is taken */
+    ERR_NOT_EMPTY = -21,     /* the directory has entries */
+    ERR_NAME_TOO_LONG = -22, /* a name or key over 255 bytes, a path over ABI_PATH_MAX */
+    ERR_BAD_HANDLE = -23,    /* not an open handle, or its file was deleted */
+    ERR_READ_ONLY = -24,     /* the store stopped writing after a failed commit */
+    ERR_CORRUPT = -25,       /* a block on the disk failed its checks */
+    ERR_NOT_DIR = -26,       /* a directory operation on a file */
+    ERR_IS_DIR = -27,        /* a file operation on a directory */
+    ERR_NO_STORAGE = -28,    /* the node has no disk, or its store is down */
+    ERR_IO = -29,            /* the disk failed a request */
 };
-#define ERR_MIN ERR_OUTCOME_UNKNOWN
+#define ERR_MIN ERR_IO
 
 static inline const char *abi_error_name(int err)
 {
@@ -101,6 +174,18 @@ static inline const char *abi_error_name(int err)
     case ERR_PROTOCOL: return "protocol error";
     case ERR_PINNED: return "process is pinned";
     case ERR_OUTCOME_UNKNOWN: return "outcome unknown";
+    case ERR_NO_ENTRY: return "no such file, directory or key";
+    case ERR_NO_SPACE: return "no space left";
+    case ERR_EXISTS: return "already exists";
+    case ERR_NOT_EMPTY: return "directory not empty";
+    case ERR_NAME_TOO_LONG: return "name too long";
+    case ERR_BAD_HANDLE: return "bad handle";
+    case ERR_READ_ONLY: return "read-only store";
+    case ERR_CORRUPT: return "corrupt block";
+    case ERR_NOT_DIR: return "not a directory";
+    case ERR_IS_DIR: return "is a directory";
+    case ERR_NO_STORAGE: return "no storage on that node";
+    case ERR_IO: return "disk error";
     default: return "unknown error";
     }
 }
@@ -137,6 +222,43 @@ enum abi_note {
 #define ABI_PROGRAM_NAME_MAX 32u
 #define ABI_WRITE_MAX_BYTES 4096u
 #define ABI_TIMEOUT_FOREVER UINT64_MAX
+
+/* Stockholder's limits and records. */
+#define ABI_PATH_MAX 512u        /* bytes of a path, "/nK" included */
+#define ABI_NAME_MAX 255u        /* bytes of one name in a path */
+#define ABI_FILE_IO_MAX 65536u   /* bytes one SYS_READ or SYS_FWRITE moves */
+#define ABI_MAX_FILES 16u        /* open handles per process */
+#define ABI_KV_KEY_MAX 255u
+#define ABI_KV_VALUE_MAX 65536u
+/* A call to another node's Stockholder fails with ERR_OUTCOME_UNKNOWN
+ * after this long without an answer (the transport's suspicion timeout). */
+#define ABI_STOCK_TIMEOUT_NS 5000000000ull
+
+enum abi_open_flags {
+    ABI_O_CREATE = 1,    /* create the file when it does not exist */
+    ABI_O_EXCLUSIVE = 2, /* with ABI_O_CREATE: ERR_EXISTS when it exists */
+    ABI_O_TRUNCATE = 4,  /* empty the file */
+    ABI_O_APPEND = 8,    /* every write goes to the end */
+};
+enum abi_file_type { ABI_TYPE_FILE = 1, ABI_TYPE_DIR = 2 };
+
+struct abi_stat {
+    uint64_t ino;
+    uint64_t size_bytes; /* a directory: its number of entries */
+    uint64_t mtime_ns;
+    uint32_t type; /* enum abi_file_type */
+    uint32_t nlink;
+};
+struct abi_dirent {
+    uint64_t ino;
+    uint32_t type;
+    uint32_t name_len;
+    char name[ABI_NAME_MAX + 1]; /* NUL-terminated */
+};
+struct abi_kv_cursor {
+    uint32_t key_len;
+    uint8_t key[ABI_KV_KEY_MAX + 1];
+};
 
 /* User address space: programs are linked at ABI_USER_BASE; the stack ends
  * at ABI_USER_TOP. Nothing below ABI_USER_BASE is ever mapped. At entry,

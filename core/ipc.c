@@ -24,6 +24,7 @@
 #include "location.h"
 #include "migrate.h"
 #include "proc.h"
+#include "stock_client.h"
 #include "transport.h"
 
 #define DELIVER_HEADER_BYTES 16u
@@ -260,6 +261,8 @@ void ipc_on_cluster_message(struct kernel *k, uint16_t src_node, uint8_t type, c
         console_on_message(k, payload, len);
     else if (type == CLUSTER_MSG_LOCATION)
         location_on_message(k, src_node, payload, len);
+    else if (type == CLUSTER_MSG_STOCK_REQ || type == CLUSTER_MSG_STOCK_REPLY)
+        stock_client_on_message(k, src_node, type, payload, len);
     else if (type == CLUSTER_MSG_PROBE && len == 0)
         return; /* the transport's acknowledgement was the answer */
     else
@@ -280,6 +283,7 @@ void ipc_on_peer_reset(struct kernel *k, uint16_t node, bool restarted)
         trace_drop(k, p->pid, ABI_PID(node, 0), 0, HAL_DROP_UNREACHABLE);
         finish_send(k, p, ERR_OUTCOME_UNKNOWN);
     }
+    stock_client_on_peer_reset(k, node);
     migrate_on_peer_reset(k, node, restarted);
     proc_on_node_lost(k, node);
     if (restarted)

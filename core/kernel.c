@@ -13,6 +13,7 @@
 #include "net.h"
 #include "proc.h"
 #include "sched.h"
+#include "stock.h"
 #include "transport.h"
 
 #define KERNEL_STRUCT_PAGES ((sizeof(struct kernel) + PAGE_SIZE - 1) / PAGE_SIZE)
@@ -53,6 +54,8 @@ static int init_servers(struct kernel *k)
         err = migrate_init(k);
     if (err == 0)
         err = balance_init(k);
+    if (err == 0)
+        err = stock_init(k);
     return err;
 }
 
@@ -81,6 +84,9 @@ struct kernel *kernel_create(const struct hal *hal, const struct kernel_config *
     k->node_count = cfg->node_count != 0 ? cfg->node_count : (uint16_t)(cfg->node_id + 1);
     k->migrate_mode = cfg->migrate_mode;
     k->balance_cfg = balance_defaults(&cfg->balance);
+    k->kv_configured = cfg->kv_configured;
+    k->kv_backend = cfg->kv_backend;
+    k->disk_reserved = cfg->disk_reserved;
     hal->net->get_mac(hal->ctx, k->mac);
     k->next_load_sample_ns = kernel_now(k) + LOAD_SAMPLE_NS;
     liveness_init(k);
@@ -99,6 +105,7 @@ void kernel_destroy(struct kernel *k)
     if (k == NULL)
         return;
     proc_destroy_all(k);
+    stock_destroy(k);
     if (k->balance != NULL)
         balance_destroy(k);
     if (k->migrate != NULL)
@@ -139,15 +146,13 @@ void kernel_on_timer(struct kernel *k)
     migrate_on_timer(k);
     balance_on_timer(k);
     liveness_on_timer(k);
+    stock_on_timer(k);
     sched_sample_load(k, now);
 }
 
 void kernel_on_disk_done(struct kernel *k, uint32_t request_id, int status)
 {
-    /* No disk requests are issued yet; a completion for nothing is ignored. */
-    (void)k;
-    (void)request_id;
-    (void)status;
+    stock_on_disk_done(k, request_id, status);
 }
 
 uint64_t kernel_next_deadline(const struct kernel *k)
@@ -165,7 +170,7 @@ uint64_t kernel_next_deadline(const struct kernel *k)
             next = p->deadline_ns;
     }
     uint64_t servers[] = {transport_next_deadline(k), migrate_next_deadline(k), balance_next_deadline(k),
-                          liveness_next_deadline(k)};
+                          liveness_next_deadline(k), stock_next_deadline(k)};
     for (uint32_t i = 0; i < sizeof servers / sizeof *servers; i++)
         next = servers[i] < next ? servers[i] : next;
     return next;

@@ -42,6 +42,9 @@ struct kernel_config {
     uint32_t quantum_insns; /* 0: DEFAULT_QUANTUM_INSNS */
     uint8_t migrate_mode;   /* enum migrate_mode */
     struct balance_config balance;
+    bool kv_configured;     /* the key-value calls go to node kv_backend */
+    uint16_t kv_backend;
+    bool disk_reserved;     /* the platform uses the disk itself (a self-test): no Stockholder */
 };
 
 /* Counters a platform reads for its metrics. */

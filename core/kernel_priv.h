@@ -15,6 +15,7 @@ struct transport;
 struct location_table;
 struct migrate_state;
 struct balance_state;
+struct stock;
 
 struct kernel {
     struct hal hal;
@@ -25,6 +26,9 @@ struct kernel {
     uint32_t quantum_insns;
     uint16_t node_count;
     uint8_t migrate_mode;
+    bool kv_configured;  /* the cluster has a key-value back end... */
+    uint16_t kv_backend; /* ...on this node */
+    bool disk_reserved;  /* the platform keeps the disk: no Stockholder */
     struct balance_config balance_cfg; /* defaults filled in */
 
     struct kalloc heap;
@@ -46,6 +50,7 @@ struct kernel {
     struct location_table *location;
     struct migrate_state *migrate;
     struct balance_state *balance;
+    struct stock *stock; /* NULL: no disk, no Stockholder */
     struct kernel_stats stats;
 };
 

@@ -28,6 +28,18 @@ enum proc_wait {
     WAIT_CHILD, /* a child to exit */
     WAIT_SLEEP, /* time only */
     WAIT_SEND,  /* the result of a send to another node */
+    WAIT_STOCK, /* Stockholder's answer (stock_client.c) */
+};
+
+/* An open Stockholder handle: where the file is served, and where the
+ * process is in it. The server keeps nothing per open. */
+struct stock_handle {
+    bool used;
+    uint8_t type;  /* ABI_TYPE_FILE or ABI_TYPE_DIR */
+    uint8_t flags; /* ABI_O_APPEND matters after open */
+    uint16_t node;
+    uint64_t ino;
+    uint64_t pos;
 };
 
 struct message {
@@ -61,6 +73,12 @@ struct proc {
     uint16_t send_node;   /* WAIT_SEND: to which node */
     int32_t send_result;  /* WAIT_SEND: filled in when the result arrives */
     bool send_done;
+    uint32_t stock_call;   /* WAIT_STOCK: the call's id (0: none) */
+    uint16_t stock_node;   /* ...and the node serving it */
+    uint8_t stock_handle;  /* SYS_OPEN: the handle it fills */
+    bool stock_done;       /* the answer is in stock_result */
+    int32_t stock_result;
+    struct stock_handle files[ABI_MAX_FILES];
     struct child children[PROC_MAX_CHILDREN];
     uint32_t child_count;
     bool pinned;             /* never migrates */

@@ -26,6 +26,7 @@ enum { IMG_WAIT_NONE, IMG_WAIT_RECV, IMG_WAIT_CHILD, IMG_WAIT_SLEEP, IMG_WAIT_CO
 
 #define IMG_MESSAGE_HEADER 6u /* source pid, length */
 #define IMG_CHILD_BYTES 9u    /* pid, status, exited */
+#define IMG_HANDLE_BYTES 21u  /* index, type, flags, node, inode, position */
 #define IMG_PAGE_WORD 4u
 #define IMG_PAGE_CRC 4u /* instead of the contents, for a page the receiver holds */
 
@@ -36,7 +37,9 @@ int procimage_movable(const struct proc *p)
     if (p->pinned)
         return ERR_PINNED;
     bool in_send = p->in_syscall && p->cpu.x[RV_A7] == SYS_SEND;
-    return in_send || p->wait == WAIT_SEND ? ERR_BUSY : 0;
+    /* A Stockholder call's answer comes to this node: move after it. */
+    bool in_stock = p->in_syscall && p->cpu.x[RV_A7] >= SYS_OPEN && p->cpu.x[RV_A7] <= SYS_KV_SCAN;
+    return in_send || in_stock || p->wait == WAIT_SEND || p->wait == WAIT_STOCK ? ERR_BUSY : 0;
 }
 
 static bool page_has_data(const uint32_t *with_data, uint32_t vpn)
@@ -54,12 +57,20 @@ static const struct message *mailbox_at(const struct proc *p, uint32_t i)
     return &p->mailbox[(p->mailbox_head + i) % MAILBOX_CAPACITY];
 }
 
+static uint32_t handle_count(const struct proc *p)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < ABI_MAX_FILES; i++)
+        n += p->files[i].used;
+    return n;
+}
+
 uint32_t procimage_size(const struct proc *p, const uint32_t *with_data)
 {
     uint32_t size = PROCIMAGE_FIXED_BYTES + 1u + name_length(p) + 1u;
     for (uint32_t i = 0; i < p->mailbox_len; i++)
         size += IMG_MESSAGE_HEADER + mailbox_at(p, i)->len;
-    size += 1u + p->child_count * IMG_CHILD_BYTES + 2u;
+    size += 1u + p->child_count * IMG_CHILD_BYTES + 1u + handle_count(p) * IMG_HANDLE_BYTES + 2u;
     for (uint32_t vpn = 0; vpn < USER_PAGES; vpn++) {
         if (vm_page_perms(&p->vm, vpn) < 0)
             continue;
@@ -128,6 +139,25 @@ static uint8_t *encode_children(const struct proc *p, uint8_t *o)
     return o;
 }
 
+/* Open Stockholder handles: they name their node, so they work anywhere. */
+static uint8_t *encode_handles(const struct proc *p, uint8_t *o)
+{
+    *o++ = (uint8_t)handle_count(p);
+    for (uint32_t i = 0; i < ABI_MAX_FILES; i++) {
+        const struct stock_handle *f = &p->files[i];
+        if (!f->used)
+            continue;
+        o[0] = (uint8_t)i;
+        o[1] = f->type;
+        o[2] = f->flags;
+        put_be16(o + 3, f->node);
+        put_be64(o + 5, f->ino);
+        put_be64(o + 13, f->pos);
+        o += IMG_HANDLE_BYTES;
+    }
+    return o;
+}
+
 /* Pages in ascending order, which is also what makes duplicates
  * detectable on the other side. */
 static uint8_t *encode_pages(const struct proc *p, const uint32_t *with_data, uint8_t *o)
@@ -161,7 +191,7 @@ void procimage_encode(const struct proc *p, const uint32_t *with_data, uint64_t 
     uint8_t *o = encode_fixed(p, now_ns, out);
     *o++ = (uint8_t)name_len;
     kmemcpy(o, p->name, name_len);
-    o = encode_pages(p, with_data, encode_children(p, encode_mailbox(p, o + name_len)));
+    o = encode_pages(p, with_data, encode_handles(p, encode_children(p, encode_mailbox(p, o + name_len))));
     uint32_t len = (uint32_t)(o - out) + PROCIMAGE_CRC_BYTES;
     put_be32(out, PROCIMAGE_MAGIC);
     put_be16(out + 4, PROCIMAGE_VERSION);
@@ -208,7 +238,7 @@ static void skip(struct reader *r, uint32_t n)
 /* Where the variable parts of a checked image start. */
 struct layout {
     uint32_t name_len;
-    uint32_t mailbox_at, children_at, pages_at;
+    uint32_t mailbox_at, children_at, handles_at, pages_at;
 };
 
 static bool header_ok(const uint8_t *img, uint32_t len)
@@ -291,6 +321,22 @@ static bool check_children(struct reader *r)
     return !r->bad;
 }
 
+/* Handles in ascending index order, each a file or a directory. */
+static bool check_handles(struct reader *r)
+{
+    uint32_t count = take8(r), next = 0;
+    if (count > ABI_MAX_FILES)
+        return false;
+    for (uint32_t i = 0; i < count && !r->bad; i++) {
+        const uint8_t *h = take(r, IMG_HANDLE_BYTES);
+        if (h[0] < next || h[0] >= ABI_MAX_FILES || (h[1] != ABI_TYPE_FILE && h[1] != ABI_TYPE_DIR) ||
+            (h[2] & ~(uint32_t)ABI_O_APPEND) != 0)
+            return false;
+        next = h[0] + 1u;
+    }
+    return !r->bad;
+}
+
 /* One page entry: an address in user space, above the previous page
  * (which rules out duplicates), known permissions, and either contents
  * or the checksum of a page the receiver already holds. */
@@ -337,6 +383,9 @@ static bool image_check(const uint8_t *img, uint32_t len, const struct vm *base,
         return false;
     l->children_at = r.at;
     if (!check_children(&r))
+        return false;
+    l->handles_at = r.at;
+    if (!check_handles(&r))
         return false;
     l->pages_at = r.at;
     return check_pages(&r, base) && r.at == r.len; /* nothing left over */
@@ -400,6 +449,18 @@ static void build_children(struct proc *p, const uint8_t *at)
         p->children[i] = (struct child){get_be32(at), (int32_t)get_be32(at + 4), at[8] != 0};
 }
 
+static void build_handles(struct proc *p, const uint8_t *at)
+{
+    uint32_t count = *at++;
+    for (uint32_t i = 0; i < count; i++, at += IMG_HANDLE_BYTES)
+        p->files[at[0]] = (struct stock_handle){.used = true,
+                                                .type = at[1],
+                                                .flags = at[2],
+                                                .node = get_be16(at + 3),
+                                                .ino = get_be64(at + 5),
+                                                .pos = get_be64(at + 13)};
+}
+
 /* Give the process the listed pages, then drop any base page the image
  * does not list, so its address space is exactly the source's. */
 static int build_pages(struct kernel *k, struct proc *p, const uint8_t *at, bool from_base)
@@ -457,6 +518,7 @@ int procimage_decode(struct kernel *k, const uint8_t *img, uint32_t len, struct 
     }
     build_fixed(p, img, &l, now_ns);
     build_children(p, img + l.children_at);
+    build_handles(p, img + l.handles_at);
     int err = build_mailbox(k, p, img + l.mailbox_at);
     if (err == 0)
         err = build_pages(k, p, img + l.pages_at, from_base);

@@ -6,7 +6,8 @@
  * The image holds everything that makes the process what it is: pid,
  * parent, name, registers and pc, the system call it is blocked in (kind
  * and the time left, as node clocks differ) or has stopped at and not run
- * yet (it runs on the new node), its mailbox, its child table,
+ * yet (it runs on the new node), its mailbox, its child table, its open
+ * Stockholder handles (each names its serving node, so it works anywhere),
  * the instructions it has run, and its mapped pages with their
  * permissions. Page contents may be left out for pages the receiver
  * already holds (pre-copy): such a page is listed with the CRC-32 of the
@@ -29,7 +30,7 @@
 struct kernel;
 
 #define PROCIMAGE_MAGIC 0x434E5049u /* "CNPI" */
-#define PROCIMAGE_VERSION 2u
+#define PROCIMAGE_VERSION 3u /* 3: open Stockholder handles */
 #define PROCIMAGE_HEADER_BYTES 12u /* magic, version, flags, length */
 #define PROCIMAGE_FIXED_BYTES 172u /* header up to the name */
 #define PROCIMAGE_CRC_BYTES 4u
@@ -41,13 +42,14 @@ struct kernel;
 /* The time left of a wait that has no deadline. */
 #define PROCIMAGE_NO_DEADLINE UINT64_MAX
 
-/* The smallest image: one-byte name, no messages, children or pages. */
-#define PROCIMAGE_MIN_BYTES (PROCIMAGE_FIXED_BYTES + 1u + 1u + 1u + 1u + 2u + PROCIMAGE_CRC_BYTES)
+/* The smallest image: one-byte name, no messages, children, handles or pages. */
+#define PROCIMAGE_MIN_BYTES (PROCIMAGE_FIXED_BYTES + 1u + 1u + 1u + 1u + 1u + 2u + PROCIMAGE_CRC_BYTES)
 /* The largest image any process can have: a full mailbox, a full child
  * table and every user page with its contents. */
 #define PROCIMAGE_MAX_BYTES                                                                       \
     (PROCIMAGE_FIXED_BYTES + 1u + ABI_PROGRAM_NAME_MAX + 1u + MAILBOX_CAPACITY * (6u + MSG_MAX_BYTES) + \
-     1u + PROC_MAX_CHILDREN * 9u + 2u + USER_PAGES * (4u + PAGE_SIZE) + PROCIMAGE_CRC_BYTES)
+     1u + PROC_MAX_CHILDREN * 9u + 1u + ABI_MAX_FILES * 21u + 2u + USER_PAGES * (4u + PAGE_SIZE) +    \
+     PROCIMAGE_CRC_BYTES)
 _Static_assert(USER_PAGES <= 0xFFFFu && MAILBOX_CAPACITY <= 0xFFu && PROC_MAX_CHILDREN <= 0xFFu,
                "the image's counts fit their fields");
 _Static_assert(MSG_MAX_BYTES <= 0xFFFFu, "a message length fits its field");

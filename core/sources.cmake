@@ -36,6 +36,13 @@ set(CORE_SOURCES
   ${CORE_DIR}/liveness.c
   ${CORE_DIR}/kernel_query.c
   ${CORE_DIR}/names.c
+  ${CORE_DIR}/stock.c
+  ${CORE_DIR}/stock_cache.c
+  ${CORE_DIR}/stock_commit.c
+  ${CORE_DIR}/stock_mount.c
+  ${CORE_DIR}/stock_exec.c
+  ${CORE_DIR}/stock_client.c
+  ${CORE_DIR}/syscall_stock.c
   ${CORE_DIR}/store/store_err.c
   ${CORE_DIR}/store/store_buf.c
   ${CORE_DIR}/store/store_alloc.c

@@ -12,6 +12,7 @@
 #include "kassert.h"
 #include "kernel_priv.h"
 #include "proc.h"
+#include "stock_client.h"
 
 static uint32_t arg(const struct proc *p, uint32_t i)
 {
@@ -51,6 +52,26 @@ static void begin_wait(struct kernel *k, struct proc *p, uint64_t timeout_ns)
 static bool deadline_passed(struct kernel *k, const struct proc *p)
 {
     return p->deadline_ns != HAL_TIME_NEVER && kernel_now(k) >= p->deadline_ns;
+}
+
+void syscall_complete(struct proc *p, int32_t result)
+{
+    complete(p, result);
+}
+
+void syscall_begin_wait(struct kernel *k, struct proc *p, uint64_t timeout_ns)
+{
+    begin_wait(k, p, timeout_ns);
+}
+
+bool syscall_deadline_passed(struct kernel *k, const struct proc *p)
+{
+    return deadline_passed(k, p);
+}
+
+void syscall_prepare(struct kernel *k, struct proc *p, uint32_t va, uint32_t len)
+{
+    prepare(k, p, va, len);
 }
 
 static void sys_write(struct kernel *k, struct proc *p)
@@ -286,6 +307,11 @@ void syscall_handle(struct kernel *k, struct proc *p)
     case SYS_WRITE: sys_write(k, p); break;
     case SYS_MIGRATE: sys_migrate(k, p); break;
     case SYS_PIN: complete(p, kernel_pin(k, p->pid, arg(p, 0) != 0)); break;
-    default: complete(p, ERR_NOSYS); break;
+    default:
+        if (p->cpu.x[RV_A7] >= SYS_OPEN && p->cpu.x[RV_A7] <= SYS_KV_SCAN)
+            syscall_stock(k, p);
+        else
+            complete(p, ERR_NOSYS);
+        break;
     }
 }

@@ -35,7 +35,7 @@
 
 static const char *const scn_root_keys[] = {
     "name", "description", "seed", "duration", "max_time", "nodes", "network", "balancer", "migration",
-    "events", NULL,
+    "events", "kv", NULL,
 };
 static const char *const scn_group_keys[] = {"count", "cpu_mips", "memory_mib", "disk", "clock_drift_ppm", NULL};
 
@@ -307,6 +307,9 @@ static int scn_parse_root(struct scn_parser *p, const cJSON *root)
         return -1;
     sub = jpath_member(&at, "events");
     if ((v = jcheck_member(root, "events")) != NULL && scn_parse_events(p, &sub, v) < 0)
+        return -1;
+    sub = jpath_member(&at, "kv");
+    if ((v = jcheck_member(root, "kv")) != NULL && scn_parse_kv(p, &sub, v) < 0)
         return -1;
     return 0;
 }

@@ -129,6 +129,8 @@ struct scenario {
     uint32_t event_count;
     uint8_t migrate_mode;           /* enum migrate_mode ("migration.mode") */
     struct balance_config balance;  /* "balancer"; 0 fields: the kernel's defaults */
+    bool kv_configured;             /* "kv": the key-value back end is node kv_backend */
+    uint16_t kv_backend;
 };
 
 /* Parse `text` (`len` bytes) read from `path`. 0 on success; -1 with the

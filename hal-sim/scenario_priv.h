@@ -67,6 +67,8 @@ int scn_parse_network(struct scn_parser *p, const struct jpath *at, const cJSON 
  * s->migrate_mode. */
 int scn_parse_balancer(struct scn_parser *p, const struct jpath *at, const cJSON *item);
 int scn_parse_migration(struct scn_parser *p, const struct jpath *at, const cJSON *item);
+/* scenario_kv.c: the "kv" object (the key-value back end's node). */
+int scn_parse_kv(struct scn_parser *p, const struct jpath *at, const cJSON *item);
 
 /* A node group's "disk" object (group_count nodes share it): a new
  * entry of s->disks, owned by the scenario even when parsing fails. */

@@ -185,6 +185,8 @@ bool sim_node_boot(struct sim_node *n, uint32_t epoch)
         .epoch = epoch,
         .migrate_mode = scn->migrate_mode,
         .balance = scn->balance,
+        .kv_configured = scn->kv_configured,
+        .kv_backend = scn->kv_backend,
     };
     _Static_assert(SCN_MAX_NODES <= UINT16_MAX, "node numbers fit the kernel's 16 bits");
     n->epoch = epoch;

@@ -181,6 +181,9 @@ const char *trace_kernel_event_name(uint32_t type)
         [HAL_TRACE_CHILD_LOST] = "child_lost",
         [HAL_TRACE_MIGRATE_DROP] = "migrate_drop",
         [HAL_TRACE_SEND_RESULT] = "send_result",
+        [HAL_TRACE_STORE_MOUNT] = "store_mount",
+        [HAL_TRACE_STORE_COMMIT] = "store_commit",
+        [HAL_TRACE_STORE_ERROR] = "store_error",
     };
     return type < HAL_TRACE_TYPE_COUNT ? names[type] : "unknown";
 }
@@ -232,6 +235,40 @@ static void trace_migration_fields(struct trace_out *t, const struct hal_trace_e
         field_cstr(t, "policy", balance_policy_name(ev->reason));
         break;
     default: break;
+    }
+}
+
+static const char *store_error_name(uint32_t what)
+{
+    static const char *const names[HAL_STORE_ERR_COUNT] = {
+        [HAL_STORE_ERR_MOUNT] = "mount",
+        [HAL_STORE_ERR_READ] = "read",
+        [HAL_STORE_ERR_COMMIT] = "commit",
+    };
+    return what < HAL_STORE_ERR_COUNT ? names[what] : "unknown";
+}
+
+/* Stockholder's events (docs/trace.md). */
+static void trace_store_fields(struct trace_out *t, const struct hal_trace_event *ev)
+{
+    switch (ev->type) {
+    case HAL_TRACE_STORE_MOUNT:
+        field_u64(t, "seq", ev->value64);
+        field_u64(t, "blocks_read", (uint32_t)ev->value);
+        field_u64(t, "took_us", ev->value2);
+        field_u64(t, "formatted", ev->reason);
+        break;
+    case HAL_TRACE_STORE_COMMIT:
+        field_u64(t, "seq", ev->value64);
+        field_u64(t, "blocks", (uint32_t)ev->value);
+        field_u64(t, "requests", ev->value2);
+        field_u64(t, "took_us", ev->other_pid);
+        break;
+    default:
+        field_cstr(t, "what", store_error_name(ev->reason));
+        field_error(t, ev->value);
+        field_u64(t, "block", ev->value64);
+        break;
     }
 }
 
@@ -304,6 +341,11 @@ void trace_out_kernel(struct trace_out *t, uint64_t t_ns, uint32_t node,
     case HAL_TRACE_MIGRATE_DROP:
         field_pid(t, "pid", ev->pid);
         field_u64(t, "from", ev->value2);
+        break;
+    case HAL_TRACE_STORE_MOUNT:
+    case HAL_TRACE_STORE_COMMIT:
+    case HAL_TRACE_STORE_ERROR:
+        trace_store_fields(t, ev);
         break;
     case HAL_TRACE_MIGRATE_START:
     case HAL_TRACE_MIGRATE_ROUND:

@@ -49,6 +49,14 @@
  *              value = what the send system call returned (0 or a
  *              negative enum abi_error): traced when the call returns, so
  *              after the DELIVER of a send that returned 0
+ *   STORE_MOUNT Stockholder is up: value64 = commit sequence mounted,
+ *              value = blocks read, value2 = microseconds the mount took,
+ *              reason = 1 when the disk was blank and was formatted first
+ *   STORE_COMMIT value64 = commit sequence, value = blocks written (the
+ *              superblock included), value2 = requests that waited for it,
+ *              other_pid = microseconds it took
+ *   STORE_ERROR reason = enum hal_store_error, value = the abi_error,
+ *              value64 = the block concerned (0 when none)
  */
 #ifndef HAL_TRACE_H
 #define HAL_TRACE_H
@@ -77,6 +85,9 @@ enum hal_trace_type {
     HAL_TRACE_CHILD_LOST,
     HAL_TRACE_MIGRATE_DROP,
     HAL_TRACE_SEND_RESULT,
+    HAL_TRACE_STORE_MOUNT,
+    HAL_TRACE_STORE_COMMIT,
+    HAL_TRACE_STORE_ERROR,
     HAL_TRACE_TYPE_COUNT
 };
 
@@ -98,6 +109,13 @@ enum hal_trace_drop {
     HAL_DROP_UNREACHABLE,   /* destination node did not answer */
     HAL_DROP_BAD_FRAME,     /* a received frame failed validation */
     HAL_DROP_COUNT
+};
+
+enum hal_store_error {
+    HAL_STORE_ERR_MOUNT,  /* the store stays down (damaged superblocks, a read error) */
+    HAL_STORE_ERR_READ,   /* a block could not be read, or failed its checks */
+    HAL_STORE_ERR_COMMIT, /* a commit failed: the store is read-only */
+    HAL_STORE_ERR_COUNT
 };
 
 enum hal_balance_policy {

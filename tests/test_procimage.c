@@ -98,6 +98,9 @@ static struct proc *make_proc(void)
     p->children[1] = (struct child){.pid = ABI_PID(3, 9), .status = -3, .exited = true};
     p->children[2] = (struct child){.pid = ABI_PID(4, 1)};
     p->child_count = 3;
+    p->files[2] = (struct stock_handle){.used = true, .type = ABI_TYPE_FILE, .flags = ABI_O_APPEND, .node = 5,
+                                        .ino = 0x1122334455ull, .pos = 0x99887766554ull};
+    p->files[9] = (struct stock_handle){.used = true, .type = ABI_TYPE_DIR, .node = 0, .ino = 1};
     return p;
 }
 
@@ -199,6 +202,12 @@ static void expect_same_proc(const struct proc *a, const struct proc *b)
         cr_expect_eq(a->children[i].pid, b->children[i].pid);
         cr_expect_eq(a->children[i].status, b->children[i].status);
         cr_expect_eq(a->children[i].exited, b->children[i].exited);
+    }
+    for (uint32_t i = 0; i < ABI_MAX_FILES; i++) {
+        const struct stock_handle *fa = &a->files[i], *fb = &b->files[i];
+        cr_expect_eq(fa->used, fb->used, "handle %u", i);
+        cr_expect(fa->type == fb->type && fa->flags == fb->flags && fa->node == fb->node, "handle %u", i);
+        cr_expect(fa->ino == fb->ino && fa->pos == fb->pos, "handle %u: inode and position", i);
     }
     expect_same_pages(&a->vm, &b->vm);
 }
@@ -343,9 +352,10 @@ Test(procimage, every_byte_flip_is_refused)
     procimage_free(&k, p);
 }
 
-/* The tiny image's layout: fixed part, name "a" at 169, mailbox count at
- * 170, child count at 171, page count at 172, the page word at 174. */
-enum { AT_NAME_LEN = 172, AT_MAILBOX = 174, AT_CHILDREN = 175, AT_PAGES = 176, AT_PAGE0 = 178 };
+/* The tiny image's layout: fixed part, name length at 172 and "a", mailbox
+ * count at 174, child count at 175, handle count at 176, page count at
+ * 177, the page word at 179. */
+enum { AT_NAME_LEN = 172, AT_MAILBOX = 174, AT_CHILDREN = 175, AT_HANDLES = 176, AT_PAGES = 177, AT_PAGE0 = 179 };
 
 static void expect_field_refused(uint32_t at, uint8_t value, const char *what)
 {
@@ -374,7 +384,7 @@ static void expect_word_refused(uint32_t word, const char *what)
 Test(procimage, bad_header_fields_are_refused)
 {
     expect_field_refused(0, 'X', "magic");
-    expect_field_refused(5, 3, "version 3");
+    expect_field_refused(5, PROCIMAGE_VERSION - 1, "the version before");
     expect_field_refused(7, 1, "flags");
     expect_field_refused(15, 0, "pid with local number 0");
     expect_field_refused(39, 1, "pinned");
@@ -390,6 +400,8 @@ Test(procimage, bad_header_fields_are_refused)
     expect_field_refused(AT_MAILBOX, MAILBOX_CAPACITY + 1, "mailbox over capacity");
     expect_field_refused(AT_MAILBOX, 1, "a message that is not there");
     expect_field_refused(AT_CHILDREN, PROC_MAX_CHILDREN + 1, "too many children");
+    expect_field_refused(AT_HANDLES, ABI_MAX_FILES + 1, "more handles than a process has");
+    expect_field_refused(AT_HANDLES, 1, "a handle that is not there");
     expect_field_refused(AT_PAGES, 0x10, "more pages than user space");
     expect_field_refused(AT_PAGES + 1, 2, "a page that is not there");
     expect_word_refused(TEXT | 0x10u | PROCIMAGE_PAGE_DATA | RX, "unknown page flag");
@@ -457,6 +469,32 @@ Test(procimage, bad_messages_and_children_are_refused)
         expect_refused(copy, len, cases[i].what);
     }
     free(copy);
+    free(img);
+    procimage_free(&k, p);
+}
+
+/* A handle's index, type and flags must be ones a process can have. */
+Test(procimage, bad_handles_are_refused)
+{
+    struct proc *p = make_tiny();
+    p->files[3] = (struct stock_handle){.used = true, .type = ABI_TYPE_FILE, .node = 1, .ino = 7};
+    uint32_t len;
+    uint8_t *img = encode(p, NULL, &len);
+    const struct {
+        uint32_t at;
+        uint8_t value;
+        const char *what;
+    } edits[] = {{AT_HANDLES + 1, ABI_MAX_FILES, "handle index past the table"},
+                 {AT_HANDLES + 2, 3, "unknown handle type"},
+                 {AT_HANDLES + 3, ABI_O_CREATE, "a flag that does not last past open"}};
+    for (size_t i = 0; i < sizeof edits / sizeof *edits; i++) {
+        uint8_t *copy = malloc(len);
+        memcpy(copy, img, len);
+        copy[edits[i].at] = edits[i].value;
+        refix(copy, len);
+        expect_refused(copy, len, edits[i].what);
+        free(copy);
+    }
     free(img);
     procimage_free(&k, p);
 }

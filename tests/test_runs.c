@@ -145,7 +145,7 @@ Test(runs, the_last_output_of_a_moved_process_reaches_console_log)
     cr_assert_eq(run_scenario("tests/scenarios/sleeper-moved.json", "sleeper-moved", ""), 0);
     char *log = read_file(RUNS "/sleeper-moved/console.log", NULL);
     cr_assert_not_null(log);
-    cr_expect_str_eq(log, "[   50.792690 ms] n0.1: sleeper: slept 50 ms\n");
+    cr_expect_str_eq(log, "[   50.792698 ms] n0.1: sleeper: slept 50 ms\n");
     free(log);
     cr_expect(out_contains("sleeper-moved/metrics.json", "\"quiet\": 1,"));
     cr_expect(out_contains("sleeper-moved.log", "frames sent 46, delivered 46, lost 0"));

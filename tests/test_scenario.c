@@ -1117,6 +1117,26 @@ Test(balancer, errors)
     expect_error("{'nodes':[{}],'balancer':{},'balancer':{}}", X "(root): duplicate key \"balancer\"");
 }
 
+/* ---- the key-value back end ---------------------------------------------- */
+
+Test(kv, backend_parses_strictly)
+{
+    struct scenario s;
+    expect_ok("{'nodes':[{'count':3}],'kv':{'backend':2}}", &s);
+    cr_expect(s.kv_configured);
+    cr_expect_eq(s.kv_backend, 2);
+    scenario_free(&s);
+    expect_ok("{'nodes':[{'count':3}]}", &s);
+    cr_expect_not(s.kv_configured, "no kv key: no back end");
+    scenario_free(&s);
+    expect_error("{'nodes':[{'count':2}],'kv':{'backend':5}}", X "kv.backend: must be at most 1, got 5");
+    expect_error("{'nodes':[{'count':2}],'kv':{}}", X "kv: missing required key \"backend\"");
+    expect_error("{'nodes':[{'count':2}],'kv':{'backend':1,'x':2}}", X "kv: unknown key \"x\"");
+    expect_error("{'nodes':[{'count':2}],'kv':{'backend':'1'}}",
+                 X "kv.backend: expected a node number from 0 to 1, got \"1\"");
+    expect_error("{'nodes':[{'count':2}],'kv':2}", X "kv: expected an object, got 2");
+}
+
 /* ---- migrate events and pinned spawns ------------------------------------ */
 
 Test(migrate, events_parse)

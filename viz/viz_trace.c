@@ -54,6 +54,7 @@ static const struct event_spec specs[] = {
 static const char *const skipped[] = {
     "console", "deliver", "drop", "retransmit", "peer_reset", "migrate_round", "forward",
     "balance", "child_lost", "migrate_drop", "frame_lost", "spawn_failed", "migrate_failed", "ignored",
+    "store_mount", "store_commit", "store_error",
 };
 
 int viz_pid_parse(const char *s, size_t len, struct viz_pid *out)

@@ -20,6 +20,7 @@
 #include "lapic.h"
 #include "node_config.h"
 #include "node_loop.h"
+#include "disk_selftest.h"
 #include "node_selftest.h"
 #include "pages.h"
 #include "panic.h"
@@ -93,6 +94,10 @@ static struct kernel *start_kernel(bool nic, bool disk)
         .epoch = epoch,
         .migrate_mode = config.migrate_mode,
         .balance = {.policy = config.balance_policy},
+        .kv_configured = config.kv_configured,
+        .kv_backend = config.kv_backend,
+        /* A disk self-test drives the disk itself: no Stockholder on it. */
+        .disk_reserved = config.selftest[0] != '\0' && disk_selftest_known(config.selftest),
     };
     struct kernel *k = kernel_create(&hal, &kc);
     if (k == NULL)

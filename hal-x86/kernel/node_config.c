@@ -183,6 +183,9 @@ static bool apply_word(struct node_config *c, struct word key, struct word v)
         return parse_migrate(v, &c->migrate_mode);
     } else if (word_is(key, "exit") && word_is(v, "idle")) {
         c->exit_when_idle = true;
+    } else if (word_is(key, "kv") && parse_uint(v, NODE_MAX_COUNT - 1, &n)) {
+        c->kv_configured = true;
+        c->kv_backend = (uint16_t)n;
     } else if (word_is(key, "ata") && (word_is(v, "pio") || word_is(v, "dma"))) {
         c->ata_pio = word_is(v, "pio");
     } else if (word_is(key, "selftest")) {
@@ -234,6 +237,10 @@ int node_config_parse(const char *cmdline, struct node_config *out, char *err, s
     if (out->node_id >= out->node_count) {
         ksnprintf(err, err_bytes, "node=%u is outside the cluster of nodes=%u", out->node_id,
                   out->node_count);
+        return -1;
+    }
+    if (out->kv_configured && out->kv_backend >= out->node_count) {
+        ksnprintf(err, err_bytes, "kv=%u is outside the cluster of nodes=%u", out->kv_backend, out->node_count);
         return -1;
     }
     if (!ip_given)

@@ -38,6 +38,8 @@ struct node_config {
     bool exit_when_idle;
     char selftest[NODE_SELFTEST_BYTES];
     bool ata_pio; /* ata=pio: no DMA for the disk */
+    bool kv_configured; /* kv=N: the key-value back end is node N */
+    uint16_t kv_backend;
 };
 
 /* 0, or -1 with the reason in `err`. */

@@ -39,7 +39,7 @@ Test(node_config, an_empty_line_gives_the_defaults)
 Test(node_config, every_option)
 {
     cr_assert_eq(parse("  node=2 nodes=3\tip=192.168.1.7 run=pingpong:server:10,hello "
-                       "balance=two-choices migrate=pre-copy exit=idle selftest=exit:7 ata=pio "),
+                       "balance=two-choices migrate=pre-copy exit=idle selftest=exit:7 ata=pio kv=1 "),
                  0, "%s", err);
     cr_expect_eq(cfg.node_id, 2);
     cr_expect_eq(cfg.node_count, 3);
@@ -49,6 +49,8 @@ Test(node_config, every_option)
     cr_expect(cfg.exit_when_idle);
     cr_expect_str_eq(cfg.selftest, "exit:7");
     cr_expect(cfg.ata_pio);
+    cr_expect(cfg.kv_configured);
+    cr_expect_eq(cfg.kv_backend, 1);
 }
 
 Test(node_config, the_default_address_follows_the_node)
@@ -135,6 +137,11 @@ Test(node_config, the_node_must_be_in_the_cluster)
     cr_expect_eq(parse("node=2 nodes=2"), -1);
     cr_expect_str_eq(err, "node=2 is outside the cluster of nodes=2");
     cr_expect_eq(parse("node=1"), -1, "nodes defaults to 1");
+    cr_expect_eq(parse("nodes=2 kv=2"), -1);
+    cr_expect_str_eq(err, "kv=2 is outside the cluster of nodes=2");
+    cr_expect_eq(parse("nodes=2 kv=1"), 0, "%s", err);
+    cr_expect_eq(parse("nodes=2 kv=x"), -1);
+    cr_expect_str_eq(err, "bad word 'kv=x' on the kernel command line");
 }
 
 /* ---- kprint's formatter ---------------------------------------------- */

@@ -100,6 +100,16 @@ int32_t recv_from_process(void *buf, uint32_t cap, uint32_t *sender, uint64_t ti
 /* Sleep for `ms` milliseconds. */
 void sleep_ms(uint32_t ms);
 
+/* ---- files (file.c) ---- */
+
+/* sys_open with a NUL-terminated path. */
+int32_t file_open(const char *path, uint32_t flags);
+/* Write all of buf, over as many calls as it takes: len or an error. */
+int32_t file_write_all(int32_t handle, const void *buf, uint32_t len);
+/* Read until len bytes or the end of the file: the bytes read or an error. */
+int32_t file_read_full(int32_t handle, void *buf, uint32_t len);
+int32_t file_stat(const char *path, struct abi_stat *st);
+
 /* Print "<program>: <what>: <error name> (<code>)" for a negative result. */
 void print_error(const char *program, const char *what, int32_t err);
 

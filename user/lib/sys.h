@@ -44,4 +44,26 @@ int32_t sys_migrate(uint32_t pid, uint32_t node);
 /* Pin the caller to its node (1) or let it move again (0). */
 int32_t sys_pin(uint32_t pinned);
 
+/* ---- Stockholder and key-value store (sys_stock.c; abi.h says more) ---- */
+/* A handle, or an error. flags: ABI_O_CREATE, _EXCLUSIVE, _TRUNCATE, _APPEND. */
+int32_t sys_open(const char *path, uint32_t path_len, uint32_t flags);
+int32_t sys_close(int32_t handle);
+/* Bytes read or written at the handle's position (fewer on another node). */
+int32_t sys_read(int32_t handle, void *buf, uint32_t len);
+int32_t sys_fwrite(int32_t handle, const void *buf, uint32_t len);
+int32_t sys_fsync(int32_t handle);
+int32_t sys_truncate(int32_t handle, uint64_t size_bytes);
+int32_t sys_mkdir(const char *path, uint32_t path_len);
+/* 1 and the entry after *entry (name_len 0: the first), 0 at the end. */
+int32_t sys_readdir(int32_t handle, struct abi_dirent *entry);
+int32_t sys_rename(const char *from, uint32_t from_len, const char *to, uint32_t to_len);
+int32_t sys_unlink(const char *path, uint32_t path_len);
+int32_t sys_stat(const char *path, uint32_t path_len, struct abi_stat *st);
+int32_t sys_kv_put(const void *key, uint32_t key_len, const void *value, uint32_t value_len);
+/* The value's length; its first min(length, cap) bytes in buf. */
+int32_t sys_kv_get(const void *key, uint32_t key_len, void *buf, uint32_t cap);
+int32_t sys_kv_del(const void *key, uint32_t key_len);
+/* 1 and the next key with the prefix in *cursor (key_len 0: the first), 0 at the end. */
+int32_t sys_kv_scan(const void *prefix, uint32_t prefix_len, struct abi_kv_cursor *cursor);
+
 #endif
