@@ -12,6 +12,7 @@
 #include "core/kernel_priv.h"
 #include "core/migrate_priv.h"
 #include "core/proc.h"
+#include "handover_util.h"
 #include "kernel_harness.h"
 
 static struct harness h;
@@ -44,39 +45,8 @@ static void move(uint32_t pid, uint32_t from, uint32_t to)
     cr_assert_not_null(proc_find(h.k[to], pid), "pid %#x arrived on node %u", pid, to);
 }
 
-static bool target_holds(uint32_t node)
-{
-    for (uint32_t i = 0; i < MIGRATE_MAX_IN; i++)
-        if (h.k[node]->migrate->in[i].held != NULL)
-            return true;
-    return false;
-}
-
-/* Frames from node 0 to node 1 are lost while *ctx is true. */
-static bool cut_0_to_1(struct harness *hh, uint32_t src, uint8_t *frame, uint32_t len, void *ctx)
-{
-    (void)len;
-    return !(*(const bool *)ctx && src == 0 && memcmp(frame, hh->hal[1].mac, 6) == 0);
-}
-
 static bool cut;
 
-/* Move `pid` from node 0 to node 1 up to the handover: node 1 holds the
- * installed copy, node 0 hands it over (migrate_done, and the home is
- * told it is on node 1), but HANDOVER DONE never reaches node 1. */
-static void hand_over_into_the_void(uint32_t pid)
-{
-    cut = false;
-    h.frame_filter = cut_0_to_1;
-    h.filter_ctx = &cut;
-    cr_assert_eq(kernel_migrate(h.k[0], pid, 1), 0);
-    for (uint32_t i = 0; i < 10000 && !target_holds(1); i++)
-        harness_run(&h, 10000);
-    cr_assert(target_holds(1), "node 1 holds the installed copy");
-    cut = true;
-    harness_run(&h, 5 * MS);
-    cr_assert_eq(h.hal[0].trace_counts[HAL_TRACE_MIGRATE_DONE], 1u, "the source handed it over");
-}
 
 static void expect_told_lost(uint32_t parent, uint32_t parent_node, uint16_t reporter)
 {
@@ -105,7 +75,8 @@ Test(handover_lost, a_source_restarting_at_the_handover_loses_the_child_and_its_
     uint32_t parent = spawn_parent(2);
     move(parent + 1, 2, 0);
     move(parent, 2, 3);
-    hand_over_into_the_void(parent + 1);
+    const char *why = handover_into_the_void(&h, parent + 1, &cut);
+    cr_assert_null(why, "%s", why);
     harness_restart(&h, 0, NULL);
     cut = false;
     expect_told_lost(parent, 3, 1);
@@ -122,7 +93,8 @@ Test(handover_lost, a_target_restarting_before_the_handover_loses_the_child_and_
     harness_init(&h, 3);
     uint32_t parent = spawn_parent(2);
     move(parent + 1, 2, 0);
-    hand_over_into_the_void(parent + 1);
+    const char *why = handover_into_the_void(&h, parent + 1, &cut);
+    cr_assert_null(why, "%s", why);
     harness_restart(&h, 1, NULL);
     cut = false; /* node 0 hears of the restart */
     expect_told_lost(parent, 2, 0);

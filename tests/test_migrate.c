@@ -25,6 +25,7 @@
 #include "core/migrate_priv.h"
 #include "core/proc.h"
 #include "core/transport.h"
+#include "handover_util.h"
 #include "kernel_harness.h"
 
 static struct harness h;
@@ -710,21 +711,6 @@ Test(migrate, hostile_migration_messages_change_nothing)
     cr_expect_eq(kernel_stats(k)->migrations_in, 1u);
 }
 
-/* Frames from node 0 to node 1 are lost while *ctx is true. */
-static bool cut_0_to_1(struct harness *hh, uint32_t src, uint8_t *frame, uint32_t len, void *ctx)
-{
-    (void)len;
-    return !(*(const bool *)ctx && src == 0 && memcmp(frame, hh->hal[1].mac, 6) == 0);
-}
-
-static bool target_holds(uint32_t node)
-{
-    for (uint32_t i = 0; i < MIGRATE_MAX_IN; i++)
-        if (h.k[node]->migrate->in[i].held != NULL)
-            return true;
-    return false;
-}
-
 /* Found by a swarm (chatty-8): the source hands the process over and
  * restarts before the target hears "run it". The target drops the copy
  * it held and says so (migrate_drop): the process is lost, and the trace
@@ -735,16 +721,8 @@ Test(migrate, a_copy_held_when_its_source_restarts_is_dropped_and_traced)
     uint32_t pid = spawn(0, "sleeper", "5000", NULL, NULL);
     cr_assert_not(harness_run(&h, MS));
     static bool cut;
-    cut = false;
-    h.frame_filter = cut_0_to_1;
-    h.filter_ctx = &cut;
-    cr_assert_eq(kernel_migrate(h.k[0], pid, 1), 0);
-    for (uint32_t i = 0; i < 10000 && !target_holds(1); i++)
-        harness_run(&h, 10000);
-    cr_assert(target_holds(1), "node 1 holds the installed copy");
-    cut = true; /* HANDOVER DONE never reaches node 1 */
-    harness_run(&h, 5 * MS);
-    cr_assert_eq(h.hal[0].trace_counts[HAL_TRACE_MIGRATE_DONE], 1u, "the source handed it over");
+    const char *why = handover_into_the_void(&h, pid, &cut);
+    cr_assert_null(why, "%s", why);
     harness_restart(&h, 0, NULL);
     cut = false; /* node 1 hears of the restart */
     harness_run(&h, 100 * MS);
@@ -766,16 +744,8 @@ Test(migrate, a_copy_held_past_the_stall_timeout_is_dropped_and_traced)
     uint32_t pid = spawn(0, "sleeper", "5000", NULL, NULL);
     cr_assert_not(harness_run(&h, MS));
     static bool cut;
-    cut = false;
-    h.frame_filter = cut_0_to_1;
-    h.filter_ctx = &cut;
-    cr_assert_eq(kernel_migrate(h.k[0], pid, 1), 0);
-    for (uint32_t i = 0; i < 10000 && !target_holds(1); i++)
-        harness_run(&h, 10000);
-    cr_assert(target_holds(1), "node 1 holds the installed copy");
-    cut = true; /* HANDOVER DONE never reaches node 1 */
-    harness_run(&h, 5 * MS);
-    cr_assert_eq(h.hal[0].trace_counts[HAL_TRACE_MIGRATE_DONE], 1u, "the source handed it over");
+    const char *why = handover_into_the_void(&h, pid, &cut);
+    cr_assert_null(why, "%s", why);
     cr_assert_eq(h.hal[1].trace_counts[HAL_TRACE_MIGRATE_DROP], 0u);
     harness_run(&h, MIGRATE_STALL_NS);
     cr_expect_eq(h.hal[1].trace_counts[HAL_TRACE_MIGRATE_DROP], 1u, "dropped at the stall, and traced");
@@ -810,13 +780,13 @@ Test(migrate, an_installed_that_comes_too_late_is_not_handed_over)
     h.filter_ctx = &cut;
     cr_assert_eq(kernel_migrate(h.k[0], pid, 1), 0);
     harness_run(&h, 3000 * MS);
-    cr_assert(target_holds(1), "node 1 installed the copy and waits");
+    cr_assert(handover_target_holds(&h, 1), "node 1 installed the copy and waits");
     cut = false; /* its next resend (1 s apart by now) gets through */
     harness_run(&h, 1500 * MS);
     cr_expect_eq(h.hal[0].trace_counts[HAL_TRACE_MIGRATE_DONE], 0u, "never handed over");
     cr_expect_eq(h.hal[0].trace_counts[HAL_TRACE_MIGRATE_ABORT], 1u);
     cr_expect_eq(h.hal[0].last_of[HAL_TRACE_MIGRATE_ABORT].value, ERR_TIMEOUT);
-    cr_expect_not(target_holds(1), "the cancelled copy goes");
+    cr_expect_not(handover_target_holds(&h, 1), "the cancelled copy goes");
     cr_expect_eq(h.hal[1].trace_counts[HAL_TRACE_MIGRATE_DROP], 0u, "silently: the source thawed it");
     cr_expect_eq(h.hal[1].trace_counts[HAL_TRACE_MIGRATE_INSTALL], 0u);
     cr_expect_eq(node_of(pid), 0, "it runs on at its source");
