@@ -56,20 +56,25 @@ static void fuzz_check_programs(const struct node_config *c)
         abort();
 }
 
-_Static_assert(sizeof(struct node_config) == 300, "a new field needs comparing in fuzz_check_round_trip");
+_Static_assert(sizeof(struct node_config) == 304, "a new field needs comparing in fuzz_check_round_trip");
 
 /* The configuration as the words that give it; parsing them must give it back. */
 static void fuzz_check_round_trip(const struct node_config *c)
 {
     char line[FUZZ_LINE_BYTES], err[FUZZ_ERR_BYTES];
-    int n = snprintf(line, sizeof line, "node=%u nodes=%u ip=%u.%u.%u.%u balance=%s migrate=%s%s%s%s%s%s",
+    int n = snprintf(line, sizeof line, "node=%u nodes=%u ip=%u.%u.%u.%u balance=%s migrate=%s%s%s%s%s%s ata=%s",
                      c->node_id, c->node_count, c->ipv4 >> 24, c->ipv4 >> 16 & 0xFFu, c->ipv4 >> 8 & 0xFFu,
                      c->ipv4 & 0xFFu, balance_policy_name(c->balance_policy),
                      migrate_mode_name(c->migrate_mode), c->exit_when_idle ? " exit=idle" : "",
                      c->run[0] != '\0' ? " run=" : "", c->run, c->selftest[0] != '\0' ? " selftest=" : "",
-                     c->selftest);
+                     c->selftest, c->ata_pio ? "pio" : "dma");
     if (n < 0 || (size_t)n >= sizeof line)
         abort();
+    if (c->kv_configured) {
+        int more = snprintf(line + n, sizeof line - (size_t)n, " kv=%u", c->kv_backend);
+        if (more < 0 || (size_t)(n + more) >= sizeof line)
+            abort();
+    }
     struct node_config a;
     if (node_config_parse(line, &a, err, sizeof err) != 0)
         abort();
@@ -77,7 +82,8 @@ static void fuzz_check_round_trip(const struct node_config *c)
     if (a.node_id != c->node_id || a.node_count != c->node_count || a.ipv4 != c->ipv4 ||
         strcmp(a.run, c->run) != 0 || a.balance_policy != c->balance_policy ||
         a.migrate_mode != c->migrate_mode || a.exit_when_idle != c->exit_when_idle ||
-        strcmp(a.selftest, c->selftest) != 0)
+        strcmp(a.selftest, c->selftest) != 0 || a.ata_pio != c->ata_pio ||
+        a.kv_configured != c->kv_configured || (c->kv_configured && a.kv_backend != c->kv_backend))
         abort();
 }
 
@@ -106,8 +112,8 @@ static void fuzz_check_rejected(char *line, const char *err)
     for (const char *c = err; *c != '\0'; c++)
         if (*c < 0x20 || *c > 0x7E)
             abort();
-    if (strncmp(err, "node=", 5) == 0)
-        return;
+    if (strncmp(err, "node=", 5) == 0 || strncmp(err, "kv=", 3) == 0)
+        return; /* a number outside the cluster, not a word */
     if (strncmp(err, bad, sizeof bad - 1) != 0)
         abort();
     const char *word = err + sizeof bad - 1;
