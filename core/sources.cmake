@@ -37,6 +37,7 @@ set(CORE_SOURCES
   ${CORE_DIR}/kernel_query.c
   ${CORE_DIR}/names.c
   ${CORE_DIR}/stock.c
+  ${CORE_DIR}/stock_assemble.c
   ${CORE_DIR}/stock_cache.c
   ${CORE_DIR}/stock_commit.c
   ${CORE_DIR}/stock_mount.c

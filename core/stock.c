@@ -61,6 +61,9 @@ void stock_destroy(struct kernel *k)
     for (uint32_t i = 0; i < STOCK_MAX_REQUESTS; i++)
         if (st->reqs[i] != NULL)
             req_free(k, st->reqs[i]);
+    for (uint32_t i = 0; i < STOCK_ASSEMBLING_MAX; i++)
+        if (st->assembling[i].bytes != NULL)
+            kfree(k, st->assembling[i].bytes, st->assembling[i].total);
     stock_cache_destroy(k);
     if (st->bufs != NULL)
         kpage_free(k, st->bufs, (STOCK_STORE_BUFS * sizeof *st->bufs + PAGE_SIZE - 1) / PAGE_SIZE);

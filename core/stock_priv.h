@@ -9,6 +9,7 @@
 #include "core/store/store.h"
 #include "kernel_priv.h"
 #include "stock.h"
+#include "stock_client.h"
 #include "stock_wire.h"
 
 /* Limits (memory is bounded: the cache and the store's buffers are fixed
@@ -79,6 +80,13 @@ struct stock_commit_state {
     uint64_t started_ns;
 };
 
+/* A request from another node whose pieces are still arriving. */
+struct stock_assembly {
+    struct stock_origin from;
+    uint32_t total, got;
+    uint8_t *bytes; /* kalloc'd, total bytes; NULL: the slot is free */
+};
+
 struct stock {
     uint8_t state; /* enum stock_state */
     bool formatting;
@@ -102,6 +110,7 @@ struct stock {
     bool fetch_pending;        /* a fetch could not be submitted */
     struct stock_commit_state commit;
     uint64_t commits;          /* for figures: commits finished */
+    struct stock_assembly assembling[STOCK_ASSEMBLING_MAX];
 };
 
 static inline struct stock *stock_of(struct kernel *k)
