@@ -204,6 +204,44 @@ Test(stock_run, a_crash_mid_big_put_leaves_the_old_value_whole)
     }
 }
 
+/* How many lines of `out` contain `needle`. */
+static unsigned count_lines(const char *out, const char *needle)
+{
+    char *lines = lines_with(out, needle);
+    unsigned n = 0;
+    for (const char *at = strchr(lines, '\n'); at != NULL; at = strchr(at + 1, '\n'))
+        n++;
+    free(lines);
+    return n;
+}
+
+/* `out` has `line` (ending in '\n') once and nothing else like it. */
+static void expect_one_line(const char *out, const char *line)
+{
+    char needle[128];
+    snprintf(needle, sizeof needle, "%.*s", (int)strlen(line) - 1, line);
+    char *lines = lines_with(out, needle);
+    cr_expect_str_eq(lines, line);
+    free(lines);
+}
+
+Test(stock_run, the_back_end_assembles_at_most_16_requests)
+{
+    cr_assert_eq(run(NIMBUS_SOURCE_DIR "/tests/scenarios/stock-bigmany.json", "bigmany", ""), 0);
+    /* Nodes 1..16's first pieces come first; 17..20 are turned away. */
+    for (unsigned n = 1; n <= 20; n++) {
+        char put[64], check[80];
+        snprintf(put, sizeof put, "kvbig: put k%u fill %u: %s\n", n, n, n <= 16 ? "0" : "busy");
+        if (n <= 16)
+            snprintf(check, sizeof check, "kvbig: k%u holds fill %u whole (65536 bytes)\n", n, n);
+        else
+            snprintf(check, sizeof check, "kvbig: get k%u: no such file, directory or key\n", n);
+        expect_one_line("bigmany", put);
+        expect_one_line("bigmany", check);
+    }
+    cr_expect_eq(count_lines("bigmany", ": busy"), 4);
+}
+
 /* The largest number of requests one commit carried. */
 static long max_commit_requests(const char *out)
 {
