@@ -250,6 +250,7 @@ static void resume(struct kernel *k, struct proc *p)
         syscall_complete(p, p->stock_result);
     } else if (syscall_deadline_passed(k, p)) {
         p->stock_call = 0;
+        stock_client_forget(k, p); /* a reply cut short by the silence */
         syscall_complete(p, ERR_OUTCOME_UNKNOWN);
     } else {
         proc_block(k, p, WAIT_STOCK);
