@@ -242,6 +242,20 @@ Test(stock_run, the_back_end_assembles_at_most_16_requests)
     cr_expect_eq(count_lines("bigmany", ": busy"), 4);
 }
 
+Test(stock_run, a_get_waits_only_for_its_own_key)
+{
+    cr_assert_eq(run(NIMBUS_SOURCE_DIR "/tests/scenarios/stock-kvwait.json", "kvwait", ""), 0);
+    long long put_b = console_time_ns("kvwait", "put b fill 1: 0");
+    long long get_b = console_time_ns("kvwait", "b holds fill 1 whole");
+    long long put_a = console_time_ns("kvwait", "put a fill 2: 0");
+    /* Answered after b's put is durable (it ran before it), before a's is:
+     * 560.3 ms, 569.4 ms, 960.8 ms. */
+    cr_expect_eq(put_b, 560317568ll);
+    cr_expect_eq(get_b, 569410776ll);
+    cr_expect_eq(put_a, 960773216ll);
+    cr_expect(put_b < get_b && get_b < put_a);
+}
+
 /* The largest number of requests one commit carried. */
 static long max_commit_requests(const char *out)
 {
