@@ -39,8 +39,9 @@
  * open. A handle whose file was deleted since gets ERR_BAD_HANDLE. A call
  * to another node that gets no answer within ABI_STOCK_TIMEOUT_NS, or whose
  * node restarts or is declared dead first, fails with ERR_OUTCOME_UNKNOWN
- * (it may have been carried out). There, SYS_READ and SYS_FWRITE move at
- * most 1024 bytes a call (a short count) and a value at most 1024 bytes.
+ * (it may have been carried out). Such a call carries as much as a local
+ * one (it travels in pieces), and may also fail with ERR_BUSY when the
+ * serving node assembles too many requests from this one.
  *   SYS_OPEN     a0 = path, a1 = path length, a2 = ABI_O_* flags -> handle
  *                (a directory opens read-only, for SYS_READDIR)
  *   SYS_CLOSE    a0 = handle -> 0

@@ -14,6 +14,7 @@
 #include "location.h"
 #include "migrate.h"
 #include "sched.h"
+#include "stock_client.h"
 
 static int find_free_slot(const struct kernel *k)
 {
@@ -223,6 +224,7 @@ static void release(struct kernel *k, struct proc *p)
     if (p->state == PROC_RUNNABLE && !p->frozen)
         sched_remove(k, p);
     ipc_free_mailbox(k, p);
+    stock_client_forget(k, p);
     vm_destroy(&p->vm, k);
     KASSERT(k, p->slot < KERNEL_MAX_PROCS && k->procs[p->slot] == p && k->proc_count > 0);
     k->procs[p->slot] = NULL;

@@ -78,6 +78,9 @@ struct proc {
     uint8_t stock_handle;  /* SYS_OPEN: the handle it fills */
     bool stock_done;       /* the answer is in stock_result */
     int32_t stock_result;
+    uint8_t *stock_reply;     /* a reply from another node being assembled, kalloc'd */
+    uint32_t stock_reply_len; /* ...its total bytes */
+    uint32_t stock_reply_got; /* ...and how many arrived */
     struct stock_handle files[ABI_MAX_FILES];
     struct child children[PROC_MAX_CHILDREN];
     uint32_t child_count;

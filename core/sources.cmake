@@ -37,10 +37,12 @@ set(CORE_SOURCES
   ${CORE_DIR}/kernel_query.c
   ${CORE_DIR}/names.c
   ${CORE_DIR}/stock.c
+  ${CORE_DIR}/stock_assemble.c
   ${CORE_DIR}/stock_cache.c
   ${CORE_DIR}/stock_commit.c
   ${CORE_DIR}/stock_mount.c
   ${CORE_DIR}/stock_exec.c
+  ${CORE_DIR}/stock_kvwait.c
   ${CORE_DIR}/stock_client.c
   ${CORE_DIR}/syscall_stock.c
   ${CORE_DIR}/store/store_err.c

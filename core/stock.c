@@ -61,6 +61,9 @@ void stock_destroy(struct kernel *k)
     for (uint32_t i = 0; i < STOCK_MAX_REQUESTS; i++)
         if (st->reqs[i] != NULL)
             req_free(k, st->reqs[i]);
+    for (uint32_t i = 0; i < STOCK_ASSEMBLING_MAX; i++)
+        if (st->assembling[i].bytes != NULL)
+            kfree(k, st->assembling[i].bytes, st->assembling[i].total);
     stock_cache_destroy(k);
     if (st->bufs != NULL)
         kpage_free(k, st->bufs, (STOCK_STORE_BUFS * sizeof *st->bufs + PAGE_SIZE - 1) / PAGE_SIZE);
@@ -177,13 +180,15 @@ static void run_one(struct kernel *k, uint32_t index)
     }
     if (r->result == ERR_CORRUPT || r->result == ERR_IO)
         stock_trace_error(k, HAL_STORE_ERR_READ, r->result, store_error_block(&st->store));
-    /* A read of the key-value namespace waits until the last change to it
-     * is durable, so it never returns a value a crash could still undo. */
+    /* A read of a key waits until the last change to it is durable, so it
+     * never returns a value a crash could still undo. */
     uint64_t batch = 0;
+    struct stock_req_view v;
     if (durable)
         batch = st->batch_dirty ? st->batch : st->batch - 1;
-    else if (r->bytes[0] == STOCK_OP_KV_GET || r->bytes[0] == STOCK_OP_KV_SCAN)
-        batch = st->kv_dirty_batch;
+    else if ((r->bytes[0] == STOCK_OP_KV_GET || r->bytes[0] == STOCK_OP_KV_SCAN) &&
+             stock_req_decode(r->bytes, r->len, &v) == 0)
+        batch = stock_kv_read_batch(st, &v);
     answer_after(k, index, batch);
 }
 

@@ -37,6 +37,19 @@ struct stock_origin {
     uint32_t call_id;
 };
 
+/* One piece of a request from another node (stock_client.h): a whole
+ * request is submitted at once; a longer one is assembled first, in a
+ * bounded buffer, and submitted when its last piece arrives. */
+struct stock_piece {
+    struct stock_origin from;
+    uint32_t total, offset, len;
+    const uint8_t *bytes;
+};
+void stock_on_piece(struct kernel *k, const struct stock_piece *pc);
+/* `node` restarted or went silent: its half-assembled requests are
+ * dropped and never run. */
+void stock_drop_assembling(struct kernel *k, uint16_t node);
+
 /* Take one encoded request (copied); the answer goes back to `origin`
  * (stock_client_on_reply here, a STOCK_REPLY message elsewhere). */
 void stock_submit(struct kernel *k, const struct stock_origin *origin, const uint8_t *req, uint32_t len);

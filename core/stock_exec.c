@@ -298,7 +298,7 @@ int stock_exec(struct kernel *k, struct stock_req *r, bool *durable)
     if (rc >= 0 && op_changes(v.op))
         st->batch_dirty = true;
     if (rc >= 0 && (v.op == STOCK_OP_KV_PUT || v.op == STOCK_OP_KV_DEL))
-        st->kv_dirty_batch = st->batch;
+        stock_kv_changed(st, v.a, v.a_len);
     *durable = rc >= 0 && (v.op == STOCK_OP_FSYNC || v.op == STOCK_OP_KV_PUT || v.op == STOCK_OP_KV_DEL);
     return STORE_OK;
 }

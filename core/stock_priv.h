@@ -9,6 +9,7 @@
 #include "core/store/store.h"
 #include "kernel_priv.h"
 #include "stock.h"
+#include "stock_client.h"
 #include "stock_wire.h"
 
 /* Limits (memory is bounded: the cache and the store's buffers are fixed
@@ -16,6 +17,7 @@
 #define STOCK_CACHE_BLOCKS 128u    /* blocks the cache holds: 512 KiB */
 #define STOCK_STORE_BUFS 192u      /* buffers lent to the store: about 770 KiB */
 #define STOCK_MAX_REQUESTS 128u    /* requests queued or parked at once */
+#define STOCK_KV_CHANGES_MAX 64u   /* keys whose undurable change a get tells apart */
 #define STOCK_SECTORS_PER_BLOCK (STORE_BLOCK_SIZE / HAL_DISK_BLOCK_BYTES)
 /* Unsynced changes are committed at least this often. */
 #define STOCK_COMMIT_PERIOD_NS 100000000ull /* 100 ms */
@@ -79,6 +81,19 @@ struct stock_commit_state {
     uint64_t started_ns;
 };
 
+/* A key changed in a batch not yet durable (stock_kvwait.c). */
+struct stock_kv_change {
+    uint32_t key_hash; /* crc32 of the key */
+    uint64_t batch;    /* in use while not yet durable */
+};
+
+/* A request from another node whose pieces are still arriving. */
+struct stock_assembly {
+    struct stock_origin from;
+    uint32_t total, got;
+    uint8_t *bytes; /* kalloc'd, total bytes; NULL: the slot is free */
+};
+
 struct stock {
     uint8_t state; /* enum stock_state */
     bool formatting;
@@ -94,6 +109,8 @@ struct stock {
     uint32_t req_count;
     /* Batches: changes since the last commit began form batch `batch`. */
     uint64_t batch, durable_batch, kv_dirty_batch;
+    struct stock_kv_change kv_changes[STOCK_KV_CHANGES_MAX];
+    uint64_t kv_untracked_batch; /* a change the full table could not hold */
     bool batch_dirty;
     uint64_t next_commit_ns;   /* the period's deadline while dirty */
     uint64_t group_deadline_ns; /* start the commit by then (HAL_TIME_NEVER: none waiting) */
@@ -102,6 +119,7 @@ struct stock {
     bool fetch_pending;        /* a fetch could not be submitted */
     struct stock_commit_state commit;
     uint64_t commits;          /* for figures: commits finished */
+    struct stock_assembly assembling[STOCK_ASSEMBLING_MAX];
 };
 
 static inline struct stock *stock_of(struct kernel *k)
@@ -153,6 +171,11 @@ void stock_trace_error(struct kernel *k, uint16_t what, int32_t err, uint64_t bl
  * STORE_E_NO_MEMORY come back as they are; otherwise the request's answer
  * is filled in and *durable says whether it waits for the batch's commit. */
 int stock_exec(struct kernel *k, struct stock_req *r, bool *durable);
+
+/* stock_kvwait.c: a put or delete of `key` ran in the working batch; the
+ * batch a get or scan (v) must wait for before it is answered. */
+void stock_kv_changed(struct stock *st, const uint8_t *key, uint32_t len);
+uint64_t stock_kv_read_batch(const struct stock *st, const struct stock_req_view *v);
 
 /* stock_errors.c */
 int32_t stock_abi_error(int store_err);

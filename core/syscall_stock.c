@@ -106,11 +106,6 @@ static struct stock_handle *handle_arg(struct proc *p, uint32_t h)
     return h < ABI_MAX_FILES && p->files[h].used ? &p->files[h] : NULL;
 }
 
-static uint32_t io_max(const struct kernel *k, uint16_t node)
-{
-    return node == k->node_id ? ABI_FILE_IO_MAX : STOCK_REMOTE_DATA_MAX;
-}
-
 static int build_open(struct kernel *k, struct proc *p, struct call *c)
 {
     uint32_t h = 0;
@@ -135,7 +130,7 @@ static int build_handle(struct kernel *k, struct proc *p, struct call *c, uint32
     c->v.ino = f->ino;
     c->v.offset = f->pos;
     bool is_dir = f->type == ABI_TYPE_DIR;
-    uint32_t len = arg(p, 2) < io_max(k, f->node) ? arg(p, 2) : io_max(k, f->node);
+    uint32_t len = arg(p, 2) < ABI_FILE_IO_MAX ? arg(p, 2) : ABI_FILE_IO_MAX;
     switch (sys) {
     case SYS_READ:
         put_le32(c->count, len);
@@ -185,11 +180,10 @@ static int build_kv(struct kernel *k, struct proc *p, struct call *c, uint32_t s
     int err = key_arg(k, p, c, sys == SYS_KV_SCAN);
     if (err != 0)
         return err;
-    uint32_t max = c->node == k->node_id ? ABI_KV_VALUE_MAX : STOCK_REMOTE_DATA_MAX;
     if (sys == SYS_KV_PUT)
-        return arg(p, 3) > max ? ERR_TOO_BIG : data_arg(k, p, c, arg(p, 2), arg(p, 3));
+        return arg(p, 3) > ABI_KV_VALUE_MAX ? ERR_TOO_BIG : data_arg(k, p, c, arg(p, 2), arg(p, 3));
     if (sys == SYS_KV_GET) {
-        c->v.offset = arg(p, 3) < max ? arg(p, 3) : max;
+        c->v.offset = arg(p, 3) < ABI_KV_VALUE_MAX ? arg(p, 3) : ABI_KV_VALUE_MAX;
         return check_out(k, p, arg(p, 2), arg(p, 3));
     }
     if (sys != SYS_KV_SCAN)
@@ -256,6 +250,7 @@ static void resume(struct kernel *k, struct proc *p)
         syscall_complete(p, p->stock_result);
     } else if (syscall_deadline_passed(k, p)) {
         p->stock_call = 0;
+        stock_client_forget(k, p); /* a reply cut short by the silence */
         syscall_complete(p, ERR_OUTCOME_UNKNOWN);
     } else {
         proc_block(k, p, WAIT_STOCK);

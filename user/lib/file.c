@@ -1,6 +1,7 @@
 /*
  * file.c - Stockholder helpers over the raw calls: C-string paths and
- * whole transfers (a call to another node moves at most 1024 bytes).
+ * whole transfers (a call moves at most ABI_FILE_IO_MAX bytes; a short
+ * count is also allowed).
  */
 #include "nimbus.h"
 
