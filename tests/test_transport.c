@@ -1064,6 +1064,7 @@ static void node_restart(int i)
 {
     node_halt(i);
     node_boot(i);
+    W.nodes[i].k.node_count = (uint16_t)W.count; /* whom the restart is announced to */
     transport_on_restart(&W.nodes[i].k);
 }
 
@@ -1080,8 +1081,15 @@ static void resend_after_restart(uint32_t seed, int hear_announcement)
     cr_assert_eq(W.delivered[0][1], 1);
     cr_assert_eq(W.nodes[0].k.stats.retransmits > 0, 1, "the first copy is being resent");
     W.mute[1] = !hear_announcement;
+    W.mute[0] = hear_announcement; /* the resends wait until node 0 has heard it */
     node_restart(1);
     W.mute[1] = 0;
+    if (hear_announcement) {
+        world_run(W.now + 10000000);
+        const struct session *s = session_find(W.nodes[0].k.transport, 1);
+        cr_assert_eq(s->peer_epoch, W.nodes[1].k.epoch, "node 0 learnt the new epoch first");
+        W.mute[0] = 0;
+    }
     world_run(HAL_TIME_NEVER);
     cr_assert_eq(W.delivered[0][1], 1, "the resend was not taken as new");
     cr_assert_eq(W.resets[0][1], 1, "node 0 learnt the outcome is unknown");
