@@ -45,6 +45,7 @@ enum cluster_transport_msg {
 
 /* Flags. Unknown bits are sent as 0 and ignored on receipt. */
 #define CLUSTER_FLAG_OPENING 0x0001u /* sender's seq 1 not yet acknowledged */
+#define CLUSTER_FLAG_RETRY 0x0002u   /* a reliable packet sent again */
 
 /* Payload sizes of the transport's own types. */
 #define CLUSTER_RST_PAYLOAD_BYTES 8u  /* rejected seq, rejected dst_epoch */

@@ -96,7 +96,7 @@ struct kernel *kernel_create(const struct hal *hal, const struct kernel_config *
     }
     trace_boot(k);
     if (count_boot(k) > 0)
-        transport_announce_restart(k);
+        transport_on_restart(k);
     return k;
 }
 

@@ -65,6 +65,14 @@ _Static_assert(LOAD_DECAY < LOAD_ONE, "load average decays");
  * next retransmission timeout. 12 timeouts from a 5 ms RTO: about 5.3 s
  * (5.3 to 5.6 s with the jitter above). */
 #define TRANSPORT_SUSPECT_TIMEOUT_NS 5000000000ull
+/* After a restart, how long (on its own clock) a node refuses a resent
+ * OPENING packet sent without its epoch (docs/protocol.md, rule 7): past
+ * the time any sender can still be resending one meant for the previous
+ * incarnation. A sender gives up within 6.25 s of its own clock (the
+ * suspicion timeout plus one 1 s timeout and its jitter); a clock 50%
+ * slow stretches that to 12.5 s, which a clock 50% fast counts as
+ * 18.75 s: four suspicion timeouts cover it. */
+#define TRANSPORT_RESTART_REFUSE_RETRY_NS (4u * TRANSPORT_SUSPECT_TIMEOUT_NS)
 /* How often a node probes the peers where children of its processes run
  * when it has nothing else on its way to them (liveness.h). */
 #define LIVENESS_PROBE_PERIOD_NS 1000000000ull

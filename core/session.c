@@ -153,16 +153,22 @@ struct tmsg *session_pop(struct session *s)
     return m;
 }
 
-void session_free_messages(struct kernel *k, struct session *s)
+void session_free_early(struct kernel *k, struct session *s)
 {
     struct tmsg *m;
-    while ((m = session_pop(s)) != NULL)
-        tmsg_free(k, m);
     while ((m = s->early) != NULL) {
         s->early = m->next;
         tmsg_free(k, m);
     }
     s->early_count = 0;
+}
+
+void session_free_messages(struct kernel *k, struct session *s)
+{
+    struct tmsg *m;
+    while ((m = session_pop(s)) != NULL)
+        tmsg_free(k, m);
+    session_free_early(k, s);
 }
 
 int session_hold_early(struct session *s, struct tmsg *m)

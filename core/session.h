@@ -27,6 +27,7 @@ struct tmsg {
     uint32_t seq, last_seq;
     uint64_t first_sent_ns; /* for the round-trip sample */
     uint32_t transmissions; /* Karn: samples come only from messages sent once */
+    uint32_t dst_epoch;     /* the peer's epoch at the first transmission; every resend keeps it */
     uint16_t len;
     uint16_t capacity; /* payload bytes allocated: kfree needs it */
     uint8_t type;
@@ -71,6 +72,7 @@ struct transport {
     uint32_t bucket_count; /* a power of two */
     uint32_t session_count;
     struct session *armed_head, *armed_tail;                     /* in arming order */
+    uint64_t refuse_retry_until_ns; /* after a restart (rule 7); 0: never booted before */
     uint8_t scratch[CLUSTER_HEADER_BYTES + CLUSTER_PAYLOAD_MAX]; /* datagrams are built here */
 };
 _Static_assert(CLUSTER_HEADER_BYTES + CLUSTER_PAYLOAD_MAX == UDP_PAYLOAD_MAX,
@@ -92,6 +94,8 @@ void session_append(struct session *s, struct tmsg *m);
 struct tmsg *session_pop(struct session *s);
 /* Free everything sent and unacknowledged, and everything received early. */
 void session_free_messages(struct kernel *k, struct session *s);
+/* Free only what was received early. */
+void session_free_early(struct kernel *k, struct session *s);
 
 /* Keep a message that arrived ahead of a gap, in seq order. Returns 0 if
  * it is kept (the caller gives up m), -1 if it is a duplicate or there is

@@ -80,8 +80,11 @@ void transport_send_rst(struct kernel *k, uint32_t dst_ip, const struct cluster_
     (void)transport_emit(k, dst_ip, &h, payload); /* the sender retransmits and asks again */
 }
 
-void transport_announce_restart(struct kernel *k)
+void transport_on_restart(struct kernel *k)
 {
+    if (k->transport == NULL)
+        return;
+    k->transport->refuse_retry_until_ns = kernel_now(k) + TRANSPORT_RESTART_REFUSE_RETRY_NS;
     for (uint16_t node = 0; node < k->node_count; node++) {
         if (node == k->node_id)
             continue;
@@ -100,9 +103,17 @@ static int transport_send_message(struct kernel *k, struct session *s, struct tm
     struct cluster_header h = transport_header_to(k, s, m->type);
     h.seq = m->seq;
     h.payload_len = m->len;
+    /* A resend names the incarnation the first copy was sent to: one sent
+     * before we knew the peer's epoch may be a resend of a packet its
+     * previous incarnation took, so it must never pass for a new one. */
+    if (m->transmissions == 0)
+        m->dst_epoch = s->peer_epoch;
+    h.dst_epoch = m->dst_epoch;
     /* Until our seq 1 is acknowledged, a receiver with no session for us
      * must wait for it rather than refuse what overtook it. */
     h.flags = s->acked == 0 ? CLUSTER_FLAG_OPENING : 0;
+    if (m->transmissions != 0)
+        h.flags |= CLUSTER_FLAG_RETRY; /* a restarted receiver may refuse it (rule 7) */
     int rc = transport_emit(k, s->peer_ipv4, &h, m->payload);
     if (rc != 0 && m->transmissions == 0)
         return rc;
@@ -461,6 +472,7 @@ int transport_init(struct kernel *k)
     k->transport = kalloc(k, sizeof *k->transport);
     if (k->transport == NULL)
         return ERR_NO_MEMORY;
+    k->transport->refuse_retry_until_ns = 0;
     if (session_table_init(k) != 0) {
         kfree(k, k->transport, sizeof *k->transport);
         k->transport = NULL;

@@ -34,8 +34,11 @@ void transport_destroy(struct kernel *k);
 /* A restarted node tells every peer its new epoch at once, with a pure
  * ack that acknowledges nothing: a peer holding a session with the old
  * incarnation resets it (and the kernel there learns of the restart).
- * Best effort: if it is lost, the next exchange tells the peer. */
-void transport_announce_restart(struct kernel *k);
+ * Best effort: if it is lost, the next exchange tells the peer. For
+ * TRANSPORT_RESTART_REFUSE_RETRY_NS it then refuses resent OPENING
+ * packets that do not name its epoch: they may be meant for the
+ * previous incarnation, which may have delivered them. */
+void transport_on_restart(struct kernel *k);
 
 /* Queue a message for reliable delivery to dst_node (never the local
  * node). 0, ERR_TOO_BIG, ERR_INVALID (bad type), ERR_BUSY (the peer's

@@ -52,6 +52,17 @@ static int session_check_epoch(struct kernel *k, struct session *s, uint32_t src
     return 1;
 }
 
+/* Whether `seq` is in flight in this session and was first sent before we
+ * knew the peer's epoch. After a reset none is, so a late copy of an RST
+ * that caused one is old news. */
+static bool session_sent_blind(const struct session *s, uint32_t seq)
+{
+    for (const struct tmsg *m = s->head; m != s->unsent; m = m->next)
+        if (m->seq <= seq && seq <= m->last_seq)
+            return m->dst_epoch == 0;
+    return false;
+}
+
 /* An RST means "incarnation src_epoch of that node has no session for the
  * packet you sent to incarnation D". Learning src_epoch resets us if the
  * peer restarted; if D is that same incarnation, the peer lost our
@@ -62,12 +73,20 @@ static void transport_on_rst(struct kernel *k, const struct cluster_header *h, c
     struct session *s = session_find(k->transport, h->src_node);
     if (s == NULL)
         return;
+    uint32_t refused_seq = get_be32(payload);
     uint32_t refused_dst_epoch = get_be32(payload + 4);
     uint32_t known = s->peer_epoch;
     if (!session_check_epoch(k, s, h->src_epoch))
         return;
+    /* Rule 7: a restarted peer refused a resend of ours that did not name
+     * its epoch; its previous incarnation may have taken the first copy. */
+    if (refused_dst_epoch == 0 && session_sent_blind(s, refused_seq)) {
+        session_reset(k, s);
+        return;
+    }
     /* While our seq 1 is unacknowledged every packet we send is marked
-     * OPENING, which is never refused: an RST then is for an older one. */
+     * OPENING, which is refused only by rule 7: an RST then is for an
+     * older one. */
     if (refused_dst_epoch == h->src_epoch && known == h->src_epoch && s->acked != 0)
         session_reset(k, s);
 }
@@ -137,11 +156,31 @@ static void session_on_reliable(struct kernel *k, struct session *s, uint32_t sr
     transport_send_ack(k, s, h->seq);
 }
 
+/* Rule 7: for a while after a restart, a resent OPENING packet that does
+ * not name our epoch, from a peer we have taken nothing from yet, may be
+ * meant for our previous incarnation, which may have delivered it. A
+ * first transmission is taken: only one in flight during the restart can
+ * be old. */
+static bool transport_refuses_blind_retry(const struct kernel *k, const struct session *s,
+                                          const struct cluster_header *h)
+{
+    const uint16_t blind_retry = CLUSTER_FLAG_OPENING | CLUSTER_FLAG_RETRY;
+    return h->type != CLUSTER_MSG_ACK && h->dst_epoch == 0 && (h->flags & blind_retry) == blind_retry &&
+           (s == NULL || s->rcv_next == 1) && kernel_now(k) < k->transport->refuse_retry_until_ns;
+}
+
 /* A datagram from a known or new peer, for our current incarnation. */
 static void transport_on_peer_packet(struct kernel *k, uint32_t src_ip, const struct cluster_header *h,
                                      const uint8_t *payload)
 {
     struct session *s = session_find(k->transport, h->src_node);
+    if (transport_refuses_blind_retry(k, s, h)) {
+        /* What it overtook may be as old: the sender starts over. */
+        if (s != NULL)
+            session_free_early(k, s);
+        transport_send_rst(k, src_ip, h);
+        return;
+    }
     if (s == NULL && h->type == CLUSTER_MSG_ACK)
         return; /* acknowledges nothing we sent */
     if (s == NULL && (s = session_get(k, h->src_node)) == NULL)
