@@ -14,11 +14,11 @@ enum store_finding_kind {
     FSCK_BITMAP_CORRUPT,   /* a bitmap block's CRC-32 differs from the superblock's (block) */
     FSCK_BLOCK_TWICE,      /* a block is reachable twice (block) */
     FSCK_BLOCK_RANGE,      /* a record names a block outside the store (block) */
-    FSCK_REACHABLE_FREE,   /* reachable but marked free (block) */
+    FSCK_REACHABLE_FREE,   /* reachable, yet the bitmap calls it unused (block) */
     FSCK_LEAKED,           /* marked used but unreachable (block) */
     FSCK_BAD_RECORD,       /* a record of the wrong size or kind (ino; block: leaf) */
-    FSCK_DANGLING_ENTRY,   /* a directory entry names no inode, or the wrong type (ino: the entry's directory)
-                            */
+    /* a directory entry names no inode, or the wrong type (ino: the entry's directory) */
+    FSCK_DANGLING_ENTRY,
     FSCK_WRONG_PARENT,     /* an inode's parent is not the directory that names it (ino) */
     FSCK_ENTRY_NOT_IN_DIR, /* an entry or extent without a fitting inode (ino) */
     FSCK_LINK_COUNT,       /* a directory's link count is not 2 + subdirectories (ino) */
