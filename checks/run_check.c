@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "durability.h"
 #include "key_map.h"
 
 /* The one failed send that may have been delivered anyway (docs/trace.md:
@@ -53,6 +54,7 @@ struct checker {
     struct key_map pairs; /* src << 32 | dst -> struct pair_rec */
     struct key_map sends; /* src -> struct send_rec */
     struct key_map down;  /* node -> bool: crashed and not restarted */
+    struct durability stores;
     struct run_check_result *r;
     uint64_t line;
 };
@@ -289,6 +291,26 @@ static void on_crash(struct checker *c, uint32_t node)
     }
 }
 
+/* A node's store reported a commit durable, or mounted one. */
+static void on_store(struct checker *c, const char *ev, uint32_t node, const cJSON *line)
+{
+    uint32_t seq, formatted = 0;
+    if (!get_uint(line, "seq", UINT32_MAX, &seq)) {
+        violation(c, "node %u: %s without a commit sequence", node, ev);
+        return;
+    }
+    char why[160];
+    bool kept;
+    if (strcmp(ev, "store_commit") == 0) {
+        kept = durability_commit(&c->stores, node, seq, why, sizeof why);
+    } else {
+        (void)get_uint(line, "formatted", 1, &formatted);
+        kept = durability_mount(&c->stores, node, seq, formatted != 0, why, sizeof why);
+    }
+    if (!kept)
+        violation(c, "%s", why);
+}
+
 /* At an end with every process exited, none may be left running. */
 static void all_exited(struct checker *c)
 {
@@ -328,6 +350,8 @@ static void check_line(struct checker *c, const cJSON *line)
         *(bool *)key_map_get(&c->down, node, true, NULL) = true;
     } else if (strcmp(ev, "restart") == 0 && has_node) {
         *(bool *)key_map_get(&c->down, node, true, NULL) = false;
+    } else if ((strcmp(ev, "store_commit") == 0 || strcmp(ev, "store_mount") == 0) && has_node) {
+        on_store(c, ev, node, line);
     } else if (!has_node || !has_pid || (pid & 0xFFFFu) == 0) {
         return; /* an event of the world, or of a kernel */
     } else if (strcmp(ev, "spawn") == 0) {
@@ -361,6 +385,7 @@ int run_check_trace(FILE *trace, const char *name, FILE *report, struct run_chec
     key_map_init(&c.pairs, sizeof(struct pair_rec));
     key_map_init(&c.sends, sizeof(struct send_rec));
     key_map_init(&c.down, sizeof(bool));
+    durability_init(&c.stores);
     char *text = NULL;
     size_t cap = 0;
     ssize_t len;
@@ -384,5 +409,6 @@ int run_check_trace(FILE *trace, const char *name, FILE *report, struct run_chec
     key_map_free(&c.pairs);
     key_map_free(&c.sends);
     key_map_free(&c.down);
+    durability_free(&c.stores);
     return rc;
 }

@@ -17,6 +17,9 @@
  *     and receiver;
  *   - a send that returned 0 (send_result) was delivered exactly once
  *     between its send line and its result;
+ *   - every write a node's store acknowledged survives its crashes: a
+ *     store mounted after a restart holds the newest commit the node
+ *     reported durable (durability.h);
  *   - no kernel's KASSERT failed (an "assert" line).
  * The reader skips events and fields it does not know; a malformed line
  * is reported like a violation.

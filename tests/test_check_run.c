@@ -155,7 +155,7 @@ Test(check_run, a_trace_without_an_end_and_a_bad_line)
  * balancing experiments take minutes there; swarms check them.) */
 Test(check_run, the_quick_shipped_scenarios_keep_the_invariants, .timeout = 300)
 {
-    static const char *const names[] = {"hello", "pingpong", "lossy-pingpong", "ring-64", "chatty-8"};
+    static const char *const names[] = {"hello", "pingpong", "lossy-pingpong", "ring-64", "chatty-8", "storage-crash"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         char cmd[1024];
         snprintf(cmd, sizeof cmd,
@@ -289,4 +289,75 @@ Test(check_run, a_fault_and_its_exit_are_one_end)
                      "{\"t\":1,\"node\":1,\"ev\":\"fault\",\"pid\":\"n0.2\",\"reason\":\"load\",\"pc\":0,\"addr\":0}\n"
                      EXIT(0, "n0.2") END_ALL,
                      "t.jsonl:3: pid n0.2 faulted on node 1 but runs on node 0 (since line 2)");
+}
+
+#define COMMIT(node, seq) "{\"t\":2,\"node\":" #node ",\"ev\":\"store_commit\",\"seq\":" #seq ",\"blocks\":3,\"requests\":1,\"took_us\":9}\n"
+#define MOUNT(node, seq, formatted)                                                                                \
+    "{\"t\":5,\"node\":" #node ",\"ev\":\"store_mount\",\"seq\":" #seq ",\"blocks_read\":3,\"took_us\":3,\"formatted\":" \
+    #formatted "}\n"
+#define CRASH_AND_RESTART(node) \
+    "{\"t\":3,\"node\":" #node ",\"ev\":\"crash\"}\n{\"t\":4,\"node\":" #node ",\"ev\":\"restart\"}\n"
+
+Test(check_run, a_store_that_keeps_or_outgrows_its_acknowledged_commits_is_fine)
+{
+    char *report;
+    struct run_check_result r =
+        check(START MOUNT(0, 2, 1) COMMIT(0, 3) COMMIT(0, 4) CRASH_AND_RESTART(0) MOUNT(0, 4, 0) COMMIT(0, 5)
+                  CRASH_AND_RESTART(0) MOUNT(0, 6, 0) COMMIT(1, 9) END_ALL,
+              &report);
+    cr_expect_eq(r.violations, 0, "%s", report);
+    free(report);
+}
+
+Test(check_run, a_mount_that_lost_an_acknowledged_commit_is_named)
+{
+    expect_violation(START MOUNT(0, 2, 1) COMMIT(0, 3) COMMIT(0, 4) CRASH_AND_RESTART(0) MOUNT(0, 3, 0) END_ALL,
+                     "t.jsonl:7: node 0: mounted commit 3, losing acknowledged writes up to commit 4");
+}
+
+Test(check_run, a_disk_formatted_over_acknowledged_commits_is_named)
+{
+    expect_violation(START MOUNT(2, 2, 1) COMMIT(2, 3) CRASH_AND_RESTART(2) MOUNT(2, 2, 1) END_ALL,
+                     "t.jsonl:6: node 2: formatted its disk as blank, losing acknowledged writes up to commit 3");
+}
+
+Test(check_run, a_commit_that_does_not_count_up_is_named)
+{
+    expect_violation(START MOUNT(0, 7, 0) COMMIT(0, 7) END_ALL,
+                     "t.jsonl:3: node 0: commit 7 reported durable after commit 7");
+    expect_violation(START "{\"t\":2,\"node\":0,\"ev\":\"store_commit\",\"blocks\":3}\n" END_ALL,
+                     "t.jsonl:2: node 0: store_commit without a commit sequence");
+}
+
+/* storage-crash crashes node 0 mid-write with its write cache on: its
+ * real trace keeps every acknowledged commit, and the same trace with the
+ * mount after the restart one commit older is named. */
+Test(check_run, a_real_storage_crash_keeps_its_commits_and_a_lost_one_is_named, .timeout = 60)
+{
+    cr_assert_eq(run_nimbus("run " NIMBUS_SOURCE_DIR "/scenarios/storage-crash.json --out "
+                            "test-runs/check-run/storage-crash --quiet --no-progress"),
+                 0);
+    size_t len;
+    char *text = read_file("test-runs/check-run/storage-crash/trace.jsonl", &len);
+    cr_assert_not_null(text);
+    char *report;
+    struct run_check_result whole = check(text, &report);
+    cr_expect_eq(whole.violations, 0, "%s", report);
+    free(report);
+    char *first = strstr(text, "\"ev\":\"store_mount\"");
+    cr_assert_not_null(first);
+    char *mount = strstr(first + 1, "\"ev\":\"store_mount\",\"seq\":");
+    cr_assert_not_null(mount, "the run has no mount after its restart");
+    char *seq = mount + strlen("\"ev\":\"store_mount\",\"seq\":");
+    unsigned long mounted = strtoul(seq, NULL, 10);
+    cr_assert_gt(mounted, 2, "the store committed nothing before the crash");
+    char older[48];
+    int n = snprintf(older, sizeof older, "%lu", mounted - 1);
+    cr_assert_eq(strspn(seq, "0123456789"), (size_t)n, "keep the line's length: %.12s", seq);
+    memcpy(seq, older, (size_t)n);
+    char expected[128];
+    snprintf(expected, sizeof expected, "node 0: mounted commit %lu, losing acknowledged writes up to commit %lu",
+             mounted - 1, mounted);
+    expect_violation(text, expected);
+    free(text);
 }
