@@ -13,7 +13,8 @@
 
 static const char swarm_usage[] =
     "Usage: nimbus swarm SCENARIO --seeds N [--first-seed S] [--horizon TIME]\n"
-    "                    [--jobs N] [--out DIR] [--no-shrink] [--keep-runs]\n"
+    "                    [--jobs N] [--out DIR] [--every-fault] [--no-shrink]\n"
+    "                    [--keep-runs]\n"
     "\n"
     "Run SCENARIO once per seed, each time under faults drawn from the seed:\n"
     "frame loss, jitter, duplication and corruption, crashes of any node\n"
@@ -32,6 +33,8 @@ static const char swarm_usage[] =
     "                        (default 100ms)\n"
     "  -j, --jobs N          runs at once (default: the number of online CPUs)\n"
     "  -o, --out DIR         output directory (default: runs/<scenario name>-swarm)\n"
+    "      --every-fault     every kind of fault in every seed's schedule, with\n"
+    "                        3 crashes, 2 partitions and 2 pauses\n"
     "      --no-shrink       report failing schedules as drawn\n"
     "      --keep-runs       keep the outputs of passing seeds too\n"
     "  -h, --help            show this help\n"
@@ -40,12 +43,23 @@ static const char swarm_usage[] =
     "Exit status: 0 every run kept the invariants, 1 bad usage or scenario,\n"
     "2 a run broke one (or left no trace).\n";
 
-enum swarm_option { OPT_HELP, OPT_SEEDS, OPT_FIRST_SEED, OPT_HORIZON, OPT_JOBS, OPT_OUT, OPT_NO_SHRINK, OPT_KEEP_RUNS };
+enum swarm_option {
+    OPT_HELP,
+    OPT_SEEDS,
+    OPT_FIRST_SEED,
+    OPT_HORIZON,
+    OPT_JOBS,
+    OPT_OUT,
+    OPT_EVERY_FAULT,
+    OPT_NO_SHRINK,
+    OPT_KEEP_RUNS
+};
 
 static const struct args_option swarm_options[] = {
     {"help", 'h', NULL, OPT_HELP},       {"seeds", 0, "N", OPT_SEEDS},   {"first-seed", 0, "S", OPT_FIRST_SEED},
     {"horizon", 0, "TIME", OPT_HORIZON}, {"jobs", 'j', "N", OPT_JOBS},   {"out", 'o', "DIR", OPT_OUT},
-    {"no-shrink", 0, NULL, OPT_NO_SHRINK}, {"keep-runs", 0, NULL, OPT_KEEP_RUNS},
+    {"every-fault", 0, NULL, OPT_EVERY_FAULT}, {"no-shrink", 0, NULL, OPT_NO_SHRINK},
+    {"keep-runs", 0, NULL, OPT_KEEP_RUNS},
 };
 
 #define SWARM_MAX_SEEDS 1000000u
@@ -60,6 +74,7 @@ static int take_option(int id, const char *v, void *ctx)
     case OPT_HELP: fputs(swarm_usage, stdout); return -1;
     case OPT_NO_SHRINK: a->shrink = false; return 0;
     case OPT_KEEP_RUNS: a->keep_runs = true; return 0;
+    case OPT_EVERY_FAULT: a->every_fault = true; return 0;
     case OPT_OUT: a->out_dir = v; return 0;
     case OPT_SEEDS:
         if (!args_parse_u64(v, SWARM_MAX_SEEDS, &a->seed_count) || a->seed_count == 0)

@@ -50,7 +50,7 @@ static pid_t start_seed(void *ctx, size_t i)
     struct swarm *s = ctx;
     uint64_t seed = s->a->first_seed + i;
     struct swarm_schedule faults;
-    swarm_faults_draw(seed, s->base.nodes, s->base.horizon_ns, &faults);
+    swarm_faults_draw(seed, s->base.nodes, s->base.horizon_ns, s->a->every_fault, &faults);
     char dir[4200], err[512];
     seed_dir(s, seed, dir, sizeof dir);
     pid_t pid = swarm_run_start(&s->base, seed, &faults, (1u << faults.count) - 1u, dir, err, sizeof err);
@@ -92,7 +92,7 @@ static void explain(struct swarm *s, uint64_t seed)
     char dir[4200], line[256];
     seed_dir(s, seed, dir, sizeof dir);
     struct swarm_schedule faults;
-    swarm_faults_draw(seed, s->base.nodes, s->base.horizon_ns, &faults);
+    swarm_faults_draw(seed, s->base.nodes, s->base.horizon_ns, s->a->every_fault, &faults);
     uint32_t keep = s->a->shrink ? swarm_shrink(&s->base, seed, &faults, dir) : (1u << faults.count) - 1u;
     char min_dir[4300], err[512];
     snprintf(min_dir, sizeof min_dir, "%s/minimal", dir);

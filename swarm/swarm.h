@@ -25,6 +25,7 @@ struct swarm_args {
     uint64_t horizon_ns;   /* faults happen before this simulated time */
     bool shrink;
     bool keep_runs;        /* keep the outputs of seeds that kept every invariant */
+    bool every_fault;      /* every kind of fault in every schedule */
 };
 
 /* Run the swarm. Returns the exit status: 0 no run broke an invariant, 1

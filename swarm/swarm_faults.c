@@ -24,6 +24,17 @@ static uint64_t below(uint64_t *state, uint64_t bound) { return next_u64(state) 
 
 static bool coin(uint64_t *state) { return (next_u64(state) & 1u) != 0; }
 
+/* Whether a kind is in the schedule: a coin, or always. The coin is
+ * tossed either way, so the rest of the schedule is drawn the same. */
+static bool kind_on(uint64_t *state, bool always) { return coin(state) || always; }
+
+/* How many of a kind: 0 to max, or always max. */
+static uint64_t how_many(uint64_t *state, uint64_t max, bool most)
+{
+    uint64_t n = below(state, max + 1);
+    return most ? max : n;
+}
+
 /* 1 to max thousandths. */
 static uint32_t draw_milli(uint64_t *rng, uint32_t max) { return 1 + (uint32_t)below(rng, max); }
 
@@ -101,33 +112,35 @@ static void add_rate(struct swarm_schedule *out, enum swarm_fault_kind kind, uin
     out->faults[out->count++] = (struct swarm_fault){.kind = kind, .value = value};
 }
 
-void swarm_faults_draw(uint64_t seed, uint32_t nodes, uint64_t horizon_ns, struct swarm_schedule *out)
+void swarm_faults_draw(uint64_t seed, uint32_t nodes, uint64_t horizon_ns, bool every_kind,
+                       struct swarm_schedule *out)
 {
     uint64_t rng = seed ^ 0x5357524dull; /* "SWRM": not the simulator's streams of the same seed */
     memset(out, 0, sizeof *out);
     if (horizon_ns == 0)
         horizon_ns = 1;
-    if (coin(&rng))
+    if (kind_on(&rng, every_kind))
         add_rate(out, SWARM_LOSS, draw_milli(&rng, SWARM_MAX_LOSS_MILLI));
-    if (coin(&rng))
+    if (kind_on(&rng, every_kind))
         add_rate(out, SWARM_JITTER, 1000 + (uint32_t)below(&rng, SWARM_MAX_JITTER_NS));
-    uint64_t crashes = below(&rng, SWARM_MAX_CRASHES + 1), partitions = nodes > 1 ? below(&rng, SWARM_MAX_PARTITIONS + 1) : 0;
+    uint64_t crashes = how_many(&rng, SWARM_MAX_CRASHES, every_kind);
+    uint64_t partitions = nodes > 1 ? how_many(&rng, SWARM_MAX_PARTITIONS, every_kind) : 0;
     for (uint64_t i = 0; i < crashes; i++)
         draw_crash(&rng, nodes, horizon_ns, &out->faults[out->count++]);
     for (uint64_t i = 0; i < partitions; i++)
         draw_partition(&rng, SWARM_PARTITION, nodes, horizon_ns, &out->faults[out->count++]);
-    if (coin(&rng))
+    if (kind_on(&rng, every_kind))
         add_rate(out, SWARM_DUPLICATE, draw_milli(&rng, SWARM_MAX_DUPLICATE_MILLI));
-    if (coin(&rng))
+    if (kind_on(&rng, every_kind))
         add_rate(out, SWARM_CORRUPT, draw_milli(&rng, SWARM_MAX_CORRUPT_MILLI));
-    if (nodes > 1 && coin(&rng))
+    if (nodes > 1 && kind_on(&rng, every_kind))
         draw_partition(&rng, SWARM_ONE_WAY, nodes, horizon_ns, &out->faults[out->count++]);
-    if (nodes > 1 && coin(&rng))
+    if (nodes > 1 && kind_on(&rng, every_kind))
         draw_flap(&rng, nodes, horizon_ns, &out->faults[out->count++]);
-    uint64_t pauses = below(&rng, SWARM_MAX_PAUSES + 1);
+    uint64_t pauses = how_many(&rng, SWARM_MAX_PAUSES, every_kind);
     for (uint64_t i = 0; i < pauses; i++)
         draw_pause(&rng, nodes, horizon_ns, &out->faults[out->count++]);
-    if (coin(&rng))
+    if (kind_on(&rng, every_kind))
         draw_drifts(&rng, nodes, out);
 }
 

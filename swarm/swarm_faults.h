@@ -78,8 +78,11 @@ struct swarm_schedule {
 };
 
 /* The schedule of `seed` for `nodes` nodes, its faults between 0 and
- * `horizon_ns` (a long pause and its resume may end later). */
-void swarm_faults_draw(uint64_t seed, uint32_t nodes, uint64_t horizon_ns, struct swarm_schedule *out);
+ * `horizon_ns` (a long pause and its resume may end later). With
+ * `every_kind` each kind is in it, crashes, partitions and pauses at their
+ * most: where and when still come from the seed. */
+void swarm_faults_draw(uint64_t seed, uint32_t nodes, uint64_t horizon_ns, bool every_kind,
+                       struct swarm_schedule *out);
 
 /* Add the faults whose bit is set in `keep` to the parsed scenario
  * `root` (network keys, node keys and events). */

@@ -21,8 +21,8 @@ Test(swarm_faults, a_seed_names_one_schedule_within_its_bounds)
 {
     for (uint64_t seed = 1; seed <= 2000; seed++) {
         struct swarm_schedule a, b;
-        swarm_faults_draw(seed, 8, 100 * MS, &a);
-        swarm_faults_draw(seed, 8, 100 * MS, &b);
+        swarm_faults_draw(seed, 8, 100 * MS, false, &a);
+        swarm_faults_draw(seed, 8, 100 * MS, false, &b);
         cr_assert_eq(memcmp(&a, &b, sizeof a), 0, "seed %llu drew two schedules", (unsigned long long)seed);
         cr_assert_leq(a.count, SWARM_MAX_FAULTS);
         for (size_t i = 0; i < a.count; i++) {
@@ -61,11 +61,11 @@ Test(swarm_faults, seeds_differ_and_use_every_kind_of_fault)
 {
     unsigned kinds[SWARM_KIND_COUNT] = {0}, restarts = 0, never = 0, long_pauses = 0;
     struct swarm_schedule first;
-    swarm_faults_draw(1, 4, 50 * MS, &first);
+    swarm_faults_draw(1, 4, 50 * MS, false, &first);
     bool differ = false;
     for (uint64_t seed = 2; seed <= 500; seed++) {
         struct swarm_schedule s;
-        swarm_faults_draw(seed, 4, 50 * MS, &s);
+        swarm_faults_draw(seed, 4, 50 * MS, false, &s);
         differ |= memcmp(&s, &first, sizeof s) != 0;
         for (size_t i = 0; i < s.count; i++) {
             kinds[s.faults[i].kind]++;
@@ -83,6 +83,29 @@ Test(swarm_faults, seeds_differ_and_use_every_kind_of_fault)
     cr_expect_gt(long_pauses, 20, "some pauses outlast peer suspicion");
 }
 
+/* --every-fault: each kind in every schedule, the counted ones at their
+ * most; where and when are the seed's, as without it. */
+Test(swarm_faults, every_fault_puts_every_kind_in_every_schedule)
+{
+    for (uint64_t seed = 1; seed <= 200; seed++) {
+        struct swarm_schedule all, some;
+        swarm_faults_draw(seed, 8, 100 * MS, true, &all);
+        swarm_faults_draw(seed, 8, 100 * MS, false, &some);
+        unsigned kinds[SWARM_KIND_COUNT] = {0};
+        for (size_t i = 0; i < all.count; i++)
+            kinds[all.faults[i].kind]++;
+        cr_expect_eq(kinds[SWARM_CRASH], SWARM_MAX_CRASHES, "seed %llu", (unsigned long long)seed);
+        cr_expect_eq(kinds[SWARM_PARTITION], SWARM_MAX_PARTITIONS, "seed %llu", (unsigned long long)seed);
+        cr_expect_eq(kinds[SWARM_PAUSE], SWARM_MAX_PAUSES, "seed %llu", (unsigned long long)seed);
+        for (int k = 0; k < SWARM_KIND_COUNT; k++)
+            cr_expect_gt(kinds[k], 0, "seed %llu: kind %d missing", (unsigned long long)seed, k);
+        /* The first fault of both is drawn from the same numbers. */
+        cr_expect_eq(all.faults[0].kind, SWARM_LOSS);
+        if (some.count > 0 && some.faults[0].kind == SWARM_LOSS)
+            cr_expect_eq(all.faults[0].value, some.faults[0].value, "seed %llu", (unsigned long long)seed);
+    }
+}
+
 Test(swarm_faults, the_scenario_with_any_schedule_still_loads)
 {
     char err[SCN_ERROR_BYTES];
@@ -94,7 +117,7 @@ Test(swarm_faults, the_scenario_with_any_schedule_still_loads)
     cr_assert_not_null(root);
     for (uint64_t seed = 1; seed <= 200; seed++) {
         struct swarm_schedule s;
-        swarm_faults_draw(seed, 8, 100 * MS, &s);
+        swarm_faults_draw(seed, 8, 100 * MS, false, &s);
         cJSON *copy = cJSON_Duplicate(root, true);
         swarm_faults_apply(&s, (1u << s.count) - 1u, copy);
         char *out = cJSON_Print(copy);
@@ -283,7 +306,7 @@ Test(swarm_shrink, a_drawn_schedule_shrinks_to_the_two_faults_that_fail)
     struct swarm_schedule s;
     uint64_t seed = 1;
     for (;; seed++) {
-        swarm_faults_draw(seed, 8, 100 * MS, &s);
+        swarm_faults_draw(seed, 8, 100 * MS, false, &s);
         if (s.count >= 8 && flap_and_corrupt_fail(&(struct kinds_failure){&s}, UINT32_MAX))
             break;
     }
