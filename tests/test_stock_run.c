@@ -3,7 +3,8 @@
  * the real `nimbus` command: exact errors, open files that survive a
  * migration, a crash mid-write that loses nothing acknowledged (over many
  * crash times and seeds), group commit, a damaged disk left alone, and
- * disk images that the simulator and `nimbus fs` both read.
+ * disk images that the simulator and `nimbus fs` both read, and the
+ * periodic commit that makes writes without an fsync durable.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -379,4 +380,58 @@ Test(stock_run, a_superblock_that_cannot_be_read_keeps_the_service_down)
                                      "\"message\":\"disk error\",\"block\":1}"),
                        "the mount's error names the disk error and the block");
     free(trace);
+}
+
+/* Writes without an fsync are committed by the periodic commit
+ * (STOCK_COMMIT_PERIOD_NS, 100 ms after the first change): a crash after
+ * it keeps them, a crash before it leaves the store as it was. */
+static void write_then_crash(const char *name, const char *crash_at)
+{
+    char path[512], events[512];
+    snprintf(path, sizeof path, "rm -f " RUNS "/%s-n0.img " RUNS "/%s-n1.img", name, name);
+    (void)system("mkdir -p " RUNS);
+    (void)system(path);
+    snprintf(events, sizeof events,
+             "{\"at\":\"10ms\",\"spawn\":{\"node\":0,\"program\":\"filemover\",\"args\":[\"/f\",\"0\"]}},"
+             "{\"at\":\"%s\",\"crash\":{\"node\":0}}",
+             crash_at);
+    write_scenario(name, events);
+    snprintf(path, sizeof path, RUNS "/%s.json", name);
+    cr_assert_eq(run(path, name, ""), 0);
+    char *lines = lines_with(name, "filemover");
+    cr_expect_str_eq(lines, "filemover: on node 0, read: before the move|after the move|\n");
+    free(lines);
+}
+
+Test(stock_run, writes_without_fsync_are_durable_after_the_periodic_commit)
+{
+    write_then_crash("periodic", "150ms");
+    sh(NIMBUS_BINARY_DIR "/nimbus fs cat " RUNS "/periodic-n0.img /f > " RUNS "/periodic.txt");
+    char *text = read_file(RUNS "/periodic.txt", NULL);
+    cr_assert_not_null(text);
+    cr_expect_str_eq(text, "before the move\nafter the move\n");
+    free(text);
+    /* The commit that kept them answered nobody: no fsync asked for it. */
+    char *trace = read_file(RUNS "/periodic/trace.jsonl", NULL);
+    cr_assert_not_null(trace);
+    const char *commit = strstr(trace, "\"ev\":\"store_commit\",\"seq\":3,");
+    cr_assert_not_null(commit, "no commit after the format's two");
+    cr_expect_not_null(strstr(commit, "\"requests\":0,"), "%.120s", commit);
+    const char *line = commit;
+    while (line > trace && line[-1] != '\n')
+        line--;
+    cr_assert_eq(strncmp(line, "{\"t\":", 5), 0, "%.40s", line);
+    long long t = strtoll(line + 5, NULL, 10);
+    cr_expect(t >= 110000000 && t < 120000000, "the periodic commit ended at %lld ns", t);
+    free(trace);
+}
+
+Test(stock_run, writes_without_fsync_before_the_periodic_commit_are_not_there)
+{
+    write_then_crash("early", "60ms");
+    cr_expect_neq(system(NIMBUS_BINARY_DIR "/nimbus fs cat " RUNS "/early-n0.img /f > " RUNS "/early.txt 2>&1"), 0);
+    char *text = read_file(RUNS "/early.txt", NULL);
+    cr_assert_not_null(text);
+    cr_expect_not_null(strstr(text, "early-n0.img: /f: no such file, directory or key (STORE_E_NOT_FOUND)\n"), "%s", text);
+    free(text);
 }
