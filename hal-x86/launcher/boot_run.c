@@ -136,7 +136,8 @@ struct boot_fd_owner {
     uint32_t node;
 };
 
-static uint32_t boot_poll_set(struct boot_state *st, struct pollfd *fds, struct boot_fd_owner *owner)
+static uint32_t boot_poll_set(struct boot_state *st, struct pollfd *fds, struct boot_fd_owner *owner,
+                              uint64_t now)
 {
     uint32_t count = 0;
     for (uint32_t i = 0; i < st->opt->nodes; i++) {
@@ -145,7 +146,7 @@ static uint32_t boot_poll_set(struct boot_state *st, struct pollfd *fds, struct 
             fds[count] = (struct pollfd){.fd = c->fd >= 0 ? c->fd : c->listen_fd, .events = POLLIN};
             owner[count++] = (struct boot_fd_owner){c->fd >= 0 ? FD_CONSOLE : FD_LISTEN, i};
         }
-        fds[count] = (struct pollfd){.fd = st->lan.fd[i], .events = POLLIN};
+        fds[count] = (struct pollfd){.fd = st->lan.fd[i], .events = boot_lan_events(&st->lan, i, now)};
         owner[count++] = (struct boot_fd_owner){FD_LAN, i};
     }
     if (st->stdin_open) {
@@ -155,15 +156,21 @@ static uint32_t boot_poll_set(struct boot_state *st, struct pollfd *fds, struct 
     return count;
 }
 
-static void boot_handle_fd(struct boot_state *st, const struct boot_fd_owner *o, uint64_t now)
+static void boot_handle_fd(struct boot_state *st, const struct boot_fd_owner *o, short revents, uint64_t now)
 {
     struct boot_console *c = &st->node[o->node].console;
     switch (o->kind) {
     case FD_LISTEN: boot_console_accept(c); break;
     case FD_CONSOLE: boot_console_read(c, boot_on_line, st, now, stdout); break;
-    case FD_LAN: boot_lan_forward(&st->lan, o->node); break;
+    case FD_LAN: boot_lan_handle(&st->lan, o->node, revents, now); break;
     case FD_STDIN: boot_input_read(st); break;
     }
+}
+
+/* The sooner of two waits in ms, -1 meaning none. */
+static int64_t boot_sooner(int64_t a, int64_t b)
+{
+    return a < 0 || (b >= 0 && b < a) ? b : a;
 }
 
 /* Show waiting partial lines; the ms until the next thing is due, -1 for
@@ -171,19 +178,13 @@ static void boot_handle_fd(struct boot_state *st, const struct boot_fd_owner *o,
 static int64_t boot_timers(struct boot_state *st, uint64_t now)
 {
     int64_t wait = -1;
-    for (uint32_t i = 0; i < st->opt->nodes; i++) {
-        int64_t w = boot_console_show_partial(&st->node[i].console, now, stdout);
-        if (w >= 0 && (wait < 0 || w < wait))
-            wait = w;
-    }
-    int64_t exec = boot_script_exec_wait_ms(&st->script, now);
-    if (exec >= 0 && (wait < 0 || exec < wait))
-        wait = exec;
+    for (uint32_t i = 0; i < st->opt->nodes; i++)
+        wait = boot_sooner(wait, boot_console_show_partial(&st->node[i].console, now, stdout));
+    wait = boot_sooner(wait, boot_script_exec_wait_ms(&st->script, now));
+    wait = boot_sooner(wait, boot_lan_wait_ms(&st->lan, now));
     if (st->opt->timeout_s > 0) {
         uint64_t deadline = st->begin_ms + (uint64_t)st->opt->timeout_s * 1000u;
-        int64_t w = now >= deadline ? 0 : (int64_t)(deadline - now);
-        if (wait < 0 || w < wait)
-            wait = w;
+        wait = boot_sooner(wait, now >= deadline ? 0 : (int64_t)(deadline - now));
     }
     return wait;
 }
@@ -244,7 +245,7 @@ static void boot_loop(struct boot_state *st)
         if (st->outcome != BOOT_RUNNING)
             return;
         struct timespec ts = {wait_ms / 1000, (wait_ms % 1000) * 1000000L};
-        uint32_t count = boot_poll_set(st, fds, owner);
+        uint32_t count = boot_poll_set(st, fds, owner, now);
         fflush(stdout); /* everything shown so far, before waiting */
         int ready = ppoll(fds, count, wait_ms >= 0 ? &ts : NULL, &st->wait_mask);
         if (boot_signal != 0) {
@@ -255,7 +256,7 @@ static void boot_loop(struct boot_state *st)
         now = boot_now_ms();
         for (uint32_t k = 0; ready > 0 && k < count; k++)
             if (fds[k].revents != 0)
-                boot_handle_fd(st, &owner[k], now);
+                boot_handle_fd(st, &owner[k], fds[k].revents, now);
         boot_reap(st);
         boot_send_execs(st);
     }
@@ -297,14 +298,15 @@ static void boot_finish(struct boot_state *st)
         }
     }
     boot_lan_close(&st->lan);
+    char lan[160];
+    boot_lan_describe(&st->lan, lan, sizeof lan);
     if (st->temp_dir[0] != '\0')
         boot_env_remove_temp(st->temp_dir);
     if (killed > 0)
         boot_warn("%u QEMU%s did not stop within %u ms of SIGTERM and were killed", killed,
                   killed == 1 ? "" : "s", BOOT_STOP_GRACE_MS);
-    boot_say("stopped %u node%s; LAN: %llu frames, %llu dropped; outputs in %s", st->opt->nodes,
-             st->opt->nodes == 1 ? "" : "s", (unsigned long long)st->lan.frames,
-             (unsigned long long)st->lan.dropped, st->setup->out_dir);
+    boot_say("stopped %u node%s; LAN: %s; outputs in %s", st->opt->nodes, st->opt->nodes == 1 ? "" : "s", lan,
+             st->setup->out_dir);
     fflush(stdout);
 }
 
