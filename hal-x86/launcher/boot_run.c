@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "boot_edit.h"
 #include "boot_env.h"
 #include "boot_qemu.h"
 #include "boot_state.h"
@@ -86,12 +87,17 @@ static void boot_on_exit(struct boot_state *st, uint32_t i)
     if (n->console.fd >= 0)
         boot_console_read(&n->console, boot_on_line, st, boot_now_ms(), stdout);
     boot_qemu_describe_exit(st->proc[i].status, how, sizeof how);
-    if (st->script.node[i].idle && !st->script.node[i].panicked) {
+    const struct boot_script_node *sn = &st->script.node[i];
+    if (sn->idle && !sn->panicked) {
         n->ended = true;
-        boot_say("node %u is idle and its QEMU %s", i, how);
+        /* exit=idle ends QEMU with the idle notice's status, 0 as 1. */
+        if (boot_qemu_guest_status(st->proc[i].status) == sn->idle_status)
+            boot_say("node %u is idle and its QEMU ended as exit=idle asks (status %d)", i, sn->idle_status);
+        else
+            boot_say("node %u is idle and its QEMU %s", i, how);
         return;
     }
-    if (st->script.node[i].panicked)
+    if (sn->panicked)
         boot_warn("node %u panicked (registers and backtrace above, and in %s); its QEMU %s", i, n->log_path,
                   how);
     else {
@@ -121,7 +127,7 @@ static void boot_send_execs(struct boot_state *st)
 {
     const struct boot_node_text *e;
     while ((e = boot_script_next_exec(&st->script, boot_now_ms())) != NULL)
-        if (boot_console_send(&st->node[e->node].console, e->text) < 0) {
+        if (boot_console_send(&st->node[e->node].console, e->text, boot_now_ms()) < 0) {
             boot_warn("cannot type '%s' into node %u's console", e->text, e->node);
             boot_fail(st, BOOT_EXIT_FAILED);
         }
@@ -246,7 +252,8 @@ static void boot_loop(struct boot_state *st)
             return;
         struct timespec ts = {wait_ms / 1000, (wait_ms % 1000) * 1000000L};
         uint32_t count = boot_poll_set(st, fds, owner, now);
-        fflush(stdout); /* everything shown so far, before waiting */
+        boot_edit_show(); /* the line being typed, back under what was shown */
+        fflush(stdout);   /* everything shown so far, before waiting */
         int ready = ppoll(fds, count, wait_ms >= 0 ? &ts : NULL, &st->wait_mask);
         if (boot_signal != 0) {
             boot_say("%s: stopping every node", boot_signal == SIGINT ? "interrupted" : "terminated");
@@ -287,6 +294,7 @@ static void boot_print_start(const struct boot_state *st)
 
 static void boot_finish(struct boot_state *st)
 {
+    boot_edit_end();
     uint32_t killed = boot_proc_stop_all(st->proc, st->opt->nodes);
     for (uint32_t i = 0; i < st->opt->nodes; i++) {
         struct boot_console *c = &st->node[i].console;
@@ -344,6 +352,8 @@ int boot_run(const struct boot_setup *setup)
         boot_fail(st, BOOT_EXIT_FAILED);
     else {
         boot_print_start(st);
+        if (st->stdin_open)
+            boot_edit_start();
         st->begin_ms = boot_now_ms();
         if (boot_start_nodes(st) < 0)
             boot_fail(st, BOOT_EXIT_FAILED);
