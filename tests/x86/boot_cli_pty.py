@@ -5,8 +5,8 @@
 
 Runs a 2-node cluster with its stdin and stdout on a pseudo-terminal, as
 a user's shell would, and types into it: a command, the Up arrow and
-Enter (the history gives the command back), a line edited with Left and
-Backspace, bare 'help', then Ctrl-C. Checks what came back on the
+Enter (the history gives the command back), lines edited with Left,
+Backspace, Ctrl-A, Ctrl-E and Ctrl-K, bare 'help', then Ctrl-C. Checks what came back on the
 terminal and that nimbus ended with 130 (SIGINT from the terminal's
 Ctrl-C: the line editor leaves ISIG on). Everything the terminal showed is
 written to OUT_DIR/pty.out. Exit status 0 when all held, 1 (with the
@@ -75,6 +75,10 @@ if b"^[[A" in seen:
 
 typed(b"1: lodx\x7f\x1b[Da\r")  # Backspace over x, Left over d, insert a
 wait_for(b"n1| load 0.00", 1, "the answer to the edited '1: load'")
+# Ctrl-A: to the start, type "1: "; Ctrl-E: to the end, " junk"; Left x5,
+# Ctrl-K: cut " junk" off again.
+typed(b"peers\x011: \x05 junk\x1b[D\x1b[D\x1b[D\x1b[D\x1b[D\x0b\r")
+wait_for(b"n1| nimbus> peers", 1, "the echo of the edited '1: peers'")
 
 typed(b"help\r")
 wait_for(b"'<node>: <command>' types a command", 1, "bare help")
