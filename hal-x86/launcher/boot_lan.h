@@ -20,7 +20,7 @@
  * only when it is a runt, when its port is down (no QEMU behind it, or
  * its QEMU has gone), or when its port's queue is full and has not moved
  * for BOOT_LAN_STALL_MS (a node that stopped taking frames must not stop
- * the others' traffic), and frames still queued when the run ends.
+ * the others' traffic), or when it is still queued as the run ends.
  */
 #ifndef HAL_X86_HOST_BOOT_LAN_H
 #define HAL_X86_HOST_BOOT_LAN_H
