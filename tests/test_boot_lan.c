@@ -145,7 +145,8 @@ Test(boot_lan, a_full_queue_holds_the_senders_back_until_it_stalls, .init = setu
         sent++;
     cr_assert_eq(boot_lan_dropped(&lan), 0, "nothing is lost while the switch holds back");
     cr_assert_eq(boot_lan_events(&lan, 0, 1000) & POLLIN, 0, "node 1's queue is full: node 0 is not read");
-    cr_assert_eq(boot_lan_wait_ms(&lan, 1000), BOOT_LAN_STALL_MS, "until the queue has not moved for so long");
+    cr_assert_eq(boot_lan_wait_ms(&lan, 1000), BOOT_LAN_STALL_MS,
+                 "until the queue has not moved for so long");
     uint64_t stalled = 1000 + BOOT_LAN_STALL_MS;
     cr_assert_eq(boot_lan_wait_ms(&lan, stalled), -1);
     cr_assert(boot_lan_events(&lan, 0, stalled) & POLLIN, "a stalled queue no longer holds node 0 back");
@@ -164,10 +165,11 @@ Test(boot_lan, a_full_queue_holds_the_senders_back_until_it_stalls, .init = setu
     cr_assert_eq(lan.dropped[BOOT_LAN_DROP_END], queued);
     char text[160], want[160];
     boot_lan_describe(&lan, text, sizeof text);
-    snprintf(want, sizeof want,
-             "%llu frames, %llu dropped (1 runt, %llu to a full, stalled queue, %llu still queued at the end)",
-             (unsigned long long)lan.frames, (unsigned long long)(lan.dropped[BOOT_LAN_DROP_FULL] + queued + 1),
-             (unsigned long long)lan.dropped[BOOT_LAN_DROP_FULL], (unsigned long long)queued);
+    snprintf(
+        want, sizeof want,
+        "%llu frames, %llu dropped (1 runt, %llu to a full, stalled queue, %llu still queued at the end)",
+        (unsigned long long)lan.frames, (unsigned long long)(lan.dropped[BOOT_LAN_DROP_FULL] + queued + 1),
+        (unsigned long long)lan.dropped[BOOT_LAN_DROP_FULL], (unsigned long long)queued);
     cr_assert_str_eq(text, want);
 }
 

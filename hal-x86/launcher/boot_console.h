@@ -38,8 +38,8 @@ struct boot_console {
     size_t len;   /* bytes in line */
     size_t shown; /* of them already on the screen */
     uint64_t last_byte_ms;
-    bool holding;       /* a typed command's answer is being held */
-    bool answer_begun;  /* a line has ended since the command was typed */
+    bool holding;      /* a typed command's answer is being held */
+    bool answer_begun; /* a line has ended since the command was typed */
     uint64_t hold_until_ms;
     char held[BOOT_ANSWER_BYTES];
     size_t held_len;

@@ -39,7 +39,8 @@
 #define BOOT_LAN_STALL_MS 3000u
 
 _Static_assert(BOOT_MAX_NODES <= 32, "a port set is a 32-bit mask");
-_Static_assert(BOOT_LAN_QUEUE_BYTES >= 2 * BOOT_LAN_FRAME_BYTES, "a queue holds a frame and room for another");
+_Static_assert(BOOT_LAN_QUEUE_BYTES >= 2 * BOOT_LAN_FRAME_BYTES,
+               "a queue holds a frame and room for another");
 
 struct boot_lan_mac {
     uint8_t mac[6];
