@@ -48,7 +48,9 @@ wait "$pid" || status=$?
 for i in 0 1 2; do
     first=$(grep -n "^n$i| load 0\.00" "$BC_OUT/typed.out" | cut -d: -f1)
     last=$(grep -n "^n$i| pages in use" "$BC_OUT/typed.out" | cut -d: -f1)
-    [ -n "$first" ] && [ -n "$last" ] || bc_fail "typed: node $i's answer to load is missing"
+    if [ -z "$first" ] || [ -z "$last" ]; then
+        bc_fail "typed: node $i's answer to load is missing"
+    fi
     [ $((last - first)) = 5 ] ||
         bc_fail "typed: node $i's answer is spread over lines $first-$last: $(sed -n "${first},${last}p" "$BC_OUT/typed.out")"
 done
