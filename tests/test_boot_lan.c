@@ -4,7 +4,8 @@
  * sockets bound where a node's QEMU binds its own. A receiver that does
  * not read loses nothing (its frames wait in nimbus and arrive in order
  * once it reads); a full queue holds the senders back until it stalls;
- * every drop is counted under its reason.
+ * every drop is counted under its reason; and why the queues are needed:
+ * bigger socket buffers do not make a socket hold more datagrams.
  */
 #define _GNU_SOURCE /* mkdtemp, SOCK_NONBLOCK */
 
@@ -187,4 +188,35 @@ Test(boot_lan, frames_to_a_port_without_its_qemu_are_dropped_as_down, .init = se
     char text[160];
     boot_lan_describe(&lan, text, sizeof text);
     cr_assert_str_eq(text, "5 frames, 4 dropped (4 to a port that was down)");
+}
+
+/* Datagrams of 1514 bytes a fresh socket at theirs[1] takes from lan.fd[1]
+ * before EAGAIN, with both sockets' buffers set to `buffer_bytes` (0: as
+ * they come). */
+static uint32_t datagrams_held(int buffer_bytes)
+{
+    node_up(1);
+    if (buffer_bytes > 0) {
+        setsockopt(node_fd[1], SOL_SOCKET, SO_RCVBUF, &buffer_bytes, sizeof buffer_bytes);
+        setsockopt(lan.fd[1], SOL_SOCKET, SO_SNDBUF, &buffer_bytes, sizeof buffer_bytes);
+    }
+    cr_assert_eq(connect(lan.fd[1], (struct sockaddr *)&lan.peer[1], sizeof lan.peer[1]), 0);
+    static uint8_t f[1514];
+    uint32_t n = 0;
+    while (send(lan.fd[1], f, sizeof f, MSG_DONTWAIT) == (ssize_t)sizeof f && n < 100000)
+        n++;
+    close(node_fd[1]);
+    node_fd[1] = -1;
+    unlink(theirs[1]);
+    return n;
+}
+
+/* Why the queues: a QEMU's socket holds a number of datagrams (the
+ * system's net.unix.max_dgram_qlen, plus one) that bigger buffers do not
+ * change (docs/x86.md, "The LAN"). */
+Test(boot_lan, bigger_socket_buffers_hold_no_more_datagrams, .init = setup, .fini = teardown)
+{
+    uint32_t plain = datagrams_held(0), big = datagrams_held(4 << 20);
+    cr_assert_lt(plain, 100, "a socket holds few datagrams (%u)", plain);
+    cr_assert_eq(big, plain, "4 MiB buffers: %u datagrams, %u without", big, plain);
 }
