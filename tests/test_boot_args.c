@@ -334,6 +334,15 @@ Test(boot_qemu, macs_and_exits)
     cr_assert_str_eq(how, "was killed by signal 9");
 }
 
+Test(boot_qemu, the_guest_status_behind_an_exit)
+{
+    cr_assert_eq(boot_qemu_guest_status(1 << 8), 0, "exit=idle, every process exited 0");
+    cr_assert_eq(boot_qemu_guest_status(3 << 8), 1);
+    cr_assert_eq(boot_qemu_guest_status(7 << 8), 3, "a panic");
+    cr_assert_eq(boot_qemu_guest_status(0), -1, "QEMU's own clean exit is no guest status");
+    cr_assert_eq(boot_qemu_guest_status(9), -1, "killed");
+}
+
 /* ---- console notices ---- */
 
 Test(boot_notice, ready_line)
