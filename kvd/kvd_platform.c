@@ -115,6 +115,7 @@ static void kvd_trace(void *ctx, const struct hal_trace_event *ev)
     if (ev->type == HAL_TRACE_STORE_COMMIT) {
         p->commits++;
         p->requests += ev->value2;
+        p->commit_us += ev->other_pid;
     } else if (ev->type == HAL_TRACE_STORE_ERROR) {
         p->commit_errors++;
         printf("nimbus kvd: a commit failed (%s): its puts and deletes were answered with an error\n",

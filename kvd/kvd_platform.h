@@ -21,6 +21,7 @@ struct kvd_platform {
     struct kvd_lmdb *db;
     /* What the trace told, for the closing line. */
     uint64_t commits, requests, commit_errors;
+    uint64_t commit_us; /* the commits' time, summed */
     uint64_t frames_unsent; /* the peer's socket could not take them */
 };
 

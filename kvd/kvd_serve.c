@@ -117,8 +117,9 @@ static int kvd_run_node(struct kvd_platform *p, const struct kvd_config *c)
     kvd_say_up(p, c);
     kvd_loop(p, k, &wait_mask);
     kernel_destroy(k);
-    printf("nimbus kvd: stopped (%s): %llu commits for %llu requests%s\n", kvd_signal == SIGINT ? "SIGINT" : "SIGTERM",
-           (unsigned long long)p->commits, (unsigned long long)p->requests,
+    printf("nimbus kvd: stopped (%s): %llu commits for %llu requests, %llu us a commit%s\n",
+           kvd_signal == SIGINT ? "SIGINT" : "SIGTERM", (unsigned long long)p->commits,
+           (unsigned long long)p->requests, (unsigned long long)(p->commits > 0 ? p->commit_us / p->commits : 0),
            p->commit_errors > 0 ? ", some commits failed" : "");
     return KVD_EXIT_OK;
 }
