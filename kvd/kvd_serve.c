@@ -1,7 +1,8 @@
 /*
- * kvd_serve.c - kvd's loop (kvd_node.h): wait in ppoll for a frame or the
- * kernel's next deadline, with SIGINT and SIGTERM unblocked only there;
- * hand the kernel every frame that is waiting, and only then its timer.
+ * kvd_serve.c - kvd's loop (kvd_node.h): wait in ppoll for a frame (from
+ * the receiver thread, kvd_rx.h) or the kernel's next deadline, with
+ * SIGINT and SIGTERM unblocked only there; hand the kernel every frame
+ * that is waiting, and only then its timer.
  * That order is what makes group commit work on the host: the timer runs
  * the commit, so every request that arrived while the last commit synced
  * joins the next one.
@@ -11,6 +12,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -18,6 +20,7 @@
 #include "core/kernel.h"
 #include "kvd_node.h"
 #include "kvd_platform.h"
+#include "kvd_rx.h"
 
 static volatile sig_atomic_t kvd_signal;
 
@@ -51,20 +54,17 @@ static int kvd_open_socket(struct kvd_platform *p, const struct kvd_config *c)
     return 0;
 }
 
-/* Every frame waiting on the socket, to the kernel. */
-static void kvd_take_frames(struct kvd_platform *p, struct kernel *k)
+/* Every frame the receiver has queued, to the kernel. */
+static void kvd_take_frames(struct kvd_rx *rx, struct kernel *k)
 {
-    static uint8_t frame[HAL_NET_MAX_FRAME + 1]; /* one byte more: a longer datagram shows as too long */
-    for (;;) {
-        ssize_t n = recv(p->fd, frame, sizeof frame, MSG_DONTWAIT);
-        if (n < 0)
-            return;
-        if (n <= (ssize_t)HAL_NET_MAX_FRAME)
-            kernel_on_frame(k, frame, (uint32_t)n);
-    }
+    static uint8_t frame[HAL_NET_MAX_FRAME];
+    uint32_t len;
+    kvd_rx_clear_wake(rx);
+    while ((len = kvd_rx_take(rx, frame)) != 0)
+        kernel_on_frame(k, frame, len);
 }
 
-static void kvd_loop(struct kvd_platform *p, struct kernel *k, const sigset_t *wait_mask)
+static void kvd_loop(struct kvd_platform *p, struct kvd_rx *rx, struct kernel *k, const sigset_t *wait_mask)
 {
     while (kvd_signal == 0) {
         uint64_t now = kvd_platform_now_ns(p), next = kernel_next_deadline(k);
@@ -74,9 +74,9 @@ static void kvd_loop(struct kvd_platform *p, struct kernel *k, const sigset_t *w
             ts = (struct timespec){(time_t)(wait / 1000000000u), (long)(wait % 1000000000u)};
             timeout = &ts;
         }
-        struct pollfd pfd = {.fd = p->fd, .events = POLLIN};
+        struct pollfd pfd = {.fd = kvd_rx_wake_fd(rx), .events = POLLIN};
         if (ppoll(&pfd, 1, timeout, wait_mask) > 0)
-            kvd_take_frames(p, k);
+            kvd_take_frames(rx, k);
         if (kernel_next_deadline(k) <= kvd_platform_now_ns(p))
             kernel_on_timer(k);
     }
@@ -114,13 +114,22 @@ static int kvd_run_node(struct kvd_platform *p, const struct kvd_config *c)
     struct sigaction sa = {.sa_handler = kvd_on_signal};
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    struct kvd_rx *rx = malloc(sizeof *rx);
+    if (rx == NULL || kvd_rx_start(rx, p->fd) < 0) {
+        fprintf(stderr, "nimbus kvd: cannot start the receiver: %s\n", rx == NULL ? "out of memory" : strerror(errno));
+        free(rx);
+        kernel_destroy(k);
+        return KVD_EXIT_FAILED;
+    }
     kvd_say_up(p, c);
-    kvd_loop(p, k, &wait_mask);
+    kvd_loop(p, rx, k, &wait_mask);
+    kvd_rx_stop(rx);
     kernel_destroy(k);
-    printf("nimbus kvd: stopped (%s): %llu commits for %llu requests, %llu us a commit%s\n",
+    printf("nimbus kvd: stopped (%s): %llu commits for %llu requests, %llu us a commit; %llu frames dropped%s\n",
            kvd_signal == SIGINT ? "SIGINT" : "SIGTERM", (unsigned long long)p->commits,
            (unsigned long long)p->requests, (unsigned long long)(p->commits > 0 ? p->commit_us / p->commits : 0),
-           p->commit_errors > 0 ? ", some commits failed" : "");
+           (unsigned long long)rx->dropped, p->commit_errors > 0 ? ", some commits failed" : "");
+    free(rx);
     return KVD_EXIT_OK;
 }
 
