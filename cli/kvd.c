@@ -122,11 +122,12 @@ static uint8_t kvd_value[HAL_KV_VALUE_MAX];
 
 static int kvd_dump(struct kvd_lmdb *db)
 {
-    uint8_t key[HAL_KV_KEY_MAX];
+    uint8_t key[HAL_KV_KEY_MAX], cursor[HAL_KV_KEY_MAX];
     uint32_t key_len = 0;
     int32_t n;
-    while ((n = kvd_lmdb_scan(db, NULL, 0, key, key_len, key)) > 0) {
+    while ((n = kvd_lmdb_scan(db, NULL, 0, cursor, key_len, key)) > 0) {
         key_len = (uint32_t)n;
+        memcpy(cursor, key, key_len);
         int32_t len = kvd_lmdb_get(db, key, key_len, kvd_value, sizeof kvd_value);
         if (len < 0)
             break;

@@ -198,7 +198,8 @@ int32_t kvd_lmdb_get(struct kvd_lmdb *db, const uint8_t *key, uint32_t key_len, 
 /* Bytewise, a prefix first (LMDB's default order). */
 static int kvd_compare(const uint8_t *a, uint32_t a_len, const uint8_t *b, uint32_t b_len)
 {
-    int c = memcmp(a, b, a_len < b_len ? a_len : b_len);
+    uint32_t common = a_len < b_len ? a_len : b_len;
+    int c = common > 0 ? memcmp(a, b, common) : 0; /* an empty key may come as NULL */
     return c != 0 ? c : (a_len > b_len) - (a_len < b_len);
 }
 
@@ -236,7 +237,7 @@ int32_t kvd_lmdb_scan(struct kvd_lmdb *db, const uint8_t *prefix, uint32_t prefi
     int32_t result = kvd_status(rc);
     if (rc == MDB_SUCCESS || rc == MDB_NOTFOUND) {
         bool match = rc == MDB_SUCCESS && key.mv_size >= prefix_len && key.mv_size <= HAL_KV_KEY_MAX &&
-                     memcmp(key.mv_data, prefix, prefix_len) == 0;
+                     (prefix_len == 0 || memcmp(key.mv_data, prefix, prefix_len) == 0);
         result = match ? (int32_t)key.mv_size : 0;
         if (match)
             memcpy(key_out, key.mv_data, key.mv_size);
