@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -13,20 +14,30 @@
 
 #define BOOT_KVD_POLL_MS 20u
 
-/* The last line of kvd's log into buf ("" when there is none). */
-static void boot_kvd_last_line(const struct boot_kvd *kvd, char *buf, size_t bytes)
+/* Its "up" line: "nimbus kvd: node N of M up: ...". */
+static bool boot_kvd_is_up_line(const char *line)
+{
+    return strncmp(line, "nimbus kvd: node ", 17) == 0 && strstr(line, " up: ") != NULL;
+}
+
+/* The last line of kvd's log into buf ("" when there is none); true if
+ * one of its lines was the up line. */
+static bool boot_kvd_last_line(const struct boot_kvd *kvd, char *buf, size_t bytes)
 {
     char line[1024];
+    bool up = false;
     buf[0] = '\0';
     FILE *f = fopen(kvd->log_path, "r");
     if (f == NULL)
-        return;
+        return false;
     while (fgets(line, sizeof line, f) != NULL) {
         line[strcspn(line, "\n")] = '\0';
         if (line[0] != '\0')
             snprintf(buf, bytes, "%s", line);
+        up = up || boot_kvd_is_up_line(line);
     }
     fclose(f);
+    return up;
 }
 
 static void boot_kvd_describe_exit(struct boot_state *st, const char *when)
@@ -46,8 +57,7 @@ static int boot_kvd_wait_up(struct boot_state *st)
     char last[1024];
     uint64_t deadline = boot_now_ms() + BOOT_KVD_UP_MS;
     for (;;) {
-        boot_kvd_last_line(&st->kvd, last, sizeof last);
-        if (strstr(last, "nimbus kvd: node ") == last && strstr(last, " up: ") != NULL) {
+        if (boot_kvd_last_line(&st->kvd, last, sizeof last) && boot_kvd_is_up_line(last)) {
             boot_say("kvd %s", last + strlen("nimbus kvd: "));
             return 0;
         }
@@ -101,6 +111,8 @@ void boot_kvd_stop(struct boot_state *st)
     boot_kvd_last_line(&st->kvd, last, sizeof last);
     if (killed > 0)
         boot_warn("nimbus kvd did not stop within %u ms of SIGTERM and was killed", BOOT_STOP_GRACE_MS);
+    else if (running && !(WIFEXITED(st->kvd.proc.status) && WEXITSTATUS(st->kvd.proc.status) == 0))
+        boot_kvd_describe_exit(st, "failed as it stopped:");
     else if (running && strncmp(last, "nimbus kvd: ", 12) == 0)
         boot_say("kvd %s", last + strlen("nimbus kvd: "));
 }
