@@ -32,7 +32,7 @@ static void boot_on_signal(int sig)
 
 static void boot_on_ready(struct boot_state *st, uint32_t i, const struct boot_notice *n)
 {
-    if (n->node != i || n->nodes != st->opt->nodes) {
+    if (n->node != i || n->nodes != boot_args_cluster_nodes(st->opt)) {
         boot_warn("node %u says it is node %u of %u: its kernel command line did not reach it%s", i, n->node,
                   n->nodes,
                   st->opt->method == BOOT_METHOD_ISO
@@ -152,6 +152,8 @@ static uint32_t boot_poll_set(struct boot_state *st, struct pollfd *fds, struct 
             fds[count] = (struct pollfd){.fd = c->fd >= 0 ? c->fd : c->listen_fd, .events = POLLIN};
             owner[count++] = (struct boot_fd_owner){c->fd >= 0 ? FD_CONSOLE : FD_LISTEN, i};
         }
+    }
+    for (uint32_t i = 0; i < st->lan.ports; i++) {
         fds[count] = (struct pollfd){.fd = st->lan.fd[i], .events = boot_lan_events(&st->lan, i, now)};
         owner[count++] = (struct boot_fd_owner){FD_LAN, i};
     }
@@ -265,6 +267,7 @@ static void boot_loop(struct boot_state *st)
             if (fds[k].revents != 0)
                 boot_handle_fd(st, &owner[k], fds[k].revents, now);
         boot_reap(st);
+        boot_kvd_reap(st);
         boot_send_execs(st);
     }
 }
@@ -280,6 +283,10 @@ static void boot_print_start(const struct boot_state *st)
              o->method == BOOT_METHOD_ISO ? "booted from an emulated CD (SeaBIOS, GRUB)"
                                           : "loaded with -kernel (qboot)");
     boot_say("LAN: nimbus's own switch, unix datagram sockets in %s", st->temp_dir);
+    if (o->kvd_dir != NULL)
+        boot_say("key-value back end: nimbus kvd as node %u (the nodes' kv=%u), LMDB store %s, its output in "
+                 "%s/" BOOT_KVD_LOG,
+                 boot_args_kvd_node(o), boot_args_kvd_node(o), o->kvd_dir, st->setup->out_dir);
     boot_say("outputs in %s: node<i>.log (console), node<i>.pcap (frames), node<i>.qemu.log (QEMU's "
              "messages), " BOOT_COMMANDS_FILE "%s",
              st->setup->out_dir, o->disk_mib > 0 ? ", node<i>.disk" : "");
@@ -296,6 +303,7 @@ static void boot_finish(struct boot_state *st)
 {
     boot_edit_end();
     uint32_t killed = boot_proc_stop_all(st->proc, st->opt->nodes);
+    boot_kvd_stop(st); /* after the nodes: their last calls are answered */
     for (uint32_t i = 0; i < st->opt->nodes; i++) {
         struct boot_console *c = &st->node[i].console;
         if (c->fd >= 0) /* what the node said before it stopped */
