@@ -99,6 +99,8 @@ struct scn_event {
     char **argv;    /* spawn: argc strings */
     uint32_t argc;
     bool pinned;    /* spawn: pin each new process to its node */
+    uint32_t copies; /* spawn: "count", processes started on each node, one
+                        after the other at at_ns; 0 means 1 */
     uint32_t *group_of_node; /* partition: node_count entries; nodes listed in
                                 no group form one more group together; with
                                 one_way, each node's enum scn_side */
