@@ -36,7 +36,7 @@
 
 static const char *const scn_root_keys[] = {
     "name", "description", "seed", "duration", "max_time", "nodes", "network", "balancer", "migration",
-    "events", "kv", NULL,
+    "events", "kv", "programs", NULL,
 };
 static const char *const scn_group_keys[] = {"count", "cpu_mips", "memory_mib", "disk", "clock_drift_ppm", NULL};
 
@@ -83,6 +83,20 @@ int scn_fail_after_max_time(struct scn_parser *p, const struct jpath *at, const 
     jcheck_describe(item, shown, sizeof shown);
     units_format_duration(p->s->max_time_ns, limit, sizeof limit);
     return jcheck_fail(&p->jc, at, "%s is %s max_time (%s)", shown, relation, limit);
+}
+
+char *scn_relative_path(struct scn_parser *p, const struct jpath *at, const char *given)
+{
+    const char *slash = p->path_given ? strrchr(p->s->path, '/') : NULL;
+    size_t dir = given[0] == '/' || slash == NULL ? 0 : (size_t)(slash - p->s->path) + 1;
+    char *path = malloc(dir + strlen(given) + 1);
+    if (path == NULL) {
+        jcheck_fail(&p->jc, at, "out of memory");
+        return NULL;
+    }
+    memcpy(path, p->s->path, dir);
+    strcpy(path + dir, given);
+    return path;
 }
 
 /* ---- nodes --------------------------------------------------------------- */
@@ -283,6 +297,9 @@ static int scn_parse_root(struct scn_parser *p, const cJSON *root)
     sub = jpath_member(&at, "migration");
     if ((v = jcheck_member(root, "migration")) != NULL && scn_parse_migration(p, &sub, v) < 0)
         return -1;
+    sub = jpath_member(&at, "programs");
+    if ((v = jcheck_member(root, "programs")) != NULL && scn_parse_programs(p, &sub, v) < 0)
+        return -1;
     sub = jpath_member(&at, "events");
     if ((v = jcheck_member(root, "events")) != NULL && scn_parse_events(p, &sub, v) < 0)
         return -1;
@@ -374,6 +391,7 @@ void scenario_free(struct scenario *s)
     for (uint32_t i = 0; i < s->disk_count; i++)
         scn_free_disk(s->disks[i]);
     free(s->disks);
+    scn_free_programs(s);
     free(s->links);
     free(s->nodes);
     free(s->name);

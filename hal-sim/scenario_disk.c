@@ -79,14 +79,8 @@ static int scn_parse_disk_image(struct scn_parser *p, const struct jpath *at, co
         return jcheck_fail(&p->jc, at,
                            "a group of %llu nodes needs \"%s\" in the image path (one image per node)",
                            (unsigned long long)group_count, SCN_DISK_IMAGE_NODE);
-    const char *slash = p->path_given ? strrchr(p->s->path, '/') : NULL;
-    size_t dir = given[0] == '/' || slash == NULL ? 0 : (size_t)(slash - p->s->path) + 1;
-    *image = malloc(dir + strlen(given) + 1);
-    if (*image == NULL)
-        return jcheck_fail(&p->jc, at, "out of memory");
-    memcpy(*image, p->s->path, dir);
-    strcpy(*image + dir, given);
-    return 0;
+    *image = scn_relative_path(p, at, given);
+    return *image != NULL ? 0 : -1;
 }
 
 static int scn_compare_u64(const void *x, const void *y)

@@ -38,7 +38,7 @@ _Static_assert(SCN_PAUSE == 6 && SCN_MIGRATE == 5 && SCN_SPAWN == 0,
 
 /* ---- spawn --------------------------------------------------------------- */
 
-static bool scn_is_program_name(const char *name)
+bool scn_is_program_name(const char *name)
 {
     size_t len = strlen(name);
     if (len == 0 || len > ABI_PROGRAM_NAME_MAX)
@@ -57,7 +57,7 @@ static int scn_parse_program(struct scn_parser *p, const struct jpath *at, const
                              struct scn_event *ev)
 {
     if (!cJSON_IsString(item) || !scn_is_program_name(item->valuestring))
-        return jcheck_fail_type(&p->jc, at, "a program name of 1 to 32 letters, digits, '_' or '-'", item);
+        return jcheck_fail_type(&p->jc, at, SCN_PROGRAM_NAME_RULE, item);
     _Static_assert(ABI_PROGRAM_NAME_MAX == 32, "the message above names the limit");
     ev->program = strdup(item->valuestring);
     if (ev->program == NULL)

@@ -71,6 +71,20 @@ int scn_parse_disk(struct scn_parser *p, const struct jpath *at, const cJSON *it
                    const struct scn_disk **out);
 void scn_free_disk(struct scn_disk *d);
 
+/* A path from the scenario file, relative to the file's directory (as
+ * written when absolute): malloc'd, or NULL after reporting. */
+char *scn_relative_path(struct scn_parser *p, const struct jpath *at, const char *given);
+
+/* A name a spawn may give: 1 to ABI_PROGRAM_NAME_MAX letters, digits, '_'
+ * or '-'. */
+bool scn_is_program_name(const char *name);
+#define SCN_PROGRAM_NAME_RULE "a program name of 1 to 32 letters, digits, '_' or '-'"
+
+/* scenario_programs.c: the "programs" object (the scenario's own ELF
+ * files, read and checked now). */
+int scn_parse_programs(struct scn_parser *p, const struct jpath *at, const cJSON *item);
+void scn_free_programs(struct scenario *s);
+
 /* The "events" array: fills s->events, sorted by time. */
 int scn_parse_events(struct scn_parser *p, const struct jpath *at, const cJSON *item);
 

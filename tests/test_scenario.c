@@ -2125,3 +2125,58 @@ Test(spawn_count, errors)
     expect_error(doc, X "events[15].spawn.count: too many processes to spawn: at most 1000000 events and spawn "
                         "counts in all");
 }
+
+/* ---- programs of the scenario's own --------------------------------------- */
+
+#define HELLO_ELF NIMBUS_BINARY_DIR "/user/hello.elf"
+
+Test(programs, load_with_the_scenario)
+{
+    struct scenario s;
+    expect_ok("{'nodes':[{}],'programs':{'mine':'" HELLO_ELF "','my-2':'" HELLO_ELF "'},"
+              "'events':[{'at':'0s','spawn':{'node':0,'program':'mine'}}]}",
+              &s);
+    cr_assert_eq(s.program_count, 2);
+    const struct scn_program *mine = scenario_program_find(&s, "mine", 4);
+    cr_assert_not_null(mine);
+    cr_assert_str_eq(mine->path, HELLO_ELF);
+    size_t len = 0;
+    char *bytes = read_text(HELLO_ELF, &len);
+    cr_assert_eq(mine->size, len);
+    cr_assert_eq(memcmp(mine->image, bytes, len), 0, "the file's bytes, as they were at load time");
+    free(bytes);
+    cr_assert_null(scenario_program_find(&s, "min", 3));
+    cr_assert_null(scenario_program_find(&s, "hello", 5), "built-in programs are found elsewhere");
+    done(&s);
+}
+
+Test(programs, paths_are_relative_to_the_scenario_file)
+{
+    expect_error("{'nodes':[{}],'programs':{'mine':'build/mine.elf'}}",
+                 X "programs.mine: scenarios/build/mine.elf: cannot read: No such file or directory");
+}
+
+Test(programs, bad_files_are_refused_at_load_with_the_reason)
+{
+    expect_error("{'nodes':[{}],'programs':{'mine':'" SRC "/scenarios/hello.json'}}",
+                 X "programs.mine: " SRC "/scenarios/hello.json: not an ELF file");
+    expect_error("{'nodes':[{}],'programs':{'mine':'" SRC "/scenarios'}}",
+                 X "programs.mine: " SRC "/scenarios: not a regular file");
+    expect_error("{'nodes':[{}],'programs':{'mine':'/dev/zero'}}",
+                 X "programs.mine: /dev/zero: not a regular file");
+    expect_error("{'nodes':[{}],'programs':{'mine':''}}",
+                 X "programs.mine: expected the path of an ELF file, got \"\"");
+    expect_error("{'nodes':[{}],'programs':{'mine':1}}", X "programs.mine: expected the path of an ELF file, got 1");
+}
+
+Test(programs, names)
+{
+    expect_error("{'nodes':[{}],'programs':{'worker':'" HELLO_ELF "'}}",
+                 X "programs.worker: \"worker\" is a built-in program: give yours another name");
+    expect_error("{'nodes':[{}],'programs':{'my work':'" HELLO_ELF "'}}",
+                 X "programs.my work: expected a key that is a program name of 1 to 32 letters, digits, '_' or "
+                   "'-', got \"my work\"");
+    expect_error("{'nodes':[{}],'programs':{'a':'" HELLO_ELF "','a':'" HELLO_ELF "'}}",
+                 X "programs: duplicate key \"a\"");
+    expect_error("{'nodes':[{}],'programs':['x.elf']}", X "programs: expected an object, got [\"x.elf\"]");
+}
