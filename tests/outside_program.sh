@@ -12,7 +12,14 @@ work="$bin/test-runs/outside"
 rm -rf "$work"; mkdir -p "$work"
 fail() { echo "FAIL: $*"; exit 1; }
 
-# The documented steps, with the build directory under $work.
+# The documented steps (docs/scenarios.md shows them for build-outside in
+# the source tree), with the build directory under $work.
+for step in 'cmake -S tests/outside -B build-outside -DNIMBUS_SOURCE_DIR=$PWD' 'cmake --build build-outside' \
+            'cp tests/outside/collatz.json build-outside/' 'build/nimbus run build-outside/collatz.json' \
+            'collatz n0.1: below 3000, 2919 takes the most steps: 216'; do
+  grep -qxF -- "$step" "$src/docs/scenarios.md" || grep -qF -- "\`$step\`" "$src/docs/scenarios.md" ||
+    fail "docs/scenarios.md no longer shows: $step"
+done
 cmake -S "$src/tests/outside" -B "$work/build-outside" -DNIMBUS_SOURCE_DIR="$src" \
       -DNIMBUS_CLANG="$clang" -DNIMBUS_LD_LLD="$lld" > "$work/configure.log"
 cmake --build "$work/build-outside" > "$work/build.log"

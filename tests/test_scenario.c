@@ -1658,7 +1658,8 @@ static void fuzz_check_loaded(const struct scenario *s)
         cr_assert(ev->at_ns <= s->max_time_ns);
         cr_assert(ev->node < s->node_count);
         if (ev->kind == SCN_SPAWN)
-            cr_assert(ev->program != NULL && ev->argv != NULL && ev->argc <= ABI_ARGS_MAX_COUNT);
+            cr_assert(ev->program != NULL && ev->argv != NULL && ev->argc <= ABI_ARGS_MAX_COUNT &&
+                      ev->copies >= 1 && ev->copies <= 65535);
         if (ev->kind == SCN_PARTITION)
             cr_assert_not_null(ev->group_of_node);
         if (ev->kind == SCN_MIGRATE) {
@@ -1693,6 +1694,7 @@ static size_t fuzz_load_corpus(void)
         "tests/scenarios/bad/missing-node.json",
         "scenarios/chatty-8.json",
         "tests/scenarios/bad/threshold-decimals.json",
+        "tests/scenarios/spawn-count.json", /* comments, spaced units, a count */
     };
     size_t n = 0;
     for (; n < sizeof files / sizeof files[0]; n++) {

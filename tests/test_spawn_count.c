@@ -54,3 +54,14 @@ Test(spawn_count, copies_go_round_the_nodes_in_order)
     }
     free(trace);
 }
+
+/* docs/scenarios.md shows spawn-count.json as it is. */
+Test(spawn_count, the_documented_example_is_the_tested_file)
+{
+    char *doc = read_file(NIMBUS_SOURCE_DIR "/docs/scenarios.md", NULL);
+    char *file = read_file(NIMBUS_SOURCE_DIR "/tests/scenarios/spawn-count.json", NULL);
+    cr_assert(doc != NULL && file != NULL);
+    cr_expect_not_null(strstr(doc, file), "docs/scenarios.md does not show tests/scenarios/spawn-count.json as it is");
+    free(doc);
+    free(file);
+}
