@@ -2076,6 +2076,7 @@ Test(units, every_refusal_in_words)
 
 Test(units, scenario_messages_with_spaces_and_ambiguity)
 {
+    struct scenario s;
     expect_error("{'nodes':[{}],'max_time':'10m'}",
                  X "max_time: ambiguous unit \"m\" (write min for minutes or ms for milliseconds), got \"10m\"");
     expect_error("{'nodes':[{}],'duration':'1  s'}",
@@ -2083,7 +2084,6 @@ Test(units, scenario_messages_with_spaces_and_ambiguity)
     expect_error("{'nodes':[{'disk':{'size':'64 M'}}]}",
                  X "nodes[0].disk.size: ambiguous unit \"M\" (write MB for 10^6 bytes or MiB for 2^20 bytes), "
                    "got \"64 M\"");
-    struct scenario s;
     expect_ok("{'nodes':[{'disk':{'size':'64 MiB','bandwidth':'500 MB/s','latency':'1 ms'}}],"
               "'max_time':'2 h','duration':'10 min','network':{'bandwidth':'1 Gbps','latency':'100 us'}}",
               &s);
