@@ -144,7 +144,8 @@ field("stock.name", ProtoField.string, "Name")
 field("migrate.move_id", ProtoField.uint32, "Move id", base.DEC)
 field("migrate.pid", ProtoField.uint32, "Pid", base.HEX)
 field("migrate.mode", ProtoField.uint8, "Mode", base.DEC, {[0] = "stop-and-copy", [1] = "pre-copy"})
-field("migrate.page_addr", ProtoField.uint32, "Page address", base.HEX, nil, 0xFFFFF000)
+field("migrate.page_word", ProtoField.uint32, "Page word", base.HEX)
+field("migrate.page_addr", ProtoField.uint32, "Page address", base.HEX)
 field("migrate.page_perms", ProtoField.uint32, "Page permissions (RWX)", base.HEX, nil, 0x7)
 field("migrate.page_offset", ProtoField.uint16, "Offset in the page", base.DEC)
 field("migrate.image_length", ProtoField.uint32, "Image length", base.DEC)
@@ -234,14 +235,22 @@ for i = 0, 255 do
     crc_table[i] = c
 end
 
-local function cluster_crc(tvb, len)
-    local bytes = tvb:bytes(0, len)
-    local c = 0xFFFFFFFF
-    for i = 0, len - 1 do
-        local b = (i >= 28 and i < 32) and 0 or bytes:get_index(i)
-        c = bit32.bxor(crc_table[bit32.band(bit32.bxor(c, b), 0xFF)], bit32.rshift(c, 8))
+local band, bxor, rshift = bit32.band, bit32.bxor, bit32.rshift
+
+local function crc_update(c, s, from, to)
+    local byte = string.byte
+    for i = from, to do
+        c = bxor(crc_table[band(bxor(c, byte(s, i)), 0xFF)], rshift(c, 8))
     end
-    return bit32.bxor(c, 0xFFFFFFFF)
+    return c
+end
+
+local function cluster_crc(tvb, len)
+    local s = tvb:raw(0, len)
+    local c = crc_update(0xFFFFFFFF, s, 1, 28)
+    c = crc_update(c, "\0\0\0\0", 1, 4) -- the checksum field, taken as zero
+    c = crc_update(c, s, 33, len)
+    return bxor(c, 0xFFFFFFFF)
 end
 
 -- Flags a payload that is not what its type needs; true when it is fine.
@@ -351,9 +360,11 @@ local function stock_piece_header(p, tree)
     tree:add_le(f["stock.piece_offset"], p(12, 4))
 end
 
-local function stock_request(r, len, tree)
+-- The request's first piece (`total`: the whole request's bytes).
+local function stock_request(r, len, tree, total)
     local op = r(0, 1):uint()
     tree:add(f["stock.op"], r(0, 1))
+    expect_len(tree, len, stock_ops[op] ~= nil, "unknown Stockholder operation " .. op)
     tree:add(f["stock.flags"], r(1, 1))
     tree:add_le(f["stock.a_len"], r(4, 2))
     tree:add_le(f["stock.b_len"], r(6, 2))
@@ -362,6 +373,8 @@ local function stock_request(r, len, tree)
     tree:add_le(f["stock.file_offset"], r(20, 8))
     local at = 28
     local a_len, b_len = r(4, 2):le_uint(), r(6, 2):le_uint()
+    expect_len(tree, len, 28 + a_len + b_len + r(8, 4):le_uint() == total,
+               "a, b and c do not add up to the request's total")
     local a = ""
     if a_len > 0 and at + a_len <= len then
         tree:add(f["stock.a"], r(at, a_len))
@@ -389,7 +402,7 @@ local function stock_reply_data(d, len, tree, op)
         tree:add_le(f["stock.ino"], d(0, 8))
         tree:add_le(f["stock.file_type"], d(8, 4))
         local n = d(12, 4):le_uint()
-        if n > 0 and 16 + n <= len then
+        if expect_len(tree, len, 16 + n <= len, "the entry's name runs past its data") and n > 0 then
             tree:add(f["stock.name"], d(16, n))
         end
     elseif op == STOCK_OP.KV_SCAN then
@@ -421,7 +434,7 @@ local function stock_message(is_request)
             if not expect_len(tree, len, body_len >= 28, "a request's first piece needs 28 bytes") then
                 return summary
             end
-            local op, text = stock_request(piece, body_len, tree)
+            local op, text = stock_request(piece, body_len, tree, p(8, 4):le_uint())
             if not pinfo.visited then
                 stock_calls[key] = op
             end
@@ -465,12 +478,13 @@ end
 payload[T.PAGE] = function(p, len, tree)
     if not expect_len(tree, len, len > 10, "PAGE needs 11 bytes or more") then return "" end
     local s = move_id(p, tree)
-    tree:add(f["migrate.page_addr"], p(4, 4))
-    tree:add(f["migrate.page_perms"], p(4, 4))
+    local word = tree:add(f["migrate.page_word"], p(4, 4))
+    local addr = bit32.band(p(4, 4):uint(), 0xFFFFF000)
+    word:add(f["migrate.page_addr"], p(4, 4), addr)
+    word:add(f["migrate.page_perms"], p(4, 4))
     tree:add(f["migrate.page_offset"], p(8, 2))
     tree:add(f["migrate.data"], p(10))
-    return string.format("%s page 0x%x+%d %d bytes", s, bit32.band(p(4, 4):uint(), 0xFFFFF000), p(8, 2):uint(),
-                         len - 10)
+    return string.format("%s page 0x%x+%d %d bytes", s, addr, p(8, 2):uint(), len - 10)
 end
 
 payload[T.IMAGE] = function(p, len, tree)
