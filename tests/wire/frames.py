@@ -45,10 +45,10 @@ def ip_checksum(header):
     return ~total & 0xFFFF
 
 
-def ethernet(datagram):
-    """Ethernet II, IPv4 and UDP (port 5119 both ends, no UDP checksum)
+def ethernet(datagram, port=5119):
+    """Ethernet II, IPv4 and UDP (`port` both ends, no UDP checksum)
     around a cluster datagram, padded to 60 bytes like every frame sent."""
-    udp = struct.pack(">HHHH", 5119, 5119, 8 + len(datagram), 0) + datagram
+    udp = struct.pack(">HHHH", port, port, 8 + len(datagram), 0) + datagram
     ip = struct.pack(">BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), 1, 0x4000, 64, 17, 0,
                      bytes([10, 0, 0, 2]), bytes([10, 0, 0, 1]))
     ip = ip[:10] + struct.pack(">H", ip_checksum(ip)) + ip[12:]
@@ -254,6 +254,20 @@ def check_malformed(frames):
     print("malformed: %d frames, each with its expert info" % len(frames))
 
 
+def check_heuristic():
+    """On another UDP port, a datagram that starts like a cluster header is
+    taken (the heuristic); one that does not is left alone."""
+    path = os.path.join(OUT, "heuristic.pcap")
+    write_pcap(path, [ethernet(VALID[3][1], port=6000), ethernet(b"XY" + VALID[3][1][2:], port=6000)])
+    ours, other = wirelib.decode(TSHARK, SCRIPT, path)
+    check_common("heuristic, port 6000", ours)
+    if wirelib.values(ours, "cnimbus.type") != ["16"]:
+        wirelib.fail("heuristic: DELIVER on port 6000 decoded as type %s" % wirelib.values(ours, "cnimbus.type"))
+    if "cnimbus" in other["protocols"]:
+        wirelib.fail("heuristic: a datagram without the magic was taken as cnimbus")
+    print("heuristic: a cluster datagram on UDP port 6000 decoded, another datagram left alone")
+
+
 def mutations():
     """Every truncation of every valid datagram, then byte changes with the
     CRC repaired (so the payload decoders see them), from a fixed seed."""
@@ -279,6 +293,7 @@ def main():
         wirelib.fail("%s: %d frames decoded, %d written" % (path, len(frames), len(VALID) + len(MALFORMED)))
     check_valid(frames[:len(VALID)])
     check_malformed(frames[len(VALID):])
+    check_heuristic()
     mutated = mutations()
     path = os.path.join(OUT, "mutations.pcap")
     write_pcap(path, [ethernet(d) for d in mutated])

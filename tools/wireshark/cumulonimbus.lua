@@ -670,7 +670,7 @@ local function flag_text(flags)
     return s
 end
 
-function cn.dissector(tvb, pinfo, tree)
+local function dissect(tvb, pinfo, tree)
     local len = tvb:len()
     pinfo.cols.protocol = "CNIMBUS"
     local top = len > 0 and tree:add(cn, tvb(), "Cumulonimbus cluster protocol") or tree:add(cn, "Cumulonimbus cluster protocol")
@@ -707,7 +707,7 @@ local function heuristic(tvb, pinfo, tree)
     if tvb:len() < HEADER_BYTES or tvb(0, 2):uint() ~= MAGIC or tvb(2, 1):uint() ~= VERSION then
         return false
     end
-    cn.dissector(tvb, pinfo, tree)
+    dissect(tvb, pinfo, tree) -- not cn.dissector, which would add a second protocol layer
     return true
 end
 
@@ -715,5 +715,6 @@ function cn.init()
     stock_calls = {}
 end
 
+cn.dissector = dissect
 DissectorTable.get("udp.port"):add(UDP_PORT, cn)
 cn:register_heuristic("udp", heuristic)
