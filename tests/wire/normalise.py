@@ -22,6 +22,11 @@ payload. Normalised, and why:
   printed, and a pure ACK that echoes a seq already echoed answers such
   a repeat; how many there are depends on the host's timing (QEMU's
   e1000, a loaded machine), so they are counted on stderr, not printed;
+- the OPENING flag on a message after seq 1: it says whether the ACK of
+  seq 1 had come back when the message was sent, a race between the
+  round trip and the sending process being scheduled (a pong can leave
+  before or after the ACK of the DELIVER_RESULT ahead of it); it is
+  printed for seq 1, where it must be set, and masked on later seqs;
 - bulk bytes (an image chunk, a page, a message over 32 bytes): printed
   as their length and CRC-32, so the diff stays readable while any
   difference in them still shows."""
@@ -38,6 +43,7 @@ EPOCH_FIELDS = {"cnimbus.src_epoch", "cnimbus.dst_epoch", "cnimbus.rst.dst_epoch
 NOT_PRINTED = {"cnimbus.checksum", "cnimbus.payload", "cnimbus.magic", "cnimbus.reliable", "cnimbus.flags.opening",
                "cnimbus.flags.retry", "cnimbus.flags.reserved"}
 BULK_BYTES = 32
+OPENING = 0x0001
 
 
 def cluster_fields(frame):
@@ -85,6 +91,8 @@ def main():
                 resends += 1
                 continue
             echoed.add(echo)
+        if f["cnimbus.seq"] != "1":
+            fields = [(k, "0x%04x" % (int(v, 16) & ~OPENING)) if k == "cnimbus.flags" else (k, v) for k, v in fields]
         line = " ".join("%s=%s" % (k[len("cnimbus."):], epochs.get(v, "E?") if k in EPOCH_FIELDS else shorten(v))
                         for k, v in fields if k not in NOT_PRINTED)
         directions.setdefault(direction, []).append(line)
