@@ -222,20 +222,15 @@ end
 
 -- CRC-32 (IEEE 802.3, reflected, as zlib) of the header with its checksum
 -- field taken as zero, then the payload: what core/cluster.c computes.
+local band, bxor, rshift = bit32.band, bit32.bxor, bit32.rshift
 local crc_table = {}
 for i = 0, 255 do
     local c = i
     for _ = 1, 8 do
-        if bit32.band(c, 1) ~= 0 then
-            c = bit32.bxor(0xEDB88320, bit32.rshift(c, 1))
-        else
-            c = bit32.rshift(c, 1)
-        end
+        c = band(c, 1) ~= 0 and bxor(0xEDB88320, rshift(c, 1)) or rshift(c, 1)
     end
     crc_table[i] = c
 end
-
-local band, bxor, rshift = bit32.band, bit32.bxor, bit32.rshift
 
 local function crc_update(c, s, from, to)
     local byte = string.byte
@@ -253,8 +248,9 @@ local function cluster_crc(tvb, len)
     return bxor(c, 0xFFFFFFFF)
 end
 
--- Flags a payload that is not what its type needs; true when it is fine.
-local function expect_len(tree, len, ok, what)
+-- True when `ok`; else flags the payload as malformed, saying `what` it
+-- needed, and returns false.
+local function payload_ok(tree, len, ok, what)
     if ok then
         return true
     end
@@ -271,25 +267,25 @@ end
 local payload = {}
 
 payload[T.ACK] = function(p, len, tree)
-    expect_len(tree, len, len == 0, "ACK carries no payload")
+    payload_ok(tree, len, len == 0, "ACK carries no payload")
     return ""
 end
 
 payload[T.RST] = function(p, len, tree)
-    if not expect_len(tree, len, len == 8, "RST needs 8 bytes") then return "" end
+    if not payload_ok(tree, len, len == 8, "RST needs 8 bytes") then return "" end
     tree:add(f["rst.seq"], p(0, 4))
     tree:add(f["rst.dst_epoch"], p(4, 4))
     return string.format("refused seq=%d", p(0, 4):uint())
 end
 
 payload[T.SKIP] = function(p, len, tree)
-    if not expect_len(tree, len, len == 4, "SKIP needs 4 bytes") then return "" end
+    if not payload_ok(tree, len, len == 4, "SKIP needs 4 bytes") then return "" end
     tree:add(f["skip.last"], p(0, 4))
     return string.format("last=%d", p(0, 4):uint())
 end
 
 payload[T.DELIVER] = function(p, len, tree)
-    if not expect_len(tree, len, len >= 16 and len <= 16 + 1024, "DELIVER needs 16..1040 bytes") then
+    if not payload_ok(tree, len, len >= 16 and len <= 16 + 1024, "DELIVER needs 16..1040 bytes") then
         return ""
     end
     tree:add(f["deliver.send_id"], p(0, 4))
@@ -301,12 +297,12 @@ payload[T.DELIVER] = function(p, len, tree)
     local kind = p(7, 1):uint()
     local route = pid_text(p(8, 4):uint()) .. " > " .. pid_text(p(12, 4):uint())
     if kind == 1 then
-        if not expect_len(tree, len, len == 24, "a child exit needs 24 bytes") then return route end
+        if not payload_ok(tree, len, len == 24, "a child exit needs 24 bytes") then return route end
         add_pid(tree, f["deliver.child_pid"], p(16, 4))
         tree:add(f["deliver.child_status"], p(20, 4))
         return string.format("%s child exit %s status %d", route, pid_text(p(16, 4):uint()), p(20, 4):int())
     end
-    expect_len(tree, len, kind == 0, "unknown kind")
+    payload_ok(tree, len, kind == 0, "unknown kind")
     if len > 16 then
         tree:add(f["deliver.data"], p(16))
     end
@@ -314,7 +310,7 @@ payload[T.DELIVER] = function(p, len, tree)
 end
 
 payload[T.DELIVER_RESULT] = function(p, len, tree)
-    if not expect_len(tree, len, len == 18, "DELIVER_RESULT needs 18 bytes") then return "" end
+    if not payload_ok(tree, len, len == 18, "DELIVER_RESULT needs 18 bytes") then return "" end
     tree:add(f["result.send_id"], p(0, 4))
     add_pid(tree, f["result.dst_pid"], p(4, 4))
     tree:add(f["result.status"], p(8, 4))
@@ -325,7 +321,7 @@ payload[T.DELIVER_RESULT] = function(p, len, tree)
 end
 
 payload[T.CONSOLE] = function(p, len, tree)
-    if not expect_len(tree, len, len >= 4, "CONSOLE needs a pid") then return "" end
+    if not payload_ok(tree, len, len >= 4, "CONSOLE needs a pid") then return "" end
     add_pid(tree, f["console.pid"], p(0, 4))
     if len > 4 then
         tree:add(f["console.text"], p(4))
@@ -334,7 +330,7 @@ payload[T.CONSOLE] = function(p, len, tree)
 end
 
 payload[T.LOCATION] = function(p, len, tree)
-    if not expect_len(tree, len, len == 10, "LOCATION needs 10 bytes") then return "" end
+    if not payload_ok(tree, len, len == 10, "LOCATION needs 10 bytes") then return "" end
     add_pid(tree, f["location.pid"], p(0, 4))
     tree:add(f["location.node"], p(4, 2))
     tree:add(f["location.moves"], p(6, 4))
@@ -344,7 +340,7 @@ payload[T.LOCATION] = function(p, len, tree)
 end
 
 payload[T.PROBE] = function(p, len, tree)
-    expect_len(tree, len, len == 0, "PROBE carries no payload")
+    payload_ok(tree, len, len == 0, "PROBE carries no payload")
     return ""
 end
 
@@ -364,7 +360,7 @@ end
 local function stock_request(r, len, tree, total)
     local op = r(0, 1):uint()
     tree:add(f["stock.op"], r(0, 1))
-    expect_len(tree, len, stock_ops[op] ~= nil, "unknown Stockholder operation " .. op)
+    payload_ok(tree, len, stock_ops[op] ~= nil, "unknown Stockholder operation " .. op)
     tree:add(f["stock.flags"], r(1, 1))
     tree:add_le(f["stock.a_len"], r(4, 2))
     tree:add_le(f["stock.b_len"], r(6, 2))
@@ -373,7 +369,7 @@ local function stock_request(r, len, tree, total)
     tree:add_le(f["stock.file_offset"], r(20, 8))
     local at = 28
     local a_len, b_len = r(4, 2):le_uint(), r(6, 2):le_uint()
-    expect_len(tree, len, 28 + a_len + b_len + r(8, 4):le_uint() == total,
+    payload_ok(tree, len, 28 + a_len + b_len + r(8, 4):le_uint() == total,
                "a, b and c do not add up to the request's total")
     local a = ""
     if a_len > 0 and at + a_len <= len then
@@ -402,7 +398,7 @@ local function stock_reply_data(d, len, tree, op)
         tree:add_le(f["stock.ino"], d(0, 8))
         tree:add_le(f["stock.file_type"], d(8, 4))
         local n = d(12, 4):le_uint()
-        if expect_len(tree, len, 16 + n <= len, "the entry's name runs past its data") and n > 0 then
+        if payload_ok(tree, len, 16 + n <= len, "the entry's name runs past its data") and n > 0 then
             tree:add(f["stock.name"], d(16, n))
         end
     elseif op == STOCK_OP.KV_SCAN then
@@ -415,7 +411,7 @@ end
 local function stock_message(is_request)
     return function(p, len, tree, pinfo, h)
         local what = is_request and "STOCK_REQ" or "STOCK_REPLY"
-        if not expect_len(tree, len, len > 16 and len <= 1440, what .. " needs 17..1440 bytes") then
+        if not payload_ok(tree, len, len > 16 and len <= 1440, what .. " needs 17..1440 bytes") then
             return ""
         end
         stock_piece_header(p, tree)
@@ -431,7 +427,7 @@ local function stock_message(is_request)
             return string.format("%s piece at %d", summary, offset)
         end
         if is_request then
-            if not expect_len(tree, len, body_len >= 28, "a request's first piece needs 28 bytes") then
+            if not payload_ok(tree, len, body_len >= 28, "a request's first piece needs 28 bytes") then
                 return summary
             end
             local op, text = stock_request(piece, body_len, tree, p(8, 4):le_uint())
@@ -440,7 +436,7 @@ local function stock_message(is_request)
             end
             return summary .. ": " .. text
         end
-        if not expect_len(tree, len, body_len >= 12, "a reply's first piece needs 12 bytes") then
+        if not payload_ok(tree, len, body_len >= 12, "a reply's first piece needs 12 bytes") then
             return summary
         end
         local result = tree:add_le(f["stock.result"], piece(0, 4))
@@ -468,7 +464,7 @@ local function move_id(p, tree)
 end
 
 payload[T.BEGIN] = function(p, len, tree)
-    if not expect_len(tree, len, len == 9, "BEGIN needs 9 bytes") then return "" end
+    if not payload_ok(tree, len, len == 9, "BEGIN needs 9 bytes") then return "" end
     local s = move_id(p, tree)
     add_pid(tree, f["migrate.pid"], p(4, 4))
     tree:add(f["migrate.mode"], p(8, 1))
@@ -476,7 +472,7 @@ payload[T.BEGIN] = function(p, len, tree)
 end
 
 payload[T.PAGE] = function(p, len, tree)
-    if not expect_len(tree, len, len > 10, "PAGE needs 11 bytes or more") then return "" end
+    if not payload_ok(tree, len, len > 10, "PAGE needs 11 bytes or more") then return "" end
     local s = move_id(p, tree)
     local word = tree:add(f["migrate.page_word"], p(4, 4))
     local addr = bit32.band(p(4, 4):uint(), 0xFFFFF000)
@@ -488,7 +484,7 @@ payload[T.PAGE] = function(p, len, tree)
 end
 
 payload[T.IMAGE] = function(p, len, tree)
-    if not expect_len(tree, len, len == 8, "IMAGE needs 8 bytes") then return "" end
+    if not payload_ok(tree, len, len == 8, "IMAGE needs 8 bytes") then return "" end
     local s = move_id(p, tree)
     tree:add(f["migrate.image_length"], p(4, 4))
     return string.format("%s length %d", s, p(4, 4):uint())
@@ -522,7 +518,7 @@ local function image_header(d, len, tree)
 end
 
 payload[T.CHUNK] = function(p, len, tree)
-    if not expect_len(tree, len, len > 8, "CHUNK needs 9 bytes or more") then return "" end
+    if not payload_ok(tree, len, len > 8, "CHUNK needs 9 bytes or more") then return "" end
     local s = move_id(p, tree)
     tree:add(f["migrate.chunk_offset"], p(4, 4))
     tree:add(f["migrate.data"], p(8))
@@ -533,14 +529,14 @@ payload[T.CHUNK] = function(p, len, tree)
 end
 
 payload[T.INSTALLED] = function(p, len, tree)
-    if not expect_len(tree, len, len == 8, "INSTALLED needs 8 bytes") then return "" end
+    if not payload_ok(tree, len, len == 8, "INSTALLED needs 8 bytes") then return "" end
     local s = move_id(p, tree)
     add_pid(tree, f["migrate.pid"], p(4, 4))
     return string.format("%s %s", s, pid_text(p(4, 4):uint()))
 end
 
 local function move_failed(p, len, tree)
-    if not expect_len(tree, len, len == 12, "ABORT and CANCEL need 12 bytes") then return "" end
+    if not payload_ok(tree, len, len == 12, "ABORT and CANCEL need 12 bytes") then return "" end
     local s = move_id(p, tree)
     add_pid(tree, f["migrate.pid"], p(4, 4))
     tree:add(f["migrate.error"], p(8, 4))
@@ -550,15 +546,15 @@ payload[T.ABORT] = move_failed
 payload[T.CANCEL] = move_failed
 
 payload[T.HANDOVER] = function(p, len, tree)
-    if not expect_len(tree, len, len >= 5, "HANDOVER needs 5 bytes or more") then return "" end
+    if not payload_ok(tree, len, len >= 5, "HANDOVER needs 5 bytes or more") then return "" end
     local s = move_id(p, tree)
     tree:add(f["migrate.handover_kind"], p(4, 1))
     local kind = p(4, 1):uint()
     if kind == 1 then
-        expect_len(tree, len, len == 5, "HANDOVER DONE is 5 bytes")
+        payload_ok(tree, len, len == 5, "HANDOVER DONE is 5 bytes")
         return s .. " DONE"
     end
-    if not expect_len(tree, len, kind == 0 and len >= 9 and len <= 9 + 1024, "HANDOVER LATE needs 9..1033 bytes") then
+    if not payload_ok(tree, len, kind == 0 and len >= 9 and len <= 9 + 1024, "HANDOVER LATE needs 9..1033 bytes") then
         return s
     end
     add_pid(tree, f["migrate.late_src_pid"], p(5, 4))
@@ -580,7 +576,7 @@ end
 
 local function balance(bytes, has_id, has_pid, has_image, has_sample)
     return function(p, len, tree, _, h)
-        if not expect_len(tree, len, len == bytes, type_names[h.type] .. " needs " .. bytes .. " bytes") then
+        if not payload_ok(tree, len, len == bytes, type_names[h.type] .. " needs " .. bytes .. " bytes") then
             return ""
         end
         local parts, at = {}, 0
