@@ -258,6 +258,17 @@ local function payload_ok(tree, len, ok, what)
     return false
 end
 
+-- A message's bytes, with the text they spell when they are printable
+-- (pingpong's "ping 1"), as a process would print it.
+local function add_message(tree, fld, range)
+    local item = tree:add(fld, range)
+    local text = range:raw()
+    if not text:find("[^\32-\126]") then
+        item:append_text(' ("' .. text .. '")')
+    end
+    return item
+end
+
 local function error_text(v)
     return error_names[v] or tostring(v)
 end
@@ -304,7 +315,7 @@ payload[T.DELIVER] = function(p, len, tree)
     end
     payload_ok(tree, len, kind == 0, "unknown kind")
     if len > 16 then
-        tree:add(f["deliver.data"], p(16))
+        add_message(tree, f["deliver.data"], p(16))
     end
     return string.format("%s %d bytes", route, len - 16)
 end
@@ -559,7 +570,7 @@ payload[T.HANDOVER] = function(p, len, tree)
     end
     add_pid(tree, f["migrate.late_src_pid"], p(5, 4))
     if len > 9 then
-        tree:add(f["migrate.data"], p(9))
+        add_message(tree, f["migrate.data"], p(9))
     end
     return string.format("%s LATE from %s, %d bytes", s, pid_text(p(5, 4):uint()), len - 9)
 end
