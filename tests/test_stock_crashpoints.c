@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -23,12 +24,11 @@
 
 #define RUNS NIMBUS_BINARY_DIR "/test-runs/crashpoints"
 #define SCENARIO NIMBUS_SOURCE_DIR "/tests/scenarios/stock-crashpoints.json"
-#define OUT RUNS "/run"
-#define IMAGE RUNS "/n0.img"
 
 /* A workload: overrides of the scenario's spawn arguments, and seeds. */
 struct workload {
     const char *name;
+    const char *dir;  /* its runs, under RUNS: one at a time, the last kept */
     const char *sets; /* extra `nimbus run` arguments */
     unsigned seeds;
 };
@@ -67,9 +67,11 @@ static void stockcheck_found(const char *console, char prefix, const char *run, 
 
 /* Everything acknowledged before the crash is there and intact, nothing
  * half made: the writers' console lines against the readers'. */
-static void expect_acknowledged_kept(const char *run)
+static void expect_acknowledged_kept(const char *out, const char *run)
 {
-    char *console = read_file(OUT "/console.log", NULL);
+    char path[512];
+    snprintf(path, sizeof path, "%s/console.log", out);
+    char *console = read_file(path, NULL);
     cr_assert_not_null(console, "%s: no console.log", run);
     long durable = last_number_after(console, "logwriter: durable through record ");
     long records_k, records_j, keys_k, keys_j;
@@ -89,20 +91,32 @@ static void expect_acknowledged_kept(const char *run)
     free(console);
 }
 
+/* `nimbus <command>` (its output into `log`) must succeed. */
+static void expect_nimbus_ok(const char *run, const char *command, const char *log)
+{
+    char args[1024];
+    snprintf(args, sizeof args, "%s > %s 2>&1", command, log);
+    cr_assert_eq(run_nimbus(args), 0, "%s: nimbus %s", run, args);
+}
+
 /* One run with crash_at `n`, checked; false when node 0's disk never
  * reached request n (that run, without a crash, is checked too). */
 static bool check_crash_point(const struct workload *w, unsigned seed, unsigned n, bool torn)
 {
-    char run[160], args[1024];
+    char run[160], dir[200], out[256], image[256], log[320], cmd[1024];
     snprintf(run, sizeof run, "%s seed %u, crash at disk request %u%s", w->name, seed, n, torn ? " torn" : "");
-    snprintf(args, sizeof args,
-             "run " SCENARIO " --out " OUT " --quiet --no-progress --seed %u %s"
-             " --set 'nodes[0].disk.image=\"" IMAGE "\"'"
-             " --set 'nodes[0].disk.crash_at={\"request\":%u,\"torn\":%s}' > " RUNS "/run.log 2>&1",
-             seed, w->sets, n, torn ? "true" : "false");
-    (void)unlink(IMAGE); /* every run starts from a blank disk */
-    cr_assert_eq(run_nimbus(args), 0, "%s: nimbus %s", run, args);
-    char *trace = read_file(OUT "/trace.jsonl", NULL);
+    snprintf(dir, sizeof dir, RUNS "/%s", w->dir);
+    snprintf(out, sizeof out, "%s/run", dir);
+    snprintf(image, sizeof image, "%s/n0.img", dir);
+    snprintf(cmd, sizeof cmd,
+             "run " SCENARIO " --out %s --quiet --no-progress --seed %u %s --set 'nodes[0].disk.image=\"%s\"'"
+             " --set 'nodes[0].disk.crash_at={\"request\":%u,\"torn\":%s}'",
+             out, seed, w->sets, image, n, torn ? "true" : "false");
+    (void)unlink(image); /* every run starts from a blank disk */
+    snprintf(log, sizeof log, "%s/run.log", dir);
+    expect_nimbus_ok(run, cmd, log);
+    snprintf(log, sizeof log, "%s/trace.jsonl", out);
+    char *trace = read_file(log, NULL);
     cr_assert_not_null(trace, "%s", run);
     char crash_line[96];
     snprintf(crash_line, sizeof crash_line, "\"node\":0,\"ev\":\"crash\",\"disk_request\":%u}", n);
@@ -110,10 +124,13 @@ static bool check_crash_point(const struct workload *w, unsigned seed, unsigned 
     cr_expect_eq(occurrences(trace, "\"ev\":\"crash\""), crashed, "%s: one crash, at request %u", run, n);
     cr_expect_eq(occurrences(trace, "\"ev\":\"store_error\""), 0, "%s: the store reported an error", run);
     free(trace);
-    cr_assert_eq(run_nimbus("check-run " OUT " > " RUNS "/check-run.log 2>&1"), 0, "%s: see %s", run,
-                 RUNS "/check-run.log");
-    cr_assert_eq(run_nimbus("fs fsck " IMAGE " > " RUNS "/fsck.log 2>&1"), 0, "%s: see %s", run, RUNS "/fsck.log");
-    expect_acknowledged_kept(run);
+    snprintf(cmd, sizeof cmd, "check-run %s", out);
+    snprintf(log, sizeof log, "%s/check-run.log", dir);
+    expect_nimbus_ok(run, cmd, log);
+    snprintf(cmd, sizeof cmd, "fs fsck %s", image);
+    snprintf(log, sizeof log, "%s/fsck.log", dir);
+    expect_nimbus_ok(run, cmd, log);
+    expect_acknowledged_kept(out, run);
     return crashed;
 }
 
@@ -124,12 +141,24 @@ static double seconds_since(const struct timespec *t0)
     return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
+/* CPU seconds (user and system) of the `nimbus` commands run so far. */
+static double children_cpu_seconds(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_CHILDREN, &ru);
+    return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+           (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
 /* Every crash point of `w`, both ways, for each seed; the count printed. */
 static void enumerate(const struct workload *w)
 {
-    (void)system("mkdir -p " RUNS);
+    char mkdir[320];
+    snprintf(mkdir, sizeof mkdir, "mkdir -p " RUNS "/%s", w->dir);
+    cr_assert_eq(system(mkdir), 0, "%s", mkdir);
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
+    double cpu0 = children_cpu_seconds();
     unsigned states = 0;
     for (unsigned seed = 1; seed <= w->seeds; seed++) {
         for (int torn = 0; torn <= 1; torn++) {
@@ -140,15 +169,16 @@ static void enumerate(const struct workload *w)
             states += n - 1;
         }
     }
-    double took = seconds_since(&t0);
-    printf("crash points (%s): %u crash states checked in %.1f s, %.1f states/s\n", w->name, states, took,
-           (double)states / took);
+    double took = seconds_since(&t0), cpu = children_cpu_seconds() - cpu0;
+    printf("crash points (%s): %u crash states checked in %.1f s (%.1f s of CPU): %.1f states/s, "
+           "%.1f per CPU second\n",
+           w->name, states, took, cpu, (double)states / took, (double)states / cpu);
     fflush(stdout);
 }
 
 Test(stock_crashpoints, every_disk_request_of_a_small_workload)
 {
-    static const struct workload small = {"small workload", "", 1};
+    static const struct workload small = {"small workload", "small", "", 1};
     enumerate(&small);
 }
 
@@ -161,6 +191,7 @@ Test(stock_crashpoints, every_disk_request_of_a_bigger_workload)
         cr_skip_test("set NIMBUS_SLOW_TESTS=1 for the bigger sweep");
     static const struct workload bigger = {
         "bigger workload",
+        "bigger",
         "--set 'events[0].spawn.args=[\"/log\",\"40\",\"3\"]' --set 'events[1].spawn.args=[\"k\",\"12\",\"100\"]'"
         " --set 'events[2].spawn.args=[\"j\",\"12\",\"3000\"]'",
         3,
