@@ -203,21 +203,25 @@ Test(stock_crashpoints, every_disk_request_of_a_small_workload)
     enumerate(&small);
 }
 
-/* NIMBUS_SLOW_TESTS=1: a longer log, more puts, three seeds (each seed
- * draws other kept subsets of the write cache and other tears). */
-Test(stock_crashpoints, every_disk_request_of_a_bigger_workload)
+/* NIMBUS_SLOW_TESTS=1: a longer log and more puts, over three seeds (each
+ * draws other kept subsets of the write cache and other tears), then with
+ * a cache that loses everything and with no write cache. */
+#define BIGGER                                                                                               \
+    "--set 'events[0].spawn.args=[\"/log\",\"40\",\"3\"]' --set 'events[1].spawn.args=[\"k\",\"12\",\"100\"]'" \
+    " --set 'events[2].spawn.args=[\"j\",\"12\",\"3000\"]'"
+
+Test(stock_crashpoints, every_disk_request_of_bigger_workloads)
 {
     const char *slow = getenv("NIMBUS_SLOW_TESTS");
     if (slow == NULL || strcmp(slow, "1") != 0)
-        cr_skip_test("set NIMBUS_SLOW_TESTS=1 for the bigger sweep");
-    static const struct workload bigger = {
-        "bigger workload",
-        "bigger",
-        "--set 'events[0].spawn.args=[\"/log\",\"40\",\"3\"]' --set 'events[1].spawn.args=[\"k\",\"12\",\"100\"]'"
-        " --set 'events[2].spawn.args=[\"j\",\"12\",\"3000\"]'",
-        3,
+        cr_skip_test("set NIMBUS_SLOW_TESTS=1 for the bigger sweeps");
+    static const struct workload bigger[] = {
+        {"bigger workload", "bigger", BIGGER, 3},
+        {"bigger workload, lose-all", "lose-all", BIGGER " --set 'nodes[0].disk.crash=\"lose-all\"'", 1},
+        {"bigger workload, no write cache", "no-cache", BIGGER " --set nodes[0].disk.write_cache=false", 1},
     };
-    enumerate(&bigger);
+    for (size_t i = 0; i < sizeof bigger / sizeof bigger[0]; i++)
+        enumerate(&bigger[i]);
 }
 
 /* The bug the enumeration found: a crash while the first boot formats the
