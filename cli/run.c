@@ -242,6 +242,24 @@ static void print_lines(FILE *f, const char *prefix, const char *text)
     }
 }
 
+/* One line per node whose disk has a crash_at: where it crashed, or that
+ * its disk never got that far (an enumeration stops there). */
+static void print_crash_at(const struct sim *s)
+{
+    for (uint32_t i = 0; i < s->node_count; i++) {
+        const struct sim_disk *d = &s->nodes[i].disk;
+        if (d->cfg == NULL || d->cfg->crash_at_request == 0)
+            continue;
+        unsigned long long n = (unsigned long long)d->cfg->crash_at_request;
+        if (d->c.crashed_at != 0)
+            printf("  crash_at: node %u crashed at disk request %llu%s\n", i, n,
+                   d->cfg->crash_at_torn ? ", torn" : "");
+        else
+            printf("  crash_at: node %u never reached disk request %llu (its disk served %llu)\n", i, n,
+                   (unsigned long long)d->c.requests);
+    }
+}
+
 static void print_summary(const struct sim *s, const char *out_dir, double wall_s, bool outputs_ok)
 {
     struct metrics_node *rows = xcalloc(s->node_count, sizeof rows[0]);
@@ -297,6 +315,7 @@ static void print_summary(const struct sim *s, const char *out_dir, double wall_
     printf("  events %llu in %.3f s wall (%.0f events/s), peak memory %ld MiB\n",
            (unsigned long long)s->events, wall_s, wall_s > 0 ? (double)s->events / wall_s : 0.0,
            ru.ru_maxrss / 1024);
+    print_crash_at(s);
     if (out_dir != NULL)
         printf("  output in %s/\n", out_dir);
     free(rows);

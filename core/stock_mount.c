@@ -1,20 +1,13 @@
 /*
  * stock_mount.c - bringing the store up at boot, asynchronously, through
- * the block cache: fetch both superblocks; if both are all zero bytes the
- * disk is blank and is formatted (mkfs: two commits, one per superblock);
- * otherwise store_mount, re-run as each block it asks for arrives. A disk
- * with damaged superblocks is never formatted over: the service stays
- * down and says why in the trace.
+ * the block cache: fetch both superblocks; if the disk is blank, or its
+ * format was cut short by a crash (store_format_unfinished), it is
+ * formatted (mkfs: two commits, one per superblock); otherwise
+ * store_mount, re-run as each block it asks for arrives. A disk with
+ * damaged superblocks is never formatted over: the service stays down and
+ * says why in the trace.
  */
 #include "stock_priv.h"
-
-static bool all_zero(const uint8_t *b)
-{
-    for (uint32_t i = 0; i < STORE_BLOCK_SIZE; i++)
-        if (b[i] != 0)
-            return false;
-    return true;
-}
 
 static void trace_mount(struct kernel *k, uint64_t seq, bool formatted)
 {
@@ -94,7 +87,7 @@ void stock_mount_step(struct kernel *k)
     const uint8_t *sb1 = failed ? NULL : need(k, 1, &failed);
     if (sb0 == NULL || sb1 == NULL)
         return;
-    if (all_zero(sb0) && all_zero(sb1)) {
+    if (store_format_unfinished(sb0, sb1)) {
         format_blank(k);
         return;
     }

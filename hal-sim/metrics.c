@@ -54,6 +54,8 @@ const struct metric_field metric_fields[M_COUNT] = {
     [M_DISK_READ_BYTES] = {"disk_read_bytes", METRIC_TOTAL_SUM},
     [M_DISK_WRITE_BYTES] = {"disk_write_bytes", METRIC_TOTAL_SUM},
     [M_DISK_BUSY_NS] = {"disk_busy_ns", METRIC_TOTAL_SUM},
+    [M_DISK_REQUESTS] = {"disk_requests", METRIC_TOTAL_SUM},
+    [M_DISK_CRASHED_AT] = {"disk_crashed_at", METRIC_TOTAL_NONE},
 };
 
 const struct research_field research_fields[R_COUNT] = {

@@ -54,6 +54,8 @@ enum metric_id {
     M_DISK_READ_BYTES,
     M_DISK_WRITE_BYTES,
     M_DISK_BUSY_NS,
+    M_DISK_REQUESTS,
+    M_DISK_CRASHED_AT,
     M_COUNT
 };
 

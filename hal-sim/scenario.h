@@ -64,6 +64,8 @@ struct scn_disk {
     uint32_t read_error_count;
     struct scn_disk_spike *spikes;
     uint32_t spike_count;
+    uint64_t crash_at_request;     /* "crash_at": crash at this request (1 on); 0: never */
+    bool crash_at_torn;            /* while it is in service, not once it completed */
 };
 
 struct scn_node {

@@ -1,7 +1,8 @@
 /*
  * scenario_disk.c - a node group's "disk" object: size, latency,
  * bandwidth, write cache, what a crash does to the cache, an image file,
- * and the disk's faults (read errors, latency spikes). docs/scenarios.md
+ * the disk's faults (read errors, latency spikes) and a crash at an exact
+ * request (crash_at). docs/scenarios.md
  * documents the keys and their messages.
  */
 #define _POSIX_C_SOURCE 200809L /* strdup */
@@ -17,9 +18,11 @@
 #define SCN_DISK_DEFAULT_BANDWIDTH 500000000u /* 500MB/s */
 
 static const char *const scn_disk_keys[] = {
-    "size", "latency", "bandwidth", "write_cache", "crash", "image", "read_errors", "latency_spikes", NULL,
+    "size", "latency", "bandwidth", "write_cache", "crash", "image", "read_errors", "latency_spikes",
+    "crash_at", NULL,
 };
 static const char *const scn_spike_keys[] = {"at", "for", "extra", NULL};
+static const char *const scn_crash_at_keys[] = {"request", "torn", NULL};
 
 static int scn_parse_disk_size(struct scn_parser *p, const struct jpath *at, const cJSON *item,
                                uint64_t *bytes)
@@ -164,6 +167,25 @@ static int scn_parse_spikes(struct scn_parser *p, const struct jpath *at, const 
     return 0;
 }
 
+/* "crash_at": {"request": N, "torn": false}: crash the node at the N-th
+ * request its disk serves (sim_disk.h says exactly when). */
+static int scn_parse_crash_at(struct scn_parser *p, const struct jpath *at, const cJSON *item,
+                              struct scn_disk *d)
+{
+    if (jcheck_object(&p->jc, at, item, scn_crash_at_keys) < 0)
+        return -1;
+    const cJSON *v;
+    struct jpath sub = jpath_member(at, "request");
+    if (jcheck_required(&p->jc, at, item, "request", &v) < 0 ||
+        jcheck_uint(&p->jc, &sub, v, "a request number from 1", 1, SCN_MAX_DISK_CRASH_AT,
+                    &d->crash_at_request) < 0)
+        return -1;
+    sub = jpath_member(at, "torn");
+    if ((v = jcheck_member(item, "torn")) != NULL && jcheck_bool(&p->jc, &sub, v, &d->crash_at_torn) < 0)
+        return -1;
+    return 0;
+}
+
 /* Everything but "size" and "image"; all optional. */
 static int scn_parse_disk_options(struct scn_parser *p, const struct jpath *at, const cJSON *item,
                                   struct scn_disk *d)
@@ -185,6 +207,9 @@ static int scn_parse_disk_options(struct scn_parser *p, const struct jpath *at, 
         return -1;
     sub = jpath_member(at, "latency_spikes");
     if ((v = jcheck_member(item, "latency_spikes")) != NULL && scn_parse_spikes(p, &sub, v, d) < 0)
+        return -1;
+    sub = jpath_member(at, "crash_at");
+    if ((v = jcheck_member(item, "crash_at")) != NULL && scn_parse_crash_at(p, &sub, v, d) < 0)
         return -1;
     return 0;
 }

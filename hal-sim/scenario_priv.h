@@ -25,6 +25,8 @@
 #define SCN_MAX_DISK_BYTES (1024ull * 1024u * 1024u * 1024u)
 #define SCN_MAX_DISK_READ_ERRORS 65536u
 #define SCN_MAX_DISK_SPIKES 1024u
+/* A disk's crash_at request number is at most this (2^53: exact in any JSON reader). */
+#define SCN_MAX_DISK_CRASH_AT (1ull << 53)
 
 /* The loader's state while it fills a scenario. */
 struct scn_parser {

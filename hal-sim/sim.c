@@ -275,6 +275,8 @@ void sim_collect_metrics(const struct sim *s, struct metrics_node *rows, struct 
         v[M_DISK_READ_BYTES] = d->read_bytes;
         v[M_DISK_WRITE_BYTES] = d->write_bytes;
         v[M_DISK_BUSY_NS] = d->busy_ns;
+        v[M_DISK_REQUESTS] = d->requests;
+        v[M_DISK_CRASHED_AT] = d->crashed_at;
     }
     const struct sim_net_counters *t = &s->net.total;
     *run = (struct metrics_run){
@@ -425,20 +427,25 @@ static void scenario_spawn(struct sim *s, const struct scn_event *e, uint32_t no
     trace_out_spawn_failed(&s->trace, s->now, node, e->program, (int)rc);
 }
 
-static void scenario_crash(struct sim *s, uint32_t node)
+void sim_crash_node(struct sim *s, uint32_t node, uint64_t disk_request)
 {
     struct sim_node *n = &s->nodes[node];
-    if (!n->up) {
-        trace_out_ignored(&s->trace, s->now, node, "crash", "node is down");
-        return;
-    }
-    trace_out_crash(&s->trace, s->now, node);
+    trace_out_crash(&s->trace, s->now, node, disk_request);
     struct sim_disk_crash_report disk = sim_node_crash(n);
     if (n->disk.cfg != NULL)
         trace_out_disk_crash(&s->trace, s->now, node, disk.lost, disk.kept, disk.torn,
                              disk.torn_sectors_written);
     sim_procs_node_lost(&s->ptable, node);
     research_node_down(&s->research, node);
+}
+
+static void scenario_crash(struct sim *s, uint32_t node)
+{
+    if (!s->nodes[node].up) {
+        trace_out_ignored(&s->trace, s->now, node, "crash", "node is down");
+        return;
+    }
+    sim_crash_node(s, node, 0);
 }
 
 static void scenario_restart(struct sim *s, uint32_t node)

@@ -123,6 +123,10 @@ void sim_collect_metrics(const struct sim *s, struct metrics_node *rows, struct 
 
 /* Called by nodes (sim_node.c). */
 void sim_schedule_wake(struct sim *s, struct sim_node *n);
+/* Crash the live node `node` now (the trace's crash and disk_crash lines);
+ * disk_request: the disk request its crash_at fell on, 0 for a scenario
+ * crash event. */
+void sim_crash_node(struct sim *s, uint32_t node, uint64_t disk_request);
 /* A node's kernel traced `ev`: write it and follow it. */
 void sim_kernel_event(struct sim *s, uint32_t node, const struct hal_trace_event *ev);
 /* A kernel's KASSERT failed on `node`: report it on stderr (seed, node,

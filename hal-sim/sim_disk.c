@@ -61,6 +61,7 @@ static uint64_t disk_service_ns(const struct sim_disk *d, const struct sim_disk_
 static void disk_start_head(struct sim_disk *d, uint64_t now)
 {
     d->started_ns = now;
+    d->c.requests++;
     struct sim_event ev = {.time_ns = add_saturated(now, disk_service_ns(d, &d->queue[d->head], now)),
                            .arg = d->gen,
                            .node = d->node,
@@ -143,24 +144,44 @@ static int disk_perform(struct sim_disk *d, const struct sim_disk_request *r)
     }
 }
 
-bool sim_disk_complete(struct sim_disk *d, uint64_t now, uint64_t gen, uint32_t *id, int *status)
+/* Whether the scenario's crash_at falls on the request in service, with
+ * `torn` (before it takes effect) or without (once it has); if so, it is
+ * spent. */
+static bool disk_crash_at_due(struct sim_disk *d, bool torn)
+{
+    uint64_t n = d->cfg->crash_at_request;
+    if (n == 0 || d->c.crashed_at != 0 || d->c.requests != n || d->cfg->crash_at_torn != torn)
+        return false;
+    d->c.crashed_at = n;
+    d->tear_inside = torn;
+    return true;
+}
+
+enum sim_disk_done sim_disk_complete(struct sim_disk *d, uint64_t now, uint64_t gen, uint32_t *id,
+                                     int *status)
 {
     if (gen != d->gen || d->len == 0)
-        return false;
+        return SIM_DISK_STALE;
+    if (disk_crash_at_due(d, true))
+        return SIM_DISK_CRASH;
     const struct sim_disk_request *r = &d->queue[d->head];
     *id = r->id;
     *status = disk_perform(d, r);
     d->c.busy_ns += now - d->started_ns;
     d->head = (d->head + 1) % SIM_DISK_QUEUE_MAX;
-    if (--d->len > 0)
+    bool crash = disk_crash_at_due(d, false);
+    d->held = crash && d->len > 1;
+    if (--d->len > 0 && !crash)
         disk_start_head(d, now);
-    return true;
+    return crash ? SIM_DISK_CRASH : SIM_DISK_COMPLETED;
 }
 
-/* The write in service reaches the store up to a random sector boundary. */
+/* The write in service reaches the store up to a random sector boundary:
+ * any for a scenario's crash, one strictly inside for crash_at's torn. */
 static uint32_t disk_tear(struct sim_disk *d, const struct sim_disk_request *r)
 {
-    uint32_t sectors = (uint32_t)rng_upto(&d->rng, r->count);
+    uint32_t sectors = d->tear_inside && r->count > 1 ? 1 + (uint32_t)rng_upto(&d->rng, r->count - 2)
+                                                      : (uint32_t)rng_upto(&d->rng, r->count);
     sim_disk_store_write(&d->store, r->first, sectors, r->buf);
     return sectors;
 }
@@ -175,7 +196,7 @@ struct sim_disk_crash_report sim_disk_crash(struct sim_disk *d, uint64_t now)
         sim_disk_cache_crash(&d->cache, &d->store, keep_random ? &d->rng : NULL);
     rep.lost = cr.lost;
     rep.kept = cr.kept;
-    if (d->len > 0) {
+    if (d->len > 0 && !d->held) {
         const struct sim_disk_request *r = &d->queue[d->head];
         d->c.busy_ns += now - d->started_ns;
         if (r->op == HAL_DISK_WRITE || r->op == HAL_DISK_WRITE_FUA) {
@@ -185,6 +206,8 @@ struct sim_disk_crash_report sim_disk_crash(struct sim_disk *d, uint64_t now)
     }
     d->len = 0;
     d->head = 0;
+    d->held = false;
+    d->tear_inside = false;
     d->gen++;
     return rep;
 }

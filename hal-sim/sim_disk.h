@@ -24,6 +24,16 @@
  * sectors reach the durable store, k uniform in [0, count], drawn like
  * the subset from the disk's own random stream (RNG_PURPOSE_DISK, index
  * = node). Only durable data is left for the next boot.
+ *
+ * crash_at (the scenario's "crash_at"): requests are numbered 1, 2, ...
+ * in the order they enter service, over the whole run (restarts do not
+ * start again at 1; a request a crash dropped from the queue never entered
+ * service and has no number). At request N the node crashes once: without
+ * torn, the instant N completes, its effect on the disk done, before the
+ * kernel hears of it and before N + 1 starts; with torn, at the end of its
+ * service time but before it takes effect: a write is torn keeping k of
+ * its n sectors, k uniform in [1, n - 1] (in [0, 1] when n is 1), a flush
+ * has flushed nothing, a read has read nothing.
  */
 #ifndef SIM_DISK_H
 #define SIM_DISK_H
@@ -53,6 +63,8 @@ struct sim_disk_counters {
     uint64_t reads, writes, flushes;
     uint64_t read_bytes, write_bytes;
     uint64_t busy_ns; /* time with a request in service */
+    uint64_t requests;  /* requests that entered service: the number of the latest */
+    uint64_t crashed_at; /* the request crash_at crashed the node at; 0: not (yet) */
 };
 
 /* What sim_disk_crash did, for the trace's disk_crash line. */
@@ -73,6 +85,8 @@ struct sim_disk {
     uint32_t head, len;
     uint64_t gen;        /* completions carry it; a crash bumps it */
     uint64_t started_ns; /* when the request in service started */
+    bool held;           /* crash_at: head completed, the next held back for the crash */
+    bool tear_inside;    /* crash_at with torn: the crash keeps 1..n-1 sectors */
     struct sim_disk_counters c;
 };
 
@@ -86,11 +100,16 @@ uint64_t sim_disk_block_count(const struct sim_disk *d);
 /* hal_disk_ops.submit at time `now`; the HAL's return codes. */
 int sim_disk_submit(struct sim_disk *d, uint64_t now, const struct sim_disk_request *r);
 
+enum sim_disk_done {
+    SIM_DISK_STALE,     /* the event is stale: nothing to report */
+    SIM_DISK_COMPLETED, /* *id and *status are the completion to give the kernel */
+    SIM_DISK_CRASH,     /* crash_at falls here: crash the node now (sim_disk_crash), kernel untold */
+};
+
 /* A SIM_EV_DISK event with generation `gen` came out at `now`: end the
- * request in service and start the next. False when the event is stale
- * (nothing to report); else *id and *status are the completion to give
- * the kernel. */
-bool sim_disk_complete(struct sim_disk *d, uint64_t now, uint64_t gen, uint32_t *id, int *status);
+ * request in service and start the next (see crash_at above). */
+enum sim_disk_done sim_disk_complete(struct sim_disk *d, uint64_t now, uint64_t gen, uint32_t *id,
+                                     int *status);
 
 /* Power loss at `now` (see above). The queue is dropped, the cache
  * emptied; call before the kernel that owns the buffers is destroyed. */

@@ -273,8 +273,13 @@ bool sim_node_disk_done(struct sim_node *n, uint64_t gen)
 {
     uint32_t id;
     int status;
-    if (!n->up || !sim_disk_complete(&n->disk, n->sim->now, gen, &id, &status))
+    if (!n->up)
         return false;
+    switch (sim_disk_complete(&n->disk, n->sim->now, gen, &id, &status)) {
+    case SIM_DISK_STALE: return false;
+    case SIM_DISK_CRASH: sim_crash_node(n->sim, n->id, n->disk.c.crashed_at); return true;
+    case SIM_DISK_COMPLETED: break;
+    }
     kernel_on_disk_done(n->k, id, status);
     node_after_entry(n);
     return true;

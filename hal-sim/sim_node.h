@@ -77,7 +77,8 @@ bool sim_node_boot(struct sim_node *n, uint32_t epoch);
  * not durable (what it lost is returned). */
 struct sim_disk_crash_report sim_node_crash(struct sim_node *n);
 /* A SIM_EV_DISK event with generation gen came out: tell the kernel of
- * the finished request. False when stale (the node crashed meanwhile). */
+ * the finished request, or crash the node there (the disk's crash_at).
+ * False when stale (the node crashed meanwhile). */
 bool sim_node_disk_done(struct sim_node *n, uint64_t gen);
 /* A wake-up event with generation gen came out of the queue; false when
  * it was cancelled (stale). */

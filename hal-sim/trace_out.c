@@ -363,9 +363,11 @@ void trace_out_kernel(struct trace_out *t, uint64_t t_ns, uint32_t node,
     line_end(t);
 }
 
-void trace_out_crash(struct trace_out *t, uint64_t t_ns, uint32_t node)
+void trace_out_crash(struct trace_out *t, uint64_t t_ns, uint32_t node, uint64_t disk_request)
 {
     line_begin(t, t_ns, node, "crash");
+    if (disk_request != 0)
+        field_u64(t, "disk_request", disk_request);
     line_end(t);
 }
 

@@ -47,7 +47,8 @@ const char *trace_kernel_event_name(uint32_t type);
 void trace_out_start(struct trace_out *t, const char *scenario, uint64_t seed, uint32_t nodes);
 void trace_out_kernel(struct trace_out *t, uint64_t t_ns, uint32_t node,
                       const struct hal_trace_event *ev);
-void trace_out_crash(struct trace_out *t, uint64_t t_ns, uint32_t node);
+/* disk_request: the disk request its crash_at fell on (0: a scenario event). */
+void trace_out_crash(struct trace_out *t, uint64_t t_ns, uint32_t node, uint64_t disk_request);
 /* What a crash did to the node's disk (docs/trace.md, "disk_crash"). */
 void trace_out_disk_crash(struct trace_out *t, uint64_t t_ns, uint32_t node, uint32_t lost, uint32_t kept,
                           bool torn, uint32_t in_flight_sectors);

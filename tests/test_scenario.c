@@ -1788,6 +1788,15 @@ Test(disk, keys_and_defaults)
     cr_assert_eq(d->spikes[0].for_ns, 2000000u);
     cr_assert_eq(d->spikes[0].extra_ns, 5000000u);
     cr_assert_null(d->image);
+    cr_assert_eq(d->crash_at_request, 0, "no crash_at: never");
+    done(&s);
+
+    expect_ok("{'nodes':[{'disk':{'size':'1MiB','crash_at':{'request':37,'torn':true}}},"
+              "{'disk':{'size':'1MiB','crash_at':{'request':9007199254740992}}}]}", &s);
+    cr_assert_eq(s.nodes[0].disk->crash_at_request, 37);
+    cr_assert(s.nodes[0].disk->crash_at_torn);
+    cr_assert_eq(s.nodes[1].disk->crash_at_request, 1ull << 53);
+    cr_assert_not(s.nodes[1].disk->crash_at_torn, "torn is false by default");
     done(&s);
 
     expect_ok("{'nodes':[{'disk':{'size':'1MiB','image':'disks/n{node}.img'}},"
@@ -1846,6 +1855,20 @@ Test(disk, messages)
     expect_error("{'nodes':[{'disk':{'size':'1MiB',"
                  "'latency_spikes':[{'at':'1s','for':'1s','extra':'1ms','x':1}]}}]}",
                  DISK ".latency_spikes[0]: unknown key \"x\"");
+    expect_error("{'nodes':[{'disk':{'size':'1MiB','crash_at':{'torn':true}}}]}",
+                 DISK ".crash_at: missing required key \"request\"");
+    expect_error("{'nodes':[{'disk':{'size':'1MiB','crash_at':{'request':0}}}]}",
+                 DISK ".crash_at.request: expected a request number from 1, got 0");
+    expect_error("{'nodes':[{'disk':{'size':'1MiB','crash_at':{'request':2.5}}}]}",
+                 DISK ".crash_at.request: expected a request number from 1, got 2.5");
+    expect_error("{'nodes':[{'disk':{'size':'1MiB','crash_at':{'request':9007199254740993}}}]}",
+                 DISK ".crash_at.request: must be at most 9007199254740992, got 9007199254740993");
+    expect_error("{'nodes':[{'disk':{'size':'1MiB','crash_at':{'request':3,'torn':1}}}]}",
+                 DISK ".crash_at.torn: expected true or false, got 1");
+    expect_error("{'nodes':[{'disk':{'size':'1MiB','crash_at':{'request':3,'at':'1s'}}}]}",
+                 DISK ".crash_at: unknown key \"at\"");
+    expect_error("{'nodes':[{'disk':{'size':'1MiB','crash_at':5}}]}",
+                 DISK ".crash_at: expected an object, got 5");
 }
 
 /* ---- the network's faults, clocks and pauses ------------------------------- */

@@ -359,3 +359,69 @@ Test(sim_disk, the_cache_stays_bounded)
     cr_assert(durable_is(&r, 0, 0x42), "the oldest writes were destaged");
     rig_free(&r);
 }
+
+/* The next completion off the queue, as sim_disk_complete reports it. */
+static enum sim_disk_done rig_next_done(struct rig *r)
+{
+    struct sim_event ev;
+    uint32_t id;
+    int status;
+    cr_assert(sim_queue_pop(&r->q, &ev), "no completion queued");
+    r->now = ev.time_ns;
+    return sim_disk_complete(&r->d, r->now, ev.arg, &id, &status);
+}
+
+Test(sim_disk, crash_at_crashes_as_request_n_completes_before_the_next_starts)
+{
+    struct rig r;
+    rig_init(&r, 1);
+    r.cfg.crash_at_request = 3;
+    uint8_t data[3][8 * BLOCK]; /* 0x11, 0x22, 0x33 */
+    for (uint32_t i = 0; i < 3; i++)
+        fill(data[i], 8, (uint8_t)(0x11 * (i + 1)));
+    submit_ok(&r, 1, HAL_DISK_WRITE, 100, 8, data[0]);
+    submit_ok(&r, 2, HAL_DISK_FLUSH, 0, 0, NULL);
+    submit_ok(&r, 3, HAL_DISK_WRITE, 200, 8, data[1]);
+    submit_ok(&r, 4, HAL_DISK_WRITE, 300, 8, data[2]);
+    cr_assert_eq(rig_next_done(&r), SIM_DISK_COMPLETED);
+    cr_assert_eq(rig_next_done(&r), SIM_DISK_COMPLETED);
+    cr_assert_eq(rig_next_done(&r), SIM_DISK_CRASH, "request 3 completes into the crash");
+    cr_assert_eq(sim_queue_len(&r.q), 0, "request 4 never started");
+    cr_assert_eq(r.d.c.crashed_at, 3);
+    cr_assert_eq(r.d.c.requests, 3);
+    cr_assert_eq(r.d.c.writes, 2, "request 3 took effect");
+    struct sim_disk_crash_report rep = sim_disk_crash(&r.d, r.now);
+    cr_assert_eq(rep.lost, 1, "request 3's write was volatile");
+    cr_assert_eq(rep.torn_sectors_written, 0, "request 4 was not in service: nothing of it is written");
+    cr_assert(durable_is(&r, 100, 0x11) && durable_is(&r, 200, 0) && durable_is(&r, 300, 0));
+    /* Once only; the numbering goes on over the crash (this is request 4). */
+    submit_ok(&r, 5, HAL_DISK_READ, 100, 8, data[0]);
+    cr_assert_eq(rig_next_done(&r), SIM_DISK_COMPLETED);
+    cr_assert_eq(r.d.c.requests, 4);
+    rig_free(&r);
+}
+
+Test(sim_disk, crash_at_torn_cuts_request_n_strictly_inside)
+{
+    for (uint64_t seed = 1; seed <= 12; seed++) {
+        struct rig r;
+        rig_init(&r, seed);
+        r.cfg.crash_at_request = 2;
+        r.cfg.crash_at_torn = true;
+        uint8_t a[8 * BLOCK], b[8 * BLOCK];
+        fill(a, 8, 0x11);
+        fill(b, 8, 0xEE);
+        submit_ok(&r, 1, HAL_DISK_WRITE_FUA, 100, 8, a);
+        submit_ok(&r, 2, HAL_DISK_WRITE_FUA, 100, 8, b);
+        cr_assert_eq(rig_next_done(&r), SIM_DISK_COMPLETED);
+        cr_assert_eq(rig_next_done(&r), SIM_DISK_CRASH, "request 2 is cut in service");
+        cr_assert_eq(r.d.c.writes, 1, "request 2 did not take effect");
+        struct sim_disk_crash_report rep = sim_disk_crash(&r.d, r.now);
+        cr_assert(rep.torn, "seed %llu", (unsigned long long)seed);
+        cr_assert(rep.torn_sectors_written >= 1 && rep.torn_sectors_written <= 7, "seed %llu: %u sectors",
+                  (unsigned long long)seed, rep.torn_sectors_written);
+        cr_assert(durable_is(&r, 100 + rep.torn_sectors_written - 1, 0xEE) &&
+                  durable_is(&r, 100 + rep.torn_sectors_written, 0x11));
+        rig_free(&r);
+    }
+}

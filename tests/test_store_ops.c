@@ -286,3 +286,17 @@ Test(store_ops, too_few_buffers_give_no_memory_and_change_nothing)
     cr_assert_eq(memdisk_commit(&m, &small), STORE_OK);
     cr_assert_eq(memdisk_fsck(&m, &small), 0u);
 }
+
+Test(store_ops, only_a_format_cut_short_is_taken_for_one)
+{
+    static uint8_t zero[STORE_BLOCK_SIZE], torn[STORE_BLOCK_SIZE];
+    const uint8_t *sb0 = m.bytes, *sb1 = m.bytes + STORE_BLOCK_SIZE;
+    /* The first commit's superblock (block 1) cut after 3 of 8 sectors. */
+    memcpy(torn, sb1, 3 * 512);
+    cr_assert_not(store_format_unfinished(sb0, sb1), "a formatted store");
+    cr_assert(store_format_unfinished(zero, zero), "a blank disk");
+    cr_assert(store_format_unfinished(zero, torn), "a crash tore the first superblock");
+    cr_assert_not(store_format_unfinished(zero, sb1), "the first commit is whole: mount it");
+    cr_assert_not(store_format_unfinished(torn, zero), "block 0 written: a format finished once");
+    cr_assert_not(store_format_unfinished(sb0, torn), "a torn later commit: mount block 0's");
+}

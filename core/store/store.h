@@ -99,6 +99,14 @@ void store_init(struct store *s, const struct store_ops *ops, void *ctx, struct 
  * over STORE_MAX_BLOCKS, STORE_E_BAD_ARG under STORE_MIN_BLOCKS. */
 int store_format(struct store *s, uint64_t blocks, const char *label, uint64_t now_ns);
 
+/* Whether superblocks 0 and 1 (as read) are what a disk whose format
+ * never finished holds: block 0, which the format's second commit writes,
+ * all zero bytes, and block 1 (its first commit's) all zero or not a valid
+ * superblock (torn by a crash). Block 0 of a store whose format finished
+ * is never all zero again, so such a disk never held anything: format it
+ * (again). */
+bool store_format_unfinished(const uint8_t *sb0, const uint8_t *sb1);
+
 enum store_super_state { STORE_SUPER_VALID, STORE_SUPER_BAD_CRC, STORE_SUPER_BAD_FIELDS };
 struct store_mount_info {
     uint32_t super_state[STORE_SUPER_BLOCKS]; /* enum store_super_state */

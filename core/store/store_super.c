@@ -59,6 +59,19 @@ uint32_t super_check(const uint8_t *sb)
     return STORE_SUPER_VALID;
 }
 
+static bool block_all_zero(const uint8_t *b)
+{
+    for (uint32_t i = 0; i < STORE_BLOCK_SIZE; i++)
+        if (b[i] != 0)
+            return false;
+    return true;
+}
+
+bool store_format_unfinished(const uint8_t *sb0, const uint8_t *sb1)
+{
+    return block_all_zero(sb0) && (block_all_zero(sb1) || super_check(sb1) != STORE_SUPER_VALID);
+}
+
 /* The store's state from a checked superblock; the bitmaps come after. */
 void super_decode(struct store *s, const uint8_t *sb)
 {
