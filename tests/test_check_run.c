@@ -250,14 +250,28 @@ Test(check_run, failed_sends_need_no_delivery_and_unknown_ones_may_arrive_late)
 
 /* The real trace of a pinned run, with one delivery taken out: the send
  * it belonged to is named at its result. */
+/* Run `scenario` (with `options`) into test-runs/check-run/<out>; its
+ * trace, which must keep every invariant (caller frees). */
+static char *clean_real_trace(const char *scenario, const char *options, const char *out)
+{
+    char args[1024], path[512];
+    snprintf(args, sizeof args, "run %s/scenarios/%s %s --out test-runs/check-run/%s --quiet --no-progress",
+             NIMBUS_SOURCE_DIR, scenario, options, out);
+    cr_assert_eq(run_nimbus(args), 0, "%s", args);
+    snprintf(path, sizeof path, "test-runs/check-run/%s/trace.jsonl", out);
+    size_t len;
+    char *text = read_file(path, &len);
+    cr_assert_not_null(text, "%s", path);
+    char *report;
+    struct run_check_result whole = check(text, &report);
+    cr_expect_eq(whole.violations, 0, "%s", report);
+    free(report);
+    return text;
+}
+
 Test(check_run, a_real_trace_missing_a_delivery_is_named, .timeout = 60)
 {
-    cr_assert_eq(run_nimbus("run " NIMBUS_SOURCE_DIR "/scenarios/pingpong.json --seed 42 --out "
-                            "test-runs/check-run/pingpong-42 --quiet --no-progress"),
-                 0);
-    size_t len;
-    char *text = read_file("test-runs/check-run/pingpong-42/trace.jsonl", &len);
-    cr_assert_not_null(text);
+    char *text = clean_real_trace("pingpong.json", "--seed 42", "pingpong-42");
     char *seventh = text;
     for (int i = 1; i < 7; i++)
         seventh = strchr(seventh, '\n') + 1;
@@ -265,10 +279,6 @@ Test(check_run, a_real_trace_missing_a_delivery_is_named, .timeout = 60)
     cr_assert(strncmp(seventh, "{\"t\":1309044,\"node\":0,\"ev\":\"deliver\",\"pid\":\"n0.1\",\"src\":\"n1.1\",\"bytes\":6}\n",
                       (size_t)(eighth - seventh)) == 0,
               "line 7 of the pinned run changed: %.*s", (int)(eighth - seventh), seventh);
-    char *report;
-    struct run_check_result whole = check(text, &report);
-    cr_expect_eq(whole.violations, 0, "%s", report);
-    free(report);
     memmove(seventh, eighth, strlen(eighth) + 1);
     expect_violation(text, "t.jsonl:8: pid n1.1's send of 6 bytes to n0.1 (line 6) returned 0 but was never delivered");
     free(text);
@@ -334,16 +344,7 @@ Test(check_run, a_commit_that_does_not_count_up_is_named)
  * mount after the restart one commit older is named. */
 Test(check_run, a_real_storage_crash_keeps_its_commits_and_a_lost_one_is_named, .timeout = 60)
 {
-    cr_assert_eq(run_nimbus("run " NIMBUS_SOURCE_DIR "/scenarios/storage-crash.json --out "
-                            "test-runs/check-run/storage-crash --quiet --no-progress"),
-                 0);
-    size_t len;
-    char *text = read_file("test-runs/check-run/storage-crash/trace.jsonl", &len);
-    cr_assert_not_null(text);
-    char *report;
-    struct run_check_result whole = check(text, &report);
-    cr_expect_eq(whole.violations, 0, "%s", report);
-    free(report);
+    char *text = clean_real_trace("storage-crash.json", "", "storage-crash");
     char *first = strstr(text, "\"ev\":\"store_mount\"");
     cr_assert_not_null(first);
     char *mount = strstr(first + 1, "\"ev\":\"store_mount\",\"seq\":");
