@@ -10,12 +10,18 @@ build="$out/build"
 rm -rf "$out"; mkdir -p "$out"
 fail() { echo "FAIL: $*"; exit 1; }
 
-cmake -S "$src" -B "$build" -DNIMBUS_BUILD_VIZ=OFF -DNIMBUS_BUILD_X86=OFF -DNIMBUS_BUILD_TESTS=OFF \
-  ${launcher:+-DCMAKE_C_COMPILER_LAUNCHER="$launcher"} > "$out/configure.out"
+# The README's command, as written, with the source tree for "." (run
+# from $out, its "build" is $build).
+command=$(awk '/<!-- headless-build -->/ {armed = 1; next}
+               armed && /^```/ { if (inside) exit; inside = 1; next }
+               inside { print }' "$src/README.md")
+[ "${command:0:9}" = "cmake -S " ] || fail "README.md has no headless-build command"
+[ -z "$launcher" ] || export CMAKE_C_COMPILER_LAUNCHER="$launcher"
+(cd "$out" && export CMAKE_BUILD_PARALLEL_LEVEL=2 && eval "${command/-S ./-S \"\$src\"}") > "$out/build.out" \
+  || fail "the README's headless build failed: $command"
 for dependency in SDL2_DIR SDL2TTF_FOUND CRITERION_FOUND NIMBUS_FONT_PSF NIMBUS_OBJCOPY NIMBUS_GRUB_MKRESCUE; do
   if grep -q "^$dependency[:=]" "$build/CMakeCache.txt"; then fail "the headless build looked for $dependency"; fi
 done
-cmake --build "$build" -j2 > "$out/build.out"
 [ ! -e "$build/cumulonimbus.elf" ] || fail "the headless build made the x86 kernel"
 [ ! -d "$build/tests" ] || fail "the headless build has tests/"
 nimbus="$build/nimbus"
