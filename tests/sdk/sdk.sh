@@ -8,9 +8,9 @@
 # and its `nimbus boot` takes the kernel from share/cumulonimbus, and the
 # program runs in a scenario - skipped (status 77) only while nimbus has
 # no scenario key for an ELF path.
-# Usage: sdk.sh SOURCE_DIR BINARY_DIR X86_BUILT(ON|OFF)
+# Usage: sdk.sh SOURCE_DIR BINARY_DIR IMAGES_BUILT(ON|OFF)
 set -euo pipefail
-src="$1"; bin="$2"; x86="$3"
+src="$1"; bin="$2"; images="$3"
 fail() { echo "FAIL: $*"; exit 1; }
 # Outside both trees, so that a path into them cannot hide among its own.
 work=$(mktemp -d "${TMPDIR:-/tmp}/nimbus-sdk-test.XXXXXX")
@@ -35,7 +35,7 @@ for file in bin/nimbus include/cumulonimbus/abi.h include/cumulonimbus/nimbus.h 
             share/cumulonimbus/scenarios/hello.json; do
   [ -f "$PREFIX/$file" ] || fail "the prefix has no $file"
 done
-if [ "$x86" = ON ]; then
+if [ "$images" = ON ]; then
   for file in share/cumulonimbus/cumulonimbus.elf share/cumulonimbus/cumulonimbus.iso; do
     [ -f "$PREFIX/$file" ] || fail "the prefix has no $file"
   done
@@ -57,7 +57,7 @@ if grep -rIlF "$src" greet "$PREFIX"; then fail "the files above name the source
 "$PREFIX/bin/nimbus" run "$PREFIX/share/cumulonimbus/scenarios/hello.json" --out hello --quiet > hello.out \
   || fail "the installed nimbus could not run hello.json"
 grep -q "hello from n0.1" hello/console.log || fail "hello.json printed no greeting"
-if [ "$x86" = ON ]; then
+if [ "$images" = ON ]; then
   # A stand-in QEMU that exits at once: the kernel nimbus hands it is all that matters.
   printf '#!/bin/sh\nexit 1\n' > qemu; chmod +x qemu
   "$PREFIX/bin/nimbus" boot --qemu "$work/qemu" --out boot > boot.out 2> boot.err || true
