@@ -6,8 +6,8 @@
 # lists, the ELF is RV32 with its entry at ABI_USER_BASE, nothing built
 # names the source tree, the installed nimbus runs an installed scenario
 # and its `nimbus boot` takes the kernel from share/cumulonimbus, and the
-# program runs in a scenario - skipped (status 77) only while nimbus has
-# no scenario key for an ELF path.
+# program runs in the page's scenario (<!-- sdk-scenario -->, -run) -
+# skipped (status 77) only while scenarios have no "programs" key.
 # Usage: sdk.sh SOURCE_DIR BINARY_DIR IMAGES_BUILT(ON|OFF)
 set -euo pipefail
 src="$1"; bin="$2"; images="$3"
@@ -19,14 +19,22 @@ cd "$work"
 ln -s "$bin" build # the page's commands name the build directory "build"
 export PREFIX="$work/prefix"
 
+# The lines of the page's fenced block after <!-- NAME -->.
+block() {
+  awk -v marker="<!-- $1 -->" '$0 == marker {armed = 1; next}
+       armed && /^```/ { if (inside) exit; inside = 1; next }
+       inside { print }' "$src/docs/programs.md"
+}
+run_lines() { # file: each line as a command, in this shell
+  [ -s "$1" ] || fail "docs/programs.md has no $1 block"
+  while IFS= read -r line; do
+    eval "$line" >> commands.log 2>&1 || { tail -n 30 commands.log; fail "'$line' failed"; }
+  done < "$1"
+}
+
 # ---- the page's commands, as written
-awk '/<!-- sdk-commands -->/ {armed = 1; next}
-     armed && /^```/ { if (inside) exit; inside = 1; next }
-     inside { print }' "$src/docs/programs.md" > commands.sh
-[ "$(wc -l < commands.sh)" -ge 4 ] || fail "docs/programs.md has no sdk-commands block"
-while IFS= read -r line; do
-  eval "$line" >> commands.log 2>&1 || { tail -n 30 commands.log; fail "'$line' failed"; }
-done < commands.sh
+block sdk-commands > commands.sh
+run_lines commands.sh
 
 # ---- the prefix
 for file in bin/nimbus include/cumulonimbus/abi.h include/cumulonimbus/nimbus.h include/cumulonimbus/sys.h \
@@ -71,20 +79,18 @@ if [ "$images" = ON ]; then
     || { cat boot.err; fail "nimbus boot without its kernel does not name both places"; }
 fi
 
-# ---- the program in a scenario
-elf_key=elf # the spawn key that takes an ELF file's path
-cat > greet.json << JSON
-{"name": "greet", "seed": 1, "nodes": [{"count": 1}],
- "events": [{"at": "0s", "spawn": {"node": 0, "$elf_key": "$work/$elf", "args": ["sdk"]}}]}
-JSON
+# ---- the program in a scenario: the page's scenario and command
+block sdk-scenario > greet.json
+[ -s greet.json ] || fail "docs/programs.md has no sdk-scenario block"
+block sdk-run > run.sh
 if ! "$PREFIX/bin/nimbus" check greet.json > check.out 2>&1; then
-  if grep -qF "unknown key \"$elf_key\"" check.out; then
-    echo "sdk: installed, built greet.elf out of tree and checked it; running it is SKIPPED: this nimbus has no"
-    echo "spawn key \"$elf_key\" for an ELF path ($(cat check.out))"
+  if grep -qF 'unknown key "programs"' check.out; then
+    echo "sdk: installed, built greet.elf out of tree and checked it; running it is SKIPPED:"
+    echo "this nimbus's scenarios have no \"programs\" key ($(cat check.out))"
     exit 77
   fi
-  cat check.out; fail "nimbus check refused greet.json"
+  cat check.out; fail "nimbus check refused the page's greet.json"
 fi
-"$PREFIX/bin/nimbus" run greet.json --out greet-run --quiet > greet.out || fail "the greet scenario failed"
-grep -q "hello sdk from n0.1, sum 500500" greet-run/console.log || fail "greet.elf did not greet"
+run_lines run.sh
+grep -qF "n1.1: hello sdk from n1.1, sum 500500" greet-run/console.log || fail "greet.elf did not greet"
 echo "sdk: installed, built greet.elf out of tree and ran it in a scenario"

@@ -23,8 +23,17 @@ add_custom_target(nimbus_user_runtime ALL DEPENDS ${runtime_object})
 # The toolchain file finds the SDK relative to itself, so the prefix can
 # move; it names this build's clang and ld.lld.
 file(RELATIVE_PATH SDK_PREFIX_FROM_CMAKE_DIR /prefix/${NIMBUS_INSTALL_CMAKE_DIR} /prefix)
-string(REPLACE ";" " " SDK_C_FLAGS "${NIMBUS_USER_CODEGEN_FLAGS}")
-string(REPLACE ";" " " SDK_LINK_FLAGS "${NIMBUS_USER_TARGET_FLAGS};${NIMBUS_USER_LINK_OPTIONS}")
+# The tree's own flags (user/CMakeLists.txt), less what points into the
+# tree (-I, -T link.ld: the toolchain file adds the installed ones) and
+# -Werror, which is the tree's policy, not a user's.
+set(sdk_c_flags ${NIMBUS_USER_CFLAGS})
+list(FILTER sdk_c_flags EXCLUDE REGEX "^-I|^-Werror$")
+set(sdk_link_flags ${NIMBUS_USER_LDFLAGS})
+list(FIND sdk_link_flags -T script_at)
+math(EXPR script_path_at "${script_at} + 1")
+list(REMOVE_AT sdk_link_flags ${script_at} ${script_path_at})
+string(REPLACE ";" " " SDK_C_FLAGS "${sdk_c_flags}")
+string(REPLACE ";" " " SDK_LINK_FLAGS "${sdk_link_flags}")
 configure_file(${CMAKE_CURRENT_LIST_DIR}/rv32-toolchain.cmake.in ${USER_BIN}/rv32-toolchain.cmake @ONLY)
 
 install(FILES ${CMAKE_SOURCE_DIR}/core/abi.h ${USER_DIR}/lib/nimbus.h ${USER_DIR}/lib/sys.h
