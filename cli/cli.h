@@ -1,7 +1,7 @@
 /*
  * cli.h - the `nimbus` command: one entry point per subcommand, each in
  * its own file (run.c, check.c, check_run.c, sweep.c, swarm.c, viz.c,
- * boot.c, fs.c) and each a thin layer over a library (hal-sim, checks,
+ * boot.c, fs.c, kvd.c) and each a thin layer over a library (hal-sim, checks,
  * sweep, swarm, viz, hal-x86/launcher, core/store). Nothing
  * outside cli/ calls into it.
  *
@@ -20,7 +20,7 @@ struct cli_command {
     int (*main)(int argc, char **argv);
 };
 
-extern const struct cli_command cli_run, cli_check, cli_check_run, cli_sweep, cli_swarm, cli_viz, cli_boot, cli_fs;
+extern const struct cli_command cli_run, cli_check, cli_check_run, cli_sweep, cli_swarm, cli_viz, cli_boot, cli_fs, cli_kvd;
 
 /* For a command that takes only operands (and --help): the operands into
  * `operands` (room for argc) and their number, at least one, into *count.

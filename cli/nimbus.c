@@ -28,6 +28,7 @@ static const char usage_main[] =
     "  nimbus viz RUN_DIR [--screenshot FILE --at TIME]\n"
     "  nimbus boot [--nodes N] [--out DIR]\n"
     "  nimbus fs ACTION IMAGE [PATH] [LOCALFILE] [--size SIZE]\n"
+    "  nimbus kvd --db DIR --node N --port PATH --peer PATH | --dump | --get KEY\n"
     "  nimbus help [COMMAND]\n"
     "  nimbus --version\n"
     "\n"
@@ -40,6 +41,7 @@ static const char usage_main[] =
     "  viz     watch a finished run: load, processes, migrations\n"
     "  boot    start a local cluster of x86 nodes under QEMU\n"
     "  fs      make, check, read and change store images (mkfs, fsck, ls, cat, put, ...)\n"
+    "  kvd     serve the key-value store of QEMU nodes from the host, in LMDB\n"
     "  help    show this help, or a command's\n"
     "\n"
     "Run 'nimbus COMMAND --help' for a command's options. Scenario files are\n"
@@ -47,7 +49,7 @@ static const char usage_main[] =
     "Exit status: 0 success, 1 bad usage or scenario, 2 the run failed.\n";
 
 static const struct cli_command *const commands[] = {&cli_run,   &cli_check, &cli_check_run, &cli_sweep,
-                                                      &cli_swarm, &cli_viz,   &cli_boot, &cli_fs};
+                                                      &cli_swarm, &cli_viz,   &cli_boot, &cli_fs, &cli_kvd};
 
 static const struct cli_command *find_command(const char *name)
 {

@@ -125,7 +125,7 @@ static struct balance_reservation *free_reservation(struct kernel *k)
  * the source? Not while it is offering work itself or has no room. */
 static bool offer_acceptable(struct kernel *k, uint32_t offered_milli, uint32_t reserved)
 {
-    if (balance_has_request(k, BALANCE_PENDING_OFFER))
+    if (balance_has_request(k, BALANCE_PENDING_OFFER) || k->service_only)
         return false;
     if (kernel_process_count(k) + reserved >= KERNEL_MAX_PROCS)
         return false;

@@ -87,6 +87,7 @@ struct kernel *kernel_create(const struct hal *hal, const struct kernel_config *
     k->kv_configured = cfg->kv_configured;
     k->kv_backend = cfg->kv_backend;
     k->disk_reserved = cfg->disk_reserved;
+    k->service_only = cfg->service_only;
     hal->net->get_mac(hal->ctx, k->mac);
     k->next_load_sample_ns = kernel_now(k) + LOAD_SAMPLE_NS;
     liveness_init(k);

@@ -45,6 +45,7 @@ struct kernel_config {
     bool kv_configured;     /* the key-value calls go to node kv_backend */
     uint16_t kv_backend;
     bool disk_reserved;     /* the platform uses the disk itself (a self-test): no Stockholder */
+    bool service_only;      /* runs no processes: refuses offers and migrations (nimbus kvd) */
 };
 
 /* Counters a platform reads for its metrics. */

@@ -29,6 +29,7 @@ struct kernel {
     bool kv_configured;  /* the cluster has a key-value back end... */
     uint16_t kv_backend; /* ...on this node */
     bool disk_reserved;  /* the platform keeps the disk: no Stockholder */
+    bool service_only;   /* takes no processes from other nodes */
     struct balance_config balance_cfg; /* defaults filled in */
 
     struct kalloc heap;

@@ -61,7 +61,8 @@ void migrate_in_abort(struct kernel *k, struct move_in *m, int err)
 }
 
 /* Whether a move of pid may begin here: a free slot, room in the process
- * table (counting moves under way) and no other copy of pid. */
+ * table (counting moves under way), no other copy of pid, and a node that
+ * runs processes at all. */
 static int in_admit(struct kernel *k, uint32_t pid, struct move_in **slot)
 {
     uint32_t incoming = 0;
@@ -76,7 +77,7 @@ static int in_admit(struct kernel *k, uint32_t pid, struct move_in **slot)
     }
     if (proc_find(k, pid) != NULL)
         return ERR_BUSY;
-    if (*slot == NULL || k->proc_count + incoming >= KERNEL_MAX_PROCS)
+    if (*slot == NULL || k->proc_count + incoming >= KERNEL_MAX_PROCS || k->service_only)
         return ERR_LIMIT;
     return 0;
 }

@@ -43,6 +43,7 @@ set(CORE_SOURCES
   ${CORE_DIR}/stock_mount.c
   ${CORE_DIR}/stock_exec.c
   ${CORE_DIR}/stock_kvwait.c
+  ${CORE_DIR}/stock_kvstore.c
   ${CORE_DIR}/stock_client.c
   ${CORE_DIR}/syscall_stock.c
   ${CORE_DIR}/store/store_err.c

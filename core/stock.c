@@ -16,14 +16,26 @@ void stock_trace_error(struct kernel *k, uint16_t what, int32_t err, uint64_t bl
     ktrace(k, &ev);
 }
 
-int stock_init(struct kernel *k)
+struct stock *stock_new(struct kernel *k)
 {
-    if (k->hal.disk == NULL || k->hal.disk->block_count(k->hal.ctx) == 0 || k->disk_reserved)
-        return 0;
     struct stock *st = kpage_alloc(k, (sizeof *st + PAGE_SIZE - 1) / PAGE_SIZE);
     if (st == NULL)
-        return ERR_NO_MEMORY;
+        return NULL;
     k->stock = st;
+    st->mount_started_ns = kernel_now(k);
+    st->next_commit_ns = st->disk_retry_ns = st->group_deadline_ns = HAL_TIME_NEVER;
+    return st;
+}
+
+int stock_init(struct kernel *k)
+{
+    if (k->hal.kvstore != NULL)
+        return stock_kvstore_init(k);
+    if (k->hal.disk == NULL || k->hal.disk->block_count(k->hal.ctx) == 0 || k->disk_reserved)
+        return 0;
+    struct stock *st = stock_new(k);
+    if (st == NULL)
+        return ERR_NO_MEMORY;
     uint64_t blocks = k->hal.disk->block_count(k->hal.ctx) / STOCK_SECTORS_PER_BLOCK;
     st->disk_blocks = blocks > STORE_MAX_BLOCKS ? STORE_MAX_BLOCKS : blocks;
     st->bufs = kpage_alloc(k, (STOCK_STORE_BUFS * sizeof *st->bufs + PAGE_SIZE - 1) / PAGE_SIZE);
@@ -34,8 +46,6 @@ int stock_init(struct kernel *k)
     static const struct store_ops ops = {.get = stock_cache_get};
     store_init(&st->store, &ops, st, st->bufs, STOCK_STORE_BUFS);
     st->state = STOCK_MOUNTING;
-    st->mount_started_ns = kernel_now(k);
-    st->next_commit_ns = st->disk_retry_ns = st->group_deadline_ns = HAL_TIME_NEVER;
     if (st->disk_blocks < STORE_MIN_BLOCKS) {
         st->state = STOCK_DOWN;
         stock_trace_error(k, HAL_STORE_ERR_MOUNT, ERR_NO_SPACE, 0);
@@ -108,6 +118,8 @@ void stock_submit(struct kernel *k, const struct stock_origin *origin, const uin
     int err = st == NULL || st->state == STOCK_DOWN ? ERR_NO_STORAGE
               : st->store.read_only                 ? ERR_READ_ONLY
                                                     : stock_req_decode(req, len, &v);
+    if (err == 0 && st->platform_kv && !stock_kvstore_serves(v.op))
+        err = ERR_NO_STORAGE; /* a key-value back end keeps no files */
     if (err == 0 && st->req_count == STOCK_MAX_REQUESTS)
         err = ERR_BUSY;
     struct stock_req *r = err == 0 ? kalloc(k, sizeof *r) : NULL;
@@ -206,7 +218,10 @@ void stock_run(struct kernel *k)
             run_one(k, i);
     if (st->batch_dirty && st->next_commit_ns == HAL_TIME_NEVER)
         st->next_commit_ns = kernel_now(k) + STOCK_COMMIT_PERIOD_NS;
-    stock_commit_group(k);
+    if (!st->platform_kv)
+        stock_commit_group(k);
+    else if (stock_commit_waiting(st) > 0)
+        st->group_deadline_ns = kernel_now(k); /* the timer commits, after what else came in */
 }
 
 void stock_on_block(struct kernel *k, uint64_t block, int status)

@@ -139,6 +139,10 @@ void stock_commit_maybe(struct kernel *k, bool force)
     struct stock_commit_state *cs = &st->commit;
     if (cs->phase != COMMIT_IDLE || (!force && !st->batch_dirty))
         return;
+    if (st->platform_kv) {
+        stock_kvstore_commit(k);
+        return;
+    }
     *cs = (struct stock_commit_state){.phase = COMMIT_BLOCKS, .batch = st->batch, .started_ns = kernel_now(k)};
     cs->requests = stock_commit_waiting(st);
     st->group_deadline_ns = HAL_TIME_NEVER;

@@ -27,6 +27,7 @@ int32_t stock_abi_error(int store_err)
     case STORE_E_NOT_DIR: return ERR_NOT_DIR;
     case STORE_E_IS_DIR: return ERR_IS_DIR;
     case STORE_E_BUSY: return ERR_BUSY;
+    case STORE_E_IO: return ERR_IO;
     default: return store_err < 0 ? ERR_INVALID : store_err;
     }
 }
@@ -69,7 +70,7 @@ static int path_parent(struct store *s, struct path *p, uint64_t *dir)
     return rc;
 }
 
-static int set_out(struct kernel *k, struct stock_req *r, uint32_t len)
+int stock_set_out(struct kernel *k, struct stock_req *r, uint32_t len)
 {
     r->out = len > 0 ? kalloc(k, len) : NULL;
     r->out_len = r->out_cap = r->out != NULL ? len : 0;
@@ -99,7 +100,7 @@ static int exec_open(struct kernel *k, struct stock_req *r, const struct stock_r
         else if ((v->flags & ABI_O_TRUNCATE) != 0 && stat.size_bytes != 0)
             rc = store_truncate(s, ino, 0, kernel_now(k));
     }
-    if (rc != STORE_OK || (rc = set_out(k, r, 1)) != STORE_OK)
+    if (rc != STORE_OK || (rc = stock_set_out(k, r, 1)) != STORE_OK)
         return rc;
     r->out[0] = (uint8_t)stat.type;
     r->value = ino;
@@ -112,7 +113,7 @@ static int exec_read(struct kernel *k, struct stock_req *r, const struct stock_r
         return STORE_E_BAD_ARG;
     uint32_t want = get_le32(v->c);
     want = want < ABI_FILE_IO_MAX ? want : ABI_FILE_IO_MAX;
-    int rc = set_out(k, r, want);
+    int rc = stock_set_out(k, r, want);
     if (rc != STORE_OK)
         return rc;
     rc = store_read(&stock_of(k)->store, v->ino, v->offset, r->out, want);
@@ -157,7 +158,7 @@ static int exec_stat(struct kernel *k, struct stock_req *r, const struct stock_r
         rc = path_take(v->a, v->a_len, &p) != 0 ? STORE_E_BAD_ARG : store_lookup(s, p.text, &ino);
     if (rc == STORE_OK)
         rc = store_stat(s, ino, &st);
-    if (rc == STORE_OK && (rc = set_out(k, r, STAT_BYTES)) == STORE_OK)
+    if (rc == STORE_OK && (rc = stock_set_out(k, r, STAT_BYTES)) == STORE_OK)
         put_stat(r->out, &st);
     return rc;
 }
@@ -171,7 +172,7 @@ static int exec_readdir(struct kernel *k, struct stock_req *r, const struct stoc
     int rc = store_readdir(&stock_of(k)->store, v->ino, &d);
     if (rc != 1)
         return rc;
-    if ((rc = set_out(k, r, DIRENT_BYTES)) != STORE_OK)
+    if ((rc = stock_set_out(k, r, DIRENT_BYTES)) != STORE_OK)
         return rc;
     kmemset(r->out, 0, DIRENT_BYTES);
     put_le64(r->out, d.ino);
@@ -219,7 +220,7 @@ static int exec_kv_read(struct kernel *k, struct stock_req *r, const struct stoc
     struct store *s = &stock_of(k)->store;
     if (v->op == STOCK_OP_KV_GET) {
         uint32_t cap = v->offset < ABI_KV_VALUE_MAX ? (uint32_t)v->offset : ABI_KV_VALUE_MAX;
-        int rc = set_out(k, r, cap);
+        int rc = stock_set_out(k, r, cap);
         if (rc == STORE_OK)
             rc = store_kv_get(s, v->a, v->a_len, r->out, cap);
         if (rc >= 0 && (uint32_t)rc < cap)
@@ -231,7 +232,7 @@ static int exec_kv_read(struct kernel *k, struct stock_req *r, const struct stoc
         return STORE_E_NAME_TOO_LONG;
     kmemcpy(c.key, v->b, v->b_len);
     int rc = store_kv_scan(s, v->a, v->a_len, &c);
-    if (rc == 1 && (rc = set_out(k, r, c.key_len)) == STORE_OK) {
+    if (rc == 1 && (rc = stock_set_out(k, r, c.key_len)) == STORE_OK) {
         kmemcpy(r->out, c.key, c.key_len);
         rc = 1;
     }
@@ -286,7 +287,7 @@ int stock_exec(struct kernel *k, struct stock_req *r, bool *durable)
     r->out = NULL;
     r->out_len = r->out_cap = 0;
     r->value = 0;
-    int rc = exec_op(k, r, &v);
+    int rc = st->platform_kv ? stock_kvstore_exec(k, r, &v) : exec_op(k, r, &v);
     if (rc == STORE_E_AGAIN || rc == STORE_E_NO_MEMORY)
         return rc;
     r->result = rc == STORE_E_NOT_FOUND && op_by_handle(v.op) ? ERR_BAD_HANDLE : stock_abi_error(rc);

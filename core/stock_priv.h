@@ -96,6 +96,7 @@ struct stock_assembly {
 
 struct stock {
     uint8_t state; /* enum stock_state */
+    bool platform_kv; /* key-value only, in the platform's store (stock_kvstore.c): no disk, no cache */
     bool formatting;
     uint32_t mount_blocks_read;
     uint64_t mount_started_ns;
@@ -160,6 +161,9 @@ void stock_mount_step(struct kernel *k);
 void stock_mount_on_commit(struct kernel *k, bool ok);
 
 /* stock.c */
+/* The service's state, allocated, with no deadline pending; NULL when out
+ * of memory. */
+struct stock *stock_new(struct kernel *k);
 /* Run every ready request once (and the mount, while mounting). */
 void stock_run(struct kernel *k);
 void stock_on_block(struct kernel *k, uint64_t block, int status);
@@ -171,11 +175,24 @@ void stock_trace_error(struct kernel *k, uint16_t what, int32_t err, uint64_t bl
  * STORE_E_NO_MEMORY come back as they are; otherwise the request's answer
  * is filled in and *durable says whether it waits for the batch's commit. */
 int stock_exec(struct kernel *k, struct stock_req *r, bool *durable);
+/* Give the request's answer `len` bytes of data (r->out): STORE_OK or
+ * STORE_E_NO_MEMORY. */
+int stock_set_out(struct kernel *k, struct stock_req *r, uint32_t len);
 
 /* stock_kvwait.c: a put or delete of `key` ran in the working batch; the
  * batch a get or scan (v) must wait for before it is answered. */
 void stock_kv_changed(struct stock *st, const uint8_t *key, uint32_t len);
 uint64_t stock_kv_read_batch(const struct stock *st, const struct stock_req_view *v);
+
+/* stock_kvstore.c: the back end over the platform's store (hal_kvstore.h). */
+int stock_kvstore_init(struct kernel *k);
+/* Whether the op is one the platform's store serves. */
+bool stock_kvstore_serves(uint8_t op);
+/* One key-value request: as stock_exec's store calls return (a count,
+ * STORE_OK or a store error). */
+int stock_kvstore_exec(struct kernel *k, struct stock_req *r, const struct stock_req_view *v);
+/* Commit the working batch in one platform commit and answer its requests. */
+void stock_kvstore_commit(struct kernel *k);
 
 /* stock_errors.c */
 int32_t stock_abi_error(int store_err);

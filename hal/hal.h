@@ -17,6 +17,7 @@
 #include "hal_clock.h"
 #include "hal_console.h"
 #include "hal_disk.h"
+#include "hal_kvstore.h"
 #include "hal_mem.h"
 #include "hal_net.h"
 #include "hal_nvram.h"
@@ -30,6 +31,7 @@ struct hal {
     const struct hal_clock_ops *clock;
     const struct hal_net_ops *net;
     const struct hal_disk_ops *disk;
+    const struct hal_kvstore_ops *kvstore; /* NULL: none; else the node's key-value back end */
     const struct hal_console_ops *console;
     const struct hal_mem_ops *mem;
     const struct hal_random_ops *random;

@@ -16,6 +16,7 @@ enum hal_status {
     HAL_ERR_NOT_FOUND = -2, /* no such object (program, block) */
     HAL_ERR_IO = -3,        /* the device reported a failure */
     HAL_ERR_INVALID = -4,   /* the request itself was malformed */
+    HAL_ERR_NO_SPACE = -5,  /* the store is full */
 };
 
 #endif

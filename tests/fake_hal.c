@@ -135,7 +135,7 @@ static const struct hal_panic_ops panic_ops = {fake_assert_failed};
 void fake_hal_init(struct fake_hal *f, uint16_t node)
 {
     memset(f, 0, sizeof *f);
-    f->hal = (struct hal){f, &clock_ops, &net_ops, &disk_ops, &console_ops,
+    f->hal = (struct hal){f, &clock_ops, &net_ops, &disk_ops, NULL, &console_ops,
                           &mem_ops, &random_ops, &trace_ops, &program_ops, &nvram_ops, &panic_ops};
     uint8_t mac[6] = {0x02, 0, 0, 0, (uint8_t)(node >> 8), (uint8_t)node};
     memcpy(f->mac, mac, 6);

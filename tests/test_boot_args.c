@@ -81,6 +81,21 @@ Test(boot_args, every_node_gets_its_words)
                                  "selftest=none");
 }
 
+Test(boot_args, kvd_is_the_node_after_the_qemu_ones)
+{
+    char *argv[] = {"--nodes", "3", "--kvd", "kv.db", "--run", "0:kvput:k:5:16"};
+    cr_assert_eq(parse(ARGC(argv), argv), 0, "%s", err);
+    cr_assert_str_eq(opt.kvd_dir, "kv.db");
+    cr_assert_eq(boot_args_kvd_node(&opt), 3);
+    cr_assert_eq(boot_args_cluster_nodes(&opt), 4);
+    cr_assert_str_eq(cmdline(0), "node=0 nodes=4 run=kvput:k:5:16 kv=3");
+    cr_assert_str_eq(cmdline(2), "node=2 nodes=4 kv=3");
+    char *full[] = {"--nodes", "16", "--kvd", "kv.db"};
+    assert_rejects(ARGC(full), full, "--kvd takes a port of the LAN: at most 15 nodes with it");
+    char *empty[] = {"--kvd="};
+    assert_rejects(ARGC(empty), empty, "--kvd: the database directory is empty");
+}
+
 Test(boot_args, value_forms)
 {
     char *argv[] = {"-n", "2", "--memory=256", "--timeout=30", "--disk", "8", "--display"};
@@ -332,6 +347,15 @@ Test(boot_qemu, macs_and_exits)
     cr_assert_str_eq(how, "exited with status 0");
     boot_qemu_describe_exit(9, how, sizeof how); /* killed by SIGKILL */
     cr_assert_str_eq(how, "was killed by signal 9");
+}
+
+Test(boot_qemu, the_guest_status_behind_an_exit)
+{
+    cr_assert_eq(boot_qemu_guest_status(1 << 8), 0, "exit=idle, every process exited 0");
+    cr_assert_eq(boot_qemu_guest_status(3 << 8), 1);
+    cr_assert_eq(boot_qemu_guest_status(7 << 8), 3, "a panic");
+    cr_assert_eq(boot_qemu_guest_status(0), -1, "QEMU's own clean exit is no guest status");
+    cr_assert_eq(boot_qemu_guest_status(9), -1, "killed");
 }
 
 /* ---- console notices ---- */

@@ -41,6 +41,7 @@ enum store_err {
     STORE_E_NOT_DIR = -12,      /* a directory operation on a file */
     STORE_E_IS_DIR = -13,       /* a file operation on a directory */
     STORE_E_BUSY = -14,         /* a commit is already in flight */
+    STORE_E_IO = -15,           /* the device failed (a platform's key-value store, hal_kvstore.h) */
 };
 
 /* "STORE_E_CORRUPT" for STORE_E_CORRUPT, and so on; "STORE_OK" for 0. */

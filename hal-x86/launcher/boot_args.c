@@ -25,6 +25,7 @@ enum boot_opt_id {
     OPT_MIGRATE,
     OPT_APPEND,
     OPT_DISK,
+    OPT_KVD,
     OPT_ISO,
     OPT_KERNEL,
     OPT_ISO_PATH,
@@ -53,6 +54,7 @@ static const struct boot_opt_spec boot_opt_specs[] = {
     {"migrate", 0, true, OPT_MIGRATE},
     {"append", 0, true, OPT_APPEND},
     {"disk", 0, true, OPT_DISK},
+    {"kvd", 0, true, OPT_KVD},
     {"iso", 0, false, OPT_ISO},
     {"kernel", 0, true, OPT_KERNEL},
     {"iso-path", 0, true, OPT_ISO_PATH},
@@ -246,6 +248,11 @@ static int boot_apply(struct boot_options *o, const struct boot_opt_spec *s, con
     case OPT_DISK: return boot_number(s->name, v, 0, BOOT_MAX_DISK_MIB, &o->disk_mib, err, err_bytes);
     case OPT_TIMEOUT: return boot_number(s->name, v, 1, BOOT_MAX_TIMEOUT_S, &o->timeout_s, err, err_bytes);
     case OPT_OUT: o->out_dir = v; return 0;
+    case OPT_KVD:
+        if (*v == '\0')
+            return boot_fail(err, err_bytes, "--kvd: the database directory is empty");
+        o->kvd_dir = v;
+        return 0;
     case OPT_KERNEL: o->kernel_path = v; return 0;
     case OPT_ISO_PATH: o->iso_path = v; return 0;
     case OPT_QEMU: o->qemu = v; return 0;
@@ -362,6 +369,9 @@ int boot_args_parse(int argc, char **argv, struct boot_options *o, char *err, si
         return boot_fail(err, err_bytes, "--iso-path is for --iso boots");
     if (o->method == BOOT_METHOD_ISO && o->kernel_path != NULL)
         return boot_fail(err, err_bytes, "--kernel is for -kernel boots, not --iso (use --iso-path)");
+    if (o->kvd_dir != NULL && o->nodes >= BOOT_MAX_NODES)
+        return boot_fail(err, err_bytes, "--kvd takes a port of the LAN: at most %u nodes with it",
+                         BOOT_MAX_NODES - 1);
     if (boot_resolve_nodes(o, err, err_bytes) < 0)
         return -1;
     return boot_check_cmdlines(o, err, err_bytes);
@@ -393,6 +403,16 @@ static bool boot_put_runs(const struct boot_options *o, uint32_t node, char *buf
     return boot_put(buf, bytes, len, " ", word);
 }
 
+uint32_t boot_args_kvd_node(const struct boot_options *o)
+{
+    return o->nodes;
+}
+
+uint32_t boot_args_cluster_nodes(const struct boot_options *o)
+{
+    return o->nodes + (o->kvd_dir != NULL ? 1u : 0u);
+}
+
 int boot_args_cmdline(const struct boot_options *o, uint32_t node, char *buf, size_t bytes)
 {
     char word[64];
@@ -400,8 +420,12 @@ int boot_args_cmdline(const struct boot_options *o, uint32_t node, char *buf, si
     if (bytes == 0)
         return -1;
     buf[0] = '\0';
-    snprintf(word, sizeof word, "node=%u nodes=%u", node, o->nodes);
+    snprintf(word, sizeof word, "node=%u nodes=%u", node, boot_args_cluster_nodes(o));
     bool ok = boot_put(buf, bytes, &len, " ", word) && boot_put_runs(o, node, buf, bytes, &len);
+    if (ok && o->kvd_dir != NULL) {
+        snprintf(word, sizeof word, "kv=%u", boot_args_kvd_node(o));
+        ok = boot_put(buf, bytes, &len, " ", word);
+    }
     if (ok && o->balance != NULL) {
         snprintf(word, sizeof word, "balance=%s", o->balance);
         ok = boot_put(buf, bytes, &len, " ", word);

@@ -46,6 +46,7 @@ struct boot_options {
     const char *qemu;        /* NULL: qemu-system-x86_64 from PATH */
     uint32_t memory_mib;
     uint32_t disk_mib; /* 0: no disk */
+    const char *kvd_dir; /* NULL: no nimbus kvd; else its LMDB directory */
     bool display;
     bool until_idle;
     bool help;
@@ -65,6 +66,11 @@ struct boot_options {
  * 0, or -1 with a message naming the argument in `err`. With --help, 0 and
  * o->help set; nothing else is checked then. */
 int boot_args_parse(int argc, char **argv, struct boot_options *o, char *err, size_t err_bytes);
+
+/* With --kvd, nimbus kvd is one more node after the QEMU ones: its id,
+ * and the cluster's size the kernels are told (nodes=). */
+uint32_t boot_args_kvd_node(const struct boot_options *o);
+uint32_t boot_args_cluster_nodes(const struct boot_options *o);
 
 /* Node `node`'s kernel command line ("node=1 nodes=3 run=... exit=idle").
  * Its length, or -1 when it does not fit in `bytes` (NUL included). */

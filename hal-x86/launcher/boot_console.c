@@ -8,6 +8,9 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "boot_edit.h"
+#include "boot_notice.h"
+
 int boot_console_open(struct boot_console *c, uint32_t node, const char *sock_path, const char *log_path,
                       char *err, size_t err_bytes)
 {
@@ -45,11 +48,39 @@ void boot_console_accept(struct boot_console *c)
     c->listen_fd = -1;
 }
 
+/* Show the held answer and stop holding. */
+static void boot_console_release(struct boot_console *c, FILE *out)
+{
+    if (out != NULL && c->held_len > 0) {
+        boot_edit_hide();
+        fwrite(c->held, 1, c->held_len, out);
+    }
+    c->held_len = 0;
+    c->holding = false;
+}
+
 static void boot_console_show(struct boot_console *c, FILE *out)
 {
-    if (out != NULL && c->len > c->shown)
-        fprintf(out, "n%u| %.*s\n", c->node, (int)(c->len - c->shown), c->line + c->shown);
+    if (c->len == c->shown)
+        return;
+    int n = (int)(c->len - c->shown);
+    const char *text = c->line + c->shown;
     c->shown = c->len;
+    if (out == NULL)
+        return;
+    if (!c->holding) {
+        boot_edit_hide();
+        fprintf(out, "n%u| %.*s\n", c->node, n, text);
+        return;
+    }
+    char piece[BOOT_LINE_BYTES + 16];
+    size_t used = (size_t)snprintf(piece, sizeof piece, "n%u| %.*s\n", c->node, n, text);
+    if (c->held_len + used > sizeof c->held) { /* a longer answer is shown in pieces */
+        boot_console_release(c, out);
+        c->holding = true;
+    }
+    memcpy(c->held + c->held_len, piece, used);
+    c->held_len += used;
 }
 
 /* The line is complete: pass it on, show the rest of it, start the next. */
@@ -60,6 +91,7 @@ static void boot_console_end_line(struct boot_console *c, boot_console_line_fn *
     fn(ctx, c->node, c->line, true);
     c->len = 0;
     c->shown = 0;
+    c->answer_begun = c->holding;
 }
 
 static void boot_console_take(struct boot_console *c, const char *data, size_t n, boot_console_line_fn *fn,
@@ -100,12 +132,20 @@ bool boot_console_read(struct boot_console *c, boot_console_line_fn *fn, void *c
     if (c->len > 0) {
         c->line[c->len] = '\0';
         fn(ctx, c->node, c->line, false);
+        /* The prompt is back after the answer: the answer is all there. */
+        if (c->holding && c->answer_begun && boot_notice_is_prompt(c->line))
+            boot_console_release(c, out);
     }
     return true;
 }
 
 int64_t boot_console_show_partial(struct boot_console *c, uint64_t now_ms, FILE *out)
 {
+    if (c->holding) {
+        if (now_ms < c->hold_until_ms)
+            return (int64_t)(c->hold_until_ms - now_ms);
+        boot_console_release(c, out);
+    }
     if (c->len == c->shown)
         return -1;
     uint64_t due = c->last_byte_ms + BOOT_PARTIAL_SHOW_MS;
@@ -117,21 +157,27 @@ int64_t boot_console_show_partial(struct boot_console *c, uint64_t now_ms, FILE 
 
 bool boot_console_settled(const struct boot_console *c)
 {
-    return c->len == c->shown;
+    return c->len == c->shown && c->held_len == 0;
 }
 
-int boot_console_send(struct boot_console *c, const char *command)
+int boot_console_send(struct boot_console *c, const char *command, uint64_t now_ms)
 {
     char text[BOOT_LINE_BYTES];
     int n = snprintf(text, sizeof text, "%s" BOOT_ENTER, command);
     if (c->fd < 0 || n < 0 || (size_t)n >= sizeof text)
         return -1;
     ssize_t sent = send(c->fd, text, (size_t)n, MSG_DONTWAIT | MSG_NOSIGNAL);
-    return sent == n ? 0 : -1;
+    if (sent != n)
+        return -1;
+    c->holding = true;
+    c->answer_begun = false;
+    c->hold_until_ms = now_ms + BOOT_ANSWER_HOLD_MS;
+    return 0;
 }
 
 int boot_console_close(struct boot_console *c, FILE *out)
 {
+    boot_console_release(c, out);
     boot_console_show(c, out);
     if (c->listen_fd >= 0)
         close(c->listen_fd);

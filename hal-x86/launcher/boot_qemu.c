@@ -188,6 +188,13 @@ void boot_qemu_print(const struct boot_qemu_argv *a, FILE *f)
     fputc('\n', f);
 }
 
+int boot_qemu_guest_status(int wait_status)
+{
+    if (!WIFEXITED(wait_status) || WEXITSTATUS(wait_status) % 2 == 0)
+        return -1;
+    return WEXITSTATUS(wait_status) >> 1;
+}
+
 void boot_qemu_describe_exit(int wait_status, char *buf, size_t bytes)
 {
     if (WIFSIGNALED(wait_status)) {
@@ -195,12 +202,12 @@ void boot_qemu_describe_exit(int wait_status, char *buf, size_t bytes)
         return;
     }
     int code = WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : -1;
-    /* isa-debug-exit ends QEMU with (status << 1) | 1; QEMU's own errors
-     * are 1 too, so 1 is ambiguous. */
-    if (code == 1)
+    int guest = boot_qemu_guest_status(wait_status);
+    /* QEMU's own errors are 1 too, so 1 is ambiguous. */
+    if (guest == 0)
         snprintf(buf, bytes, "exited with status 1 (a QEMU error, or the guest's isa-debug-exit status 0)");
-    else if (code > 1 && code % 2 == 1)
-        snprintf(buf, bytes, "exited with status %d (the guest's isa-debug-exit status %d)", code, code >> 1);
+    else if (guest > 0)
+        snprintf(buf, bytes, "exited with status %d (the guest's isa-debug-exit status %d)", code, guest);
     else
         snprintf(buf, bytes, "exited with status %d", code);
 }

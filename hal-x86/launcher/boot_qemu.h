@@ -52,8 +52,12 @@ void boot_qemu_mac(uint32_t node, char out[18]);
 /* The argv as one shell command line (arguments quoted where needed). */
 void boot_qemu_print(const struct boot_qemu_argv *a, FILE *f);
 
-/* A waitpid status in words: "exited with status 1 (the guest's
- * isa-debug-exit status 0)", "was killed by signal 9". */
+/* A waitpid status in words: "exited with status 1 (a QEMU error, or the
+ * guest's isa-debug-exit status 0)", "was killed by signal 9". */
 void boot_qemu_describe_exit(int wait_status, char *buf, size_t bytes);
+
+/* The status the guest wrote to isa-debug-exit, which ends QEMU with
+ * (status << 1) | 1, or -1 if QEMU did not exit with an odd status. */
+int boot_qemu_guest_status(int wait_status);
 
 #endif

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "boot_edit.h"
 #include "boot_env.h"
 #include "boot_qemu.h"
 #include "boot_state.h"
@@ -31,7 +32,7 @@ static void boot_on_signal(int sig)
 
 static void boot_on_ready(struct boot_state *st, uint32_t i, const struct boot_notice *n)
 {
-    if (n->node != i || n->nodes != st->opt->nodes) {
+    if (n->node != i || n->nodes != boot_args_cluster_nodes(st->opt)) {
         boot_warn("node %u says it is node %u of %u: its kernel command line did not reach it%s", i, n->node,
                   n->nodes,
                   st->opt->method == BOOT_METHOD_ISO
@@ -86,12 +87,17 @@ static void boot_on_exit(struct boot_state *st, uint32_t i)
     if (n->console.fd >= 0)
         boot_console_read(&n->console, boot_on_line, st, boot_now_ms(), stdout);
     boot_qemu_describe_exit(st->proc[i].status, how, sizeof how);
-    if (st->script.node[i].idle && !st->script.node[i].panicked) {
+    const struct boot_script_node *sn = &st->script.node[i];
+    if (sn->idle && !sn->panicked) {
         n->ended = true;
-        boot_say("node %u is idle and its QEMU %s", i, how);
+        /* exit=idle ends QEMU with the idle notice's status, 0 as 1. */
+        if (boot_qemu_guest_status(st->proc[i].status) == sn->idle_status)
+            boot_say("node %u is idle and its QEMU ended as exit=idle asks (status %d)", i, sn->idle_status);
+        else
+            boot_say("node %u is idle and its QEMU %s", i, how);
         return;
     }
-    if (st->script.node[i].panicked)
+    if (sn->panicked)
         boot_warn("node %u panicked (registers and backtrace above, and in %s); its QEMU %s", i, n->log_path,
                   how);
     else {
@@ -121,7 +127,7 @@ static void boot_send_execs(struct boot_state *st)
 {
     const struct boot_node_text *e;
     while ((e = boot_script_next_exec(&st->script, boot_now_ms())) != NULL)
-        if (boot_console_send(&st->node[e->node].console, e->text) < 0) {
+        if (boot_console_send(&st->node[e->node].console, e->text, boot_now_ms()) < 0) {
             boot_warn("cannot type '%s' into node %u's console", e->text, e->node);
             boot_fail(st, BOOT_EXIT_FAILED);
         }
@@ -136,7 +142,8 @@ struct boot_fd_owner {
     uint32_t node;
 };
 
-static uint32_t boot_poll_set(struct boot_state *st, struct pollfd *fds, struct boot_fd_owner *owner)
+static uint32_t boot_poll_set(struct boot_state *st, struct pollfd *fds, struct boot_fd_owner *owner,
+                              uint64_t now)
 {
     uint32_t count = 0;
     for (uint32_t i = 0; i < st->opt->nodes; i++) {
@@ -145,7 +152,9 @@ static uint32_t boot_poll_set(struct boot_state *st, struct pollfd *fds, struct 
             fds[count] = (struct pollfd){.fd = c->fd >= 0 ? c->fd : c->listen_fd, .events = POLLIN};
             owner[count++] = (struct boot_fd_owner){c->fd >= 0 ? FD_CONSOLE : FD_LISTEN, i};
         }
-        fds[count] = (struct pollfd){.fd = st->lan.fd[i], .events = POLLIN};
+    }
+    for (uint32_t i = 0; i < st->lan.ports; i++) {
+        fds[count] = (struct pollfd){.fd = st->lan.fd[i], .events = boot_lan_events(&st->lan, i, now)};
         owner[count++] = (struct boot_fd_owner){FD_LAN, i};
     }
     if (st->stdin_open) {
@@ -155,15 +164,21 @@ static uint32_t boot_poll_set(struct boot_state *st, struct pollfd *fds, struct 
     return count;
 }
 
-static void boot_handle_fd(struct boot_state *st, const struct boot_fd_owner *o, uint64_t now)
+static void boot_handle_fd(struct boot_state *st, const struct boot_fd_owner *o, short revents, uint64_t now)
 {
     struct boot_console *c = &st->node[o->node].console;
     switch (o->kind) {
     case FD_LISTEN: boot_console_accept(c); break;
     case FD_CONSOLE: boot_console_read(c, boot_on_line, st, now, stdout); break;
-    case FD_LAN: boot_lan_forward(&st->lan, o->node); break;
+    case FD_LAN: boot_lan_handle(&st->lan, o->node, revents, now); break;
     case FD_STDIN: boot_input_read(st); break;
     }
+}
+
+/* The sooner of two waits in ms, -1 meaning none. */
+static int64_t boot_sooner(int64_t a, int64_t b)
+{
+    return a < 0 || (b >= 0 && b < a) ? b : a;
 }
 
 /* Show waiting partial lines; the ms until the next thing is due, -1 for
@@ -171,19 +186,13 @@ static void boot_handle_fd(struct boot_state *st, const struct boot_fd_owner *o,
 static int64_t boot_timers(struct boot_state *st, uint64_t now)
 {
     int64_t wait = -1;
-    for (uint32_t i = 0; i < st->opt->nodes; i++) {
-        int64_t w = boot_console_show_partial(&st->node[i].console, now, stdout);
-        if (w >= 0 && (wait < 0 || w < wait))
-            wait = w;
-    }
-    int64_t exec = boot_script_exec_wait_ms(&st->script, now);
-    if (exec >= 0 && (wait < 0 || exec < wait))
-        wait = exec;
+    for (uint32_t i = 0; i < st->opt->nodes; i++)
+        wait = boot_sooner(wait, boot_console_show_partial(&st->node[i].console, now, stdout));
+    wait = boot_sooner(wait, boot_script_exec_wait_ms(&st->script, now));
+    wait = boot_sooner(wait, boot_lan_wait_ms(&st->lan, now));
     if (st->opt->timeout_s > 0) {
         uint64_t deadline = st->begin_ms + (uint64_t)st->opt->timeout_s * 1000u;
-        int64_t w = now >= deadline ? 0 : (int64_t)(deadline - now);
-        if (wait < 0 || w < wait)
-            wait = w;
+        wait = boot_sooner(wait, now >= deadline ? 0 : (int64_t)(deadline - now));
     }
     return wait;
 }
@@ -244,8 +253,9 @@ static void boot_loop(struct boot_state *st)
         if (st->outcome != BOOT_RUNNING)
             return;
         struct timespec ts = {wait_ms / 1000, (wait_ms % 1000) * 1000000L};
-        uint32_t count = boot_poll_set(st, fds, owner);
-        fflush(stdout); /* everything shown so far, before waiting */
+        uint32_t count = boot_poll_set(st, fds, owner, now);
+        boot_edit_show(); /* the line being typed, back under what was shown */
+        fflush(stdout);   /* everything shown so far, before waiting */
         int ready = ppoll(fds, count, wait_ms >= 0 ? &ts : NULL, &st->wait_mask);
         if (boot_signal != 0) {
             boot_say("%s: stopping every node", boot_signal == SIGINT ? "interrupted" : "terminated");
@@ -255,8 +265,9 @@ static void boot_loop(struct boot_state *st)
         now = boot_now_ms();
         for (uint32_t k = 0; ready > 0 && k < count; k++)
             if (fds[k].revents != 0)
-                boot_handle_fd(st, &owner[k], now);
+                boot_handle_fd(st, &owner[k], fds[k].revents, now);
         boot_reap(st);
+        boot_kvd_reap(st);
         boot_send_execs(st);
     }
 }
@@ -272,6 +283,10 @@ static void boot_print_start(const struct boot_state *st)
              o->method == BOOT_METHOD_ISO ? "booted from an emulated CD (SeaBIOS, GRUB)"
                                           : "loaded with -kernel (qboot)");
     boot_say("LAN: nimbus's own switch, unix datagram sockets in %s", st->temp_dir);
+    if (o->kvd_dir != NULL)
+        boot_say("key-value back end: nimbus kvd as node %u (the nodes' kv=%u), LMDB store %s, its output in "
+                 "%s/" BOOT_KVD_LOG,
+                 boot_args_kvd_node(o), boot_args_kvd_node(o), o->kvd_dir, st->setup->out_dir);
     boot_say("outputs in %s: node<i>.log (console), node<i>.pcap (frames), node<i>.qemu.log (QEMU's "
              "messages), " BOOT_COMMANDS_FILE "%s",
              st->setup->out_dir, o->disk_mib > 0 ? ", node<i>.disk" : "");
@@ -286,7 +301,9 @@ static void boot_print_start(const struct boot_state *st)
 
 static void boot_finish(struct boot_state *st)
 {
+    boot_edit_end();
     uint32_t killed = boot_proc_stop_all(st->proc, st->opt->nodes);
+    boot_kvd_stop(st); /* after the nodes: their last calls are answered */
     for (uint32_t i = 0; i < st->opt->nodes; i++) {
         struct boot_console *c = &st->node[i].console;
         if (c->fd >= 0) /* what the node said before it stopped */
@@ -297,14 +314,15 @@ static void boot_finish(struct boot_state *st)
         }
     }
     boot_lan_close(&st->lan);
+    char lan[160];
+    boot_lan_describe(&st->lan, lan, sizeof lan);
     if (st->temp_dir[0] != '\0')
         boot_env_remove_temp(st->temp_dir);
     if (killed > 0)
         boot_warn("%u QEMU%s did not stop within %u ms of SIGTERM and were killed", killed,
                   killed == 1 ? "" : "s", BOOT_STOP_GRACE_MS);
-    boot_say("stopped %u node%s; LAN: %llu frames, %llu dropped; outputs in %s", st->opt->nodes,
-             st->opt->nodes == 1 ? "" : "s", (unsigned long long)st->lan.frames,
-             (unsigned long long)st->lan.dropped, st->setup->out_dir);
+    boot_say("stopped %u node%s; LAN: %s; outputs in %s", st->opt->nodes, st->opt->nodes == 1 ? "" : "s", lan,
+             st->setup->out_dir);
     fflush(stdout);
 }
 
@@ -342,6 +360,8 @@ int boot_run(const struct boot_setup *setup)
         boot_fail(st, BOOT_EXIT_FAILED);
     else {
         boot_print_start(st);
+        if (st->stdin_open)
+            boot_edit_start();
         st->begin_ms = boot_now_ms();
         if (boot_start_nodes(st) < 0)
             boot_fail(st, BOOT_EXIT_FAILED);

@@ -4,11 +4,13 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "boot_edit.h"
 #include "boot_state.h"
 
 void boot_say(const char *fmt, ...)
 {
     va_list ap;
+    boot_edit_hide();
     va_start(ap, fmt);
     fputs("nimbus boot: ", stdout);
     vfprintf(stdout, fmt, ap);
@@ -19,6 +21,7 @@ void boot_say(const char *fmt, ...)
 void boot_warn(const char *fmt, ...)
 {
     va_list ap;
+    boot_edit_hide();
     fflush(stdout);
     va_start(ap, fmt);
     fputs("nimbus boot: ", stderr);

@@ -43,15 +43,34 @@ static int boot_make_disk(const char *path, uint32_t mib)
     return r;
 }
 
+/* nimbus kvd's port of the LAN and its log. */
+static bool boot_kvd_paths(struct boot_state *st)
+{
+    uint32_t id = boot_args_kvd_node(st->opt);
+    return boot_path(st->kvd.lan_sock, st->temp_dir, "lan", id, ".sock") &&
+           boot_path(st->kvd.sock, st->temp_dir, "node", id, ".sock") &&
+           (size_t)snprintf(st->kvd.log_path, PATH_MAX, "%s/" BOOT_KVD_LOG, st->setup->out_dir) < PATH_MAX;
+}
+
+/* Port i is node i's; with --kvd, the last one is nimbus kvd's. */
 static int boot_open_lan(struct boot_state *st)
 {
     const char *ours[BOOT_MAX_NODES], *theirs[BOOT_MAX_NODES];
     char err[BOOT_ERROR_BYTES];
+    uint32_t ports = boot_args_cluster_nodes(st->opt);
     for (uint32_t i = 0; i < st->opt->nodes; i++) {
         ours[i] = st->node[i].lan_sock;
         theirs[i] = st->node[i].node_sock;
     }
-    if (boot_lan_open(&st->lan, st->opt->nodes, ours, theirs, err, sizeof err) < 0) {
+    if (st->opt->kvd_dir != NULL) {
+        if (!boot_kvd_paths(st)) {
+            boot_warn("the output directory's path is too long: %s", st->setup->out_dir);
+            return -1;
+        }
+        ours[st->opt->nodes] = st->kvd.lan_sock;
+        theirs[st->opt->nodes] = st->kvd.sock;
+    }
+    if (boot_lan_open(&st->lan, ports, ours, theirs, err, sizeof err) < 0) {
         boot_warn("%s", err);
         return -1;
     }
@@ -127,6 +146,8 @@ int boot_start_nodes(struct boot_state *st)
         boot_warn("cannot write %s", path);
         return -1;
     }
+    if (st->opt->kvd_dir != NULL && boot_kvd_start(st) < 0)
+        return -1;
     for (uint32_t i = 0; i < st->opt->nodes; i++) {
         st->node[i].started_ms = boot_now_ms();
         if (boot_proc_start(&st->proc[i], argv[i].argv, st->node[i].qemu_log_path, &st->wait_mask, err,

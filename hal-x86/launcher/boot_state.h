@@ -14,6 +14,7 @@
 
 #include "boot_args.h"
 #include "boot_console.h"
+#include "boot_kvd.h"
 #include "boot_lan.h"
 #include "boot_proc.h"
 #include "boot_run.h"
@@ -37,6 +38,7 @@ struct boot_state {
     struct boot_node node[BOOT_MAX_NODES];
     struct boot_proc proc[BOOT_MAX_NODES];
     struct boot_lan lan;
+    struct boot_kvd kvd; /* --kvd */
     struct boot_script script;
     sigset_t wait_mask; /* the mask outside nimbus's critical part; children get it */
     int outcome;        /* enum boot_exit, or BOOT_RUNNING */

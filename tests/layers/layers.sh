@@ -20,7 +20,7 @@ copy=$work/tree
 make_copy() { # file line
   rm -rf "$copy"
   mkdir -p "$copy"
-  for d in core hal host hal-sim sweep hal-x86 viz cli user tests bench; do
+  for d in core hal host hal-sim sweep hal-x86 viz kvd cli user tests bench; do
     cp -r "$src/$d" "$copy/$d"
   done
   case $bin in "$src"/*) ln -s "$bin" "$copy/${bin#"$src"/}" ;; esac
