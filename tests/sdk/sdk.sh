@@ -5,7 +5,8 @@
 # installed toolchain file only. Then: the prefix holds what the page
 # lists, the ELF is RV32 with its entry at ABI_USER_BASE, nothing built
 # names the source tree, the installed nimbus runs an installed scenario
-# and its `nimbus boot` takes the kernel from share/cumulonimbus, and the
+# and its `nimbus boot` takes the kernel from share/cumulonimbus (the
+# build tree's, from next to itself), and the
 # program runs in the page's scenario (<!-- sdk-scenario -->, -run) -
 # skipped (status 77) only while scenarios have no "programs" key.
 # Usage: sdk.sh SOURCE_DIR BINARY_DIR IMAGES_BUILT(ON|OFF)
@@ -71,6 +72,9 @@ if [ "$images" = ON ]; then
   "$PREFIX/bin/nimbus" boot --qemu "$work/qemu" --out boot > boot.out 2> boot.err || true
   grep -qF -- "-kernel $PREFIX/share/cumulonimbus/cumulonimbus.elf" boot/qemu-commands.txt \
     || fail "the installed nimbus boot did not take share/cumulonimbus/cumulonimbus.elf"
+  "$bin/nimbus" boot --qemu "$work/qemu" --out boot-tree > boot.out 2> boot.err || true
+  grep -qF -- "-kernel $bin/cumulonimbus.elf" boot-tree/qemu-commands.txt \
+    || fail "the build tree's nimbus boot did not take the kernel next to it"
   rm "$PREFIX/share/cumulonimbus/cumulonimbus.elf"
   status=0; "$PREFIX/bin/nimbus" boot --qemu "$work/qemu" --out boot > boot.out 2> boot.err || status=$?
   [ "$status" -eq 2 ] || fail "nimbus boot without its kernel: status $status, not 2"
