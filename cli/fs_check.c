@@ -17,9 +17,8 @@ int fs_mkfs(const struct fs_args *a)
     struct fs_image im;
     if (a->size == NULL)
         return fs_fail(a, CLI_EXIT_USAGE, "mkfs needs --size (for example --size 64MiB)");
-    if (units_parse_size(a->size, &bytes) != UNITS_OK)
-        return fs_fail(a, CLI_EXIT_USAGE, "--size '%s' is not a size like 64MiB (units B, KiB, MiB, GiB)",
-                       a->size);
+    if (units_parse_kind(UNITS_KIND_SIZE, a->size, &bytes, err, sizeof err) != UNITS_OK)
+        return fs_fail(a, CLI_EXIT_USAGE, "--size: %s", err);
     if (bytes % STORE_BLOCK_SIZE != 0 || bytes < (uint64_t)STORE_MIN_BLOCKS * STORE_BLOCK_SIZE)
         return fs_fail(a, CLI_EXIT_USAGE,
                        "--size %s is not a whole number of 4096-byte blocks of at least %u blocks", a->size,

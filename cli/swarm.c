@@ -70,6 +70,7 @@ static int take_option(int id, const char *v, void *ctx)
 {
     struct swarm_args *a = ctx;
     uint64_t n;
+    char why[256];
     switch (id) {
     case OPT_HELP: fputs(swarm_usage, stdout); return -1;
     case OPT_NO_SHRINK: a->shrink = false; return 0;
@@ -85,8 +86,10 @@ static int take_option(int id, const char *v, void *ctx)
             return args_usage_error("swarm", "--first-seed: '%s' is not a whole number", v);
         return 0;
     case OPT_HORIZON:
-        if (units_parse_duration(v, &a->horizon_ns) != UNITS_OK || a->horizon_ns == 0)
-            return args_usage_error("swarm", "--horizon: '%s' is not a time like 100ms or 2s", v);
+        if (units_parse_kind(UNITS_KIND_DURATION, v, &a->horizon_ns, why, sizeof why) != UNITS_OK)
+            return args_usage_error("swarm", "--horizon: %s", why);
+        if (a->horizon_ns == 0)
+            return args_usage_error("swarm", "--horizon: must be longer than 0s, got '%s'", v);
         return 0;
     default:
         if (!args_parse_u64(v, SWARM_MAX_JOBS, &n) || n == 0)

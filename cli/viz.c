@@ -71,13 +71,13 @@ static const struct args_option viz_options[] = {
 /* An option with a value that needs checking; 0, or an exit status. */
 static int take_checked_option(int id, const char *v, struct viz_options *o)
 {
-    char *end;
+    char *end, why[256];
     switch (id) {
     case OPT_AT:
         if (strcmp(v, "end") == 0)
             o->at_ns = UINT64_MAX; /* clamped to the run's end */
-        else if (units_parse_duration(v, &o->at_ns) != UNITS_OK)
-            return args_usage_error("viz", "--at: '%s' is not a time like 12.5s, 300ms or 1500000ns", v);
+        else if (units_parse_kind(UNITS_KIND_DURATION, v, &o->at_ns, why, sizeof why) != UNITS_OK)
+            return args_usage_error("viz", "--at: 'end' or a time like 12.5s: %s", why);
         return 0;
     case OPT_SIZE:
         if (parse_size(v, o) < 0)

@@ -22,15 +22,24 @@
 #define ELF_PF_X 1u
 #define ELF_PF_W 2u
 #define ELF_PF_R 4u
+#define ELF_CLASS32 1u
+#define ELF_DATA_LE 1u
+/* e_flags of the RISC-V psABI: compressed code, and the float ABI bits. */
+#define ELF_EF_RVC 0x1u
+#define ELF_EF_FLOAT_ABI 0x6u
 /* Segments end below the stack's guard gap (param.h). */
 #define ELF_LOAD_TOP STACK_GUARD_BASE
 
 /* Header fields (byte offsets in the ELF32 header). */
+#define EI_CLASS 4u
+#define EI_DATA 5u
+#define EI_VERSION 6u
 #define EH_TYPE 16u
 #define EH_MACHINE 18u
 #define EH_VERSION 20u
 #define EH_ENTRY 24u
 #define EH_PHOFF 28u
+#define EH_FLAGS 36u
 #define EH_EHSIZE 40u
 #define EH_PHENTSIZE 42u
 #define EH_PHNUM 44u
@@ -47,16 +56,35 @@ struct elf_segment {
     uint32_t offset, vaddr, filesz, memsz, perms;
 };
 
-/* e_ident up to EI_VERSION: magic, 32-bit, little-endian, version 1. The
- * OS ABI byte and the padding after it are not checked. */
-static bool elf_header_ok(const uint8_t *image, uint32_t size)
+/* e_ident up to EI_VERSION: magic, 32-bit, little-endian, version 1;
+ * then the header fields. The OS ABI byte and the padding after it are
+ * not checked. */
+static enum elf_problem elf_check_header(const uint8_t *image, uint32_t size)
 {
-    static const uint8_t ident[7] = {0x7f, 'E', 'L', 'F', 1, 1, ELF_EV_CURRENT};
-    if (size < ELF_EHDR_BYTES || kmemcmp(image, ident, sizeof ident) != 0)
-        return false;
-    return get_le16(image + EH_TYPE) == ELF_ET_EXEC && get_le16(image + EH_MACHINE) == ELF_EM_RISCV &&
-           get_le32(image + EH_VERSION) == ELF_EV_CURRENT && get_le16(image + EH_EHSIZE) == ELF_EHDR_BYTES &&
-           get_le16(image + EH_PHENTSIZE) == ELF_PHDR_BYTES;
+    static const uint8_t magic[4] = {0x7f, 'E', 'L', 'F'};
+    if (size < ELF_EHDR_BYTES)
+        return size >= sizeof magic && kmemcmp(image, magic, sizeof magic) != 0 ? ELF_NOT_ELF : ELF_TOO_SHORT;
+    if (kmemcmp(image, magic, sizeof magic) != 0)
+        return ELF_NOT_ELF;
+    if (image[EI_CLASS] != ELF_CLASS32)
+        return ELF_NOT_32_BIT;
+    if (image[EI_DATA] != ELF_DATA_LE || image[EI_VERSION] != ELF_EV_CURRENT)
+        return ELF_NOT_LITTLE_ENDIAN;
+    if (get_le16(image + EH_TYPE) != ELF_ET_EXEC)
+        return ELF_NOT_EXECUTABLE;
+    if (get_le16(image + EH_MACHINE) != ELF_EM_RISCV)
+        return ELF_NOT_RISCV;
+    if (get_le32(image + EH_VERSION) != ELF_EV_CURRENT || get_le16(image + EH_EHSIZE) != ELF_EHDR_BYTES ||
+        get_le16(image + EH_PHENTSIZE) != ELF_PHDR_BYTES)
+        return ELF_BAD_HEADER;
+    /* The interpreter is RV32IM: compressed or floating-point code would
+     * fault at its first such instruction, long after the load. */
+    uint32_t flags = get_le32(image + EH_FLAGS);
+    if (flags & ELF_EF_RVC)
+        return ELF_COMPRESSED;
+    if (flags & ELF_EF_FLOAT_ABI)
+        return ELF_FLOAT_ABI;
+    return ELF_OK;
 }
 
 static uint32_t elf_perms(uint32_t flags)
@@ -65,23 +93,27 @@ static uint32_t elf_perms(uint32_t flags)
            ((flags & ELF_PF_X) ? VM_PERM_X : 0u);
 }
 
-/* Read program header i (the table is inside the image). 1: a valid
- * PT_LOAD, in *seg; 0: another type, to be ignored; or ERR_BAD_IMAGE. */
-static int elf_read_segment(const uint8_t *image, uint32_t size, uint32_t i, struct elf_segment *seg)
+/* Read program header i (the table is inside the image) into *seg.
+ * *is_load tells a PT_LOAD from another type, which is ignored; a
+ * PT_LOAD that cannot be loaded is a problem. */
+static enum elf_problem elf_read_segment(const uint8_t *image, uint32_t size, uint32_t i, struct elf_segment *seg,
+                                         bool *is_load)
 {
     const uint8_t *ph = image + get_le32(image + EH_PHOFF) + i * ELF_PHDR_BYTES;
-    if (get_le32(ph + PH_TYPE) != ELF_PT_LOAD)
-        return 0;
+    *is_load = get_le32(ph + PH_TYPE) == ELF_PT_LOAD;
+    if (!*is_load)
+        return ELF_OK;
     seg->offset = get_le32(ph + PH_OFFSET);
     seg->vaddr = get_le32(ph + PH_VADDR);
     seg->filesz = get_le32(ph + PH_FILESZ);
     seg->memsz = get_le32(ph + PH_MEMSZ);
     seg->perms = elf_perms(get_le32(ph + PH_FLAGS));
-    if ((uint64_t)seg->offset + seg->filesz > size || seg->filesz > seg->memsz || seg->memsz == 0)
-        return ERR_BAD_IMAGE;
+    if ((uint64_t)seg->offset + seg->filesz > size || seg->filesz > seg->memsz || seg->memsz == 0 ||
+        seg->perms == 0)
+        return ELF_BAD_SEGMENT;
     if (seg->vaddr < ABI_USER_BASE || (uint64_t)seg->vaddr + seg->memsz > ELF_LOAD_TOP)
-        return ERR_BAD_IMAGE;
-    return seg->perms == 0 ? ERR_BAD_IMAGE : 1;
+        return ELF_OUTSIDE_USER_MEMORY;
+    return ELF_OK;
 }
 
 static bool elf_segment_runs(const struct elf_segment *seg, uint32_t entry)
@@ -89,25 +121,58 @@ static bool elf_segment_runs(const struct elf_segment *seg, uint32_t entry)
     return (seg->perms & VM_PERM_X) != 0 && entry >= seg->vaddr && entry - seg->vaddr < seg->memsz;
 }
 
-/* Check every program header; 0 when the image has a PT_LOAD and the
- * entry point is an aligned address in an executable one. */
-static int elf_validate(const uint8_t *image, uint32_t size)
+/* Check every program header; ELF_OK when the image has a PT_LOAD and
+ * the entry point is an aligned address in an executable one. */
+static enum elf_problem elf_check_segments(const uint8_t *image, uint32_t size)
 {
     uint32_t phoff = get_le32(image + EH_PHOFF), phnum = get_le16(image + EH_PHNUM);
     uint32_t entry = get_le32(image + EH_ENTRY);
     /* After this check every header elf_read_segment reads is inside. */
-    if ((uint64_t)phoff + (uint64_t)phnum * ELF_PHDR_BYTES > size || (entry & 3u) != 0)
-        return ERR_BAD_IMAGE;
-    bool loads = false, entry_ok = false;
+    if ((uint64_t)phoff + (uint64_t)phnum * ELF_PHDR_BYTES > size)
+        return ELF_BAD_PROGRAM_HEADERS;
+    bool entry_ok = false;
     for (uint32_t i = 0; i < phnum; i++) {
         struct elf_segment seg;
-        int found = elf_read_segment(image, size, i, &seg);
-        if (found < 0)
-            return found;
-        loads |= found == 1;
-        entry_ok |= found == 1 && elf_segment_runs(&seg, entry);
+        bool is_load = false;
+        enum elf_problem p = elf_read_segment(image, size, i, &seg, &is_load);
+        if (p != ELF_OK)
+            return p;
+        entry_ok |= is_load && elf_segment_runs(&seg, entry);
     }
-    return loads && entry_ok ? 0 : ERR_BAD_IMAGE;
+    return entry_ok && (entry & 3u) == 0 ? ELF_OK : ELF_BAD_ENTRY;
+}
+
+enum elf_problem elf_check(const uint8_t *image, uint32_t size)
+{
+    if (image == NULL)
+        return ELF_TOO_SHORT;
+    enum elf_problem p = elf_check_header(image, size);
+    return p != ELF_OK ? p : elf_check_segments(image, size);
+}
+
+const char *elf_problem_text(enum elf_problem p)
+{
+    switch (p) {
+    case ELF_OK: return "a valid RV32IM executable";
+    case ELF_TOO_SHORT: return "too short for an ELF header (52 bytes)";
+    case ELF_NOT_ELF: return "not an ELF file";
+    case ELF_NOT_32_BIT: return "not a 32-bit ELF file (programs are RV32IM: build with --target=riscv32)";
+    case ELF_NOT_LITTLE_ENDIAN: return "not a little-endian ELF file of version 1";
+    case ELF_NOT_EXECUTABLE:
+        return "not an executable (an object file, shared object or PIE: link it -static, without -pie)";
+    case ELF_NOT_RISCV: return "not a RISC-V executable (e_machine is not EM_RISCV, 243)";
+    case ELF_BAD_HEADER: return "a broken ELF header (e_version, e_ehsize or e_phentsize)";
+    case ELF_COMPRESSED: return "uses compressed instructions (build with -march=rv32im, not rv32imc)";
+    case ELF_FLOAT_ABI: return "uses a floating-point ABI (build with -mabi=ilp32)";
+    case ELF_BAD_PROGRAM_HEADERS: return "its program headers run past the end of the file";
+    case ELF_BAD_SEGMENT:
+        return "a loadable segment runs past the end of the file, is larger in the file than in memory, "
+               "or has no permissions";
+    case ELF_OUTSIDE_USER_MEMORY:
+        return "a loadable segment lies outside user memory (link at 0x10000 with user/link.ld)";
+    case ELF_BAD_ENTRY: return "its entry point is not an aligned address in an executable segment";
+    }
+    return "a broken ELF file";
 }
 
 /* Map and fill the (validated) segments. */
@@ -116,7 +181,8 @@ static int elf_map_segments(struct vm *vm, struct kernel *k, const uint8_t *imag
     uint32_t phnum = get_le16(image + EH_PHNUM);
     for (uint32_t i = 0; i < phnum; i++) {
         struct elf_segment seg;
-        if (elf_read_segment(image, size, i, &seg) != 1)
+        bool is_load = false;
+        if (elf_read_segment(image, size, i, &seg, &is_load) != ELF_OK || !is_load)
             continue;
         int err = vm_map(vm, k, seg.vaddr, seg.memsz, seg.perms);
         if (err == 0)
@@ -129,11 +195,9 @@ static int elf_map_segments(struct vm *vm, struct kernel *k, const uint8_t *imag
 
 int elf_load(struct vm *vm, struct kernel *k, const uint8_t *image, uint32_t size, uint32_t *entry)
 {
-    if (image == NULL || !elf_header_ok(image, size))
+    if (elf_check(image, size) != ELF_OK)
         return ERR_BAD_IMAGE;
-    int err = elf_validate(image, size);
-    if (err == 0)
-        err = elf_map_segments(vm, k, image, size);
+    int err = elf_map_segments(vm, k, image, size);
     if (err == 0)
         *entry = get_le32(image + EH_ENTRY);
     return err;

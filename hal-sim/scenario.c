@@ -20,6 +20,7 @@
 
 #include "scenario_priv.h"
 #include "host/files.h"
+#include "host/json_comments.h"
 #include "host/json_text.h"
 #include "host/units.h"
 
@@ -35,49 +36,26 @@
 
 static const char *const scn_root_keys[] = {
     "name", "description", "seed", "duration", "max_time", "nodes", "network", "balancer", "migration",
-    "events", "kv", NULL,
+    "events", "kv", "programs", NULL,
 };
 static const char *const scn_group_keys[] = {"count", "cpu_mips", "memory_mib", "disk", "clock_drift_ppm", NULL};
 
 /* ---- quantities ---------------------------------------------------------- */
 
-static const struct scn_unit_words scn_duration_words = {
-    "a duration like \"100us\"",
-    "ns, us, ms or s",
-    "nanoseconds",
-};
-
 int scn_fail_units(struct scn_parser *p, const struct jpath *at, const cJSON *item, enum units_status st,
-                   const struct scn_unit_words *w)
+                   enum units_kind kind)
 {
-    char shown[64];
+    char shown[64], why[160];
     jcheck_describe(item, shown, sizeof shown);
-    switch (st) {
-    case UNITS_NEGATIVE: return jcheck_fail(&p->jc, at, "cannot be negative, got %s", shown);
-    case UNITS_NO_UNIT: return jcheck_fail(&p->jc, at, "missing a unit (%s), got %s", w->units, shown);
-    case UNITS_BAD_UNIT:
-        return jcheck_fail(&p->jc, at, "unknown unit (expected %s), got %s", w->units, shown);
-    case UNITS_FRACTION:
-        return jcheck_fail(&p->jc, at, "at most %u digits after the decimal point, got %s",
-                           UNITS_MAX_FRACTION_DIGITS, shown);
-    case UNITS_NOT_WHOLE: return jcheck_fail(&p->jc, at, "not a whole number of %s, got %s", w->base, shown);
-    case UNITS_OVERFLOW:
-        return jcheck_fail(&p->jc, at, "too large for 64 bits of %s, got %s", w->base, shown);
-    case UNITS_ZERO_RATE:
-        return jcheck_fail(&p->jc, at, "zero carries nothing (write \"infinite\" for no limit), got %s",
-                           shown);
-    default: return jcheck_fail_type(&p->jc, at, w->expected, item);
-    }
+    units_explain(kind, cJSON_IsString(item) ? st : UNITS_SYNTAX, cJSON_IsString(item) ? item->valuestring : "",
+                  why, sizeof why);
+    return jcheck_fail(&p->jc, at, "%s, got %s", why, shown);
 }
 
 int scn_parse_duration(struct scn_parser *p, const struct jpath *at, const cJSON *item, uint64_t *ns)
 {
-    if (!cJSON_IsString(item))
-        return jcheck_fail_type(&p->jc, at, scn_duration_words.expected, item);
-    enum units_status st = units_parse_duration(item->valuestring, ns);
-    if (st != UNITS_OK)
-        return scn_fail_units(p, at, item, st, &scn_duration_words);
-    return 0;
+    enum units_status st = cJSON_IsString(item) ? units_parse_duration(item->valuestring, ns) : UNITS_SYNTAX;
+    return st == UNITS_OK ? 0 : scn_fail_units(p, at, item, st, UNITS_KIND_DURATION);
 }
 
 int scn_opt_duration(struct scn_parser *p, const struct jpath *at, const cJSON *object, const char *key,
@@ -105,6 +83,20 @@ int scn_fail_after_max_time(struct scn_parser *p, const struct jpath *at, const 
     jcheck_describe(item, shown, sizeof shown);
     units_format_duration(p->s->max_time_ns, limit, sizeof limit);
     return jcheck_fail(&p->jc, at, "%s is %s max_time (%s)", shown, relation, limit);
+}
+
+char *scn_relative_path(struct scn_parser *p, const struct jpath *at, const char *given)
+{
+    const char *slash = p->path_given ? strrchr(p->s->path, '/') : NULL;
+    size_t dir = given[0] == '/' || slash == NULL ? 0 : (size_t)(slash - p->s->path) + 1;
+    char *path = malloc(dir + strlen(given) + 1);
+    if (path == NULL) {
+        jcheck_fail(&p->jc, at, "out of memory");
+        return NULL;
+    }
+    memcpy(path, p->s->path, dir);
+    strcpy(path + dir, given);
+    return path;
 }
 
 /* ---- nodes --------------------------------------------------------------- */
@@ -305,6 +297,9 @@ static int scn_parse_root(struct scn_parser *p, const cJSON *root)
     sub = jpath_member(&at, "migration");
     if ((v = jcheck_member(root, "migration")) != NULL && scn_parse_migration(p, &sub, v) < 0)
         return -1;
+    sub = jpath_member(&at, "programs");
+    if ((v = jcheck_member(root, "programs")) != NULL && scn_parse_programs(p, &sub, v) < 0)
+        return -1;
     sub = jpath_member(&at, "events");
     if ((v = jcheck_member(root, "events")) != NULL && scn_parse_events(p, &sub, v) < 0)
         return -1;
@@ -316,13 +311,18 @@ static int scn_parse_root(struct scn_parser *p, const cJSON *root)
 
 /* ---- JSON text ----------------------------------------------------------- */
 
-/* Parse exactly one JSON value (strictly: see host/json_text.h). */
+/* Parse exactly one JSON value, comments allowed (host/json_comments.h)
+ * and otherwise strictly (host/json_text.h). */
 static int scn_parse_json(const struct jcheck *jc, const char *text, size_t len, cJSON **out)
 {
     const struct jpath root = {NULL, NULL, 0};
-    if (jtext_is_blank(text, len))
-        return jcheck_fail(jc, &root, "expected an object, got an empty file");
-    return jtext_parse(jc, text, len, out);
+    char *plain = NULL;
+    if (jtext_blank_comments(jc, text, len, &plain) < 0)
+        return -1;
+    int rc = jtext_is_blank(plain, len) ? jcheck_fail(jc, &root, "expected an object, got an empty file")
+                                        : jtext_parse(jc, plain, len, out);
+    free(plain);
+    return rc;
 }
 
 /* ---- entry points -------------------------------------------------------- */
@@ -339,7 +339,7 @@ int scenario_parse(const char *text, size_t len, const char *path, struct scenar
                    size_t err_bytes)
 {
     const char *shown_path = path != NULL ? path : "(input)";
-    struct scn_parser p = {{shown_path, err, err_bytes}, out, path != NULL, 0};
+    struct scn_parser p = {{shown_path, err, err_bytes}, out, path != NULL, 0, 0};
     memset(out, 0, sizeof *out);
     if (err != NULL && err_bytes > 0)
         err[0] = '\0';
@@ -391,6 +391,7 @@ void scenario_free(struct scenario *s)
     for (uint32_t i = 0; i < s->disk_count; i++)
         scn_free_disk(s->disks[i]);
     free(s->disks);
+    scn_free_programs(s);
     free(s->links);
     free(s->nodes);
     free(s->name);

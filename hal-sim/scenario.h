@@ -99,6 +99,8 @@ struct scn_event {
     char **argv;    /* spawn: argc strings */
     uint32_t argc;
     bool pinned;    /* spawn: pin each new process to its node */
+    uint32_t copies; /* spawn: "count", processes started on each node, one
+                        after the other at at_ns; 0 means 1 */
     uint32_t *group_of_node; /* partition: node_count entries; nodes listed in
                                 no group form one more group together; with
                                 one_way, each node's enum scn_side */
@@ -110,6 +112,15 @@ struct scn_event {
     uint32_t count;    /* "repeat": times the event happens; 0 means 1
                           (migrate, partition, heal and pause repeat) */
     uint64_t every_ns; /* "repeat": time from one to the next */
+};
+
+/* A program of the scenario's own ("programs"): an RV32IM ELF file read
+ * and checked (core/elf.h elf_check) when the scenario is loaded. */
+struct scn_program {
+    char *name;     /* as spawn events and processes name it */
+    char *path;     /* the file, relative to the scenario file's directory */
+    uint8_t *image; /* the file's bytes */
+    uint32_t size;
 };
 
 struct scenario {
@@ -131,7 +142,13 @@ struct scenario {
     struct balance_config balance;  /* "balancer"; 0 fields: the kernel's defaults */
     bool kv_configured;             /* "kv": the key-value back end is node kv_backend */
     uint16_t kv_backend;
+    struct scn_program *programs;   /* "programs", in file order */
+    uint32_t program_count;
 };
+
+/* The scenario's own program called `name` (`name_len` bytes), or NULL:
+ * the built-in programs (user/programs.h) are found elsewhere. */
+const struct scn_program *scenario_program_find(const struct scenario *s, const char *name, uint32_t name_len);
 
 /* Parse `text` (`len` bytes) read from `path`. 0 on success; -1 with the
  * message in err otherwise (nothing to free then). */

@@ -21,26 +21,12 @@ static const char *const scn_disk_keys[] = {
 };
 static const char *const scn_spike_keys[] = {"at", "for", "extra", NULL};
 
-static const struct scn_unit_words scn_size_words = {
-    "a size like \"64MiB\"",
-    "B, KB, MB, GB, KiB, MiB or GiB",
-    "bytes",
-};
-
-static const struct scn_unit_words scn_rate_words = {
-    "a rate like \"500MB/s\"",
-    "B/s, KB/s, MB/s, GB/s, KiB/s, MiB/s or GiB/s",
-    "bytes per second",
-};
-
 static int scn_parse_disk_size(struct scn_parser *p, const struct jpath *at, const cJSON *item,
                                uint64_t *bytes)
 {
-    if (!cJSON_IsString(item))
-        return jcheck_fail_type(&p->jc, at, scn_size_words.expected, item);
-    enum units_status st = units_parse_size(item->valuestring, bytes);
+    enum units_status st = cJSON_IsString(item) ? units_parse_size(item->valuestring, bytes) : UNITS_SYNTAX;
     if (st != UNITS_OK)
-        return scn_fail_units(p, at, item, st, &scn_size_words);
+        return scn_fail_units(p, at, item, st, UNITS_KIND_SIZE);
     char shown[64];
     jcheck_describe(item, shown, sizeof shown);
     if (*bytes == 0)
@@ -56,16 +42,14 @@ static int scn_parse_disk_size(struct scn_parser *p, const struct jpath *at, con
 static int scn_parse_disk_rate(struct scn_parser *p, const struct jpath *at, const cJSON *item,
                                uint64_t *rate)
 {
-    if (!cJSON_IsString(item))
-        return jcheck_fail_type(&p->jc, at, scn_rate_words.expected, item);
-    enum units_status st = units_parse_byte_rate(item->valuestring, rate);
+    enum units_status st = cJSON_IsString(item) ? units_parse_byte_rate(item->valuestring, rate) : UNITS_SYNTAX;
     if (st == UNITS_ZERO_RATE) {
         char shown[64];
         jcheck_describe(item, shown, sizeof shown);
         return jcheck_fail(&p->jc, at, "a disk must move data: more than 0B/s, got %s", shown);
     }
     if (st != UNITS_OK)
-        return scn_fail_units(p, at, item, st, &scn_rate_words);
+        return scn_fail_units(p, at, item, st, UNITS_KIND_BYTE_RATE);
     return 0;
 }
 
@@ -95,14 +79,8 @@ static int scn_parse_disk_image(struct scn_parser *p, const struct jpath *at, co
         return jcheck_fail(&p->jc, at,
                            "a group of %llu nodes needs \"%s\" in the image path (one image per node)",
                            (unsigned long long)group_count, SCN_DISK_IMAGE_NODE);
-    const char *slash = p->path_given ? strrchr(p->s->path, '/') : NULL;
-    size_t dir = given[0] == '/' || slash == NULL ? 0 : (size_t)(slash - p->s->path) + 1;
-    *image = malloc(dir + strlen(given) + 1);
-    if (*image == NULL)
-        return jcheck_fail(&p->jc, at, "out of memory");
-    memcpy(*image, p->s->path, dir);
-    strcpy(*image + dir, given);
-    return 0;
+    *image = scn_relative_path(p, at, given);
+    return *image != NULL ? 0 : -1;
 }
 
 static int scn_compare_u64(const void *x, const void *y)

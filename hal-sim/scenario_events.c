@@ -19,7 +19,7 @@ static const char *const scn_action_keys[] = {
 static const char *const scn_event_keys[] = {
     "at", "spawn", "crash", "restart", "partition", "heal", "migrate", "pause", "repeat", NULL,
 };
-static const char *const scn_spawn_keys[] = {"node", "program", "args", "pinned", NULL};
+static const char *const scn_spawn_keys[] = {"node", "program", "args", "pinned", "count", NULL};
 static const char *const scn_migrate_keys[] = {"pid", "to", NULL};
 static const char *const scn_repeat_keys[] = {"every", "count", NULL};
 static const char *const scn_target_keys[] = {"node", NULL};
@@ -32,10 +32,13 @@ _Static_assert(SCN_PAUSE == 6 && SCN_MIGRATE == 5 && SCN_SPAWN == 0,
 
 /* A repeating event happens at most this many times. */
 #define SCN_MAX_REPEAT 1000000u
+/* One spawn event starts at most this many processes on a node (a node
+ * numbers its processes up to 65535). */
+#define SCN_MAX_SPAWN_COUNT 65535u
 
 /* ---- spawn --------------------------------------------------------------- */
 
-static bool scn_is_program_name(const char *name)
+bool scn_is_program_name(const char *name)
 {
     size_t len = strlen(name);
     if (len == 0 || len > ABI_PROGRAM_NAME_MAX)
@@ -54,7 +57,7 @@ static int scn_parse_program(struct scn_parser *p, const struct jpath *at, const
                              struct scn_event *ev)
 {
     if (!cJSON_IsString(item) || !scn_is_program_name(item->valuestring))
-        return jcheck_fail_type(&p->jc, at, "a program name of 1 to 32 letters, digits, '_' or '-'", item);
+        return jcheck_fail_type(&p->jc, at, SCN_PROGRAM_NAME_RULE, item);
     _Static_assert(ABI_PROGRAM_NAME_MAX == 32, "the message above names the limit");
     ev->program = strdup(item->valuestring);
     if (ev->program == NULL)
@@ -93,6 +96,25 @@ static int scn_parse_args(struct scn_parser *p, const struct jpath *at, const cJ
     return 0;
 }
 
+/* "count": how many processes the event starts on each node. Every copy
+ * is one more event of the run, so the copies of all spawns count
+ * against SCN_MAX_EVENTS together with the events themselves. */
+static int scn_parse_spawn_count(struct scn_parser *p, const struct jpath *at, const cJSON *item,
+                                 struct scn_event *ev)
+{
+    uint64_t count = 1;
+    if (jcheck_opt_uint(&p->jc, at, item, "count", "a positive integer", 1, SCN_MAX_SPAWN_COUNT, &count) < 0)
+        return -1;
+    p->spawn_copies += count - 1;
+    if (p->s->event_count + p->spawn_copies > SCN_MAX_EVENTS) {
+        struct jpath count_at = jpath_member(at, "count");
+        return jcheck_fail(&p->jc, &count_at, "too many processes to spawn: at most %u events and spawn "
+                           "counts in all", SCN_MAX_EVENTS);
+    }
+    ev->copies = (uint32_t)count;
+    return 0;
+}
+
 static int scn_parse_spawn(struct scn_parser *p, const struct jpath *at, const cJSON *item,
                            struct scn_event *ev)
 {
@@ -110,6 +132,8 @@ static int scn_parse_spawn(struct scn_parser *p, const struct jpath *at, const c
     const cJSON *pinned = jcheck_member(item, "pinned");
     struct jpath pinned_at = jpath_member(at, "pinned");
     if (pinned != NULL && jcheck_bool(&p->jc, &pinned_at, pinned, &ev->pinned) < 0)
+        return -1;
+    if (scn_parse_spawn_count(p, at, item, ev) < 0)
         return -1;
     if (args != NULL)
         return scn_parse_args(p, &args_at, args, ev);

@@ -17,20 +17,10 @@ static const char *const scn_link_keys[] = {
     "between", "latency", "jitter", "bandwidth", "loss", "duplicate", "corrupt", NULL,
 };
 
-static const struct scn_unit_words scn_bandwidth_words = {
-    "a bandwidth like \"1Gbps\" or \"infinite\"",
-    "bps, Kbps, Mbps or Gbps",
-    "bits per second",
-};
-
 static int scn_parse_bandwidth(struct scn_parser *p, const struct jpath *at, const cJSON *item, uint64_t *bps)
 {
-    if (!cJSON_IsString(item))
-        return jcheck_fail_type(&p->jc, at, scn_bandwidth_words.expected, item);
-    enum units_status st = units_parse_bandwidth(item->valuestring, bps);
-    if (st != UNITS_OK)
-        return scn_fail_units(p, at, item, st, &scn_bandwidth_words);
-    return 0;
+    enum units_status st = cJSON_IsString(item) ? units_parse_bandwidth(item->valuestring, bps) : UNITS_SYNTAX;
+    return st == UNITS_OK ? 0 : scn_fail_units(p, at, item, st, UNITS_KIND_BANDWIDTH);
 }
 
 static int scn_opt_bandwidth(struct scn_parser *p, const struct jpath *at, const cJSON *object,

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "host/files.h"
+#include "host/json_comments.h"
 #include "host/json_text.h"
 #include "host/xalloc.h"
 #include "host/text_buf.h"
@@ -259,9 +260,9 @@ static char *text_overridden(const char *path, const char *file, size_t len,
 {
     const struct jcheck quiet = {path, NULL, 0};
     cJSON *doc = NULL;
-    if (jtext_parse(&quiet, file, len, &doc) < 0) {
+    if (jtext_parse_commented(&quiet, file, len, &doc) < 0) {
         /* The loader words it (an empty file, or the line and column), as
-         * it refuses what jtext_parse refused. */
+         * it refuses what jtext_parse_commented refused. */
         struct scenario s;
         scenario_parse(file, len, path, &s, err, err_bytes);
         return NULL;

@@ -17,7 +17,7 @@
 /* Bounds on what one file may ask for, so a hostile file cannot make the
  * loader allocate without limit: events and links in all, and partition
  * table entries in all (one per node per partition event). */
-#define SCN_MAX_EVENTS 1000000u
+#define SCN_MAX_EVENTS 1000000u /* also the spawn "count"s added up */
 #define SCN_MAX_LINKS 1000000u
 #define SCN_MAX_PARTITION_CELLS (64u * 1024u * 1024u)
 /* A disk: at most 1 TiB (its contents are sparse in memory and in its
@@ -32,18 +32,13 @@ struct scn_parser {
     struct scenario *s;
     bool path_given;          /* false: s->path is a stand-in, "(input)" */
     uint64_t partition_cells; /* group_of_node entries allocated so far */
+    uint64_t spawn_copies;    /* beyond the first of each spawn, so far */
 };
 
-/* How to word a units_status for one kind of quantity. */
-struct scn_unit_words {
-    const char *expected; /* "a duration like \"100us\"" */
-    const char *units;    /* "ns, us, ms or s" */
-    const char *base;     /* "nanoseconds" */
-};
-
-/* Report a quantity that units_parse_* refused, in the words of `w`. */
+/* Report a quantity of `kind` that units_parse_* refused (or that is not
+ * a string): "<units_explain's phrase>, got <the value>". */
 int scn_fail_units(struct scn_parser *p, const struct jpath *at, const cJSON *item, enum units_status st,
-                   const struct scn_unit_words *w);
+                   enum units_kind kind);
 
 /* A duration string such as "1.5ms". */
 int scn_parse_duration(struct scn_parser *p, const struct jpath *at, const cJSON *item, uint64_t *ns);
@@ -75,6 +70,20 @@ int scn_parse_kv(struct scn_parser *p, const struct jpath *at, const cJSON *item
 int scn_parse_disk(struct scn_parser *p, const struct jpath *at, const cJSON *item, uint64_t group_count,
                    const struct scn_disk **out);
 void scn_free_disk(struct scn_disk *d);
+
+/* A path from the scenario file, relative to the file's directory (as
+ * written when absolute): malloc'd, or NULL after reporting. */
+char *scn_relative_path(struct scn_parser *p, const struct jpath *at, const char *given);
+
+/* A name a spawn may give: 1 to ABI_PROGRAM_NAME_MAX letters, digits, '_'
+ * or '-'. */
+bool scn_is_program_name(const char *name);
+#define SCN_PROGRAM_NAME_RULE "a program name of 1 to 32 letters, digits, '_' or '-'"
+
+/* scenario_programs.c: the "programs" object (the scenario's own ELF
+ * files, read and checked now). */
+int scn_parse_programs(struct scn_parser *p, const struct jpath *at, const cJSON *item);
+void scn_free_programs(struct scenario *s);
 
 /* The "events" array: fills s->events, sorted by time. */
 int scn_parse_events(struct scn_parser *p, const struct jpath *at, const cJSON *item);

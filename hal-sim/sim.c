@@ -591,12 +591,18 @@ static bool sim_boot_all(struct sim *s)
             return false;
         }
     }
+    /* A spawn with a "count" is that many events in a row, exactly as
+     * if the file listed it that many times. */
+    s->scn_events_left = 0;
     for (uint32_t i = 0; i < s->scn->event_count; i++) {
-        struct sim_event ev = {.time_ns = s->scn->events[i].at_ns, .arg = i, .kind = SIM_EV_SCENARIO};
-        sim_queue_push(&s->queue, &ev);
-        s->scn_optional_left += scenario_event_optional(&s->scn->events[i]);
+        const struct scn_event *e = &s->scn->events[i];
+        uint32_t copies = e->kind == SCN_SPAWN && e->copies > 1 ? e->copies : 1;
+        struct sim_event ev = {.time_ns = e->at_ns, .arg = i, .kind = SIM_EV_SCENARIO};
+        for (uint32_t c = 0; c < copies; c++)
+            sim_queue_push(&s->queue, &ev);
+        s->scn_optional_left += scenario_event_optional(e);
+        s->scn_events_left += copies;
     }
-    s->scn_events_left = s->scn->event_count;
     return true;
 }
 

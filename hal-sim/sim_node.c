@@ -89,10 +89,17 @@ static void node_trace(void *ctx, const struct hal_trace_event *ev)
         sim_console_flush_pid(&s->console, &n->console, n->id, ev->pid);
 }
 
+/* The scenario's own programs ("programs"), then the built-in ones. */
 static int node_program_lookup(void *ctx, const char *name, uint32_t name_len,
                                const uint8_t **image, uint32_t *size)
 {
-    (void)ctx;
+    const struct sim_node *n = ctx;
+    const struct scn_program *own = scenario_program_find(n->sim->scn, name, name_len);
+    if (own != NULL) {
+        *image = own->image;
+        *size = own->size;
+        return HAL_OK;
+    }
     const struct user_program *p = user_program_find(name, name_len);
     if (p == NULL)
         return HAL_ERR_NOT_FOUND;

@@ -187,7 +187,7 @@ int jcheck_object(const struct jcheck *jc, const struct jpath *at, const cJSON *
         char quoted[JCHECK_SHOWN_BYTES + 16];
         const char *key = child->string != NULL ? child->string : "";
         jcheck_quote(key, quoted, sizeof quoted);
-        if (!jcheck_allowed(key, allowed))
+        if (allowed != NULL && !jcheck_allowed(key, allowed))
             return jcheck_fail(jc, at, "unknown key %s", quoted);
         if (jcheck_seen_before(item, child, key))
             return jcheck_fail(jc, at, "duplicate key %s", quoted);

@@ -53,7 +53,7 @@ int jcheck_fail_type(const struct jcheck *jc, const struct jpath *at, const char
 void jcheck_describe(const cJSON *item, char *buf, size_t bytes);
 
 /* `item` must be an object whose keys are all in `allowed` (a NULL-ended
- * list), each at most once. */
+ * list; NULL allows any key), each at most once. */
 int jcheck_object(const struct jcheck *jc, const struct jpath *at, const cJSON *item,
                   const char *const *allowed);
 

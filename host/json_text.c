@@ -40,9 +40,7 @@ bool jtext_is_blank(const char *text, size_t len)
     return true;
 }
 
-/* "<file>: line L, column C: <problem>", both counted from 1, columns in
- * bytes. */
-static int jtext_fail_at(const struct jcheck *jc, const char *text, size_t offset, const char *problem)
+int jtext_fail_at(const struct jcheck *jc, const char *text, size_t offset, const char *problem)
 {
     size_t line = 1, line_start = 0;
     for (size_t i = 0; i < offset; i++)

@@ -27,6 +27,10 @@
 /* True if text[0, len) is empty or only JSON whitespace. */
 bool jtext_is_blank(const char *text, size_t len);
 
+/* Report "<file>: line L, column C: <problem>" for byte `offset` of
+ * `text`, both counted from 1, columns in bytes; returns -1. */
+int jtext_fail_at(const struct jcheck *jc, const char *text, size_t offset, const char *problem);
+
 /* Parse exactly one JSON value from text[0, len) with only JSON
  * whitespace (space, tab, CR, LF) around it. 0 and *out set (free with
  * cJSON_Delete), or -1 after reporting through jc. */

@@ -1,7 +1,13 @@
 /*
  * units.h - the quantities scenarios and command lines write as text:
- * durations ("1.5ms"), bandwidths ("1Gbps"), sizes ("64MiB"), byte
- * rates ("500MB/s") and loss probabilities.
+ * durations ("1.5ms", "10 min"), bandwidths ("1Gbps"), sizes ("64 MiB"),
+ * byte rates ("500MB/s") and loss probabilities.
+ *
+ * A quantity is "<digits>[.<digits>]<unit>" with at most one space
+ * between the number and the unit. Units are case-sensitive; a unit that
+ * could mean two things ("m": minutes or milli?, "M": MB or MiB?) is
+ * refused as ambiguous rather than guessed. units_explain words every
+ * refusal the same way for scenario files and command lines.
  *
  * Parsing is exact integer arithmetic: "1.5ms" is 1500000 ns on every
  * machine. The one floating-point step, a loss probability scaled to
@@ -26,9 +32,31 @@ enum units_status {
     UNITS_NOT_WHOLE, /* not a whole number of the base unit (e.g. "1.5ns") */
     UNITS_OVERFLOW,  /* does not fit in 64 bits */
     UNITS_ZERO_RATE, /* a bandwidth of zero bits per second with a unit */
+    UNITS_SPACE,     /* a space other than one between number and unit */
+    UNITS_AMBIGUOUS, /* a unit that could mean two units ("m", "M") */
 };
 
-/* "<number><unit>", unit ns, us, ms or s -> nanoseconds. */
+/* The kinds of quantity, for units_explain. */
+enum units_kind {
+    UNITS_KIND_DURATION,
+    UNITS_KIND_BANDWIDTH,
+    UNITS_KIND_SIZE,
+    UNITS_KIND_BYTE_RATE,
+};
+
+/* Why `text` was refused with status `st` (not UNITS_OK), as a phrase
+ * that a caller follows with the text: "unknown unit (expected ns, us, ms,
+ * s, min or h)", "ambiguous unit \"m\" (write min for minutes or ms for
+ * milliseconds)". Written into buf, cut to `bytes`. */
+void units_explain(enum units_kind kind, enum units_status st, const char *text, char *buf, size_t bytes);
+
+/* Parse `text` as a quantity of `kind` (units_parse_duration and the
+ * rest). On failure `why` gets "<units_explain's phrase>, got '<text>'",
+ * the form command-line options report. */
+enum units_status units_parse_kind(enum units_kind kind, const char *text, uint64_t *value, char *why,
+                                   size_t why_bytes);
+
+/* "<number><unit>", unit ns, us, ms, s, min or h -> nanoseconds. */
 enum units_status units_parse_duration(const char *text, uint64_t *ns);
 
 /* "<number><unit>", unit bps, Kbps, Mbps or Gbps (1000-based) -> bits per

@@ -41,7 +41,8 @@ expect() { # status, message, args...
   grep -qF -- "$msg" out || fail "nimbus fs $*: said '$(cat out)', want '$msg'"
 }
 expect 1 "nimbus fs: big.img: --size 64GiB is larger than the largest store, 32GiB" mkfs big.img --size 64GiB
-expect 1 "--size '1000' is not a size like 64MiB" mkfs big.img --size 1000
+expect 1 "--size: missing a unit (B, KB, MB, GB, KiB, MiB or GiB), got '1000'" mkfs big.img --size 1000
+expect 1 "--size: ambiguous unit \"M\" (write MB for 10^6 bytes or MiB for 2^20 bytes), got '64 M'" mkfs big.img --size "64 M"
 expect 1 "--size 100KiB is not a whole number of 4096-byte blocks of at least 64 blocks" mkfs big.img --size 100KiB
 expect 1 "mkfs needs --size" mkfs big.img
 expect 1 "nimbus fs: none.img: cannot open: No such file or directory" fsck none.img

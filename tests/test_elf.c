@@ -51,6 +51,7 @@ TestSuite(elf, .init = setup);
 #define E_ENTRY 24u
 #define E_PHOFF 28u
 #define E_SHOFF 32u
+#define E_FLAGS 36u
 #define E_EHSIZE 40u
 #define E_PHENTSIZE 42u
 #define E_PHNUM 44u
@@ -292,6 +293,9 @@ static const struct corruption corruptions[] = {
     {"only unknown flag bits", PH(2) + P_FLAGS, 4, 0xf0000000u},
     {"text not executable", PH(0) + P_FLAGS, 4, 4},
     {"no PT_LOAD at all: text", PH(0) + P_TYPE, 4, 4},
+    {"compressed instructions (rv32imc)", E_FLAGS, 4, 1},
+    {"single-float ABI", E_FLAGS, 4, 2},
+    {"double-float ABI", E_FLAGS, 4, 4},
 };
 
 static void corrupt(struct image *im, const struct corruption *c)
@@ -312,6 +316,54 @@ Test(elf, each_corrupted_field_is_rejected)
         corrupt(&im, &corruptions[i]);
         expect_bad(&im, corruptions[i].what);
     }
+}
+
+/* elf_check names the first problem, for messages before any kernel
+ * runs the program (a scenario's "programs"). */
+Test(elf, check_names_the_problem)
+{
+    static const struct {
+        const char *corruption; /* its `what` in corruptions[] */
+        enum elf_problem want;
+    } cases[] = {
+        {"magic 0", ELF_NOT_ELF},
+        {"class 64", ELF_NOT_32_BIT},
+        {"big-endian", ELF_NOT_LITTLE_ENDIAN},
+        {"type REL", ELF_NOT_EXECUTABLE},
+        {"type DYN", ELF_NOT_EXECUTABLE},
+        {"machine x86-64", ELF_NOT_RISCV},
+        {"version 0", ELF_BAD_HEADER},
+        {"phentsize 56", ELF_BAD_HEADER},
+        {"phoff past the end", ELF_BAD_PROGRAM_HEADERS},
+        {"entry unaligned", ELF_BAD_ENTRY},
+        {"entry in data", ELF_BAD_ENTRY},
+        {"filesz > memsz", ELF_BAD_SEGMENT},
+        {"no permissions", ELF_BAD_SEGMENT},
+        {"vaddr below user base", ELF_OUTSIDE_USER_MEMORY},
+        {"memsz into the guard gap", ELF_OUTSIDE_USER_MEMORY},
+        {"compressed instructions (rv32imc)", ELF_COMPRESSED},
+        {"double-float ABI", ELF_FLOAT_ABI},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const struct corruption *c = NULL;
+        for (size_t j = 0; j < sizeof corruptions / sizeof corruptions[0]; j++)
+            if (strcmp(corruptions[j].what, cases[i].corruption) == 0)
+                c = &corruptions[j];
+        cr_assert_not_null(c, "no corruption \"%s\"", cases[i].corruption);
+        struct image im;
+        build(&im);
+        corrupt(&im, c);
+        enum elf_problem got = elf_check(im.bytes, im.size);
+        cr_expect_eq(got, cases[i].want, "%s: %s", c->what, elf_problem_text(got));
+    }
+    struct image im;
+    build(&im);
+    cr_assert_eq(elf_check(im.bytes, im.size), ELF_OK);
+    cr_assert_eq(elf_check(im.bytes, 51), ELF_TOO_SHORT);
+    cr_assert_eq(elf_check((const uint8_t *)"#!/bin/sh\n", 10), ELF_NOT_ELF);
+    cr_assert_eq(elf_check(NULL, 0), ELF_TOO_SHORT);
+    cr_assert_str_eq(elf_problem_text(ELF_COMPRESSED),
+                     "uses compressed instructions (build with -march=rv32im, not rv32imc)");
 }
 
 Test(elf, no_load_segments)

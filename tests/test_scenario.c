@@ -21,6 +21,7 @@
 #include "core/abi.h"
 #include "hal/hal_trace.h"
 #include "hal-sim/scenario.h"
+#include "hal-sim/scenario_override.h"
 #include "host/units.h"
 #include "core/names.h"
 
@@ -330,11 +331,10 @@ Test(shipped, hotspot_16)
     cr_assert_eq(s.balance.policy, HAL_BALANCE_OFFER);
     cr_assert_eq(s.balance.threshold_milli, 0, "the kernel's defaults");
     cr_assert_eq(s.migrate_mode, MIGRATE_STOP_AND_COPY);
-    cr_assert_eq(s.event_count, 32);
-    for (uint32_t i = 0; i < 32; i++) {
-        cr_assert_eq(s.events[i].at_ns, 0);
-        assert_spawn(&s.events[i], 0, "worker", 1, (const char *[]){"119760"});
-    }
+    cr_assert_eq(s.event_count, 1);
+    cr_assert_eq(s.events[0].at_ns, 0);
+    cr_assert_eq(s.events[0].copies, 32, "32 workers");
+    assert_spawn(&s.events[0], 0, "worker", 1, (const char *[]){"119760"});
     done(&s);
 }
 
@@ -515,7 +515,7 @@ Test(json_text, trailing_garbage)
 {
     expect_error("{'nodes':[{}]} x", X "line 1, column 16: unexpected text after the JSON value");
     expect_error("{'nodes':[{}]}{}", X "line 1, column 15: unexpected text after the JSON value");
-    expect_error("{'nodes':[{}]}\n\n  // note", X "line 3, column 3: unexpected text after the JSON value");
+    expect_error("{'nodes':[{}]}\n\n  # note", X "line 3, column 3: unexpected text after the JSON value");
 }
 
 Test(json_text, nul_bytes_are_not_whitespace)
@@ -1102,7 +1102,7 @@ Test(balancer, errors)
     expect_error("{'nodes':[{}],'balancer':{'min_residency':'0ms'}}",
                  X "balancer.min_residency: must be longer than 0s (leave it out for the default)");
     expect_error("{'nodes':[{}],'balancer':{'exchange_period':'5'}}",
-                 X "balancer.exchange_period: missing a unit (ns, us, ms or s), got \"5\"");
+                 X "balancer.exchange_period: missing a unit (ns, us, ms, s, min or h), got \"5\"");
     expect_error("{'nodes':[{}],'balancer':{'exchange_fanout':0}}",
                  X "balancer.exchange_fanout: expected a positive integer, got 0");
     expect_error("{'nodes':[{}],'balancer':{'exchange_fanout':65536}}",
@@ -1389,8 +1389,8 @@ Test(units, durations)
     expect_duration("18446744073.709551616s", UNITS_OVERFLOW, 0);
     expect_duration("99999999999999999999999999s", UNITS_OVERFLOW, 0);
     expect_duration("5", UNITS_NO_UNIT, 0);
-    expect_duration("5m", UNITS_BAD_UNIT, 0);
-    expect_duration("5 ms", UNITS_BAD_UNIT, 0);
+    expect_duration("5m", UNITS_AMBIGUOUS, 0);
+    expect_duration("5sec", UNITS_BAD_UNIT, 0);
     expect_duration("5MS", UNITS_BAD_UNIT, 0);
     expect_duration("1e3ns", UNITS_BAD_UNIT, 0);
     expect_duration("1.5ns", UNITS_NOT_WHOLE, 0);
@@ -1400,7 +1400,7 @@ Test(units, durations)
     expect_duration("ms", UNITS_SYNTAX, 0);
     expect_duration(".5ms", UNITS_SYNTAX, 0);
     expect_duration("1.ms", UNITS_SYNTAX, 0);
-    expect_duration(" 1ms", UNITS_SYNTAX, 0);
+    expect_duration(" 1ms", UNITS_SPACE, 0);
     expect_duration("+1ms", UNITS_SYNTAX, 0);
 }
 
@@ -1411,9 +1411,10 @@ Test(units, duration_messages)
     expect_error("{'nodes':[{}],'duration':'-1ms'}", X "duration: cannot be negative, got \"-1ms\"");
     expect_error("{'nodes':[{}],'max_time':'18446744073709551616ns'}",
                  X "max_time: too large for 64 bits of nanoseconds, got \"18446744073709551616ns\"");
-    expect_error("{'nodes':[{}],'duration':'5'}", X "duration: missing a unit (ns, us, ms or s), got \"5\"");
-    expect_error("{'nodes':[{}],'duration':'5min'}",
-                 X "duration: unknown unit (expected ns, us, ms or s), got \"5min\"");
+    expect_error("{'nodes':[{}],'duration':'5'}",
+                 X "duration: missing a unit (ns, us, ms, s, min or h), got \"5\"");
+    expect_error("{'nodes':[{}],'duration':'5sec'}",
+                 X "duration: unknown unit (expected ns, us, ms, s, min or h), got \"5sec\"");
     expect_error("{'nodes':[{}],'network':{'jitter':'0.5ns'}}",
                  X "network.jitter: not a whole number of nanoseconds, got \"0.5ns\"");
 
@@ -1657,7 +1658,8 @@ static void fuzz_check_loaded(const struct scenario *s)
         cr_assert(ev->at_ns <= s->max_time_ns);
         cr_assert(ev->node < s->node_count);
         if (ev->kind == SCN_SPAWN)
-            cr_assert(ev->program != NULL && ev->argv != NULL && ev->argc <= ABI_ARGS_MAX_COUNT);
+            cr_assert(ev->program != NULL && ev->argv != NULL && ev->argc <= ABI_ARGS_MAX_COUNT &&
+                      ev->copies >= 1 && ev->copies <= 65535);
         if (ev->kind == SCN_PARTITION)
             cr_assert_not_null(ev->group_of_node);
         if (ev->kind == SCN_MIGRATE) {
@@ -1692,6 +1694,7 @@ static size_t fuzz_load_corpus(void)
         "tests/scenarios/bad/missing-node.json",
         "scenarios/chatty-8.json",
         "tests/scenarios/bad/threshold-decimals.json",
+        "tests/scenarios/spawn-count.json", /* comments, spaced units, a count */
     };
     size_t n = 0;
     for (; n < sizeof files / sizeof files[0]; n++) {
@@ -1944,4 +1947,238 @@ Test(faults, partitions_and_heals_repeat_to_flap)
     cr_assert_eq(s.events[0].count, 4);
     cr_assert_eq(s.events[1].every_ns, 10000000);
     done(&s);
+}
+
+/* ---- comments ------------------------------------------------------------ */
+
+Test(comments, line_and_block_comments_are_ignored)
+{
+    struct scenario s;
+    expect_ok("// a hot spot\n{\n  /* sixteen nodes,\n     all alike */\n  'nodes': [{'count': 16}], // as many\n"
+              "  'seed': /* inline */ 7,\n  'events': [{'at': '0s', 'spawn': {'node': 0, 'program': 'hello',\n"
+              "    'args': ['http://x/*y*/', '//']}}]\n}\n/* the end */",
+              &s);
+    cr_assert_eq(s.node_count, 16);
+    cr_assert_eq(s.seed, 7);
+    cr_assert_str_eq(s.events[0].argv[0], "http://x/*y*/", "comment marks inside a string are text");
+    cr_assert_str_eq(s.events[0].argv[1], "//");
+    done(&s);
+}
+
+Test(comments, errors_point_into_the_file_as_written)
+{
+    /* The 7 where a ':' belongs is line 5, column 18 of the text as
+     * written: after a three-line comment and a block comment on its line. */
+    expect_error("{\n  /* one\n     two\n     three */ 'nodes': [{}],\n  /* x */ 'seed' 7\n}",
+                 X "line 5, column 18: invalid JSON");
+    expect_error("{'nodes': [{}]} // done\n/* and */ x", X "line 2, column 11: unexpected text after the JSON value");
+    expect_error("{\n  'nodes': [{}], // fine\n  /* never closed\n}", X "line 3, column 3: a comment opened here is never "
+                                                                      "closed (no */)");
+    expect_error("{'nodes': [{}]} // a bell \a here", X "line 1, column 27: a control character in a comment");
+    expect_error("{'nodes': [{}]} / x", X "line 1, column 17: unexpected text after the JSON value");
+    expect_error("// only a comment\n/* and another */\n", X "(root): expected an object, got an empty file");
+}
+
+Test(comments, strict_json_rules_stay)
+{
+    expect_error("\xEF\xBB\xBF// comment\n{'nodes':[{}]}",
+                 X "line 1, column 1: a UTF-8 byte-order mark is not allowed (save the file without it)");
+    expect_error("{'nodes':[{}], /* c */ 'name': 'a\tb'}",
+                 X "line 1, column 34: invalid JSON (a raw control character in a string)");
+    expect_error("{'nodes':[{}], // c\n 'events':[{'at':'0s','spawn':{'node':0,'program':'x\\u0000y'}}]}",
+                 X "events[0].spawn.program: a string may not contain \\u0000 (NUL), got \"x\\u0000...\"");
+}
+
+Test(comments, overridden_files_keep_their_comments_out)
+{
+    char path[] = "/tmp/nimbus-comments-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    const char *doc = json("// seeds\n{'nodes': [{}], /* the seed */ 'seed': 3}\n");
+    cr_assert_eq(write(fd, doc, strlen(doc)), (ssize_t)strlen(doc));
+    close(fd);
+    struct scenario_override ov;
+    char err[SCN_ERROR_BYTES];
+    cr_assert_eq(scenario_override_parse("seed=9", &ov, err, sizeof err), 0, "%s", err);
+    struct scenario s;
+    char *text = NULL;
+    cr_assert_eq(scenario_load_overridden(path, &ov, 1, &s, &text, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(s.seed, 9);
+    cr_assert_null(strstr(text, "the seed"), "the effective text is plain JSON: %s", text);
+    free(text);
+    scenario_free(&s);
+    scenario_override_free(&ov);
+    unlink(path);
+}
+
+/* ---- units with a space, minutes and hours ------------------------------- */
+
+Test(units, spaces_minutes_and_hours)
+{
+    expect_duration("1 ms", UNITS_OK, 1000000);
+    expect_duration("10 min", UNITS_OK, 600000000000ull);
+    expect_duration("10min", UNITS_OK, 600000000000ull);
+    expect_duration("1.5min", UNITS_OK, 90000000000ull);
+    expect_duration("0.5 h", UNITS_OK, 1800000000000ull);
+    expect_duration("1.000000001h", UNITS_OK, 3600000003600ull);
+    expect_duration("5124095h", UNITS_OK, 5124095ull * 3600000000000ull);
+    expect_duration("5124096h", UNITS_OVERFLOW, 0);
+    expect_duration("1  ms", UNITS_SPACE, 0);
+    expect_duration("1\tms", UNITS_SPACE, 0);
+    expect_duration("1ms ", UNITS_SPACE, 0);
+    expect_duration("1 ", UNITS_NO_UNIT, 0);
+    expect_duration("1 m", UNITS_AMBIGUOUS, 0);
+    expect_duration("1 M", UNITS_BAD_UNIT, 0);
+    expect_bandwidth("1 Gbps", UNITS_OK, 1000000000u);
+    expect_bandwidth("0 Gbps", UNITS_ZERO_RATE, 0);
+    expect_size("64 MiB", UNITS_OK, 64ull << 20);
+    expect_size("1.5 GiB", UNITS_OK, 1610612736u);
+    expect_size("0.000000001GiB", UNITS_NOT_WHOLE, 0);
+    expect_size("64 M", UNITS_AMBIGUOUS, 0);
+    expect_size("64k", UNITS_AMBIGUOUS, 0);
+    expect_byte_rate("500 MB/s", UNITS_OK, 500000000u);
+    expect_byte_rate("500 M/s", UNITS_AMBIGUOUS, 0);
+}
+
+/* units_explain words a refusal the same way for scenarios and options. */
+static void expect_explained(enum units_kind kind, const char *text, const char *want)
+{
+    uint64_t v = 0;
+    char why[256];
+    cr_assert_neq(units_parse_kind(kind, text, &v, why, sizeof why), UNITS_OK, "'%s' parsed", text);
+    cr_assert_str_eq(why, want);
+}
+
+Test(units, every_refusal_in_words)
+{
+    expect_explained(UNITS_KIND_DURATION, "10m",
+                     "ambiguous unit \"m\" (write min for minutes or ms for milliseconds), got '10m'");
+    expect_explained(UNITS_KIND_DURATION, "10 sec", "unknown unit (expected ns, us, ms, s, min or h), got '10 sec'");
+    expect_explained(UNITS_KIND_DURATION, "10", "missing a unit (ns, us, ms, s, min or h), got '10'");
+    expect_explained(UNITS_KIND_DURATION, "1  s",
+                     "one space at most, and only between the number and the unit, got '1  s'");
+    expect_explained(UNITS_KIND_DURATION, "-1s", "cannot be negative, got '-1s'");
+    expect_explained(UNITS_KIND_DURATION, "fast", "expected a duration like \"100us\", got 'fast'");
+    expect_explained(UNITS_KIND_DURATION, "1.5ns", "not a whole number of nanoseconds, got '1.5ns'");
+    expect_explained(UNITS_KIND_DURATION, "1.0000000001s", "at most 9 digits after the decimal point, got "
+                                                           "'1.0000000001s'");
+    expect_explained(UNITS_KIND_DURATION, "5124096h", "too large for 64 bits of nanoseconds, got '5124096h'");
+    expect_explained(UNITS_KIND_SIZE, "64 G",
+                     "ambiguous unit \"G\" (write GB for 10^9 bytes or GiB for 2^30 bytes), got '64 G'");
+    expect_explained(UNITS_KIND_BYTE_RATE, "1 K/s",
+                     "ambiguous unit \"K/s\" (write KB/s for 1000 bytes or KiB/s for 1024 bytes a second), "
+                     "got '1 K/s'");
+    expect_explained(UNITS_KIND_BYTE_RATE, "0 B/s", "zero moves nothing (a rate is more than 0B/s), got '0 B/s'");
+    expect_explained(UNITS_KIND_BANDWIDTH, "0 Mbps",
+                     "zero carries nothing (write \"infinite\" for no limit), got '0 Mbps'");
+    expect_explained(UNITS_KIND_BANDWIDTH, "1 G", "unknown unit (expected bps, Kbps, Mbps or Gbps), got '1 G'");
+}
+
+Test(units, scenario_messages_with_spaces_and_ambiguity)
+{
+    struct scenario s;
+    expect_error("{'nodes':[{}],'max_time':'10m'}",
+                 X "max_time: ambiguous unit \"m\" (write min for minutes or ms for milliseconds), got \"10m\"");
+    expect_error("{'nodes':[{}],'duration':'1  s'}",
+                 X "duration: one space at most, and only between the number and the unit, got \"1  s\"");
+    expect_error("{'nodes':[{'disk':{'size':'64 M'}}]}",
+                 X "nodes[0].disk.size: ambiguous unit \"M\" (write MB for 10^6 bytes or MiB for 2^20 bytes), "
+                   "got \"64 M\"");
+    expect_ok("{'nodes':[{'disk':{'size':'64 MiB','bandwidth':'500 MB/s','latency':'1 ms'}}],"
+              "'max_time':'2 h','duration':'10 min','network':{'bandwidth':'1 Gbps','latency':'100 us'}}",
+              &s);
+    cr_assert_eq(s.max_time_ns, 7200000000000ull);
+    cr_assert_eq(s.duration_ns, 600000000000ull);
+    cr_assert_eq(s.net.bandwidth_bps, 1000000000u);
+    cr_assert_eq(s.net.latency_ns, 100000u);
+    cr_assert_eq(s.nodes[0].disk->size_bytes, 64ull << 20);
+    cr_assert_eq(s.nodes[0].disk->bandwidth_bytes_per_s, 500000000u);
+    done(&s);
+}
+
+/* ---- spawn with a count -------------------------------------------------- */
+
+Test(spawn_count, parses_with_a_default_of_one)
+{
+    struct scenario s;
+    expect_ok("{'nodes':[{'count':2}],'events':[{'at':'1ms','spawn':{'node':'all','program':'worker',"
+              "'args':['5'],'count':16}},{'at':'2ms','spawn':{'node':1,'program':'hello'}}]}",
+              &s);
+    cr_assert_eq(s.event_count, 2);
+    cr_assert_eq(s.events[0].copies, 16);
+    cr_assert(s.events[0].all_nodes);
+    cr_assert_eq(s.events[1].copies, 1);
+    done(&s);
+}
+
+Test(spawn_count, errors)
+{
+    expect_error("{'nodes':[{}],'events':[{'at':'0s','spawn':{'node':0,'program':'x','count':0}}]}",
+                 X "events[0].spawn.count: expected a positive integer, got 0");
+    expect_error("{'nodes':[{}],'events':[{'at':'0s','spawn':{'node':0,'program':'x','count':65536}}]}",
+                 X "events[0].spawn.count: must be at most 65535, got 65536");
+    expect_error("{'nodes':[{}],'events':[{'at':'0s','spawn':{'node':0,'program':'x','count':'2'}}]}",
+                 X "events[0].spawn.count: expected a positive integer, got \"2\"");
+    /* 16 spawns of 65535 processes: more events than a scenario may hold. */
+    char doc[4096] = "{'nodes':[{}],'events':[";
+    for (int i = 0; i < 16; i++)
+        strcat(doc, "{'at':'0s','spawn':{'node':0,'program':'x','count':65535}},");
+    strcpy(doc + strlen(doc) - 1, "]}");
+    expect_error(doc, X "events[15].spawn.count: too many processes to spawn: at most 1000000 events and spawn "
+                        "counts in all");
+}
+
+/* ---- programs of the scenario's own --------------------------------------- */
+
+#define HELLO_ELF NIMBUS_BINARY_DIR "/user/hello.elf"
+
+Test(programs, load_with_the_scenario)
+{
+    struct scenario s;
+    expect_ok("{'nodes':[{}],'programs':{'mine':'" HELLO_ELF "','my-2':'" HELLO_ELF "'},"
+              "'events':[{'at':'0s','spawn':{'node':0,'program':'mine'}}]}",
+              &s);
+    cr_assert_eq(s.program_count, 2);
+    const struct scn_program *mine = scenario_program_find(&s, "mine", 4);
+    cr_assert_not_null(mine);
+    cr_assert_str_eq(mine->path, HELLO_ELF);
+    size_t len = 0;
+    char *bytes = read_text(HELLO_ELF, &len);
+    cr_assert_eq(mine->size, len);
+    cr_assert_eq(memcmp(mine->image, bytes, len), 0, "the file's bytes, as they were at load time");
+    free(bytes);
+    cr_assert_null(scenario_program_find(&s, "min", 3));
+    cr_assert_null(scenario_program_find(&s, "hello", 5), "built-in programs are found elsewhere");
+    done(&s);
+}
+
+Test(programs, paths_are_relative_to_the_scenario_file)
+{
+    expect_error("{'nodes':[{}],'programs':{'mine':'build/mine.elf'}}",
+                 X "programs.mine: scenarios/build/mine.elf: cannot read: No such file or directory");
+}
+
+Test(programs, bad_files_are_refused_at_load_with_the_reason)
+{
+    expect_error("{'nodes':[{}],'programs':{'mine':'" SRC "/scenarios/hello.json'}}",
+                 X "programs.mine: " SRC "/scenarios/hello.json: not an ELF file");
+    expect_error("{'nodes':[{}],'programs':{'mine':'" SRC "/scenarios'}}",
+                 X "programs.mine: " SRC "/scenarios: not a regular file");
+    expect_error("{'nodes':[{}],'programs':{'mine':'/dev/zero'}}",
+                 X "programs.mine: /dev/zero: not a regular file");
+    expect_error("{'nodes':[{}],'programs':{'mine':''}}",
+                 X "programs.mine: expected the path of an ELF file, got \"\"");
+    expect_error("{'nodes':[{}],'programs':{'mine':1}}", X "programs.mine: expected the path of an ELF file, got 1");
+}
+
+Test(programs, names)
+{
+    expect_error("{'nodes':[{}],'programs':{'worker':'" HELLO_ELF "'}}",
+                 X "programs.worker: \"worker\" is a built-in program: give yours another name");
+    expect_error("{'nodes':[{}],'programs':{'my work':'" HELLO_ELF "'}}",
+                 X "programs.my work: expected a key that is a program name of 1 to 32 letters, digits, '_' or "
+                   "'-', got \"my work\"");
+    expect_error("{'nodes':[{}],'programs':{'a':'" HELLO_ELF "','a':'" HELLO_ELF "'}}",
+                 X "programs: duplicate key \"a\"");
+    expect_error("{'nodes':[{}],'programs':['x.elf']}", X "programs: expected an object, got [\"x.elf\"]");
 }

@@ -45,7 +45,7 @@ sed '1s/"schema":1/"schema":9/' "$work/run/trace.jsonl" > "$work/new.jsonl"
 expect 1 "$work/new.jsonl:1: trace schema 9 is newer than this visualizer reads" "$work/new.jsonl" --screenshot "$work/x.png"
 printf 'not json\n' > "$work/junk.jsonl"
 expect 1 "$work/junk.jsonl:1: column 1:" "$work/junk.jsonl" --screenshot "$work/x.png"
-expect 1 "--at: '12.5 s' is not a time" "$work/run" --screenshot "$work/x.png" --at "12.5 s"
+expect 1 "--at: 'end' or a time like 12.5s: ambiguous unit \"m\" (write min for minutes or ms for milliseconds), got '12m'" "$work/run" --screenshot "$work/x.png" --at 12m
 expect 1 "--select: no process n3.99" "$work/run" --screenshot "$work/x.png" --select n3.99
 expect 1 "unknown option '--bogus'" "$work/run" --bogus
 expect 2 "cannot write" "$work/run" --screenshot "$work/no/such/dir/x.png"

@@ -64,8 +64,13 @@ def duration(ns):
     return "%dns" % ns
 
 
-def spawn(at_ns, node, program, args):
-    return {"at": duration(at_ns), "spawn": {"node": node, "program": program, "args": args}}
+def spawn(at_ns, node, program, args, count=1):
+    """A spawn event; with a count, that many processes one after the
+    other (the same run as the event written count times)."""
+    action = {"node": node, "program": program, "args": args}
+    if count > 1:
+        action["count"] = count
+    return {"at": duration(at_ns), "spawn": action}
 
 
 def hotspot_16():
@@ -83,7 +88,7 @@ def hotspot_16():
         "seed": 16,
         "nodes": [{"count": 16, "cpu_mips": mips, "memory_mib": 64}],
         "balancer": {"policy": "offer"},
-        "events": [spawn(0, 0, "worker", [str(work)]) for _ in range(jobs)],
+        "events": [spawn(0, 0, "worker", [str(work)], count=jobs)],
     }
 
 

@@ -15,7 +15,8 @@ for name in scenario elf frame viz_trace run_check procimage bootinfo node_confi
 done
 
 # Scenarios: the shipped ones, the tests' ones and the malformed ones.
-cp "$root"/scenarios/*.json "$root"/tests/scenarios/*.json "$root"/tests/scenarios/bad/*.json "$work/seed/scenario/"
+cp "$root"/scenarios/*.json "$root"/tests/scenarios/*.json "$root"/tests/scenarios/bad/*.json \
+   "$root"/tests/outside/*.json "$work/seed/scenario/"
 # Programs: every user program's ELF file.
 cp "$build"/user/*.elf "$work/seed/elf/"
 # Frames and trace lines: real runs of chatty-8 (node 7 is the frame

@@ -44,6 +44,20 @@ if command -v tshark > /dev/null; then
     replies=$(tshark -r "$NET_DIR/n0.pcap" -Y "icmp.type == 0 && icmp.ident == $ECHO_ID" 2> /dev/null | wc -l)
     [ "$replies" -eq 1 ] || net_fail "node 0 sent $replies replies to the echo request, expected 1"
     echo "node 0 answered an ICMP echo request after the garbage"
+    # The Wireshark dissector (docs/wireshark.md) reads the garbage too:
+    # every datagram on the cluster port decodes, the malformed ones with
+    # expert info, none with a Lua error.
+    dissect() { tshark -X "lua_script:$(dirname "$0")/../../tools/wireshark/cumulonimbus.lua" \
+                    -r "$NET_DIR/n0.pcap" -Y "$1" 2> /dev/null | wc -l; }
+    cluster_port=$(tshark -r "$NET_DIR/n0.pcap" -Y 'udp.port == 5119' 2> /dev/null | wc -l)
+    decoded=$(dissect 'cnimbus')
+    malformed=$(dissect 'cnimbus.short || cnimbus.bad_magic || cnimbus.bad_version || cnimbus.bad_length ||
+                         cnimbus.bad_checksum || cnimbus.bad_type || cnimbus.bad_payload')
+    lua_errors=$(dissect '_ws.lua.error')
+    [ "$decoded" -eq "$cluster_port" ] || net_fail "the dissector decoded $decoded of $cluster_port cluster-port frames"
+    [ "$malformed" -gt 0 ] || net_fail "the dissector flagged none of the garbage as malformed"
+    [ "$lua_errors" -eq 0 ] || net_fail "the dissector raised $lua_errors Lua errors on the garbage"
+    echo "the dissector decoded all $decoded cluster-port frames, $malformed flagged malformed, no Lua error"
 fi
 echo "node 0 took $FRAMES corrupt frames ($bad counted bad by the core; the rest dropped by the NIC" \
     "or its driver), answered all $PINGS pings and kept running"
