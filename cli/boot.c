@@ -6,6 +6,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -78,31 +79,36 @@ static int boot_usage_error(const char *err)
     return BOOT_EXIT_USAGE;
 }
 
-/* The image to boot: the option's path, or the one built next to nimbus. */
+/* The image to boot: the option's path, or the first of the places a
+ * build tree and an installed prefix keep it (boot_env.h). */
 static int boot_find_image(const struct boot_options *o, char *buf, size_t bytes)
 {
-    const char *given = o->method == BOOT_METHOD_ISO ? o->iso_path : o->kernel_path;
-    const char *file = o->method == BOOT_METHOD_ISO ? BOOT_ISO_FILE : BOOT_KERNEL_FILE;
-    char dir[PATH_MAX], err[BOOT_ERROR_BYTES];
-    if (given == NULL) {
-        if (boot_env_exe_dir(dir, sizeof dir, err, sizeof err) < 0) {
-            fprintf(stderr, "nimbus boot: %s; give the image with --kernel or --iso-path\n", err);
-            return -1;
-        }
-        if ((size_t)snprintf(buf, bytes, "%s/%s", dir, file) >= bytes) {
-            fprintf(stderr, "nimbus boot: the build directory's path is too long: %s\n", dir);
-            return -1;
-        }
-    } else
+    bool iso = o->method == BOOT_METHOD_ISO;
+    const char *given = iso ? o->iso_path : o->kernel_path;
+    const char *what = iso ? "ISO" : "kernel image";
+    if (given != NULL) {
         snprintf(buf, bytes, "%s", given);
-    if (access(buf, R_OK) == 0)
+        if (access(buf, R_OK) == 0)
+            return 0;
+        fprintf(stderr, "nimbus boot: no %s at %s (%s)\n", what, buf, strerror(errno));
+        return -1;
+    }
+    struct boot_image_places places;
+    char err[BOOT_ERROR_BYTES];
+    if (boot_env_image_places(iso ? BOOT_ISO_FILE : BOOT_KERNEL_FILE, &places, err, sizeof err) < 0) {
+        fprintf(stderr, "nimbus boot: %s; give the image with %s\n", err, iso ? "--iso-path" : "--kernel");
+        return -1;
+    }
+    const char *found = access(places.build_tree, R_OK) == 0  ? places.build_tree
+                        : access(places.installed, R_OK) == 0 ? places.installed
+                                                               : NULL;
+    if (found != NULL && (size_t)snprintf(buf, bytes, "%s", found) < bytes)
         return 0;
-    fprintf(stderr, "nimbus boot: no %s at %s (%s)\n", o->method == BOOT_METHOD_ISO ? "ISO" : "kernel image",
-            buf, strerror(errno));
-    if (given == NULL)
-        fprintf(stderr, "nimbus boot: build it with: cmake --build %s --target %s%s\n", dir,
-                o->method == BOOT_METHOD_ISO ? BOOT_ISO_TARGET : BOOT_KERNEL_TARGET,
-                o->method == BOOT_METHOD_ISO ? " (it needs grub-mkrescue, xorriso and mtools)" : "");
+    fprintf(stderr, "nimbus boot: no %s at %s (a build tree) nor at %s (an installed nimbus)\n", what,
+            places.build_tree, places.installed);
+    fprintf(stderr, "nimbus boot: build it with: cmake --build BUILD_DIR --target %s (and cmake --install "
+                    "BUILD_DIR for an installed nimbus), or give %s PATH\n",
+            iso ? BOOT_ISO_TARGET : BOOT_KERNEL_TARGET, iso ? "--iso-path" : "--kernel");
     return -1;
 }
 

@@ -1,7 +1,7 @@
 /*
  * run.c - `nimbus run SCENARIO`: load the scenario (with --set overrides),
  * simulate it (hal-sim/sim.h) into an output directory, optionally with a
- * live window (viz/viz_live.h), and print a summary.
+ * live window (run_viz.h), and print a summary.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
@@ -21,7 +21,7 @@
 #include "host/args.h"
 #include "host/files.h"
 #include "host/xalloc.h"
-#include "viz/viz_live.h"
+#include "run_viz.h"
 
 static const char run_usage[] =
     "Usage: nimbus run SCENARIO [--out DIR] [--seed N] [--set KEY=VALUE]... [--quiet]\n"
@@ -421,7 +421,7 @@ static int run_scenario(const struct run_args *a)
         return CLI_EXIT_FAILED;
     }
     pid_t viz_child = -1;
-    int viz_fd = a->viz ? viz_live_start(a->viz_exit, a->viz_shot, &viz_child) : -1;
+    int viz_fd = a->viz ? run_viz_start(a->viz_exit, a->viz_shot, &viz_child) : -1;
     struct sim_options opt = {
         .out_dir = dir,
         .seed = a->seed_set ? a->seed : scn.seed,
@@ -436,7 +436,7 @@ static int run_scenario(const struct run_args *a)
     signal(SIGINT, on_interrupt);
     signal(SIGTERM, on_interrupt);
     int status = simulate(a, &scn, &opt, viz_fd, true);
-    viz_live_finish(viz_fd, viz_child);
+    run_viz_finish(viz_fd, viz_child);
     if (a->check_determinism && !interrupted) {
         int again = check_determinism(a, &scn, &opt);
         status = again > status ? again : status;
@@ -450,6 +450,8 @@ static int run_main(int argc, char **argv)
 {
     struct run_args a;
     int rc = parse_run_args(argc, argv, &a);
+    if (rc == 0 && a.viz)
+        rc = run_viz_available();
     if (rc == 0)
         rc = run_scenario(&a);
     free_run_args(&a);

@@ -13,7 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
-int boot_env_exe_dir(char *buf, size_t bytes, char *err, size_t err_bytes)
+/* The directory of the running executable. 0, or -1 with err. */
+static int boot_env_exe_dir(char *buf, size_t bytes, char *err, size_t err_bytes)
 {
     ssize_t n = readlink("/proc/self/exe", buf, bytes - 1);
     if (n < 0 || (size_t)n >= bytes - 1) {
@@ -27,6 +28,24 @@ int boot_env_exe_dir(char *buf, size_t bytes, char *err, size_t err_bytes)
         slash[1] = '\0';
     else if (slash != NULL)
         *slash = '\0';
+    return 0;
+}
+
+int boot_env_image_places(const char *file, struct boot_image_places *places, char *err, size_t err_bytes)
+{
+    char dir[PATH_MAX];
+    if (boot_env_exe_dir(dir, sizeof dir, err, err_bytes) < 0)
+        return -1;
+    /* The prefix is the parent of nimbus's directory ("" for the root). */
+    const char *slash = strrchr(dir, '/');
+    int prefix_len = slash != NULL ? (int)(slash - dir) : 0;
+    size_t build_len = (size_t)snprintf(places->build_tree, sizeof places->build_tree, "%s/%s", dir, file);
+    size_t installed_len = (size_t)snprintf(places->installed, sizeof places->installed, "%.*s/%s/%s",
+                                            prefix_len, dir, NIMBUS_INSTALL_DATA_DIR, file);
+    if (build_len >= sizeof places->build_tree || installed_len >= sizeof places->installed) {
+        snprintf(err, err_bytes, "the path of this program's directory is too long: %s", dir);
+        return -1;
+    }
     return 0;
 }
 
