@@ -40,7 +40,7 @@ run_lines commands.sh
 for file in bin/nimbus include/cumulonimbus/abi.h include/cumulonimbus/nimbus.h include/cumulonimbus/sys.h \
             lib/cumulonimbus/nimbus_runtime.o lib/cumulonimbus/link.ld \
             lib/cmake/cumulonimbus/rv32-toolchain.cmake share/cumulonimbus/example/greet.c \
-            share/cumulonimbus/scenarios/hello.json; do
+            share/cumulonimbus/scenarios/hello.json share/cumulonimbus/wireshark/cumulonimbus.lua; do
   [ -f "$PREFIX/$file" ] || fail "the prefix has no $file"
 done
 if [ "$images" = ON ]; then
