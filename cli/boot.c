@@ -15,6 +15,7 @@
 #include "hal-x86/launcher/boot_args.h"
 #include "hal-x86/launcher/boot_env.h"
 #include "hal-x86/launcher/boot_run.h"
+#include "host/args.h"
 #include "host/files.h"
 
 static const char boot_usage[] =
@@ -73,11 +74,7 @@ static const char boot_usage[] =
     "panicked, an output could not be written, a process failed under\n"
     "--until-idle; 3 the --timeout passed first; 130 Ctrl-C (SIGINT); 143 SIGTERM.\n";
 
-static int boot_usage_error(const char *err)
-{
-    fprintf(stderr, "nimbus boot: %s\nRun 'nimbus help boot' for the options.\n", err);
-    return BOOT_EXIT_USAGE;
-}
+
 
 /* The image to boot: the option's path, or the first of the places a
  * build tree and an installed prefix keep it (boot_env.h). */
@@ -129,8 +126,13 @@ static int boot_main(int argc, char **argv)
 {
     struct boot_options o;
     char err[BOOT_ERROR_BYTES], qemu[PATH_MAX], image[PATH_MAX];
-    if (boot_args_parse(argc, argv, &o, err, sizeof err) < 0)
-        return boot_usage_error(err);
+    int parsed = boot_args_parse(argc, argv, &o, err, sizeof err);
+    if (parsed == BOOT_ARGS_PRINTED)
+        return BOOT_EXIT_USAGE;
+    if (parsed < 0) {
+        args_usage_error("boot", "%s", err);
+        return BOOT_EXIT_USAGE;
+    }
     if (o.help) {
         fputs(boot_usage, stdout);
         return BOOT_EXIT_OK;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/kernel.h"
+#include "host/args.h"
 #include "hal/hal_trace.h"
 #include "hal-x86/kernel/bootinfo.h"
 #include "hal-x86/kernel/node_config.h"
@@ -39,33 +40,28 @@ enum boot_opt_id {
     OPT_HELP,
 };
 
-struct boot_opt_spec {
-    const char *name; /* without the leading "--" */
-    char short_name;  /* 0: none */
-    bool takes_value;
-    enum boot_opt_id id;
-};
-
-static const struct boot_opt_spec boot_opt_specs[] = {
-    {"nodes", 'n', true, OPT_NODES},
-    {"out", 'o', true, OPT_OUT},
-    {"run", 0, true, OPT_RUN},
-    {"balance", 0, true, OPT_BALANCE},
-    {"migrate", 0, true, OPT_MIGRATE},
-    {"append", 0, true, OPT_APPEND},
-    {"disk", 0, true, OPT_DISK},
-    {"kvd", 0, true, OPT_KVD},
-    {"iso", 0, false, OPT_ISO},
-    {"kernel", 0, true, OPT_KERNEL},
-    {"iso-path", 0, true, OPT_ISO_PATH},
-    {"qemu", 0, true, OPT_QEMU},
-    {"memory", 0, true, OPT_MEMORY},
-    {"display", 0, false, OPT_DISPLAY},
-    {"exec", 0, true, OPT_EXEC},
-    {"expect", 0, true, OPT_EXPECT},
-    {"timeout", 0, true, OPT_TIMEOUT},
-    {"until-idle", 0, false, OPT_UNTIL_IDLE},
-    {"help", 'h', false, OPT_HELP},
+/* The options, in host/args.h's form: one parser and one style of
+ * errors for every nimbus subcommand. */
+static const struct args_option boot_option_table[] = {
+    {"nodes", 'n', "N", OPT_NODES},
+    {"out", 'o', "DIR", OPT_OUT},
+    {"run", 0, "NODE:PROG[:ARG]...", OPT_RUN},
+    {"balance", 0, "POLICY", OPT_BALANCE},
+    {"migrate", 0, "MODE", OPT_MIGRATE},
+    {"append", 0, "WORDS", OPT_APPEND},
+    {"disk", 0, "MIB", OPT_DISK},
+    {"kvd", 0, "DIR", OPT_KVD},
+    {"iso", 0, NULL, OPT_ISO},
+    {"kernel", 0, "FILE", OPT_KERNEL},
+    {"iso-path", 0, "FILE", OPT_ISO_PATH},
+    {"qemu", 0, "PROGRAM", OPT_QEMU},
+    {"memory", 0, "MIB", OPT_MEMORY},
+    {"display", 0, NULL, OPT_DISPLAY},
+    {"exec", 0, "NODE:COMMAND", OPT_EXEC},
+    {"expect", 0, "TEXT", OPT_EXPECT},
+    {"timeout", 0, "SECONDS", OPT_TIMEOUT},
+    {"until-idle", 0, NULL, OPT_UNTIL_IDLE},
+    {"help", 'h', NULL, OPT_HELP},
 };
 
 /* Kernel command line words nimbus boot writes itself, and what to use
@@ -237,16 +233,14 @@ static int boot_number(const char *opt, const char *value, uint32_t min, uint32_
     return 0;
 }
 
-static int boot_apply(struct boot_options *o, const struct boot_opt_spec *s, const char *v, char *err,
-                      size_t err_bytes)
+static int boot_apply(struct boot_options *o, enum boot_opt_id id, const char *v, char *err, size_t err_bytes)
 {
-    switch (s->id) {
-    case OPT_NODES: return boot_number(s->name, v, 1, BOOT_MAX_NODES, &o->nodes, err, err_bytes);
+    switch (id) {
+    case OPT_NODES: return boot_number("nodes", v, 1, BOOT_MAX_NODES, &o->nodes, err, err_bytes);
     case OPT_MEMORY:
-        return boot_number(s->name, v, BOOT_MIN_MEMORY_MIB, BOOT_MAX_MEMORY_MIB, &o->memory_mib, err,
-                           err_bytes);
-    case OPT_DISK: return boot_number(s->name, v, 0, BOOT_MAX_DISK_MIB, &o->disk_mib, err, err_bytes);
-    case OPT_TIMEOUT: return boot_number(s->name, v, 1, BOOT_MAX_TIMEOUT_S, &o->timeout_s, err, err_bytes);
+        return boot_number("memory", v, BOOT_MIN_MEMORY_MIB, BOOT_MAX_MEMORY_MIB, &o->memory_mib, err, err_bytes);
+    case OPT_DISK: return boot_number("disk", v, 0, BOOT_MAX_DISK_MIB, &o->disk_mib, err, err_bytes);
+    case OPT_TIMEOUT: return boot_number("timeout", v, 1, BOOT_MAX_TIMEOUT_S, &o->timeout_s, err, err_bytes);
     case OPT_OUT: o->out_dir = v; return 0;
     case OPT_KVD:
         if (*v == '\0')
@@ -278,26 +272,7 @@ static int boot_apply(struct boot_options *o, const struct boot_opt_spec *s, con
         o->expects[o->expect_count++] = v;
         return 0;
     }
-    return boot_fail(err, err_bytes, "unhandled option --%s", s->name);
-}
-
-/* The spec `arg` names ("--name", "--name=value" or "-x"), or NULL. */
-static const struct boot_opt_spec *boot_find_opt(const char *arg, const char **inline_value)
-{
-    *inline_value = NULL;
-    for (size_t i = 0; i < sizeof boot_opt_specs / sizeof boot_opt_specs[0]; i++) {
-        const struct boot_opt_spec *s = &boot_opt_specs[i];
-        size_t n = strlen(s->name);
-        if (arg[0] == '-' && arg[1] == '-' && strncmp(arg + 2, s->name, n) == 0 &&
-            (arg[2 + n] == '\0' || arg[2 + n] == '=')) {
-            if (arg[2 + n] == '=')
-                *inline_value = arg + 3 + n;
-            return s;
-        }
-        if (s->short_name != 0 && arg[0] == '-' && arg[1] == s->short_name && arg[2] == '\0')
-            return s;
-    }
-    return NULL;
+    return boot_fail(err, err_bytes, "unhandled option %d", (int)id);
 }
 
 /* Expand "*" in --exec, keeping the order given; check node numbers. */
@@ -344,23 +319,15 @@ int boot_args_parse(int argc, char **argv, struct boot_options *o, char *err, si
 {
     *o = (struct boot_options){
         .nodes = BOOT_DEFAULT_NODES, .out_dir = BOOT_DEFAULT_OUT, .memory_mib = BOOT_DEFAULT_MEMORY_MIB};
-    for (int i = 0; i < argc; i++) {
-        const char *value;
-        const struct boot_opt_spec *s = boot_find_opt(argv[i], &value);
-        if (s == NULL)
-            return boot_fail(err, err_bytes,
-                             argv[i][0] == '-' ? "unknown option '%s'"
-                                               : "unexpected argument "
-                                                 "'%s'",
-                             argv[i]);
-        if (!s->takes_value && value != NULL)
-            return boot_fail(err, err_bytes, "--%s takes no value", s->name);
-        if (s->takes_value && value == NULL) {
-            if (i + 1 == argc)
-                return boot_fail(err, err_bytes, "--%s needs a value", s->name);
-            value = argv[++i];
-        }
-        if (boot_apply(o, s, value, err, err_bytes) < 0)
+    struct args p;
+    args_init(&p, "boot", boot_option_table, sizeof boot_option_table / sizeof boot_option_table[0], argc, argv);
+    const char *value;
+    for (int id; (id = args_next(&p, &value)) != ARGS_END;) {
+        if (id == ARGS_ERROR)
+            return BOOT_ARGS_PRINTED;
+        if (id == ARGS_OPERAND)
+            return boot_fail(err, err_bytes, "unexpected argument '%s' (nimbus boot takes options only)", value);
+        if (boot_apply(o, (enum boot_opt_id)id, value, err, err_bytes) < 0)
             return -1;
         if (o->help)
             return 0;

@@ -62,9 +62,14 @@ struct boot_options {
     uint32_t expect_count;
 };
 
-/* Parse the arguments after "boot" into `o` (strings point into argv).
- * 0, or -1 with a message naming the argument in `err`. With --help, 0 and
- * o->help set; nothing else is checked then. */
+/* boot_args_parse's status for a problem host/args.h has already printed
+ * (an unknown option, a missing value), with its hint. */
+#define BOOT_ARGS_PRINTED (-2)
+
+/* Parse the arguments after "boot" into `o` (strings point into argv),
+ * with host/args.h's parser. 0; -1 with a message naming the argument in
+ * `err`; or BOOT_ARGS_PRINTED. With --help, 0 and o->help set; nothing
+ * else is checked then. */
 int boot_args_parse(int argc, char **argv, struct boot_options *o, char *err, size_t err_bytes);
 
 /* With --kvd, nimbus kvd is one more node after the QEMU ones: its id,

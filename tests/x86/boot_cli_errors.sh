@@ -30,7 +30,10 @@ bc_has help out "Exit status: 0 finished"
 bc_run nodes --nodes 0
 bc_status nodes 1
 bc_has nodes err "nimbus boot: --nodes: '0' is not a number from 1 to 16"
-bc_has nodes err "Run 'nimbus help boot' for the options."
+bc_has nodes err "Try 'nimbus boot --help'."
+bc_run typo --nodez 2
+bc_status typo 1
+bc_has typo err "nimbus boot: unknown option '--nodez' (did you mean '--nodes'?)"
 
 bc_run program --run 0:no_such_program
 bc_status program 1
