@@ -11,10 +11,7 @@
 
 #include "cli.h"
 #include "host/args.h"
-
-#ifndef NIMBUS_VERSION
-#define NIMBUS_VERSION "0.1"
-#endif
+#include "host/build_info.h"
 
 static const char usage_main[] =
     "nimbus - the Cumulonimbus cluster simulator\n"
@@ -116,7 +113,7 @@ int main(int argc, char **argv)
     if (c != NULL)
         return c->main(argc - 2, argv + 2);
     if (strcmp(name, "--version") == 0 || strcmp(name, "-V") == 0 || strcmp(name, "version") == 0) {
-        printf("nimbus %s\n", NIMBUS_VERSION);
+        printf("nimbus %s (commit %s, %s build)\n", build_info_version(), build_info_commit(), build_info_type());
         return CLI_EXIT_OK;
     }
     if (strcmp(name, "help") == 0)
