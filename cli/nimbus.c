@@ -20,7 +20,8 @@ static const char usage_main[] =
     "  nimbus run SCENARIO [--out DIR] [--seed N] [--set KEY=VALUE]... [--quiet]\n"
     "  nimbus check SCENARIO...\n"
     "  nimbus check-run RUN...\n"
-    "  nimbus sweep SCENARIO --policies LIST --seeds N [--set KEY=VALUE]...\n"
+    "  nimbus sweep SCENARIO --grid KEY=V1,V2,... --seeds N [--set KEY=VALUE]...\n"
+    "  nimbus plot SWEEP_DIR [--metric M] [--x KEY]\n"
     "  nimbus swarm SCENARIO --seeds N\n"
     "  nimbus viz RUN_DIR [--screenshot FILE --at TIME]\n"
     "  nimbus boot [--nodes N] [--out DIR]\n"
@@ -32,7 +33,8 @@ static const char usage_main[] =
     "  run     simulate a scenario; write its event trace, pcap and metrics\n"
     "  check   validate scenario files without running them\n"
     "  check-run  check a finished run's invariants (pids, ends, moves, messages)\n"
-    "  sweep   run a scenario for each balancer policy x seed; summarise\n"
+    "  sweep   run a scenario over a grid of key values x seeds; summarise\n"
+    "  plot    draw a sweep's figures (PDF, SVG, PNG) with 95% confidence intervals\n"
     "  swarm   run a scenario under random faults per seed; check every run\n"
     "  viz     watch a finished run: load, processes, migrations\n"
     "  boot    start a local cluster of x86 nodes under QEMU\n"
@@ -44,7 +46,8 @@ static const char usage_main[] =
     "Exit status: 0 success, 1 bad usage or scenario, 2 the run failed.\n";
 
 static const struct cli_command *const commands[] = {&cli_run,   &cli_check, &cli_check_run, &cli_sweep,
-                                                      &cli_swarm, &cli_viz,   &cli_boot, &cli_fs};
+                                                      &cli_plot,  &cli_swarm, &cli_viz,       &cli_boot,
+                                                      &cli_fs};
 
 static const struct cli_command *find_command(const char *name)
 {
