@@ -309,8 +309,9 @@ static void run_cells(struct sweep_plan *p, unsigned jobs)
     static const struct run_pool_ops ops = {
         .start = start_cell, .finished = cell_finished, .ended = cell_ended, .tick = cell_tick};
     if (p->a->progress)
-        fprintf(stderr, "nimbus sweep: %zu runs (%zu combinations x %zu seeds), %u at once, into %s/\n",
-                p->cell_count, p->combo_count, p->a->seed_count, jobs, p->dir);
+        fprintf(stderr, "nimbus sweep: %zu runs (%zu combination%s x %zu seed%s), %u at once, into %s/\n",
+                p->cell_count, p->combo_count, p->combo_count == 1 ? "" : "s", p->a->seed_count,
+                p->a->seed_count == 1 ? "" : "s", jobs, p->dir);
     sweep_progress_start(&p->progress, p->a->progress, p->cell_count);
     run_pool_run(p->cell_count, jobs, &sweep_interrupted, &ops, p);
     sweep_progress_finish(&p->progress);

@@ -46,6 +46,14 @@ awk 'length > 100 && !/^  nimbus run/ { exit 1 }' summary.txt || fail "a summary
 grep -q '^\[12/12\] balancer.policy=offer network.loss=0.05 seed 3: makespan .*  \[.* runs done, 0 failed, ' progress.txt \
   || fail "progress: $(cat progress.txt)"
 
+# on a terminal: one line redrawn in place (script(1) gives the sweep a terminal)
+if command -v script > /dev/null; then
+  script -qec "nimbus sweep scenarios/pingpong.json --policies none --seeds 3 --out tty > /dev/null" /dev/null > tty.txt
+  grep -q $'\r\033\[K3/3 runs done, 0 failed, .* so far, none left' tty.txt || fail "no live progress line: $(cat -v tty.txt)"
+  grep -q $'\r\033\[K\[2/3\] balancer.policy=none seed 2: makespan 22.6 ms' tty.txt \
+    || fail "result lines do not erase the live line: $(cat -v tty.txt)"
+fi
+
 # the figure
 nimbus plot sweep --x network.loss > plot.txt || fail "nimbus plot failed"
 fig=sweep/plots/makespan_ns-by-network.loss

@@ -148,7 +148,7 @@ Test(sweep, progress_shows_runs_done_and_time_left)
     cr_assert_eq(sweep_in("progress", PINGPONG " --policies none --seeds 2 --out out --jobs 1"), 0);
     char *err = read_in("progress", "err.txt");
     cr_assert_not_null(err);
-    cr_expect(strncmp(err, "nimbus sweep: 2 runs (1 combinations x 2 seeds), 1 at once, into out/\n", 70) == 0,
+    cr_expect(strncmp(err, "nimbus sweep: 2 runs (1 combination x 2 seeds), 1 at once, into out/\n", 69) == 0,
               "%s", err);
     cr_expect_not_null(strstr(err, "seed 1: makespan "), "%s", err);
     cr_expect_not_null(strstr(err, "  [1/2 runs done, 0 failed, "), "%s", err);
