@@ -32,11 +32,13 @@
 #include "sweep_args.h"
 #include "sweep_progress.h"
 #include "sweep_report.h"
+#include "sweep_reproduce.h"
 #include "sweep_run.h"
+#include "sweep_summary.h"
 
 enum { SWEEP_EXIT_OK = 0, SWEEP_EXIT_USAGE = 1, SWEEP_EXIT_FAILED = 2 };
 
-#define SWEEP_CELL_BYTES (SWEEP_PATH_BYTES + 64u) /* a cell directory in it */
+#define SWEEP_CELL_BYTES (SWEEP_PATH_BYTES + SWEEP_DIR_NAME_BYTES + 64u) /* a cell directory in it */
 #define SWEEP_FILE_BYTES (SWEEP_CELL_BYTES + 64u) /* a file in that */
 
 /* The loaded grid and its results. */
@@ -379,7 +381,7 @@ static int write_summary_text(const char *path, const struct sweep_info *info, c
     FILE *f = fopen(path, "wb");
     if (f == NULL)
         return -1;
-    sweep_report_summary(f, info, cells);
+    sweep_summary_print(f, info, cells);
     int bad = ferror(f);
     if (fclose(f) != 0 || bad)
         return -1;
@@ -396,7 +398,7 @@ static int report(const struct sweep_plan *p)
         write_report(p, "paired.csv", &info, sweep_report_paired_csv) < 0 ||
         write_report(p, "summary.txt", &info, write_summary_text) < 0)
         status = SWEEP_EXIT_FAILED;
-    sweep_report_summary(stdout, &info, p->cells);
+    sweep_summary_print(stdout, &info, p->cells);
     printf("\nper run: %s/sweep.csv; statistics: summary.csv, paired.csv; plot: nimbus plot %s\n", p->dir,
            p->dir);
     fflush(stdout);

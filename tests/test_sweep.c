@@ -24,6 +24,7 @@
 #include "sweep/sweep_report.h"
 #include "sweep/sweep_result.h"
 #include "sweep/sweep_stats.h"
+#include "sweep/sweep_summary.h"
 
 #define SWEEPS NIMBUS_BINARY_DIR "/test-sweep"
 #define PINGPONG NIMBUS_SOURCE_DIR "/scenarios/pingpong.json"
@@ -400,7 +401,7 @@ Test(sweep_result, odd_values_are_missing_not_guessed)
     cr_expect_eq(sweep_result_read(SWEEPS "/no/such/metrics.json", &r), -1);
 }
 
-Test(sweep_report, summary_marks_missing_figures_and_gives_intervals)
+Test(sweep_summary, marks_missing_figures_and_gives_intervals)
 {
     struct sweep_grid g = {0};
     sweep_grid_add_key(&g, "balancer.policy");
@@ -419,7 +420,7 @@ Test(sweep_report, summary_marks_missing_figures_and_gives_intervals)
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
-    sweep_report_summary(f, &info, cells);
+    sweep_summary_print(f, &info, cells);
     fclose(f);
     /* mean 4, sd 1.414, 95% CI 4 +- 12.706 x 1.414 / sqrt(2) = 4 +- 12.706 */
     cr_expect_not_null(strstr(buf, "\nmakespan (ms)\nbalancer.policy   ok   mean     sd  95% CI\n"
