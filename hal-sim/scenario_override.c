@@ -283,7 +283,12 @@ static char *text_overridden(const char *path, const char *file, size_t len,
     jtext_numbers_as_written(doc); /* a seed above 2^53 stays exact */
     char *printed = cJSON_Print(doc);
     cJSON_Delete(doc);
-    char *text = xstrdup(printed != NULL ? printed : "");
+    /* Ending in a newline, so that scenario.json holds exactly the text
+     * whose SHA-256 metrics.json records. */
+    size_t printed_len = printed != NULL ? strlen(printed) : 0;
+    char *text = xmalloc(printed_len + 2);
+    memcpy(text, printed != NULL ? printed : "", printed_len);
+    memcpy(text + printed_len, "\n", 2);
     cJSON_free(printed);
     return text;
 }

@@ -46,7 +46,7 @@ struct sweep_plan {
     const struct sweep_args *a;
     size_t combo_count;
     struct scenario *scn; /* per combination, overrides applied */
-    char **text;          /* its effective scenario, for scenario.json */
+    char **text;          /* its effective scenario: scenario.json, byte for byte */
     char **combo_dir;     /* its directory: <dir> or <dir>/<key=value,...> */
     const char **sha256;  /* its scenario text's, for the reports */
     size_t loaded;
@@ -98,22 +98,6 @@ static int load_combo(const struct sweep_args *a, struct sweep_plan *p, size_t c
     return 0;
 }
 
-/* scenario.json must keep the scenario's name, which the loader may have
- * taken from the file name: write it in when the text has none. */
-static char *text_with_name(const char *text, const char *name)
-{
-    cJSON *doc = cJSON_Parse(text);
-    if (doc == NULL)
-        return xstrdup(text);
-    if (cJSON_GetObjectItemCaseSensitive(doc, "name") == NULL)
-        cJSON_AddStringToObject(doc, "name", name);
-    char *printed = cJSON_Print(doc);
-    cJSON_Delete(doc);
-    char *out = xstrdup(printed != NULL ? printed : text);
-    cJSON_free(printed);
-    return out;
-}
-
 /* ---- output directories -------------------------------------------- */
 
 /* <combination's dir>/seed-<n>; false when it does not fit. */
@@ -127,11 +111,9 @@ static int write_combo_scenario(const struct sweep_plan *p, size_t c)
 {
     char path[SWEEP_FILE_BYTES];
     snprintf(path, sizeof path, "%s/scenario.json", p->combo_dir[c]);
-    char *text = text_with_name(p->text[c], p->scn[c].name);
-    int rc = files_write_text(path, text);
+    int rc = files_write_bytes(path, p->text[c], strlen(p->text[c]));
     if (rc < 0)
         fprintf(stderr, "nimbus sweep: cannot write %s: %s\n", path, strerror(errno));
-    free(text);
     return rc;
 }
 

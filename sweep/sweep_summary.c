@@ -28,9 +28,10 @@ static void summary_header(FILE *f, const struct sweep_info *info, const struct 
         ok += cells[i].ok;
     fprintf(f, "%s: ", info->scenario_name);
     for (size_t k = 0; k < g->key_count; k++)
-        fprintf(f, "%s (%zu)%s", g->key[k], g->value_count[k], k + 1 < g->key_count ? " x " : " x ");
-    fprintf(f, "%zu seed%s = %zu runs, %zu succeeded\n", info->seed_count, info->seed_count == 1 ? "" : "s",
-            combos * info->seed_count, ok);
+        fprintf(f, "%s (%zu) x ", g->key[k], g->value_count[k]);
+    size_t runs = combos * info->seed_count;
+    fprintf(f, "%zu seed%s = %zu run%s, %zu succeeded\n", info->seed_count, info->seed_count == 1 ? "" : "s", runs,
+            runs == 1 ? "" : "s", ok);
     fprintf(f, "scenario %s", info->scenario_path);
     if (info->set_count > 0)
         fputs(", with", f);

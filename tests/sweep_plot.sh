@@ -34,6 +34,8 @@ grep -q "^pingpong,[0-9a-f]\{64\},0.1,$(echo "$version" | sed 's/.*commit \([^,]
 cell=sweep/balancer.policy=offer,network.loss=0.05/seed-2
 sha=$(grep ',offer,0.05,2,' sweep/sweep.csv | cut -d, -f2)
 grep -q "\"scenario_sha256\": \"$sha\"" "$cell/metrics.json" || fail "$cell/metrics.json lacks the hash $sha"
+# ... which is the hash of the combination's scenario.json, byte for byte
+[ "$(sha256sum < "${cell%/seed-2}/scenario.json" | cut -d' ' -f1)" = "$sha" ] || fail "scenario.json is not the text hashed"
 
 # the summary: intervals, paired differences, the reproduce commands
 grep -q '^makespan (ms)$' summary.txt || fail "no makespan table"
