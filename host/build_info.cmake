@@ -10,9 +10,10 @@ if(GIT_FOUND)
                   OUTPUT_VARIABLE head RESULT_VARIABLE head_rc OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
   if(head_rc EQUAL 0 AND head MATCHES "^[0-9a-f]+$")
     set(commit "${head}")
-    # Tracked files changed since that commit (untracked ones, like build
-    # directories, do not count).
-    execute_process(COMMAND "${GIT_EXECUTABLE}" -C "${SOURCE_DIR}" diff-index --quiet HEAD --
+    # Tracked files whose content changed since that commit (untracked
+    # ones, like build directories, do not count; `git diff` compares
+    # content where file times alone changed).
+    execute_process(COMMAND "${GIT_EXECUTABLE}" -C "${SOURCE_DIR}" diff --quiet HEAD --
                     RESULT_VARIABLE dirty_rc OUTPUT_QUIET ERROR_QUIET)
     if(NOT dirty_rc EQUAL 0)
       string(APPEND commit "-dirty")

@@ -26,10 +26,13 @@ run_command() {
   eval "$1" >> "$out" 2> "$work/stderr.txt" || fail "docs/experiments.md: '$1' failed: $(tail -5 "$work/stderr.txt")"
 }
 while IFS= read -r line; do
+  trimmed="${line#"${line%%[![:space:]]*}"}" # fences and commands may be indented (in a list)
+  if [ "$block" = output ] && [ "$trimmed" = '```' ]; then block=""; continue; fi
+  [ "$block" = output ] || line="$trimmed" # output is compared as shown, with its indentation
   case "$block:$line" in
     ':```sh') block=sh; blocks=$((blocks + 1)); out="$work/out-$blocks.txt"; : > "$out" ;;
     ':```output') block=output; [ -n "$out" ] || fail "an output block before any command block" ;;
-    sh:'```'|output:'```') block="" ;;
+    sh:'```') block="" ;;
     sh:*)
       command+="${line%\\}"
       if [[ "$line" == *\\ ]]; then command+=" "; else run_command "$command"; command=""; fi ;;
