@@ -10,7 +10,7 @@
 static const char sweep_usage[] =
     "Usage: nimbus sweep SCENARIO [--grid KEY=V1,V2,...]... (--seeds N | --seed-list LIST)\n"
     "                    [--policies LIST] [--set KEY=VALUE]... [--out DIR] [--jobs N]\n"
-    "                    [--no-progress]\n"
+    "                    [--metric M]... [--no-progress]\n"
     "\n"
     "Run SCENARIO once for every combination of the --grid keys' values and\n"
     "every seed, each run exactly what 'nimbus run SCENARIO --seed S --set\n"
@@ -42,6 +42,9 @@ static const char sweep_usage[] =
     "  -o, --out DIR         output directory (default: runs/<scenario name>-sweep)\n"
     "  -j, --jobs N          runs at once, each in its own process (default: the\n"
     "                        number of online CPUs); results do not depend on it\n"
+    "  -m, --metric M        a figure the summary shows (a sweep.csv column such as\n"
+    "                        ratio_milli or imbalance_mean_cv_milli); repeatable;\n"
+    "                        default makespan_ns, response_p95_ns, migrations\n"
     "      --no-progress     no live progress line, time so far or time left\n"
     "  -h, --help            show this help\n"
     "\n"

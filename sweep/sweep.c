@@ -56,8 +56,8 @@ struct sweep_plan {
     struct sweep_progress progress;
 };
 
-/* The figures the printed summary shows. */
-static const int summary_metrics[] = {SWEEP_MAKESPAN, SWEEP_RESPONSE_P95, SWEEP_MIGRATIONS};
+/* The figures the printed summary shows without --metric. */
+static const int default_metrics[] = {SWEEP_MAKESPAN, SWEEP_RESPONSE_P95, SWEEP_MIGRATIONS};
 
 static volatile sig_atomic_t sweep_interrupted;
 
@@ -314,8 +314,8 @@ static void sweep_info_of(const struct sweep_plan *p, struct sweep_info *info)
         .set_specs = a->set_specs,
         .set_count = a->set_count,
         .seed_count = a->seed_count,
-        .metrics = summary_metrics,
-        .metric_count = sizeof summary_metrics / sizeof summary_metrics[0],
+        .metrics = a->metric_count > 0 ? a->metrics : default_metrics,
+        .metric_count = a->metric_count > 0 ? a->metric_count : sizeof default_metrics / sizeof default_metrics[0],
     };
 }
 

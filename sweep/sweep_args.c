@@ -176,6 +176,19 @@ static int parse_set(const char *spec, struct sweep_args *a)
     return 0;
 }
 
+static int parse_metric(const char *name, struct sweep_args *a)
+{
+    int m = sweep_metric_find(name);
+    if (m < 0)
+        return args_usage_error("sweep", "--metric: no figure '%s' (one of sweep.csv's columns, e.g. makespan_ns, "
+                                         "response_p95_ns, migrations)", name);
+    for (size_t i = 0; i < a->metric_count; i++)
+        if (a->metrics[i] == m)
+            return args_usage_error("sweep", "--metric %s: given twice", name);
+    a->metrics[a->metric_count++] = m;
+    return 0;
+}
+
 static int parse_jobs(const char *text, struct sweep_args *a)
 {
     uint64_t n;
@@ -192,7 +205,8 @@ static unsigned default_jobs(void)
 }
 
 enum sweep_option {
-    OPT_HELP, OPT_GRID, OPT_POLICIES, OPT_SEEDS, OPT_SEED_LIST, OPT_SET, OPT_JOBS, OPT_OUT, OPT_NO_PROGRESS
+    OPT_HELP, OPT_GRID, OPT_POLICIES, OPT_SEEDS, OPT_SEED_LIST, OPT_SET, OPT_JOBS, OPT_OUT, OPT_NO_PROGRESS,
+    OPT_METRIC
 };
 
 static const struct args_option sweep_options[] = {
@@ -200,7 +214,7 @@ static const struct args_option sweep_options[] = {
     {"policies", 0, "LIST", OPT_POLICIES}, {"seeds", 0, "N", OPT_SEEDS},
     {"seed-list", 0, "LIST", OPT_SEED_LIST}, {"set", 0, "KEY=VALUE", OPT_SET},
     {"jobs", 'j', "N", OPT_JOBS},         {"out", 'o', "DIR", OPT_OUT},
-    {"no-progress", 0, NULL, OPT_NO_PROGRESS},
+    {"no-progress", 0, NULL, OPT_NO_PROGRESS}, {"metric", 'm', "M", OPT_METRIC},
 };
 
 /* One option and its value: 0, or the usage status after a message. */
@@ -217,6 +231,7 @@ static int take_option(int id, const char *value, void *ctx)
     case OPT_SET: return parse_set(value, a);
     case OPT_JOBS: return parse_jobs(value, a);
     case OPT_NO_PROGRESS: a->progress = false; return 0;
+    case OPT_METRIC: return parse_metric(value, a);
     default:
         if (value[0] == '\0')
             return args_usage_error("sweep", "--out: the directory name is empty");

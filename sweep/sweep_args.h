@@ -14,6 +14,7 @@
 
 #include "hal-sim/scenario_override.h"
 #include "sweep_grid.h"
+#include "sweep_result.h"
 
 #define SWEEP_MAX_SEEDS 100000u
 #define SWEEP_MAX_JOBS 1024u
@@ -31,6 +32,8 @@ struct sweep_args {
     struct scenario_override *sets; /* --set, in order */
     const char **set_specs;         /* each as typed: KEY=VALUE */
     size_t set_count;
+    int metrics[SWEEP_METRIC_COUNT]; /* --metric: the summary's tables (enum sweep_metric) */
+    size_t metric_count;             /* 0: makespan, p95 response, migrations */
     unsigned jobs; /* default: online CPUs */
     unsigned seed_options; /* --seeds and --seed-list given: one is required */
     bool progress;         /* the live line and ETA (--no-progress: off) */

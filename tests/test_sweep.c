@@ -178,6 +178,15 @@ Test(sweep, two_keys_make_every_combination)
     cr_expect(contains("keys", "out/paired.csv", "\nnetwork.loss,0,none,0.05,makespan_ns,ms,2,2,"));
     cr_expect(contains("keys", "out.txt", "paired difference from network.loss=0 (same seed, other keys equal)"));
     cr_expect(contains("keys", "out.txt", "--seed S --set balancer.policy=offer --set network.loss=0.05\n"));
+    cr_expect(contains("keys", "out.txt", "\nmigrations (count)\n"), "the default tables");
+    /* --metric chooses the tables; the CSV files keep every figure. */
+    cr_assert_eq(sweep_in("metric", PINGPONG " --grid policy=none,offer --seeds 2 --out out --no-progress"
+                                            " --metric ratio_milli --metric sim_time_ns"),
+                 0);
+    cr_expect(contains("metric", "out.txt", "\nmakespan / lower bound (x)\nbalancer.policy   ok"));
+    cr_expect(contains("metric", "out.txt", "\nsimulated time (ms)\n"));
+    cr_expect_not(contains("metric", "out.txt", "\nmakespan (ms)\n"));
+    cr_expect(contains("metric", "out/summary.csv", "\noffer,migrations,count,2,2,"));
     /* The loss shows: 5% loss makes the runs longer than none. */
     double lossless = cell_metric("keys", "out/balancer.policy=none,network.loss=0/seed-2", "sim_time_ns");
     double lossy = cell_metric("keys", "out/balancer.policy=none,network.loss=0.05/seed-2", "sim_time_ns");
@@ -266,6 +275,9 @@ Test(sweep, bad_grid_names_the_key_or_value)
     expect_usage_error("g5", "--grid 'description=a b,a_b' --seeds 1",
                        "--grid description: values 'a b' and 'a_b' would share a directory name");
     expect_usage_error("g6", "--grid nokey --seeds 1", "--grid: 'nokey' is not KEY=VALUE,VALUE,...");
+    expect_usage_error("m1", "--seeds 1 --metric speed",
+                       "--metric: no figure 'speed' (one of sweep.csv's columns, e.g. makespan_ns, response_p95_ns, "
+                       "migrations)");
     expect_usage_error("g7", "--grid network.loss=0,1 --set network.loss=0 --seeds 1",
                        "--set network.loss=0: network.loss is swept by --grid; give it one or the other");
     /* Values the loader refuses: the message names the value. */
