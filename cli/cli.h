@@ -20,7 +20,8 @@ struct cli_command {
     int (*main)(int argc, char **argv);
 };
 
-extern const struct cli_command cli_run, cli_check, cli_check_run, cli_sweep, cli_swarm, cli_viz, cli_boot, cli_fs, cli_kvd;
+extern const struct cli_command cli_run, cli_check, cli_check_run, cli_sweep, cli_plot, cli_swarm, cli_viz, cli_boot,
+    cli_fs, cli_kvd;
 
 /* For a command that takes only operands (and --help): the operands into
  * `operands` (room for argc) and their number, at least one, into *count.

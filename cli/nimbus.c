@@ -11,10 +11,7 @@
 
 #include "cli.h"
 #include "host/args.h"
-
-#ifndef NIMBUS_VERSION
-#define NIMBUS_VERSION "0.1"
-#endif
+#include "host/build_info.h"
 
 static const char usage_main[] =
     "nimbus - the Cumulonimbus cluster simulator\n"
@@ -23,7 +20,8 @@ static const char usage_main[] =
     "  nimbus run SCENARIO [--out DIR] [--seed N] [--set KEY=VALUE]... [--quiet]\n"
     "  nimbus check SCENARIO...\n"
     "  nimbus check-run RUN...\n"
-    "  nimbus sweep SCENARIO --policies LIST --seeds N [--set KEY=VALUE]...\n"
+    "  nimbus sweep SCENARIO --grid KEY=V1,V2,... --seeds N [--set KEY=VALUE]...\n"
+    "  nimbus plot SWEEP_DIR [--metric M] [--x KEY]\n"
     "  nimbus swarm SCENARIO --seeds N\n"
     "  nimbus viz RUN_DIR [--screenshot FILE --at TIME]\n"
     "  nimbus boot [--nodes N] [--out DIR]\n"
@@ -36,7 +34,8 @@ static const char usage_main[] =
     "  run     simulate a scenario; write its event trace, pcap and metrics\n"
     "  check   validate scenario files without running them\n"
     "  check-run  check a finished run's invariants (pids, ends, moves, messages)\n"
-    "  sweep   run a scenario for each balancer policy x seed; summarise\n"
+    "  sweep   run a scenario over a grid of key values x seeds; summarise\n"
+    "  plot    draw a sweep's figures (PDF, SVG, PNG) with 95% confidence intervals\n"
     "  swarm   run a scenario under random faults per seed; check every run\n"
     "  viz     watch a finished run: load, processes, migrations\n"
     "  boot    start a local cluster of x86 nodes under QEMU\n"
@@ -49,7 +48,8 @@ static const char usage_main[] =
     "Exit status: 0 success, 1 bad usage or scenario, 2 the run failed.\n";
 
 static const struct cli_command *const commands[] = {&cli_run,   &cli_check, &cli_check_run, &cli_sweep,
-                                                      &cli_swarm, &cli_viz,   &cli_boot, &cli_fs, &cli_kvd};
+                                                      &cli_plot,  &cli_swarm, &cli_viz,       &cli_boot,
+                                                      &cli_fs,    &cli_kvd};
 
 static const struct cli_command *find_command(const char *name)
 {
@@ -118,7 +118,7 @@ int main(int argc, char **argv)
     if (c != NULL)
         return c->main(argc - 2, argv + 2);
     if (strcmp(name, "--version") == 0 || strcmp(name, "-V") == 0 || strcmp(name, "version") == 0) {
-        printf("nimbus %s\n", NIMBUS_VERSION);
+        printf("nimbus %s (commit %s, %s build)\n", build_info_version(), build_info_commit(), build_info_type());
         return CLI_EXIT_OK;
     }
     if (strcmp(name, "help") == 0)

@@ -184,14 +184,16 @@ static char *reproduce_command(const struct run_args *a, uint64_t seed)
     return text;
 }
 
-/* DIR/scenario.json: the effective scenario when --set changed it;
+/* DIR/scenario.json: the effective scenario when --set changed it, byte
+ * for byte the text metrics.json's scenario_sha256 is of;
  * otherwise an old one is removed, so the directory never shows a
  * scenario that was not run. 0, or -1 after a message. */
 static int save_effective_scenario(const char *dir, const char *effective)
 {
     char path[4200];
     snprintf(path, sizeof path, "%s/scenario.json", dir);
-    if (effective != NULL ? files_write_text(path, effective) < 0 : unlink(path) < 0 && errno != ENOENT) {
+    if (effective != NULL ? files_write_bytes(path, effective, strlen(effective)) < 0
+                          : unlink(path) < 0 && errno != ENOENT) {
         fprintf(stderr, "nimbus run: cannot %s %s: %s\n", effective != NULL ? "write" : "remove", path,
                 strerror(errno));
         return -1;

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "host/build_info.h"
 #include "host/text_buf.h"
 
 const struct metric_field metric_fields[M_COUNT] = {
@@ -196,6 +197,11 @@ int metrics_write_json(const struct metrics_run *r, const char *path)
     const char *in = "  ", *in2 = "    ";
     text_buf_puts(&b, "{\n");
     json_str(&b, in, "scenario", r->scenario);
+    /* Provenance: what ran and which nimbus ran it. Not the build type:
+     * -O2 and -O0 builds must write identical files (build_info.h). */
+    json_str(&b, in, "scenario_sha256", r->scenario_sha256);
+    json_str(&b, in, "nimbus", build_info_version());
+    json_str(&b, in, "commit", build_info_commit());
     json_u64(&b, in, "seed", r->seed, 0);
     json_str(&b, in, "balancer", r->balancer);
     json_str(&b, in, "migration", r->migration);

@@ -128,6 +128,7 @@ struct metrics_research {
 
 struct metrics_run {
     const char *scenario;
+    const char *scenario_sha256; /* of the scenario text checked (scenario.h) */
     uint64_t seed;
     const char *balancer;  /* the balancer policy's name ("none", "offer", ...) */
     const char *migration; /* the migration mode's name */

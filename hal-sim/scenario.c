@@ -352,6 +352,8 @@ int scenario_parse(const char *text, size_t len, const char *path, struct scenar
     if (rc == 0)
         rc = scn_parse_root(&p, doc);
     cJSON_Delete(doc);
+    if (rc == 0)
+        sha256_hex(text, len, out->sha256);
     if (rc < 0)
         scenario_free(out);
     return rc;

@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "host/sha256.h"
+
 #include "../core/kernel.h"
 
 #define SCN_MAX_NODES 65000u
@@ -128,6 +130,10 @@ struct scn_program {
 struct scenario {
     char *path;        /* as given to scenario_load */
     char *name;
+    /* SHA-256 of the text scenario_parse checked: the file's bytes, or
+     * the effective text when overrides were applied (metrics.json's
+     * "scenario_sha256", for provenance). */
+    char sha256[SHA256_HEX_BYTES];
     uint64_t seed;
     uint64_t duration_ns; /* 0: run until every process has exited */
     uint64_t max_time_ns; /* a run that has not finished by then fails */

@@ -118,6 +118,12 @@ int scenario_override_make(const char *label, const char *path, cJSON *value, st
     return 0;
 }
 
+int scenario_override_from_text(const char *label, const char *path, const char *value,
+                                struct scenario_override *out, char *err, size_t err_bytes)
+{
+    return scenario_override_make(label, path, parse_value(value), out, err, err_bytes);
+}
+
 int scenario_override_parse(const char *spec, struct scenario_override *out, char *err, size_t err_bytes)
 {
     memset(out, 0, sizeof *out);
@@ -127,7 +133,7 @@ int scenario_override_parse(const char *spec, struct scenario_override *out, cha
     char *path = dup_prefix(spec, (size_t)(eq - spec));
     char label[512];
     snprintf(label, sizeof label, "--set %s", spec);
-    int rc = scenario_override_make(label, path, parse_value(eq + 1), out, err, err_bytes);
+    int rc = scenario_override_from_text(label, path, eq + 1, out, err, err_bytes);
     free(path);
     return rc;
 }
@@ -278,7 +284,12 @@ static char *text_overridden(const char *path, const char *file, size_t len,
     jtext_numbers_as_written(doc); /* a seed above 2^53 stays exact */
     char *printed = cJSON_Print(doc);
     cJSON_Delete(doc);
-    char *text = xstrdup(printed != NULL ? printed : "");
+    /* Ending in a newline, so that scenario.json holds exactly the text
+     * whose SHA-256 metrics.json records. */
+    size_t printed_len = printed != NULL ? strlen(printed) : 0;
+    char *text = xmalloc(printed_len + 2);
+    memcpy(text, printed != NULL ? printed : "", printed_len);
+    memcpy(text + printed_len, "\n", 2);
     cJSON_free(printed);
     return text;
 }
@@ -339,18 +350,22 @@ int scenario_load_overridden(const char *path, const struct scenario_override *o
     memset(out, 0, sizeof *out);
     if (read_text(path, &file, &len, err, err_bytes) < 0)
         return -1;
-    char *eff = text_overridden(path, file, len, ov, count, err, err_bytes);
+    /* No overrides: the file itself, byte for byte, is what runs (so its
+     * scenario_sha256 is the file's, as with scenario_load). */
+    char *eff = count == 0 ? file : text_overridden(path, file, len, ov, count, err, err_bytes);
+    size_t eff_len = count == 0 ? len : eff != NULL ? strlen(eff) : 0;
     int rc = -1;
     if (eff != NULL) {
         char msg[SCN_ERROR_BYTES];
-        rc = scenario_parse(eff, strlen(eff), path, out, msg, sizeof msg);
+        rc = scenario_parse(eff, eff_len, path, out, msg, sizeof msg);
         if (rc < 0)
             blame(path, file, len, ov, count, msg, err, err_bytes);
     }
     if (rc == 0 && text != NULL)
         *text = eff;
-    else
+    else if (eff != file)
         free(eff);
-    free(file);
+    if (eff != file || rc != 0 || text == NULL)
+        free(file);
     return rc;
 }

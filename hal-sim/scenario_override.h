@@ -37,6 +37,11 @@ struct scenario_override {
  * text itself as a string (so `latency=200us` and `latency="200us"` are
  * the same). 0, or -1 with a one-line reason in err. */
 int scenario_override_parse(const char *spec, struct scenario_override *out, char *err, size_t err_bytes);
+/* An override of `path` with the value `value` read as in
+ * scenario_override_parse, named `label` in messages
+ * ("--grid network.loss=0.01"). */
+int scenario_override_from_text(const char *label, const char *path, const char *value,
+                                struct scenario_override *out, char *err, size_t err_bytes);
 /* An override of `path` with an already built value (taken over). */
 int scenario_override_make(const char *label, const char *path, cJSON *value, struct scenario_override *out,
                            char *err, size_t err_bytes);
@@ -50,7 +55,8 @@ int scenario_override_apply(cJSON *root, const struct scenario_override *o, char
 
 /* Load the scenario file at `path` with `count` overrides applied in
  * order. On success *text (when not NULL) gets the effective scenario as
- * JSON text, which the caller frees. On failure err holds one line: the
+ * JSON text, which the caller frees: with no overrides, the file's own
+ * text. On failure err holds one line: the
  * loader's message, prefixed with the label of the override that caused
  * it when an override did. */
 int scenario_load_overridden(const char *path, const struct scenario_override *ov, size_t count,

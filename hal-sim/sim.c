@@ -281,6 +281,7 @@ void sim_collect_metrics(const struct sim *s, struct metrics_node *rows, struct 
     const struct sim_net_counters *t = &s->net.total;
     *run = (struct metrics_run){
         .scenario = s->scn->name,
+        .scenario_sha256 = s->scn->sha256,
         .seed = s->opt.seed,
         .balancer = balance_policy_name(s->scn->balance.policy),
         .migration = migrate_mode_name(s->scn->migrate_mode),

@@ -40,6 +40,16 @@ int files_make_dirs(const char *path)
     return 0;
 }
 
+int files_write_bytes(const char *path, const char *data, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    if (f == NULL)
+        return -1;
+    fwrite(data, 1, len, f);
+    int bad = ferror(f);
+    return fclose(f) != 0 || bad ? -1 : 0;
+}
+
 int files_write_text(const char *path, const char *text)
 {
     FILE *f = fopen(path, "wb");

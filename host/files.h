@@ -15,6 +15,9 @@ int files_make_dirs(const char *path);
  * read, EFBIG when it is larger than `max_bytes`. */
 char *files_read_text(const char *path, size_t max_bytes, size_t *len);
 /* Write `text` and a newline to the file at `path`: 0, or -1 with errno set. */
+/* Write exactly `len` bytes to the file at `path` (created or truncated):
+ * 0, or -1 with errno set. */
+int files_write_bytes(const char *path, const char *data, size_t len);
 int files_write_text(const char *path, const char *text);
 /* rm -r: remove `path` and everything below it (links are removed, never
  * followed): 0, or -1 with errno set. */

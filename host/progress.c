@@ -9,7 +9,7 @@
 #define PROGRESS_FIRST_NS 1000000000ull     /* nothing for the first second */
 #define PROGRESS_PERIOD_NS 200000000ull     /* then redraw five times a second */
 
-static uint64_t wall_now_ns(void)
+uint64_t progress_wall_now_ns(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -21,7 +21,7 @@ void progress_init(struct progress *p, bool enabled, uint64_t goal_ns)
     p->goal_ns = goal_ns;
     p->enabled = enabled;
     p->shown = false;
-    p->start_ns = wall_now_ns();
+    p->start_ns = progress_wall_now_ns();
     p->next_draw_ns = p->start_ns + PROGRESS_FIRST_NS;
     p->countdown = PROGRESS_CHECK_EVERY;
 }
@@ -31,7 +31,7 @@ void progress_update(struct progress *p, uint64_t sim_ns, uint64_t events)
     if (!p->enabled || --p->countdown != 0)
         return;
     p->countdown = PROGRESS_CHECK_EVERY;
-    uint64_t now = wall_now_ns();
+    uint64_t now = progress_wall_now_ns();
     if (now < p->next_draw_ns)
         return;
     p->next_draw_ns = now + PROGRESS_PERIOD_NS;
@@ -63,5 +63,5 @@ void progress_done(struct progress *p)
 
 double progress_wall_seconds(const struct progress *p)
 {
-    return (double)(wall_now_ns() - p->start_ns) / 1e9;
+    return (double)(progress_wall_now_ns() - p->start_ns) / 1e9;
 }

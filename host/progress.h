@@ -29,6 +29,8 @@ void progress_update(struct progress *p, uint64_t sim_ns, uint64_t events);
 void progress_clear(struct progress *p);
 /* The run is over: erase the line for good. */
 void progress_done(struct progress *p);
+/* The monotonic wall clock, for other progress displays (sweeps). */
+uint64_t progress_wall_now_ns(void);
 /* Wall seconds since progress_init. */
 double progress_wall_seconds(const struct progress *p);
 

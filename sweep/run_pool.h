@@ -7,6 +7,12 @@
  * every job before it have ended, so what a caller prints or writes does
  * not depend on how many ran at once. After *interrupt is set no more
  * jobs start; those never started are finished with started == false.
+ *
+ * For a progress display, ops->ended sees every job as soon as it ends,
+ * in any order, and ops->tick is called about four times a second while
+ * the pool waits. With a tick, SIGCHLD is blocked while the pool runs
+ * (so a wait can time out without losing an exit): children start with
+ * it blocked, which a child that never forks does not notice.
  */
 #ifndef SWEEP_RUN_POOL_H
 #define SWEEP_RUN_POOL_H
@@ -29,7 +35,13 @@ struct run_pool_ops {
     pid_t (*start)(void *ctx, size_t i);
     /* Job i has ended (or was never started, or could not start). */
     void (*finished)(void *ctx, size_t i, const struct run_pool_job *job);
+    /* Optional: job i's child has just ended (any order). */
+    void (*ended)(void *ctx, size_t i, const struct run_pool_job *job);
+    /* Optional: called while waiting, about every RUN_POOL_TICK_MS. */
+    void (*tick)(void *ctx);
 };
+
+#define RUN_POOL_TICK_MS 250
 
 void run_pool_run(size_t count, unsigned jobs, const volatile sig_atomic_t *interrupt,
                   const struct run_pool_ops *ops, void *ctx);

@@ -9,9 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "host/build_info.h"
+#include "host/text_buf.h"
+#include "sweep_csv.h"
+#include "sweep_reproduce.h"
+
 #define SWEEP_MAX_EXACT 9007199254740992.0 /* 2^53 */
-#define TABLE_TEXT_BYTES 64u
-#define TABLE_COLUMNS 8u
+#define FIGURE_BYTES 64u
 
 void sweep_format_figure(double v, char *buf, size_t bytes)
 {
@@ -21,41 +25,10 @@ void sweep_format_figure(double v, char *buf, size_t bytes)
         snprintf(buf, bytes, "%.3f", v);
 }
 
-/* ---- sweep.csv ------------------------------------------------------- */
+/* ---- the CSV files ----------------------------------------------------------- */
 
-static void csv_header(FILE *f)
+static int close_file(FILE *f)
 {
-    fputs("policy,seed,end", f);
-    for (int m = 0; m < SWEEP_METRIC_COUNT; m++)
-        fprintf(f, ",%s", sweep_metric_fields[m].column);
-    fputc('\n', f);
-}
-
-static void csv_row(FILE *f, const struct sweep_cell *c)
-{
-    const struct sweep_result *r = &c->result;
-    fprintf(f, "%s,%llu,%s", c->policy, (unsigned long long)c->seed,
-            r->read ? (r->end[0] ? r->end : "unknown") : "no_metrics");
-    for (int m = 0; m < SWEEP_METRIC_COUNT; m++) {
-        char text[TABLE_TEXT_BYTES] = "";
-        uint64_t ratio;
-        if (m == SWEEP_RATIO_MILLI && sweep_result_ratio_milli(r, &ratio))
-            snprintf(text, sizeof text, "%llu", (unsigned long long)ratio);
-        else if (m != SWEEP_RATIO_MILLI && r->has[m])
-            sweep_format_figure(r->value[m], text, sizeof text);
-        fprintf(f, ",%s", text);
-    }
-    fputc('\n', f);
-}
-
-int sweep_report_csv(const char *path, const struct sweep_cell *cells, size_t count)
-{
-    FILE *f = fopen(path, "wb");
-    if (f == NULL)
-        return -1;
-    csv_header(f);
-    for (size_t i = 0; i < count; i++)
-        csv_row(f, &cells[i]);
     int bad = ferror(f);
     if (fclose(f) != 0 || bad) {
         if (errno == 0)
@@ -65,119 +38,147 @@ int sweep_report_csv(const char *path, const struct sweep_cell *cells, size_t co
     return 0;
 }
 
-/* ---- the table ------------------------------------------------------- */
-
-struct table_column {
-    const char *title;
-    enum sweep_metric metric;
-    double scale; /* from metrics.json's unit to the column's */
-    int decimals;
-};
-
-static const struct table_column table_columns[TABLE_COLUMNS - 2] = {
-    {"makespan ms", SWEEP_MAKESPAN, 1e-6, 2},
-    {"x lower bound", SWEEP_RATIO_MILLI, 1e-3, 3},
-    {"p95 response ms", SWEEP_RESPONSE_P95, 1e-6, 3},
-    {"migrations", SWEEP_MIGRATIONS, 1.0, 1},
-    {"bytes moved", SWEEP_BYTES_MOVED, 1.0, 0},
-    {"median freeze us", SWEEP_FREEZE_MEDIAN, 1.0, 1},
-};
-
-struct stat_acc {
-    size_t n;
-    double sum, min, max;
-};
-
-static bool cell_value(const struct sweep_cell *c, const struct table_column *col, double *v)
+static void put_keys_header(FILE *f, const struct sweep_grid *g)
 {
-    if (col->metric == SWEEP_RATIO_MILLI) {
+    for (size_t k = 0; k < g->key_count; k++) {
+        csv_put(f, g->key[k]);
+        fputc(',', f);
+    }
+}
+
+static void put_key_values(FILE *f, const struct sweep_grid *g, size_t combo)
+{
+    size_t vi[SWEEP_MAX_KEYS];
+    sweep_grid_values_of(g, combo, vi);
+    for (size_t k = 0; k < g->key_count; k++) {
+        csv_put(f, g->value[k][vi[k]]);
+        fputc(',', f);
+    }
+}
+
+/* The sweep's --set overrides as one field: "KEY=VALUE KEY=VALUE". */
+static void put_sets(FILE *f, const struct sweep_info *info)
+{
+    struct text_buf b = {0};
+    for (size_t i = 0; i < info->set_count; i++) {
+        if (i > 0)
+            text_buf_putc(&b, ' ');
+        text_buf_puts(&b, info->set_specs[i]);
+    }
+    text_buf_putc(&b, '\0');
+    csv_put(f, b.data);
+    text_buf_free(&b);
+}
+
+static void csv_row(FILE *f, const struct sweep_info *info, const struct sweep_cell *c)
+{
+    const struct sweep_result *r = &c->result;
+    csv_put(f, info->scenario_name);
+    fprintf(f, ",%s,%s,%s,%s,", info->combo_sha256[c->combo], build_info_version(), build_info_commit(),
+            build_info_type());
+    put_sets(f, info);
+    fputc(',', f);
+    put_key_values(f, info->grid, c->combo);
+    fprintf(f, "%llu,%s,%d,", (unsigned long long)c->seed,
+            r->read ? (r->end[0] ? r->end : "unknown") : "no_metrics", c->ok);
+    csv_put(f, r->balancer);
+    fputc(',', f);
+    csv_put(f, r->migration);
+    for (int m = 0; m < SWEEP_METRIC_COUNT; m++) {
+        char text[FIGURE_BYTES] = "";
         uint64_t ratio;
-        if (!sweep_result_ratio_milli(&c->result, &ratio))
-            return false;
-        *v = (double)ratio * col->scale;
-        return true;
+        if (m == SWEEP_RATIO_MILLI && sweep_result_ratio_milli(r, &ratio))
+            snprintf(text, sizeof text, "%llu", (unsigned long long)ratio);
+        else if (m != SWEEP_RATIO_MILLI && r->has[m])
+            sweep_format_figure(r->value[m], text, sizeof text);
+        fprintf(f, ",%s", text);
     }
-    if (!c->result.has[col->metric])
-        return false;
-    *v = c->result.value[col->metric] * col->scale;
-    return true;
-}
-
-static void stat_add(struct stat_acc *s, double v)
-{
-    if (s->n == 0 || v < s->min)
-        s->min = v;
-    if (s->n == 0 || v > s->max)
-        s->max = v;
-    s->sum += v;
-    s->n++;
-}
-
-/* "mean (min-max)", just "mean" for one run, "-" for none. */
-static void stat_format(const struct stat_acc *s, int decimals, char *buf, size_t bytes)
-{
-    if (s->n == 0)
-        snprintf(buf, bytes, "-");
-    else if (s->n == 1 || s->min == s->max)
-        snprintf(buf, bytes, "%.*f", decimals, s->sum / (double)s->n);
-    else
-        snprintf(buf, bytes, "%.*f (%.*f-%.*f)", decimals, s->sum / (double)s->n, decimals, s->min, decimals,
-                 s->max);
-}
-
-typedef char table_row[TABLE_COLUMNS][TABLE_TEXT_BYTES];
-
-static void table_policy_row(table_row row, const struct sweep_cell *cells, size_t count, size_t p)
-{
-    size_t runs = 0, ok = 0;
-    for (size_t i = 0; i < count; i++) {
-        if (cells[i].policy_index != p)
-            continue;
-        snprintf(row[0], TABLE_TEXT_BYTES, "%s", cells[i].policy);
-        runs++;
-        ok += cells[i].ok;
-    }
-    snprintf(row[1], TABLE_TEXT_BYTES, "%zu/%zu", ok, runs);
-    for (size_t c = 0; c + 2 < TABLE_COLUMNS; c++) {
-        struct stat_acc s = {0};
-        double v;
-        for (size_t i = 0; i < count; i++)
-            if (cells[i].policy_index == p && cells[i].ok && cell_value(&cells[i], &table_columns[c], &v))
-                stat_add(&s, v);
-        stat_format(&s, table_columns[c].decimals, row[c + 2], TABLE_TEXT_BYTES);
-    }
-}
-
-static void table_print_row(FILE *f, table_row row, const size_t *width)
-{
-    for (size_t c = 0; c < TABLE_COLUMNS; c++) {
-        int w = (int)width[c];
-        if (c == 0)
-            fprintf(f, "%-*s", w, row[c]);
-        else
-            fprintf(f, "  %*s", w, row[c]);
-    }
+    char *command = sweep_reproduce_command(info, c->combo, c->seed);
+    fputc(',', f);
+    csv_put(f, command);
+    free(command);
     fputc('\n', f);
 }
 
-void sweep_report_table(FILE *f, const struct sweep_cell *cells, size_t count, size_t policy_count)
+int sweep_report_csv(const char *path, const struct sweep_info *info, const struct sweep_cell *cells)
 {
-    size_t rows = policy_count + 1;
-    table_row *t = calloc(rows, sizeof t[0]);
-    if (t == NULL)
-        return;
-    snprintf(t[0][0], TABLE_TEXT_BYTES, "policy");
-    snprintf(t[0][1], TABLE_TEXT_BYTES, "ok/runs");
-    for (size_t c = 0; c + 2 < TABLE_COLUMNS; c++)
-        snprintf(t[0][c + 2], TABLE_TEXT_BYTES, "%s", table_columns[c].title);
-    for (size_t p = 0; p < policy_count; p++)
-        table_policy_row(t[p + 1], cells, count, p);
-    size_t width[TABLE_COLUMNS] = {0};
-    for (size_t r = 0; r < rows; r++)
-        for (size_t c = 0; c < TABLE_COLUMNS; c++)
-            if (strlen(t[r][c]) > width[c])
-                width[c] = strlen(t[r][c]);
-    for (size_t r = 0; r < rows; r++)
-        table_print_row(f, t[r], width);
-    free(t);
+    FILE *f = fopen(path, "wb");
+    if (f == NULL)
+        return -1;
+    fputs("scenario,scenario_sha256,nimbus,commit,build_type,overrides,", f);
+    put_keys_header(f, info->grid);
+    fputs("seed,end,ok,balancer,migration", f);
+    for (int m = 0; m < SWEEP_METRIC_COUNT; m++)
+        fprintf(f, ",%s", sweep_metric_fields[m].column);
+    fputs(",reproduce\n", f);
+    size_t combos = sweep_grid_combos(info->grid);
+    for (size_t i = 0; i < combos * info->seed_count; i++)
+        csv_row(f, info, &cells[i]);
+    return close_file(f);
 }
+
+/* n,mean,sd,ci95_low,ci95_high: full precision for plotting; empty
+ * figures for no runs, and an interval only from two runs on. */
+static void put_stats(FILE *f, const struct sweep_stats *s)
+{
+    fprintf(f, "%zu", s->n);
+    if (s->n == 0)
+        fputs(",,,,", f);
+    else if (s->n == 1)
+        fprintf(f, ",%.9g,,,", s->mean);
+    else
+        fprintf(f, ",%.9g,%.9g,%.9g,%.9g", s->mean, s->sd, s->mean - s->ci_half, s->mean + s->ci_half);
+}
+
+int sweep_report_summary_csv(const char *path, const struct sweep_info *info, const struct sweep_cell *cells)
+{
+    FILE *f = fopen(path, "wb");
+    if (f == NULL)
+        return -1;
+    put_keys_header(f, info->grid);
+    fputs("metric,unit,runs,n,mean,sd,ci95_low,ci95_high\n", f);
+    size_t combos = sweep_grid_combos(info->grid);
+    for (size_t c = 0; c < combos; c++) {
+        for (int m = 0; m < SWEEP_METRIC_COUNT; m++) {
+            struct sweep_stats s;
+            sweep_combo_stats(info, cells, c, m, &s);
+            put_key_values(f, info->grid, c);
+            fprintf(f, "%s,%s,%zu,", sweep_metric_fields[m].column, sweep_metric_fields[m].unit, info->seed_count);
+            put_stats(f, &s);
+            fputc('\n', f);
+        }
+    }
+    return close_file(f);
+}
+
+int sweep_report_paired_csv(const char *path, const struct sweep_info *info, const struct sweep_cell *cells)
+{
+    FILE *f = fopen(path, "wb");
+    if (f == NULL)
+        return -1;
+    const struct sweep_grid *g = info->grid;
+    fputs("key,baseline,", f);
+    put_keys_header(f, g);
+    fputs("metric,unit,seeds,n,mean,sd,ci95_low,ci95_high\n", f);
+    size_t combos = sweep_grid_combos(g), vi[SWEEP_MAX_KEYS];
+    for (size_t k = 0; k < g->key_count; k++) {
+        for (size_t c = 0; c < combos; c++) {
+            sweep_grid_values_of(g, c, vi);
+            for (int m = 0; m < SWEEP_METRIC_COUNT && vi[k] != 0; m++) {
+                struct sweep_stats s;
+                sweep_paired_stats(info, cells, k, c, m, &s);
+                csv_put(f, g->key[k]);
+                fputc(',', f);
+                csv_put(f, g->value[k][0]);
+                fputc(',', f);
+                put_key_values(f, g, c);
+                fprintf(f, "%s,%s,%zu,", sweep_metric_fields[m].column, sweep_metric_fields[m].unit,
+                        info->seed_count);
+                put_stats(f, &s);
+                fputc('\n', f);
+            }
+        }
+    }
+    return close_file(f);
+}
+

@@ -16,21 +16,31 @@
 #define SWEEP_RESULT_MAX_BYTES (64u << 20) /* a metrics.json larger than this is not one of ours */
 
 const struct sweep_metric_field sweep_metric_fields[SWEEP_METRIC_COUNT] = {
-    [SWEEP_SIM_TIME] = {"sim_time_ns", "sim_time_ns"},
-    [SWEEP_MAKESPAN] = {"makespan_ns", "research.makespan_ns"},
-    [SWEEP_LOWER_BOUND] = {"lower_bound_ns", "research.lower_bound_ns"},
-    [SWEEP_RATIO_MILLI] = {"ratio_milli", "research.makespan_over_bound_milli"},
-    [SWEEP_RESPONSE_MEAN] = {"response_mean_ns", "research.response_ns.mean"},
-    [SWEEP_RESPONSE_P50] = {"response_p50_ns", "research.response_ns.p50"},
-    [SWEEP_RESPONSE_P95] = {"response_p95_ns", "research.response_ns.p95"},
-    [SWEEP_RESPONSE_P99] = {"response_p99_ns", "research.response_ns.p99"},
-    [SWEEP_MIGRATIONS] = {"migrations", "research.migrations"},
-    [SWEEP_BYTES_MOVED] = {"bytes_moved", "research.bytes_moved"},
-    [SWEEP_FREEZE_MIN] = {"freeze_min_us", "research.freeze_us.min"},
-    [SWEEP_FREEZE_MEDIAN] = {"freeze_median_us", "research.freeze_us.median"},
-    [SWEEP_FREEZE_MAX] = {"freeze_max_us", "research.freeze_us.max"},
-    [SWEEP_IMBALANCE_CV] = {"imbalance_mean_cv_milli", "research.imbalance.mean_cv_milli"},
+    [SWEEP_SIM_TIME] = {"sim_time_ns", "sim_time_ns", "simulated time", "ms", 1e-6},
+    [SWEEP_MAKESPAN] = {"makespan_ns", "research.makespan_ns", "makespan", "ms", 1e-6},
+    [SWEEP_LOWER_BOUND] = {"lower_bound_ns", "research.lower_bound_ns", "lower bound", "ms", 1e-6},
+    [SWEEP_RATIO_MILLI] = {"ratio_milli", "research.makespan_over_bound_milli", "makespan / lower bound", "x",
+                           1e-3},
+    [SWEEP_RESPONSE_MEAN] = {"response_mean_ns", "research.response_ns.mean", "mean response", "ms", 1e-6},
+    [SWEEP_RESPONSE_P50] = {"response_p50_ns", "research.response_ns.p50", "median response", "ms", 1e-6},
+    [SWEEP_RESPONSE_P95] = {"response_p95_ns", "research.response_ns.p95", "p95 response", "ms", 1e-6},
+    [SWEEP_RESPONSE_P99] = {"response_p99_ns", "research.response_ns.p99", "p99 response", "ms", 1e-6},
+    [SWEEP_MIGRATIONS] = {"migrations", "research.migrations", "migrations", "count", 1.0},
+    [SWEEP_BYTES_MOVED] = {"bytes_moved", "research.bytes_moved", "bytes moved", "KiB", 1.0 / 1024.0},
+    [SWEEP_FREEZE_MIN] = {"freeze_min_us", "research.freeze_us.min", "shortest freeze", "us", 1.0},
+    [SWEEP_FREEZE_MEDIAN] = {"freeze_median_us", "research.freeze_us.median", "median freeze", "us", 1.0},
+    [SWEEP_FREEZE_MAX] = {"freeze_max_us", "research.freeze_us.max", "longest freeze", "us", 1.0},
+    [SWEEP_IMBALANCE_CV] = {"imbalance_mean_cv_milli", "research.imbalance.mean_cv_milli",
+                            "mean load imbalance (CV)", "CV", 1e-3},
 };
+
+int sweep_metric_find(const char *column)
+{
+    for (int m = 0; m < SWEEP_METRIC_COUNT; m++)
+        if (strcmp(sweep_metric_fields[m].column, column) == 0)
+            return m;
+    return -1;
+}
 
 /* The member at a dotted path such as "research.response_ns.p95". */
 static const cJSON *lookup(const cJSON *root, const char *path)
@@ -58,6 +68,13 @@ static void read_figure(const cJSON *root, enum sweep_metric m, struct sweep_res
     r->value[m] = item->valuedouble;
 }
 
+static void read_string(const cJSON *root, const char *key, char out[SWEEP_END_BYTES])
+{
+    const cJSON *item = cJSON_GetObjectItemCaseSensitive(root, key);
+    if (cJSON_IsString(item))
+        snprintf(out, SWEEP_END_BYTES, "%s", item->valuestring);
+}
+
 int sweep_result_parse(const char *text, struct sweep_result *r)
 {
     memset(r, 0, sizeof *r);
@@ -67,9 +84,9 @@ int sweep_result_parse(const char *text, struct sweep_result *r)
         return -1;
     }
     r->read = true;
-    const cJSON *end = cJSON_GetObjectItemCaseSensitive(root, "end");
-    if (cJSON_IsString(end))
-        snprintf(r->end, sizeof r->end, "%s", end->valuestring);
+    read_string(root, "end", r->end);
+    read_string(root, "balancer", r->balancer);
+    read_string(root, "migration", r->migration);
     const cJSON *failed = cJSON_GetObjectItemCaseSensitive(root, "failed");
     r->failed = cJSON_IsNumber(failed) && failed->valuedouble != 0;
     for (int m = 0; m < SWEEP_METRIC_COUNT; m++)

@@ -34,6 +34,9 @@ enum sweep_metric {
 struct sweep_metric_field {
     const char *column;    /* in sweep.csv: "makespan_ns" */
     const char *json_path; /* in metrics.json: "research.makespan_ns" */
+    const char *title;     /* in the summary and on plots: "makespan" */
+    const char *unit;      /* what the summary shows it in: "ms" */
+    double scale;          /* from the column's unit to that one */
 };
 
 extern const struct sweep_metric_field sweep_metric_fields[SWEEP_METRIC_COUNT];
@@ -43,10 +46,15 @@ extern const struct sweep_metric_field sweep_metric_fields[SWEEP_METRIC_COUNT];
 struct sweep_result {
     bool read;                 /* metrics.json was read and parsed */
     char end[SWEEP_END_BYTES]; /* its "end", "" if absent */
+    char balancer[SWEEP_END_BYTES];  /* its "balancer" and "migration" */
+    char migration[SWEEP_END_BYTES]; /* (policy and mode), "" if absent */
     bool failed;               /* its "failed" was 1 */
     bool has[SWEEP_METRIC_COUNT];
     double value[SWEEP_METRIC_COUNT]; /* non-negative, when has[] */
 };
+
+/* The metric whose sweep.csv column is `column`, or -1. */
+int sweep_metric_find(const char *column);
 
 /* Parse a metrics.json text; 0, or -1 (r->read false) when it is not a
  * JSON object. Missing or non-numeric figures are left out. */

@@ -18,6 +18,7 @@
 #include "hal-sim/research_stats.h"
 #include "hal-sim/sim.h"
 #include "hal-sim/sim_procs.h"
+#include "host/build_info.h"
 #include "run_util.h"
 
 #define OUT NIMBUS_BINARY_DIR "/test-research"
@@ -435,7 +436,7 @@ Test(collector, lower_bound)
 Test(files, research_in_metrics_json_and_research_csv)
 {
     struct metrics_node row = {{0}};
-    struct metrics_run run = {.scenario = "s", .seed = 3, .balancer = "offer", .migration = "pre-copy",
+    struct metrics_run run = {.scenario = "s", .scenario_sha256 = "5eed", .seed = 3, .balancer = "offer", .migration = "pre-copy",
                               .end = "all_exited", .node_count = 1, .nodes = &row};
     for (int i = 0; i < R_COUNT; i++)
         run.research.v[i] = 1000 + (uint64_t)i;
@@ -445,6 +446,11 @@ Test(files, research_in_metrics_json_and_research_csv)
     char *json = read_file(OUT "/m.json", NULL);
     cr_assert_not_null(json);
     cr_assert_not_null(strstr(json, "  \"balancer\": \"offer\",\n  \"migration\": \"pre-copy\",\n"));
+    char provenance[256];
+    snprintf(provenance, sizeof provenance,
+             "{\n  \"scenario\": \"s\",\n  \"scenario_sha256\": \"5eed\",\n  \"nimbus\": \"%s\",\n"
+             "  \"commit\": \"%s\",\n  \"seed\": 3,\n", build_info_version(), build_info_commit());
+    cr_assert(strncmp(json, provenance, strlen(provenance)) == 0, "%s", json);
     cr_assert_not_null(strstr(json, "  \"research\": {\n    \"makespan_ns\": 1000,\n    \"jobs\": 1001,\n"
                                     "    \"jobs_finished\": 1002,\n    \"response_ns\": {\"mean\": 1003, "
                                     "\"p50\": 1004, \"p95\": 1005, \"p99\": 1006, \"max\": 1007},\n"),
