@@ -294,8 +294,6 @@ void viz_draw_cluster(SDL_Renderer *ren, struct viz_scene *s)
     struct dot_grid g;
     dot_grid(s, &g);
     draw_links(ren, s);
-    if (s->view.show_messages)
-        viz_draw_messages(ren, s);
     for (uint32_t i = 0; i < s->run->node_count; i++) {
         if (!on_screen(s, viz_cluster_node_rect(s, i)))
             continue;
@@ -304,6 +302,8 @@ void viz_draw_cluster(SDL_Renderer *ren, struct viz_scene *s)
             draw_label(ren, s, &g, i);
     }
     draw_procs(ren, s, &g);
+    if (s->view.show_messages) /* on top: a short hop is mostly over the boxes */
+        viz_draw_messages(ren, s);
     draw_selected_proc(ren, s);
     if (s->view.sel_node < s->run->node_count) {
         SDL_FRect r = viz_cluster_node_rect(s, s->view.sel_node);
