@@ -195,6 +195,8 @@ const char *trace_kernel_event_name(uint32_t type)
         [HAL_TRACE_STORE_ERROR] = "store_error",
         [HAL_TRACE_BLOCK] = "block",
         [HAL_TRACE_WAKE] = "wake",
+        [HAL_TRACE_KSEND] = "ksend",
+        [HAL_TRACE_KRECV] = "krecv",
     };
     return type < HAL_TRACE_TYPE_COUNT ? names[type] : "unknown";
 }
@@ -359,6 +361,12 @@ void trace_out_kernel(struct trace_out *t, uint64_t t_ns, uint32_t node,
         break;
     case HAL_TRACE_WAKE:
         field_pid(t, "pid", ev->pid);
+        break;
+    case HAL_TRACE_KSEND:
+    case HAL_TRACE_KRECV:
+        field_u64(t, ev->type == HAL_TRACE_KSEND ? "to" : "from", ev->value2);
+        field_str(t, "type", ev->text, ev->text_len);
+        field_u64(t, "seq", (uint32_t)ev->value);
         break;
     case HAL_TRACE_STORE_MOUNT:
     case HAL_TRACE_STORE_COMMIT:

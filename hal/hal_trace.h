@@ -61,6 +61,12 @@
  *              run queue to wait in a system call
  *   WAKE       pid: the wait ended; the process is runnable again (on the
  *              run queue unless it is frozen for a move)
+ *   KSEND      value2 = peer node, value = sequence number, text = the
+ *              message type's name: a kernel message of the cluster
+ *              protocol (not a user message's DELIVER, not the transport's
+ *              own) left for the first time
+ *   KRECV      value2 = peer node, value = sequence number, text = type
+ *              name: such a message arrived in order and is handed up
  */
 #ifndef HAL_TRACE_H
 #define HAL_TRACE_H
@@ -94,6 +100,8 @@ enum hal_trace_type {
     HAL_TRACE_STORE_ERROR,
     HAL_TRACE_BLOCK,
     HAL_TRACE_WAKE,
+    HAL_TRACE_KSEND,
+    HAL_TRACE_KRECV,
     HAL_TRACE_TYPE_COUNT
 };
 

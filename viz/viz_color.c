@@ -17,6 +17,7 @@ const struct viz_rgb viz_highlight = {255, 220, 0};
 const struct viz_rgb viz_migration_ring = {255, 255, 255};
 const struct viz_rgb viz_abort_ring = {255, 70, 70};
 const struct viz_rgb viz_message = {140, 200, 255};
+const struct viz_rgb viz_kernel_message = {255, 180, 60};
 const struct viz_rgb viz_load_avg = {255, 80, 200};
 const struct viz_rgb viz_lost = {255, 120, 40};
 const struct viz_rgb viz_graph = {90, 200, 190};

@@ -42,6 +42,7 @@ extern const struct viz_rgb viz_highlight;   /* the selection */
 extern const struct viz_rgb viz_migration_ring; /* outline of a moving process */
 extern const struct viz_rgb viz_abort_ring;  /* outline of a move that fails */
 extern const struct viz_rgb viz_message;     /* a message in flight */
+extern const struct viz_rgb viz_kernel_message; /* a kernel message in flight */
 extern const struct viz_rgb viz_load_avg;    /* the tick at a node's 1 s load average */
 extern const struct viz_rgb viz_lost;        /* a process lost with its crashed node */
 extern const struct viz_rgb viz_graph;       /* the imbalance curve */

@@ -84,6 +84,12 @@ static void sw_message(SDL_Renderer *ren, float x, float y, float u)
     viz_fill_disc(ren, x + u, y + u / 2, u * 0.6f, viz_message);
 }
 
+static void sw_kernel_message(SDL_Renderer *ren, float x, float y, float u)
+{
+    viz_line(ren, x, y + u - 2, x + u, y + u / 2, viz_kernel_message, 70);
+    viz_fill_rect(ren, x + u * 0.7f, y + u / 4, u / 2, u / 2, viz_kernel_message);
+}
+
 static void sw_link(SDL_Renderer *ren, float x, float y, float u)
 {
     viz_line(ren, x, y + u / 2, x + u * 1.5f, y + u / 2, viz_link, 255);
@@ -146,6 +152,8 @@ static void legend(struct pen *p)
     swatch_row(p, sw_moving, "process moving");
     swatch_row(p, sw_abort, "move that fails");
     swatch_row(p, sw_message, "message in flight");
+    swatch_row(p, sw_kernel_message, "kernel message (load,");
+    say(p, &fo->small, viz_text_fg, "  offer, accept, chunk...)");
     swatch_row(p, sw_link, "link");
     swatch_row(p, sw_cut, "link cut (partition)");
     group_rows(p);

@@ -14,15 +14,12 @@ void viz_msgs_free(struct viz_msgs *m)
     memset(m, 0, sizeof *m);
 }
 
-static uint64_t pair_key(uint32_t src_proc, uint32_t dst_proc)
-{
-    return (uint64_t)src_proc << 32 | dst_proc;
-}
+static uint64_t pair_key(uint32_t src, uint32_t dst) { return (uint64_t)src << 32 | dst; }
 
-void viz_msgs_send(struct viz_msgs *m, uint64_t t_ns, uint32_t node, uint32_t src_proc,
-                   uint32_t dst_proc)
+void viz_msgs_send(struct viz_msgs *m, uint64_t t_ns, uint32_t from, uint32_t to, uint32_t src,
+                   uint32_t dst, uint32_t tag)
 {
-    uint64_t key = pair_key(src_proc, dst_proc);
+    uint64_t key = pair_key(src, dst);
     uint32_t pair = viz_pidmap_get(&m->pair_of, key);
     if (pair == VIZ_NO_PROC) {
         struct viz_msg_pair fresh = {VIZ_NO_MSG, VIZ_NO_MSG};
@@ -31,9 +28,9 @@ void viz_msgs_send(struct viz_msgs *m, uint64_t t_ns, uint32_t node, uint32_t sr
         viz_pidmap_put(&m->pair_of, key, pair);
     }
     uint32_t idx = (uint32_t)m->n;
-    struct viz_msg msg = {.send_ns = t_ns, .end_ns = UINT64_MAX, .from_node = node,
-                          .to_node = UINT32_MAX, .src_proc = src_proc, .dst_proc = dst_proc,
-                          .next_of_pair = VIZ_NO_MSG, .end = VIZ_MSG_IN_FLIGHT};
+    struct viz_msg msg = {.send_ns = t_ns, .end_ns = UINT64_MAX, .from_node = from, .to_node = to,
+                          .src = src, .dst = dst, .tag = tag, .next_of_pair = VIZ_NO_MSG,
+                          .end = VIZ_MSG_IN_FLIGHT};
     VIZ_VEC_PUSH(m->v, m->n, m->cap, msg);
     struct viz_msg_pair *p = &m->pairs[pair];
     if (p->tail == VIZ_NO_MSG)
@@ -43,19 +40,35 @@ void viz_msgs_send(struct viz_msgs *m, uint64_t t_ns, uint32_t node, uint32_t sr
     p->tail = idx;
 }
 
-uint32_t viz_msgs_arrive(struct viz_msgs *m, uint64_t t_ns, uint32_t node, uint32_t src_proc,
-                         uint32_t dst_proc, enum viz_msg_end how)
+/* Take the pair's oldest message with `tag` out of its list. */
+static uint32_t unlink_tagged(struct viz_msgs *m, struct viz_msg_pair *p, uint32_t tag)
 {
-    uint32_t pair = viz_pidmap_get(&m->pair_of, pair_key(src_proc, dst_proc));
-    if (pair == VIZ_NO_PROC || m->pairs[pair].head == VIZ_NO_MSG)
+    uint32_t prev = VIZ_NO_MSG, i = p->head;
+    while (i != VIZ_NO_MSG && m->v[i].tag != tag)
+        prev = i, i = m->v[i].next_of_pair;
+    if (i == VIZ_NO_MSG)
         return VIZ_NO_MSG;
-    struct viz_msg_pair *p = &m->pairs[pair];
-    uint32_t idx = p->head;
+    uint32_t next = m->v[i].next_of_pair;
+    if (prev == VIZ_NO_MSG)
+        p->head = next;
+    else
+        m->v[prev].next_of_pair = next;
+    if (p->tail == i)
+        p->tail = prev;
+    m->v[i].next_of_pair = VIZ_NO_MSG;
+    return i;
+}
+
+uint32_t viz_msgs_arrive(struct viz_msgs *m, uint64_t t_ns, uint32_t node, uint32_t src,
+                         uint32_t dst, uint32_t tag, enum viz_msg_end how)
+{
+    uint32_t pair = viz_pidmap_get(&m->pair_of, pair_key(src, dst));
+    if (pair == VIZ_NO_PROC)
+        return VIZ_NO_MSG;
+    uint32_t idx = unlink_tagged(m, &m->pairs[pair], tag);
+    if (idx == VIZ_NO_MSG)
+        return VIZ_NO_MSG;
     struct viz_msg *msg = &m->v[idx];
-    p->head = msg->next_of_pair;
-    if (p->head == VIZ_NO_MSG)
-        p->tail = VIZ_NO_MSG;
-    msg->next_of_pair = VIZ_NO_MSG;
     msg->end_ns = t_ns;
     msg->to_node = node;
     msg->end = (uint8_t)how;

@@ -1,11 +1,12 @@
 /*
- * viz_msgs.h - the messages of a run as flights: each `send` paired with
- * the `deliver` (or `drop`) that ends it, so a frame can draw every
- * message in the air at its time, from the sender's node towards the
- * receiver's. Pairing is first in, first out per (sender, receiver):
- * the transport delivers a pair's messages in order. A delivery that
- * matches no send (a late copy of a send whose outcome was unknown) is
- * ignored. No SDL here.
+ * viz_msgs.h - the messages of a run as flights, so a frame can draw
+ * every message in the air at its time, from the sender's node towards
+ * the receiver's. User messages: each `send` paired with the `deliver`
+ * (or `drop`) that ends it, first in, first out per (sender process,
+ * receiver process): the transport delivers a pair's messages in order.
+ * Kernel messages: each `ksend` with the `krecv` of the same two nodes
+ * and sequence number (the tag). An arrival that matches nothing (a late
+ * copy of a send whose outcome was unknown) is ignored. No SDL here.
  */
 #ifndef VIZ_MSGS_H
 #define VIZ_MSGS_H
@@ -21,8 +22,10 @@ enum viz_msg_end { VIZ_MSG_IN_FLIGHT, VIZ_MSG_DELIVERED, VIZ_MSG_DROPPED };
 
 struct viz_msg {
     uint64_t send_ns, end_ns; /* end_ns: UINT64_MAX while in flight */
-    uint32_t from_node, to_node; /* to_node: where it ended (known at its end) */
-    uint32_t src_proc, dst_proc;
+    uint32_t from_node, to_node; /* to_node: where it went (a user message's
+                                    is known when it arrives) */
+    uint32_t src, dst;           /* the pair: processes (user), nodes (kernel) */
+    uint32_t tag;                /* kernel: the sequence number; user: 0 */
     uint32_t next_of_pair;       /* the pair's next message in flight */
     uint8_t end;                 /* enum viz_msg_end */
 };
@@ -41,14 +44,15 @@ struct viz_msgs {
 };
 
 void viz_msgs_free(struct viz_msgs *m);
-/* A message sent at t_ns from `node`. */
-void viz_msgs_send(struct viz_msgs *m, uint64_t t_ns, uint32_t node, uint32_t src_proc,
-                   uint32_t dst_proc);
-/* The oldest message in flight from src_proc to dst_proc arrived at
+/* A message of pair (src, dst) with `tag` sent at t_ns from node `from`
+ * to node `to` (UINT32_MAX: known on arrival). */
+void viz_msgs_send(struct viz_msgs *m, uint64_t t_ns, uint32_t from, uint32_t to, uint32_t src,
+                   uint32_t dst, uint32_t tag);
+/* The oldest message in flight of pair (src, dst) with `tag` arrived at
  * `node` at t_ns (delivered, or dropped there); its index, or VIZ_NO_MSG
  * when none was in flight. */
-uint32_t viz_msgs_arrive(struct viz_msgs *m, uint64_t t_ns, uint32_t node, uint32_t src_proc,
-                         uint32_t dst_proc, enum viz_msg_end how);
+uint32_t viz_msgs_arrive(struct viz_msgs *m, uint64_t t_ns, uint32_t node, uint32_t src,
+                         uint32_t dst, uint32_t tag, enum viz_msg_end how);
 /* The messages that may be in the air at t_ns are among [*first, *last):
  * sent at or before t_ns, and not longer ago than the longest flight. */
 void viz_msgs_window(const struct viz_msgs *m, uint64_t t_ns, size_t *first, size_t *last);

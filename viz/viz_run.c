@@ -33,6 +33,7 @@ void viz_run_free(struct viz_run *r)
     free(r->node_loads);
     free(r->marks.v);
     viz_msgs_free(&r->msgs);
+    viz_msgs_free(&r->kmsgs);
     free(r->imbalance);
     viz_state_free(&r->head);
     for (size_t i = 0; i < r->ckpt_count; i++)
@@ -219,7 +220,7 @@ static int take_proc_event(struct viz_run *r, const struct viz_line *l, struct v
         e->a = proc_for(r, l->other, false);
         if (e->a == VIZ_NO_PROC)
             return -1;
-        viz_msgs_send(&r->msgs, l->t_ns, l->node, e->proc, e->a);
+        viz_msgs_send(&r->msgs, l->t_ns, l->node, UINT32_MAX, e->proc, e->a, 0);
         return 0;
     case VIZ_EV_BLOCK:
     case VIZ_EV_WAKE: return 0;
@@ -256,8 +257,22 @@ static int take_arrival(struct viz_run *r, const struct viz_line *l)
     uint32_t src = dst == VIZ_NO_PROC ? VIZ_NO_PROC : proc_for(r, l->other, false);
     if (src == VIZ_NO_PROC)
         return -1;
-    viz_msgs_arrive(&r->msgs, l->t_ns, l->node, src, dst,
+    viz_msgs_arrive(&r->msgs, l->t_ns, l->node, src, dst, 0,
                     l->ev == VIZ_EV_DELIVER ? VIZ_MSG_DELIVERED : VIZ_MSG_DROPPED);
+    return 1;
+}
+
+/* A kernel message leaves (ksend) or arrives (krecv): paired by the two
+ * nodes and the sequence number; nothing is stored. */
+static int take_kernel_message(struct viz_run *r, const struct viz_line *l)
+{
+    if (check_node_ref(r, l->a, l->ev == VIZ_EV_KSEND ? "\"to\"" : "\"from\"") < 0)
+        return -1;
+    uint32_t peer = (uint32_t)l->a, seq = clamp_u32(l->b, UINT32_MAX);
+    if (l->ev == VIZ_EV_KSEND)
+        viz_msgs_send(&r->kmsgs, l->t_ns, l->node, peer, l->node, peer, seq);
+    else
+        viz_msgs_arrive(&r->kmsgs, l->t_ns, l->node, peer, l->node, seq, VIZ_MSG_DELIVERED);
     return 1;
 }
 
@@ -295,6 +310,8 @@ static int make_event(struct viz_run *r, const struct viz_line *l, struct viz_ev
     case VIZ_EV_UNKNOWN: return 1;
     case VIZ_EV_DELIVER:
     case VIZ_EV_DROP: return take_arrival(r, l);
+    case VIZ_EV_KSEND:
+    case VIZ_EV_KRECV: return take_kernel_message(r, l);
     case VIZ_EV_RESTART:
     case VIZ_EV_PAUSE:
     case VIZ_EV_RESUME:

@@ -92,6 +92,7 @@ struct viz_run {
     struct viz_u32_vec marks;       /* indices of the fault events the timeline marks:
                                        crash, restart, pause, resume, partitions, heal */
     struct viz_msgs msgs;           /* every send, paired with its delivery */
+    struct viz_msgs kmsgs;          /* every kernel message (ksend, krecv) */
     struct viz_point *imbalance;    /* step function, one point per change */
     size_t imbalance_count, imbalance_cap;
 

@@ -54,6 +54,8 @@ static const struct event_spec specs[] = {
     {"pause", VIZ_EV_PAUSE, 1, {{0}}},
     {"resume", VIZ_EV_RESUME, 1, {{0}}},
     {"partition_one_way", VIZ_EV_PARTITION_ONE_WAY, 0, {{0}}},
+    {"ksend", VIZ_EV_KSEND, 1, {{"to", F_INT, S_A}, {"seq", F_INT, S_B}}},
+    {"krecv", VIZ_EV_KRECV, 1, {{"from", F_INT, S_A}, {"seq", F_INT, S_B}}},
     {"end", VIZ_EV_END, 0, {{"reason", F_STR, S_TEXT}, {"events", F_INT, S_C}}},
 };
 

@@ -36,6 +36,8 @@ enum viz_ev {
     VIZ_EV_PAUSE,
     VIZ_EV_RESUME,
     VIZ_EV_PARTITION_ONE_WAY,
+    VIZ_EV_KSEND,
+    VIZ_EV_KRECV,
     VIZ_EV_END,
     VIZ_EV_OTHER,   /* a documented event the visualizer does not draw */
     VIZ_EV_UNKNOWN, /* an event name this reader does not know */
