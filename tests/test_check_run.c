@@ -258,7 +258,7 @@ Test(check_run, a_real_trace_missing_a_delivery_is_named, .timeout = 60)
     size_t len;
     char *text = read_file("test-runs/check-run/pingpong-42/trace.jsonl", &len);
     cr_assert_not_null(text);
-    char *ninth = text; /* the first delivery (block and wake lines come before it) */
+    char *ninth = text; /* the first delivery (after block lines) */
     for (int i = 1; i < 9; i++)
         ninth = strchr(ninth, '\n') + 1;
     char *tenth = strchr(ninth, '\n') + 1;
@@ -270,7 +270,7 @@ Test(check_run, a_real_trace_missing_a_delivery_is_named, .timeout = 60)
     cr_expect_eq(whole.violations, 0, "%s", report);
     free(report);
     memmove(ninth, tenth, strlen(tenth) + 1);
-    expect_violation(text, "t.jsonl:13: pid n1.1's send of 6 bytes to n0.1 (line 7) returned 0 but was never delivered");
+    expect_violation(text, "t.jsonl:15: pid n1.1's send of 6 bytes to n0.1 (line 7) returned 0 but was never delivered");
     free(text);
 }
 

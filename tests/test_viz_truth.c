@@ -76,12 +76,14 @@ static void count_runnable(const char *dir, uint64_t t_ns, int *per_node, int no
     free(text);
 }
 
-/* A point in node n's box clear of its label, bar and dots. */
-static void box_inner(const struct viz_offscreen *o, uint32_t n, int *x, int *y)
+/* Whether most of node n's box (the part clear of label, bar and dots,
+ * though messages may cross it) has colour c. */
+static bool box_is(const struct viz_offscreen *o, uint32_t n, struct viz_rgb c)
 {
     SDL_FRect b = viz_cluster_node_rect(&o->scene, n);
-    *x = (int)(b.x + b.w - 4);
-    *y = (int)(b.y + b.h - 4);
+    SDL_Rect lower_right = {(int)(b.x + b.w / 2), (int)(b.y + b.h / 2), (int)(b.w / 2) - 2,
+                            (int)(b.h / 2) - 2};
+    return viz_count_pixels(o, lower_right, c) * 2 > (unsigned)(lower_right.w * lower_right.h);
 }
 
 Test(viz_truth, hotspot_busy_nodes_are_drawn_busy_at_240ms, .timeout = 240)
@@ -99,19 +101,16 @@ Test(viz_truth, hotspot_busy_nodes_are_drawn_busy_at_240ms, .timeout = 240)
     open_at(&o, &r, 1280, 800, 240000000);
     int busy = 0;
     for (uint32_t n = 1; n < 16; n++) {
-        int x, y;
-        box_inner(&o, n, &x, &y);
         cr_assert(runnable[n] >= 0 && runnable[n] <= 2, "node %u runs %d", n, runnable[n]);
-        assert_color(&o, x, y, box[runnable[n]]);
+        cr_assert(box_is(&o, n, box[runnable[n]]), "node %u, running %d, not drawn so", n,
+                  runnable[n]);
         busy += runnable[n] > 0;
     }
     /* most of node 0's 32 jobs have left: 13 nodes run some, two wait
      * for theirs (in flight); node 0 keeps four */
     cr_assert_geq(busy, 13, "only %d busy nodes at 240 ms", busy);
     cr_assert_eq(runnable[0], 4);
-    int x, y;
-    box_inner(&o, 0, &x, &y);
-    assert_color(&o, x, y, box4);
+    cr_assert(box_is(&o, 0, box4));
     viz_offscreen_close(&o);
     viz_run_free(&r);
 }
@@ -245,10 +244,14 @@ static const char moves_trace[] =
     "{\"t\":1000,\"node\":0,\"ev\":\"migrate_start\",\"pid\":\"n0.1\",\"to\":3}\n"
     "{\"t\":1000,\"node\":0,\"ev\":\"migrate_start\",\"pid\":\"n0.2\",\"to\":1}\n"
     "{\"t\":1000,\"node\":0,\"ev\":\"send\",\"pid\":\"n0.3\",\"dst\":\"n0.2\",\"bytes\":8}\n"
+    "{\"t\":1000,\"node\":0,\"ev\":\"ksend\",\"to\":2,\"type\":\"offer\",\"seq\":7}\n"
+    "{\"t\":1000,\"node\":0,\"ev\":\"ksend\",\"to\":1,\"type\":\"load\",\"seq\":3}\n"
     "{\"t\":3000,\"node\":3,\"ev\":\"migrate_install\",\"pid\":\"n0.1\",\"from\":0}\n"
     "{\"t\":3000,\"node\":0,\"ev\":\"migrate_abort\",\"pid\":\"n0.2\",\"to\":1,\"error\":-10,"
     "\"message\":\"node unreachable\"}\n"
-    "{\"t\":3000,\"node\":0,\"ev\":\"deliver\",\"pid\":\"n0.2\",\"src\":\"n0.3\",\"bytes\":8}\n";
+    "{\"t\":3000,\"node\":0,\"ev\":\"deliver\",\"pid\":\"n0.2\",\"src\":\"n0.3\",\"bytes\":8}\n"
+    "{\"t\":3000,\"node\":2,\"ev\":\"krecv\",\"from\":0,\"type\":\"offer\",\"seq\":7}\n"
+    "{\"t\":5000,\"node\":1,\"ev\":\"krecv\",\"from\":0,\"type\":\"load\",\"seq\":3}\n";
 
 Test(viz_truth, the_legend_explains_every_colour_drawn, .timeout = 120)
 {
@@ -363,4 +366,35 @@ Test(viz_truth, export_csv_is_the_trace_series, .timeout = 120)
     cr_assert_not_null(strstr(csv, "\n20000000,2,0,0,0,0\n"));
     free(csv);
     cr_assert_eq(run_nimbus("viz viz-truth-csv --export-csv no/such/dir/x.csv"), 2);
+}
+
+/* Kernel messages fly from their ksend to their krecv (paired by nodes
+ * and sequence number), as amber squares distinct from user messages. */
+Test(viz_truth, kernel_messages_fly_from_ksend_to_krecv)
+{
+    const struct viz_rgb kernel = {255, 180, 60}, message = {140, 200, 255};
+    struct viz_run r;
+    viz_run_init(&r, "moves.jsonl");
+    viz_run_feed(&r, moves_trace, strlen(moves_trace));
+    viz_run_feed_end(&r);
+    cr_assert(!r.failed, "%s", r.error);
+    struct viz_offscreen o;
+    open_at(&o, &r, 1280, 800, 2000);
+    /* the offer (1 to 3 us) half way from node 0 to 2, the load report
+     * (1 to 5 us) a quarter of the way to node 1 */
+    int x, y;
+    midpoint(&o, 0, 2, 0.5f, &x, &y);
+    cr_assert(viz_any_pixel(&o, (SDL_Rect){x - 1, y - 1, 3, 3}, kernel), "no offer half way");
+    midpoint(&o, 0, 1, 0.25f, &x, &y);
+    cr_assert(viz_any_pixel(&o, (SDL_Rect){x - 1, y - 1, 3, 3}, kernel), "no load report a quarter of the way");
+    cr_assert_eq(viz_count_regions(&o, kernel), 2, "two kernel messages in flight");
+    cr_assert_eq(viz_count_pixels(&o, o.scene.cluster, message), 0, "the only user message is within node 0");
+    viz_view_seek(&o.scene.view, &r, 3000); /* the offer arrived; the report is half way */
+    viz_offscreen_draw(&o);
+    cr_assert_eq(viz_count_regions(&o, kernel), 1);
+    cr_assert(!viz_any_pixel(&o, (SDL_Rect){x - 1, y - 1, 3, 3}, kernel), "the report stayed put");
+    midpoint(&o, 0, 1, 0.5f, &x, &y);
+    cr_assert(viz_any_pixel(&o, (SDL_Rect){x - 1, y - 1, 3, 3}, kernel), "no load report half way");
+    viz_offscreen_close(&o);
+    viz_run_free(&r);
 }
