@@ -253,6 +253,14 @@ static const char moves_trace[] =
     "{\"t\":3000,\"node\":2,\"ev\":\"krecv\",\"from\":0,\"type\":\"offer\",\"seq\":7}\n"
     "{\"t\":5000,\"node\":1,\"ev\":\"krecv\",\"from\":0,\"type\":\"load\",\"seq\":3}\n";
 
+static void load_moves(struct viz_run *r)
+{
+    viz_run_init(r, "moves.jsonl");
+    viz_run_feed(r, moves_trace, strlen(moves_trace));
+    viz_run_feed_end(r);
+    cr_assert(!r->failed, "%s", r->error);
+}
+
 Test(viz_truth, the_legend_explains_every_colour_drawn, .timeout = 120)
 {
     const char *dir = "viz-truth-legend";
@@ -270,10 +278,7 @@ Test(viz_truth, the_legend_explains_every_colour_drawn, .timeout = 120)
         viz_offscreen_close(&o);
     }
     viz_run_free(&r);
-    viz_run_init(&r, "moves.jsonl");
-    viz_run_feed(&r, moves_trace, strlen(moves_trace));
-    viz_run_feed_end(&r);
-    cr_assert(!r.failed, "%s", r.error);
+    load_moves(&r);
     struct viz_offscreen o;
     open_at(&o, &r, 1280, 800, 2000);
     assert_legend_explains(&o, "moves half way");
@@ -284,9 +289,7 @@ Test(viz_truth, the_legend_explains_every_colour_drawn, .timeout = 120)
 Test(viz_truth, text_scales_with_the_picture)
 {
     struct viz_run r;
-    viz_run_init(&r, "moves.jsonl");
-    viz_run_feed(&r, moves_trace, strlen(moves_trace));
-    viz_run_feed_end(&r);
+    load_moves(&r);
     struct viz_offscreen big, small;
     open_at(&big, &r, 1920, 1080, 0);
     open_at(&small, &r, 640, 400, 0);
@@ -374,10 +377,7 @@ Test(viz_truth, kernel_messages_fly_from_ksend_to_krecv)
 {
     const struct viz_rgb kernel = {255, 180, 60}, message = {140, 200, 255};
     struct viz_run r;
-    viz_run_init(&r, "moves.jsonl");
-    viz_run_feed(&r, moves_trace, strlen(moves_trace));
-    viz_run_feed_end(&r);
-    cr_assert(!r.failed, "%s", r.error);
+    load_moves(&r);
     struct viz_offscreen o;
     open_at(&o, &r, 1280, 800, 2000);
     /* the offer (1 to 3 us) half way from node 0 to 2, the load report

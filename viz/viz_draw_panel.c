@@ -90,6 +90,11 @@ static void sw_kernel_message(SDL_Renderer *ren, float x, float y, float u)
     viz_fill_rect(ren, x + u * 0.7f, y + u / 4, u / 2, u / 2, viz_kernel_message);
 }
 
+static void sw_selected(SDL_Renderer *ren, float x, float y, float u)
+{
+    viz_outline_rect(ren, x, y, u * 1.5f, u, 2, viz_highlight);
+}
+
 static void sw_link(SDL_Renderer *ren, float x, float y, float u)
 {
     viz_line(ren, x, y + u / 2, x + u * 1.5f, y + u / 2, viz_link, 255);
@@ -156,6 +161,7 @@ static void legend(struct pen *p)
     say(p, &fo->small, viz_text_fg, "  offer, accept, chunk...)");
     swatch_row(p, sw_link, "link");
     swatch_row(p, sw_cut, "link cut (partition)");
+    swatch_row(p, sw_selected, "selected (click)");
     group_rows(p);
     const struct viz_run *r = p->s->run;
     for (size_t i = 0; i < r->program_count && i < VIZ_LEGEND_PROGRAMS; i++) {
