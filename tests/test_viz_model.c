@@ -401,7 +401,7 @@ static void assert_queue_matches_samples(const char *scenario, const char *out)
     viz_run_free(&r);
 }
 
-Test(viz_model, counted_run_queue_is_the_sampled_one, .timeout = 240)
+Test(viz_model, counted_run_queue_is_the_sampled_one)
 {
     assert_queue_matches_samples("hotspot-16", "viz-model-hotspot");
     assert_queue_matches_samples("churn-32", "viz-model-churn");

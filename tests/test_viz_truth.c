@@ -86,7 +86,7 @@ static bool box_is(const struct viz_offscreen *o, uint32_t n, struct viz_rgb c)
     return viz_count_pixels(o, lower_right, c) * 2 > (unsigned)(lower_right.w * lower_right.h);
 }
 
-Test(viz_truth, hotspot_busy_nodes_are_drawn_busy_at_240ms, .timeout = 240)
+Test(viz_truth, hotspot_busy_nodes_are_drawn_busy_at_240ms)
 {
     const char *dir = "viz-truth-hotspot";
     run_scenario("scenarios/hotspot-16.json", dir);
@@ -144,7 +144,7 @@ static void midpoint(const struct viz_offscreen *o, uint32_t a, uint32_t b, floa
     *y = (int)(yb * f + ya * (1 - f));
 }
 
-Test(viz_truth, ring_token_is_visible_and_moves_on, .timeout = 120)
+Test(viz_truth, ring_token_is_visible_and_moves_on)
 {
     const char *dir = "viz-truth-ring";
     run_scenario("scenarios/ring-64.json", dir);
@@ -173,7 +173,7 @@ Test(viz_truth, ring_token_is_visible_and_moves_on, .timeout = 120)
     viz_run_free(&r);
 }
 
-Test(viz_truth, lost_processes_are_marked_while_their_node_is_down, .timeout = 120)
+Test(viz_truth, lost_processes_are_marked_while_their_node_is_down)
 {
     const char *dir = "viz-truth-faults";
     run_scenario("tests/scenarios/viz-faults.json", dir);
@@ -261,7 +261,7 @@ static void load_moves(struct viz_run *r)
     cr_assert(!r->failed, "%s", r->error);
 }
 
-Test(viz_truth, the_legend_explains_every_colour_drawn, .timeout = 120)
+Test(viz_truth, the_legend_explains_every_colour_drawn)
 {
     const char *dir = "viz-truth-legend";
     run_scenario("tests/scenarios/viz-faults.json", dir);
@@ -342,7 +342,7 @@ static size_t expected_rows(const char *dir, char *out, size_t cap)
     return n;
 }
 
-Test(viz_truth, export_csv_is_the_trace_series, .timeout = 120)
+Test(viz_truth, export_csv_is_the_trace_series)
 {
     const char *dir = "viz-truth-csv";
     run_scenario("tests/scenarios/viz-faults.json", dir);
