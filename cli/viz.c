@@ -29,19 +29,22 @@ static const char viz_usage[] =
     "                         'end' (default 0; clamped to the run's end)\n"
     "      --size WxH         picture or window size in pixels (default 1280x800)\n"
     "      --layout grid|ring node layout (default: ring for ring scenarios)\n"
-    "      --messages         draw messages as faint lines\n"
+    "      --messages         draw messages in flight (the default; m toggles)\n"
     "      --select WHAT      select a node (number) or a process (n<node>.<local>)\n"
     "      --speed X          playback speed, 0.1 to 1000 (default 1)\n"
     "      --play             start playing\n"
     "      --frames N         close the window after N frames and print the frame\n"
     "                         rate (for scripts and benchmarks)\n"
     "      --window-shot FILE save the window's last frame as a PNG when it closes\n"
+    "      --export-csv FILE  write the series the view draws (time, node, up, run\n"
+    "                         queue, load average, imbalance) as CSV and exit; no\n"
+    "                         window (with --screenshot: both)\n"
     "  -h, --help             show this help\n"
     "\n"
     "Exit status: 0 success; 1 bad usage, or the run cannot be read (missing\n"
     "directory or trace.jsonl, a malformed line: reported as file:line: reason, a\n"
     "trace from a newer schema); 2 nothing could be shown (no display, missing\n"
-    "font, the PNG could not be written).\n";
+    "font, the PNG or CSV could not be written).\n";
 
 static int parse_size(const char *v, struct viz_options *o)
 {
@@ -57,7 +60,7 @@ static int parse_size(const char *v, struct viz_options *o)
 }
 
 enum viz_option { OPT_HELP, OPT_SCREENSHOT, OPT_WINDOW_SHOT, OPT_AT, OPT_SIZE, OPT_LAYOUT, OPT_MESSAGES,
-                  OPT_SELECT, OPT_SPEED, OPT_PLAY, OPT_FRAMES };
+                  OPT_SELECT, OPT_SPEED, OPT_PLAY, OPT_FRAMES, OPT_EXPORT_CSV };
 
 static const struct args_option viz_options[] = {
     {"help", 'h', NULL, OPT_HELP},         {"screenshot", 0, "FILE", OPT_SCREENSHOT},
@@ -65,7 +68,7 @@ static const struct args_option viz_options[] = {
     {"size", 0, "WxH", OPT_SIZE},          {"layout", 0, "grid|ring", OPT_LAYOUT},
     {"messages", 0, NULL, OPT_MESSAGES},   {"select", 0, "WHAT", OPT_SELECT},
     {"speed", 0, "X", OPT_SPEED},          {"play", 0, NULL, OPT_PLAY},
-    {"frames", 0, "N", OPT_FRAMES},
+    {"frames", 0, "N", OPT_FRAMES},        {"export-csv", 0, "FILE", OPT_EXPORT_CSV},
 };
 
 /* An option with a value that needs checking; 0, or an exit status. */
@@ -109,6 +112,7 @@ static int take_option(int id, const char *v, void *ctx)
     case OPT_HELP: fputs(viz_usage, stdout); return -1;
     case OPT_SCREENSHOT: o->screenshot = v; return 0;
     case OPT_WINDOW_SHOT: o->window_shot = v; return 0;
+    case OPT_EXPORT_CSV: o->export_csv = v; return 0;
     case OPT_SELECT: o->select = v; return 0;
     case OPT_MESSAGES: o->messages = true; return 0;
     case OPT_PLAY: o->play = true; return 0;

@@ -351,9 +351,23 @@ void proc_thaw(struct kernel *k, struct proc *p)
         sched_enqueue(k, p);
 }
 
+/* BLOCK and WAKE let a trace reader follow every node's run queue
+ * exactly (the visualizer draws it), between the load samples. */
+static void trace_block(struct kernel *k, const struct proc *p, enum proc_wait wait)
+{
+    static const uint16_t reasons[] = {
+        [WAIT_RECV] = HAL_WAIT_RECV, [WAIT_CHILD] = HAL_WAIT_CHILD, [WAIT_SLEEP] = HAL_WAIT_SLEEP,
+        [WAIT_SEND] = HAL_WAIT_SEND, [WAIT_STOCK] = HAL_WAIT_STORE,
+    };
+    KASSERT(k, wait != WAIT_NONE && (uint32_t)wait < sizeof reasons / sizeof reasons[0]);
+    struct hal_trace_event ev = {.type = HAL_TRACE_BLOCK, .pid = p->pid, .reason = reasons[wait]};
+    ktrace(k, &ev);
+}
+
 void proc_block(struct kernel *k, struct proc *p, enum proc_wait wait)
 {
-    (void)k;
+    if (p->state != PROC_BLOCKED)
+        trace_block(k, p, wait);
     p->state = PROC_BLOCKED;
     p->wait = wait;
 }
@@ -362,6 +376,8 @@ void proc_wake(struct kernel *k, struct proc *p)
 {
     if (p->state != PROC_BLOCKED)
         return;
+    struct hal_trace_event ev = {.type = HAL_TRACE_WAKE, .pid = p->pid};
+    ktrace(k, &ev);
     p->state = PROC_RUNNABLE;
     p->wait = WAIT_NONE;
     if (!p->frozen) /* a frozen process is queued when it thaws */

@@ -18,6 +18,7 @@ set(CORE_SOURCES
   ${CORE_DIR}/arp.c
   ${CORE_DIR}/netstack.c
   ${CORE_DIR}/cluster.c
+  ${CORE_DIR}/msg_names.c
   ${CORE_DIR}/session.c
   ${CORE_DIR}/transport.c
   ${CORE_DIR}/transport_recv.c

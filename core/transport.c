@@ -23,6 +23,7 @@
 #include "frame.h"
 #include "kassert.h"
 #include "kernel_priv.h"
+#include "msg_names.h"
 #include "net.h"
 #include "session.h"
 #include "transport_priv.h"
@@ -117,8 +118,10 @@ static int transport_send_message(struct kernel *k, struct session *s, struct tm
     int rc = transport_emit(k, s->peer_ipv4, &h, m->payload);
     if (rc != 0 && m->transmissions == 0)
         return rc;
-    if (m->transmissions++ == 0)
+    if (m->transmissions++ == 0) {
         m->first_sent_ns = kernel_now(k);
+        msg_trace(k, HAL_TRACE_KSEND, s->node, m->type, m->seq);
+    }
     if (m->last_seq > s->sent_upto)
         s->sent_upto = m->last_seq;
     return 0;

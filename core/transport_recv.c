@@ -11,6 +11,7 @@
 #include "cluster.h"
 #include "kassert.h"
 #include "kernel_priv.h"
+#include "msg_names.h"
 #include "net.h"
 #include "session.h"
 #include "transport_priv.h"
@@ -99,8 +100,10 @@ static void session_accept(struct kernel *k, struct session *s, uint8_t type, ui
 {
     KASSERT_MSG(k, last_seq >= s->rcv_next, "delivering a sequence number already delivered");
     s->rcv_next = last_seq + 1u;
-    if (type != CLUSTER_MSG_SKIP)
-        ipc_on_cluster_message(k, s->node, type, payload, len);
+    if (type == CLUSTER_MSG_SKIP)
+        return;
+    msg_trace(k, HAL_TRACE_KRECV, s->node, type, last_seq);
+    ipc_on_cluster_message(k, s->node, type, payload, len);
 }
 
 /* Deliver the held messages the new rcv_next has reached; drop the ones

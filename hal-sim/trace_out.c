@@ -157,6 +157,15 @@ const char *trace_drop_name(uint32_t reason)
     return reason < HAL_DROP_COUNT ? names[reason] : "unknown";
 }
 
+static const char *trace_wait_name(uint32_t wait)
+{
+    static const char *const names[HAL_WAIT_COUNT] = {
+        [HAL_WAIT_RECV] = "recv", [HAL_WAIT_CHILD] = "child", [HAL_WAIT_SLEEP] = "sleep",
+        [HAL_WAIT_SEND] = "send", [HAL_WAIT_STORE] = "store",
+    };
+    return wait < HAL_WAIT_COUNT ? names[wait] : "unknown";
+}
+
 const char *trace_kernel_event_name(uint32_t type)
 {
     static const char *const names[HAL_TRACE_TYPE_COUNT] = {
@@ -184,6 +193,10 @@ const char *trace_kernel_event_name(uint32_t type)
         [HAL_TRACE_STORE_MOUNT] = "store_mount",
         [HAL_TRACE_STORE_COMMIT] = "store_commit",
         [HAL_TRACE_STORE_ERROR] = "store_error",
+        [HAL_TRACE_BLOCK] = "block",
+        [HAL_TRACE_WAKE] = "wake",
+        [HAL_TRACE_KSEND] = "ksend",
+        [HAL_TRACE_KRECV] = "krecv",
     };
     return type < HAL_TRACE_TYPE_COUNT ? names[type] : "unknown";
 }
@@ -341,6 +354,19 @@ void trace_out_kernel(struct trace_out *t, uint64_t t_ns, uint32_t node,
     case HAL_TRACE_MIGRATE_DROP:
         field_pid(t, "pid", ev->pid);
         field_u64(t, "from", ev->value2);
+        break;
+    case HAL_TRACE_BLOCK:
+        field_pid(t, "pid", ev->pid);
+        field_cstr(t, "wait", trace_wait_name(ev->reason));
+        break;
+    case HAL_TRACE_WAKE:
+        field_pid(t, "pid", ev->pid);
+        break;
+    case HAL_TRACE_KSEND:
+    case HAL_TRACE_KRECV:
+        field_u64(t, ev->type == HAL_TRACE_KSEND ? "to" : "from", ev->value2);
+        field_str(t, "type", ev->text, ev->text_len);
+        field_u64(t, "seq", (uint32_t)ev->value);
         break;
     case HAL_TRACE_STORE_MOUNT:
     case HAL_TRACE_STORE_COMMIT:

@@ -57,6 +57,16 @@
  *              other_pid = microseconds it took
  *   STORE_ERROR reason = enum hal_store_error, value = the abi_error,
  *              value64 = the block concerned (0 when none)
+ *   BLOCK      pid, reason = enum hal_trace_wait: the process left the
+ *              run queue to wait in a system call
+ *   WAKE       pid: the wait ended; the process is runnable again (on the
+ *              run queue unless it is frozen for a move)
+ *   KSEND      value2 = peer node, value = sequence number, text = the
+ *              message type's name: a kernel message of the cluster
+ *              protocol (not a user message's DELIVER, not the transport's
+ *              own) left for the first time
+ *   KRECV      value2 = peer node, value = sequence number, text = type
+ *              name: such a message arrived in order and is handed up
  */
 #ifndef HAL_TRACE_H
 #define HAL_TRACE_H
@@ -88,6 +98,10 @@ enum hal_trace_type {
     HAL_TRACE_STORE_MOUNT,
     HAL_TRACE_STORE_COMMIT,
     HAL_TRACE_STORE_ERROR,
+    HAL_TRACE_BLOCK,
+    HAL_TRACE_WAKE,
+    HAL_TRACE_KSEND,
+    HAL_TRACE_KRECV,
     HAL_TRACE_TYPE_COUNT
 };
 
@@ -116,6 +130,15 @@ enum hal_store_error {
     HAL_STORE_ERR_READ,   /* a block could not be read, or failed its checks */
     HAL_STORE_ERR_COMMIT, /* a commit failed: the store is read-only */
     HAL_STORE_ERR_COUNT
+};
+
+enum hal_trace_wait {
+    HAL_WAIT_RECV,  /* a message */
+    HAL_WAIT_CHILD, /* a child to exit */
+    HAL_WAIT_SLEEP, /* time */
+    HAL_WAIT_SEND,  /* the answer to a send to another node */
+    HAL_WAIT_STORE, /* Stockholder's answer */
+    HAL_WAIT_COUNT
 };
 
 enum hal_balance_policy {

@@ -112,8 +112,9 @@ Test(viz_input, playback_keys)
     key(SDLK_MINUS);
     key(SDLK_MINUS);
     cr_assert_float_eq(v->speed, 0.5, 1e-9);
+    cr_assert(v->show_messages, "messages in flight are shown by default");
     key(SDLK_m);
-    cr_assert(v->show_messages);
+    cr_assert(!v->show_messages);
     key(SDLK_l);
     cr_assert_eq(v->layout, VIZ_LAYOUT_RING);
     cr_assert_eq(app.scene.layout.kind, VIZ_LAYOUT_RING);

@@ -101,11 +101,18 @@ Test(viz_model, imbalance_is_the_cv_of_run_queues)
 {
     struct viz_run r;
     load_text(&r, small_trace);
-    /* run queues 2,0,0,0: mean 0.5, sd sqrt(0.75) -> cv 1.732 */
-    cr_assert_eq(viz_run_imbalance_at(&r, 100), 1732);
-    cr_assert_eq(viz_run_imbalance_at(&r, 50), 0);
-    /* node 2 down: 2,0,0 -> cv sqrt(2) */
-    cr_assert_eq(viz_run_imbalance_at(&r, 3000), 1414);
+    /* the run queues counted at each change, not the load samples:
+     * two spawns on node 0 at t 0: 2,0,0,0, mean 0.5, sd sqrt(0.75) -> cv 1.732 */
+    cr_assert_eq(viz_run_imbalance_at(&r, 0), 1732);
+    cr_assert_eq(viz_run_imbalance_at(&r, 50), 1732);
+    /* n0.2 moving (on no run queue): 1,0,0,0 -> sqrt(3) */
+    cr_assert_eq(viz_run_imbalance_at(&r, 1500), 1732);
+    /* installed on node 3: 1,0,0,1 -> cv 1 */
+    cr_assert_eq(viz_run_imbalance_at(&r, 2000), 1000);
+    /* node 2 down: 1,0,1 -> cv sqrt(2)/2 */
+    cr_assert_eq(viz_run_imbalance_at(&r, 3000), 707);
+    /* n0.1 exited: 0,0,1 -> cv sqrt(2) */
+    cr_assert_eq(viz_run_imbalance_at(&r, 5000), 1414);
     viz_run_free(&r);
 }
 
@@ -361,4 +368,41 @@ Test(viz_model, reads_what_nimbus_writes)
     cr_assert(r.ended);
     cr_assert_str_eq(r.scenario, "hello");
     viz_run_free(&r);
+}
+
+/* The run queue the visualizer counts from process events (spawn, block,
+ * wake, moves, exit) is the kernel's own: at every `load` line, whose
+ * `runq` the kernel sampled at that instant, they agree, on every node. */
+static void assert_queue_matches_samples(const char *scenario, const char *out)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, NIMBUS_BINARY_DIR "/nimbus run " NIMBUS_SOURCE_DIR
+             "/scenarios/%s.json --out %s --quiet --no-progress > /dev/null", scenario, out);
+    cr_assert_eq(system(cmd), 0);
+    struct viz_run r;
+    viz_run_init(&r, "");
+    cr_assert_eq(viz_run_load(&r, out), 0, "%s", r.error);
+    struct viz_state st;
+    viz_state_init(&st, r.node_count);
+    unsigned samples = 0, busy = 0;
+    while (st.next < r.event_count) {
+        const struct viz_event *e = &r.events[st.next];
+        viz_state_apply(&st, &r);
+        if (e->kind != VIZ_EV_LOAD)
+            continue;
+        cr_assert_eq(st.queue[e->node], e->b, "%s: node %u at t %llu: counted %u, sampled %u",
+                     scenario, e->node, (unsigned long long)e->t_ns, st.queue[e->node], e->b);
+        samples++;
+        busy += e->b > 0;
+    }
+    cr_assert_gt(busy, 0, "%s: no sample saw a process running", scenario);
+    cr_assert_gt(samples, 10);
+    viz_state_free(&st);
+    viz_run_free(&r);
+}
+
+Test(viz_model, counted_run_queue_is_the_sampled_one)
+{
+    assert_queue_matches_samples("hotspot-16", "viz-model-hotspot");
+    assert_queue_matches_samples("churn-32", "viz-model-churn");
 }

@@ -11,6 +11,7 @@
 #include "viz/viz_draw.h"
 #include "viz/viz_offscreen.h"
 #include "viz/viz_run.h"
+#include "viz_pixels.h"
 
 #define W 1000
 #define H 700
@@ -43,48 +44,6 @@ static void open_at(struct viz_offscreen *o, const struct viz_run *r, uint64_t t
     viz_offscreen_draw(o);
 }
 
-static bool same(struct viz_rgb a, struct viz_rgb b) { return a.r == b.r && a.g == b.g && a.b == b.b; }
-
-#define assert_color(o, x, y, want)                                                            \
-    do {                                                                                       \
-        struct viz_rgb got_ = viz_offscreen_pixel((o), (int)(x), (int)(y));                    \
-        cr_assert(same(got_, (want)), "pixel (%d,%d) is %u,%u,%u, want %u,%u,%u", (int)(x),     \
-                  (int)(y), got_.r, got_.g, got_.b, (want).r, (want).g, (want).b);             \
-    } while (0)
-
-/* Connected regions of pixels of colour c inside the cluster area. */
-static unsigned count_regions(const struct viz_offscreen *o, struct viz_rgb c)
-{
-    const SDL_Rect *a = &o->scene.cluster;
-    unsigned char *seen = calloc((size_t)W * H, 1);
-    int *stack = malloc(sizeof(int) * 2 * W * H);
-    unsigned regions = 0;
-    for (int y = a->y; y < a->y + a->h; y++)
-        for (int x = a->x; x < a->x + a->w; x++) {
-            if (seen[y * W + x] || !same(viz_offscreen_pixel(o, x, y), c))
-                continue;
-            regions++;
-            size_t top = 0;
-            stack[top++] = y * W + x;
-            seen[y * W + x] = 1;
-            while (top > 0) {
-                int p = stack[--top], px = p % W, py = p / W;
-                static const int d[4][2] = {{1, 0}, {-1, 0}, {0, 1}, {0, -1}};
-                for (int k = 0; k < 4; k++) {
-                    int nx = px + d[k][0], ny = py + d[k][1];
-                    if (nx < a->x || ny < a->y || nx >= a->x + a->w || ny >= a->y + a->h ||
-                        seen[ny * W + nx] || !same(viz_offscreen_pixel(o, nx, ny), c))
-                        continue;
-                    seen[ny * W + nx] = 1;
-                    stack[top++] = ny * W + nx;
-                }
-            }
-        }
-    free(stack);
-    free(seen);
-    return regions;
-}
-
 Test(viz_render, one_box_per_node)
 {
     unsigned sizes[] = {4, 16, 64};
@@ -93,7 +52,7 @@ Test(viz_render, one_box_per_node)
         make_trace(&r, sizes[i], "");
         struct viz_offscreen o;
         open_at(&o, &r, 0);
-        cr_assert_eq(count_regions(&o, viz_node_border), sizes[i], "%u nodes", sizes[i]);
+        cr_assert_eq(viz_count_regions(&o, viz_node_border), sizes[i], "%u nodes", sizes[i]);
         viz_offscreen_close(&o);
         viz_run_free(&r);
     }
@@ -107,20 +66,44 @@ static void box_inner(const struct viz_offscreen *o, uint32_t n, float *x, float
     *y = b.y + b.h - 4;
 }
 
+/* n spawn lines of runnable workers on `node` at t, pids from `first`. */
+static size_t spawn_lines(char *out, size_t cap, unsigned node, unsigned first, unsigned n, unsigned t)
+{
+    size_t len = 0;
+    for (unsigned i = 0; i < n; i++)
+        len += (size_t)snprintf(out + len, cap - len,
+                                "{\"t\":%u,\"node\":%u,\"ev\":\"spawn\",\"pid\":\"n%u.%u\","
+                                "\"parent\":\"n%u.0\",\"program\":\"worker\"}\n",
+                                t, node, node, first + i, node);
+    return len;
+}
+
 /* The expected colours are literals from docs/viz.md's scale (blue idle,
  * green 1, yellow 2, orange 4, red 8, mixed linearly in between; the box
- * at 2/5 of the bar's brightness), not computed by the code under test. */
-Test(viz_render, node_colour_follows_its_load)
+ * at 2/5 of the bar's brightness), not computed by the code under test.
+ * The colour is the run queue now: node 1 has 2 runnable processes, node
+ * 2 nine, node 3 four of which one blocks (one more blocks and wakes):
+ * three; the load samples (the 1 s average) only move the magenta tick. */
+Test(viz_render, node_colour_follows_its_run_queue)
 {
     struct viz_run r;
-    make_trace(&r, 4, "{\"t\":10,\"node\":1,\"ev\":\"load\",\"load_milli\":2000,\"runq\":2,\"procs\":2}\n"
-                      "{\"t\":10,\"node\":2,\"ev\":\"load\",\"load_milli\":9000,\"runq\":9,\"procs\":9}\n"
-                      "{\"t\":10,\"node\":3,\"ev\":\"load\",\"load_milli\":3000,\"runq\":3,\"procs\":3}\n");
+    char extra[8192];
+    size_t n = spawn_lines(extra, sizeof extra, 1, 1, 2, 10);
+    n += spawn_lines(extra + n, sizeof extra - n, 2, 1, 9, 10);
+    n += spawn_lines(extra + n, sizeof extra - n, 3, 1, 4, 10);
+    snprintf(extra + n, sizeof extra - n, "%s",
+             "{\"t\":10,\"node\":3,\"ev\":\"block\",\"pid\":\"n3.2\",\"wait\":\"recv\"}\n"
+             "{\"t\":10,\"node\":3,\"ev\":\"block\",\"pid\":\"n3.3\",\"wait\":\"recv\"}\n"
+             "{\"t\":10,\"node\":3,\"ev\":\"wake\",\"pid\":\"n3.3\"}\n"
+             "{\"t\":10,\"node\":1,\"ev\":\"load\",\"load_milli\":4000,\"runq\":2,\"procs\":2}\n"
+             "{\"t\":10,\"node\":0,\"ev\":\"load\",\"load_milli\":9000,\"runq\":0,\"procs\":0}\n");
+    make_trace(&r, 4, extra);
     struct viz_offscreen o;
     open_at(&o, &r, 10);
     const struct viz_rgb idle_box = {19, 44, 75}, yellow_box = {92, 84, 32}, red_box = {86, 16, 16},
                          between_box = {94, 70, 26}; /* 3: halfway from yellow to orange */
     const struct viz_rgb yellow = {230, 210, 80}, red = {215, 40, 40}, between = {237, 175, 65};
+    const struct viz_rgb tick = {255, 80, 200};
     const struct {
         uint32_t node;
         struct viz_rgb box, low_left; /* low_left: in the bar, if any */
@@ -129,13 +112,20 @@ Test(viz_render, node_colour_follows_its_load)
         float x, y;
         box_inner(&o, want[i].node, &x, &y);
         assert_color(&o, x, y, want[i].box);
-        /* the bar: bottom left of the box, in the load colour (none at 0) */
+        /* the bar: bottom left of the box, in the run queue's colour (none at 0) */
         SDL_FRect b = viz_cluster_node_rect(&o.scene, want[i].node);
         assert_color(&o, b.x + b.w * 0.1f, b.y + b.h * 0.85f, want[i].low_left);
     }
     /* full at 8: the bar reaches the top of the box */
     SDL_FRect b = viz_cluster_node_rect(&o.scene, 2);
     assert_color(&o, b.x + b.w * 0.1f, b.y + b.h * 0.2f, red);
+    /* the load average's tick: half way up node 1's bar (4 of 8), at the
+     * top of idle node 0's (9: past full), which has no bar */
+    SDL_FRect b1 = viz_cluster_node_rect(&o.scene, 1), b0 = viz_cluster_node_rect(&o.scene, 0);
+    SDL_Rect mid1 = {(int)(b1.x + b1.w * 0.1f), (int)(b1.y + b1.h / 2) - 3, 1, 7};
+    cr_assert(viz_any_pixel(&o, mid1, tick), "no load average tick half way up node 1");
+    SDL_Rect top0 = {(int)(b0.x + b0.w * 0.1f), (int)b0.y, 1, (int)(b0.h * 0.15f)};
+    cr_assert(viz_any_pixel(&o, top0, tick), "no load average tick at the top of node 0");
     viz_offscreen_close(&o);
     viz_run_free(&r);
 }
@@ -188,7 +178,7 @@ Test(viz_render, crashed_node_is_grey_and_partition_cuts_links)
     viz_view_seek(&o.scene.view, &r, 4000);
     viz_offscreen_draw(&o);
     assert_color(&o, x, y, viz_crashed_fill);
-    cr_assert_eq(count_regions(&o, viz_node_border), 3, "a crashed node loses its border colour");
+    cr_assert_eq(viz_count_regions(&o, viz_node_border), 3, "a crashed node loses its border colour");
     /* nodes 0 and 2 (one above the other in a 2x2 grid) in groups 0 and 1:
      * their link is cut in the middle; 2-3 (same group) is whole */
     viz_view_seek(&o.scene.view, &r, 5000);
@@ -240,16 +230,6 @@ Test(viz_render, layouts_fit_the_area_from_4_to_1000_nodes)
         }
 }
 
-/* Whether any pixel of rectangle b has colour c. */
-static bool any_pixel(const struct viz_offscreen *o, SDL_Rect b, struct viz_rgb c)
-{
-    for (int y = b.y; y < b.y + b.h; y++)
-        for (int x = b.x; x < b.x + b.w; x++)
-            if (same(viz_offscreen_pixel(o, x, y), c))
-                return true;
-    return false;
-}
-
 Test(viz_render, zoomed_timeline_shows_its_stretch_and_an_overview)
 {
     struct viz_run r;
@@ -257,11 +237,12 @@ Test(viz_render, zoomed_timeline_shows_its_stretch_and_an_overview)
     struct viz_offscreen o;
     open_at(&o, &r, 500);
     SDL_Rect bar = viz_timeline_overview_rect(&o.scene), g = viz_timeline_graph_rect(&o.scene);
-    cr_assert(!any_pixel(&o, bar, viz_overview_window), "no overview when not zoomed");
+    cr_assert(!viz_any_pixel(&o, bar, viz_overview_window), "no overview when not zoomed");
     assert_color(&o, bar.x + bar.w / 2, bar.y + bar.h / 2, viz_panel_bg);
-    /* the scrubber at 500 ns of 5000 */
+    /* the scrubber at 500 ns of 5000 (a column that may fall half way
+     * between two pixels) */
     float col = 500.0f / 5000.0f * (float)(g.w - 1);
-    assert_color(&o, g.x + col, g.y + g.h / 2, viz_cursor_line);
+    cr_assert(viz_any_pixel(&o, (SDL_Rect){g.x + (int)col - 1, g.y + g.h / 2, 3, 1}, viz_cursor_line));
 
     viz_view_timeline_zoom_at(&o.scene.view, &r, 4, 0, g.w); /* 0 .. 1250 ns */
     viz_offscreen_draw(&o);
@@ -272,7 +253,8 @@ Test(viz_render, zoomed_timeline_shows_its_stretch_and_an_overview)
     assert_color(&o, bar.x + bar.w * 0.6f, bar.y + bar.h / 2, viz_bg);
     col = 500.0f / 1250.0f * (float)(g.w - 1);
     assert_color(&o, g.x + col, g.y + g.h / 2, viz_cursor_line);
-    assert_color(&o, g.x + 500.0f / 5000.0f * (float)(g.w - 1), g.y + g.h / 2, viz_bg);
+    cr_assert(!viz_any_pixel(&o, (SDL_Rect){g.x + (int)(500.0f / 5000.0f * (float)(g.w - 1)) - 1,
+                                        g.y + g.h / 2, 3, 1}, viz_cursor_line));
 
     /* panned to the end: the marker follows; the cursor is off the plot */
     viz_view_timeline_pan(&o.scene.view, &r, -1e6, g.w);
@@ -280,7 +262,7 @@ Test(viz_render, zoomed_timeline_shows_its_stretch_and_an_overview)
     assert_color(&o, bar.x + bar.w * 0.12f, bar.y + bar.h / 2, viz_bg);
     assert_color(&o, bar.x + bar.w * 0.9f, bar.y + bar.h / 2, viz_overview_window);
     SDL_Rect plot = {g.x, g.y + 1, g.w, g.h - 2};
-    cr_assert(!any_pixel(&o, plot, viz_cursor_line), "no scrubber outside the window");
+    cr_assert(!viz_any_pixel(&o, plot, viz_cursor_line), "no scrubber outside the window");
     viz_offscreen_close(&o);
     viz_run_free(&r);
 }

@@ -21,6 +21,13 @@ cmp -s "$work/a.png" "$work/c.png" && fail "screenshots of two times are the sam
 size() { od -An -tu1 -j16 -N8 "$1" | awk '{print $3*256+$4 "x" $7*256+$8}'; }
 [ "$(size "$work/a.png")" = 1280x800 ] || fail "a.png is $(size "$work/a.png")"
 [ "$(size "$work/c.png")" = 640x480 ] || fail "c.png is $(size "$work/c.png")"
+# the drawn series as CSV, without a window or display (docs/viz.md)
+env -u DISPLAY SDL_VIDEODRIVER=offscreen "$nimbus" viz "$work/run" --export-csv "$work/series.csv"
+[ "$(head -1 "$work/series.csv")" = "t_ns,node,up,run_queue,load_avg_milli,imbalance_milli" ] ||
+  fail "series.csv header: $(head -1 "$work/series.csv")"
+# ring-64 boots 64 nodes at t 0: a row for each, node 0's ring process runnable
+[ "$(grep -c '^0,' "$work/series.csv")" = 64 ] || fail "series.csv: not 64 rows at t 0"
+grep -qx '0,0,1,1,0,[0-9]*' "$work/series.csv" || fail "series.csv: node 0 at t 0: $(grep '^0,0,' "$work/series.csv")"
 # past the end: clamped, not an error
 "$nimbus" viz "$work/run" --screenshot "$work/end.png" --at 999s
 
@@ -49,6 +56,7 @@ expect 1 "--at: 'end' or a time like 12.5s: ambiguous unit \"m\" (write min for 
 expect 1 "--select: no process n3.99" "$work/run" --screenshot "$work/x.png" --select n3.99
 expect 1 "unknown option '--bogus'" "$work/run" --bogus
 expect 2 "cannot write" "$work/run" --screenshot "$work/no/such/dir/x.png"
+expect 2 "cannot write $work/no/such/dir/x.csv" "$work/run" --export-csv "$work/no/such/dir/x.csv"
 [ ! -e "$work/x.png" ] || fail "a rejected run still wrote a screenshot"
 # no display: a clear refusal, not an invisible window; the run itself
 # goes on without its live view

@@ -129,7 +129,7 @@ int viz_app_run(struct viz_run *run, const struct viz_options *o, int live_fd)
     viz_scene_init(&a.scene, run, w, h, live_fd >= 0);
     char err[VIZ_ERROR_BYTES];
     int status = 0;
-    if (viz_fonts_open(&a.scene.fonts, a.ren, err, sizeof err) < 0) {
+    if (viz_fonts_open(&a.scene.fonts, a.ren, a.scene.ui_pct, err, sizeof err) < 0) {
         fprintf(stderr, "nimbus viz: %s\n", err);
         status = 2;
     } else if (viz_options_apply(o, &a.scene, err, sizeof err) < 0) {

@@ -2,6 +2,7 @@
 #include "viz_color.h"
 
 #include "viz_param.h"
+#include "viz_trace.h"
 
 const struct viz_rgb viz_bg = {22, 25, 31};
 const struct viz_rgb viz_panel_bg = {32, 36, 44};
@@ -16,6 +17,9 @@ const struct viz_rgb viz_highlight = {255, 220, 0};
 const struct viz_rgb viz_migration_ring = {255, 255, 255};
 const struct viz_rgb viz_abort_ring = {255, 70, 70};
 const struct viz_rgb viz_message = {140, 200, 255};
+const struct viz_rgb viz_kernel_message = {255, 180, 60};
+const struct viz_rgb viz_load_avg = {255, 80, 200};
+const struct viz_rgb viz_lost = {255, 120, 40};
 const struct viz_rgb viz_graph = {90, 200, 190};
 const struct viz_rgb viz_cursor_line = {255, 255, 255};
 const struct viz_rgb viz_overview_window = {110, 140, 200};
@@ -54,6 +58,11 @@ struct viz_rgb viz_color_load(uint32_t load_milli)
                             mix(a.b, b.b, num, den)};
 }
 
+struct viz_rgb viz_color_runq(uint32_t runq)
+{
+    return viz_color_load(runq >= VIZ_LOAD_FULL_MILLI / 1000 ? VIZ_LOAD_FULL_MILLI : runq * 1000);
+}
+
 struct viz_rgb viz_color_box(uint32_t load_milli)
 {
     struct viz_rgb c = viz_color_load(load_milli);
@@ -78,4 +87,18 @@ static const struct viz_rgb group_colors[] = {
 struct viz_rgb viz_color_group(uint32_t group)
 {
     return group_colors[group % (sizeof group_colors / sizeof group_colors[0])];
+}
+
+struct viz_rgb viz_mark_color(uint8_t kind)
+{
+    static const struct viz_rgb restart = {120, 220, 120}, pause = {200, 160, 255},
+                                crash = {150, 150, 156};
+    switch (kind) {
+    case VIZ_EV_CRASH: return crash;
+    case VIZ_EV_RESTART: return restart;
+    case VIZ_EV_PAUSE:
+    case VIZ_EV_RESUME: return pause;
+    case VIZ_EV_HEAL: return viz_text_dim;
+    default: return viz_link_cut; /* partitions */
+    }
 }

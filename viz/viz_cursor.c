@@ -32,11 +32,5 @@ void viz_cursor_seek(struct viz_cursor *c, const struct viz_run *r, uint64_t t_n
 
 double viz_migration_progress(const struct viz_migration *m, uint64_t t_ns)
 {
-    if (m->end_ns == UINT64_MAX)
-        return 0.5;
-    if (t_ns <= m->start_ns || m->end_ns <= m->start_ns)
-        return 0.0;
-    if (t_ns >= m->end_ns)
-        return 1.0;
-    return (double)(t_ns - m->start_ns) / (double)(m->end_ns - m->start_ns);
+    return viz_flight_progress(m->start_ns, m->end_ns, t_ns);
 }

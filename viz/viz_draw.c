@@ -57,6 +57,15 @@ void viz_line(SDL_Renderer *ren, float x0, float y0, float x1, float y1, struct 
     SDL_RenderDrawLine(ren, (int)lroundf(x0), (int)lroundf(y0), (int)lroundf(x1), (int)lroundf(y1));
 }
 
+void viz_draw_cross(SDL_Renderer *ren, float x, float y, float d, struct viz_rgb c)
+{
+    float h = d / 2;
+    for (int k = 0; k < 2; k++) {
+        viz_line(ren, x - h + (float)k, y - h, x + h + (float)k, y + h, c, 255);
+        viz_line(ren, x - h + (float)k, y + h, x + h + (float)k, y - h, c, 255);
+    }
+}
+
 void viz_format_time(uint64_t ns, char *buf, size_t bytes)
 {
     viz_format_time_to(ns, UINT64_MAX, buf, bytes);

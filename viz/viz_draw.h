@@ -18,6 +18,8 @@ void viz_outline_rect(SDL_Renderer *ren, float x, float y, float w, float h, flo
                       struct viz_rgb c);
 /* A filled disc of diameter d centred on (x, y). */
 void viz_fill_disc(SDL_Renderer *ren, float x, float y, float d, struct viz_rgb c);
+/* A cross (two strokes two pixels wide) of size d centred on (x, y). */
+void viz_draw_cross(SDL_Renderer *ren, float x, float y, float d, struct viz_rgb c);
 void viz_line(SDL_Renderer *ren, float x0, float y0, float x1, float y1, struct viz_rgb c,
               uint8_t alpha);
 

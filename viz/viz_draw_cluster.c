@@ -1,9 +1,11 @@
 /*
  * viz_draw_cluster.c - the cluster picture: links between neighbouring
- * nodes (cut by partitions, gone with crashed nodes), node boxes with a
- * load bar and colour, a dot per process, dots travelling for moves,
- * faint message lines, and the selection. Processes are placed in the
- * same order (process index) by drawing and by hit tests.
+ * nodes (cut by partitions, gone with crashed nodes), node boxes whose
+ * colour and bar are the run queue now, with a tick at the 1 s load
+ * average, a dot per process, dots travelling for moves, crosses for the
+ * processes a crashed node took with it, messages in flight
+ * (viz_draw_msgs.c), and the selection. Processes are placed in the same
+ * order (process index) by drawing and by hit tests.
  */
 #include <math.h>
 #include <stdio.h>
@@ -47,7 +49,7 @@ SDL_FRect viz_cluster_node_rect(const struct viz_scene *s, uint32_t node)
     return (SDL_FRect){cx - b / 2, cy - b / 2, b, b};
 }
 
-static void node_center(const struct viz_scene *s, uint32_t node, float *x, float *y)
+void viz_cluster_node_center(const struct viz_scene *s, uint32_t node, float *x, float *y)
 {
     SDL_FRect r = viz_cluster_node_rect(s, node);
     *x = r.x + r.w / 2;
@@ -72,8 +74,8 @@ static void moving_pos(const struct viz_scene *s, const struct viz_migration *m,
     if (m->outcome == VIZ_MIG_ABORTED)
         f = f < 0.5 ? f * 0.5 : (1.0 - f) * 0.5;
     float x0, y0, x1, y1;
-    node_center(s, m->from, &x0, &y0);
-    node_center(s, m->to, &x1, &y1);
+    viz_cluster_node_center(s, m->from, &x0, &y0);
+    viz_cluster_node_center(s, m->to, &x1, &y1);
     *x = x0 + (x1 - x0) * (float)f;
     *y = y0 + (y1 - y0) * (float)f;
 }
@@ -117,8 +119,8 @@ static void draw_links(SDL_Renderer *ren, const struct viz_scene *s)
         if (!s->cur.st.up[a] || !s->cur.st.up[b])
             continue; /* a crashed node has no links */
         float x0, y0, x1, y1;
-        node_center(s, a, &x0, &y0);
-        node_center(s, b, &x1, &y1);
+        viz_cluster_node_center(s, a, &x0, &y0);
+        viz_cluster_node_center(s, b, &x1, &y1);
         if (viz_state_linked(&s->cur.st, s->run, a, b)) {
             viz_line(ren, x0, y0, x1, y1, viz_link, 255);
             continue;
@@ -130,29 +132,12 @@ static void draw_links(SDL_Renderer *ren, const struct viz_scene *s)
     }
 }
 
-/* Sends in the last message window, newest first, fading with age. */
-static void draw_messages(SDL_Renderer *ren, const struct viz_scene *s)
+/* Height in the bar's track for a value in thousandths, full at 8. */
+static float bar_height(float track, uint32_t milli)
 {
-    const struct viz_run *r = s->run;
-    uint64_t window = viz_view_message_window_ns(&s->view), t = s->cur.t_ns;
-    uint64_t from = t > window ? t - window : 0;
-    unsigned drawn = 0;
-    for (size_t i = s->cur.st.next; i-- > 0 && drawn < VIZ_MAX_MESSAGE_LINES;) {
-        const struct viz_event *e = &r->events[i];
-        if (e->t_ns < from)
-            break;
-        if (e->kind != VIZ_EV_SEND || e->a >= s->cur.st.proc_cap)
-            continue;
-        uint32_t dst = s->cur.st.proc_node[e->a];
-        if (dst == VIZ_NOWHERE || dst == e->node)
-            continue;
-        float x0, y0, x1, y1;
-        node_center(s, e->node, &x0, &y0);
-        node_center(s, dst, &x1, &y1);
-        uint8_t alpha = (uint8_t)(40 + 120 * (e->t_ns - from) / (window ? window : 1));
-        viz_line(ren, x0, y0, x1, y1, viz_message, alpha);
-        drawn++;
-    }
+    uint32_t m = milli > VIZ_LOAD_FULL_MILLI ? VIZ_LOAD_FULL_MILLI : milli;
+    float h = roundf(track * (float)m / (float)VIZ_LOAD_FULL_MILLI);
+    return milli > 0 && h < 1 ? 1 : h;
 }
 
 static void draw_node(SDL_Renderer *ren, const struct viz_scene *s, const struct dot_grid *g,
@@ -166,17 +151,17 @@ static void draw_node(SDL_Renderer *ren, const struct viz_scene *s, const struct
             viz_outline_rect(ren, r.x, r.y, r.w, r.h, 1, viz_crashed_border);
         return;
     }
-    uint32_t load = st->load_milli[node];
-    viz_fill_rect(ren, r.x, r.y, r.w, r.h, viz_color_box(load));
-    float track = r.h - 2 * g->pad;
-    float frac = (float)(load > VIZ_LOAD_FULL_MILLI ? VIZ_LOAD_FULL_MILLI : load) /
-                 (float)VIZ_LOAD_FULL_MILLI;
-    float bar = roundf(track * frac);
-    if (load > 0 && bar < 1)
-        bar = 1;
+    uint32_t q = st->queue[node];
+    viz_fill_rect(ren, r.x, r.y, r.w, r.h, viz_color_box(q * 1000u));
+    float track = r.h - 2 * g->pad, bottom = r.y + g->pad + track;
+    float bar = bar_height(track, q * 1000u);
     if (bar > 0)
-        viz_fill_rect(ren, r.x + g->pad, r.y + g->pad + track - bar, g->bar_w, bar,
-                      viz_color_load(load));
+        viz_fill_rect(ren, r.x + g->pad, bottom - bar, g->bar_w, bar, viz_color_runq(q));
+    if (r.w >= LABEL_MIN_BOX) {
+        float avg = bar_height(track, st->load_milli[node]), tick = fmaxf(2.0f, floorf(g->pad));
+        viz_fill_rect(ren, r.x + g->pad, fmaxf(r.y + g->pad, bottom - avg - tick / 2), g->bar_w,
+                      tick, viz_load_avg);
+    }
     struct viz_rgb border = viz_node_border;
     if (st->groups != VIZ_NO_GROUPS)
         border = viz_color_group(s->run->groups[st->groups + node]);
@@ -194,11 +179,39 @@ static void draw_label(SDL_Renderer *ren, const struct viz_scene *s, const struc
     viz_text_draw(ren, &s->fonts.small, x, (int)(r.y + g->pad), viz_text_fg, text);
     if (r.w < LOAD_LABEL_MIN_BOX || !s->cur.st.up[node])
         return;
+    /* the run queue now, and the load average when there is room */
     uint32_t load = s->cur.st.load_milli[node];
-    snprintf(text, sizeof text, "%u.%u", load / 1000, load % 1000 / 100);
+    int room = (int)(r.w - g->bar_w - 3 * g->pad) - viz_text_width(&s->fonts.small, text) -
+               viz_text_width(&s->fonts.small, " ");
+    snprintf(text, sizeof text, "q%u avg%u.%u", s->cur.st.queue[node], load / 1000,
+             load % 1000 / 100);
+    if (viz_text_width(&s->fonts.small, text) > room)
+        snprintf(text, sizeof text, "q%u", s->cur.st.queue[node]);
     int w = viz_text_width(&s->fonts.small, text);
     viz_text_draw(ren, &s->fonts.small, (int)(r.x + r.w - g->pad) - w, (int)(r.y + g->pad),
-                  viz_text_dim, text);
+                  viz_text_fg, text);
+}
+
+/* A cross in the slot of each process a crashed node took with it, as
+ * long as the node stays down. */
+static void draw_lost(SDL_Renderer *ren, struct viz_scene *s, const struct dot_grid *g, uint32_t n)
+{
+    const struct viz_state *st = &s->cur.st;
+    for (uint32_t p = 0; p < n; p++) {
+        const struct viz_proc *pr = &s->run->procs[p];
+        if (pr->how != VIZ_LOST || pr->end_node >= st->node_count || st->up[pr->end_node] ||
+            pr->end_ns != st->down_ns[pr->end_node] || pr->end_ns > s->cur.t_ns)
+            continue;
+        uint32_t slot = s->slots[pr->end_node]++;
+        float x, y;
+        if (g->capacity == 0 && slot == 0)
+            viz_cluster_node_center(s, pr->end_node, &x, &y);
+        else if (slot < g->capacity)
+            slot_pos(s, g, pr->end_node, slot, &x, &y);
+        else
+            continue;
+        viz_draw_cross(ren, x, y, fmaxf(g->dot, 4.0f), viz_lost);
+    }
 }
 
 static void grow_slots(struct viz_scene *s)
@@ -223,7 +236,7 @@ static void draw_procs(SDL_Renderer *ren, struct viz_scene *s, const struct dot_
         float x, y;
         if (g->capacity == 0 && slot == 0) {
             /* too small for a dot each: one dot says "busy" */
-            node_center(s, node, &x, &y);
+            viz_cluster_node_center(s, node, &x, &y);
         } else if (slot < g->capacity) {
             slot_pos(s, g, node, slot, &x, &y);
         } else {
@@ -231,6 +244,7 @@ static void draw_procs(SDL_Renderer *ren, struct viz_scene *s, const struct dot_
         }
         viz_fill_disc(ren, x, y, g->dot, viz_color_program(s->run->procs[p].program));
     }
+    draw_lost(ren, s, g, n);
     /* moves on top: a ringed dot on its way */
     for (uint32_t p = 0; p < n; p++) {
         if (st->proc_node[p] == VIZ_NOWHERE || st->proc_mig[p] == VIZ_NO_MIG)
@@ -239,7 +253,7 @@ static void draw_procs(SDL_Renderer *ren, struct viz_scene *s, const struct dot_
         float x, y, d = fmaxf(g->dot + 3, 5.0f);
         moving_pos(s, m, &x, &y);
         float x0, y0;
-        node_center(s, m->from, &x0, &y0);
+        viz_cluster_node_center(s, m->from, &x0, &y0);
         viz_line(ren, x0, y0, x, y, viz_migration_ring, 90);
         viz_fill_disc(ren, x, y, d + 2,
                       m->outcome == VIZ_MIG_ABORTED ? viz_abort_ring : viz_migration_ring);
@@ -261,8 +275,8 @@ static void draw_selected_proc(SDL_Renderer *ren, struct viz_scene *s)
             if (mg->outcome != VIZ_MIG_INSTALLED || mg->end_ns > s->cur.t_ns)
                 continue;
             float x0, y0, x1, y1;
-            node_center(s, at, &x0, &y0);
-            node_center(s, mg->to, &x1, &y1);
+            viz_cluster_node_center(s, at, &x0, &y0);
+            viz_cluster_node_center(s, mg->to, &x1, &y1);
             viz_line(ren, x0, y0, x1, y1, viz_highlight, 220);
             at = mg->to;
         }
@@ -280,8 +294,6 @@ void viz_draw_cluster(SDL_Renderer *ren, struct viz_scene *s)
     struct dot_grid g;
     dot_grid(s, &g);
     draw_links(ren, s);
-    if (s->view.show_messages)
-        draw_messages(ren, s);
     for (uint32_t i = 0; i < s->run->node_count; i++) {
         if (!on_screen(s, viz_cluster_node_rect(s, i)))
             continue;
@@ -290,6 +302,8 @@ void viz_draw_cluster(SDL_Renderer *ren, struct viz_scene *s)
             draw_label(ren, s, &g, i);
     }
     draw_procs(ren, s, &g);
+    if (s->view.show_messages) /* on top: a short hop is mostly over the boxes */
+        viz_draw_messages(ren, s);
     draw_selected_proc(ren, s);
     if (s->view.sel_node < s->run->node_count) {
         SDL_FRect r = viz_cluster_node_rect(s, s->view.sel_node);

@@ -37,80 +37,141 @@ static void say(struct pen *p, const struct viz_font *f, struct viz_rgb c, const
     p->y += f->height + 1;
 }
 
-/* A sample swatch then its caption, on one row. */
-static void swatch_row(struct pen *p, void (*draw)(SDL_Renderer *, float, float), const char *caption)
+/* A sample swatch (drawn in a box `u` pixels high, 1.5 u wide) then its
+ * caption, on one row. */
+static void swatch_row(struct pen *p, void (*draw)(SDL_Renderer *, float, float, float),
+                       const char *caption)
 {
     const struct viz_font *f = &p->s->fonts.small;
-    draw(p->ren, (float)p->x, (float)p->y);
-    viz_text_draw(p->ren, f, p->x + 22, p->y + 1, viz_text_fg, caption);
-    p->y += f->height + 4;
+    float u = (float)f->height;
+    draw(p->ren, (float)p->x, (float)p->y, u);
+    viz_text_draw(p->ren, f, p->x + (int)(u * 2), p->y, viz_text_fg, caption);
+    p->y += f->height + viz_px(p->s, 3);
 }
 
-static void sw_crashed(SDL_Renderer *ren, float x, float y)
+static void sw_crashed(SDL_Renderer *ren, float x, float y, float u)
 {
-    viz_fill_rect(ren, x, y, 14, 12, viz_crashed_fill);
-    viz_outline_rect(ren, x, y, 14, 12, 1, viz_crashed_border);
+    viz_fill_rect(ren, x, y, u * 1.5f, u, viz_crashed_fill);
+    viz_outline_rect(ren, x, y, u * 1.5f, u, 1, viz_crashed_border);
 }
 
-static void sw_moving(SDL_Renderer *ren, float x, float y)
+static void sw_lost(SDL_Renderer *ren, float x, float y, float u)
 {
-    viz_fill_disc(ren, x + 7, y + 6, 10, viz_migration_ring);
-    viz_fill_disc(ren, x + 7, y + 6, 7, viz_color_program(0));
+    sw_crashed(ren, x, y, u);
+    viz_draw_cross(ren, x + u * 0.75f, y + u / 2, u * 0.7f, viz_lost);
 }
 
-static void sw_link(SDL_Renderer *ren, float x, float y)
+static void sw_avg(SDL_Renderer *ren, float x, float y, float u)
 {
-    viz_line(ren, x, y + 6, x + 16, y + 6, viz_link, 255);
+    viz_fill_rect(ren, x + u * 0.5f, y + u / 2 - 1, u * 0.5f, 3, viz_load_avg);
 }
 
-static void sw_cut(SDL_Renderer *ren, float x, float y)
+static void sw_moving(SDL_Renderer *ren, float x, float y, float u)
 {
-    viz_line(ren, x, y + 6, x + 5, y + 6, viz_link_cut, 255);
-    viz_line(ren, x + 11, y + 6, x + 16, y + 6, viz_link_cut, 255);
+    viz_fill_disc(ren, x + u * 0.75f, y + u / 2, u, viz_migration_ring);
+    viz_fill_disc(ren, x + u * 0.75f, y + u / 2, u * 0.65f, viz_color_program(0));
 }
 
-static void sw_message(SDL_Renderer *ren, float x, float y)
+static void sw_abort(SDL_Renderer *ren, float x, float y, float u)
 {
-    viz_line(ren, x, y + 9, x + 16, y + 3, viz_message, 160);
+    viz_fill_disc(ren, x + u * 0.75f, y + u / 2, u, viz_abort_ring);
+    viz_fill_disc(ren, x + u * 0.75f, y + u / 2, u * 0.65f, viz_color_program(0));
 }
 
-static void load_scale(struct pen *p)
+static void sw_message(SDL_Renderer *ren, float x, float y, float u)
+{
+    viz_line(ren, x, y + u - 2, x + u, y + u / 2, viz_message, 110);
+    viz_fill_disc(ren, x + u, y + u / 2, u * 0.6f, viz_message);
+}
+
+static void sw_kernel_message(SDL_Renderer *ren, float x, float y, float u)
+{
+    viz_line(ren, x, y + u - 2, x + u, y + u / 2, viz_kernel_message, 70);
+    viz_fill_rect(ren, x + u * 0.7f, y + u / 4, u / 2, u / 2, viz_kernel_message);
+}
+
+static void sw_selected(SDL_Renderer *ren, float x, float y, float u)
+{
+    viz_outline_rect(ren, x, y, u * 1.5f, u, 2, viz_highlight);
+}
+
+static void sw_link(SDL_Renderer *ren, float x, float y, float u)
+{
+    viz_line(ren, x, y + u / 2, x + u * 1.5f, y + u / 2, viz_link, 255);
+}
+
+static void sw_cut(SDL_Renderer *ren, float x, float y, float u)
+{
+    viz_line(ren, x, y + u / 2, x + u * 0.5f, y + u / 2, viz_link_cut, 255);
+    viz_line(ren, x + u, y + u / 2, x + u * 1.5f, y + u / 2, viz_link_cut, 255);
+}
+
+/* One swatch per run queue length, 0 to 8+: the box's colour with the
+ * bar's in its lower half, the number under it. */
+static void runq_scale(struct pen *p)
 {
     const struct viz_font *f = &p->s->fonts.small;
-    int w = p->s->panel.w - 2 * PAD - 10;
-    for (int i = 0; i < w; i++) {
-        uint32_t load = (uint32_t)((uint64_t)i * VIZ_LOAD_FULL_MILLI / (uint64_t)(w - 1));
-        viz_fill_rect(p->ren, (float)(p->x + i), (float)p->y, 1, 10, viz_color_load(load));
+    int steps = VIZ_LOAD_FULL_MILLI / 1000 + 1;
+    int w = (p->s->panel.w - 2 * viz_px(p->s, PAD)) / steps, h = f->height;
+    for (int q = 0; q < steps; q++) {
+        float x = (float)(p->x + q * w);
+        viz_fill_rect(p->ren, x, (float)p->y, (float)(w - 2), (float)h,
+                      viz_color_box((uint32_t)q * 1000u));
+        viz_fill_rect(p->ren, x, (float)(p->y + h / 2), (float)(w - 2), (float)(h - h / 2),
+                      viz_color_runq((uint32_t)q));
+        char label[8];
+        snprintf(label, sizeof label, q + 1 == steps ? "%d+" : "%d", q);
+        viz_text_draw(p->ren, f, (int)x, p->y + h + 1, viz_text_dim, label);
     }
-    for (unsigned k = 0; k < viz_color_load_stops(); k++) {
-        uint32_t m = viz_color_load_stop_milli(k);
-        char label[16];
-        snprintf(label, sizeof label, k + 1 == viz_color_load_stops() ? "%u+" : "%u", m / 1000);
-        int x = p->x + (int)((uint64_t)m * (uint64_t)(w - 1) / VIZ_LOAD_FULL_MILLI);
-        viz_text_draw(p->ren, f, x - viz_text_width(f, label) / 2 + (k == 0 ? 3 : 0), p->y + 11,
-                      viz_text_dim, label);
+    p->y += 2 * h + viz_px(p->s, 4);
+}
+
+/* The partition groups of the run (their outline colours), if any. */
+static void group_rows(struct pen *p)
+{
+    const struct viz_run *r = p->s->run;
+    uint32_t groups = 0;
+    for (size_t i = 0; i < r->group_count; i++)
+        if (r->groups[i] + 1 > groups)
+            groups = r->groups[i] + 1;
+    const struct viz_font *f = &p->s->fonts.small;
+    for (uint32_t g = 0; g < groups && g < VIZ_LEGEND_GROUPS; g++) {
+        float u = (float)f->height;
+        viz_outline_rect(p->ren, (float)p->x, (float)p->y, u * 1.5f, u, 2, viz_color_group(g));
+        char caption[48];
+        snprintf(caption, sizeof caption, "partition group %u", g);
+        viz_text_draw(p->ren, f, p->x + (int)(u * 2), p->y, viz_text_fg, caption);
+        p->y += f->height + viz_px(p->s, 3);
     }
-    p->y += 12 + f->height + 4;
 }
 
 static void legend(struct pen *p)
 {
     const struct viz_fonts *fo = &p->s->fonts;
     say(p, &fo->sans, viz_text_fg, "Legend");
-    say(p, &fo->small, viz_text_dim, "node colour and bar: load (run queue avg)");
-    load_scale(p);
-    swatch_row(p, sw_crashed, "crashed or not booted node");
-    swatch_row(p, sw_moving, "process moving between nodes");
-    swatch_row(p, sw_link, "link between neighbours");
-    swatch_row(p, sw_cut, "link cut by a partition");
-    swatch_row(p, sw_message, "message (m toggles)");
+    say(p, &fo->small, viz_text_dim, "node: run queue now");
+    runq_scale(p);
+    swatch_row(p, sw_avg, "1 s load average");
+    swatch_row(p, sw_crashed, "crashed, not booted");
+    swatch_row(p, sw_lost, "lost with its node");
+    swatch_row(p, sw_moving, "process moving");
+    swatch_row(p, sw_abort, "move that fails");
+    swatch_row(p, sw_message, "message in flight");
+    swatch_row(p, sw_kernel_message, "kernel message (load,");
+    say(p, &fo->small, viz_text_fg, "  offer, accept, chunk...)");
+    swatch_row(p, sw_link, "link");
+    swatch_row(p, sw_cut, "link cut (partition)");
+    swatch_row(p, sw_selected, "selected (click)");
+    group_rows(p);
     const struct viz_run *r = p->s->run;
-    for (size_t i = 0; i < r->program_count && i < 8; i++) {
-        viz_fill_disc(p->ren, (float)p->x + 7, (float)p->y + 6, 8, viz_color_program((uint32_t)i));
-        viz_text_draw(p->ren, &fo->small, p->x + 22, p->y + 1, viz_text_fg, r->programs[i]);
-        p->y += fo->small.height + 3;
+    for (size_t i = 0; i < r->program_count && i < VIZ_LEGEND_PROGRAMS; i++) {
+        float u = (float)fo->small.height;
+        viz_fill_disc(p->ren, (float)p->x + u * 0.75f, (float)p->y + u / 2, u * 0.7f,
+                      viz_color_program((uint32_t)i));
+        viz_text_draw(p->ren, &fo->small, p->x + (int)(u * 2), p->y, viz_text_fg, r->programs[i]);
+        p->y += fo->small.height + viz_px(p->s, 3);
     }
-    p->y += 6;
+    p->y += viz_px(p->s, 6);
 }
 
 /* The node's load over the whole run, with the current time marked. */
@@ -118,10 +179,10 @@ static void load_history(struct pen *p, uint32_t node)
 {
     const struct viz_run *r = p->s->run;
     const struct viz_u32_vec *h = &r->node_loads[node];
-    int w = p->s->panel.w - 2 * PAD;
-    if (p->y + HISTORY_H > p->bottom)
+    int w = p->s->panel.w - 2 * viz_px(p->s, PAD), hist_h = viz_px(p->s, HISTORY_H);
+    if (p->y + hist_h > p->bottom)
         return;
-    viz_fill_rect(p->ren, (float)p->x, (float)p->y, (float)w, HISTORY_H, viz_bg);
+    viz_fill_rect(p->ren, (float)p->x, (float)p->y, (float)w, (float)hist_h, viz_bg);
     uint32_t top = 1000;
     for (size_t i = 0; i < h->n; i++)
         if (r->events[h->v[i]].a > top)
@@ -132,15 +193,15 @@ static void load_history(struct pen *p, uint32_t node)
         uint64_t until = i + 1 < h->n ? r->events[h->v[i + 1]].t_ns : r->t_end_ns;
         float x0 = (float)((double)e->t_ns / (double)span * (w - 1));
         float x1 = (float)((double)until / (double)span * (w - 1));
-        float bh = (float)e->a / (float)top * (HISTORY_H - 2);
+        float bh = (float)e->a / (float)top * (float)(hist_h - 2);
         if (bh >= 1)
-            viz_fill_rect(p->ren, (float)p->x + x0, (float)(p->y + HISTORY_H) - bh,
+            viz_fill_rect(p->ren, (float)p->x + x0, (float)(p->y + hist_h) - bh,
                           x1 - x0 < 1 ? 1 : x1 - x0, bh, viz_color_load(e->a));
     }
     float cx = (float)((double)p->s->cur.t_ns / (double)span * (w - 1));
-    viz_fill_rect(p->ren, (float)p->x + cx, (float)p->y, 1, HISTORY_H, viz_cursor_line);
-    p->y += HISTORY_H + 4;
-    say(p, &p->s->fonts.small, viz_text_dim, "load history: 0 to %u.%u", top / 1000,
+    viz_fill_rect(p->ren, (float)p->x + cx, (float)p->y, 1, (float)hist_h, viz_cursor_line);
+    p->y += hist_h + 4;
+    say(p, &p->s->fonts.small, viz_text_dim, "load average history: 0 to %u.%u", top / 1000,
         top % 1000 / 100);
 }
 
@@ -150,8 +211,9 @@ static void node_info(struct pen *p, uint32_t node)
     const struct viz_state *st = &s->cur.st;
     const struct viz_fonts *fo = &s->fonts;
     say(p, &fo->sans, viz_highlight, "Node %u (%s)", node, st->up[node] ? "up" : "down");
-    say(p, &fo->mono, viz_text_fg, "load %u.%03u  run queue %u", st->load_milli[node] / 1000,
-        st->load_milli[node] % 1000, st->runq[node]);
+    say(p, &fo->mono, viz_text_fg, "run queue %u", st->queue[node]);
+    say(p, &fo->mono, viz_text_dim, "load avg %u.%03u (sample: queue %u)",
+        st->load_milli[node] / 1000, st->load_milli[node] % 1000, st->runq[node]);
     load_history(p, node);
     unsigned listed = 0, here = 0;
     uint32_t n = st->proc_cap < s->run->proc_count ? st->proc_cap : (uint32_t)s->run->proc_count;
@@ -226,7 +288,7 @@ void viz_draw_panel(SDL_Renderer *ren, struct viz_scene *s)
         return;
     viz_fill_rect(ren, (float)r->x, (float)r->y, (float)r->w, (float)r->h, viz_panel_bg);
     SDL_RenderSetClipRect(ren, r);
-    struct pen p = {ren, s, r->x + PAD, r->y + PAD, r->y + r->h - 4};
+    struct pen p = {ren, s, r->x + viz_px(s, PAD), r->y + viz_px(s, PAD), r->y + r->h - 4};
     legend(&p);
     if (s->view.sel_proc < s->run->proc_count)
         proc_info(&p, s->view.sel_proc);

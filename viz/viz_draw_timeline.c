@@ -12,17 +12,21 @@
 #include "viz_scene.h"
 #include "viz_vec.h"
 
+/* At 1280x800 (scaled with the picture, viz_px); the title and the time
+ * labels rows are a line of small text each, plus these gaps. */
 #define PAD 8
-#define TOP_TEXT 18    /* title row */
-#define AXIS_TEXT 14   /* time labels row */
-#define MARK_ROW 6     /* moves and crashes */
+#define TOP_GAP 8
+#define AXIS_GAP 4
+#define MARK_ROW 6     /* moves */
+#define LABEL_ROWS 3   /* fault mark labels stack this deep before skipping */
 
 /* The graph's rectangle inside the timeline region. */
 static SDL_Rect graph_rect(const struct viz_scene *s)
 {
     const SDL_Rect *t = &s->timeline;
-    return (SDL_Rect){t->x + PAD, t->y + TOP_TEXT, t->w - 2 * PAD,
-                      t->h - TOP_TEXT - AXIS_TEXT - MARK_ROW - PAD};
+    int pad = viz_px(s, PAD), top = s->fonts.small.height + viz_px(s, TOP_GAP);
+    int axis = s->fonts.small.height + viz_px(s, AXIS_GAP);
+    return (SDL_Rect){t->x + pad, t->y + top, t->w - 2 * pad, t->h - top - axis - viz_px(s, MARK_ROW) - pad};
 }
 
 static float x_of(const SDL_Rect *g, struct viz_time_window w, uint64_t t)
@@ -70,6 +74,30 @@ static void draw_curve(SDL_Renderer *ren, const struct viz_scene *s, const SDL_R
             viz_fill_rect(ren, (float)(g->x + col), (float)(g->y + g->h) - h, 1, h, viz_graph);
     }
 }
+/* The mark's name (and node) in the first of the label rows at the top
+ * of the plot where it does not run into the label before; none when
+ * all rows are taken there (zoom in to see it). */
+static void label_mark(SDL_Renderer *ren, const struct viz_scene *s, const SDL_Rect *g,
+                       const struct viz_event *e, int x, int *label_right)
+{
+    char text[48];
+    if (e->node != VIZ_NO_NODE)
+        snprintf(text, sizeof text, "%s %u", viz_mark_label(e->kind), e->node);
+    else
+        snprintf(text, sizeof text, "%s", viz_mark_label(e->kind));
+    const struct viz_font *f = &s->fonts.small;
+    int tw = viz_text_width(f, text);
+    if (x + tw > g->x + g->w)
+        x = g->x + g->w - tw;
+    for (int row = 0; row < LABEL_ROWS && (row + 1) * f->height <= g->h; row++) {
+        if (x <= label_right[row] + 4)
+            continue;
+        viz_text_draw(ren, f, x, g->y + row * f->height, viz_mark_color(e->kind), text);
+        label_right[row] = x + tw;
+        return;
+    }
+}
+
 /* Moves are stored in the order they started, so the visible ones are
  * found by a binary search. */
 static void draw_marks(SDL_Renderer *ren, const struct viz_scene *s, const SDL_Rect *g,
@@ -81,18 +109,22 @@ static void draw_marks(SDL_Renderer *ren, const struct viz_scene *s, const SDL_R
     if (w.start_ns > 0)
         VIZ_COUNT_UPTO(i, r->migs, r->mig_count, start_ns, w.start_ns - 1);
     for (; i < r->mig_count && shown(w, r->migs[i].start_ns); i++)
-        viz_fill_rect(ren, x_of(g, w, r->migs[i].start_ns), y, 1, MARK_ROW - 2,
+        viz_fill_rect(ren, x_of(g, w, r->migs[i].start_ns), y, 1, (float)viz_px(s, MARK_ROW) - 2,
                       r->migs[i].outcome == VIZ_MIG_ABORTED ? viz_abort_ring : viz_highlight);
+    int label_right[LABEL_ROWS];
+    for (int row = 0; row < LABEL_ROWS; row++)
+        label_right[row] = INT32_MIN;
     for (size_t k = 0; k < r->marks.n; k++) {
         const struct viz_event *e = &r->events[r->marks.v[k]];
         if (!shown(w, e->t_ns))
             continue;
+        struct viz_rgb c = viz_mark_color(e->kind);
+        float x = x_of(g, w, e->t_ns);
         if (e->kind == VIZ_EV_CRASH)
-            viz_fill_rect(ren, x_of(g, w, e->t_ns) - 1, (float)g->y, 3, (float)g->h,
-                          viz_crashed_border);
-        else if (e->kind == VIZ_EV_PARTITION || e->kind == VIZ_EV_HEAL)
-            viz_fill_rect(ren, x_of(g, w, e->t_ns), (float)g->y, 1, (float)g->h,
-                          e->kind == VIZ_EV_PARTITION ? viz_link_cut : viz_link);
+            viz_fill_rect(ren, x - 1, (float)g->y, 3, (float)g->h, c);
+        else
+            viz_fill_rect(ren, x, (float)g->y, 1, (float)g->h, c);
+        label_mark(ren, s, g, e, (int)x + 3, label_right);
     }
 }
 
@@ -111,7 +143,7 @@ static void draw_axis(SDL_Renderer *ren, const struct viz_scene *s, const SDL_Re
         }
     }
 found:;
-    int y = g->y + g->h + MARK_ROW;
+    int y = g->y + g->h + viz_px(s, MARK_ROW);
     int last_right = -1000;
     uint64_t first = (w.start_ns + step - 1) / step * step;
     for (uint64_t t = first, n = 0; shown(w, t) && n <= 100; t += step, n++) {
@@ -144,18 +176,19 @@ void viz_draw_timeline(SDL_Renderer *ren, struct viz_scene *s)
              "load imbalance (CV of the live nodes' run queues): %u.%03u at %s   "
              "max %u.%03u", v / 1000, v % 1000, now, max_imbalance(s->run) / 1000,
              max_imbalance(s->run) % 1000);
-    int title_w = viz_text_draw(ren, &s->fonts.small, t->x + PAD, t->y + 4, viz_text_fg, title);
+    int title_w = viz_text_draw(ren, &s->fonts.small, t->x + viz_px(s, PAD), t->y + viz_px(s, 4),
+                                viz_text_fg, title);
     viz_fill_rect(ren, (float)g.x, (float)g.y, (float)g.w, (float)g.h, viz_bg);
     struct viz_time_window w = viz_view_timeline_window(&s->view, s->run);
     draw_curve(ren, s, &g, w);
     draw_marks(ren, s, &g, w);
     draw_axis(ren, s, &g, w);
     if (viz_view_timeline_zoomed(&s->view, s->run))
-        viz_draw_timeline_overview(ren, s, t->x + PAD + title_w);
+        viz_draw_timeline_overview(ren, s, t->x + viz_px(s, PAD) + title_w);
     if (!shown(w, s->cur.t_ns))
         return; /* panned away from the cursor: the overview shows where it is */
     float x = x_of(&g, w, s->cur.t_ns);
-    viz_fill_rect(ren, x, (float)g.y - 2, 1, (float)g.h + MARK_ROW + 2, viz_cursor_line);
+    viz_fill_rect(ren, x, (float)g.y - 2, 1, (float)(g.h + viz_px(s, MARK_ROW) + 2), viz_cursor_line);
     viz_fill_rect(ren, x - 4, (float)g.y - 6, 9, 6, viz_cursor_line);
 }
 

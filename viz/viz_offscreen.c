@@ -18,7 +18,7 @@ int viz_offscreen_open(struct viz_offscreen *o, const struct viz_run *r, int w, 
         return -1;
     }
     viz_scene_init(&o->scene, r, w, h, false);
-    if (viz_fonts_open(&o->scene.fonts, o->ren, err, err_bytes) < 0) {
+    if (viz_fonts_open(&o->scene.fonts, o->ren, o->scene.ui_pct, err, err_bytes) < 0) {
         viz_offscreen_close(o);
         return -1;
     }

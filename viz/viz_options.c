@@ -12,6 +12,7 @@ void viz_options_init(struct viz_options *o)
     o->h = VIZ_DEFAULT_HEIGHT;
     o->layout = -1;
     o->speed = 1.0;
+    o->messages = true; /* in flight: cheap, and part of what happens */
 }
 
 static int apply_select(const char *sel, struct viz_scene *s, char *err, size_t err_bytes)

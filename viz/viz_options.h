@@ -13,6 +13,7 @@
 struct viz_options {
     const char *run_path;    /* run directory or trace file */
     const char *screenshot;  /* write this PNG without a window */
+    const char *export_csv;  /* write the drawn series as CSV, without a window */
     uint64_t at_ns;          /* --at */
     int w, h;                /* --size */
     int layout;              /* -1: as the run suggests; else enum viz_layout_kind */

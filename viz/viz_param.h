@@ -32,6 +32,11 @@
  * drawn in the hottest colour and a full bar. */
 #define VIZ_LOAD_FULL_MILLI 8000u
 
+/* The legend lists at most this many programs and partition groups
+ * (colours repeat after that: viz_color.c has 8 and 5). */
+#define VIZ_LEGEND_PROGRAMS 8
+#define VIZ_LEGEND_GROUPS 5
+
 /* Message lines: at most this many sends are drawn in one frame (the
  * newest ones). */
 #define VIZ_MAX_MESSAGE_LINES 4000u
@@ -46,6 +51,12 @@
 #define VIZ_DEFAULT_WIDTH 1280
 #define VIZ_DEFAULT_HEIGHT 800
 #define VIZ_MAX_SIDE 8192
+/* Text and the fixed parts of the layout (header, panel, timeline) are
+ * sized for 1280x800 and scaled with the picture: by the smaller of its
+ * two ratios to that size, in percent, within these bounds (below 85 %
+ * the smallest text would no longer be readable). */
+#define VIZ_UI_MIN_PCT 85
+#define VIZ_UI_MAX_PCT 300
 
 #define VIZ_FONT_SANS "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 #define VIZ_FONT_MONO "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf"

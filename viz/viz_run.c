@@ -32,6 +32,8 @@ void viz_run_free(struct viz_run *r)
         free(r->node_loads[i].v);
     free(r->node_loads);
     free(r->marks.v);
+    viz_msgs_free(&r->msgs);
+    viz_msgs_free(&r->kmsgs);
     free(r->imbalance);
     viz_state_free(&r->head);
     for (size_t i = 0; i < r->ckpt_count; i++)
@@ -91,7 +93,7 @@ static uint32_t proc_for(struct viz_run *r, struct viz_pid pid, bool fresh)
         run_fail(r, "more than %u processes", VIZ_MAX_PROCS);
         return VIZ_NO_PROC;
     }
-    struct viz_proc p = {.pid = pid, .program = UINT32_MAX, .home = VIZ_NO_NODE,
+    struct viz_proc p = {.pid = pid, .program = UINT32_MAX, .home = VIZ_NO_NODE, .end_node = VIZ_NO_NODE,
                          .end_ns = UINT64_MAX, .first_mig = VIZ_NO_MIG,
                          .last_mig = VIZ_NO_MIG, .open_mig = VIZ_NO_MIG};
     idx = (uint32_t)r->proc_count;
@@ -210,12 +212,18 @@ static int take_proc_event(struct viz_run *r, const struct viz_line *l, struct v
     case VIZ_EV_EXIT:
     case VIZ_EV_FAULT:
         p->end_ns = l->t_ns;
+        p->end_node = l->node;
         p->status = l->a;
         p->how = l->ev == VIZ_EV_EXIT ? VIZ_EXITED : VIZ_FAULTED;
         return 0;
     case VIZ_EV_SEND:
         e->a = proc_for(r, l->other, false);
-        return e->a == VIZ_NO_PROC ? -1 : 0;
+        if (e->a == VIZ_NO_PROC)
+            return -1;
+        viz_msgs_send(&r->msgs, l->t_ns, l->node, UINT32_MAX, e->proc, e->a, 0);
+        return 0;
+    case VIZ_EV_BLOCK:
+    case VIZ_EV_WAKE: return 0;
     case VIZ_EV_MIGRATE_START: return take_migrate_start(r, l, e);
     default: return take_migrate_end(r, l, e);
     }
@@ -237,6 +245,55 @@ static void mark_lost(struct viz_run *r, const struct viz_line *l)
             continue;
         r->procs[p].how = VIZ_LOST;
         r->procs[p].end_ns = l->t_ns;
+        r->procs[p].end_node = l->node;
+    }
+}
+
+/* A delivery or a drop ends the oldest message in flight between its
+ * two processes; nothing is stored. */
+static int take_arrival(struct viz_run *r, const struct viz_line *l)
+{
+    uint32_t dst = proc_for(r, l->pid, false);
+    uint32_t src = dst == VIZ_NO_PROC ? VIZ_NO_PROC : proc_for(r, l->other, false);
+    if (src == VIZ_NO_PROC)
+        return -1;
+    viz_msgs_arrive(&r->msgs, l->t_ns, l->node, src, dst, 0,
+                    l->ev == VIZ_EV_DELIVER ? VIZ_MSG_DELIVERED : VIZ_MSG_DROPPED);
+    return 1;
+}
+
+/* A kernel message leaves (ksend) or arrives (krecv): paired by the two
+ * nodes and the sequence number; nothing is stored. */
+static int take_kernel_message(struct viz_run *r, const struct viz_line *l)
+{
+    if (check_node_ref(r, l->a, l->ev == VIZ_EV_KSEND ? "\"to\"" : "\"from\"") < 0)
+        return -1;
+    uint32_t peer = (uint32_t)l->a, seq = clamp_u32(l->b, UINT32_MAX);
+    if (l->ev == VIZ_EV_KSEND)
+        viz_msgs_send(&r->kmsgs, l->t_ns, l->node, peer, l->node, peer, seq);
+    else
+        viz_msgs_arrive(&r->kmsgs, l->t_ns, l->node, peer, l->node, seq, VIZ_MSG_DELIVERED);
+    return 1;
+}
+
+bool viz_run_is_mark(uint8_t kind)
+{
+    return kind == VIZ_EV_CRASH || kind == VIZ_EV_RESTART || kind == VIZ_EV_PAUSE ||
+           kind == VIZ_EV_RESUME || kind == VIZ_EV_PARTITION || kind == VIZ_EV_PARTITION_ONE_WAY ||
+           kind == VIZ_EV_HEAL;
+}
+
+const char *viz_mark_label(uint8_t kind)
+{
+    switch (kind) {
+    case VIZ_EV_CRASH: return "crash";
+    case VIZ_EV_RESTART: return "restart";
+    case VIZ_EV_PAUSE: return "pause";
+    case VIZ_EV_RESUME: return "resume";
+    case VIZ_EV_PARTITION: return "partition";
+    case VIZ_EV_PARTITION_ONE_WAY: return "one-way partition";
+    case VIZ_EV_HEAL: return "heal";
+    default: return "";
     }
 }
 
@@ -250,8 +307,15 @@ static int make_event(struct viz_run *r, const struct viz_line *l, struct viz_ev
     case VIZ_EV_START: return take_start(r, l) < 0 ? -1 : 1;
     case VIZ_EV_END: return take_end(r, l) < 0 ? -1 : 1;
     case VIZ_EV_OTHER:
-    case VIZ_EV_UNKNOWN:
-    case VIZ_EV_RESTART: return 1;
+    case VIZ_EV_UNKNOWN: return 1;
+    case VIZ_EV_DELIVER:
+    case VIZ_EV_DROP: return take_arrival(r, l);
+    case VIZ_EV_KSEND:
+    case VIZ_EV_KRECV: return take_kernel_message(r, l);
+    case VIZ_EV_RESTART:
+    case VIZ_EV_PAUSE:
+    case VIZ_EV_RESUME:
+    case VIZ_EV_PARTITION_ONE_WAY: return 0;
     case VIZ_EV_MIGRATE_DONE: return take_proc_event(r, l, e) < 0 ? -1 : 1;
     case VIZ_EV_CRASH: mark_lost(r, l); return 0;
     case VIZ_EV_LOAD:
@@ -313,7 +377,7 @@ static void store_event(struct viz_run *r, const struct viz_event *e)
     if (e->kind == VIZ_EV_LOAD) {
         struct viz_u32_vec *h = &r->node_loads[e->node];
         VIZ_VEC_PUSH(h->v, h->n, h->cap, (uint32_t)r->event_count);
-    } else if (e->kind == VIZ_EV_CRASH || e->kind == VIZ_EV_PARTITION || e->kind == VIZ_EV_HEAL) {
+    } else if (viz_run_is_mark(e->kind)) {
         VIZ_VEC_PUSH(r->marks.v, r->marks.n, r->marks.cap, (uint32_t)r->event_count);
     }
     VIZ_VEC_PUSH(r->events, r->event_count, r->event_cap, *e);

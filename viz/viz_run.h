@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "viz_msgs.h"
 #include "viz_param.h"
 #include "viz_pidmap.h"
 #include "viz_state.h"
@@ -37,6 +38,7 @@ struct viz_proc {
     struct viz_pid pid;
     uint32_t program;   /* index in run->programs */
     uint32_t home;      /* node it was spawned on, VIZ_NO_NODE if never seen */
+    uint32_t end_node;  /* where it ended (exit, fault, lost in a crash) */
     uint64_t spawn_ns, end_ns; /* end_ns: UINT64_MAX while it lives */
     int64_t status;
     uint8_t how;        /* enum viz_end_how */
@@ -87,7 +89,10 @@ struct viz_run {
     char (*programs)[VIZ_NAME_BYTES];
     size_t program_count, program_cap;
     struct viz_u32_vec *node_loads; /* per node: indices of its LOAD events */
-    struct viz_u32_vec marks;       /* indices of CRASH, PARTITION, HEAL events */
+    struct viz_u32_vec marks;       /* indices of the fault events the timeline marks:
+                                       crash, restart, pause, resume, partitions, heal */
+    struct viz_msgs msgs;           /* every send, paired with its delivery */
+    struct viz_msgs kmsgs;          /* every kernel message (ksend, krecv) */
     struct viz_point *imbalance;    /* step function, one point per change */
     size_t imbalance_count, imbalance_cap;
 
@@ -123,6 +128,9 @@ size_t viz_run_events_until(const struct viz_run *r, uint64_t t_ns);
 const struct viz_state *viz_run_checkpoint_before(const struct viz_run *r, size_t next);
 /* The imbalance (thousandths) at time t_ns. */
 uint32_t viz_run_imbalance_at(const struct viz_run *r, uint64_t t_ns);
+/* Whether a stored event kind is a timeline mark, and its label. */
+bool viz_run_is_mark(uint8_t kind);
+const char *viz_mark_label(uint8_t kind);
 /* A process's program name. */
 const char *viz_run_program(const struct viz_run *r, const struct viz_proc *p);
 

@@ -10,10 +10,12 @@
 #include "viz_draw.h"
 #include "viz_scene.h"
 
+/* At 1280x800 (scaled with the picture, viz_px) */
 #define HEADER_H 30
 #define TIMELINE_H 130
 #define PANEL_W 310
-#define PANEL_MIN_WINDOW_W 720 /* narrower windows drop the panel */
+#define PANEL_NARROW_W 200 /* in a narrow picture, keeping the legend */
+#define PANEL_NARROW_BELOW 900
 
 void viz_scene_init(struct viz_scene *s, const struct viz_run *run, int w, int h, bool live)
 {
@@ -33,16 +35,30 @@ void viz_scene_free(struct viz_scene *s)
     s->slots = NULL;
 }
 
+int viz_px(const struct viz_scene *s, int n) { return (n * s->ui_pct + 50) / 100; }
+
+static int ui_pct(int w, int h)
+{
+    int pct = w * 100 / VIZ_DEFAULT_WIDTH;
+    if (h * 100 / VIZ_DEFAULT_HEIGHT < pct)
+        pct = h * 100 / VIZ_DEFAULT_HEIGHT;
+    return pct < VIZ_UI_MIN_PCT ? VIZ_UI_MIN_PCT : pct > VIZ_UI_MAX_PCT ? VIZ_UI_MAX_PCT : pct;
+}
+
 void viz_scene_regions(struct viz_scene *s, int w, int h)
 {
     s->w = w;
     s->h = h;
-    int panel_w = w >= PANEL_MIN_WINDOW_W ? PANEL_W : 0;
-    int timeline_h = h >= 3 * TIMELINE_H ? TIMELINE_H : h / 3;
-    s->header = (SDL_Rect){0, 0, w, HEADER_H};
+    s->ui_pct = ui_pct(w, h);
+    /* the legend always has room: a narrower panel, never none */
+    int panel_w = viz_px(s, w >= PANEL_NARROW_BELOW ? PANEL_W : PANEL_NARROW_W);
+    int header_h = viz_px(s, HEADER_H), timeline_h = viz_px(s, TIMELINE_H);
+    if (timeline_h > h / 3)
+        timeline_h = h / 3;
+    s->header = (SDL_Rect){0, 0, w, header_h};
     s->timeline = (SDL_Rect){0, h - timeline_h, w, timeline_h};
-    s->panel = (SDL_Rect){w - panel_w, HEADER_H, panel_w, h - HEADER_H - timeline_h};
-    s->cluster = (SDL_Rect){0, HEADER_H, w - panel_w, h - HEADER_H - timeline_h};
+    s->panel = (SDL_Rect){w - panel_w, header_h, panel_w, h - header_h - timeline_h};
+    s->cluster = (SDL_Rect){0, header_h, w - panel_w, h - header_h - timeline_h};
     /* a live run learns its node count from its first line */
     if (s->cur.st.node_count != s->run->node_count) {
         viz_cursor_free(&s->cur);
@@ -83,16 +99,34 @@ static void draw_header(SDL_Renderer *ren, const struct viz_scene *s)
     snprintf(text, sizeof text, "%s   seed %llu   %u nodes   t %s / %s%s", r->scenario,
              (unsigned long long)r->seed, r->node_count, now, end,
              r->ended ? "" : " (running)");
-    int x = 10 + viz_text_draw(ren, &s->fonts.sans, 10, 6, viz_text_fg, text);
+    int pad = viz_px(s, 10), y = (s->header.h - s->fonts.sans.height) / 2;
+    int x = pad + viz_text_draw(ren, &s->fonts.sans, pad, y, viz_text_fg, text);
     snprintf(text, sizeof text, "   %s  %s   %s layout   messages %s%s%s", speed,
              play_state(v, r), v->layout == VIZ_LAYOUT_RING ? "ring" : "grid",
              v->show_messages ? "on" : "off", s->notice[0] ? "   " : "", s->notice);
-    viz_text_draw(ren, &s->fonts.mono, x, 8, viz_text_dim, text);
+    viz_text_draw(ren, &s->fonts.mono, x, (s->header.h - s->fonts.mono.height) / 2, viz_text_dim,
+                  text);
+}
+
+/* After a resize: text at the new scale (the old fonts stay if the new
+ * ones cannot be made, which only a missing font file would cause and
+ * opening the first ones would have reported). */
+static void fit_fonts(SDL_Renderer *ren, struct viz_scene *s)
+{
+    if (s->fonts.scale_pct == s->ui_pct)
+        return;
+    struct viz_fonts fresh;
+    char err[VIZ_ERROR_BYTES];
+    if (viz_fonts_open(&fresh, ren, s->ui_pct, err, sizeof err) < 0)
+        return;
+    viz_fonts_close(&s->fonts);
+    s->fonts = fresh;
 }
 
 void viz_frame_draw(SDL_Renderer *ren, struct viz_scene *s)
 {
     viz_scene_sync(s);
+    fit_fonts(ren, s);
     viz_set_color(ren, viz_bg, 255);
     SDL_RenderClear(ren);
     viz_draw_cluster(ren, s);

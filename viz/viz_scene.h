@@ -23,6 +23,7 @@ struct viz_scene {
     struct viz_layout layout;
     struct viz_fonts fonts;
     int w, h;
+    int ui_pct;             /* text and layout scale, percent (viz_scene_regions) */
     SDL_Rect header, cluster, panel, timeline; /* set by viz_scene_regions */
     uint32_t *slots;        /* per node: dots placed so far this frame */
     uint32_t slots_n;
@@ -35,6 +36,8 @@ void viz_scene_free(struct viz_scene *s);
 /* Recompute the regions and the layout (after a resize, a layout
  * toggle, or a live run's first line). */
 void viz_scene_regions(struct viz_scene *s, int w, int h);
+/* n pixels of the 1280x800 layout at this scene's scale. */
+int viz_px(const struct viz_scene *s, int n);
 /* Bring the cursor to the view's time. */
 void viz_scene_sync(struct viz_scene *s);
 
@@ -63,8 +66,13 @@ int viz_timeline_column_at(const struct viz_scene *s, int x, int y);
  * pixel tests). */
 SDL_Rect viz_timeline_overview_rect(const struct viz_scene *s);
 
-/* A node box on screen (for tests and hit tests). */
+/* A node box on screen (for tests and hit tests), and its centre. */
 SDL_FRect viz_cluster_node_rect(const struct viz_scene *s, uint32_t node);
+void viz_cluster_node_center(const struct viz_scene *s, uint32_t node, float *x, float *y);
+/* The messages in flight at the cursor's time (viz_draw_msgs.c). */
+void viz_draw_messages(SDL_Renderer *ren, const struct viz_scene *s);
+/* Where a message is drawn now: false if it is not in flight then. */
+bool viz_message_pos(const struct viz_scene *s, uint32_t msg, float *x, float *y);
 /* Where a process's dot is drawn now: false if it is not drawn. */
 bool viz_cluster_proc_pos(struct viz_scene *s, uint32_t proc, float *x, float *y, float *size);
 

@@ -8,7 +8,21 @@
 #include <stdlib.h>
 
 #include "viz_app.h"
+#include "viz_export.h"
 #include "viz_offscreen.h"
+
+static int write_csv(const struct viz_run *run, const char *path)
+{
+    FILE *f = fopen(path, "w");
+    int rc = f == NULL ? -1 : viz_export_csv(run, f);
+    if (f != NULL && fclose(f) != 0)
+        rc = -1;
+    if (rc < 0) {
+        fprintf(stderr, "nimbus viz: cannot write %s\n", path);
+        return VIZ_EXIT_DISPLAY;
+    }
+    return VIZ_EXIT_OK;
+}
 
 static int write_screenshot(const struct viz_run *run, const struct viz_options *o)
 {
@@ -49,7 +63,12 @@ int viz_show(struct viz_options *o)
                             "showing what there is\n", run->source);
         if (o->at_ns > run->t_end_ns)
             o->at_ns = run->t_end_ns;
-        status = o->screenshot != NULL ? write_screenshot(run, o) : viz_app_run(run, o, -1);
+        if (o->export_csv != NULL)
+            status = write_csv(run, o->export_csv);
+        if (status == VIZ_EXIT_OK && o->screenshot != NULL)
+            status = write_screenshot(run, o);
+        else if (status == VIZ_EXIT_OK && o->export_csv == NULL)
+            status = viz_app_run(run, o, -1);
     }
     viz_run_free(run);
     free(run);

@@ -19,16 +19,26 @@ struct viz_run;
 /* As metrics.md: larger run queues count as this (keeps the sums exact). */
 #define VIZ_RUNQ_CAP 65535u
 
+/*
+ * Two figures per node. `queue` is the run queue now: the processes on
+ * the node that are neither blocked (block .. wake) nor moving
+ * (migrate_start .. migrate_install or migrate_abort), counted at every
+ * event. `load_milli` and `runq` are the node's latest `load` sample:
+ * the kernel's one-second load average and its run queue, every 100 ms.
+ */
 struct viz_state {
     size_t next;        /* events [0, next) are applied */
     uint32_t node_count;
     uint32_t proc_cap;  /* entries in the proc arrays */
     uint8_t *up;
-    uint32_t *load_milli, *runq; /* runq capped at VIZ_RUNQ_CAP */
+    uint32_t *load_milli, *runq; /* the latest sample; runq capped at VIZ_RUNQ_CAP */
+    uint32_t *queue;     /* the run queue now, capped at VIZ_RUNQ_CAP */
+    uint64_t *down_ns;   /* when the node last crashed (0: never) */
     uint32_t *proc_node; /* a node, or VIZ_NOWHERE */
     uint32_t *proc_mig;  /* the move in flight, or VIZ_NO_MIG */
+    uint8_t *proc_blocked; /* waiting in a system call */
     uint32_t groups;     /* offset in run->groups, or VIZ_NO_GROUPS */
-    /* the live nodes' run queues, for the imbalance */
+    /* the live nodes' run queues (queue), for the imbalance */
     uint32_t up_count;
     uint64_t runq_sum;
     uint64_t runq_sumsq;

@@ -81,19 +81,23 @@ static int open_one(struct viz_font *f, SDL_Renderer *ren, const char *path, int
     return rc;
 }
 
-int viz_fonts_open(struct viz_fonts *f, SDL_Renderer *ren, char *err, size_t err_bytes)
+static int scaled(int points, int pct) { return (points * pct + 50) / 100; }
+
+int viz_fonts_open(struct viz_fonts *f, SDL_Renderer *ren, int scale_pct, char *err,
+                   size_t err_bytes)
 {
     memset(f, 0, sizeof *f);
     if (!TTF_WasInit() && TTF_Init() < 0) {
         snprintf(err, err_bytes, "SDL2_ttf: %s", TTF_GetError());
         return -1;
     }
-    if (open_one(&f->sans, ren, VIZ_FONT_SANS, 14, err, err_bytes) < 0 ||
-        open_one(&f->mono, ren, VIZ_FONT_MONO, 12, err, err_bytes) < 0 ||
-        open_one(&f->small, ren, VIZ_FONT_MONO, 9, err, err_bytes) < 0) {
+    if (open_one(&f->sans, ren, VIZ_FONT_SANS, scaled(14, scale_pct), err, err_bytes) < 0 ||
+        open_one(&f->mono, ren, VIZ_FONT_MONO, scaled(12, scale_pct), err, err_bytes) < 0 ||
+        open_one(&f->small, ren, VIZ_FONT_MONO, scaled(9, scale_pct), err, err_bytes) < 0) {
         viz_fonts_close(f);
         return -1;
     }
+    f->scale_pct = scale_pct;
     return 0;
 }
 

@@ -24,12 +24,15 @@ struct viz_font {
 
 struct viz_fonts {
     struct viz_font sans, mono, small;
+    int scale_pct; /* the sizes, in percent of the 1280x800 ones */
 };
 
-/* Open the DejaVu fonts (fonts-dejavu-core) and build their atlases for
- * this renderer. 0, or -1 with a message in err naming the missing file
- * and the package. */
-int viz_fonts_open(struct viz_fonts *f, SDL_Renderer *ren, char *err, size_t err_bytes);
+/* Open the DejaVu fonts (fonts-dejavu-core) at scale_pct percent of
+ * their sizes in a 1280x800 picture, and build their atlases for this
+ * renderer. 0, or -1 with a message in err naming the missing file and
+ * the package. */
+int viz_fonts_open(struct viz_fonts *f, SDL_Renderer *ren, int scale_pct, char *err,
+                   size_t err_bytes);
 void viz_fonts_close(struct viz_fonts *f);
 
 /* Draw at (x, y) (top left); returns the width drawn. */

@@ -47,12 +47,21 @@ static const struct event_spec specs[] = {
      {{"pid", F_PID, S_PID}, {"to", F_INT, S_A}, {"freeze_us", F_INT, S_B}, {"bytes", F_INT, S_C}}},
     {"migrate_abort", VIZ_EV_MIGRATE_ABORT, 1,
      {{"pid", F_PID, S_PID}, {"to", F_INT, S_A}, {"error", F_INT, S_B}}},
+    {"block", VIZ_EV_BLOCK, 1, {{"pid", F_PID, S_PID}}},
+    {"wake", VIZ_EV_WAKE, 1, {{"pid", F_PID, S_PID}}},
+    {"deliver", VIZ_EV_DELIVER, 1, {{"pid", F_PID, S_PID}, {"src", F_PID, S_OTHER}}},
+    {"drop", VIZ_EV_DROP, 1, {{"pid", F_PID, S_PID}, {"src", F_PID, S_OTHER}}},
+    {"pause", VIZ_EV_PAUSE, 1, {{0}}},
+    {"resume", VIZ_EV_RESUME, 1, {{0}}},
+    {"partition_one_way", VIZ_EV_PARTITION_ONE_WAY, 0, {{0}}},
+    {"ksend", VIZ_EV_KSEND, 1, {{"to", F_INT, S_A}, {"seq", F_INT, S_B}}},
+    {"krecv", VIZ_EV_KRECV, 1, {{"from", F_INT, S_A}, {"seq", F_INT, S_B}}},
     {"end", VIZ_EV_END, 0, {{"reason", F_STR, S_TEXT}, {"events", F_INT, S_C}}},
 };
 
 /* Documented events that carry nothing the pictures use. */
 static const char *const skipped[] = {
-    "console", "deliver", "drop", "retransmit", "peer_reset", "migrate_round", "forward",
+    "console", "retransmit", "peer_reset", "migrate_round", "forward",
     "balance", "child_lost", "migrate_drop", "frame_lost", "spawn_failed", "migrate_failed", "ignored",
     "store_mount", "store_commit", "store_error",
 };

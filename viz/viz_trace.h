@@ -29,6 +29,15 @@ enum viz_ev {
     VIZ_EV_MIGRATE_INSTALL,
     VIZ_EV_MIGRATE_DONE,
     VIZ_EV_MIGRATE_ABORT,
+    VIZ_EV_BLOCK,
+    VIZ_EV_WAKE,
+    VIZ_EV_DELIVER,
+    VIZ_EV_DROP,
+    VIZ_EV_PAUSE,
+    VIZ_EV_RESUME,
+    VIZ_EV_PARTITION_ONE_WAY,
+    VIZ_EV_KSEND,
+    VIZ_EV_KRECV,
     VIZ_EV_END,
     VIZ_EV_OTHER,   /* a documented event the visualizer does not draw */
     VIZ_EV_UNKNOWN, /* an event name this reader does not know */
@@ -45,7 +54,7 @@ struct viz_line {
     enum viz_ev ev;
     uint32_t node;          /* VIZ_NO_NODE for world events */
     struct viz_pid pid;     /* "pid" */
-    struct viz_pid other;   /* "parent" (spawn), "dst" (send) */
+    struct viz_pid other;   /* "parent" (spawn), "dst" (send), "src" (deliver, drop) */
     int64_t a, b, c;        /* per event, see viz_trace.c's table */
     uint64_t seed;          /* start */
     const struct viz_json_field *text;   /* scenario, program, reason */

@@ -31,6 +31,7 @@ void viz_view_init(struct viz_view *v, const struct viz_run *r, bool live)
 {
     memset(v, 0, sizeof *v);
     v->speed = 1.0;
+    v->show_messages = true;
     v->live = v->follow = live;
     v->layout = viz_view_default_layout(r);
     v->sel_node = UINT32_MAX;
