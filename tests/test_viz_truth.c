@@ -16,12 +16,13 @@
 #include "viz/viz_run.h"
 #include "viz_pixels.h"
 
-/* Run a scenario into `out` (relative to the test's directory). */
-static void run_scenario(const char *scenario, const char *out)
+/* Run a scenario into `out` (relative to the test's directory), with
+ * `options` ("" for none). */
+static void run_scenario(const char *scenario, const char *options, const char *out)
 {
     char args[1024];
-    snprintf(args, sizeof args, "run %s/%s --out %s --quiet --no-progress", NIMBUS_SOURCE_DIR,
-             scenario, out);
+    snprintf(args, sizeof args, "run %s/%s %s --out %s --quiet --no-progress", NIMBUS_SOURCE_DIR, scenario,
+             options, out);
     cr_assert_eq(run_nimbus(args), 0, "nimbus %s", args);
 }
 
@@ -89,7 +90,8 @@ static bool box_is(const struct viz_offscreen *o, uint32_t n, struct viz_rgb c)
 Test(viz_truth, hotspot_busy_nodes_are_drawn_busy_at_240ms)
 {
     const char *dir = "viz-truth-hotspot";
-    run_scenario("scenarios/hotspot-16.json", dir);
+    /* The run up to a little past the frame: the same first 240 ms. */
+    run_scenario("scenarios/hotspot-16.json", "--set duration=300ms", dir);
     int runnable[16];
     count_runnable(dir, 240000000, runnable, 16);
     /* box colours by run queue, docs/viz.md: 2/5 of the scale's colour */
@@ -147,7 +149,7 @@ static void midpoint(const struct viz_offscreen *o, uint32_t a, uint32_t b, floa
 Test(viz_truth, ring_token_is_visible_and_moves_on)
 {
     const char *dir = "viz-truth-ring";
-    run_scenario("scenarios/ring-64.json", dir);
+    run_scenario("scenarios/ring-64.json", "", dir);
     uint64_t send[2], deliver[2];
     token_hops(dir, send, deliver);
     struct viz_run r;
@@ -176,7 +178,7 @@ Test(viz_truth, ring_token_is_visible_and_moves_on)
 Test(viz_truth, lost_processes_are_marked_while_their_node_is_down)
 {
     const char *dir = "viz-truth-faults";
-    run_scenario("tests/scenarios/viz-faults.json", dir);
+    run_scenario("tests/scenarios/viz-faults.json", "", dir);
     const struct viz_rgb lost = {255, 120, 40};
     struct viz_run r;
     load_run(&r, dir);
@@ -264,7 +266,7 @@ static void load_moves(struct viz_run *r)
 Test(viz_truth, the_legend_explains_every_colour_drawn)
 {
     const char *dir = "viz-truth-legend";
-    run_scenario("tests/scenarios/viz-faults.json", dir);
+    run_scenario("tests/scenarios/viz-faults.json", "", dir);
     struct viz_run r;
     load_run(&r, dir);
     const int sizes[][2] = {{1920, 1080}, {1280, 800}, {640, 400}};
@@ -345,7 +347,7 @@ static size_t expected_rows(const char *dir, char *out, size_t cap)
 Test(viz_truth, export_csv_is_the_trace_series)
 {
     const char *dir = "viz-truth-csv";
-    run_scenario("tests/scenarios/viz-faults.json", dir);
+    run_scenario("tests/scenarios/viz-faults.json", "", dir);
     cr_assert_eq(run_nimbus("viz viz-truth-csv --export-csv viz-truth-csv/series.csv"), 0);
     char *csv = read_file("viz-truth-csv/series.csv", NULL);
     cr_assert_not_null(csv);
