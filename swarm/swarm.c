@@ -164,9 +164,10 @@ int swarm_run(const struct swarm_args *a)
     for (size_t i = 0; i < s.failing_count && i < SWARM_MAX_EXPLAINED && !swarm_interrupted; i++)
         explain(&s, s.failing[i]);
     /* A blank line sets the summary apart from the failures' reports, if any. */
-    printf("%s%s: %llu of %llu seeds run, %zu broke an invariant; %.1f seeds per minute on %u jobs%s\n",
-           s.failing_count > 0 ? "\n" : "", s.dir, (unsigned long long)s.finished, (unsigned long long)a->seed_count, s.failing_count,
-           wall > 0 ? (double)s.finished * 60.0 / wall : 0.0, a->jobs, swarm_interrupted ? " (interrupted)" : "");
+    printf("%s%s: %llu of %llu seeds run, %zu broke an invariant; %.1f seeds per minute on %u job%s%s\n",
+           s.failing_count > 0 ? "\n" : "", s.dir, (unsigned long long)s.finished, (unsigned long long)a->seed_count,
+           s.failing_count, wall > 0 ? (double)s.finished * 60.0 / wall : 0.0, a->jobs, a->jobs == 1 ? "" : "s",
+           swarm_interrupted ? " (interrupted)" : "");
     int status = s.failing_count > 0 || s.lost_runs > 0 ? 2 : 0;
     free(s.failing);
     cJSON_Delete(root);
