@@ -2,7 +2,8 @@
  * bootinfo.c - see bootinfo.h. Both protocols hand over a structure in
  * memory the kernel does not own; everything used is copied out here,
  * with every length checked against the structure's own size, so the
- * memory may be reused afterwards (pages.c does).
+ * memory may be reused afterwards (pages.c does). Boot modules are the
+ * exception: only where they lie is copied, and pages.c keeps them.
  *
  * Only RAM below 4 GiB is kept: that is what the identity map covers.
  */
@@ -18,15 +19,19 @@
 
 #define MB1_FLAG_MEM 0x001u
 #define MB1_FLAG_CMDLINE 0x004u
+#define MB1_FLAG_MODS 0x008u
 #define MB1_FLAG_MMAP 0x040u
 #define MB1_FLAG_FRAMEBUFFER 0x1000u
 
 #define MB2_TAG_END 0u
 #define MB2_TAG_CMDLINE 1u
+#define MB2_TAG_MODULE 3u
 #define MB2_TAG_BASIC_MEMINFO 4u
 #define MB2_TAG_MMAP 6u
 #define MB2_TAG_FRAMEBUFFER 8u
 #define INFO_MAX_BYTES (1u << 20) /* a sanity bound on the loader's lengths */
+#define MB1_MODULE_BYTES 16u
+#define MODULE_STRING_MAX 4096u /* a path and a name */
 
 #define MEMORY_AVAILABLE 1u
 #define FB_TYPE_RGB 1u
@@ -84,6 +89,49 @@ static void copy_cmdline(struct boot_info *bi, uintptr_t addr, size_t max)
     bi->cmdline[n] = '\0';
 }
 
+/* Keep module [start, end) under the last word of its string (at most
+ * `max` bytes at `str`, NUL-terminated or not): nimbus boot gives QEMU
+ * "PATH NAME", GRUB's module2 line may give "NAME" alone. */
+static void add_module(struct boot_info *bi, uint32_t start, uint32_t end, uintptr_t str, size_t max)
+{
+    size_t word = 0, len = 0, n = 0;
+    for (; n < max && rd8(str + n) != 0; n++) {
+        if (rd8(str + n) == ' ') {
+            len = 0;
+        } else if (len++ == 0) {
+            word = n;
+        }
+    }
+    if (len == 0 || len >= BOOT_MODULE_NAME_BYTES || end < start || bi->module_count == BOOT_MAX_MODULES) {
+        kprintf("cumulonimbus: boot: the module at 0x%x-0x%x is ignored: %s\n", start, end,
+                end < start                             ? "it ends before it starts"
+                : bi->module_count == BOOT_MAX_MODULES ? "too many modules"
+                                                        : "its string ends in no program name of 1 to 32 bytes");
+        return;
+    }
+    struct boot_module *m = &bi->modules[bi->module_count++];
+    m->start = start;
+    m->end = end;
+    for (size_t i = 0; i < len; i++)
+        m->name[i] = (char)rd8(str + word + i);
+    m->name[len] = '\0';
+}
+
+static void parse_mb1_modules(uintptr_t info, struct boot_info *bi)
+{
+    uint32_t count = rd32(info + 20);
+    uintptr_t at = rd32(info + 24);
+    if (count > BOOT_MAX_MODULES + 1) /* one more is read to say it is too many */
+        count = BOOT_MAX_MODULES + 1;
+    for (uint32_t i = 0; i < count; i++, at += MB1_MODULE_BYTES) {
+        uint32_t str = rd32(at + 8);
+        if (str == 0)
+            add_module(bi, rd32(at), rd32(at + 4), (uintptr_t)"", 1);
+        else
+            add_module(bi, rd32(at), rd32(at + 4), str, MODULE_STRING_MAX);
+    }
+}
+
 /* Drop the first word of the command line when it is the kernel's file
  * name rather than an option (options all have '='): multiboot 1 loaders
  * (QEMU's -kernel, GRUB) put it there; a multiboot 2 loader may, in which
@@ -134,6 +182,8 @@ static void parse_mb1(uintptr_t info, struct boot_info *bi)
     uint32_t flags = rd32(info);
     if (flags & MB1_FLAG_CMDLINE)
         copy_cmdline(bi, rd32(info + 16), BOOT_CMDLINE_BYTES);
+    if (flags & MB1_FLAG_MODS)
+        parse_mb1_modules(info, bi);
     if (flags & MB1_FLAG_MMAP) {
         uint32_t length = rd32(info + 44);
         if (length > INFO_MAX_BYTES) {
@@ -183,6 +233,8 @@ static void parse_mb2(uintptr_t info, struct boot_info *bi)
             break;
         if (type == MB2_TAG_CMDLINE) {
             copy_cmdline(bi, tag + 8, size - 8);
+        } else if (type == MB2_TAG_MODULE && size >= 16) {
+            add_module(bi, rd32(tag + 8), rd32(tag + 12), tag + 16, size - 16);
         } else if (type == MB2_TAG_MMAP && size >= 16) {
             parse_mb2_mmap(tag, size, bi);
         } else if (type == MB2_TAG_BASIC_MEMINFO && size >= 16) {

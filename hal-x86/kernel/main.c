@@ -20,6 +20,7 @@
 #include "lapic.h"
 #include "node_config.h"
 #include "node_loop.h"
+#include "node_programs.h"
 #include "disk_selftest.h"
 #include "node_selftest.h"
 #include "pages.h"
@@ -149,6 +150,7 @@ void kmain(uint32_t magic, uint32_t info_addr)
     if (!bootinfo_parse(magic, info_addr, &boot))
         panic("started by an unknown boot loader");
     pages_init(&boot);
+    node_programs_init(&boot);
     screen_init(&boot.fb);
     kprint_use_screen(true);
     clock_init();

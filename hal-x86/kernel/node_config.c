@@ -10,8 +10,8 @@
 #include "core/names.h"
 #include "kprint.h"
 #include "kstring.h"
+#include "node_programs.h"
 #include "node_selftest.h"
-#include "user/programs.h"
 
 #define NODE_MAX_COUNT 1024u
 #define DEFAULT_SUBNET 0x0A000000u /* 10.0.0.0, as the simulator numbers nodes */
@@ -151,14 +151,15 @@ static bool copy_value(struct word v, char *dst, size_t cap)
     return true;
 }
 
-/* Every item well formed and naming a program in the image. */
+/* Every item well formed and naming a program in the image or a boot
+ * module (node_programs.h). */
 static bool run_valid(const char *run)
 {
     struct node_program p;
     uint32_t i = 0;
     int rc;
     while ((rc = split_program(run, i, &p)) == 0) {
-        if (user_program_find(p.name, (uint32_t)strlen(p.name)) == NULL)
+        if (node_program_find(p.name, (uint32_t)strlen(p.name)) == NULL)
             return false;
         i++;
     }

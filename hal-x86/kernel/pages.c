@@ -37,6 +37,18 @@ static void set_free(uint64_t page)
     used[page / WORD_BITS] &= ~(1ull << (page % WORD_BITS));
 }
 
+/* Whether `page` holds part of a boot module (bootinfo.h). */
+static bool in_module(const struct boot_info *bi, uint64_t page)
+{
+    for (uint32_t m = 0; m < bi->module_count; m++) {
+        uint64_t first = bi->modules[m].start / PAGE_BYTES;
+        uint64_t end = ((uint64_t)bi->modules[m].end + PAGE_BYTES - 1) / PAGE_BYTES;
+        if (page >= first && page < end)
+            return true;
+    }
+    return false;
+}
+
 void pages_init(const struct boot_info *bi)
 {
     memset(used, 0xFF, sizeof used);
@@ -48,7 +60,7 @@ void pages_init(const struct boot_info *bi)
             base = LOW_MEMORY_END;
         /* Whole pages only. */
         for (uint64_t p = (base + PAGE_BYTES - 1) / PAGE_BYTES; p < end / PAGE_BYTES && p < MAP_PAGES; p++) {
-            if ((p >= kernel_first && p < kernel_end) || !is_used(p))
+            if ((p >= kernel_first && p < kernel_end) || !is_used(p) || in_module(bi, p))
                 continue;
             set_free(p);
             total++;

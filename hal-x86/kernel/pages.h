@@ -12,7 +12,8 @@
 #define PAGE_BYTES 4096u
 
 /* Take every usable page of the boot memory map below 4 GiB, except the
- * first MiB and the kernel image (with its .bss, stack and page tables).
+ * first MiB, the kernel image (with its .bss, stack and page tables) and
+ * the boot modules (programs, read in place for the node's whole life).
  * The loader's information must already be copied out (bootinfo_parse). */
 void pages_init(const struct boot_info *bi);
 

@@ -12,7 +12,7 @@
 #include "shell_line.h"
 #include "shell_parse.h"
 #include "textfmt.h"
-#include "user/programs.h"
+#include "node_programs.h"
 
 #define SHELL_PROMPT "nimbus> "
 #define SHELL_MAX_WORDS (ABI_ARGS_MAX_COUNT + 2u) /* "spawn", the program, its arguments */
@@ -161,8 +161,10 @@ static void run_migrate(char **args, uint32_t count)
 static void run_programs(char **args, uint32_t count)
 {
     (void)args, (void)count;
-    for (uint32_t i = 0; i < user_program_count; i++)
-        shell_print("%-16s %8u bytes\n", user_programs[i].name, user_programs[i].size);
+    for (uint32_t i = 0; i < node_program_count(); i++) {
+        const struct user_program *p = node_program_at(i);
+        shell_print("%-16s %8u bytes%s\n", p->name, p->size, i >= user_program_count ? " (boot module)" : "");
+    }
 }
 
 static const struct shell_command commands[] = {
@@ -172,7 +174,7 @@ static const struct shell_command commands[] = {
     {"load", "", "this node's load and counters", 0, 0, run_load},
     {"spawn", "PROG [ARG...]", "start a program", 1, ABI_ARGS_MAX_COUNT + 1u, run_spawn},
     {"migrate", "PID NODE", "move a process (PID as n<node>.<local>)", 2, 2, run_migrate},
-    {"programs", "", "the programs in the image", 0, 0, run_programs},
+    {"programs", "", "the programs in the image and the boot modules", 0, 0, run_programs},
 };
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
 

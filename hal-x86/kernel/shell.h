@@ -6,7 +6,7 @@
  *   load                     this node's load and counters
  *   spawn PROG [ARG...]      start a program
  *   migrate PID NODE         move a process (PID as n<node>.<local>)
- *   programs                 the programs in the image
+ *   programs                 the programs in the image and the boot modules
  * Output goes to the kernel console (kprint.h). Every command's output
  * ends with the prompt "nimbus> " on a new line.
  */

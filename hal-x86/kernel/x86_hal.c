@@ -12,7 +12,7 @@
 #include "kstring.h"
 #include "pages.h"
 #include "panic.h"
-#include "user/programs.h"
+#include "node_programs.h"
 
 #define DISK_QUEUE 16u
 
@@ -176,7 +176,7 @@ static int hal_program_lookup(void *ctx, const char *name, uint32_t name_len, co
                               uint32_t *size)
 {
     (void)ctx;
-    const struct user_program *p = user_program_find(name, name_len);
+    const struct user_program *p = node_program_find(name, name_len);
     if (p == NULL)
         return HAL_ERR_NOT_FOUND;
     *image = p->image;
