@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "hal-x86/launcher/boot_args.h"
 #include "hal-x86/launcher/boot_env.h"
+#include "hal-x86/launcher/boot_programs.h"
 #include "hal-x86/launcher/boot_run.h"
 #include "host/args.h"
 #include "host/files.h"
@@ -35,6 +36,9 @@ static const char boot_usage[] =
     "      --run NODE:PROG[:ARG]...\n"
     "                           start PROG with its ARGs on node NODE (a number, or\n"
     "                           '*' for every node) at boot; repeatable\n"
+    "      --program NAME=PATH  give every node the RV32IM ELF at PATH, built outside\n"
+    "                           the tree (docs/programs.md), as program NAME for\n"
+    "                           --run and spawn; repeatable; not with --iso\n"
     "      --balance POLICY     none, random, offer, two-choices or mosix\n"
     "      --migrate MODE       stop-and-copy or pre-copy\n"
     "      --append WORDS       more kernel command line words for every node\n"
@@ -136,6 +140,10 @@ static int boot_main(int argc, char **argv)
     if (o.help) {
         fputs(boot_usage, stdout);
         return BOOT_EXIT_OK;
+    }
+    if (boot_programs_check(&o, err, sizeof err) < 0) {
+        fprintf(stderr, "nimbus boot: %s\n", err);
+        return BOOT_EXIT_USAGE;
     }
     if (boot_find_qemu(&o, qemu, sizeof qemu) < 0 || boot_find_image(&o, image, sizeof image) < 0)
         return BOOT_EXIT_FAILED;

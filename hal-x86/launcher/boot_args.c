@@ -37,6 +37,7 @@ enum boot_opt_id {
     OPT_EXPECT,
     OPT_TIMEOUT,
     OPT_UNTIL_IDLE,
+    OPT_PROGRAM,
     OPT_HELP,
 };
 
@@ -61,6 +62,7 @@ static const struct args_option boot_option_table[] = {
     {"expect", 0, "TEXT", OPT_EXPECT},
     {"timeout", 0, "SECONDS", OPT_TIMEOUT},
     {"until-idle", 0, NULL, OPT_UNTIL_IDLE},
+    {"program", 0, "NAME=PATH", OPT_PROGRAM},
     {"help", 'h', NULL, OPT_HELP},
 };
 
@@ -140,17 +142,27 @@ static int boot_parse_node_text(const char *what, const char *value, struct boot
     return 0;
 }
 
-/* PROG[:ARG]...: a program in the image, arguments without spaces or
- * commas (the kernel splits run= at them). */
-static int boot_check_run(const char *spec, char *err, size_t err_bytes)
+/* The --program called `name` (name_len bytes), or NULL. */
+static const struct boot_program *boot_program_find(const struct boot_options *o, const char *name,
+                                                    size_t name_len)
+{
+    for (uint32_t i = 0; i < o->program_count; i++)
+        if (strlen(o->programs[i].name) == name_len && memcmp(o->programs[i].name, name, name_len) == 0)
+            return &o->programs[i];
+    return NULL;
+}
+
+/* PROG[:ARG]...: a program in the image or given with --program,
+ * arguments without spaces or commas (the kernel splits run= at them). */
+static int boot_check_run(const struct boot_options *o, const char *spec, char *err, size_t err_bytes)
 {
     size_t name_len = strcspn(spec, ":");
-    if (user_program_find(spec, (uint32_t)name_len) == NULL) {
+    if (user_program_find(spec, (uint32_t)name_len) == NULL && boot_program_find(o, spec, name_len) == NULL) {
         char names[256] = "";
         for (uint32_t i = 0; i < user_program_count; i++)
             snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", i ? ", " : "",
                      user_programs[i].name);
-        return boot_fail(err, err_bytes, "--run: no program '%.*s' in the image (programs: %s)",
+        return boot_fail(err, err_bytes, "--run: no program '%.*s' in the image (programs: %s) nor given with --program",
                          (int)name_len, spec, names);
     }
     uint32_t args = 0;
@@ -166,6 +178,39 @@ static int boot_check_run(const char *spec, char *err, size_t err_bytes)
                              "characters",
                              spec);
     }
+    return 0;
+}
+
+/* NAME=PATH: NAME a program name no other program has, PATH a file
+ * name QEMU's -initrd can carry (it ends a module's file name at a
+ * space). The file itself is checked by boot_programs_check. */
+static int boot_add_program(struct boot_options *o, const char *value, char *err, size_t err_bytes)
+{
+    static const char name_chars[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-";
+    const char *eq = strchr(value, '=');
+    size_t name_len = eq != NULL ? (size_t)(eq - value) : 0;
+    if (o->program_count == BOOT_MAX_PROGRAMS)
+        return boot_fail(err, err_bytes, "--program: at most %u", BOOT_MAX_PROGRAMS);
+    if (eq == NULL || eq[1] == '\0')
+        return boot_fail(err, err_bytes, "--program '%s': expected NAME=PATH", value);
+    if (name_len == 0 || name_len >= BOOT_PROGRAM_NAME_BYTES || strspn(value, name_chars) != name_len)
+        return boot_fail(err, err_bytes,
+                         "--program '%s': NAME must be 1 to %u letters, digits, '_' or '-'", value,
+                         BOOT_PROGRAM_NAME_BYTES - 1);
+    if (user_program_find(value, (uint32_t)name_len) != NULL)
+        return boot_fail(err, err_bytes, "--program '%s': '%.*s' is a built-in program: give yours another name",
+                         value, (int)name_len, value);
+    if (boot_program_find(o, value, name_len) != NULL)
+        return boot_fail(err, err_bytes, "--program '%s': '%.*s' is given twice", value, (int)name_len, value);
+    if (strchr(eq + 1, ' ') != NULL || !boot_text_printable(eq + 1))
+        return boot_fail(err, err_bytes,
+                         "--program '%s': the path may not hold spaces or control characters "
+                         "(QEMU's -initrd ends a file name at a space)",
+                         value);
+    struct boot_program *p = &o->programs[o->program_count++];
+    memcpy(p->name, value, name_len);
+    p->name[name_len] = '\0';
+    p->path = eq + 1;
     return 0;
 }
 
@@ -257,10 +302,9 @@ static int boot_apply(struct boot_options *o, enum boot_opt_id id, const char *v
     case OPT_BALANCE: o->balance = v; return boot_check_policy(v, err, err_bytes);
     case OPT_MIGRATE: o->migrate = v; return boot_check_mode(v, err, err_bytes);
     case OPT_APPEND: o->append = v; return boot_check_append(v, err, err_bytes);
-    case OPT_RUN:
-        if (boot_add_node_text("--run", v, o->runs, &o->run_count, BOOT_MAX_RUNS, err, err_bytes) < 0)
-            return -1;
-        return boot_check_run(o->runs[o->run_count - 1].text, err, err_bytes);
+    case OPT_RUN: /* its program is checked once every --program is known */
+        return boot_add_node_text("--run", v, o->runs, &o->run_count, BOOT_MAX_RUNS, err, err_bytes);
+    case OPT_PROGRAM: return boot_add_program(o, v, err, err_bytes);
     case OPT_EXEC: return boot_add_exec(o, v, err, err_bytes);
     case OPT_EXPECT:
         if (o->expect_count == BOOT_MAX_EXPECTS)
@@ -295,10 +339,13 @@ static int boot_resolve_nodes(struct boot_options *o, char *err, size_t err_byte
             o->execs[o->exec_count++] = (struct boot_node_text){n, given[i].text};
         }
     }
-    for (uint32_t i = 0; i < o->run_count; i++)
+    for (uint32_t i = 0; i < o->run_count; i++) {
+        if (boot_check_run(o, o->runs[i].text, err, err_bytes) < 0)
+            return -1;
         if (o->runs[i].node != BOOT_ALL_NODES && o->runs[i].node >= o->nodes)
             return boot_fail(err, err_bytes, "--run %u:%s: there is no node %u (--nodes %u)", o->runs[i].node,
                              o->runs[i].text, o->runs[i].node, o->nodes);
+    }
     return 0;
 }
 
@@ -336,6 +383,9 @@ int boot_args_parse(int argc, char **argv, struct boot_options *o, char *err, si
         return boot_fail(err, err_bytes, "--iso-path is for --iso boots");
     if (o->method == BOOT_METHOD_ISO && o->kernel_path != NULL)
         return boot_fail(err, err_bytes, "--kernel is for -kernel boots, not --iso (use --iso-path)");
+    if (o->method == BOOT_METHOD_ISO && o->program_count > 0)
+        return boot_fail(err, err_bytes,
+                         "--program is for -kernel boots, not --iso (the ISO's GRUB menu is fixed when it is built)");
     if (o->kvd_dir != NULL && o->nodes >= BOOT_MAX_NODES)
         return boot_fail(err, err_bytes, "--kvd takes a port of the LAN: at most %u nodes with it",
                          BOOT_MAX_NODES - 1);

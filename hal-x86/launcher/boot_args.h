@@ -15,6 +15,8 @@
 #define BOOT_MAX_RUNS 64u
 #define BOOT_MAX_EXECS 64u
 #define BOOT_MAX_EXPECTS 32u
+#define BOOT_MAX_PROGRAMS 16u /* the kernel keeps this many boot modules */
+#define BOOT_PROGRAM_NAME_BYTES 33u /* ABI_PROGRAM_NAME_MAX + 1 */
 #define BOOT_DEFAULT_NODES 1u
 #define BOOT_DEFAULT_MEMORY_MIB 128u
 #define BOOT_MIN_MEMORY_MIB 32u
@@ -35,6 +37,13 @@ enum boot_method {
 struct boot_node_text {
     uint32_t node;
     const char *text; /* points into argv */
+};
+
+/* "--program NAME=PATH": an RV32IM ELF built outside the tree, handed to
+ * every node as a boot module (boot_programs.h checks the file). */
+struct boot_program {
+    char name[BOOT_PROGRAM_NAME_BYTES];
+    const char *path; /* points into argv */
 };
 
 struct boot_options {
@@ -60,6 +69,8 @@ struct boot_options {
     uint32_t exec_count;
     const char *expects[BOOT_MAX_EXPECTS];
     uint32_t expect_count;
+    struct boot_program programs[BOOT_MAX_PROGRAMS];
+    uint32_t program_count;
 };
 
 /* boot_args_parse's status for a problem host/args.h has already printed

@@ -120,6 +120,23 @@ static void boot_qemu_devices(uint32_t node, const struct boot_qemu_paths *p, st
     }
 }
 
+/* "-initrd 'PATH NAME,PATH NAME'": QEMU's multiboot loader loads each
+ * file as a module whose string is "PATH NAME" (a ',' in a path is
+ * written ",,"); the kernel names the module by the last word. */
+static void boot_qemu_modules(const struct boot_options *o, struct boot_qemu_builder *b)
+{
+    if (o->program_count == 0)
+        return;
+    qb_arg(b, "-initrd");
+    for (uint32_t i = 0; i < o->program_count; i++) {
+        qb_put(b, i > 0 ? "," : "", false);
+        qb_put(b, o->programs[i].path, true);
+        qb_put(b, " ", false);
+        qb_put(b, o->programs[i].name, false);
+    }
+    qb_end(b);
+}
+
 static void boot_qemu_boot(const struct boot_options *o, const char *cmdline, const struct boot_qemu_paths *p,
                            struct boot_qemu_builder *b)
 {
@@ -130,6 +147,7 @@ static void boot_qemu_boot(const struct boot_options *o, const char *cmdline, co
         qb_arg(b, p->image);
         qb_arg(b, "-append");
         qb_arg(b, cmdline);
+        boot_qemu_modules(o, b);
         return;
     }
     qb_arg(b, "-drive");

@@ -7,7 +7,8 @@
  * -netdev dgram whose other end is nimbus's switch port, a filter-dump
  * pcap of that netdev, and isa-debug-exit at 0xf4. The kernel command line
  * goes in with -append (-kernel boots) or as the SMBIOS OEM string
- * "cumulonimbus-cmdline: WORDS" that the ISO's grub.cfg reads (--iso).
+ * "cumulonimbus-cmdline: WORDS" that the ISO's grub.cfg reads (--iso);
+ * the --program files go in with -initrd (-kernel boots only).
  */
 #ifndef HAL_X86_HOST_BOOT_QEMU_H
 #define HAL_X86_HOST_BOOT_QEMU_H
