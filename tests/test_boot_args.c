@@ -15,8 +15,11 @@
 #include "hal-x86/launcher/boot_args.h"
 #include "hal-x86/launcher/boot_lan.h"
 #include "hal-x86/launcher/boot_notice.h"
+#include "hal-x86/launcher/boot_programs.h"
 #include "hal-x86/launcher/boot_qemu.h"
 #include "hal-x86/launcher/boot_script.h"
+#include "host/files.h"
+#include "user/programs.h"
 
 #define ARGC(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
@@ -186,6 +189,89 @@ Test(boot_args, bad_runs)
     assert_rejects(ARGC(args), args, "more than 16 arguments");
 }
 
+/* ---- --program ---- */
+
+Test(boot_args, programs_are_named_and_may_run)
+{
+    char *argv[] = {"--run", "0:collatz:3000", "--program", "collatz=out/collatz.elf",
+                    "--program=my-job_2=a,b.elf"};
+    cr_assert_eq(parse(ARGC(argv), argv), 0, "%s", err);
+    cr_assert_eq(opt.program_count, 2);
+    cr_assert_str_eq(opt.programs[0].name, "collatz");
+    cr_assert_str_eq(opt.programs[0].path, "out/collatz.elf");
+    cr_assert_str_eq(opt.programs[1].name, "my-job_2");
+    cr_assert_str_eq(opt.programs[1].path, "a,b.elf");
+    cr_assert_str_eq(cmdline(0), "node=0 nodes=1 run=collatz:3000");
+}
+
+Test(boot_args, bad_programs)
+{
+    char *no_eq[] = {"--program", "collatz"}, *no_path[] = {"--program", "collatz="},
+         *bad_name[] = {"--program", "col.latz=c.elf"},
+         *long_name[] = {"--program", "abcdefghijklmnopqrstuvwxyz0123456=c.elf"},
+         *builtin[] = {"--program", "hello=h.elf"},
+         *twice[] = {"--program", "c=1.elf", "--program", "c=2.elf"},
+         *space[] = {"--program", "c=my file.elf"}, *iso[] = {"--iso", "--program", "c=c.elf"},
+         *unknown_run[] = {"--program", "c=c.elf", "--run", "0:d"};
+    assert_rejects(ARGC(no_eq), no_eq, "--program 'collatz': expected NAME=PATH");
+    assert_rejects(ARGC(no_path), no_path, "--program 'collatz=': expected NAME=PATH");
+    assert_rejects(ARGC(bad_name), bad_name,
+                   "--program 'col.latz=c.elf': NAME must be 1 to 32 letters, digits, '_' or '-'");
+    assert_rejects(ARGC(long_name), long_name, "NAME must be 1 to 32 letters");
+    assert_rejects(ARGC(builtin), builtin,
+                   "--program 'hello=h.elf': 'hello' is a built-in program: give yours another name");
+    assert_rejects(ARGC(twice), twice, "--program 'c=2.elf': 'c' is given twice");
+    assert_rejects(ARGC(space), space, "--program 'c=my file.elf': the path may not hold spaces");
+    assert_rejects(ARGC(iso), iso, "--program is for -kernel boots, not --iso");
+    assert_rejects(ARGC(unknown_run), unknown_run, "--run: no program 'd' in the image (programs: ");
+}
+
+/* The file `dir`/`name`, holding `len` bytes: its path, to be freed. */
+static char *program_file(const char *dir, const char *name, const void *bytes, size_t len)
+{
+    char *path = malloc(strlen(dir) + strlen(name) + 2);
+    cr_assert_not_null(path);
+    sprintf(path, "%s/%s", dir, name);
+    cr_assert_eq(files_write_bytes(path, bytes, len), 0);
+    return path;
+}
+
+/* boot_programs_check's message for one --program c=PATH. */
+static const char *check_one(const char *path)
+{
+    static char value[512];
+    snprintf(value, sizeof value, "c=%s", path);
+    char *argv[] = {"--program", value};
+    cr_assert_eq(parse(ARGC(argv), argv), 0, "%s", err);
+    err[0] = '\0';
+    if (boot_programs_check(&opt, err, sizeof err) == 0)
+        return NULL;
+    return err;
+}
+
+Test(boot_programs, files_are_checked_before_qemu)
+{
+    const struct user_program *hello = user_program_find("hello", 5);
+    cr_assert_not_null(hello);
+    char dir[] = "/tmp/test_boot_args.XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char *good = program_file(dir, "good.elf", hello->image, hello->size);
+    char *cut = program_file(dir, "cut.elf", hello->image, 40);
+    char *text = program_file(dir, "text.elf", "#!/bin/sh\necho not a program\n", 30);
+    char want[600];
+    cr_assert_null(check_one(good), "%s", err);
+    snprintf(want, sizeof want, "--program c=%s: too short for an ELF header (52 bytes)", cut);
+    cr_assert_str_eq(check_one(cut), want);
+    snprintf(want, sizeof want, "--program c=%s: not an ELF file", text);
+    cr_assert_str_eq(check_one(text), want);
+    cr_assert_str_eq(check_one("/nonexistent/c.elf"),
+                     "--program c=/nonexistent/c.elf: cannot read: No such file or directory");
+    cr_assert_str_eq(check_one("/tmp"), "--program c=/tmp: not a regular file");
+    cr_assert_str_eq(check_one("/dev/zero"), "--program c=/dev/zero: not a regular file");
+    free(good), free(cut), free(text);
+    cr_assert_eq(files_remove_tree(dir), 0);
+}
+
 Test(boot_args, bad_words)
 {
     char *policy[] = {"--balance", "fastest"}, *mode[] = {"--migrate", "teleport"},
@@ -294,6 +380,20 @@ Test(boot_qemu, kernel_boot)
     /* A comma in a path is doubled, or QEMU would read a new option. */
     cr_assert_str_eq(after(&a, "-object", 0), "filter-dump,id=dump,netdev=lan,file=runs/a,,b/node1.pcap");
     cr_assert_null(after(&a, "-drive", 0));
+}
+
+Test(boot_qemu, programs_are_modules)
+{
+    static struct boot_qemu_argv a;
+    char *argv[] = {"--program", "collatz=/w/collatz.elf", "--program", "job=x,y/job.elf"};
+    cr_assert_eq(parse(ARGC(argv), argv), 0, "%s", err);
+    cr_assert_eq(boot_qemu_argv(&opt, 0, &paths, &a), 0);
+    /* QEMU's module string is "PATH NAME"; a comma in a path is doubled. */
+    cr_assert_str_eq(after(&a, "-initrd", 0), "/w/collatz.elf collatz,x,,y/job.elf job");
+    char *none[] = {"--nodes", "2"};
+    cr_assert_eq(parse(ARGC(none), none), 0);
+    cr_assert_eq(boot_qemu_argv(&opt, 0, &paths, &a), 0);
+    cr_assert_null(after(&a, "-initrd", 0));
 }
 
 Test(boot_qemu, iso_boot_with_display_and_disk)

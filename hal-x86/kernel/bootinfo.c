@@ -102,11 +102,13 @@ static void add_module(struct boot_info *bi, uint32_t start, uint32_t end, uintp
             word = n;
         }
     }
-    if (len == 0 || len >= BOOT_MODULE_NAME_BYTES || end < start || bi->module_count == BOOT_MAX_MODULES) {
-        kprintf("cumulonimbus: boot: the module at 0x%x-0x%x is ignored: %s\n", start, end,
-                end < start                             ? "it ends before it starts"
-                : bi->module_count == BOOT_MAX_MODULES ? "too many modules"
-                                                        : "its string ends in no program name of 1 to 32 bytes");
+    const char *why = end < start                            ? "it ends before it starts"
+                      : bi->module_count == BOOT_MAX_MODULES ? "there are too many modules"
+                      : len == 0 || len >= BOOT_MODULE_NAME_BYTES
+                          ? "its string does not end in a program name of 1 to 32 bytes"
+                          : NULL;
+    if (why != NULL) {
+        kprintf("cumulonimbus: boot: the module at 0x%x-0x%x is ignored: %s\n", start, end, why);
         return;
     }
     struct boot_module *m = &bi->modules[bi->module_count++];
@@ -124,11 +126,8 @@ static void parse_mb1_modules(uintptr_t info, struct boot_info *bi)
     if (count > BOOT_MAX_MODULES + 1) /* one more is read to say it is too many */
         count = BOOT_MAX_MODULES + 1;
     for (uint32_t i = 0; i < count; i++, at += MB1_MODULE_BYTES) {
-        uint32_t str = rd32(at + 8);
-        if (str == 0)
-            add_module(bi, rd32(at), rd32(at + 4), (uintptr_t)"", 1);
-        else
-            add_module(bi, rd32(at), rd32(at + 4), str, MODULE_STRING_MAX);
+        uint32_t str = rd32(at + 8); /* 0: no string, so no name */
+        add_module(bi, rd32(at), rd32(at + 4), str, str != 0 ? MODULE_STRING_MAX : 0);
     }
 }
 

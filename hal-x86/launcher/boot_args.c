@@ -162,7 +162,8 @@ static int boot_check_run(const struct boot_options *o, const char *spec, char *
         for (uint32_t i = 0; i < user_program_count; i++)
             snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", i ? ", " : "",
                      user_programs[i].name);
-        return boot_fail(err, err_bytes, "--run: no program '%.*s' in the image (programs: %s) nor given with --program",
+        return boot_fail(err, err_bytes,
+                         "--run: no program '%.*s' in the image (programs: %s) nor given with --program",
                          (int)name_len, spec, names);
     }
     uint32_t args = 0;
@@ -194,14 +195,15 @@ static int boot_add_program(struct boot_options *o, const char *value, char *err
     if (eq == NULL || eq[1] == '\0')
         return boot_fail(err, err_bytes, "--program '%s': expected NAME=PATH", value);
     if (name_len == 0 || name_len >= BOOT_PROGRAM_NAME_BYTES || strspn(value, name_chars) != name_len)
-        return boot_fail(err, err_bytes,
-                         "--program '%s': NAME must be 1 to %u letters, digits, '_' or '-'", value,
-                         BOOT_PROGRAM_NAME_BYTES - 1);
+        return boot_fail(err, err_bytes, "--program '%s': NAME must be 1 to %u letters, digits, '_' or '-'",
+                         value, BOOT_PROGRAM_NAME_BYTES - 1);
     if (user_program_find(value, (uint32_t)name_len) != NULL)
-        return boot_fail(err, err_bytes, "--program '%s': '%.*s' is a built-in program: give yours another name",
-                         value, (int)name_len, value);
+        return boot_fail(err, err_bytes,
+                         "--program '%s': '%.*s' is a built-in program: give yours another name", value,
+                         (int)name_len, value);
     if (boot_program_find(o, value, name_len) != NULL)
-        return boot_fail(err, err_bytes, "--program '%s': '%.*s' is given twice", value, (int)name_len, value);
+        return boot_fail(err, err_bytes, "--program '%s': '%.*s' is given twice", value, (int)name_len,
+                         value);
     if (strchr(eq + 1, ' ') != NULL || !boot_text_printable(eq + 1))
         return boot_fail(err, err_bytes,
                          "--program '%s': the path may not hold spaces or control characters "
@@ -384,8 +386,9 @@ int boot_args_parse(int argc, char **argv, struct boot_options *o, char *err, si
     if (o->method == BOOT_METHOD_ISO && o->kernel_path != NULL)
         return boot_fail(err, err_bytes, "--kernel is for -kernel boots, not --iso (use --iso-path)");
     if (o->method == BOOT_METHOD_ISO && o->program_count > 0)
-        return boot_fail(err, err_bytes,
-                         "--program is for -kernel boots, not --iso (the ISO's GRUB menu is fixed when it is built)");
+        return boot_fail(
+            err, err_bytes,
+            "--program is for -kernel boots, not --iso (the ISO's GRUB menu is fixed when it is built)");
     if (o->kvd_dir != NULL && o->nodes >= BOOT_MAX_NODES)
         return boot_fail(err, err_bytes, "--kvd takes a port of the LAN: at most %u nodes with it",
                          BOOT_MAX_NODES - 1);

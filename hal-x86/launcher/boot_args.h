@@ -15,7 +15,7 @@
 #define BOOT_MAX_RUNS 64u
 #define BOOT_MAX_EXECS 64u
 #define BOOT_MAX_EXPECTS 32u
-#define BOOT_MAX_PROGRAMS 16u /* the kernel keeps this many boot modules */
+#define BOOT_MAX_PROGRAMS 16u       /* the kernel keeps this many boot modules */
 #define BOOT_PROGRAM_NAME_BYTES 33u /* ABI_PROGRAM_NAME_MAX + 1 */
 #define BOOT_DEFAULT_NODES 1u
 #define BOOT_DEFAULT_MEMORY_MIB 128u

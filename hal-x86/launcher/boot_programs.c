@@ -25,7 +25,8 @@ static const char *boot_program_problem(const char *path, char *why, size_t why_
     size_t len = 0;
     char *bytes = files_read_text(path, ABI_USER_TOP, &len);
     if (bytes == NULL && errno == EFBIG) {
-        snprintf(why, why_bytes, "larger than %u bytes, so no program (user memory ends there)", ABI_USER_TOP);
+        snprintf(why, why_bytes, "larger than %u bytes, so no program (user memory ends there)",
+                 ABI_USER_TOP);
         return why;
     }
     if (bytes == NULL) {
