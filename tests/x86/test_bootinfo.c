@@ -1,7 +1,8 @@
 /*
  * test_bootinfo.c - the x86 kernel's reading of what the boot loader
- * hands over (bootinfo.c, both multiboot protocols, well formed and not)
- * and its console line cutting (console_lines.c), on the host.
+ * hands over (bootinfo.c, both multiboot protocols, well formed and not),
+ * the boot modules as programs (node_programs.c) and its console line
+ * cutting (console_lines.c), on the host.
  */
 #define _GNU_SOURCE /* MAP_32BIT */
 #include <criterion/criterion.h>
@@ -11,6 +12,8 @@
 
 #include "hal-x86/kernel/bootinfo.h"
 #include "hal-x86/kernel/console_lines.h"
+#include "hal-x86/kernel/node_config.h"
+#include "hal-x86/kernel/node_programs.h"
 #include "x86_host_stubs.h"
 
 #define MB1_MAGIC 0x2BADB002u
@@ -236,6 +239,105 @@ Test(bootinfo, a_multiboot1_memory_map_of_an_absurd_length_is_ignored_with_a_mes
     cr_expect_eq(bi.mem_count, 0);
     cr_expect(strstr(stub_serial_text(), "multiboot memory map of 2147483647 bytes ignored") != NULL, "%s",
               stub_serial_text());
+}
+
+/* ---- boot modules: the programs of `nimbus boot --program` ------------ */
+
+/* A multiboot 1 structure with `count` modules whose strings are
+ * `strings`, in low memory (`low`, one page). */
+static uintptr_t mb1_modules(uint8_t *low, const uint32_t (*range)[2], const char *const *strings,
+                             uint32_t count)
+{
+    uint8_t *info = low, *mods = low + 128, *text = low + 1024;
+    uint32_t flags = 0x008, at = (uint32_t)(uintptr_t)mods;
+    memcpy(info, &flags, 4);
+    memcpy(info + 20, &count, 4);
+    memcpy(info + 24, &at, 4);
+    for (uint32_t i = 0; i < count; i++) {
+        uint32_t str = 0;
+        if (strings[i] != NULL) {
+            str = (uint32_t)(uintptr_t)text;
+            strcpy((char *)text, strings[i]);
+            text += strlen(strings[i]) + 1;
+        }
+        uint32_t entry[4] = {range[i][0], range[i][1], str, 0};
+        memcpy(mods + 16 * i, entry, sizeof entry);
+    }
+    return (uintptr_t)info;
+}
+
+Test(bootinfo, multiboot1_modules_are_named_by_their_last_word)
+{
+    uint8_t *low = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+    cr_assert_neq(low, MAP_FAILED);
+    static const uint32_t range[5][2] = {{0x200000, 0x201C7C},
+                                         {0x202000, 0x202100},
+                                         {0x300000, 0x2FF000},
+                                         {0x310000, 0x310010},
+                                         {0x320000, 0x320010}};
+    static const char *const strings[5] = {"/w/build-outside/collatz.elf collatz", "job", "/x bad", NULL,
+                                           "/y abcdefghijklmnopqrstuvwxyz0123456"};
+    stub_serial_reset();
+    cr_assert(bootinfo_parse(MB1_MAGIC, mb1_modules(low, range, strings, 5), &bi));
+    cr_assert_eq(bi.module_count, 2);
+    cr_expect_str_eq(bi.modules[0].name, "collatz");
+    cr_expect_eq(bi.modules[0].start, 0x200000);
+    cr_expect_eq(bi.modules[0].end, 0x201C7C);
+    cr_expect_str_eq(bi.modules[1].name, "job");
+    const char *serial = stub_serial_text();
+    cr_expect(strstr(serial, "the module at 0x300000-0x2ff000 is ignored: it ends before it starts") != NULL,
+              "%s", serial);
+    cr_expect(strstr(serial,
+                     "the module at 0x310000-0x310010 is ignored: its string does not end in a program "
+                     "name of 1 to 32 bytes") != NULL,
+              "%s", serial);
+    cr_expect(strstr(serial, "the module at 0x320000-0x320010 is ignored") != NULL, "%s", serial);
+    munmap(low, 4096);
+}
+
+Test(bootinfo, multiboot2_modules)
+{
+    struct mb2 m;
+    mb2_start(&m);
+    uint8_t body[8 + 8] = {0};
+    uint32_t range[2] = {0x400000, 0x401000};
+    memcpy(body, range, 8);
+    memcpy(body + 8, "collatz", 8);
+    mb2_tag(&m, 3, body, sizeof body);
+    cr_assert(bootinfo_parse(MB2_MAGIC, mb2_finish(&m), &bi));
+    cr_assert_eq(bi.module_count, 1);
+    cr_expect_str_eq(bi.modules[0].name, "collatz");
+    cr_expect_eq(bi.modules[0].start, 0x400000);
+    cr_expect_eq(bi.modules[0].end, 0x401000);
+}
+
+Test(node_programs, modules_come_after_the_built_in_programs)
+{
+    uint8_t *image = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+    cr_assert_neq(image, MAP_FAILED);
+    struct boot_info b = {.module_count = 3};
+    uint32_t at = (uint32_t)(uintptr_t)image;
+    b.modules[0] = (struct boot_module){at, at + 64, "collatz"};
+    b.modules[1] = (struct boot_module){at, at + 8, "hello"}; /* a built-in program's name */
+    b.modules[2] = (struct boot_module){at, at + 8, "collatz"};
+    stub_serial_reset();
+    node_programs_init(&b);
+    cr_assert_eq(node_program_count(), user_program_count + 1);
+    const struct user_program *p = node_program_find("collatz", 7);
+    cr_assert_not_null(p);
+    cr_expect_eq(p->image, image);
+    cr_expect_eq(p->size, 64);
+    cr_expect_eq(node_program_at(user_program_count), p);
+    cr_expect_eq(node_program_find("hello", 5), user_program_find("hello", 5));
+    cr_expect(strstr(stub_serial_text(), "module hello is ignored: a program has that name already") != NULL);
+    cr_expect(strstr(stub_serial_text(), "module collatz is ignored: a program has that name already") !=
+              NULL);
+    struct node_config c;
+    char err[160];
+    cr_expect_eq(node_config_parse("run=collatz:3000,hello", &c, err, sizeof err), 0, "%s", err);
+    node_programs_init(&(struct boot_info){.module_count = 0});
+    cr_expect_eq(node_config_parse("run=collatz:3000", &c, err, sizeof err), -1);
+    munmap(image, 4096);
 }
 
 /* ---- console lines ------------------------------------------------------ */
