@@ -5,8 +5,8 @@
  * Input: [selector (1)] [structure bytes]. Selector & 3: 0 or 1 multiboot 2,
  * 2 multiboot 1, 3 an unknown magic. With selector bit 0x04 the rest is an
  * edit script instead: a well-formed structure of that protocol (command
- * line, memory map, 1024x768x32 framebuffer; the shape GRUB or QEMU hands
- * over) changed at (offset (1), byte (1)) pairs, so even an empty corpus
+ * line, memory map, 1024x768x32 framebuffer, a boot module; the shape GRUB
+ * or QEMU hands over) changed at (offset (1), byte (1)) pairs, so even an empty corpus
  * reaches every field check at once. Either way the structure is then laid
  * out as follows.
  *  - multiboot 2: the bytes are the tag list, in a heap buffer of exactly
@@ -15,17 +15,20 @@
  *    1 MiB) gets a 4-byte buffer: only the field itself may be read. A
  *    plausible total_size larger than the input is cut to the input's size.
  *  - multiboot 1: the first 116 bytes are the fixed structure (zero-padded),
- *    the rest a blob its pointers (cmdline, mmap_addr) are made to point
- *    into, as a loader's do. Both sit below 4 GiB (the pointers are 32-bit)
+ *    the rest a blob its pointers (cmdline, mmap_addr, mods_addr and each
+ *    module's string) are made to point into, as a loader's do. Both sit below 4 GiB (the pointers are 32-bit)
  *    just before an inaccessible page; the blob ends in a NUL, as the
- *    loader's command line does, and a plausible mmap_length is cut to
- *    what follows mmap_addr.
+ *    loader's command line does, a plausible mmap_length is cut to what
+ *    follows mmap_addr and mods_count to the entries that follow
+ *    mods_addr.
  * Asserts: at most 32 memory regions, each non-empty and wholly below
  * 4 GiB; a command line shorter than 512 bytes that is a piece of the
  * loader's bytes; a framebuffer only when it is 32 bpp, non-zero and whole
  * rows of `width` pixels fit in `pitch` and in the identity map; an
  * information block or memory map of a refused size, or an unknown magic,
- * gives nothing and a message on serial.
+ * gives nothing and a message on serial; at most 16 modules, each
+ * starting no later than it ends, named by 1 to 32 bytes without a space
+ * or NUL.
  */
 #define _GNU_SOURCE /* MAP_32BIT, memmem */
 #include <stdint.h>
@@ -39,7 +42,9 @@
 
 #define MB1_MAGIC 0x2BADB002u
 #define MB2_MAGIC 0x36D76289u
+#define MB1_FLAG_MODS 0x008u
 #define MB1_FLAG_MMAP 0x040u
+#define MB1_MODULE_BYTES 16u
 #define MB1_INFO_BYTES 116u
 #define INFO_MAX_BYTES (1u << 20) /* bootinfo.c: larger lengths are refused */
 #define IDENTITY_MAP_END 0x100000000ull
@@ -82,6 +87,14 @@ static void fuzz_check_info(const uint8_t *bytes, size_t len)
     size_t n = (size_t)(nul - bi.cmdline);
     if (n > 0 && memmem(bytes, len, bi.cmdline, n) == NULL)
         abort();
+    if (bi.module_count > BOOT_MAX_MODULES)
+        abort();
+    for (uint32_t i = 0; i < bi.module_count; i++) {
+        const struct boot_module *m = &bi.modules[i];
+        size_t name_len = strnlen(m->name, sizeof m->name);
+        if (m->end < m->start || name_len == 0 || name_len == sizeof m->name || memchr(m->name, ' ', name_len))
+            abort();
+    }
     const struct boot_framebuffer *fb = &bi.fb;
     if (fb->present &&
         (fb->bpp != 32 || fb->addr == 0 || (uint64_t)fb->width * 4u > fb->pitch ||
@@ -129,6 +142,24 @@ static uint8_t *fuzz_low_memory(size_t *page_bytes)
     return low;
 }
 
+/* Point mods_addr into the blob, cut mods_count to the whole entries
+ * there, and point each entry's string (0 stays: no string) into it. */
+static void fuzz_mb1_modules(uint8_t *info, uint8_t *blob, size_t space)
+{
+    uint32_t at = get32(info + 24) % (uint32_t)space;
+    uint32_t fit = (uint32_t)((space - at) / MB1_MODULE_BYTES);
+    put32(info + 24, (uint32_t)(uintptr_t)(blob + at));
+    if (get32(info + 20) > fit)
+        put32(info + 20, fit);
+    uint32_t count = get32(info + 20);
+    for (uint32_t i = 0; i < count; i++) {
+        uint8_t *entry = blob + at + i * MB1_MODULE_BYTES;
+        uint32_t str = get32(entry + 8);
+        if (str != 0)
+            put32(entry + 8, (uint32_t)(uintptr_t)(blob + str % space));
+    }
+}
+
 static void fuzz_mb1(const uint8_t *data, size_t size)
 {
     size_t page;
@@ -150,6 +181,7 @@ static void fuzz_mb1(const uint8_t *data, size_t size)
     bool map_refused = (get32(info) & MB1_FLAG_MMAP) && map_len > INFO_MAX_BYTES;
     if (map_len <= INFO_MAX_BYTES && map_len > space - map_at)
         put32(info + 44, (uint32_t)(space - map_at));
+    fuzz_mb1_modules(info, blob, space);
     stub_serial_reset();
     if (!bootinfo_parse(MB1_MAGIC, (uintptr_t)info, &bi) || strcmp(bi.loader, "multiboot") != 0)
         abort();
@@ -160,7 +192,7 @@ static void fuzz_mb1(const uint8_t *data, size_t size)
 
 /* The template structures for edit scripts, in the input's layout. */
 struct fuzz_bytes {
-    uint8_t b[256];
+    uint8_t b[512];
     size_t len;
 };
 
@@ -182,8 +214,11 @@ static void fuzz_put64(struct fuzz_bytes *t, uint64_t v)
 
 static const char template_cmdline[] = "/boot/cumulonimbus.elf node=1 nodes=2 run=hello";
 static const uint8_t template_rgb[6] = {16, 8, 8, 8, 0, 8};
+static const char template_module[] = "/w/build-outside/collatz.elf collatz";
+static const uint32_t template_module_range[2] = {0x200000, 0x201C7C};
 
-/* Tags: command line, memory map (two entries), basic memory, framebuffer, end. */
+/* Tags: command line, memory map (two entries), basic memory, framebuffer,
+ * module, end. */
 static void fuzz_template_mb2(struct fuzz_bytes *t)
 {
     const uint32_t cmd_tag = 8 + sizeof template_cmdline, fb_tag = 38;
@@ -206,18 +241,24 @@ static void fuzz_template_mb2(struct fuzz_bytes *t)
     fuzz_put(t, kind, sizeof kind);
     fuzz_put(t, template_rgb, sizeof template_rgb);
     t->len = (t->len + 7) & ~(size_t)7;
+    fuzz_put32(t, 3);
+    fuzz_put32(t, 16 + sizeof template_module);
+    fuzz_put(t, template_module_range, sizeof template_module_range);
+    fuzz_put(t, template_module, sizeof template_module);
+    t->len = (t->len + 7) & ~(size_t)7;
     fuzz_put32(t, 0);
     fuzz_put32(t, 8);
     put32(t->b, (uint32_t)t->len);
 }
 
-/* The fixed structure (memory, command line, map, framebuffer), then the
- * blob: the command line and two 24-byte map entries. */
+/* The fixed structure (memory, command line, modules, map, framebuffer),
+ * then the blob: the command line, two 24-byte map entries, one module
+ * entry and its string. */
 static void fuzz_template_mb1(struct fuzz_bytes *t)
 {
     uint8_t *info = t->b;
     t->len = MB1_INFO_BYTES;
-    put32(info, 0x001u | 0x004u | MB1_FLAG_MMAP | 0x1000u);
+    put32(info, 0x001u | 0x004u | MB1_FLAG_MODS | MB1_FLAG_MMAP | 0x1000u);
     put32(info + 8, 130048);
     put32(info + 16, 0); /* offsets into the blob */
     put32(info + 44, 48);
@@ -232,6 +273,12 @@ static void fuzz_template_mb1(struct fuzz_bytes *t)
     fuzz_put(t, template_cmdline, sizeof template_cmdline);
     uint32_t map[] = {20, 0, 0, 0x9FC00, 0, 1, 20, 0x100000, 0, 0x7EE0000, 0, 1};
     fuzz_put(t, map, sizeof map);
+    uint32_t entry_at = (uint32_t)(t->len - MB1_INFO_BYTES);
+    uint32_t entry[4] = {template_module_range[0], template_module_range[1], entry_at + MB1_MODULE_BYTES, 0};
+    put32(info + 20, 1);
+    put32(info + 24, entry_at);
+    fuzz_put(t, entry, sizeof entry);
+    fuzz_put(t, template_module, sizeof template_module);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

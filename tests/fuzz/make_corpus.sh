@@ -42,6 +42,10 @@ done
 for selector in 00 02 03 04 06; do
   printf "\x$selector" > "$work/seed/bootinfo/selector-$selector"
 done
+# Boot modules: multiboot 1 with mods_count 255 (cut to the entries that
+# fit), multiboot 2 with the module's end moved before its start.
+printf '\x06\x14\xff' > "$work/seed/bootinfo/mb1-module-count"
+printf '\x04\xc6\x00' > "$work/seed/bootinfo/mb2-module-backwards"
 # Store images: the harness makes a valid one itself; these control
 # bytes and edits select plain images, repaired checksums, superblock
 # edits, and an edit of each block kind (superblock, nodes, data).
