@@ -16,8 +16,9 @@
  *    plausible total_size larger than the input is cut to the input's size.
  *  - multiboot 1: the first 116 bytes are the fixed structure (zero-padded),
  *    the rest a blob its pointers (cmdline, mmap_addr, mods_addr and each
- *    module's string) are made to point into, as a loader's do. Both sit below 4 GiB (the pointers are 32-bit)
- *    just before an inaccessible page; the blob ends in a NUL, as the
+ *    module's string) are made to point into, as a loader's do. Both sit
+ *    below 4 GiB (the pointers are 32-bit) just before an inaccessible
+ *    page; the blob ends in a NUL, as the
  *    loader's command line does, a plausible mmap_length is cut to what
  *    follows mmap_addr and mods_count to the entries that follow
  *    mods_addr.
