@@ -93,7 +93,8 @@ static void fuzz_check_info(const uint8_t *bytes, size_t len)
     for (uint32_t i = 0; i < bi.module_count; i++) {
         const struct boot_module *m = &bi.modules[i];
         size_t name_len = strnlen(m->name, sizeof m->name);
-        if (m->end < m->start || name_len == 0 || name_len == sizeof m->name || memchr(m->name, ' ', name_len))
+        if (m->end < m->start || name_len == 0 || name_len == sizeof m->name ||
+            memchr(m->name, ' ', name_len))
             abort();
     }
     const struct boot_framebuffer *fb = &bi.fb;
