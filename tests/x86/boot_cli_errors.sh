@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# `nimbus boot`'s errors, without booting anything: bad arguments (1),
-# QEMU or the image missing (2), a node's QEMU that dies at once (2, with
-# its messages shown) and one that never gets ready (3 at --timeout,
-# naming what did not happen). Stand-ins for QEMU are small scripts; no
-# run may leave one of them or its socket directory behind.
+# `nimbus boot`'s errors, without booting anything: bad arguments (1), a
+# --program file that is no program (1), QEMU or the image missing (2), a
+# node's QEMU that dies at once (2, with its messages shown) and one that
+# never gets ready (3 at --timeout, naming what did not happen).
+# Stand-ins for QEMU are small scripts; no run may leave one of them or
+# its socket directory behind.
 #
 #   boot_cli_errors.sh NIMBUS OUT_DIR
 source "$(dirname "$0")/boot_cli_lib.sh" "$@"
@@ -38,6 +39,21 @@ bc_has typo err "nimbus boot: unknown option '--nodez' (did you mean '--nodes'?)
 bc_run program --run 0:no_such_program
 bc_status program 1
 bc_has program err "no program 'no_such_program' in the image"
+
+# A --program file is checked before QEMU is even looked for: the stand-in
+# that dies would be a different error.
+printf 'not a program\n' > "$BC_OUT/text.elf"
+bc_run bad_elf --qemu "$dies" --kernel "$kernel" --out "$BC_OUT/bad_elf" --program "mine=$BC_OUT/text.elf"
+bc_status bad_elf 1
+[ "$(cat "$BC_OUT/bad_elf.err")" = "nimbus boot: --program mine=$BC_OUT/text.elf: not an ELF file" ] ||
+    bc_fail "bad_elf said: $(cat "$BC_OUT/bad_elf.err")"
+[ ! -e "$BC_OUT/bad_elf" ] || bc_fail "bad_elf made its output directory"
+bc_run no_elf --program "mine=$BC_OUT/missing.elf"
+bc_status no_elf 1
+bc_has no_elf err "nimbus boot: --program mine=$BC_OUT/missing.elf: cannot read: No such file or directory"
+bc_run clash --program hello=x.elf
+bc_status clash 1
+bc_has clash err "nimbus boot: --program 'hello=x.elf': 'hello' is a built-in program: give yours another name"
 
 bc_run exec --nodes 2 --exec 2:ps
 bc_status exec 1

@@ -2,6 +2,8 @@
 # `nimbus boot --program NAME=PATH` (docs/x86.md, "Programs built outside
 # the tree"): tests/outside's collatz.elf, built as its own CMake project,
 # handed to every node as a multiboot module.
+#   - doc: docs/x86.md's command, as the page shows it, from a directory
+#     with build/ and build-outside/ as the page has them;
 #   - run: three programs start at boot, the module last, after the
 #     kernel and two processes took memory (pages_alloc zeroes what it
 #     hands out, so a module page given away would be a spawn that fails);
@@ -27,6 +29,17 @@ cmake -S "$src/tests/outside" -B "$BC_OUT/build-outside" -DNIMBUS_SOURCE_DIR="$s
     -DNIMBUS_CLANG="$clang" -DNIMBUS_LD_LLD="$lld" > "$BC_OUT/configure.log" || bc_fail "configure tests/outside"
 cmake --build "$BC_OUT/build-outside" > "$BC_OUT/build.log" || bc_fail "build tests/outside"
 elf=$BC_OUT/build-outside/collatz.elf
+
+doc_cmd='build/nimbus boot --program collatz=build-outside/collatz.elf --run 0:collatz:3000 --until-idle'
+grep -qxF -- "\$ $doc_cmd" "$src/docs/x86.md" || bc_fail "docs/x86.md no longer shows: $doc_cmd"
+ln -sfn "$(cd "$(dirname "$BC_NIMBUS")" && pwd)" "$BC_OUT/build"
+set +e
+(cd "$BC_OUT" && timeout -k 5 "$BC_LIMIT_S" bash -c "$doc_cmd" < /dev/null > doc.out 2> doc.err)
+BC_STATUS=$?
+set -e
+bc_status doc 0
+bc_has doc out "n0.1: collatz n0.1: below 3000, 2919 takes the most steps: 216"
+bc_has doc out "n0| cumulonimbus: node 0 idle: every process exited (status 0)"
 
 bc_run run --nodes 1 --kernel "$image" --out "$BC_OUT/run" --timeout 60 --program "collatz=$elf" \
     --run 0:hello --run 0:worker:20000 --run 0:collatz:3000 --until-idle
