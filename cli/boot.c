@@ -73,10 +73,11 @@ static const char boot_usage[] =
     "Without --expect or --until-idle the nodes run until Ctrl-C or SIGTERM.\n"
     "\n"
     "Exit status: 0 finished (every --exec answered, every --expect seen, every\n"
-    "node idle with status 0 under --until-idle); 1 bad usage; 2 the run failed:\n"
-    "QEMU or the image missing, a node's QEMU exited unexpectedly or its kernel\n"
-    "panicked, an output could not be written, a process failed under\n"
-    "--until-idle; 3 the --timeout passed first; 130 Ctrl-C (SIGINT); 143 SIGTERM.\n";
+    "node idle with status 0 under --until-idle); 1 bad usage, or a --program\n"
+    "file that is no RV32IM program; 2 the run failed: QEMU or the image\n"
+    "missing, a node's QEMU exited unexpectedly or its kernel panicked, an\n"
+    "output could not be written, a process failed under --until-idle; 3 the\n"
+    "--timeout passed first; 130 Ctrl-C (SIGINT); 143 SIGTERM.\n";
 
 
 
