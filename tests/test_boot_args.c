@@ -224,6 +224,15 @@ Test(boot_args, bad_programs)
     assert_rejects(ARGC(space), space, "--program 'c=my file.elf': the path may not hold spaces");
     assert_rejects(ARGC(iso), iso, "--program is for -kernel boots, not --iso");
     assert_rejects(ARGC(unknown_run), unknown_run, "--run: no program 'd' in the image (programs: ");
+    static char values[BOOT_MAX_PROGRAMS + 1][16];
+    char *many[2 * (BOOT_MAX_PROGRAMS + 1)];
+    for (uint32_t i = 0; i <= BOOT_MAX_PROGRAMS; i++) {
+        snprintf(values[i], sizeof values[i], "p%u=p.elf", i);
+        many[2 * i] = "--program";
+        many[2 * i + 1] = values[i];
+    }
+    cr_assert_eq(parse(2 * BOOT_MAX_PROGRAMS, many), 0, "%s", err);
+    assert_rejects(ARGC(many), many, "--program: at most 16");
 }
 
 /* The file `dir`/`name`, holding `len` bytes: its path, to be freed. */

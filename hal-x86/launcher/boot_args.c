@@ -182,6 +182,9 @@ static int boot_check_run(const struct boot_options *o, const char *spec, char *
     return 0;
 }
 
+_Static_assert(BOOT_MAX_PROGRAMS == BOOT_MAX_MODULES && BOOT_PROGRAM_NAME_BYTES == BOOT_MODULE_NAME_BYTES,
+               "a --program is a boot module the kernel keeps (bootinfo.h)");
+
 /* NAME=PATH: NAME a program name no other program has, PATH a file
  * name QEMU's -initrd can carry (it ends a module's file name at a
  * space). The file itself is checked by boot_programs_check. */
