@@ -24,7 +24,7 @@
 #define ELF_PF_R 4u
 #define ELF_CLASS32 1u
 #define ELF_DATA_LE 1u
-/* e_flags of the RISC-V psABI: compressed code, and the float ABI bits. */
+/* e_flags of the RISC-V psABI: compressed code, and the hardware FP ABI bits (the core itself uses none). */
 #define ELF_EF_RVC 0x1u
 #define ELF_EF_FLOAT_ABI 0x6u
 /* Segments end below the stack's guard gap (param.h). */
