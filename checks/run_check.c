@@ -252,6 +252,15 @@ static void on_move(struct checker *c, const char *ev, uint32_t node, uint32_t p
             set_state(c, r, PROC_LOST);
         return;
     }
+    if (strcmp(ev, "migrate_lost") == 0) {
+        /* Handed over from here to `other`, which restarted before running it. */
+        if (r != NULL && r->state == PROC_IN_FLIGHT && r->node == node && r->to == other)
+            set_state(c, r, PROC_LOST);
+        else if (r == NULL || r->state != PROC_LOST)
+            violation(c, "pid %s reported lost by node %u, which had not handed it over to node %u",
+                      pid_text(pid, p), node, other);
+        return;
+    }
     if (strcmp(ev, "migrate_install") == 0) {
         if (r == NULL || r->state != PROC_IN_FLIGHT || r->to != node) {
             violation(c, "pid %s installed on node %u without a completed move there", pid_text(pid, p), node);
@@ -369,7 +378,7 @@ static void check_line(struct checker *c, const cJSON *line)
     } else if (strcmp(ev, "deliver") == 0 && parse_pid(cJSON_GetObjectItemCaseSensitive(line, "src"), &other)) {
         on_deliver(c, node, pid, other, bytes);
     } else if ((strcmp(ev, "migrate_start") == 0 || strcmp(ev, "migrate_done") == 0 ||
-                strcmp(ev, "migrate_abort") == 0) &&
+                strcmp(ev, "migrate_abort") == 0 || strcmp(ev, "migrate_lost") == 0) &&
                get_uint(line, "to", 0xFFFFu, &other)) {
         on_move(c, ev, node, pid, other);
     } else if (strcmp(ev, "migrate_install") == 0 || strcmp(ev, "migrate_drop") == 0) {

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "checks/divergence.h"
@@ -184,14 +185,30 @@ static char *reproduce_command(const struct run_args *a, uint64_t seed)
     return text;
 }
 
+static bool same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
 /* DIR/scenario.json: the effective scenario when --set changed it, byte
  * for byte the text metrics.json's scenario_sha256 is of;
  * otherwise an old one is removed, so the directory never shows a
- * scenario that was not run. 0, or -1 after a message. */
-static int save_effective_scenario(const char *dir, const char *effective)
+ * scenario that was not run. The scenario file run is never removed or
+ * overwritten (a swarm's reproduce line runs DIR/scenario.json into DIR).
+ * 0, or -1 after a message. */
+static int save_effective_scenario(const char *dir, const char *scenario_path, const char *effective)
 {
     char path[4200];
     snprintf(path, sizeof path, "%s/scenario.json", dir);
+    bool is_input = same_file(path, scenario_path);
+    if (is_input && effective != NULL) {
+        fprintf(stderr, "nimbus run: %s is the scenario file itself; with --set the run would overwrite it "
+                        "with the changed scenario: give another --out\n", path);
+        return -1;
+    }
+    if (is_input)
+        return 0; /* it is the scenario that was run */
     if (effective != NULL ? files_write_bytes(path, effective, strlen(effective)) < 0
                           : unlink(path) < 0 && errno != ENOENT) {
         fprintf(stderr, "nimbus run: cannot %s %s: %s\n", effective != NULL ? "write" : "remove", path,
@@ -406,7 +423,7 @@ static int prepare_dir(const struct run_args *a, const struct scenario *scn, con
         fprintf(stderr, "nimbus run: cannot create output directory %s: %s\n", dir, strerror(errno));
         return -1;
     }
-    return save_effective_scenario(dir, effective);
+    return save_effective_scenario(dir, a->scenario, effective);
 }
 
 static int run_scenario(const struct run_args *a)

@@ -103,15 +103,19 @@ static void handed_confirm(struct kernel *k)
 }
 
 /* The target reset before it acknowledged HANDOVER DONE. Restarted, it
- * never ran the process: lost. Only silent, it may run it: say nothing. */
+ * did not run the process on (even if INSTALLED came from it: that may be
+ * its previous incarnation's answer, read late after a pause here): lost,
+ * traced and told to the parent. Only silent, it may run it: say nothing. */
 static void handed_on_peer_reset(struct kernel *k, uint16_t node, bool restarted)
 {
     for (uint32_t i = 0; i < MIGRATE_MAX_HANDED; i++) {
         struct handed *h = &k->migrate->handed[i];
         if (h->pid == 0 || h->target != node)
             continue;
-        if (restarted)
+        if (restarted) {
+            trace_move(k, HAL_TRACE_MIGRATE_LOST, h->pid, node, 0, 0);
             proc_report_lost(k, h->pid, h->parent_pid);
+        }
         h->pid = 0;
     }
 }

@@ -197,6 +197,7 @@ const char *trace_kernel_event_name(uint32_t type)
         [HAL_TRACE_WAKE] = "wake",
         [HAL_TRACE_KSEND] = "ksend",
         [HAL_TRACE_KRECV] = "krecv",
+        [HAL_TRACE_MIGRATE_LOST] = "migrate_lost",
     };
     return type < HAL_TRACE_TYPE_COUNT ? names[type] : "unknown";
 }
@@ -354,6 +355,10 @@ void trace_out_kernel(struct trace_out *t, uint64_t t_ns, uint32_t node,
     case HAL_TRACE_MIGRATE_DROP:
         field_pid(t, "pid", ev->pid);
         field_u64(t, "from", ev->value2);
+        break;
+    case HAL_TRACE_MIGRATE_LOST:
+        field_pid(t, "pid", ev->pid);
+        field_u64(t, "to", ev->value2);
         break;
     case HAL_TRACE_BLOCK:
         field_pid(t, "pid", ev->pid);

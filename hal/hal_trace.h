@@ -45,6 +45,10 @@
  *              the source restarted or was declared dead. If the source had
  *              handed the process over (MIGRATE_DONE there) it is lost;
  *              otherwise the source's abort thaws it there.
+ *   MIGRATE_LOST pid, value2 = target node: on the source, the target
+ *              restarted before it acknowledged HANDOVER DONE, so the
+ *              process handed over (MIGRATE_DONE here) ran nowhere
+ *              afterwards: it is lost, and its parent is told
  *   SEND_RESULT pid = sender, other_pid = destination, value2 = bytes,
  *              value = what the send system call returned (0 or a
  *              negative enum abi_error): traced when the call returns, so
@@ -102,6 +106,7 @@ enum hal_trace_type {
     HAL_TRACE_WAKE,
     HAL_TRACE_KSEND,
     HAL_TRACE_KRECV,
+    HAL_TRACE_MIGRATE_LOST,
     HAL_TRACE_TYPE_COUNT
 };
 

@@ -183,6 +183,33 @@ Test(check_run, a_copy_dropped_by_its_target_or_handed_to_a_crashed_node_is_lost
     free(report);
 }
 
+/* chatty-8 seed 9799: node 0 read node 1's INSTALLED after node 1 had
+ * restarted (at t 2) and handed the process over to the new incarnation. */
+Test(check_run, a_process_handed_to_a_restarted_target_is_lost_when_its_source_says_so)
+{
+    char *report;
+    struct run_check_result r = check(
+        START SPAWN(0, "n0.1")
+        "{\"t\":1,\"node\":0,\"ev\":\"migrate_start\",\"pid\":\"n0.1\",\"to\":1}\n"
+        "{\"t\":2,\"node\":1,\"ev\":\"crash\"}\n"
+        "{\"t\":3,\"node\":1,\"ev\":\"restart\"}\n"
+        "{\"t\":4,\"node\":0,\"ev\":\"migrate_done\",\"pid\":\"n0.1\",\"to\":1,\"bytes\":9,\"freeze_us\":1}\n"
+        "{\"t\":5,\"node\":0,\"ev\":\"migrate_lost\",\"pid\":\"n0.1\",\"to\":1}\n"
+        END_ALL,
+        &report);
+    cr_expect_eq(r.violations, 0, "%s", report);
+    free(report);
+}
+
+Test(check_run, a_process_reported_lost_but_never_handed_over_is_named)
+{
+    expect_violation(START SPAWN(0, "n0.1")
+                     "{\"t\":1,\"node\":0,\"ev\":\"migrate_start\",\"pid\":\"n0.1\",\"to\":1}\n"
+                     "{\"t\":2,\"node\":0,\"ev\":\"migrate_lost\",\"pid\":\"n0.1\",\"to\":1}\n"
+                     EXIT(0, "n0.1") END_ALL,
+                     "t.jsonl:4: pid n0.1 reported lost by node 0, which had not handed it over to node 1");
+}
+
 Test(check_run, a_drop_of_a_copy_not_handed_over_leaves_the_process_at_its_source)
 {
     expect_violation(START SPAWN(0, "n0.1")

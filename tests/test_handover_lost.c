@@ -9,6 +9,7 @@
 
 #include <criterion/criterion.h>
 
+#include "core/frame.h"
 #include "core/kernel_priv.h"
 #include "core/migrate_priv.h"
 #include "core/proc.h"
@@ -98,6 +99,60 @@ Test(handover_lost, a_target_restarting_before_the_handover_loses_the_child_and_
     harness_restart(&h, 1, NULL);
     cut = false; /* node 0 hears of the restart */
     expect_told_lost(parent, 2, 0);
+    cr_expect_eq(h.hal[0].trace_counts[HAL_TRACE_MIGRATE_LOST], 1u);
+    cr_expect_eq(h.hal[0].last_of[HAL_TRACE_MIGRATE_LOST].pid, parent + 1);
+}
+
+/* Node 1's messages to node 0, held back instead of delivered while
+ * `holding` (its pure ACKs pass, so node 0's sends go on): what a paused
+ * node 0 would read only when it resumes. */
+static struct {
+    bool holding;
+    uint32_t count;
+    uint32_t len[16];
+    uint8_t frame[16][2048];
+} held;
+
+static bool hold_1_to_0(struct harness *hh, uint32_t src, uint8_t *frame, uint32_t len, void *ctx)
+{
+    (void)ctx;
+    const uint32_t pure_ack = ETH_HEADER_BYTES + IPV4_HEADER_MIN + UDP_HEADER_BYTES + CLUSTER_HEADER_BYTES;
+    if (!held.holding || src != 1 || memcmp(frame, hh->hal[0].mac, 6) != 0 || len <= pure_ack)
+        return true;
+    cr_assert_lt(held.count, 16u, "more frames than a move's answer");
+    cr_assert_leq(len, sizeof held.frame[0]);
+    memcpy(held.frame[held.count], frame, len);
+    held.len[held.count++] = len;
+    return false;
+}
+
+/* The child n2.2 goes 2 -> 0 -> 1. Node 0 reads node 1's INSTALLED only
+ * after node 1 crashed and restarted (node 0 was paused meanwhile: chatty-8
+ * seed 9799 of the swarm). It hands the child over to an incarnation that
+ * never held it; when the restart shows, node 0 traces the child lost and
+ * its parent is told. */
+Test(handover_lost, an_installed_read_after_its_target_restarted_loses_the_child_and_the_source_says_so)
+{
+    harness_init(&h, 3);
+    uint32_t parent = spawn_parent(2);
+    move(parent + 1, 2, 0);
+    held.holding = true;
+    h.frame_filter = hold_1_to_0;
+    cr_assert_eq(kernel_migrate(h.k[0], parent + 1, 1), 0);
+    for (uint32_t i = 0; i < 100 && !handover_target_holds(&h, 1); i++)
+        harness_run(&h, MS / 10);
+    cr_assert(handover_target_holds(&h, 1), "node 1 holds the installed copy");
+    cr_assert_eq(h.hal[0].trace_counts[HAL_TRACE_MIGRATE_DONE], 0u, "INSTALLED has not reached node 0");
+    harness_restart(&h, 1, NULL);
+    held.holding = false;
+    for (uint32_t i = 0; i < held.count; i++)
+        kernel_on_frame(h.k[0], held.frame[i], held.len[i]);
+    cr_assert_eq(h.hal[0].trace_counts[HAL_TRACE_MIGRATE_DONE], 1u, "node 0 handed the child over");
+    expect_told_lost(parent, 2, 0);
+    cr_expect_eq(h.hal[0].trace_counts[HAL_TRACE_MIGRATE_LOST], 1u);
+    cr_expect_eq(h.hal[0].last_of[HAL_TRACE_MIGRATE_LOST].pid, parent + 1);
+    cr_expect_eq(h.hal[0].last_of[HAL_TRACE_MIGRATE_LOST].value2, 1u, "handed over to node 1");
+    cr_expect_eq(h.hal[1].trace_counts[HAL_TRACE_MIGRATE_INSTALL], 0u, "the new node 1 never ran it");
 }
 
 /* A handover that reached its target is no loss: a later restart of the

@@ -212,6 +212,36 @@ Test(runs, set_overrides_a_key_and_saves_the_scenario_run)
     cr_expect_null(read_file(RUNS "/set-rounds/scenario.json", NULL));
 }
 
+/* A swarm's reproduce line runs DIR/scenario.json into DIR: the scenario
+ * is the input there, and a run never removes or overwrites it. */
+Test(runs, a_scenario_run_into_its_own_directory_is_kept)
+{
+    (void)system("mkdir -p " RUNS "/in-place && cp " NIMBUS_SOURCE_DIR "/scenarios/hello.json " RUNS
+                 "/in-place/scenario.json");
+    char *before = read_file(RUNS "/in-place/scenario.json", NULL);
+    cr_assert_not_null(before);
+    char args[1024];
+    for (int i = 0; i < 2; i++) {
+        snprintf(args, sizeof args, "run %s/in-place/scenario.json --out %s/in-place --quiet > /dev/null", RUNS,
+                 RUNS);
+        cr_assert_eq(run_nimbus(args), 0, "run %d", i + 1);
+    }
+    snprintf(args, sizeof args, "run %s/in-place/scenario.json --out %s/in-place --set seed=3 > %s/in-place.log 2>&1",
+             RUNS, RUNS, RUNS);
+    cr_expect_eq(run_nimbus(args), 2, "--set would overwrite the input");
+    char *log = read_file(RUNS "/in-place.log", NULL);
+    cr_assert_not_null(log);
+    cr_expect_not_null(strstr(log, "nimbus run: " RUNS "/in-place/scenario.json is the scenario file itself; with "
+                                   "--set the run would overwrite it with the changed scenario: give another --out\n"),
+                       "%s", log);
+    char *after = read_file(RUNS "/in-place/scenario.json", NULL);
+    cr_assert_not_null(after, "the scenario was removed");
+    cr_expect_str_eq(after, before);
+    free(log);
+    free(after);
+    free(before);
+}
+
 Test(runs, a_bad_set_names_itself_and_gives_status_1)
 {
     cr_expect_eq(run_scenario("scenarios/pingpong.json", "set-bad", "--set network.latency=fast"), 1);

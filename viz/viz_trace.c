@@ -62,7 +62,7 @@ static const struct event_spec specs[] = {
 /* Documented events that carry nothing the pictures use. */
 static const char *const skipped[] = {
     "console", "retransmit", "peer_reset", "migrate_round", "forward",
-    "balance", "child_lost", "migrate_drop", "frame_lost", "spawn_failed", "migrate_failed", "ignored",
+    "balance", "child_lost", "migrate_drop", "migrate_lost", "frame_lost", "spawn_failed", "migrate_failed", "ignored",
     "store_mount", "store_commit", "store_error",
 };
 
