@@ -14,7 +14,7 @@
 static const char swarm_usage[] =
     "Usage: nimbus swarm SCENARIO --seeds N [--first-seed S] [--horizon TIME]\n"
     "                    [--jobs N] [--out DIR] [--every-fault] [--no-shrink]\n"
-    "                    [--keep-runs]\n"
+    "                    [--keep-runs] [--no-progress]\n"
     "\n"
     "Run SCENARIO once per seed, each time under faults drawn from the seed:\n"
     "frame loss, jitter, duplication and corruption, crashes of any node\n"
@@ -37,6 +37,9 @@ static const char swarm_usage[] =
     "                        3 crashes, 2 partitions and 2 pauses\n"
     "      --no-shrink       report failing schedules as drawn\n"
     "      --keep-runs       keep the outputs of passing seeds too\n"
+    "      --no-progress     no progress on stderr (a live line on a terminal;\n"
+    "                        else a line after the 1st, 10th, 100th, 1000th seed\n"
+    "                        and every 1000 after)\n"
     "  -h, --help            show this help\n"
     "\n"
     "See docs/swarm.md.\n"
@@ -52,14 +55,15 @@ enum swarm_option {
     OPT_OUT,
     OPT_EVERY_FAULT,
     OPT_NO_SHRINK,
-    OPT_KEEP_RUNS
+    OPT_KEEP_RUNS,
+    OPT_NO_PROGRESS
 };
 
 static const struct args_option swarm_options[] = {
     {"help", 'h', NULL, OPT_HELP},       {"seeds", 0, "N", OPT_SEEDS},   {"first-seed", 0, "S", OPT_FIRST_SEED},
     {"horizon", 0, "TIME", OPT_HORIZON}, {"jobs", 'j', "N", OPT_JOBS},   {"out", 'o', "DIR", OPT_OUT},
     {"every-fault", 0, NULL, OPT_EVERY_FAULT}, {"no-shrink", 0, NULL, OPT_NO_SHRINK},
-    {"keep-runs", 0, NULL, OPT_KEEP_RUNS},
+    {"keep-runs", 0, NULL, OPT_KEEP_RUNS}, {"no-progress", 0, NULL, OPT_NO_PROGRESS},
 };
 
 #define SWARM_MAX_SEEDS 1000000u
@@ -75,6 +79,7 @@ static int take_option(int id, const char *v, void *ctx)
     case OPT_HELP: fputs(swarm_usage, stdout); return -1;
     case OPT_NO_SHRINK: a->shrink = false; return 0;
     case OPT_KEEP_RUNS: a->keep_runs = true; return 0;
+    case OPT_NO_PROGRESS: a->progress = false; return 0;
     case OPT_EVERY_FAULT: a->every_fault = true; return 0;
     case OPT_OUT: a->out_dir = v; return 0;
     case OPT_SEEDS:
@@ -104,7 +109,7 @@ static int parse(int argc, char **argv, struct swarm_args *a)
 {
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     *a = (struct swarm_args){.first_seed = 1, .jobs = cpus < 1 ? 1u : (unsigned)cpus, .horizon_ns = 100000000u,
-                             .shrink = true};
+                             .shrink = true, .progress = true};
     struct args p;
     args_init(&p, "swarm", swarm_options, sizeof swarm_options / sizeof swarm_options[0], argc, argv);
     int rc = args_parse_with_operand(&p, "scenario file", &a->scenario, take_option, a);

@@ -18,6 +18,7 @@
 #include "host/files.h"
 #include "host/xalloc.h"
 #include "sweep/run_pool.h"
+#include "sweep/sweep_progress.h"
 #include "swarm_shrink.h"
 
 /* Failing seeds shrunk and explained in full; the rest are listed. */
@@ -30,6 +31,7 @@ struct swarm {
     uint64_t *failing; /* seeds that broke an invariant, in order */
     size_t failing_count;
     uint64_t finished, lost_runs;
+    struct sweep_progress progress;
 };
 
 static volatile sig_atomic_t swarm_interrupted;
@@ -70,6 +72,9 @@ static void seed_finished(void *ctx, size_t i, const struct run_pool_job *job)
     struct swarm_outcome o;
     swarm_run_check(dir, &o);
     s->finished++;
+    sweep_progress_ended(&s->progress, !o.ran || o.violations > 0);
+    sweep_progress_log(&s->progress, "nimbus swarm");
+    sweep_progress_before_line(&s->progress); /* a line of ours may follow */
     if (!o.ran) {
         s->lost_runs++;
         fprintf(stderr, "seed %llu: the run left no trace (see %s/run.log)\n", (unsigned long long)seed, dir);
@@ -85,6 +90,12 @@ static void seed_finished(void *ctx, size_t i, const struct run_pool_job *job)
     printf("seed %llu: %llu violation%s (end %s), first in %s/check.txt\n", (unsigned long long)seed,
            (unsigned long long)o.violations, o.violations == 1 ? "" : "s", o.end, dir);
     fflush(stdout);
+}
+
+static void seed_tick(void *ctx)
+{
+    struct swarm *s = ctx;
+    sweep_progress_tick(&s->progress);
 }
 
 static void explain(struct swarm *s, uint64_t seed)
@@ -158,8 +169,10 @@ int swarm_run(const struct swarm_args *a)
     signal(SIGINT, on_interrupt);
     signal(SIGTERM, on_interrupt);
     double start = wall_seconds();
-    static const struct run_pool_ops ops = {.start = start_seed, .finished = seed_finished};
+    static const struct run_pool_ops ops = {.start = start_seed, .finished = seed_finished, .tick = seed_tick};
+    sweep_progress_start(&s.progress, a->progress, a->seed_count);
     run_pool_run(a->seed_count, a->jobs, &swarm_interrupted, &ops, &s);
+    sweep_progress_before_line(&s.progress);
     double wall = wall_seconds() - start;
     for (size_t i = 0; i < s.failing_count && i < SWARM_MAX_EXPLAINED && !swarm_interrupted; i++)
         explain(&s, s.failing[i]);

@@ -26,6 +26,7 @@ struct swarm_args {
     bool shrink;
     bool keep_runs;        /* keep the outputs of seeds that kept every invariant */
     bool every_fault;      /* every kind of fault in every schedule */
+    bool progress;         /* how far it is, on stderr (sweep_progress.h) */
 };
 
 /* Run the swarm. Returns the exit status: 0 no run broke an invariant, 1

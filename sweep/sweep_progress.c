@@ -92,6 +92,18 @@ void sweep_progress_end_line(struct sweep_progress *p)
         draw(p);
 }
 
+void sweep_progress_log(struct sweep_progress *p, const char *who)
+{
+    size_t n = p->done;
+    bool due = n == 1 || n == 10 || n == 100 || (n > 0 && n % 1000 == 0);
+    if (!p->enabled || p->tty || !due)
+        return;
+    fprintf(stderr, "%s: [", who);
+    print_state(p, stderr);
+    fputs("]\n", stderr);
+    fflush(stderr);
+}
+
 void sweep_progress_finish(struct sweep_progress *p)
 {
     sweep_progress_before_line(p);

@@ -34,6 +34,11 @@ void sweep_progress_tick(struct sweep_progress *p);
  * bracketed figures (no terminal) or the live line again, and the '\n'. */
 void sweep_progress_before_line(struct sweep_progress *p);
 void sweep_progress_end_line(struct sweep_progress *p);
+/* For runs that print no line of their own (a swarm's passing seeds):
+ * with no terminal, one line "WHO: [the figures]" after the 1st, 10th,
+ * 100th and 1,000th run and every 1,000th after, so a log shows a long
+ * run going. */
+void sweep_progress_log(struct sweep_progress *p, const char *who);
 /* The sweep is over: erase the live line, say how long it took. */
 void sweep_progress_finish(struct sweep_progress *p);
 

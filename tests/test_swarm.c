@@ -228,13 +228,22 @@ static bool seed_checked(const char *name, int seed)
 Test(swarm, every_seed_is_run_checked_and_a_passing_one_removed, .timeout = 120)
 {
     run_pingpong_swarm("pingpong", "");
+    char *out = read_file("test-runs/swarm-pingpong.txt", NULL);
+    cr_assert_not_null(out);
+    cr_expect(strstr(out, "nimbus swarm: [1/6 runs done, 0 failed, ") != NULL, "progress in a log:\n%s", out);
+    cr_expect(strstr(out, "[2/6") == NULL, "only after the 1st, 10th, 100th... seed:\n%s", out);
+    free(out);
     for (int seed = 1; seed <= 6; seed++)
         cr_expect_not(seed_checked("pingpong", seed), "seed %d passed: its outputs should be gone", seed);
 }
 
 Test(swarm, keep_runs_keeps_passing_seeds, .timeout = 120)
 {
-    run_pingpong_swarm("pingpong-kept", "--keep-runs");
+    run_pingpong_swarm("pingpong-kept", "--keep-runs --no-progress");
+    char *out = read_file("test-runs/swarm-pingpong-kept.txt", NULL);
+    cr_assert_not_null(out);
+    cr_expect(strstr(out, "runs done") == NULL, "--no-progress:\n%s", out);
+    free(out);
     for (int seed = 1; seed <= 6; seed++)
         cr_expect(seed_checked("pingpong-kept", seed), "seed %d: check.txt kept", seed);
 }
