@@ -3,13 +3,10 @@
  * run must keep (checks/run_check.h) over each run's trace.jsonl.
  */
 #include <stdio.h>
-#include <stdlib.h>
-#include <sys/stat.h>
 
 #include "checks/run_check.h"
 #include "cli.h"
 #include "host/args.h"
-#include "host/xalloc.h"
 
 static const char check_run_usage[] =
     "Usage: nimbus check-run RUN...\n"
@@ -30,29 +27,10 @@ static const char check_run_usage[] =
     "Exit status: 0 every run keeps them, 1 bad usage or an unreadable run,\n"
     "2 a violation.\n";
 
-/* RUN/trace.jsonl for a directory, else RUN itself. */
-static void trace_path(const char *run, char *buf, size_t bytes)
+static int check_trace(FILE *f, const char *path)
 {
-    struct stat st;
-    if (stat(run, &st) == 0 && S_ISDIR(st.st_mode))
-        snprintf(buf, bytes, "%s/trace.jsonl", run);
-    else
-        snprintf(buf, bytes, "%s", run);
-}
-
-static int check_one(const char *run)
-{
-    char path[4200];
-    trace_path(run, path, sizeof path);
-    FILE *f = fopen(path, "r");
-    if (f == NULL) {
-        perror(path);
-        return CLI_EXIT_USAGE;
-    }
     struct run_check_result r;
-    int rc = run_check_trace(f, path, stdout, &r);
-    fclose(f);
-    if (rc < 0)
+    if (run_check_trace(f, path, stdout, &r) < 0)
         return CLI_EXIT_USAGE;
     if (r.violations > RUN_CHECK_MAX_SHOWN)
         printf("%s: %llu more violations not shown\n", path,
@@ -66,15 +44,7 @@ static int check_one(const char *run)
 
 static int check_run_main(int argc, char **argv)
 {
-    const char **runs = xcalloc((size_t)argc + 1, sizeof runs[0]);
-    int count, parsed = cli_operands("check-run", check_run_usage, "run", argc, argv, runs, &count);
-    int status = parsed;
-    for (int i = 0; parsed == 0 && i < count; i++) {
-        int rc = check_one(runs[i]);
-        status = rc > status ? rc : status;
-    }
-    free(runs);
-    return status < 0 ? CLI_EXIT_OK : status;
+    return cli_check_traces("check-run", check_run_usage, argc, argv, check_trace);
 }
 
 const struct cli_command cli_check_run = {

@@ -20,6 +20,7 @@ static const char usage_main[] =
     "  nimbus run SCENARIO [--out DIR] [--seed N] [--set KEY=VALUE]... [--quiet]\n"
     "  nimbus check SCENARIO...\n"
     "  nimbus check-run RUN...\n"
+    "  nimbus check-history RUN...\n"
     "  nimbus sweep SCENARIO --grid KEY=V1,V2,... --seeds N [--set KEY=VALUE]...\n"
     "  nimbus plot SWEEP_DIR [--metric M] [--x KEY]\n"
     "  nimbus swarm SCENARIO --seeds N\n"
@@ -34,6 +35,7 @@ static const char usage_main[] =
     "  run     simulate a scenario; write its event trace, pcap and metrics\n"
     "  check   validate scenario files without running them\n"
     "  check-run  check a finished run's invariants (pids, ends, moves, messages)\n"
+    "  check-history  check a run's atomic actions: serializable, no aborted write seen\n"
     "  sweep   run a scenario over a grid of key values x seeds; summarise\n"
     "  plot    draw a sweep's figures (PDF, SVG, PNG) with 95% confidence intervals\n"
     "  swarm   run a scenario under random faults per seed; check every run\n"
@@ -47,7 +49,7 @@ static const char usage_main[] =
     "described in docs/scenarios.md.\n"
     "Exit status: 0 success, 1 bad usage or scenario, 2 the run failed.\n";
 
-static const struct cli_command *const commands[] = {&cli_run,   &cli_check, &cli_check_run, &cli_sweep,
+static const struct cli_command *const commands[] = {&cli_run,   &cli_check, &cli_check_run, &cli_check_history, &cli_sweep,
                                                       &cli_plot,  &cli_swarm, &cli_viz,       &cli_boot,
                                                       &cli_fs,    &cli_kvd};
 

@@ -10,7 +10,7 @@ build=$(cd "$1" && pwd)
 root=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-for name in scenario elf frame viz_trace run_check procimage bootinfo node_config shell_parse store; do
+for name in scenario elf frame viz_trace run_check check_history procimage bootinfo node_config shell_parse store; do
   mkdir -p "$work/seed/$name"
 done
 
@@ -70,6 +70,8 @@ selftest=disk-bench:16 ata=pio
 selftest=disk-write:42
 balance=two-choices migrate=stop-and-copy ata=dma selftest=fault
 EOF
+# Histories of atomic actions: the hand-made ones, each anomaly among them.
+cp "$root"/tests/histories/*.jsonl "$work/seed/check_history/"
 # Terminal input: the shell's commands, Backspace, DEL, an arrow key's
 # escape sequence, Ctrl-C and each Enter (CR, LF, CR LF).
 i=0
@@ -78,7 +80,7 @@ for keys in 'help\r' 'ps\n' 'peers\r\n' 'load\r' 'spawn pingpong server 10\r' 'm
   printf "$keys" > "$work/seed/shell_parse/keys-$((i++))"
 done
 
-for name in scenario elf frame viz_trace run_check procimage bootinfo node_config shell_parse store; do
+for name in scenario elf frame viz_trace run_check check_history procimage bootinfo node_config shell_parse store; do
   corpus="$root/tests/fuzz/corpus/$name"
   rm -rf "$corpus"
   mkdir -p "$corpus"
