@@ -186,3 +186,178 @@ Test(check_history, malformed_lines_are_named)
                "h.jsonl:2: action_write without a wseq from 1");
     expect_one("not json\n", false, "h.jsonl:1: not a JSON object");
 }
+
+/* ---- against an oracle: random histories -------------------------------- */
+
+/* Four actions over three objects, their reads and writes interleaved at
+ * random; a read sees an installed version (mostly the newest, sometimes
+ * an older one or the first), and an action installs its writes when it
+ * commits. Nothing aborts and no version is intermediate, so the history
+ * is clean exactly when some serial order of the actions explains it. */
+#define RH_ACTIONS 4
+#define RH_OBJECTS 3
+#define RH_OPS 3
+
+struct rh_op {
+    int action, object;
+    bool write;
+    int read_from; /* the action whose version was read, -1: the first version */
+};
+
+struct rh_history {
+    struct rh_op ops[RH_ACTIONS * RH_OPS];
+    int op_count;
+    int installed[RH_OBJECTS][RH_ACTIONS]; /* each object's writers in install order */
+    int installed_count[RH_OBJECTS];
+};
+
+static unsigned rh_next(unsigned *state)
+{
+    *state = *state * 1103515245u + 12345u;
+    return *state >> 16;
+}
+
+static void rh_generate(unsigned seed, struct rh_history *h, char *trace, size_t bytes)
+{
+    unsigned st = seed;
+    struct rh_op plan[RH_ACTIONS][RH_OPS];
+    int planned[RH_ACTIONS], done[RH_ACTIONS] = {0};
+    memset(h, 0, sizeof *h);
+    size_t n = 0;
+    for (int a = 0; a < RH_ACTIONS; a++) {
+        bool wrote[RH_OBJECTS] = {false};
+        planned[a] = 1 + (int)(rh_next(&st) % RH_OPS);
+        for (int i = 0; i < planned[a]; i++) {
+            int o = (int)(rh_next(&st) % RH_OBJECTS);
+            bool w = wrote[o] || rh_next(&st) % 2 == 0; /* no reads of its own writes: a rewrite */
+            wrote[o] |= w;
+            plan[a][i] = (struct rh_op){.action = a, .object = o, .write = w};
+        }
+        n += (size_t)snprintf(trace + n, bytes - n, "{\"ev\":\"action_begin\",\"action\":\"t%d\"}\n", a);
+    }
+    for (int left = RH_ACTIONS; left > 0;) {
+        int a = (int)(rh_next(&st) % RH_ACTIONS);
+        if (done[a] > planned[a])
+            continue;
+        if (done[a] == planned[a]) { /* commit: install each object it wrote */
+            n += (size_t)snprintf(trace + n, bytes - n, "{\"ev\":\"action_commit\",\"action\":\"t%d\"}\n", a);
+            bool installed[RH_OBJECTS] = {false};
+            for (int i = 0; i < planned[a]; i++) {
+                int o = plan[a][i].object;
+                if (!plan[a][i].write || installed[o])
+                    continue;
+                installed[o] = true;
+                h->installed[o][h->installed_count[o]++] = a;
+            }
+            for (int o = 0; o < RH_OBJECTS; o++) {
+                int wseq = 0; /* its last write of o */
+                for (int i = 0; i < planned[a]; i++)
+                    wseq += plan[a][i].write && plan[a][i].object == o;
+                if (installed[o])
+                    n += (size_t)snprintf(trace + n, bytes - n,
+                                          "{\"ev\":\"object_install\",\"node\":0,\"object\":\"x%d\",\"writer\":\"t%d\","
+                                          "\"wseq\":%d}\n", o, a, wseq);
+            }
+            done[a]++;
+            left--;
+            continue;
+        }
+        struct rh_op op = plan[a][done[a]++];
+        if (op.write) {
+            int wseq = 0;
+            for (int i = 0; i < done[a]; i++)
+                wseq += plan[a][i].write && plan[a][i].object == op.object;
+            n += (size_t)snprintf(trace + n, bytes - n,
+                                  "{\"ev\":\"action_write\",\"action\":\"t%d\",\"object\":\"x%d\",\"wseq\":%d}\n", a,
+                                  op.object, wseq);
+        } else {
+            int count = h->installed_count[op.object];
+            int pick = count == 0 || rh_next(&st) % 4 == 0 ? (int)(rh_next(&st) % (unsigned)(count + 1)) - 1
+                                                            : count - 1;
+            op.read_from = pick < 0 ? -1 : h->installed[op.object][pick];
+            if (op.read_from < 0) {
+                n += (size_t)snprintf(trace + n, bytes - n,
+                                      "{\"ev\":\"action_read\",\"action\":\"t%d\",\"object\":\"x%d\"}\n", a, op.object);
+            } else {
+                int wseq = 0;
+                for (int i = 0; i < planned[op.read_from]; i++)
+                    wseq += plan[op.read_from][i].write && plan[op.read_from][i].object == op.object;
+                n += (size_t)snprintf(trace + n, bytes - n,
+                                      "{\"ev\":\"action_read\",\"action\":\"t%d\",\"object\":\"x%d\",\"writer\":\"t%d\","
+                                      "\"wseq\":%d}\n", a, op.object, op.read_from, wseq);
+            }
+        }
+        h->ops[h->op_count++] = op;
+    }
+}
+
+/* Whether running the actions one after another in `order` reads what
+ * the history read and installs each object's versions in its order. */
+static bool rh_serial_explains(const struct rh_history *h, const int *order)
+{
+    int position[RH_ACTIONS];
+    for (int i = 0; i < RH_ACTIONS; i++)
+        position[order[i]] = i;
+    for (int o = 0; o < RH_OBJECTS; o++)
+        for (int i = 1; i < h->installed_count[o]; i++)
+            if (position[h->installed[o][i - 1]] > position[h->installed[o][i]])
+                return false;
+    for (int i = 0; i < h->op_count; i++) {
+        const struct rh_op *r = &h->ops[i];
+        if (r->write)
+            continue;
+        int latest = -1; /* the last writer of the object before the reader, serially */
+        for (int j = 0; j < h->installed_count[r->object]; j++) {
+            int w = h->installed[r->object][j];
+            if (position[w] < position[r->action] && (latest < 0 || position[w] > position[latest]))
+                latest = w;
+        }
+        if (latest != r->read_from)
+            return false;
+    }
+    return true;
+}
+
+static bool rh_serializable(const struct rh_history *h)
+{
+    int order[RH_ACTIONS] = {0, 1, 2, 3};
+    for (;;) { /* every permutation, in lexicographic order */
+        if (rh_serial_explains(h, order))
+            return true;
+        int i = RH_ACTIONS - 2;
+        while (i >= 0 && order[i] > order[i + 1])
+            i--;
+        if (i < 0)
+            return false;
+        int j = RH_ACTIONS - 1;
+        while (order[j] < order[i])
+            j--;
+        int t = order[i];
+        order[i] = order[j];
+        order[j] = t;
+        for (int a = i + 1, b = RH_ACTIONS - 1; a < b; a++, b--)
+            t = order[a], order[a] = order[b], order[b] = t;
+    }
+}
+
+Test(check_history, agrees_with_trying_every_serial_order_on_random_histories)
+{
+    int clean = 0, anomalous = 0;
+    for (unsigned seed = 1; seed <= 2000; seed++) {
+        struct rh_history h;
+        char trace[8192], *report;
+        rh_generate(seed, &h, trace, sizeof trace);
+        struct history_result r = check(trace, &report);
+        cr_assert_eq(r.violations, 0, "seed %u:\n%s\n%s", seed, trace, report);
+        bool serializable = rh_serializable(&h);
+        cr_assert_eq(r.anomalies == 0, serializable, "seed %u: %s by the checker, %s by the oracle:\n%s\n%s", seed,
+                     r.anomalies == 0 ? "serializable" : "not serializable",
+                     serializable ? "serializable" : "not serializable", trace, report);
+        clean += serializable;
+        anomalous += !serializable;
+        free(report);
+    }
+    cr_log_info("%d serializable histories, %d not", clean, anomalous);
+    cr_expect_gt(clean, 200, "the generator makes serializable histories too");
+    cr_expect_gt(anomalous, 200, "and anomalous ones");
+}
