@@ -155,7 +155,8 @@ static int netstack_on_arp(struct kernel *k, const struct eth_view *eth)
 
 static bool netstack_addressed_to_us(const struct kernel *k, const struct eth_view *eth)
 {
-    return kmemcmp(eth->dst, k->mac, 6) == 0 || mac_is_broadcast(eth->dst);
+    /* Broadcast first: on a big LAN most frames a node sees are. */
+    return mac_is_broadcast(eth->dst) || kmemcmp(eth->dst, k->mac, 6) == 0;
 }
 
 static int netstack_dispatch(struct kernel *k, const uint8_t *frame, uint32_t len)

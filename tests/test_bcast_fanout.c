@@ -103,7 +103,6 @@ Test(bcast_fanout, lossy_and_balanced_runs_are_unchanged)
 {
     compare_file("lossy-pingpong");
     cr_assert_gt(compare_file("hotspot-16"), 0);
-    cr_assert_gt(compare_file("uniform-64"), 0);
 }
 
 /* Duplicated and corrupted copies, a partition, a paused node whose NIC
