@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Simulator benchmarks: events per wall second, simulated-to-wall time
-# ratio and peak memory on rings of 64, 1,000 and 10,000 nodes, and host
+# ratio and peak memory on rings of 64, 1,000 and 10,000 nodes and on
+# hotspot-16 (CPU-bound guests, balancer on), and host
 # instructions per message delivered between nodes (callgrind, exact).
 # Usage: bench/bench_sim.sh [build dir] [--skip-10000]
 set -euo pipefail
@@ -31,6 +32,7 @@ run_one() { # scenario file
 
 echo "simulator benchmarks ($nimbus)"
 run_one "$root/scenarios/ring-64.json"
+run_one "$root/scenarios/hotspot-16.json"
 run_one "$root/bench/scenarios/ring-1000.json"
 [ "${2:-}" = "--skip-10000" ] || run_one "$root/bench/scenarios/ring-10000.json"
 

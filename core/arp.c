@@ -15,14 +15,21 @@
 static const uint8_t arp_zero_mac[6] = {0, 0, 0, 0, 0, 0};
 static const uint8_t arp_broadcast_mac[6] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
 
-/* Every broadcast request on the LAN comes through here, so the search
- * stops at the part of the table ever used. */
-static struct arp_entry *arp_find(struct arp_cache *c, uint32_t ip)
+/* The index of ip's entry, or ARP_CACHE_SIZE. Every broadcast request on
+ * the LAN is looked up here, so the search stops at the part of the
+ * table ever used. */
+static uint32_t arp_index(const struct arp_cache *c, uint32_t ip)
 {
     for (uint32_t i = 0; i < c->span; i++)
         if (c->entries[i].state != ARP_FREE && c->entries[i].ip == ip)
-            return &c->entries[i];
-    return NULL;
+            return i;
+    return ARP_CACHE_SIZE;
+}
+
+static struct arp_entry *arp_find(struct arp_cache *c, uint32_t ip)
+{
+    uint32_t i = arp_index(c, ip);
+    return i < ARP_CACHE_SIZE ? &c->entries[i] : NULL;
 }
 
 static void arp_touch(struct arp_cache *c, struct arp_entry *e)
@@ -94,6 +101,12 @@ static int arp_sender_is_bogus(const struct kernel *k, const struct arp_view *v)
 {
     return v->sender_ip == 0 || v->sender_ip == IPV4_BROADCAST || mac_is_group(v->sender_mac) ||
            kmemcmp(v->sender_mac, arp_zero_mac, 6) == 0 || v->sender_ip == k->ipv4;
+}
+
+bool arp_packet_acts(const struct kernel *k, const struct arp_view *v)
+{
+    return v->target_ip == k->ipv4 ||
+           (!arp_sender_is_bogus(k, v) && arp_index(&k->net->arp, v->sender_ip) < ARP_CACHE_SIZE);
 }
 
 void arp_on_packet(struct kernel *k, const struct arp_view *v)

@@ -9,6 +9,7 @@
 #ifndef CORE_ARP_H
 #define CORE_ARP_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "frame.h"
@@ -33,6 +34,11 @@ struct arp_cache {
     uint64_t use_clock; /* counts uses, so ties in the LRU order never happen */
     uint32_t span;      /* entries at and past this index have never been used */
 };
+
+/* Whether arp_on_packet would change anything for this packet: RFC 826's
+ * rule, it is addressed to us or refreshes the entry we hold for its
+ * sender. Every other node of the LAN ignores it. */
+bool arp_packet_acts(const struct kernel *k, const struct arp_view *v);
 
 /* Learn from and answer one parsed ARP packet. */
 void arp_on_packet(struct kernel *k, const struct arp_view *v);

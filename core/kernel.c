@@ -124,17 +124,27 @@ void kernel_destroy(struct kernel *k)
 
 void kernel_on_frame(struct kernel *k, const uint8_t *frame, uint32_t len)
 {
-    netstack_on_frame(k, frame, len);
-    /* Acknowledgements may have opened the transport's window. */
-    migrate_on_timer(k);
+    /* Acknowledgements may have opened the transport's window; nothing
+     * else a frame brings can move a migration on. */
+    if (netstack_on_frame(k, frame, len))
+        migrate_on_timer(k);
 }
 
-/* Wake every process whose wait has timed out; its call then completes. */
+bool kernel_frame_acts(const struct kernel *k, const uint8_t *frame, uint32_t len)
+{
+    return netstack_frame_acts(k, frame, len);
+}
+
+/* Wake every process whose wait has timed out; its call then completes.
+ * The scan stops once every process was seen (a woken one stays). */
 static void wake_expired(struct kernel *k, uint64_t now)
 {
-    for (uint32_t i = 0; i < KERNEL_MAX_PROCS; i++) {
+    for (uint32_t i = 0, seen = 0; seen < k->proc_count && i < KERNEL_MAX_PROCS; i++) {
         struct proc *p = k->procs[i];
-        if (p != NULL && p->state == PROC_BLOCKED && p->deadline_ns <= now)
+        if (p == NULL)
+            continue;
+        seen++;
+        if (p->state == PROC_BLOCKED && p->deadline_ns <= now)
             proc_wake(k, p);
     }
 }
@@ -160,7 +170,7 @@ uint64_t kernel_next_deadline(const struct kernel *k)
 {
     if (k->runq_len > 0)
         return kernel_now(k);
-    uint64_t next = k->next_load_sample_ns;
+    uint64_t next = sched_next_sample_ns(k);
     /* Platforms ask after every frame: stop once every process was seen. */
     for (uint32_t i = 0, seen = 0; seen < k->proc_count; i++) {
         const struct proc *p = k->procs[i];

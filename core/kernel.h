@@ -73,6 +73,14 @@ void kernel_destroy(struct kernel *k);
  * counted and dropped. */
 void kernel_on_frame(struct kernel *k, const uint8_t *frame, uint32_t len);
 
+/* Whether kernel_on_frame would do anything with this frame but count it
+ * in frames_rx and bytes_rx: an ARP request for another node from a
+ * sender this node does not cache (RFC 826) does not. A platform that
+ * hands a broadcast to every node may skip the kernels that would not
+ * act and count those copies itself (the simulator does: sim_node.c);
+ * nothing else in the kernel would differ. */
+bool kernel_frame_acts(const struct kernel *k, const uint8_t *frame, uint32_t len);
+
 /* Time reached the deadline the kernel asked for (calling early is harmless). */
 void kernel_on_timer(struct kernel *k);
 

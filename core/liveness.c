@@ -37,4 +37,23 @@ void liveness_on_timer(struct kernel *k)
     }
 }
 
-uint64_t liveness_next_deadline(const struct kernel *k) { return k->next_probe_ns; }
+/* Whether a process here has a child still running: only then is there
+ * a peer to watch, and a timer to keep (an idle node keeps none). */
+static bool watching(const struct kernel *k)
+{
+    for (uint32_t i = 0, seen = 0; seen < k->proc_count; i++) {
+        const struct proc *p = k->procs[i];
+        if (p == NULL)
+            continue;
+        seen++;
+        for (uint32_t c = 0; c < p->child_count; c++)
+            if (!p->children[c].exited)
+                return true;
+    }
+    return false;
+}
+
+uint64_t liveness_next_deadline(const struct kernel *k)
+{
+    return watching(k) ? k->next_probe_ns : HAL_TIME_NEVER;
+}

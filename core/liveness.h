@@ -7,7 +7,10 @@
  * PROBE, an empty reliable message, to each node where it believes a
  * child of one of its processes runs and to which nothing is on its way:
  * a dead or cut-off peer is then declared unreachable by the transport's
- * usual rule, and ipc_on_peer_reset reports the child lost.
+ * usual rule, and ipc_on_peer_reset reports the child lost. A node with
+ * no child running anywhere asks for no wake-up: after such a pause the
+ * first probe goes out at the next timer (the period is a bound, not a
+ * phase).
  */
 #ifndef CORE_LIVENESS_H
 #define CORE_LIVENESS_H

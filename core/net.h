@@ -9,6 +9,7 @@
 #ifndef CORE_NET_H
 #define CORE_NET_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct kernel;
@@ -23,8 +24,14 @@ int netstack_init(struct kernel *k);
 void netstack_destroy(struct kernel *k);
 
 /* Handle one received frame: answer ARP and ICMP echo, hand cluster
- * protocol datagrams to the transport, count and drop anything malformed. */
-void netstack_on_frame(struct kernel *k, const uint8_t *frame, uint32_t len);
+ * protocol datagrams to the transport, count and drop anything malformed.
+ * True when a datagram reached the transport. */
+bool netstack_on_frame(struct kernel *k, const uint8_t *frame, uint32_t len);
+
+/* Whether netstack_on_frame would do more with this frame than count it
+ * (frames_rx, bytes_rx): false for a frame that is not for us, an ARP
+ * packet this node ignores (arp_packet_acts), or an unknown ethertype. */
+bool netstack_frame_acts(const struct kernel *k, const uint8_t *frame, uint32_t len);
 
 /* Send one cluster protocol datagram (`len` bytes, header included) to
  * node `dst_node` over UDP, resolving its MAC with ARP first if needed

@@ -16,6 +16,9 @@
 #include "transport.h"
 
 #define NET_DEFAULT_BASE 0x0A000000u /* 10.0.0.0 */
+/* What the receive path returns for a datagram handed to the transport
+ * (errors are negative, other frames 0). */
+#define NETSTACK_TO_TRANSPORT 1
 
 uint32_t net_node_ipv4(uint16_t node)
 {
@@ -121,9 +124,10 @@ static int netstack_on_udp(struct kernel *k, const struct ipv4_view *ip)
         return ERR_PROTOCOL;
     /* The cluster protocol uses its port at both ends; anything else is
      * not ours and is ignored, not counted as bad. */
-    if (udp.dst_port == NET_CLUSTER_UDP_PORT && udp.src_port == NET_CLUSTER_UDP_PORT)
-        transport_on_datagram(k, ip->src, udp.payload, udp.len);
-    return 0;
+    if (udp.dst_port != NET_CLUSTER_UDP_PORT || udp.src_port != NET_CLUSTER_UDP_PORT)
+        return 0;
+    transport_on_datagram(k, ip->src, udp.payload, udp.len);
+    return NETSTACK_TO_TRANSPORT;
 }
 
 static int netstack_on_ipv4(struct kernel *k, const struct eth_view *eth)
@@ -149,12 +153,18 @@ static int netstack_on_arp(struct kernel *k, const struct eth_view *eth)
     return 0;
 }
 
+static bool netstack_addressed_to_us(const struct kernel *k, const struct eth_view *eth)
+{
+    /* Broadcast first: on a big LAN most frames a node sees are. */
+    return mac_is_broadcast(eth->dst) || kmemcmp(eth->dst, k->mac, 6) == 0;
+}
+
 static int netstack_dispatch(struct kernel *k, const uint8_t *frame, uint32_t len)
 {
     struct eth_view eth;
     if (eth_parse(frame, len, &eth) != 0)
         return ERR_PROTOCOL;
-    if (kmemcmp(eth.dst, k->mac, 6) != 0 && !mac_is_broadcast(eth.dst))
+    if (!netstack_addressed_to_us(k, &eth))
         return 0;
     if (eth.ethertype == ETHERTYPE_IPV4)
         return netstack_on_ipv4(k, &eth);
@@ -163,12 +173,32 @@ static int netstack_dispatch(struct kernel *k, const uint8_t *frame, uint32_t le
     return 0;
 }
 
-void netstack_on_frame(struct kernel *k, const uint8_t *frame, uint32_t len)
+bool netstack_on_frame(struct kernel *k, const uint8_t *frame, uint32_t len)
 {
     k->stats.frames_rx++;
     k->stats.bytes_rx += len;
     if (frame == NULL)
         len = 0;
-    if (netstack_dispatch(k, frame, len) != 0)
+    int rc = netstack_dispatch(k, frame, len);
+    if (rc < 0)
         netstack_note_bad_frame(k, len);
+    return rc == NETSTACK_TO_TRANSPORT;
+}
+
+/* Mirrors netstack_dispatch without acting: anything malformed acts (it
+ * is counted bad and traced), and so does every IPv4 packet for us; an
+ * ARP packet acts by arp_packet_acts; everything else is ignored. */
+bool netstack_frame_acts(const struct kernel *k, const uint8_t *frame, uint32_t len)
+{
+    struct eth_view eth;
+    if (frame == NULL || eth_parse(frame, len, &eth) != 0)
+        return true;
+    if (!netstack_addressed_to_us(k, &eth))
+        return false;
+    if (eth.ethertype == ETHERTYPE_IPV4)
+        return true;
+    if (eth.ethertype != ETHERTYPE_ARP)
+        return false;
+    struct arp_view arp;
+    return arp_parse(eth.payload, eth.len, &arp) != 0 || arp_packet_acts(k, &arp);
 }

@@ -13,8 +13,28 @@
 #include "proc.h"
 #include "syscall.h"
 
+/* A node at rest (nothing runnable, load average zero) takes no load
+ * samples: each would read zero again and change nothing. */
+static bool load_at_rest(const struct kernel *k)
+{
+    return k->runq_len == 0 && k->load_avg == 0;
+}
+
+/* Move the sample grid past `now`, skipping the points missed. */
+static void load_grid_pass(struct kernel *k, uint64_t now)
+{
+    if (now < k->next_load_sample_ns)
+        return;
+    uint64_t missed = (now - k->next_load_sample_ns) / LOAD_SAMPLE_NS;
+    k->next_load_sample_ns += (missed + 1) * LOAD_SAMPLE_NS;
+}
+
 void sched_enqueue(struct kernel *k, struct proc *p)
 {
+    /* Leaving rest: the samples skipped until now all read zero, so the
+     * first one taken is the next point of the grid. */
+    if (load_at_rest(k))
+        load_grid_pass(k, kernel_now(k));
     uint32_t tail = (k->runq_head + k->runq_len) % KERNEL_MAX_PROCS;
     k->runq[tail] = p->slot;
     k->runq_len++;
@@ -48,10 +68,19 @@ static uint32_t load_milli(uint32_t load)
 
 /* load = load * decay + runnable * (1 - decay), as Unix does, so the
  * average follows the run queue with a one-second time constant. */
+uint64_t sched_next_sample_ns(const struct kernel *k)
+{
+    return load_at_rest(k) ? HAL_TIME_NEVER : k->next_load_sample_ns;
+}
+
 void sched_sample_load(struct kernel *k, uint64_t now)
 {
     if (now < k->next_load_sample_ns)
         return;
+    if (load_at_rest(k)) {
+        load_grid_pass(k, now);
+        return;
+    }
     uint32_t runnable = k->runq_len;
     k->load_avg = (uint32_t)(((uint64_t)k->load_avg * LOAD_DECAY +
                               (uint64_t)runnable * LOAD_ONE * (LOAD_ONE - LOAD_DECAY)) >>
@@ -63,8 +92,7 @@ void sched_sample_load(struct kernel *k, uint64_t now)
                                  .other_pid = kernel_process_count(k)};
     ktrace(k, &ev);
     /* Samples stay on a fixed grid even when the node was busy past one. */
-    uint64_t missed = (now - k->next_load_sample_ns) / LOAD_SAMPLE_NS;
-    k->next_load_sample_ns += (missed + 1) * LOAD_SAMPLE_NS;
+    load_grid_pass(k, now);
 }
 
 static void handle_stop(struct kernel *k, struct proc *p, const struct rv_result *r)
@@ -127,6 +155,8 @@ static uint32_t run_quantum(struct kernel *k, struct proc *p, uint32_t quantum, 
 uint64_t kernel_run(struct kernel *k, uint32_t budget_insns, uint32_t *used_insns)
 {
     uint32_t used = 0;
+    /* A sample due now reads the run queue before this slice takes from it. */
+    sched_sample_load(k, kernel_now(k));
     while (used < budget_insns) {
         struct proc *p = sched_dequeue(k);
         if (p == NULL)

@@ -62,14 +62,16 @@ void sim_schedule_wake(struct sim *s, struct sim_node *n)
         if (t < s->now)
             t = s->now;
     }
-    if (t == n->wake_at_ns)
-        return; /* the queued wake-up is still right */
-    n->wake_gen++;
     n->wake_at_ns = t;
-    if (t != HAL_TIME_NEVER) {
-        struct sim_event ev = {.time_ns = t, .arg = n->wake_gen, .node = n->id, .kind = SIM_EV_WAKE};
-        sim_queue_push(&s->queue, &ev);
-    }
+    /* A wake-up already queued for t or sooner comes out first and queues
+     * the later one (sim_node_wake): a deadline moving later, as a
+     * retransmission timer does at every acknowledgement, costs no entry. */
+    if (t >= n->queued_wake_ns)
+        return;
+    n->wake_gen++;
+    n->queued_wake_ns = t;
+    struct sim_event ev = {.time_ns = t, .arg = n->wake_gen, .node = n->id, .kind = SIM_EV_WAKE};
+    sim_queue_push(&s->queue, &ev);
 }
 
 void sim_kernel_event(struct sim *s, uint32_t node, const struct hal_trace_event *ev)

@@ -47,6 +47,9 @@ struct sim_options {
     FILE *diagnostics;   /* spawn failures and warnings; NULL: none */
     bool progress;       /* live progress line on stderr */
     bool trace_frame_loss; /* a "frame_lost" trace line per lost frame */
+    /* Hand every broadcast copy to its kernel, even one the kernel says
+     * it ignores: the slow reference the tests hold the fast path to. */
+    bool every_copy_to_kernel;
     /* The command that reruns this run ("nimbus run FILE --seed N
      * --set ..."), for the report of a failed KASSERT; NULL: the sim
      * makes one from the scenario's path and the seed. */

@@ -139,7 +139,7 @@ void sim_node_init(struct sim_node *n, struct sim *sim, uint32_t id)
     n->cpu_mips = cfg->cpu_mips ? cfg->cpu_mips : 1;
     uint64_t pages = (uint64_t)cfg->memory_mib * (1024u * 1024u / HAL_PAGE_SIZE);
     n->page_limit = pages > UINT32_MAX ? UINT32_MAX : (uint32_t)pages;
-    n->wake_at_ns = HAL_TIME_NEVER;
+    n->wake_at_ns = n->queued_wake_ns = HAL_TIME_NEVER;
     n->drift_ppm = cfg->clock_drift_ppm;
     rng_init(&n->rng, sim->opt.seed, RNG_PURPOSE_NODE, id);
     sim_disk_init(&n->disk, cfg->disk, id, sim->opt.seed, &sim->queue);
@@ -243,6 +243,8 @@ void sim_node_stats(const struct sim_node *n, struct kernel_stats *out)
     out->load_milli = 0;
     if (n->k != NULL)
         stats_add(out, kernel_stats(n->k));
+    out->frames_rx += n->ignored_rx_frames;
+    out->bytes_rx += n->ignored_rx_bytes;
 }
 
 struct sim_disk_crash_report sim_node_crash(struct sim_node *n)
@@ -262,7 +264,7 @@ struct sim_disk_crash_report sim_node_crash(struct sim_node *n)
     n->pause_gen++;
     sim_net_drop_held(&s->net, n->id);
     n->wake_gen++; /* forget the queued wake-up */
-    n->wake_at_ns = HAL_TIME_NEVER;
+    n->wake_at_ns = n->queued_wake_ns = HAL_TIME_NEVER;
     if (n->pages_in_use != 0 && s->opt.diagnostics != NULL)
         fprintf(s->opt.diagnostics, "nimbus: warning: node %u: kernel_destroy left %u pages allocated\n",
                 n->id, n->pages_in_use);
@@ -313,6 +315,11 @@ bool sim_node_wake(struct sim_node *n, uint64_t gen)
 {
     if (!n->up || gen != n->wake_gen || n->paused_until_ns != 0)
         return false; /* cancelled (a paused node's resume reschedules) */
+    n->queued_wake_ns = HAL_TIME_NEVER;
+    if (n->wake_at_ns > n->sim->now) {
+        sim_schedule_wake(n->sim, n); /* the deadline moved later: queue it */
+        return false;
+    }
     n->wake_at_ns = HAL_TIME_NEVER;
     kernel_on_timer(n->k);
     if (kernel_next_deadline(n->k) <= sim_node_local_now(n) && n->busy_until_ns <= n->sim->now)
@@ -328,7 +335,7 @@ void sim_node_pause(struct sim_node *n, uint64_t until_ns)
     n->paused_until_ns = until_ns;
     n->pause_gen++;
     n->wake_gen++; /* nothing runs until the resume */
-    n->wake_at_ns = HAL_TIME_NEVER;
+    n->wake_at_ns = n->queued_wake_ns = HAL_TIME_NEVER;
 }
 
 void sim_node_resume(struct sim_node *n)
@@ -340,6 +347,16 @@ void sim_node_resume(struct sim_node *n)
 
 void sim_node_frame(struct sim_node *n, const uint8_t *frame, uint32_t len)
 {
+    /* A broadcast the kernel ignores (on a big LAN, nearly every ARP
+     * request) is counted here instead: the kernel would only have
+     * counted it, so its state, deadline and process count stay as they
+     * are and there is no wake-up to move. */
+    bool group = len > 0 && (frame[0] & 1u) != 0;
+    if (group && !n->sim->opt.every_copy_to_kernel && !kernel_frame_acts(n->k, frame, len)) {
+        n->ignored_rx_frames++;
+        n->ignored_rx_bytes += len;
+        return;
+    }
     kernel_on_frame(n->k, frame, len);
     node_after_entry(n);
 }

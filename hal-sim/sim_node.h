@@ -18,10 +18,14 @@
  * until it resumes, kernel and memory intact; its NIC holds what arrives
  * (sim_net_hold) and hands it over at the resume, in arrival order.
  *
- * Each node has one wake-up event on the queue at a time, at
- * max(kernel deadline, end of busy period). Rescheduling bumps the node's
- * generation number; events with an old generation are ignored when they
- * come out (lazy cancellation: the heap is never searched).
+ * A node wants to wake at max(kernel deadline, end of busy period)
+ * (wake_at_ns) and has at most one live wake-up event queued
+ * (queued_wake_ns, never later than wake_at_ns). A deadline that moves
+ * earlier queues a new event and bumps the node's generation number, so
+ * the old one is ignored when it comes out (lazy cancellation: the heap
+ * is never searched); one that moves later queues nothing: the live
+ * event, when it comes out, queues the later one. An idle node (no
+ * deadline) has no event at all.
  */
 #ifndef SIM_NODE_H
 #define SIM_NODE_H
@@ -53,7 +57,11 @@ struct sim_node {
     uint32_t boots, crashes;
     uint32_t empty_slices;
     uint64_t busy_until_ns, busy_rem, cpu_busy_ns;
-    uint64_t wake_at_ns; /* HAL_TIME_NEVER: no wake-up queued */
+    /* Broadcast copies its kernels ignored (kernel_frame_acts), counted
+     * for them: part of frames_rx and bytes_rx over all boots. */
+    uint64_t ignored_rx_frames, ignored_rx_bytes;
+    uint64_t wake_at_ns;     /* HAL_TIME_NEVER: no wake-up wanted */
+    uint64_t queued_wake_ns; /* the live queued wake-up; HAL_TIME_NEVER: none */
     uint64_t wake_gen;
     int32_t drift_ppm;        /* its clock's drift (sim_clock.h) */
     uint64_t paused_until_ns; /* 0: not paused */

@@ -519,7 +519,10 @@ Test(sim, max_time_fails_the_run)
     static struct sim s;
     char err[512];
     test_scenario_init(&t, 1);
-    t.s.event_count = 1; /* a server whose client never comes */
+    static char worker[] = "worker", iterations[] = "100000000";
+    static char *argv[] = {iterations};
+    t.events[0] = (struct scn_event){.kind = SCN_SPAWN, .node = 0, .program = worker, .argv = argv, .argc = 1};
+    t.s.event_count = 1; /* a worker that needs about 8 s of CPU */
     t.s.max_time_ns = 50000000;
     cr_assert_eq(run_scenario(&t.s, 1, SIM_TEST_DIR "/f", &s), -1);
     cr_assert_eq(s.end, SIM_END_MAX_TIME);
@@ -530,6 +533,23 @@ Test(sim, max_time_fails_the_run)
     char *m = slurp(SIM_TEST_DIR "/f", "metrics.json", &len);
     cr_assert_not_null(strstr(m, "\"failed\": 1"));
     free(m);
+}
+
+/* Nothing left can bring the server its client: no timer, frame or
+ * scenario event is pending, so the run fails at once, not at max_time
+ * (idle nodes take no timers that would keep it going). */
+Test(sim, a_server_whose_client_never_comes_is_stuck_at_once)
+{
+    static struct test_scenario t;
+    static struct sim s;
+    char err[512];
+    test_scenario_init(&t, 1);
+    t.s.event_count = 1;
+    cr_assert_eq(run_scenario(&t.s, 1, SIM_TEST_DIR "/g", &s), -1);
+    cr_assert_eq(s.end, SIM_END_STUCK);
+    cr_assert_lt(s.now, 1000000, "stuck at %llu ns", (unsigned long long)s.now);
+    cr_assert_not_null(strstr(s.error, "nothing more can happen"), "%s", s.error);
+    cr_assert_eq(sim_close(&s, err, sizeof err), 0);
 }
 
 Test(sim, idle_nodes_are_cheap)
