@@ -116,25 +116,54 @@ static struct rv_decoded rv_decode_entry(const struct rv_page *page, uint32_t in
     return rv_decode(rv_get32(page->code + 4u * index), page->va + 4u * index);
 }
 
-/* Decode entry e, which is not the mark. When its instruction and the
- * next one (on this page) make a fused pair, the next entry is decoded
- * too if need be (the fused entry runs it) and e gets the fused op. */
+/* Where an entry's op as decoded is kept: behind the mark, or in it. */
+static uint8_t *rv_real_op(struct rv_mark *m, struct rv_decoded *e)
+{
+    return e == m->at ? &m->op : e == m->pair ? &m->pair_op : &e->op;
+}
+
+/* Whether straight-line code stops after an entry of op `op`: the ops
+ * listed before the loads are meta ops, stops, jumps and branches, but
+ * for NOP and LI. */
+static bool rv_op_ends_run(uint8_t op)
+{
+    return op < OP_LB && op != OP_NOP && op != OP_LI;
+}
+
+/* How many entries one decoding looks at, at most. */
+#define RV_DECODE_AHEAD 32u
+
+/* Decode entry e (not decoded yet) and the entries after it up to the end
+ * of its straight-line run, the next decoded entry or the page's end, then
+ * give each of them that can fuse with its successor the fused op. So a
+ * pair is fused wherever control enters it, and a fused entry's successor
+ * is always decoded. The mark keeps its place throughout. */
 static void rv_decode_at(const struct rv_page *page, struct rv_mark *m, struct rv_decoded *e)
 {
-    uint32_t index = (uint32_t)(e - page->cache);
-    *e = rv_decode_entry(page, index);
-    if (index + 1u >= RV_ENTRIES)
-        return;
-    struct rv_decoded *next = e + 1;
-    uint8_t *next_op = next == m->at ? &m->op : &next->op;
-    if (*next_op == OP_DECODE) {
-        struct rv_decoded n = rv_decode_entry(page, index + 1u);
-        *next_op = n.op;
-        n.op = next->op; /* the mark, if it is there, stays */
-        *next = n;
+    uint32_t first = (uint32_t)(e - page->cache), last = first;
+    for (;;) {
+        struct rv_decoded *at = page->cache + last;
+        struct rv_decoded n = rv_decode_entry(page, last);
+        uint8_t *op = rv_real_op(m, at);
+        *op = n.op;
+        n.op = at->op; /* OP_BUDGET if at is the mark */
+        *at = n;
+        if (last + 1u >= RV_ENTRIES || last + 1u - first >= RV_DECODE_AHEAD || rv_op_ends_run(*op) ||
+            *rv_real_op(m, at + 1) != OP_DECODE)
+            break;
+        last++;
     }
-    e->op = rv_fuse(e->op, rv_fused_first(*next_op));
-    rv_mark_split(m, e);
+    for (uint32_t i = last + 1u; i-- > first;) {
+        if (i + 1u >= RV_ENTRIES)
+            continue;
+        uint8_t next = *rv_real_op(m, page->cache + i + 1u);
+        if (next == OP_DECODE)
+            continue;
+        uint8_t *op = rv_real_op(m, page->cache + i);
+        *op = rv_fuse(*op, rv_fused_first(next));
+    }
+    if (m->at != NULL && m->at != page->cache)
+        rv_mark_split(m, m->at - 1);
 }
 
 /* clang-format off */
