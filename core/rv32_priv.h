@@ -8,9 +8,10 @@
  *   rv32_decode.c  instruction words into decode-cache entries
  *   rv32_mem.c     loads and stores the TLB cannot serve
  *
- * The target is at most twelve host instructions per guest instruction on
- * CPU-bound code (bench/interp_callgrind.sh measures about eleven), and
- * three things get it there:
+ * About ten host instructions per guest instruction on CPU-bound code
+ * (docs/performance.md: bench/cpumix_callgrind.sh on the benchmark mix,
+ * bench/interp_callgrind.sh on a hand-written loop), and four things get
+ * it there:
  *
  *  - Decode once. vm.c gives every executable page a decode cache (vm.h).
  *    An instruction is decoded the first time it runs into a struct
@@ -23,6 +24,14 @@
  *    entry's handler through a table of label addresses, a GNU C extension
  *    that gcc and clang both support (no central loop, one indirect jump).
  *
+ *  - Fused pairs. The decoder looks ahead over a straight-line run and
+ *    gives an entry whose instruction and the next one are a common pair
+ *    (RV_FUSED_OPS) a fused op, whose handler runs both with one dispatch.
+ *    The next entry keeps its own decoding (a jump may land on it), and
+ *    the fused one reads it, so changing a word forgets the decoding of
+ *    the word before it too. About two thirds of the benchmark mix's
+ *    instructions run in fused pairs.
+ *
  *  - No budget check on straight-line code. The remaining budget is L - d
  *    in decode-cache bytes: each instruction advances d by one entry, so
  *    the budget falls for free, and a taken jump moves L along with d.
@@ -30,7 +39,8 @@
  *    and only there is the budget looked at. If L then lies inside the
  *    page, straight-line code would run out of budget exactly at entry L,
  *    so that entry's op is swapped for OP_BUDGET (the "budget mark", put
- *    back on the way out). So the budget is exact at no cost per
+ *    back on the way out), and a fused pair ending at it runs its first
+ *    instruction alone meanwhile. So the budget is exact at no cost per
  *    instruction.
  *
  * Loads and stores go through a small TLB per base register, which makes

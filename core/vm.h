@@ -26,7 +26,8 @@ struct kernel;
  * 1 + VM_DECODE_PAGES contiguous pages, the page itself first, so the
  * cache starts PAGE_SIZE after the page's address in its table entry.
  * An all-zero entry means "not decoded yet", so vm.c zeroes the entries
- * of every word it writes (vm_copy_out, vm_write_image) and the cache
+ * of every word it writes (vm_copy_out, vm_write_image), and of the word
+ * before it, which the interpreter may have fused with it, and the cache
  * never goes stale. The cache is derived data: never copied, hashed or
  * sent. */
 #define VM_DECODE_ENTRY_BYTES 8u
