@@ -56,6 +56,7 @@
 #define CORE_RV32_PRIV_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "bytes.h"
@@ -146,6 +147,7 @@ struct rv_decoded {
     int32_t imm;
 };
 _Static_assert(sizeof(struct rv_decoded) == VM_DECODE_ENTRY_BYTES, "entry size agrees with vm.h");
+_Static_assert(offsetof(struct rv_decoded, op) == 0, "vm.c forgets a decoding by its first byte");
 
 /* A guest byte offset as a decode-cache byte offset: 8-byte entries for
  * 4-byte words. */

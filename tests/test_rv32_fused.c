@@ -395,6 +395,23 @@ Test(rv32_fused, copy_into_the_second_word_takes_effect)
     cr_assert_eq(cpu.x[RV_T1], 101u);
 }
 
+Test(rv32_fused, copy_after_a_pair_keeps_the_pair_whole)
+{
+    /* Words 0+1 and 1+2 are both fused pairs; rewriting word 2 forgets
+     * words 1 and 2, and word 0's pair still runs word 1 as it is. */
+    PROGRAM_AT(CODE, rv_addi(RV_T0, RV_T0, 1), rv_addi(RV_T1, RV_T1, 1), rv_addi(RV_T2, RV_T2, 1), rv_ecall());
+    struct rv_result r = rv_run(&cpu, &vm, 100);
+    cr_assert_eq(r.stop, RV_STOP_ECALL);
+    cr_assert(is_fused(CODE) && is_fused(CODE + 4));
+    put_word(CODE + 8, rv_addi(RV_T2, RV_T2, 100));
+    cpu.pc = CODE;
+    r = rv_run(&cpu, &vm, 100);
+    cr_assert_eq(r.stop, RV_STOP_ECALL);
+    cr_assert_eq(cpu.x[RV_T0], 2u);
+    cr_assert_eq(cpu.x[RV_T1], 2u, "word 1 ran twice");
+    cr_assert_eq(cpu.x[RV_T2], 101u);
+}
+
 Test(rv32_fused, last_word_of_a_page_is_never_fused)
 {
     /* A pair across a page boundary would need the next page's cache. */
