@@ -23,11 +23,11 @@ struct guest_run {
     struct kernel k;
     struct vm vm;
     struct rv_cpu cpu;
-    uint64_t executed;         /* guest instructions retired */
+    uint64_t executed; /* guest instructions retired */
     int exit_status;
     char out[GUEST_RUN_OUT_BYTES]; /* what the program wrote, NUL-terminated */
     uint32_t out_len;
-    char error[128];           /* why a call failed */
+    char error[128]; /* why a call failed */
 };
 
 /* Load `program` (a user_programs[] name) with argv[0..argc-1]. 0, or -1

@@ -66,21 +66,25 @@ static void put_code(uint32_t va, const uint32_t *words, uint32_t n)
         put_word(va + 4 * i, words[i]);
 }
 
-#define PROGRAM_AT(va, ...)                                      \
-    do {                                                         \
-        const uint32_t prog_[] = {__VA_ARGS__};                  \
-        put_code((va), prog_, sizeof prog_ / sizeof prog_[0]);   \
+#define PROGRAM_AT(va, ...)                                                                                  \
+    do {                                                                                                     \
+        const uint32_t prog_[] = {__VA_ARGS__};                                                              \
+        put_code((va), prog_, sizeof prog_ / sizeof prog_[0]);                                               \
     } while (0)
 
 /* The decode-cache op of the word at va (an executable page). */
 static uint8_t cached_op(uint32_t va)
 {
     uintptr_t pte = vm.pt[va >> PAGE_SHIFT];
-    const struct rv_decoded *cache = (const struct rv_decoded *)((pte & ~(uintptr_t)RV_PAGE_MASK) + PAGE_SIZE);
+    const struct rv_decoded *cache =
+        (const struct rv_decoded *)((pte & ~(uintptr_t)RV_PAGE_MASK) + PAGE_SIZE);
     return cache[(va & RV_PAGE_MASK) >> 2].op;
 }
 
-static bool is_fused(uint32_t va) { return cached_op(va) >= OP_FUSED_BASE; }
+static bool is_fused(uint32_t va)
+{
+    return cached_op(va) >= OP_FUSED_BASE;
+}
 
 /* ---- Every pair against its two instructions run one at a time ---- */
 
@@ -132,7 +136,7 @@ static uint32_t second_sample(uint8_t op)
     return 0;
 }
 
-#define PAIR_AT (CODE + 32u) /* words 8 and 9 */
+#define PAIR_AT (CODE + 32u)   /* words 8 and 9 */
 #define PAIR_PROGRAM_INSNS 11u /* on the path that falls through */
 
 /* li s0, DATA; li s1, word 11; li t1, v1; li t2, v2; the pair; a marker
@@ -399,7 +403,8 @@ Test(rv32_fused, copy_after_a_pair_keeps_the_pair_whole)
 {
     /* Words 0+1 and 1+2 are both fused pairs; rewriting word 2 forgets
      * words 1 and 2, and word 0's pair still runs word 1 as it is. */
-    PROGRAM_AT(CODE, rv_addi(RV_T0, RV_T0, 1), rv_addi(RV_T1, RV_T1, 1), rv_addi(RV_T2, RV_T2, 1), rv_ecall());
+    PROGRAM_AT(CODE, rv_addi(RV_T0, RV_T0, 1), rv_addi(RV_T1, RV_T1, 1), rv_addi(RV_T2, RV_T2, 1),
+               rv_ecall());
     struct rv_result r = rv_run(&cpu, &vm, 100);
     cr_assert_eq(r.stop, RV_STOP_ECALL);
     cr_assert(is_fused(CODE) && is_fused(CODE + 4));

@@ -22,7 +22,10 @@ static uint32_t rng_next(uint32_t *s)
     return x;
 }
 
-static uint32_t fold(uint32_t h, uint32_t v) { return (h ^ v) * 0x01000193u; }
+static uint32_t fold(uint32_t h, uint32_t v)
+{
+    return (h ^ v) * 0x01000193u;
+}
 
 /* ---- Sorting: quicksort down to short runs, then insertion sort ---- */
 
@@ -247,28 +250,23 @@ static uint32_t list_round(uint32_t seed)
 
 enum num_state { S_START, S_SIGN, S_INT, S_POINT, S_FRAC, S_E, S_E_SIGN, S_EXP, S_BAD };
 
-static int is_digit(uint8_t c) { return c >= '0' && c <= '9'; }
+static int is_digit(uint8_t c)
+{
+    return c >= '0' && c <= '9';
+}
 
 static enum num_state num_step(enum num_state s, uint8_t c)
 {
     switch (s) {
-    case S_START:
-        return c == '+' || c == '-' ? S_SIGN : is_digit(c) ? S_INT : c == '.' ? S_POINT : S_BAD;
-    case S_SIGN:
-        return is_digit(c) ? S_INT : c == '.' ? S_POINT : S_BAD;
-    case S_INT:
-        return is_digit(c) ? S_INT : c == '.' ? S_POINT : c == 'e' || c == 'E' ? S_E : S_BAD;
-    case S_POINT:
-        return is_digit(c) ? S_FRAC : S_BAD;
-    case S_FRAC:
-        return is_digit(c) ? S_FRAC : c == 'e' || c == 'E' ? S_E : S_BAD;
-    case S_E:
-        return c == '+' || c == '-' ? S_E_SIGN : is_digit(c) ? S_EXP : S_BAD;
+    case S_START: return c == '+' || c == '-' ? S_SIGN : is_digit(c) ? S_INT : c == '.' ? S_POINT : S_BAD;
+    case S_SIGN: return is_digit(c) ? S_INT : c == '.' ? S_POINT : S_BAD;
+    case S_INT: return is_digit(c) ? S_INT : c == '.' ? S_POINT : c == 'e' || c == 'E' ? S_E : S_BAD;
+    case S_POINT: return is_digit(c) ? S_FRAC : S_BAD;
+    case S_FRAC: return is_digit(c) ? S_FRAC : c == 'e' || c == 'E' ? S_E : S_BAD;
+    case S_E: return c == '+' || c == '-' ? S_E_SIGN : is_digit(c) ? S_EXP : S_BAD;
     case S_E_SIGN:
-    case S_EXP:
-        return is_digit(c) ? S_EXP : S_BAD;
-    default:
-        return S_BAD;
+    case S_EXP: return is_digit(c) ? S_EXP : S_BAD;
+    default: return S_BAD;
     }
 }
 
