@@ -37,7 +37,8 @@ uint64_t rv_load_slow(const struct vm *vm, struct rv_tlb *tlb, unsigned reg, uin
 }
 
 /* Write one byte of a checked store, forgetting the decoding of the
- * instruction word it lands in (kept behind the mark if it is marked). */
+ * instruction word it lands in and of the word before, which may be
+ * fused with it (rv32_priv.h). */
 static void rv_store_byte(const struct vm *vm, struct rv_mark *mark, uint32_t va, uint8_t byte)
 {
     uintptr_t pte = rv_pte(vm, va, VM_PERM_W);
@@ -46,10 +47,9 @@ static void rv_store_byte(const struct vm *vm, struct rv_mark *mark, uint32_t va
         return;
     struct rv_decoded *cache = (struct rv_decoded *)(rv_pte_host(pte, 0) + PAGE_SIZE);
     struct rv_decoded *e = cache + ((va & RV_PAGE_MASK) >> 2);
-    if (e == mark->at)
-        mark->op = OP_DECODE;
-    else
-        e->op = OP_DECODE;
+    rv_forget(mark, e);
+    if (e != cache)
+        rv_forget(mark, e - 1);
 }
 
 int rv_store_slow(const struct vm *vm, struct rv_tlb *tlb, struct rv_mark *mark, unsigned reg, uint32_t va,

@@ -8,9 +8,10 @@
  *   rv32_decode.c  instruction words into decode-cache entries
  *   rv32_mem.c     loads and stores the TLB cannot serve
  *
- * The target is at most twelve host instructions per guest instruction on
- * CPU-bound code (bench/interp_callgrind.sh measures about eleven), and
- * three things get it there:
+ * About ten host instructions per guest instruction on CPU-bound code
+ * (docs/performance.md: bench/cpumix_callgrind.sh on the benchmark mix,
+ * bench/interp_callgrind.sh on a hand-written loop), and four things get
+ * it there:
  *
  *  - Decode once. vm.c gives every executable page a decode cache (vm.h).
  *    An instruction is decoded the first time it runs into a struct
@@ -23,6 +24,14 @@
  *    entry's handler through a table of label addresses, a GNU C extension
  *    that gcc and clang both support (no central loop, one indirect jump).
  *
+ *  - Fused pairs. The decoder looks ahead over a straight-line run and
+ *    gives an entry whose instruction and the next one are a common pair
+ *    (RV_FUSED_OPS) a fused op, whose handler runs both with one dispatch.
+ *    The next entry keeps its own decoding (a jump may land on it), and
+ *    the fused one reads it, so changing a word forgets the decoding of
+ *    the word before it too. About two thirds of the benchmark mix's
+ *    instructions run in fused pairs.
+ *
  *  - No budget check on straight-line code. The remaining budget is L - d
  *    in decode-cache bytes: each instruction advances d by one entry, so
  *    the budget falls for free, and a taken jump moves L along with d.
@@ -30,7 +39,8 @@
  *    and only there is the budget looked at. If L then lies inside the
  *    page, straight-line code would run out of budget exactly at entry L,
  *    so that entry's op is swapped for OP_BUDGET (the "budget mark", put
- *    back on the way out). So the budget is exact at no cost per
+ *    back on the way out), and a fused pair ending at it runs its first
+ *    instruction alone meanwhile. So the budget is exact at no cost per
  *    instruction.
  *
  * Loads and stores go through a small TLB per base register, which makes
@@ -46,6 +56,7 @@
 #define CORE_RV32_PRIV_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "bytes.h"
@@ -74,12 +85,51 @@ _Static_assert(sizeof(uintptr_t) >= sizeof(uint64_t), "the interpreter needs a 6
     X(ADD) X(SUB) X(SLL) X(SLT) X(SLTU) X(XOR) X(SRL) X(SRA) X(OR) X(AND)     \
     X(MUL) X(MULH) X(MULHSU) X(MULHU) X(DIV) X(DIVU) X(REM) X(REMU)
 
+/* Fused pairs: an entry whose op is FIRST_SECOND runs its own instruction
+ * (FIRST) and then the next entry's (SECOND) without a dispatch between
+ * them. Every FIRST is followed by every SECOND; the sets are the ops
+ * most often seen next to each other in the benchmark mix (cpumix), and
+ * LUI/AUIPC (LI) + ADDI/JALR and ALU + branch loop tails. A FIRST never
+ * writes memory (a store could rewrite the SECOND it is fused with) and
+ * never jumps; a SECOND is anything that leaves by NEXT or a near jump. */
+#define RV_FUSE_FIRSTS(X, ...)                                                \
+    X(LI, __VA_ARGS__) X(ADDI, __VA_ARGS__) X(ADD, __VA_ARGS__)               \
+    X(XOR, __VA_ARGS__) X(SLLI, __VA_ARGS__) X(SRLI, __VA_ARGS__)             \
+    X(ANDI, __VA_ARGS__) X(LW, __VA_ARGS__) X(LBU, __VA_ARGS__)
+#define RV_FUSE_SECONDS(X, first)                                             \
+    X(first, ADDI) X(first, ADD) X(first, XOR) X(first, SLLI) X(first, SRLI)  \
+    X(first, ANDI) X(first, AND) X(first, MUL) X(first, LW) X(first, LBU)     \
+    X(first, SW) X(first, SB)                                                 \
+    X(first, BEQ) X(first, BNE) X(first, BLT) X(first, BGE) X(first, BLTU)    \
+    X(first, BGEU) X(first, JAL) X(first, JALR) X(first, JR)
+#define RV_FUSE_ROW(first, X) RV_FUSE_SECONDS(X, first)
+/* X(first, second) for every fused pair, first by first. */
+#define RV_FUSED_OPS(X) RV_FUSE_FIRSTS(RV_FUSE_ROW, X)
+
 /* clang-format on */
 #define RV_ENUM(name) OP_##name,
-enum rv_op { RV_META_OPS(RV_ENUM) RV_INSN_OPS(RV_ENUM) OP_COUNT };
+#define RV_FUSED_ENUM(first, second) OP_##first##_##second,
+#define RV_COUNT_ONE(...) +1
+enum rv_op { RV_META_OPS(RV_ENUM) RV_INSN_OPS(RV_ENUM) RV_FUSED_OPS(RV_FUSED_ENUM) OP_COUNT };
+/* The fused ops come last, row by row: OP_FUSED_BASE + first's row *
+ * RV_FUSE_SECOND_COUNT + second's column. */
+enum {
+    RV_FUSE_FIRST_COUNT = 0 RV_FUSE_FIRSTS(RV_COUNT_ONE, ),
+    RV_FUSE_SECOND_COUNT = 0 RV_FUSE_SECONDS(RV_COUNT_ONE, LI),
+    OP_FUSED_BASE = OP_COUNT - RV_FUSE_FIRST_COUNT * RV_FUSE_SECOND_COUNT
+};
 #undef RV_ENUM
+#undef RV_FUSED_ENUM
+#undef RV_COUNT_ONE
 _Static_assert(OP_DECODE == 0, "a zeroed decode cache means not decoded");
 _Static_assert(OP_COUNT <= 256, "ops fit a byte");
+
+/* The op of a fused entry's own instruction, run alone. */
+uint8_t rv_fused_first(uint8_t op);
+
+/* The fused op for an entry of op `first` followed by one of op `second`,
+ * or `first` when the pair is not fused. */
+uint8_t rv_fuse(uint8_t first, uint8_t second);
 
 /* One decode-cache entry. imm is the immediate, or for a branch inside
  * the page the target's offset in cache bytes (RV_CACHE_OFFSET); JAL
@@ -97,6 +147,7 @@ struct rv_decoded {
     int32_t imm;
 };
 _Static_assert(sizeof(struct rv_decoded) == VM_DECODE_ENTRY_BYTES, "entry size agrees with vm.h");
+_Static_assert(offsetof(struct rv_decoded, op) == 0, "vm.c forgets a decoding by its first byte");
 
 /* A guest byte offset as a decode-cache byte offset: 8-byte entries for
  * 4-byte words. */
@@ -174,11 +225,26 @@ static inline uint8_t *rv_pte_host(uintptr_t pte, uint32_t va)
 }
 
 /* The budget mark: the entry whose op is OP_BUDGET for now, and its own
- * op, to put back. */
+ * op, to put back. When the entry before it is fused, that entry runs
+ * its own instruction alone for now (else the pair would step over the
+ * mark): `pair` is that entry and `pair_op` its fused op. */
 struct rv_mark {
     struct rv_decoded *at; /* NULL: no mark */
-    uint8_t op;
+    struct rv_decoded *pair; /* NULL: none split */
+    uint8_t op, pair_op;
 };
+
+/* Forget entry e's decoding, its word having changed; the mark stays. */
+static inline void rv_forget(struct rv_mark *m, struct rv_decoded *e)
+{
+    if (e == m->at) {
+        m->op = OP_DECODE;
+        return;
+    }
+    if (e == m->pair)
+        m->pair = NULL; /* decoded again, it is split again (rv32.c) */
+    e->op = OP_DECODE;
+}
 
 /* A load the TLB could not serve: fill the TLB from the page table, or
  * read a straddling access byte by byte. Returns the value, or

@@ -131,7 +131,9 @@ int vm_check(const struct vm *vm, uint32_t va, uint32_t len, uint32_t perms)
 }
 
 /* Forget the decodings of the words in [off, off+len) of page vpn, which
- * are about to change. */
+ * are about to change, and of the word before them: the interpreter may
+ * have fused it with the first (vm.h). That entry keeps the rest of its
+ * decoding, which an entry fused with it in turn still reads. */
 static void vm_forget_decoded(const struct vm *vm, uint32_t vpn, uint32_t off, uint32_t len)
 {
     if ((vm->pt[vpn] & VM_PERM_X) == 0)
@@ -139,6 +141,8 @@ static void vm_forget_decoded(const struct vm *vm, uint32_t vpn, uint32_t off, u
     uint8_t *cache = vm_page_host(vm->pt[vpn]) + PAGE_SIZE;
     uint32_t first = off >> 2, last = (off + len - 1u) >> 2;
     kmemset(cache + first * VM_DECODE_ENTRY_BYTES, 0, (last - first + 1u) * VM_DECODE_ENTRY_BYTES);
+    if (first > 0)
+        cache[(first - 1u) * VM_DECODE_ENTRY_BYTES] = 0;
 }
 
 /* The chunk of [va, va+len) that lies in va's page: its host address and

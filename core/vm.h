@@ -25,9 +25,10 @@ struct kernel;
  * plus one end-of-page entry. vm.c allocates an executable page as
  * 1 + VM_DECODE_PAGES contiguous pages, the page itself first, so the
  * cache starts PAGE_SIZE after the page's address in its table entry.
- * An all-zero entry means "not decoded yet", so vm.c zeroes the entries
- * of every word it writes (vm_copy_out, vm_write_image) and the cache
- * never goes stale. The cache is derived data: never copied, hashed or
+ * An entry whose first byte is zero is "not decoded yet", so vm.c zeroes
+ * the entries of every word it writes (vm_copy_out, vm_write_image) and
+ * the first byte of the entry before them (the interpreter may have fused
+ * that word with the next), and the cache never goes stale. The cache is derived data: never copied, hashed or
  * sent. */
 #define VM_DECODE_ENTRY_BYTES 8u
 #define VM_DECODE_PAGES 3u
