@@ -101,7 +101,7 @@ compare() { # scenario
   read -r sw su ss srss < "$out/$name.sg.time"
   echo
   echo "$name: $nodes nodes, $laps laps, latency $latency_ns ns (with the mean jitter), $bandwidth_bps bit/s"
-  printf "  %-8s %8s %8s %9s %10s %14s\n" "" "wall s" "cpu s" "peak MiB" "hops" "simulated end"
+  printf "  %-8s %8s %8s %9s %10s %14s\n" "" "wall s" "cpu s" "peak MiB" "hops" "sim. end ms"
   row ours "$ow" "$ou" "$os" "$orss" "$ours_end" "$ours_hops"
   row SimGrid "$sw" "$su" "$ss" "$srss" "$sg_end_ns" "$sg_hops"
   awk -v ow="$ow" -v ou="$ou" -v os="$os" -v orss="$orss" -v sw="$sw" -v su="$su" -v ss="$ss" -v srss="$srss" \
