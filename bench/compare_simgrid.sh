@@ -8,6 +8,7 @@
 # that it built ring_s4u. Figures: docs/performance.md, "Against SimGrid".
 # Usage: bench/compare_simgrid.sh [build dir] [--skip-10000] [--skip-callgrind]
 set -euo pipefail
+shopt -s inherit_errexit # a failure inside $(...) stops the script too
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=$root/build
 skip_10000=0 skip_callgrind=0
@@ -79,9 +80,10 @@ row() { # label wall user sys rss_kib end_ns hops
 
 # Runs SimGrid's ring for a scenario ours has run, and prints both.
 compare() { # scenario
-  local scenario=$1 name nodes laps latency_ns bandwidth_bps
+  local scenario=$1 name params nodes laps latency_ns bandwidth_bps
   name=$(basename "$scenario" .json)
-  read -r nodes laps latency_ns bandwidth_bps <<< "$(scenario_ring "$scenario")"
+  params=$(scenario_ring "$scenario") # a failed assignment stops the script
+  read -r nodes laps latency_ns bandwidth_bps <<< "$params"
   echo "--- $name: SimGrid" >&2
   local tokens members ours_hops ours_end
   tokens=$(grep -o 'exiting after [0-9]* tokens' "$out/$name/console.log" | awk '{ t += $3 } END { print t + 0 }')
@@ -117,7 +119,8 @@ compare() { # scenario
 # much per hop at the node's speed.
 ring1000=$root/bench/scenarios/ring-1000.json
 ring10000=$root/bench/scenarios/ring-10000.json
-read -r nodes1000 laps1000 _ <<< "$(scenario_ring "$ring1000")"
+params1000=$(scenario_ring "$ring1000")
+read -r nodes1000 laps1000 latency1000 bandwidth1000 <<< "$params1000"
 [ "$laps1000" -gt 1 ] || { echo "compare_simgrid.sh: $ring1000 needs more than 1 lap" >&2; exit 2; }
 echo "--- ours: ring-1000, the same with 1 lap$([ "$skip_10000" = 1 ] || echo ", ring-10000")" >&2
 run_ours ring-1000 "$ring1000"
@@ -136,14 +139,13 @@ compare "$ring1000"
 # Host instructions per token hop once the ring is going (addresses
 # resolved): the whole ring-1000 less its 1-lap run, over the hops between.
 collected() { grep -o 'Collected : [0-9]*' "$1" | grep -o '[0-9]*$'; }
-read -r _ _ latency_ns bandwidth_bps <<< "$(scenario_ring "$ring1000")"
 for laps in 1 "$laps1000"; do
   echo "--- callgrind: $nodes1000 nodes, $laps laps, ours then SimGrid" >&2
   valgrind --tool=callgrind --callgrind-out-file="$out/ours$laps.cg" \
     "$nimbus" run "$ring1000" --set "events[0].spawn.args=[\"$nodes1000\",\"$laps\"]" \
     --out "$out/cg$laps" --quiet > /dev/null 2> "$out/ours$laps.log"
   valgrind --tool=callgrind --callgrind-out-file="$out/sg$laps.cg" \
-    "$ring_s4u" "$nodes1000" "$laps" --latency-ns "$latency_ns" --bandwidth-bps "$bandwidth_bps" \
+    "$ring_s4u" "$nodes1000" "$laps" --latency-ns "$latency1000" --bandwidth-bps "$bandwidth1000" \
     --mips "$mips" --instructions-per-hop "$insns_per_hop" > /dev/null 2> "$out/sg$laps.log"
 done
 echo
