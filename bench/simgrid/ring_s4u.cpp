@@ -29,7 +29,6 @@
 #include <simgrid/s4u.hpp>
 
 #include <cerrno>
-#include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
