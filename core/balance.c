@@ -31,21 +31,34 @@ static uint64_t first_deadline(struct kernel *k, uint64_t now, uint64_t period_n
     return now + 1u + kernel_random_below(k, span);
 }
 
-int balance_init(struct kernel *k)
+/* The balancer's state: made at boot on a node that balances, and on any
+ * other node when the first balancing message reaches it (every node
+ * answers probes and offers), so a node left alone holds none. */
+struct balance_state *balance_state_get(struct kernel *k)
 {
+    if (k->balance != NULL)
+        return k->balance;
     struct balance_state *b = kalloc(k, sizeof *b);
     if (b == NULL)
-        return ERR_NO_MEMORY;
+        return NULL;
     k->balance = b;
     loadinfo_init(&b->table);
     b->next_exchange_ns = HAL_TIME_NEVER;
     b->next_balance_ns = HAL_TIME_NEVER;
     b->next_retry_ns = HAL_TIME_NEVER;
-    if (balancing_enabled(k)) {
-        uint64_t now = kernel_now(k);
-        b->next_exchange_ns = first_deadline(k, now, k->balance_cfg.exchange_period_ns);
-        b->next_balance_ns = first_deadline(k, now, k->balance_cfg.period_ns);
-    }
+    return b;
+}
+
+int balance_init(struct kernel *k)
+{
+    if (!balancing_enabled(k))
+        return 0;
+    struct balance_state *b = balance_state_get(k);
+    if (b == NULL)
+        return ERR_NO_MEMORY;
+    uint64_t now = kernel_now(k);
+    b->next_exchange_ns = first_deadline(k, now, k->balance_cfg.exchange_period_ns);
+    b->next_balance_ns = first_deadline(k, now, k->balance_cfg.period_ns);
     return 0;
 }
 
@@ -65,6 +78,8 @@ static uint64_t earliest(uint64_t a, uint64_t b)
 uint64_t balance_next_deadline(const struct kernel *k)
 {
     const struct balance_state *b = k->balance;
+    if (b == NULL)
+        return HAL_TIME_NEVER;
     uint64_t next = balance_accepts_deadline(k);
     if (balancing_enabled(k))
         next = earliest(next, earliest(b->next_exchange_ns, earliest(b->next_balance_ns, b->next_retry_ns)));
@@ -247,6 +262,8 @@ static void balance_tick(struct kernel *k, uint64_t now)
 void balance_on_timer(struct kernel *k)
 {
     struct balance_state *b = k->balance;
+    if (b == NULL)
+        return; /* no state: nothing reserved, nothing to report */
     const struct balance_config *c = &k->balance_cfg;
     uint64_t now = kernel_now(k);
     /* Platforms call kernel_on_timer before kernel_run, so a reserved
@@ -286,6 +303,8 @@ void balance_on_message(struct kernel *k, uint16_t src_node, uint8_t type, const
                         uint32_t len)
 {
     uint32_t expected = message_bytes(type);
+    if (balance_state_get(k) == NULL)
+        return; /* no memory: as if lost (a request lapses at its sender) */
     if (expected == 0 || len != expected) {
         k->balance->count.bad_messages++;
         k->stats.frames_bad++;

@@ -166,6 +166,8 @@ struct balance_state {
 };
 
 /* balance.c */
+/* The node's balancer state, made on first use; NULL without memory. */
+struct balance_state *balance_state_get(struct kernel *k);
 void balance_note_futile(struct kernel *k);
 void balance_note_success(struct kernel *k);
 void balance_request_settled(struct kernel *k, enum balance_outcome outcome);

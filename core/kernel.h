@@ -62,6 +62,26 @@ struct kernel_stats {
     uint64_t forwarded;       /* messages sent on to a process's new node */
 };
 
+/* What a node's kernel holds (docs/architecture.md, "A node's memory"),
+ * each part in the bytes it asked for; the heap's rounding and the room
+ * it keeps for later are in heap_free_bytes. */
+struct kernel_memory {
+    uint32_t hal_pages;       /* pages taken from the HAL, the kernel's own included */
+    uint32_t heap_pages;      /* of which slabs for small objects */
+    uint32_t heap_free_bytes; /* room in the slabs and the kernel's page not in use */
+    uint32_t kernel_bytes;    /* struct kernel */
+    uint32_t net_bytes;       /* ARP cache, frame buffer */
+    uint32_t transport_bytes; /* session table, sessions, messages kept */
+    uint32_t sessions;
+    uint32_t location_bytes;  /* pid -> node table */
+    uint32_t migrate_bytes;   /* made at the first move */
+    uint32_t balance_bytes;   /* made when balancing or first asked */
+    uint32_t stock_bytes;     /* Stockholder: nodes with a disk */
+    uint32_t process_bytes;   /* processes: structs, page tables, pages, decode caches */
+    uint32_t processes;
+};
+void kernel_memory(const struct kernel *k, struct kernel_memory *out);
+
 /* Create and boot a node. Returns NULL when the HAL has no memory for the
  * kernel's own state. The HAL is copied. */
 struct kernel *kernel_create(const struct hal *hal, const struct kernel_config *cfg);

@@ -63,8 +63,8 @@ static int32_t next_peer(const struct kernel *k, int32_t after)
         for (const struct session *s = t->buckets[b]; s != NULL; s = s->hash_next)
             if ((int32_t)s->node > after && (best < 0 || s->node < best))
                 best = s->node;
-    const struct loadinfo *l = &k->balance->table;
-    for (uint32_t i = 0; i < l->used; i++) {
+    const struct loadinfo *l = k->balance != NULL ? &k->balance->table : NULL;
+    for (uint32_t i = 0; l != NULL && i < l->used; i++) {
         uint16_t node = l->entries[i].node;
         if ((int32_t)node > after && (best < 0 || node < best))
             best = node;
@@ -79,7 +79,8 @@ uint32_t kernel_list_peers(const struct kernel *k, struct kernel_peer_info *out,
         struct kernel_peer_info *info = &out[n++];
         info->node = (uint16_t)node;
         info->has_session = session_find(k->transport, (uint16_t)node) != NULL;
-        const struct loadinfo_entry *e = loadinfo_find(&k->balance->table, (uint16_t)node, 0);
+        const struct loadinfo_entry *e =
+            k->balance != NULL ? loadinfo_find(&k->balance->table, (uint16_t)node, 0) : NULL;
         info->has_load = e != NULL;
         info->load_milli = e != NULL ? e->sample.load_milli : 0;
         info->heard_ns = e != NULL ? e->heard_ns : 0;

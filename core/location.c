@@ -60,6 +60,12 @@ int location_init(struct kernel *k)
     return 0;
 }
 
+uint32_t location_memory_bytes(const struct kernel *k)
+{
+    const struct location_table *t = k->location;
+    return t != NULL ? (uint32_t)sizeof *t + t->capacity * (uint32_t)sizeof(struct location_entry) : 0u;
+}
+
 void location_destroy(struct kernel *k)
 {
     struct location_table *t = k->location;

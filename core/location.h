@@ -21,6 +21,8 @@ struct proc;
 
 int location_init(struct kernel *k);
 void location_destroy(struct kernel *k);
+/* Bytes the table holds (kernel_memory). */
+uint32_t location_memory_bytes(const struct kernel *k);
 
 /* The node to send to for `pid`: this node if the process is here, else
  * the best knowledge (entry or home node). */

@@ -60,7 +60,7 @@ static void on_abort(struct kernel *k, uint16_t node, uint8_t type, const uint8_
 void migrate_on_message(struct kernel *k, uint16_t src_node, uint8_t type, const uint8_t *payload,
                         uint32_t len)
 {
-    if (k->migrate == NULL || len < 4) {
+    if (migrate_state_get(k) == NULL || len < 4) {
         k->stats.frames_bad++;
         return;
     }
@@ -194,10 +194,14 @@ void migrate_on_peer_reset(struct kernel *k, uint16_t node, bool restarted)
     }
 }
 
-int migrate_init(struct kernel *k)
+/* Made when the node first takes part in a move, kept until it stops
+ * (move ids must not start over), so a node that never moves a process
+ * holds none. */
+struct migrate_state *migrate_state_get(struct kernel *k)
 {
-    k->migrate = kalloc(k, sizeof *k->migrate);
-    return k->migrate == NULL ? ERR_NO_MEMORY : 0;
+    if (k->migrate == NULL)
+        k->migrate = kalloc(k, sizeof *k->migrate);
+    return k->migrate;
 }
 
 void migrate_destroy(struct kernel *k)

@@ -25,7 +25,7 @@
 struct kernel;
 struct proc;
 
-int migrate_init(struct kernel *k);
+/* The Dispatcher's state is made on first use (migrate_state_get). */
 void migrate_destroy(struct kernel *k);
 
 /* Start moving p to `target`. 0, ERR_PINNED, ERR_BUSY (already moving, or

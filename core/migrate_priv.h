@@ -128,7 +128,7 @@ struct move_in {
     uint16_t source;
     uint8_t mode;
     uint64_t progress_ns;
-    struct vm staged; /* pre-copied pages (pt NULL until the first) */
+    struct vm staged; /* pre-copied pages (none until the first) */
     uint8_t *image;
     uint32_t image_len, image_pages, received;
     struct proc *held; /* installed, arriving (not run, not found) until HANDOVER_DONE */
@@ -151,6 +151,9 @@ struct migrate_state {
     struct move_in in[MIGRATE_MAX_IN];
     uint32_t next_id;
 };
+
+/* The node's migration state, made on first use; NULL without memory. */
+struct migrate_state *migrate_state_get(struct kernel *k);
 
 static inline uint32_t pages_for(uint32_t bytes)
 {

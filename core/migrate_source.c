@@ -437,6 +437,8 @@ int migrate_start(struct kernel *k, struct proc *p, uint16_t target)
         return err;
     if (target == k->node_id || target >= k->node_count)
         return ERR_INVALID;
+    if (migrate_state_get(k) == NULL)
+        return ERR_NO_MEMORY;
     struct move_out *m = out_free_slot(k);
     if (p->frozen || out_find_pid(k, p->pid) != NULL || m == NULL)
         return ERR_BUSY;

@@ -27,8 +27,7 @@ void migrate_in_release(struct kernel *k, struct move_in *m)
 {
     if (m->image != NULL)
         kpage_free(k, m->image, m->image_pages);
-    if (m->staged.pt != NULL)
-        vm_destroy(&m->staged, k);
+    vm_destroy(&m->staged, k);
     *m = (struct move_in){0};
 }
 
@@ -113,8 +112,6 @@ static int in_stage_piece(struct kernel *k, struct move_in *m, const uint8_t *ms
         va < ABI_USER_BASE ||
         va >= ABI_USER_TOP || n == 0 || off + n > PAGE_SIZE)
         return ERR_PROTOCOL;
-    if (m->staged.pt == NULL && vm_init(&m->staged, k) != 0)
-        return ERR_NO_MEMORY;
     if (vm_map(&m->staged, k, va, PAGE_SIZE, perms) != 0)
         return ERR_NO_MEMORY;
     return vm_write_image(&m->staged, va + off, msg + PAGE_HEADER, n);

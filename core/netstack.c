@@ -35,11 +35,26 @@ int netstack_init(struct kernel *k)
     return 0;
 }
 
+int netstack_tx_ready(struct kernel *k)
+{
+    if (k->net->tx == NULL)
+        k->net->tx = kalloc(k, HAL_NET_MAX_FRAME);
+    return k->net->tx != NULL ? 0 : ERR_NO_MEMORY;
+}
+
+uint32_t netstack_memory_bytes(const struct kernel *k)
+{
+    if (k->net == NULL)
+        return 0;
+    return (uint32_t)sizeof *k->net + (k->net->tx != NULL ? HAL_NET_MAX_FRAME : 0u);
+}
+
 void netstack_destroy(struct kernel *k)
 {
     if (k->net == NULL)
         return;
     arp_release(k);
+    kfree(k, k->net->tx, HAL_NET_MAX_FRAME);
     kfree(k, k->net, sizeof *k->net);
     k->net = NULL;
 }
@@ -81,6 +96,8 @@ int netstack_send_cluster_ipv4(struct kernel *k, uint32_t dst_ip, const uint8_t 
         return ERR_TOO_BIG;
     if (dst_ip == 0 || dst_ip == IPV4_BROADCAST || dst_ip == k->ipv4)
         return ERR_INVALID;
+    if (netstack_tx_ready(k) != 0)
+        return ERR_NO_MEMORY;
     return arp_send_datagram(k, dst_ip, datagram, len);
 }
 
@@ -112,7 +129,8 @@ static int netstack_on_icmp(struct kernel *k, const struct eth_view *eth, const 
         return ERR_PROTOCOL;
     /* Echo requests to broadcast go unanswered (RFC 1122 3.2.2.6 allows
      * it), so one ping cannot make every node transmit at once. */
-    if (echo.type == ICMP_TYPE_ECHO_REQUEST && ip->dst == k->ipv4 && !mac_is_group(eth->dst))
+    if (echo.type == ICMP_TYPE_ECHO_REQUEST && ip->dst == k->ipv4 && !mac_is_group(eth->dst) &&
+        netstack_tx_ready(k) == 0)
         netstack_answer_echo(k, eth, ip, &echo);
     return 0;
 }
@@ -149,6 +167,10 @@ static int netstack_on_arp(struct kernel *k, const struct eth_view *eth)
     struct arp_view arp;
     if (arp_parse(eth->payload, eth->len, &arp) != 0)
         return ERR_PROTOCOL;
+    /* Only a packet for us can make the cache claim an entry or answer;
+     * without a buffer to answer from, it is ignored as if lost. */
+    if (arp.target_ip == k->ipv4 && netstack_tx_ready(k) != 0)
+        return 0;
     arp_on_packet(k, &arp);
     return 0;
 }

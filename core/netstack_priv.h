@@ -13,8 +13,17 @@ struct kernel;
 struct netstack {
     struct arp_cache arp;
     uint16_t ip_id;                /* IPv4 identification of the next datagram */
-    uint8_t tx[HAL_NET_MAX_FRAME]; /* where outgoing frames are built */
+    /* Where outgoing frames are built: allocated before the node first
+     * transmits or learns an address (netstack_tx_ready), so a node that
+     * never speaks holds none. Every ARP entry implies it. */
+    uint8_t *tx;
 };
+
+/* Bytes the stack holds (kernel_memory). */
+uint32_t netstack_memory_bytes(const struct kernel *k);
+
+/* Make sure k->net->tx exists: 0 or ERR_NO_MEMORY. */
+int netstack_tx_ready(struct kernel *k);
 
 /* Hand the frame built in k->net->tx to the NIC and count it.
  * 0 or ERR_BUSY. */

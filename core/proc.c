@@ -130,9 +130,7 @@ static int load_program(struct kernel *k, struct proc *p, const char *name, uint
     uint32_t size;
     if (k->hal.programs->lookup(k->hal.ctx, name, name_len, &image, &size) != HAL_OK)
         return ERR_NOT_FOUND;
-    int err = vm_init(&p->vm, k);
-    if (err != 0)
-        return err;
+    vm_init(&p->vm, k);
     return elf_load(&p->vm, k, image, size, &p->cpu.pc);
 }
 
@@ -161,8 +159,7 @@ static int add_child(struct kernel *k, uint32_t parent_pid, uint32_t child_pid)
 
 static void free_new_proc(struct kernel *k, struct proc *p)
 {
-    if (p->vm.pt != NULL)
-        vm_destroy(&p->vm, k);
+    vm_destroy(&p->vm, k);
     kfree(k, p, sizeof *p);
 }
 

@@ -354,7 +354,7 @@ static bool check_page(struct reader *r, const struct vm *base, uint32_t *next_v
         return !r->bad;
     }
     uint32_t crc = take32(r), vpn = va >> PAGE_SHIFT;
-    if (r->bad || base == NULL || base->pt == NULL || vm_page_perms(base, vpn) < 0)
+    if (r->bad || base == NULL || vm_page_perms(base, vpn) < 0)
         return false;
     return vm_page_crc32(base, vpn) == crc;
 }
@@ -484,19 +484,20 @@ static int build_pages(struct kernel *k, struct proc *p, const uint8_t *at, bool
 }
 
 /* The process's address space starts as the base (taken over) or empty. */
-static int build_vm(struct kernel *k, struct proc *p, struct vm *base)
+static void build_vm(struct kernel *k, struct proc *p, struct vm *base)
 {
-    if (base == NULL || base->pt == NULL)
-        return vm_init(&p->vm, k);
+    if (base == NULL) {
+        vm_init(&p->vm, k);
+        return;
+    }
     p->vm = *base;
-    *base = (struct vm){0};
+    vm_init(base, k);
     vm_dirty_stop(&p->vm, k);
-    return 0;
 }
 
 static void discard_base(struct kernel *k, struct vm *base)
 {
-    if (base != NULL && base->pt != NULL)
+    if (base != NULL)
         vm_destroy(base, k);
 }
 
@@ -509,13 +510,12 @@ int procimage_decode(struct kernel *k, const uint8_t *img, uint32_t len, struct 
         return ERR_BAD_IMAGE;
     }
     struct proc *p = kalloc(k, sizeof *p);
-    bool from_base = base != NULL && base->pt != NULL;
-    if (p == NULL || build_vm(k, p, base) != 0) {
+    bool from_base = base != NULL && base->pages_mapped > 0;
+    if (p == NULL) {
         discard_base(k, base);
-        if (p != NULL)
-            kfree(k, p, sizeof *p);
         return ERR_NO_MEMORY;
     }
+    build_vm(k, p, base);
     build_fixed(p, img, &l, now_ns);
     build_children(p, img + l.children_at);
     build_handles(p, img + l.handles_at);
@@ -533,7 +533,6 @@ int procimage_decode(struct kernel *k, const uint8_t *img, uint32_t len, struct 
 void procimage_free(struct kernel *k, struct proc *p)
 {
     ipc_free_mailbox(k, p);
-    if (p->vm.pt != NULL)
-        vm_destroy(&p->vm, k);
+    vm_destroy(&p->vm, k);
     kfree(k, p, sizeof *p);
 }

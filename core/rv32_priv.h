@@ -215,7 +215,7 @@ static inline uintptr_t rv_pte(const struct vm *vm, uint32_t va, uint32_t perms)
 {
     if (va >= ABI_USER_TOP)
         return 0;
-    uintptr_t pte = vm->pt[va >> PAGE_SHIFT];
+    uintptr_t pte = vm_pte(vm, va >> PAGE_SHIFT);
     return (pte & perms) == perms ? pte : 0;
 }
 

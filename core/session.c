@@ -46,6 +46,23 @@ void session_table_destroy(struct kernel *k)
     t->bucket_count = 0;
 }
 
+static uint32_t tmsg_list_bytes(const struct tmsg *m)
+{
+    uint32_t bytes = 0;
+    for (; m != NULL; m = m->next)
+        bytes += (uint32_t)sizeof *m + m->capacity;
+    return bytes;
+}
+
+uint32_t session_table_bytes(const struct transport *t)
+{
+    uint32_t bytes = t->bucket_count * (uint32_t)sizeof *t->buckets;
+    for (uint32_t b = 0; b < t->bucket_count; b++)
+        for (const struct session *s = t->buckets[b]; s != NULL; s = s->hash_next)
+            bytes += (uint32_t)sizeof *s + tmsg_list_bytes(s->head) + tmsg_list_bytes(s->early);
+    return bytes;
+}
+
 struct session *session_find(const struct transport *t, uint16_t node)
 {
     struct session *s = t->buckets[session_bucket(t, node)];

@@ -73,13 +73,15 @@ struct transport {
     uint32_t session_count;
     struct session *armed_head, *armed_tail;                     /* in arming order */
     uint64_t refuse_retry_until_ns; /* after a restart (rule 7); 0: never booted before */
-    uint8_t scratch[CLUSTER_HEADER_BYTES + CLUSTER_PAYLOAD_MAX]; /* datagrams are built here */
 };
 _Static_assert(CLUSTER_HEADER_BYTES + CLUSTER_PAYLOAD_MAX == UDP_PAYLOAD_MAX,
                "a full cluster datagram fills one UDP datagram in one frame");
 
 int session_table_init(struct kernel *k);
 void session_table_destroy(struct kernel *k);
+
+/* Bytes the table, its sessions and their messages hold (kernel_memory). */
+uint32_t session_table_bytes(const struct transport *t);
 
 struct session *session_find(const struct transport *t, uint16_t node);
 /* Find or make the session for `node`; NULL when out of memory. */

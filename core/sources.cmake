@@ -36,6 +36,7 @@ set(CORE_SOURCES
   ${CORE_DIR}/location.c
   ${CORE_DIR}/liveness.c
   ${CORE_DIR}/kernel_query.c
+  ${CORE_DIR}/kernel_memory.c
   ${CORE_DIR}/names.c
   ${CORE_DIR}/stock.c
   ${CORE_DIR}/stock_assemble.c

@@ -37,7 +37,9 @@
 static int transport_emit(struct kernel *k, uint32_t dst_ip, const struct cluster_header *h,
                           const uint8_t *payload)
 {
-    uint8_t *buf = k->transport->scratch;
+    /* On the stack, not in the node: the stack layer copies it before
+     * this returns, and an idle node should not hold a datagram's room. */
+    uint8_t buf[CLUSTER_HEADER_BYTES + CLUSTER_PAYLOAD_MAX];
     uint32_t len = cluster_encode(h, payload, buf);
     return netstack_send_cluster_ipv4(k, dst_ip, buf, len);
 }

@@ -1,6 +1,6 @@
 /*
- * vm.c - a process's address space: a flat table of USER_PAGES entries,
- * each a page from kpage_alloc with its permissions in the low bits.
+ * vm.c - a process's address space: a sparse table of USER_PAGES entries
+ * (vm.h), each a page from kpage_alloc with its permissions in the low bits.
  *
  * Every range from outside (a system call argument, an ELF segment) is
  * checked against [ABI_USER_BASE, ABI_USER_TOP) in 64-bit arithmetic, so
@@ -19,8 +19,6 @@
 #include "crc32.h"
 #include "kalloc.h"
 
-#define VM_TABLE_BYTES (USER_PAGES * (uint32_t)sizeof(uintptr_t))
-#define VM_TABLE_PAGES ((VM_TABLE_BYTES + PAGE_SIZE - 1u) / PAGE_SIZE)
 #define VM_PAGE_MASK ((uintptr_t)PAGE_SIZE - 1u)
 
 static uint8_t *vm_page_host(uintptr_t pte)
@@ -36,29 +34,52 @@ static uint32_t vm_pte_pages(uintptr_t pte)
 
 int vm_init(struct vm *vm, struct kernel *k)
 {
-    vm->pages_mapped = 0;
-    vm->dirty = NULL;
-    vm->pt = kpage_alloc(k, VM_TABLE_PAGES);
-    return vm->pt == NULL ? ERR_NO_MEMORY : 0;
+    (void)k;
+    *vm = (struct vm){0};
+    return 0;
+}
+
+uint32_t vm_memory_bytes(const struct vm *vm)
+{
+    uint32_t pages = 0;
+    for (uint32_t d = 0; d < VM_DIR_ENTRIES; d++) {
+        const uintptr_t *leaf = vm->dir[d];
+        for (uint32_t i = 0; leaf != NULL && i < VM_LEAF_ENTRIES; i++)
+            pages += leaf[i] != 0 ? vm_pte_pages(leaf[i]) : 0u;
+        pages += leaf != NULL;
+    }
+    return pages * PAGE_SIZE;
 }
 
 void vm_destroy(struct vm *vm, struct kernel *k)
 {
-    if (vm->pt == NULL)
-        return;
     uint32_t owned = 0;
-    for (uint32_t vpn = 0; vpn < USER_PAGES; vpn++) {
-        if (vm->pt[vpn] != 0) {
-            kpage_free(k, vm_page_host(vm->pt[vpn]), vm_pte_pages(vm->pt[vpn]));
-            owned++;
+    for (uint32_t d = 0; d < VM_DIR_ENTRIES; d++) {
+        uintptr_t *leaf = vm->dir[d];
+        if (leaf == NULL)
+            continue;
+        for (uint32_t i = 0; i < VM_LEAF_ENTRIES; i++) {
+            if (leaf[i] != 0) {
+                kpage_free(k, vm_page_host(leaf[i]), vm_pte_pages(leaf[i]));
+                owned++;
+            }
         }
+        kpage_free(k, leaf, 1);
+        vm->dir[d] = NULL;
     }
     /* The table owns exactly the pages it counts (a scan it does anyway). */
     KASSERT(k, owned == vm->pages_mapped);
-    kpage_free(k, vm->pt, VM_TABLE_PAGES);
-    vm->pt = NULL;
     vm->pages_mapped = 0;
     vm_dirty_stop(vm, k);
+}
+
+/* Where page vpn's entry lives, making its leaf if need be; NULL without memory. */
+static uintptr_t *vm_slot(struct vm *vm, struct kernel *k, uint32_t vpn)
+{
+    uintptr_t **leaf = &vm->dir[vpn / VM_LEAF_ENTRIES];
+    if (*leaf == NULL && (*leaf = kpage_alloc(k, 1)) == NULL)
+        return NULL;
+    return &(*leaf)[vpn & (VM_LEAF_ENTRIES - 1u)];
 }
 
 /* Whether [va, va+len) lies inside the mappable part of user space. */
@@ -74,10 +95,13 @@ static bool vm_range_mappable(uint32_t va, uint32_t len)
 static int vm_page_place(struct vm *vm, struct kernel *k, uint32_t vpn, uint32_t perms)
 {
     KASSERT(k, vpn < USER_PAGES && vm->pages_mapped <= USER_PAGES);
-    uintptr_t old = vm->pt[vpn];
+    uintptr_t *slot = vm_slot(vm, k, vpn);
+    if (slot == NULL)
+        return ERR_NO_MEMORY;
+    uintptr_t old = *slot;
     vm_mark_dirty(vm, vpn << PAGE_SHIFT);
     if (old != 0 && vm_pte_pages(perms) == vm_pte_pages(old)) {
-        vm->pt[vpn] = (old & ~VM_PAGE_MASK) | perms;
+        *slot = (old & ~VM_PAGE_MASK) | perms;
         return 0;
     }
     uint8_t *page = kpage_alloc(k, vm_pte_pages(perms));
@@ -89,14 +113,14 @@ static int vm_page_place(struct vm *vm, struct kernel *k, uint32_t vpn, uint32_t
     } else {
         vm->pages_mapped++;
     }
-    vm->pt[vpn] = (uintptr_t)page | perms;
+    *slot = (uintptr_t)page | perms;
     return 0;
 }
 
 /* Map one page, or widen its permissions. */
 static int vm_map_page(struct vm *vm, struct kernel *k, uint32_t vpn, uint32_t perms)
 {
-    uintptr_t old = vm->pt[vpn];
+    uintptr_t old = vm_pte(vm, vpn);
     if (old != 0 && (old & perms) == perms)
         return 0;
     return vm_page_place(vm, k, vpn, (uint32_t)(old & VM_PERM_MASK) | perms);
@@ -123,7 +147,7 @@ int vm_check(const struct vm *vm, uint32_t va, uint32_t len, uint32_t perms)
         return ERR_FAULT;
     uint32_t last = (va + len - 1u) >> PAGE_SHIFT;
     for (uint32_t vpn = va >> PAGE_SHIFT; vpn <= last; vpn++) {
-        uintptr_t pte = vm->pt[vpn];
+        uintptr_t pte = vm_pte(vm, vpn);
         if (pte == 0 || (pte & perms) != perms)
             return ERR_FAULT;
     }
@@ -136,9 +160,9 @@ int vm_check(const struct vm *vm, uint32_t va, uint32_t len, uint32_t perms)
  * decoding, which an entry fused with it in turn still reads. */
 static void vm_forget_decoded(const struct vm *vm, uint32_t vpn, uint32_t off, uint32_t len)
 {
-    if ((vm->pt[vpn] & VM_PERM_X) == 0)
+    if ((vm_pte(vm, vpn) & VM_PERM_X) == 0)
         return;
-    uint8_t *cache = vm_page_host(vm->pt[vpn]) + PAGE_SIZE;
+    uint8_t *cache = vm_page_host(vm_pte(vm, vpn)) + PAGE_SIZE;
     uint32_t first = off >> 2, last = (off + len - 1u) >> 2;
     kmemset(cache + first * VM_DECODE_ENTRY_BYTES, 0, (last - first + 1u) * VM_DECODE_ENTRY_BYTES);
     if (first > 0)
@@ -151,7 +175,7 @@ static uint8_t *vm_chunk(const struct vm *vm, uint32_t va, uint32_t len, uint32_
 {
     uint32_t off = va & (PAGE_SIZE - 1u);
     *chunk = PAGE_SIZE - off < len ? PAGE_SIZE - off : len;
-    return vm_page_host(vm->pt[va >> PAGE_SHIFT]) + off;
+    return vm_page_host(vm_pte(vm, va >> PAGE_SHIFT)) + off;
 }
 
 static void vm_read_checked(const struct vm *vm, uint8_t *dst, uint32_t va, uint32_t len)
@@ -232,13 +256,13 @@ void vm_dirty_take(struct vm *vm, uint32_t *out)
 
 int vm_page_perms(const struct vm *vm, uint32_t vpn)
 {
-    uintptr_t pte = vm->pt[vpn];
+    uintptr_t pte = vm_pte(vm, vpn);
     return pte == 0 ? -1 : (int)(pte & VM_PERM_MASK);
 }
 
 void vm_page_read(const struct vm *vm, uint32_t vpn, uint32_t off, uint32_t len, uint8_t *out)
 {
-    kmemcpy(out, vm_page_host(vm->pt[vpn]) + off, len);
+    kmemcpy(out, vm_page_host(vm_pte(vm, vpn)) + off, len);
 }
 
 int vm_page_set(struct vm *vm, struct kernel *k, uint32_t vpn, uint32_t perms, const uint8_t *data)
@@ -247,24 +271,24 @@ int vm_page_set(struct vm *vm, struct kernel *k, uint32_t vpn, uint32_t perms, c
     if (err != 0 || data == NULL)
         return err;
     vm_forget_decoded(vm, vpn, 0, PAGE_SIZE);
-    kmemcpy(vm_page_host(vm->pt[vpn]), data, PAGE_SIZE);
+    kmemcpy(vm_page_host(vm_pte(vm, vpn)), data, PAGE_SIZE);
     return 0;
 }
 
 void vm_page_unmap(struct vm *vm, struct kernel *k, uint32_t vpn)
 {
     KASSERT(k, vpn < USER_PAGES);
-    uintptr_t pte = vm->pt[vpn];
+    uintptr_t pte = vm_pte(vm, vpn);
     if (pte == 0)
         return;
     KASSERT(k, vm->pages_mapped > 0);
     kpage_free(k, vm_page_host(pte), vm_pte_pages(pte));
-    vm->pt[vpn] = 0;
+    vm->dir[vpn / VM_LEAF_ENTRIES][vpn & (VM_LEAF_ENTRIES - 1u)] = 0;
     vm->pages_mapped--;
     vm_mark_dirty(vm, vpn << PAGE_SHIFT);
 }
 
 uint32_t vm_page_crc32(const struct vm *vm, uint32_t vpn)
 {
-    return crc32_compute(vm_page_host(vm->pt[vpn]), PAGE_SIZE);
+    return crc32_compute(vm_page_host(vm_pte(vm, vpn)), PAGE_SIZE);
 }

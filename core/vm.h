@@ -5,6 +5,10 @@
  * Page table entries hold the page's host address with the permission bits
  * in its low bits (pages are page-aligned, so those bits are free). Host
  * addresses never leave this module: copies in and out are by value.
+ * The table is sparse: a directory of VM_DIR_ENTRIES leaves, each a page
+ * of entries made when a page in its range is first mapped, so a process
+ * with a few pages of text at the bottom and a stack at the top holds two
+ * leaves, not a table for all of user space.
  */
 #ifndef CORE_VM_H
 #define CORE_VM_H
@@ -44,14 +48,30 @@ _Static_assert((PAGE_SIZE / 4u + 1u) * VM_DECODE_ENTRY_BYTES <= VM_DECODE_PAGES 
 #define VM_DIRTY_WORDS (USER_PAGES / 32u)
 _Static_assert(USER_PAGES % 32u == 0, "the dirty bitmap has whole words");
 
+#define VM_LEAF_ENTRIES (PAGE_SIZE / (uint32_t)sizeof(uintptr_t))
+#define VM_DIR_ENTRIES ((USER_PAGES + VM_LEAF_ENTRIES - 1u) / VM_LEAF_ENTRIES)
+_Static_assert((VM_LEAF_ENTRIES & (VM_LEAF_ENTRIES - 1u)) == 0, "a leaf's entries are a power of two");
+
 struct vm {
-    uintptr_t *pt; /* USER_PAGES entries: page address | VM_PERM_* ; 0 = unmapped */
+    /* Leaves of VM_LEAF_ENTRIES entries: page address | VM_PERM_*; 0 =
+     * unmapped. A NULL leaf maps nothing. */
+    uintptr_t *dir[VM_DIR_ENTRIES];
     uint32_t pages_mapped; /* user pages, not counting decode caches */
     uint32_t *dirty; /* NULL, or VM_DIRTY_WORDS words: pages changed since last taken */
 };
 
-/* Allocate an empty address space. 0 or ERR_NO_MEMORY. */
+/* The table entry of page vpn (< USER_PAGES): 0 when not mapped. */
+static inline uintptr_t vm_pte(const struct vm *vm, uint32_t vpn)
+{
+    const uintptr_t *leaf = vm->dir[vpn / VM_LEAF_ENTRIES];
+    return leaf != NULL ? leaf[vpn & (VM_LEAF_ENTRIES - 1u)] : 0;
+}
+
+/* Start an empty address space: 0. It takes no memory until a page is
+ * mapped, so it cannot fail (the int and the node are kept for callers). */
 int vm_init(struct vm *vm, struct kernel *k);
+/* Bytes the table and the pages behind it hold, decode caches included. */
+uint32_t vm_memory_bytes(const struct vm *vm);
 /* Free every page and the table. */
 void vm_destroy(struct vm *vm, struct kernel *k);
 /* Map zeroed pages covering [va, va+len) and add `perms` to pages already

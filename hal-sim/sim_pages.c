@@ -1,9 +1,11 @@
 /* sim_pages.c - see sim_pages.h. */
+#define _DEFAULT_SOURCE /* MAP_ANONYMOUS */
 #include "sim_pages.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "hal/hal_mem.h"
 #include "host/xalloc.h"
@@ -25,8 +27,9 @@ static void *carve(struct sim_pages *p, uint32_t count)
 {
     if (p->chunk_left < count) {
         /* The tail of the old chunk (fewer than count pages) is left unused. */
-        uint8_t *chunk = aligned_alloc(HAL_PAGE_SIZE, (size_t)SIM_PAGES_CHUNK_PAGES * HAL_PAGE_SIZE);
-        if (chunk == NULL)
+        /* Anonymous mappings are zero and cost nothing until touched. */
+        void *chunk = mmap(NULL, SIM_PAGES_CHUNK_BYTES, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (chunk == MAP_FAILED)
             return NULL;
         if (p->chunk_count == p->chunk_cap) {
             p->chunk_cap = p->chunk_cap ? p->chunk_cap * 2 : 64;
@@ -52,7 +55,7 @@ void *sim_pages_alloc(struct sim_pages *p, uint32_t count)
         block = p->free[count];
         memcpy(&p->free[count], block, sizeof(void *));
     } else {
-        block = carve(p, count);
+        return carve(p, count); /* never used: zero already */
     }
     if (block != NULL)
         memset(block, 0, bytes);
@@ -74,7 +77,7 @@ void sim_pages_free(struct sim_pages *p, void *block, uint32_t count)
 void sim_pages_destroy(struct sim_pages *p)
 {
     for (size_t i = 0; i < p->chunk_count; i++)
-        free(p->chunks[i]);
+        munmap(p->chunks[i], SIM_PAGES_CHUNK_BYTES);
     free(p->chunks);
     sim_pages_init(p);
 }

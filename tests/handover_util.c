@@ -18,8 +18,9 @@ bool handover_cut_0_to_1(struct harness *h, uint32_t src, uint8_t *frame, uint32
 
 bool handover_target_holds(const struct harness *h, uint32_t node)
 {
-    for (uint32_t i = 0; i < MIGRATE_MAX_IN; i++)
-        if (h->k[node]->migrate->in[i].held != NULL)
+    const struct migrate_state *m = h->k[node]->migrate; /* NULL until its first move */
+    for (uint32_t i = 0; m != NULL && i < MIGRATE_MAX_IN; i++)
+        if (m->in[i].held != NULL)
             return true;
     return false;
 }

@@ -567,7 +567,7 @@ Test(procimage, precopy_image_takes_pages_from_the_base)
     cr_assert_eq(vm_page_set(&base, &k, 0x40, RW, NULL), 0);
     struct proc *dst;
     cr_assert_eq(decode(img, len, &base, &dst), 0);
-    cr_expect_null(base.pt, "the base is taken over");
+    cr_expect_eq(vm_memory_bytes(&base), 0u, "the base is taken over");
     cr_expect_eq(vm_page_perms(&dst->vm, 0x40), -1, "pages the image does not list are dropped");
     cr_expect_eq(vm_page_perms(&dst->vm, TEXT >> PAGE_SHIFT), (int)RX, "exact permissions");
     expect_same_proc(src, dst);
@@ -588,7 +588,7 @@ Test(procimage, precopy_image_needs_its_base_pages)
     struct proc *dst;
     uint32_t pages = f.pages_in_use;
     cr_expect_eq(decode(img, len, &base, &dst), ERR_BAD_IMAGE, "a page missing from the base");
-    cr_expect_null(base.pt, "a refused base is freed");
+    cr_expect_eq(vm_memory_bytes(&base), 0u, "a refused base is freed");
     cr_expect_lt(f.pages_in_use, pages);
     free(img);
     procimage_free(&k, src);
@@ -605,7 +605,7 @@ Test(procimage, precopy_base_pages_must_match_their_checksums)
     struct vm base = base_from(src, STACK_PAGE >> PAGE_SHIFT);
     struct proc *dst;
     cr_expect_eq(decode(img, len, &base, &dst), ERR_BAD_IMAGE);
-    cr_expect_null(base.pt);
+    cr_expect_eq(vm_memory_bytes(&base), 0u);
     base = base_from(src, USER_PAGES);
     cr_assert_eq(decode(img, len, &base, &dst), 0, "the same base, unchanged");
     expect_same_proc(src, dst);
@@ -814,7 +814,7 @@ Test(procimage, fixed_seed_mutations_never_crash_or_leak)
         struct proc *d;
         int err = decode(buf, n, precopy ? &base : NULL, &d);
         cr_assert(err == 0 || err == ERR_BAD_IMAGE, "iteration %u: %d", i, err);
-        cr_assert_null(base.pt, "iteration %u: base not consumed", i);
+        cr_assert_eq(vm_memory_bytes(&base), 0u, "iteration %u: base not consumed", i);
         if (err == 0) {
             accepted++;
             cr_assert_leq(d->mailbox_len, MAILBOX_CAPACITY);

@@ -162,19 +162,35 @@ Test(vm, write_image_ignores_permissions_but_needs_pages)
 
 Test(vm, out_of_memory_while_mapping)
 {
-    f.page_limit = f.pages_in_use + 5;
+    f.page_limit = f.pages_in_use + 1 + 5; /* the table's leaf and five pages */
     cr_assert_eq(vm_map(&vm, &k, BASE, 16 * PAGE_SIZE, RW), ERR_NO_MEMORY);
     cr_assert_eq(vm.pages_mapped, 5u, "what was mapped stays until vm_destroy");
     cr_assert_eq(vm_map(&vm, &k, BASE + 64 * PAGE_SIZE, PAGE_SIZE, VM_PERM_X), ERR_NO_MEMORY);
 }
 
-Test(vm, out_of_memory_at_init)
+Test(vm, table_leaves_are_made_only_where_pages_are)
 {
+    cr_assert_eq(f.pages_in_use, 0u, "an empty space takes no memory");
+    cr_assert_eq(vm_memory_bytes(&vm), 0u);
+    cr_assert_eq(vm_map(&vm, &k, BASE, 2 * PAGE_SIZE, RW), 0);
+    cr_assert_eq(vm_map(&vm, &k, TOP - PAGE_SIZE, PAGE_SIZE, RW), 0);
+    /* Text at the bottom, a stack at the top: two leaves and three pages. */
+    cr_assert_eq(f.pages_in_use, 2u + 3u);
+    cr_assert_eq(vm_memory_bytes(&vm), (2u + 3u) * PAGE_SIZE);
+    cr_assert_eq(vm_check(&vm, BASE + 2 * PAGE_SIZE, 1, VM_PERM_R), ERR_FAULT, "a hole in a leaf");
+    cr_assert_eq(vm_check(&vm, BASE + VM_LEAF_ENTRIES * PAGE_SIZE, 1, VM_PERM_R), ERR_FAULT, "no leaf");
+}
+
+Test(vm, out_of_memory_for_a_leaf_maps_nothing)
+{
+    f.page_limit = 1; /* the leaf, but not the page */
+    cr_assert_eq(vm_map(&vm, &k, BASE, PAGE_SIZE, RW), ERR_NO_MEMORY);
+    cr_assert_eq(vm.pages_mapped, 0u);
+    cr_assert_eq(vm_page_perms(&vm, BASE >> PAGE_SHIFT), -1);
+    f.page_limit = 0;
     vm_destroy(&vm, &k);
-    f.page_limit = 1;
-    cr_assert_eq(vm_init(&vm, &k), ERR_NO_MEMORY);
-    cr_assert_null(vm.pt);
-    vm_destroy(&vm, &k); /* harmless */
+    cr_assert_eq(f.pages_in_use, 0u);
+    cr_assert_eq(vm_map(&vm, &k, BASE, PAGE_SIZE, RW), 0);
 }
 
 Test(vm, destroy_returns_everything_and_is_idempotent)
@@ -185,7 +201,6 @@ Test(vm, destroy_returns_everything_and_is_idempotent)
     cr_assert_gt(f.pages_in_use, before + 9);
     vm_destroy(&vm, &k);
     cr_assert_eq(f.pages_in_use, 0u);
-    cr_assert_null(vm.pt);
     vm_destroy(&vm, &k);
     cr_assert_eq(vm_init(&vm, &k), 0);
 }

@@ -105,7 +105,7 @@ static int fuzz_decode(struct kernel *k, const struct proc *model, uint8_t contr
     bool with_base = (control & 2u) != 0 && make_base(k, model, &base) == 0;
     struct proc *p = NULL;
     int err = procimage_decode(k, img, len, with_base ? &base : NULL, 12345, &p);
-    if (base.pt != NULL)
+    if (vm_memory_bytes(&base) != 0)
         abort(); /* the base is always consumed */
     if (err == 0) {
         if (p->mailbox_len > MAILBOX_CAPACITY || p->child_count > PROC_MAX_CHILDREN || ABI_PID_LOCAL(p->pid) == 0 ||
