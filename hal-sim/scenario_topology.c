@@ -89,12 +89,13 @@ static int scn_parse_rack_counts(struct scn_parser *p, const struct jpath *at, c
     if (jcheck_required(&p->jc, at, item, "racks", &v) < 0 ||
         jcheck_opt_uint(&p->jc, at, item, "racks", "a positive integer", 1, SCN_MAX_NODES, &racks) < 0 ||
         jcheck_required(&p->jc, at, item, "nodes_per_rack", &v) < 0 ||
-        jcheck_opt_uint(&p->jc, at, item, "nodes_per_rack", "a positive integer", 1, SCN_MAX_NODES, &per_rack) < 0)
+        jcheck_opt_uint(&p->jc, at, item, "nodes_per_rack", "a positive integer", 1, SCN_MAX_NODES,
+                        &per_rack) < 0)
         return -1;
     if (per_rack > NET_RACK_MAX_NODES) {
         struct jpath sub = jpath_member(at, "nodes_per_rack");
-        return jcheck_fail(&p->jc, &sub, "a rack is a /24 subnet: at most %u nodes, got %llu", NET_RACK_MAX_NODES,
-                           (unsigned long long)per_rack);
+        return jcheck_fail(&p->jc, &sub, "a rack is a /24 subnet: at most %u nodes, got %llu",
+                           NET_RACK_MAX_NODES, (unsigned long long)per_rack);
     }
     if (racks * per_rack != s->node_count)
         return jcheck_fail(&p->jc, at, "%llu racks of %llu nodes make %llu nodes, but \"nodes\" has %u",

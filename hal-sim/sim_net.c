@@ -204,6 +204,12 @@ bool sim_net_blocked(const struct sim_net *n, uint32_t src, uint32_t dst)
     return a->group != b->group || (a->side == SCN_SIDE_FROM && b->side == SCN_SIDE_TO);
 }
 
+/* Whether f is addressed to its sender's ToR (so routed). */
+static bool for_own_tor(const struct sim_net *n, const struct sim_frame *f)
+{
+    return n->topo != NULL && sim_topology_rack_of_tor_mac(n->topo, f->bytes) == sim_topology_rack(n->topo, f->src);
+}
+
 /* The frame leaves its sender's NIC now. Takes over the caller's ref. */
 static void transmit(struct sim_net *n, struct sim_frame *f, uint64_t now)
 {
@@ -220,7 +226,7 @@ static void transmit(struct sim_net *n, struct sim_frame *f, uint64_t now)
         push_event(n, SIM_EV_NET_FANOUT, f->tx_end_ns + n->min_latency_ns, f->src, f);
         return;
     }
-    if (n->topo != NULL && sim_topology_rack_of_tor_mac(n->topo, f->bytes) == sim_topology_rack(n->topo, f->src)) {
+    if (for_own_tor(n, f)) {
         sim_router_ingress(n, f);
         return;
     }

@@ -17,8 +17,8 @@ void sim_pcaps_name(const struct scn_topology *topo, uint32_t i, char *buf, size
         snprintf(buf, bytes, "net-uplink%u.pcap", i - topo->racks);
 }
 
-int sim_pcaps_open(struct sim_pcaps *p, const char *out_dir, const struct scn_topology *topo, char *failed_path,
-                   size_t bytes)
+int sim_pcaps_open(struct sim_pcaps *p, const char *out_dir, const struct scn_topology *topo,
+                   char *failed_path, size_t bytes)
 {
     p->topo = topo;
     p->count = topo->racks == 0 ? 1 : topo->pcap == SCN_PCAP_LINK ? 2u * topo->racks : topo->racks;

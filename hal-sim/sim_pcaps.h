@@ -24,10 +24,11 @@ void sim_pcaps_name(const struct scn_topology *topo, uint32_t i, char *buf, size
 
 /* Create every file in out_dir (NULL: discard frames). 0, or -1 with errno
  * set and the path that failed in failed_path; nothing stays open then. */
-int sim_pcaps_open(struct sim_pcaps *p, const char *out_dir, const struct scn_topology *topo, char *failed_path,
-                   size_t bytes);
+int sim_pcaps_open(struct sim_pcaps *p, const char *out_dir, const struct scn_topology *topo,
+                   char *failed_path, size_t bytes);
 
-void sim_pcaps_frame(struct sim_pcaps *p, uint32_t capture, uint64_t t_ns, const uint8_t *frame, uint32_t len);
+void sim_pcaps_frame(struct sim_pcaps *p, uint32_t capture, uint64_t t_ns, const uint8_t *frame,
+                     uint32_t len);
 
 /* Close every file. 0, or -1 with errno set and the first file that could
  * not be written completely named in failed_name. */

@@ -21,8 +21,8 @@
 #include "sim_topology.h"
 
 enum sim_hop {
-    HOP_AT_TOR_UP,   /* at the sender's ToR */
-    HOP_UPLINK,      /* starts on the sender's rack's link to the spine */
+    HOP_AT_TOR_UP, /* at the sender's ToR */
+    HOP_UPLINK,    /* starts on the sender's rack's link to the spine */
     HOP_AT_SPINE,
     HOP_DOWNLINK,    /* starts on the spine's link to the receiver's rack */
     HOP_AT_TOR_DOWN, /* at the receiver's ToR */
@@ -161,13 +161,15 @@ static void link_start(struct sim_net *n, struct sim_frame *f, enum sim_hop hop,
     uint32_t rack = sim_topology_rack(t, hop == HOP_UPLINK ? f->src : dst);
     bool captured = port || t->capture_uplinks;
     if (captured && n->hooks.router_wire != NULL)
-        n->hooks.router_wire(n->hooks.ctx, port ? rack : sim_topology_uplink_capture(t, rack), f->bytes, f->len);
+        n->hooks.router_wire(n->hooks.ctx, port ? rack : sim_topology_uplink_capture(t, rack), f->bytes,
+                             f->len);
     if (rng_chance_u32(&n->rng, port ? n->defaults.loss_u32 : t->spine_loss_u32)) {
         drop(n, f, dst, SIM_LOSS_RANDOM);
         return;
     }
     uint64_t bps = port ? n->defaults.bandwidth_bps : t->uplink_bps;
-    uint64_t at = now + sim_net_wire_time_ns(f->len, bps) + (port ? n->defaults.latency_ns : t->spine_latency_ns);
+    uint64_t at =
+        now + sim_net_wire_time_ns(f->len, bps) + (port ? n->defaults.latency_ns : t->spine_latency_ns);
     if (port) {
         struct sim_event ev = {.time_ns = at, .ptr = f, .node = dst, .kind = SIM_EV_NET_DELIVER};
         sim_queue_push(n->queue, &ev);
@@ -205,8 +207,8 @@ void sim_router_broadcast(struct sim_net *n, const struct sim_frame *f, uint64_t
     }
     uint8_t tor_mac[6], reply[HAL_NET_MAX_FRAME];
     sim_topology_tor_mac(rack, tor_mac);
-    uint32_t len = frame_build_arp(reply, arp.sender_mac, tor_mac, ARP_OP_REPLY, gateway, arp.sender_mac,
-                                   arp.sender_ip);
+    uint32_t len =
+        frame_build_arp(reply, arp.sender_mac, tor_mac, ARP_OP_REPLY, gateway, arp.sender_mac, arp.sender_ip);
     struct sim_frame *r = xmalloc(sizeof *r + len);
     *r = (struct sim_frame){.refs = 1, .src = f->src, .len = len};
     memcpy(r->bytes, reply, len);

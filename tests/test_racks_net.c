@@ -37,7 +37,10 @@ static struct {
     uint32_t lost[SIM_LOSS_COUNT];
 } w;
 
-static bool up(void *ctx, uint32_t node) { return (void)ctx, (void)node, true; }
+static bool up(void *ctx, uint32_t node)
+{
+    return (void)ctx, (void)node, true;
+}
 
 static void deliver(void *ctx, uint32_t node, const uint8_t *frame, uint32_t len)
 {
@@ -74,8 +77,10 @@ static void setup(uint64_t uplink_bps)
     w.scn.node_count = NODES;
     w.scn.nodes = w.nodes;
     w.scn.net = (struct scn_net_params){.latency_ns = TOR_LATENCY_NS, .bandwidth_bps = TOR_BPS};
-    w.scn.topology = (struct scn_topology){.racks = NODES / PER_RACK, .nodes_per_rack = PER_RACK,
-                                           .spine_latency_ns = SPINE_LATENCY_NS, .uplink_bps = uplink_bps,
+    w.scn.topology = (struct scn_topology){.racks = NODES / PER_RACK,
+                                           .nodes_per_rack = PER_RACK,
+                                           .spine_latency_ns = SPINE_LATENCY_NS,
+                                           .uplink_bps = uplink_bps,
                                            .pcap = SCN_PCAP_LINK};
     sim_queue_init(&w.q);
     struct sim_net_hooks hooks = {
@@ -102,7 +107,10 @@ static void run(void)
     cr_assert_eq(w.net.events_queued, 0);
 }
 
-static void node_mac(uint32_t node, uint8_t mac[6]) { sim_net_mac_of_node(node, mac); }
+static void node_mac(uint32_t node, uint8_t mac[6])
+{
+    sim_net_mac_of_node(node, mac);
+}
 
 static void tor_mac(uint32_t rack, uint8_t mac[6])
 {
@@ -112,8 +120,8 @@ static void tor_mac(uint32_t rack, uint8_t mac[6])
 
 /* A UDP frame with `payload` bytes from node src to node dst's address,
  * sent to Ethernet address eth_dst, with IPv4 TTL ttl. */
-static uint32_t udp_frame(uint8_t *out, uint32_t src, uint32_t dst, const uint8_t eth_dst[6], uint32_t payload,
-                          uint8_t ttl)
+static uint32_t udp_frame(uint8_t *out, uint32_t src, uint32_t dst, const uint8_t eth_dst[6],
+                          uint32_t payload, uint8_t ttl)
 {
     uint8_t src_mac[6], data[HAL_NET_MAX_FRAME] = {0};
     node_mac(src, src_mac);
@@ -148,8 +156,9 @@ Test(racks, cross_rack_frame_takes_every_tier, .fini = teardown)
     /* Node 1's NIC, its link to ToR 0, ToR 0's uplink and its link to the
      * spine, the spine's downlink to rack 1 and its link, ToR 1's port to
      * node 6 and that link. */
-    uint64_t want = wire_ns(len, TOR_BPS) + TOR_LATENCY_NS + 2 * (wire_ns(len, UPLINK_BPS) + SPINE_LATENCY_NS) +
-                    wire_ns(len, TOR_BPS) + TOR_LATENCY_NS;
+    uint64_t want = wire_ns(len, TOR_BPS) + TOR_LATENCY_NS +
+                    2 * (wire_ns(len, UPLINK_BPS) + SPINE_LATENCY_NS) + wire_ns(len, TOR_BPS) +
+                    TOR_LATENCY_NS;
     cr_assert_eq(want, 1328u + 1000u + 2 * (2656u + 3000u) + 1328u + 1000u, "142 bytes on the wire");
     cr_assert_eq(w.got[0].t, want);
     cr_assert_eq(w.got[0].node, 6);
@@ -196,7 +205,8 @@ Test(racks, oversubscribed_uplink_is_shared, .fini = teardown)
      * from then on with all 2 x FRAMES; the last one then crosses the
      * spine and rack 1 without waiting (each link there is as fast). */
     uint64_t uplink_done = frame_ns + TOR_LATENCY_NS + 2 * FRAMES * frame_ns;
-    uint64_t want_last = uplink_done + SPINE_LATENCY_NS + frame_ns + SPINE_LATENCY_NS + frame_ns + TOR_LATENCY_NS;
+    uint64_t want_last =
+        uplink_done + SPINE_LATENCY_NS + frame_ns + SPINE_LATENCY_NS + frame_ns + TOR_LATENCY_NS;
     cr_assert_eq(w.got[w.got_count - 1].t, want_last);
     /* Without the shared uplink each node's frames would be paced by its
      * own NIC only: the last would leave it FRAMES frames after 0. */

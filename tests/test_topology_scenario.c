@@ -26,8 +26,8 @@ static void expect_error(const char *text, const char *want)
     struct scenario s;
     char err[SCN_ERROR_BYTES];
     const char *doc = q(text);
-    cr_assert_eq(scenario_parse(doc, strlen(doc), "scenarios/x.json", &s, err, sizeof err), -1,
-                 "%s parsed", doc);
+    cr_assert_eq(scenario_parse(doc, strlen(doc), "scenarios/x.json", &s, err, sizeof err), -1, "%s parsed",
+                 doc);
     cr_assert_str_eq(err, want);
 }
 
