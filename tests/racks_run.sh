@@ -16,6 +16,8 @@ for f in trace.jsonl metrics.json metrics.csv net-rack0.pcap net-rack1.pcap net-
   cmp "$work/a/$f" "$work/b/$f" || fail "$f differs between two runs of one seed"
 done
 [ ! -e "$work/a/net.pcap" ] || fail "a rack topology writes no net.pcap"
+"$nimbus" run "$scenario" --out "$work/c" --quiet --check-determinism | grep -q "deterministic: a second run" \
+  || fail "nimbus run --check-determinism does not compare a rack topology's pcaps"
 
 for rack in 0 1 2; do
   pcap="$work/a/net-rack$rack.pcap"
