@@ -2,6 +2,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "divergence.h"
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,6 +75,46 @@ static int first_different_byte(const char *a, const char *b, uint64_t *offset)
     return rc;
 }
 
+/* A run's pcap files: net.pcap, or with a rack topology net-rack<R>.pcap
+ * (and net-uplink<R>.pcap). */
+static int is_pcap_name(const struct dirent *e)
+{
+    size_t len = strlen(e->d_name);
+    return strncmp(e->d_name, "net", 3) == 0 && len >= 8 && strcmp(e->d_name + len - 5, ".pcap") == 0;
+}
+
+/* Compare a file of both runs, reporting where they part: 1 if they do,
+ * 0 if not, -1 (reported) when one cannot be read. */
+static int compare_file(const char *a, const char *b, const char *name, FILE *report)
+{
+    char pa[4200], pb[4200];
+    uint64_t at;
+    snprintf(pa, sizeof pa, "%s/%s", a, name);
+    snprintf(pb, sizeof pb, "%s/%s", b, name);
+    int rc = first_different_byte(pa, pb, &at);
+    if (rc < 0)
+        fprintf(report, "cannot read %s or %s\n", pa, pb);
+    if (rc > 0)
+        fprintf(report, "%s: the runs part at byte %llu\n", name, (unsigned long long)at);
+    return rc;
+}
+
+/* Every pcap file of run a against b's: 1 if any differs (the pcaps count
+ * as one output), 0, or -1. */
+static int compare_pcaps(const char *a, const char *b, FILE *report)
+{
+    struct dirent **names = NULL;
+    int count = scandir(a, &names, is_pcap_name, alphasort);
+    int rc = count > 0 ? 0 : compare_file(a, b, "net.pcap", report);
+    for (int i = 0; i < count; i++) {
+        int one = rc < 0 ? -1 : compare_file(a, b, names[i]->d_name, report);
+        rc = one < 0 ? -1 : (rc | one);
+        free(names[i]);
+    }
+    free(names);
+    return rc;
+}
+
 int divergence_compare_runs(const char *a, const char *b, FILE *report, struct divergence *out)
 {
     char pa[4200], pb[4200];
@@ -91,20 +132,7 @@ int divergence_compare_runs(const char *a, const char *b, FILE *report, struct d
                 (unsigned long long)out->line, out->line > 1 ? out->common : "(none: the first line)",
                 out->first, out->second);
     }
-    static const char *const binary[] = {"net.pcap", "metrics.json"};
-    for (size_t i = 0; i < 2; i++) {
-        uint64_t at;
-        snprintf(pa, sizeof pa, "%s/%s", a, binary[i]);
-        snprintf(pb, sizeof pb, "%s/%s", b, binary[i]);
-        int rc = first_different_byte(pa, pb, &at);
-        if (rc < 0) {
-            fprintf(report, "cannot read %s or %s\n", pa, pb);
-            return -1;
-        }
-        if (rc > 0) {
-            differ++;
-            fprintf(report, "%s: the runs part at byte %llu\n", binary[i], (unsigned long long)at);
-        }
-    }
-    return differ;
+    int pcaps = compare_pcaps(a, b, report);
+    int metrics = pcaps < 0 ? -1 : compare_file(a, b, "metrics.json", report);
+    return metrics < 0 ? -1 : differ + pcaps + metrics;
 }

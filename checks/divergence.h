@@ -19,9 +19,10 @@ struct divergence {
 };
 
 /* Compare the run directories `a` and `b`: trace.jsonl line by line
- * (into *out), then net.pcap and metrics.json byte by byte. Prints what
- * differs on `report`, one line a file, and returns the number of files
- * that differ, or -1 when a file cannot be read (message printed). */
+ * (into *out), then net.pcap (or a rack topology's pcap files, which
+ * count as one) and metrics.json byte by byte. Prints what differs on
+ * `report`, one line a file, and returns the number of outputs that
+ * differ, or -1 when a file cannot be read (message printed). */
 int divergence_compare_runs(const char *a, const char *b, FILE *report, struct divergence *out);
 
 /* Compare the text files `a` and `b` line by line. 0 (out->line 0 when

@@ -31,6 +31,7 @@ static const char run_usage[] =
     "Simulate SCENARIO (a JSON file, see docs/scenarios.md) and write into DIR:\n"
     "  trace.jsonl   the event trace, one JSON object a line (docs/trace.md)\n"
     "  net.pcap      every frame on the simulated LAN, simulated timestamps\n"
+    "                (with a topology: net-rack<R>.pcap per rack, docs/scenarios.md)\n"
     "  metrics.json  per-node, total and research figures (docs/metrics.md)\n"
     "  metrics.csv   the per-node figures, one row per node\n"
     "  research.csv  the research figures (makespan, response times,\n"

@@ -90,7 +90,7 @@ static void arp_resolve(struct kernel *k, struct arp_entry *e, const uint8_t *ma
     e->state = ARP_RESOLVED;
     arp_touch(&k->net->arp, e);
     if (e->pending != NULL) {
-        (void)netstack_send_udp_to(k, e->mac, e->ip, e->pending, e->pending_len);
+        (void)netstack_send_udp_to(k, e->mac, e->pending_dst, e->pending, e->pending_len);
         arp_drop_pending(k, e);
     }
 }
@@ -127,7 +127,8 @@ void arp_on_packet(struct kernel *k, const struct arp_view *v)
 
 /* Keep the first datagram that waits: the transport sends in sequence
  * order, and the rest are retransmitted once the address is known. */
-static int arp_hold(struct kernel *k, struct arp_entry *e, const uint8_t *datagram, uint32_t len)
+static int arp_hold(struct kernel *k, struct arp_entry *e, uint32_t dst_ip, const uint8_t *datagram,
+                    uint32_t len)
 {
     if (e->pending != NULL)
         return ERR_BUSY;
@@ -136,15 +137,16 @@ static int arp_hold(struct kernel *k, struct arp_entry *e, const uint8_t *datagr
         return ERR_NO_MEMORY;
     kmemcpy(e->pending, datagram, len);
     e->pending_len = len;
+    e->pending_dst = dst_ip;
     return 0;
 }
 
-int arp_send_datagram(struct kernel *k, uint32_t ip, const uint8_t *datagram, uint32_t len)
+int arp_send_datagram(struct kernel *k, uint32_t ip, uint32_t dst_ip, const uint8_t *datagram, uint32_t len)
 {
     struct arp_entry *e = arp_find(&k->net->arp, ip);
     if (e != NULL && e->state == ARP_RESOLVED) {
         arp_touch(&k->net->arp, e);
-        return netstack_send_udp_to(k, e->mac, ip, datagram, len);
+        return netstack_send_udp_to(k, e->mac, dst_ip, datagram, len);
     }
     if (e == NULL) {
         e = arp_claim(k, ip);
@@ -155,7 +157,7 @@ int arp_send_datagram(struct kernel *k, uint32_t ip, const uint8_t *datagram, ui
          * once per initial retransmission timeout. */
         arp_send_request(k, e);
     }
-    return arp_hold(k, e, datagram, len);
+    return arp_hold(k, e, dst_ip, datagram, len);
 }
 
 void arp_forget(struct kernel *k, uint32_t ip)

@@ -27,6 +27,7 @@ struct arp_entry {
     uint64_t requested_ns; /* when the last request went out */
     uint8_t *pending;      /* a waiting UDP payload (kalloc'd), or NULL */
     uint32_t pending_len;
+    uint32_t pending_dst;  /* where the waiting datagram is addressed */
 };
 
 struct arp_cache {
@@ -43,10 +44,11 @@ bool arp_packet_acts(const struct kernel *k, const struct arp_view *v);
 /* Learn from and answer one parsed ARP packet. */
 void arp_on_packet(struct kernel *k, const struct arp_view *v);
 
-/* Send a cluster datagram to `ip`: at once if its MAC is known, otherwise
- * after the ARP reply. 0, ERR_BUSY (a datagram already waits, or the NIC
- * queue is full) or ERR_NO_MEMORY. */
-int arp_send_datagram(struct kernel *k, uint32_t ip, const uint8_t *datagram, uint32_t len);
+/* Send a cluster datagram addressed to dst_ip through next hop `ip` (dst_ip
+ * itself, or a gateway): at once if the hop's MAC is known, otherwise after
+ * the ARP reply. 0, ERR_BUSY (a datagram already waits, or the NIC queue is
+ * full) or ERR_NO_MEMORY. */
+int arp_send_datagram(struct kernel *k, uint32_t ip, uint32_t dst_ip, const uint8_t *datagram, uint32_t len);
 
 /* Drop what is known about `ip`, so the next send asks again. */
 void arp_forget(struct kernel *k, uint32_t ip);

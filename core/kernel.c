@@ -80,7 +80,8 @@ struct kernel *kernel_create(const struct hal *hal, const struct kernel_config *
     k->hal = *hal;
     kalloc_init(k, (uint8_t *)k + KERNEL_STRUCT_BYTES, (uint32_t)(KERNEL_STRUCT_PAGES * PAGE_SIZE - KERNEL_STRUCT_BYTES));
     k->node_id = cfg->node_id;
-    k->ipv4 = cfg->ipv4 != 0 ? cfg->ipv4 : net_node_ipv4(cfg->node_id);
+    k->rack_nodes = cfg->rack_nodes;
+    k->ipv4 = cfg->ipv4 != 0 ? cfg->ipv4 : net_rack_node_ipv4(cfg->node_id, cfg->rack_nodes);
     k->epoch = cfg->epoch != 0 ? cfg->epoch : 1;
     k->quantum_insns = cfg->quantum_insns != 0 ? cfg->quantum_insns : DEFAULT_QUANTUM_INSNS;
     k->node_count = cfg->node_count != 0 ? cfg->node_count : (uint16_t)(cfg->node_id + 1);

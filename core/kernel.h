@@ -37,7 +37,11 @@ struct balance_config {
 struct kernel_config {
     uint16_t node_id;
     uint16_t node_count;    /* the cluster: nodes 0 .. node_count-1 */
-    uint32_t ipv4;          /* 0: the default 10.0.0.0 + node_id + 1 */
+    uint32_t ipv4;          /* 0: the default address (net.h net_rack_node_ipv4) */
+    /* 0: one flat LAN. Otherwise nodes come in racks of this many, each
+     * rack on its own /24 behind a router (net.h): the simulator's rack
+     * topologies. At most NET_RACK_MAX_NODES. */
+    uint16_t rack_nodes;
     uint32_t epoch;         /* differs on every boot of this node, never 0 */
     uint32_t quantum_insns; /* 0: DEFAULT_QUANTUM_INSNS */
     uint8_t migrate_mode;   /* enum migrate_mode */

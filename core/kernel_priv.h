@@ -22,6 +22,7 @@ struct kernel {
     uint16_t node_id;
     uint8_t mac[6];
     uint32_t ipv4;
+    uint16_t rack_nodes; /* kernel_config.rack_nodes */
     uint32_t epoch;
     uint32_t quantum_insns;
     uint16_t node_count;

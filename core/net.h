@@ -5,6 +5,11 @@
  * Addressing convention: node n has IPv4 address 10.0.0.0 + n + 1 unless
  * configured otherwise, and its NIC's MAC address; peers' MAC addresses are
  * learnt with ARP.
+ *
+ * In racks of R nodes (kernel_config.rack_nodes = R), node n is host
+ * n % R + 1 of rack n / R's subnet, the /24 at 10.0.0.0 + (n / R) * 256,
+ * whose router (the gateway) is host 254. A datagram for another subnet
+ * goes to the gateway's MAC, still addressed to its node.
  */
 #ifndef CORE_NET_H
 #define CORE_NET_H
@@ -16,8 +21,18 @@ struct kernel;
 
 #define NET_CLUSTER_UDP_PORT 5119u
 
+#define NET_RACK_MAX_NODES 253u    /* hosts 1..253 of a /24 */
+#define NET_RACK_GATEWAY_HOST 254u
+#define NET_RACK_SUBNET_MASK 0xFFFFFF00u
+
 /* The default IPv4 address of node `node` (host byte order). */
 uint32_t net_node_ipv4(uint16_t node);
+
+/* The same in racks of rack_nodes nodes (0: the flat default above). */
+uint32_t net_rack_node_ipv4(uint16_t node, uint16_t rack_nodes);
+
+/* The address of node `node` as k's cluster lays addresses out. */
+uint32_t netstack_node_ipv4(const struct kernel *k, uint16_t node);
 
 /* Allocate the stack's state for k (k->net). 0 or ERR_NO_MEMORY. */
 int netstack_init(struct kernel *k);

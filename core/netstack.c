@@ -25,6 +25,29 @@ uint32_t net_node_ipv4(uint16_t node)
     return NET_DEFAULT_BASE + (uint32_t)node + 1u;
 }
 
+uint32_t net_rack_node_ipv4(uint16_t node, uint16_t rack_nodes)
+{
+    if (rack_nodes == 0)
+        return net_node_ipv4(node);
+    uint32_t rack = node / rack_nodes, host = node % rack_nodes + 1u;
+    return NET_DEFAULT_BASE + (rack << 8) + host;
+}
+
+uint32_t netstack_node_ipv4(const struct kernel *k, uint16_t node)
+{
+    return net_rack_node_ipv4(node, k->rack_nodes);
+}
+
+/* Where a datagram for dst_ip goes first: dst_ip itself on our subnet
+ * (always, on a flat LAN), our rack's gateway otherwise. */
+static uint32_t netstack_next_hop(const struct kernel *k, uint32_t dst_ip)
+{
+    uint32_t subnet = k->ipv4 & NET_RACK_SUBNET_MASK;
+    if (k->rack_nodes == 0 || (dst_ip & NET_RACK_SUBNET_MASK) == subnet)
+        return dst_ip;
+    return subnet | NET_RACK_GATEWAY_HOST;
+}
+
 int netstack_init(struct kernel *k)
 {
     k->net = kalloc(k, sizeof *k->net);
@@ -98,12 +121,12 @@ int netstack_send_cluster_ipv4(struct kernel *k, uint32_t dst_ip, const uint8_t 
         return ERR_INVALID;
     if (netstack_tx_ready(k) != 0)
         return ERR_NO_MEMORY;
-    return arp_send_datagram(k, dst_ip, datagram, len);
+    return arp_send_datagram(k, netstack_next_hop(k, dst_ip), dst_ip, datagram, len);
 }
 
 int netstack_send_cluster(struct kernel *k, uint16_t dst_node, const uint8_t *datagram, uint32_t len)
 {
-    return netstack_send_cluster_ipv4(k, net_node_ipv4(dst_node), datagram, len);
+    return netstack_send_cluster_ipv4(k, netstack_node_ipv4(k, dst_node), datagram, len);
 }
 
 void netstack_forget_ipv4(struct kernel *k, uint32_t ip)

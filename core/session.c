@@ -95,10 +95,10 @@ static void session_table_grow(struct kernel *k)
     kfree(k, old, old_count * sizeof *old);
 }
 
-static void session_init_fields(struct session *s, uint16_t node)
+static void session_init_fields(struct session *s, uint16_t node, uint32_t peer_ipv4)
 {
     s->node = node;
-    s->peer_ipv4 = net_node_ipv4(node);
+    s->peer_ipv4 = peer_ipv4;
     s->next_seq = 1;
     s->rcv_next = 1;
     s->rto_ns = TRANSPORT_RTO_INITIAL_NS;
@@ -114,7 +114,7 @@ struct session *session_get(struct kernel *k, uint16_t node)
     s = kalloc(k, sizeof *s);
     if (s == NULL)
         return NULL;
-    session_init_fields(s, node);
+    session_init_fields(s, node, netstack_node_ipv4(k, node));
     uint32_t b = session_bucket(t, node);
     s->hash_next = t->buckets[b];
     t->buckets[b] = s;

@@ -93,7 +93,7 @@ void transport_on_restart(struct kernel *k)
             continue;
         struct cluster_header h = {
             .type = CLUSTER_MSG_ACK, .src_node = k->node_id, .dst_node = node, .src_epoch = k->epoch};
-        (void)transport_emit(k, net_node_ipv4(node), &h, NULL); /* best effort, as above */
+        (void)transport_emit(k, netstack_node_ipv4(k, node), &h, NULL); /* best effort, as above */
     }
 }
 

@@ -36,7 +36,7 @@
 
 static const char *const scn_root_keys[] = {
     "name", "description", "seed", "duration", "max_time", "nodes", "network", "balancer", "migration",
-    "events", "kv", "programs", NULL,
+    "events", "kv", "programs", "topology", NULL,
 };
 static const char *const scn_group_keys[] = {"count", "cpu_mips", "memory_mib", "disk", "clock_drift_ppm", NULL};
 
@@ -290,6 +290,9 @@ static int scn_parse_root(struct scn_parser *p, const cJSON *root)
         return -1;
     sub = jpath_member(&at, "network");
     if ((v = jcheck_member(root, "network")) != NULL && scn_parse_network(p, &sub, v) < 0)
+        return -1;
+    sub = jpath_member(&at, "topology");
+    if ((v = jcheck_member(root, "topology")) != NULL && scn_parse_topology(p, &sub, v) < 0)
         return -1;
     sub = jpath_member(&at, "balancer");
     if ((v = jcheck_member(root, "balancer")) != NULL && scn_parse_balancer(p, &sub, v) < 0)

@@ -127,6 +127,25 @@ struct scn_program {
     uint32_t size;
 };
 
+/* What a rack topology's pcap files show (docs/scenarios.md). */
+enum scn_pcap_split {
+    SCN_PCAP_RACK, /* "rack": net-rack<R>.pcap, every frame on rack R's node links */
+    SCN_PCAP_LINK, /* "link": those, and net-uplink<R>.pcap for rack R's link to the spine */
+};
+
+/* "topology": racks of nodes_per_rack nodes, node n in rack
+ * n / nodes_per_rack, each rack a subnet behind its top-of-rack router
+ * (ToR); the ToRs are joined by a spine router. racks == 0: one flat LAN.
+ * A rack's node links are the "network" defaults, which "tor" refines. */
+struct scn_topology {
+    uint32_t racks;
+    uint32_t nodes_per_rack;
+    uint64_t spine_latency_ns; /* a ToR-spine link, one way */
+    uint32_t spine_loss_u32;   /* per frame per ToR-spine link */
+    uint64_t uplink_bps;       /* a ToR-spine link, each way; 0 = infinite */
+    enum scn_pcap_split pcap;
+};
+
 struct scenario {
     char *path;        /* as given to scenario_load */
     char *name;
@@ -142,6 +161,7 @@ struct scenario {
     struct scn_net_params net;
     struct scn_link *links;
     uint32_t link_count;
+    struct scn_topology topology;
     struct scn_disk **disks;  /* one per node group with a "disk" */
     uint32_t disk_count;
     struct scn_event *events; /* sorted by at_ns, stable (file order) */

@@ -23,7 +23,7 @@ static int scn_parse_bandwidth(struct scn_parser *p, const struct jpath *at, con
     return st == UNITS_OK ? 0 : scn_fail_units(p, at, item, st, UNITS_KIND_BANDWIDTH);
 }
 
-static int scn_opt_bandwidth(struct scn_parser *p, const struct jpath *at, const cJSON *object,
+int scn_opt_bandwidth(struct scn_parser *p, const struct jpath *at, const cJSON *object,
                              const char *key, uint64_t *bps)
 {
     const cJSON *item = jcheck_member(object, key);
@@ -31,9 +31,7 @@ static int scn_opt_bandwidth(struct scn_parser *p, const struct jpath *at, const
     return item == NULL ? 0 : scn_parse_bandwidth(p, &sub, item, bps);
 }
 
-/* The optional probability member `key` of `object` (loss, duplicate,
- * corrupt), scaled to 2^32; absent keeps *p_u32. */
-static int scn_opt_probability(struct scn_parser *p, const struct jpath *at, const cJSON *object,
+int scn_opt_probability(struct scn_parser *p, const struct jpath *at, const cJSON *object,
                                const char *key, uint32_t *p_u32)
 {
     const cJSON *item = jcheck_member(object, key);

@@ -59,6 +59,17 @@ int scn_parse_node(struct scn_parser *p, const struct jpath *at, const cJSON *it
 
 /* The "network" object: fills s->net and s->links. */
 int scn_parse_network(struct scn_parser *p, const struct jpath *at, const cJSON *item);
+/* The optional bandwidth member `key` of `object` ("1Gbps"); absent keeps *bps. */
+int scn_opt_bandwidth(struct scn_parser *p, const struct jpath *at, const cJSON *object, const char *key,
+                      uint64_t *bps);
+/* The optional probability member `key` of `object` (loss, duplicate,
+ * corrupt), scaled to 2^32; absent keeps *p_u32. */
+int scn_opt_probability(struct scn_parser *p, const struct jpath *at, const cJSON *object, const char *key,
+                        uint32_t *p_u32);
+
+/* scenario_topology.c: the "topology" object (racks behind routers); after
+ * "nodes" and "network", whose values it checks against and refines. */
+int scn_parse_topology(struct scn_parser *p, const struct jpath *at, const cJSON *item);
 
 /* The "balancer" and "migration" objects: fill s->balance and
  * s->migrate_mode. */

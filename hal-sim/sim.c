@@ -100,8 +100,13 @@ static void hook_deliver(void *ctx, uint32_t node, const uint8_t *frame, uint32_
 static void hook_wire(void *ctx, uint32_t src, const uint8_t *frame, uint32_t len)
 {
     struct sim *s = ctx;
-    (void)src;
-    pcap_out_frame(&s->pcap, s->now, frame, len);
+    sim_pcaps_frame(&s->pcaps, sim_net_capture_of_node(&s->net, src), s->now, frame, len);
+}
+
+static void hook_router_wire(void *ctx, uint32_t capture, const uint8_t *frame, uint32_t len)
+{
+    struct sim *s = ctx;
+    sim_pcaps_frame(&s->pcaps, capture, s->now, frame, len);
 }
 
 static void hook_lost(void *ctx, uint32_t src, uint32_t dst, enum sim_loss_reason why, uint32_t len)
@@ -180,30 +185,29 @@ int sim_open(struct sim *s, const struct scenario *scn, const struct sim_options
     sim_queue_init(&s->queue);
     sim_pages_init(&s->pages);
 
-    const char *trace_path = NULL, *pcap_path = NULL, *console_path = NULL;
+    const char *trace_path = NULL, *console_path = NULL;
     char tp[SIM_PATH_BYTES], pp[SIM_PATH_BYTES], cp[SIM_PATH_BYTES];
     if (opt->out_dir != NULL) {
         out_path(tp, s, "trace.jsonl");
-        out_path(pp, s, "net.pcap");
         out_path(cp, s, "console.log");
-        trace_path = tp, pcap_path = pp, console_path = cp;
+        trace_path = tp, console_path = cp;
     }
     if (trace_out_open(&s->trace, trace_path) < 0)
         return sim_fail_create(err, err_bytes, trace_path);
-    if (pcap_out_open(&s->pcap, pcap_path) < 0) {
-        sim_fail_create(err, err_bytes, pcap_path);
+    if (sim_pcaps_open(&s->pcaps, opt->out_dir, &scn->topology, pp, sizeof pp) < 0) {
+        sim_fail_create(err, err_bytes, pp);
         trace_out_close(&s->trace);
         return -1;
     }
     if (sim_console_open(&s->console, console_path, opt->console_echo) < 0) {
         sim_fail_create(err, err_bytes, console_path);
         trace_out_close(&s->trace);
-        pcap_out_close(&s->pcap);
+        (void)sim_pcaps_close(&s->pcaps, pp, sizeof pp);
         return -1;
     }
 
     struct sim_net_hooks hooks = {.ctx = s, .node_up = hook_node_up, .deliver = hook_deliver,
-                                  .wire = hook_wire, .lost = hook_lost};
+                                  .wire = hook_wire, .router_wire = hook_router_wire, .lost = hook_lost};
     sim_net_init(&s->net, scn, opt->seed, &s->queue, &hooks);
     sim_procs_init(&s->ptable, scn->node_count);
     research_init(&s->research, scn);
@@ -214,7 +218,7 @@ int sim_open(struct sim *s, const struct scenario *scn, const struct sim_options
     s->console.progress = &s->progress;
     if (sim_load_images(s, err, err_bytes) < 0) {
         trace_out_close(&s->trace);
-        pcap_out_close(&s->pcap);
+        (void)sim_pcaps_close(&s->pcaps, pp, sizeof pp);
         sim_console_close(&s->console);
         s->outputs_closed = true; /* nothing to write: the run never began */
         sim_close(s, NULL, 0);
@@ -370,8 +374,9 @@ int sim_finish(struct sim *s, char *err, size_t err_bytes)
         sim_note_output_failure(s, "trace.jsonl", errno, err, err_bytes);
         rc = -1;
     }
-    if (pcap_out_close(&s->pcap) < 0) {
-        sim_note_output_failure(s, "net.pcap", errno, err, err_bytes);
+    char pcap_name[64];
+    if (sim_pcaps_close(&s->pcaps, pcap_name, sizeof pcap_name) < 0) {
+        sim_note_output_failure(s, pcap_name, errno, err, err_bytes);
         rc = -1;
     }
     if (sim_console_close(&s->console) < 0) {
@@ -636,6 +641,7 @@ static void sim_dispatch(struct sim *s, const struct sim_event *ev)
     case SIM_EV_NET_FANOUT:
     case SIM_EV_NET_DELIVER:
     case SIM_EV_NET_BCAST:
+    case SIM_EV_NET_HOP:
         sim_net_handle(&s->net, ev);
         break;
     case SIM_EV_RESUME:

@@ -18,7 +18,7 @@
 #include <stdio.h>
 
 #include "metrics.h"
-#include "pcap_out.h"
+#include "sim_pcaps.h"
 #include "host/progress.h"
 #include "research.h"
 #include "scenario.h"
@@ -95,7 +95,7 @@ struct sim {
     bool images_loaded;  /* every disk image was read: sim_finish writes them back */
     char error[SIM_ERROR_BYTES];
     struct trace_out trace;
-    struct pcap_out pcap;
+    struct sim_pcaps pcaps;
     struct sim_console console;
     struct progress progress;
     struct sim_pages pages; /* host memory behind every node's pages */

@@ -18,6 +18,7 @@
 
 #include "hal/hal_types.h"
 #include "host/xalloc.h"
+#include "sim_router.h"
 
 const char *sim_loss_name(enum sim_loss_reason r)
 {
@@ -74,6 +75,7 @@ void sim_net_init(struct sim_net *n, const struct scenario *s, uint64_t seed,
         qsort(n->links, s->link_count, sizeof n->links[0], link_cmp);
         n->link_count = s->link_count;
     }
+    n->topo = sim_topology_new(s);
     if (s->net.bandwidth_bps != 0)
         n->txq_limit_ns = (uint64_t)SIM_NET_TXQ_BYTES * 8u * 1000000000u / s->net.bandwidth_bps;
 }
@@ -87,8 +89,10 @@ void sim_net_free(struct sim_net *n)
     }
     free(n->ports);
     free(n->links);
+    sim_topology_free(n->topo);
     n->ports = NULL;
     n->links = NULL;
+    n->topo = NULL;
 }
 
 const struct scn_net_params *sim_net_params(const struct sim_net *n, uint32_t a, uint32_t b)
@@ -128,9 +132,13 @@ uint32_t sim_net_node_of_mac(const struct sim_net *n, const uint8_t mac[6])
     return node < n->node_count ? node : SIM_NET_BROADCAST;
 }
 
-/* Nanoseconds to serialise `len` frame bytes at bps (0: instantly),
- * rounded up so a frame always takes time on a finite link. */
-static uint64_t wire_time_ns(uint32_t len, uint64_t bps)
+uint32_t sim_net_capture_of_node(const struct sim_net *n, uint32_t node)
+{
+    return n->topo == NULL ? 0 : sim_topology_rack(n->topo, node);
+}
+
+/* Rounded up, so a frame always takes time on a finite link. */
+uint64_t sim_net_wire_time_ns(uint32_t len, uint64_t bps)
 {
     if (bps == 0)
         return 0;
@@ -184,10 +192,22 @@ static uint32_t draw_copies(struct sim_net *n, const struct sim_frame *f, uint32
     return 2;
 }
 
+/* Whether a frame from a can reach b without a router (always, when flat). */
+static bool sim_net_same_rack(const struct sim_net *n, uint32_t a, uint32_t b)
+{
+    return n->topo == NULL || sim_topology_rack(n->topo, a) == sim_topology_rack(n->topo, b);
+}
+
 bool sim_net_blocked(const struct sim_net *n, uint32_t src, uint32_t dst)
 {
     const struct sim_net_port *a = &n->ports[src], *b = &n->ports[dst];
     return a->group != b->group || (a->side == SCN_SIDE_FROM && b->side == SCN_SIDE_TO);
+}
+
+/* Whether f is addressed to its sender's ToR (so routed). */
+static bool for_own_tor(const struct sim_net *n, const struct sim_frame *f)
+{
+    return n->topo != NULL && sim_topology_rack_of_tor_mac(n->topo, f->bytes) == sim_topology_rack(n->topo, f->src);
 }
 
 /* The frame leaves its sender's NIC now. Takes over the caller's ref. */
@@ -206,10 +226,14 @@ static void transmit(struct sim_net *n, struct sim_frame *f, uint64_t now)
         push_event(n, SIM_EV_NET_FANOUT, f->tx_end_ns + n->min_latency_ns, f->src, f);
         return;
     }
+    if (for_own_tor(n, f)) {
+        sim_router_ingress(n, f);
+        return;
+    }
     uint32_t dst = sim_net_node_of_mac(n, f->bytes);
     uint64_t at[2];
     uint32_t copies = 0;
-    if (dst == SIM_NET_BROADCAST || dst == f->src)
+    if (dst == SIM_NET_BROADCAST || dst == f->src || !sim_net_same_rack(n, f->src, dst))
         sim_net_count_lost(n, f, SIM_NET_BROADCAST, SIM_LOSS_NO_ROUTE);
     else if (sim_net_blocked(n, f->src, dst))
         sim_net_count_lost(n, f, dst, SIM_LOSS_PARTITION);
@@ -250,7 +274,7 @@ int sim_net_send(struct sim_net *n, uint32_t src, const uint8_t *frame, uint32_t
     f->len = len;
     f->pad = 0;
     memcpy(f->bytes, frame, len);
-    f->tx_end_ns = start + wire_time_ns(len, bps);
+    f->tx_end_ns = start + sim_net_wire_time_ns(len, bps);
     port->tx_free_at = f->tx_end_ns;
     if (start == now_ns)
         transmit(n, f, now_ns);
@@ -370,7 +394,13 @@ static void fanout(struct sim_net *n, struct sim_frame *f, uint64_t now)
     b->f = f;
     b->base_ns = now;
     b->count = b->next = 0;
-    for (uint32_t dst = 0; dst < n->node_count; dst++) {
+    /* A rack topology floods the sender's rack only, and its ToR. */
+    uint32_t first = 0, end = n->node_count;
+    if (n->topo != NULL) {
+        first = sim_topology_rack(n->topo, f->src) * n->topo->per_rack;
+        end = first + n->topo->per_rack;
+    }
+    for (uint32_t dst = first; dst < end; dst++) {
         if (dst == f->src || sim_net_blocked(n, f->src, dst) || !n->hooks.node_up(n->hooks.ctx, dst))
             continue;
         uint64_t at[2];
@@ -378,6 +408,8 @@ static void fanout(struct sim_net *n, struct sim_frame *f, uint64_t now)
         for (uint32_t c = 0; c < copies; c++)
             add_copy(n, b, now, at[c], dst);
     }
+    if (n->topo != NULL)
+        sim_router_broadcast(n, f, now);
     sort_copies(b->copies, b->count);
     bcast_step(n, b, now);
 }
@@ -397,6 +429,7 @@ void sim_net_handle(struct sim_net *n, const struct sim_event *ev)
     case SIM_EV_NET_FANOUT: fanout(n, f, ev->time_ns); break;
     case SIM_EV_NET_DELIVER: arrive(n, f, ev->node); break;
     case SIM_EV_NET_BCAST: bcast_step(n, ev->ptr, ev->time_ns); break;
+    case SIM_EV_NET_HOP: sim_router_handle(n, ev); break;
     default: break;
     }
 }
@@ -406,7 +439,8 @@ void sim_net_discard(struct sim_net *n, const struct sim_event *ev)
     switch (ev->kind) {
     case SIM_EV_NET_TX:
     case SIM_EV_NET_FANOUT:
-    case SIM_EV_NET_DELIVER: sim_frame_release(ev->ptr); break;
+    case SIM_EV_NET_DELIVER:
+    case SIM_EV_NET_HOP: sim_frame_release(ev->ptr); break;
     case SIM_EV_NET_BCAST: {
         struct sim_bcast *b = ev->ptr;
         sim_frame_release(b->f);

@@ -19,6 +19,11 @@
  * flooded to every other node of the sender's group; any other destination
  * goes to the node with that MAC, or is lost when there is none.
  *
+ * With a rack topology (sim_topology.h) the LAN above is each rack's: a
+ * broadcast reaches the sender's rack only, a frame for a node of another
+ * rack is lost (no_route) unless sent to the rack's ToR, which routes it
+ * (sim_router.h), and the defaults are the rack's node links.
+ *
  * Every random draw comes from the "net" stream (loss, jitter) or the
  * "net faults" stream (duplication, corruption), in event order, so a run
  * is reproducible and turning duplication on shifts no loss. sim_net never calls a receiver from inside
@@ -33,6 +38,7 @@
 #include "rng.h"
 #include "scenario.h"
 #include "sim_queue.h"
+#include "sim_topology.h"
 
 /* Bytes a link may have waiting to be sent before send returns busy. */
 #define SIM_NET_TXQ_BYTES (256u * 1024u)
@@ -74,6 +80,9 @@ struct sim_net_hooks {
     void (*deliver)(void *ctx, uint32_t node, const uint8_t *frame, uint32_t len);
     /* The frame is leaving `src`'s NIC now (the pcap mirror port). */
     void (*wire)(void *ctx, uint32_t src, const uint8_t *frame, uint32_t len);
+    /* A router starts sending the frame now on a link of capture file
+     * `capture` (sim_pcaps.h). May be NULL. */
+    void (*router_wire)(void *ctx, uint32_t capture, const uint8_t *frame, uint32_t len);
     /* A copy of a frame will not arrive; dst is SIM_NET_BROADCAST when
      * unknown. May be NULL. */
     void (*lost)(void *ctx, uint32_t src, uint32_t dst, enum sim_loss_reason why, uint32_t len);
@@ -110,6 +119,7 @@ struct sim_net {
     struct sim_net_port *ports;
     struct scn_net_params defaults;
     struct sim_net_link *links; /* sorted by key */
+    struct sim_topology *topo;  /* NULL: one flat LAN */
     uint32_t link_count;
     uint64_t min_latency_ns;    /* over the defaults and every link */
     uint64_t txq_limit_ns;      /* SIM_NET_TXQ_BYTES at the default bandwidth */
@@ -158,6 +168,10 @@ void sim_net_drop_held(struct sim_net *n, uint32_t node);
 /* The node with this MAC address, or SIM_NET_BROADCAST if none. */
 uint32_t sim_net_node_of_mac(const struct sim_net *n, const uint8_t mac[6]);
 void sim_net_mac_of_node(uint32_t node, uint8_t mac[6]);
+
+/* Which capture file (pcap) shows frames leaving node `node`: 0 on a flat
+ * LAN, its rack with a topology. */
+uint32_t sim_net_capture_of_node(const struct sim_net *n, uint32_t node);
 
 /* The parameters of the link between a and b (an override or defaults). */
 const struct scn_net_params *sim_net_params(const struct sim_net *n, uint32_t a, uint32_t b);

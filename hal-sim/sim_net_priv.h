@@ -8,6 +8,9 @@
 
 #include "sim_net.h"
 
+/* Nanoseconds to serialise a `len`-byte frame at bps (0: instantly). */
+uint64_t sim_net_wire_time_ns(uint32_t len, uint64_t bps);
+
 /* Drop one reference; the last frees the frame. */
 void sim_frame_release(struct sim_frame *f);
 

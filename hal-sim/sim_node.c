@@ -194,6 +194,7 @@ bool sim_node_boot(struct sim_node *n, uint32_t epoch)
         .balance = scn->balance,
         .kv_configured = scn->kv_configured,
         .kv_backend = scn->kv_backend,
+        .rack_nodes = (uint16_t)scn->topology.nodes_per_rack,
     };
     _Static_assert(SCN_MAX_NODES <= UINT16_MAX, "node numbers fit the kernel's 16 bits");
     n->epoch = epoch;

@@ -24,6 +24,7 @@ enum sim_event_kind {
     SIM_EV_NET_FANOUT,  /* ptr = broadcast frame reaching the switch's ports */
     SIM_EV_NET_DELIVER, /* node = receiver, ptr = frame */
     SIM_EV_NET_BCAST,   /* ptr = the broadcast copies still to arrive */
+    SIM_EV_NET_HOP,     /* ptr = frame on its way through routers (sim_router.c) */
     SIM_EV_DISK,        /* node: its disk's request in service ends; arg = disk generation */
     SIM_EV_RESUME,      /* node: its pause ends; arg = its pause generation */
     SIM_EV_TEST,        /* for unit tests */
