@@ -9,11 +9,14 @@
  *                     image, the handover
  *   migrate_target.c  the target of a move: admission, staging, install,
  *                     the held process until HANDOVER DONE
+ *   migrate_shadow.c  pre-copy's copies of the hot pages as the target
+ *                     holds them, so later rounds send only what changed
  *
  * The source of a move streams BEGIN, then in pre-copy the pages as PAGE
- * messages while the process runs (rounds re-send the pages it dirtied),
- * then the process image (procimage.h) as IMAGE and CHUNK messages, and
- * waits for INSTALLED. Everything goes through the reliable transport,
+ * messages while the process runs (rounds re-send the pages it dirtied,
+ * hot ones as their changed bytes only), then, frozen, the pages dirtied
+ * in the last round the same way, then the process image (procimage.h)
+ * as IMAGE and CHUNK messages, and waits for INSTALLED. Everything goes through the reliable transport,
  * which delivers in order; flow control is the transport's ERR_BUSY plus
  * a cap on how much of the peer's queue one move may hold, and sending
  * resumes from migrate_on_timer, which the kernel calls on every frame
@@ -44,6 +47,7 @@
 #include "vm.h"
 
 struct proc;
+struct migrate_shadow;
 
 /* Message types, CLUSTER_MSG_MIGRATE_FIRST.. (docs/protocol.md). */
 enum {
@@ -74,6 +78,13 @@ _Static_assert((int)MSG_HANDOVER == (int)CLUSTER_MSG_MIGRATE_LAST, "migration's 
 #define MIGRATE_DRAIN_LEFT 4u           /* pre-copy freezes once the queue is this short */
 #define MIGRATE_MAX_ROUNDS 8u           /* pre-copy rounds, the full copy included */
 #define MIGRATE_FEW_PAGES 8u            /* dirty pages left that end pre-copy */
+/* A round that sent more than this share of the previous round's bytes
+ * ends pre-copy: the process dirties memory about as fast as it goes. */
+#define MIGRATE_SETTLED_PERCENT 75u
+#define MIGRATE_SHADOW_PAGES 128u       /* hot pages a move keeps the target's copy of */
+/* Changed ranges of a hot page closer than this go as one PAGE piece:
+ * about what a piece of its own costs in headers on the wire. */
+#define MIGRATE_DELTA_GAP 64u
 #define MIGRATE_MAX_HANDED 8u           /* handovers awaiting the target's acknowledgement */
 _Static_assert(MIGRATE_QUEUE_CAP >= 2u * TRANSPORT_WINDOW, "a move keeps the window full");
 _Static_assert(MIGRATE_QUEUE_CAP < TRANSPORT_WINDOW + TRANSPORT_QUEUE_MAX, "and leaves room for others");
@@ -95,7 +106,8 @@ enum handover_kind { HANDOVER_LATE, HANDOVER_DONE };
 enum out_phase {
     OUT_PRECOPY, /* sending the pages of the current round */
     OUT_DRAIN,   /* rounds done: freeze once the queue is short */
-    OUT_IMAGE,   /* frozen: sending the image (built on the first pump) */
+    OUT_FROZEN,  /* frozen: sending the pages dirtied in the last round */
+    OUT_IMAGE,   /* frozen: sending the image (stop-and-copy: built on the first pump) */
     OUT_WAIT,    /* all sent: waiting for INSTALLED */
     OUT_HANDOVER, /* held there: sending late messages, then HANDOVER_DONE */
 };
@@ -110,11 +122,12 @@ struct move_out {
     bool announced; /* IMAGE queued */
     uint64_t freeze_ns, progress_ns;
     uint64_t retry_ns; /* pump again then (HAL_TIME_NEVER: on the next event) */
-    uint64_t bytes, round_bytes;
+    uint64_t bytes, round_bytes, last_round_bytes;
     uint32_t round;
     uint32_t *set;     /* pre-copy: this round's pages; VM_DIRTY_WORDS words */
-    uint32_t set_count;
-    uint32_t vpn, piece_off; /* pre-copy: the next piece to send */
+    uint32_t vpn, piece_off; /* pre-copy: the page being sent, where in it to go on */
+    struct migrate_shadow *shadows; /* pre-copy: MIGRATE_SHADOW_PAGES slots */
+    uint32_t shadow_count;
     uint8_t *image;
     uint32_t image_len, image_pages, sent;
     uint32_t mailbox_len;     /* messages that travelled in the image */
@@ -132,6 +145,14 @@ struct move_in {
     uint8_t *image;
     uint32_t image_len, image_pages, received;
     struct proc *held; /* installed, arriving (not run, not found) until HANDOVER_DONE */
+};
+
+/* The target's copy of a page that went more than once: what every piece
+ * sent of it said, so equal to the staged page once `whole`. */
+struct migrate_shadow {
+    uint32_t vpn;
+    bool whole; /* a full copy was sent since the copy was taken */
+    uint8_t *data; /* PAGE_SIZE bytes */
 };
 
 /* A move the source finished (HANDOVER DONE queued, its copy discarded)
@@ -176,6 +197,12 @@ void migrate_out_release(struct kernel *k, struct move_out *m);
 void migrate_out_abort(struct kernel *k, struct move_out *m, int err, bool tell_target);
 void migrate_out_pump(struct kernel *k, struct move_out *m);
 void migrate_out_on_installed(struct kernel *k, struct move_out *m, uint32_t pid);
+/* The shadow copies (migrate_shadow.c): the one of page vpn or NULL; a
+ * new one (NULL when all are taken or memory is short: the page then
+ * goes whole); free them all (migrate_out_release). */
+struct migrate_shadow *migrate_shadow_find(const struct move_out *m, uint32_t vpn);
+struct migrate_shadow *migrate_shadow_add(struct kernel *k, struct move_out *m, uint32_t vpn);
+void migrate_shadow_release(struct kernel *k, struct move_out *m);
 /* Handovers: remember one, forget those the target acknowledged, and
  * report those to a restarted target lost (migrate.c). */
 void migrate_handed_add(struct kernel *k, const struct proc *p, uint16_t target);

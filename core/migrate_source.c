@@ -2,6 +2,9 @@
  * migrate_source.c - the source of a move: migrate_start, then BEGIN, the
  * pre-copy rounds, the freeze and the image, and once the target holds
  * the process, the handover of its late messages and HANDOVER DONE.
+ * Pre-copy sends a hot page (one that goes more than once) as the ranges
+ * that changed since it last went (migrate_shadow.c), and ends its rounds
+ * when they stop shrinking.
  * Sending goes as far as the transport has room, and resumes when
  * migrate.c pumps the move again (the protocol: migrate_priv.h).
  */
@@ -48,6 +51,7 @@ void migrate_out_release(struct kernel *k, struct move_out *m)
         kpage_free(k, m->image, m->image_pages);
     if (m->set != NULL)
         kfree(k, m->set, VM_DIRTY_WORDS * (uint32_t)sizeof(uint32_t));
+    migrate_shadow_release(k, m);
     *m = (struct move_out){0};
 }
 
@@ -95,106 +99,7 @@ static int out_send_begin(struct kernel *k, struct move_out *m)
     return err;
 }
 
-/* ---- pre-copy ---- */
-
-static bool set_has(const uint32_t *set, uint32_t vpn)
-{
-    return (set[vpn >> 5] >> (vpn & 31u) & 1u) != 0;
-}
-
-static uint32_t count_bits(const uint32_t *set)
-{
-    uint32_t n = 0;
-    for (uint32_t i = 0; i < VM_DIRTY_WORDS; i++)
-        for (uint32_t w = set[i]; w != 0; w &= w - 1u)
-            n++;
-    return n;
-}
-
-/* The first page at or after vpn that this round sends. */
-static uint32_t next_round_page(const struct move_out *m, const struct proc *p, uint32_t vpn)
-{
-    while (vpn < USER_PAGES && (!set_has(m->set, vpn) || vm_page_perms(&p->vm, vpn) < 0))
-        vpn++;
-    return vpn;
-}
-
-/* Send the next piece of the current page, read as it is now: a page
- * written after its round began is marked dirty and goes again, so a
- * torn copy never survives to the end. */
-static int out_send_piece(struct kernel *k, struct move_out *m, const struct proc *p)
-{
-    int perms = vm_page_perms(&p->vm, m->vpn);
-    if (perms < 0) { /* unmapped since the round began: the image says so */
-        m->piece_off = 0;
-        m->vpn++;
-        return 0;
-    }
-    uint32_t n = PAGE_SIZE - m->piece_off < PAGE_PIECE_MAX ? PAGE_SIZE - m->piece_off : PAGE_PIECE_MAX;
-    uint8_t msg[PAGE_HEADER + PAGE_PIECE_MAX];
-    put_be32(msg, m->id);
-    put_be32(msg + 4, (m->vpn << PAGE_SHIFT) | (uint32_t)perms);
-    put_be16(msg + 8, (uint16_t)m->piece_off);
-    vm_page_read(&p->vm, m->vpn, m->piece_off, n, msg + PAGE_HEADER);
-    int err = out_send(k, m, MSG_PAGE, msg, PAGE_HEADER + n);
-    if (err == 0 && (m->piece_off += n) == PAGE_SIZE) {
-        m->piece_off = 0;
-        m->vpn++;
-    }
-    return err;
-}
-
-/* Move m to phase `next`. The phases only go forward: PRECOPY (rounds,
- * repeated) -> DRAIN -> IMAGE -> WAIT -> HANDOVER; a stop-and-copy move
- * starts at IMAGE. */
-static void out_set_phase(struct kernel *k, struct move_out *m, enum out_phase next)
-{
-    static const uint8_t allowed[] = {
-        [OUT_PRECOPY] = 1u << OUT_PRECOPY | 1u << OUT_DRAIN,
-        [OUT_DRAIN] = 1u << OUT_IMAGE,
-        [OUT_IMAGE] = 1u << OUT_WAIT,
-        [OUT_WAIT] = 1u << OUT_HANDOVER,
-        [OUT_HANDOVER] = 0,
-    };
-    bool starting = m->id == 0; /* not yet numbered: migrate_start */
-    KASSERT(k, starting || (m->phase <= OUT_HANDOVER && (allowed[m->phase] >> next & 1u) != 0));
-    m->phase = (uint8_t)next;
-}
-
-/* A round is sent: start another with the pages dirtied meanwhile, or,
- * when few are left (or rounds stop paying off), move on to the freeze. */
-static void out_end_round(struct kernel *k, struct move_out *m, struct proc *p)
-{
-    trace_move(k, HAL_TRACE_MIGRATE_ROUND, m->pid, m->target, (int32_t)m->round, m->round_bytes);
-    uint32_t dirty = count_bits(p->vm.dirty);
-    if (dirty <= MIGRATE_FEW_PAGES || m->round >= MIGRATE_MAX_ROUNDS || dirty >= m->set_count) {
-        out_set_phase(k, m, OUT_DRAIN);
-        return;
-    }
-    vm_dirty_take(&p->vm, m->set);
-    m->set_count = dirty;
-    m->round++;
-    m->round_bytes = 0;
-    m->vpn = 0;
-}
-
-static int out_precopy(struct kernel *k, struct move_out *m, struct proc *p)
-{
-    while (m->phase == OUT_PRECOPY) {
-        if (m->piece_off == 0)
-            m->vpn = next_round_page(m, p, m->vpn);
-        if (m->vpn == USER_PAGES) {
-            out_end_round(k, m, p);
-            continue;
-        }
-        int err = out_send_piece(k, m, p);
-        if (err != 0)
-            return err;
-    }
-    return 0;
-}
-
-/* ---- the image ---- */
+/* ---- the image (built once the process is frozen) ---- */
 
 _Static_assert(PROC_MAX_CHILDREN <= 32u, "exited children fit a mask");
 
@@ -226,9 +131,158 @@ static int out_build_image(struct kernel *k, struct move_out *m, const struct pr
     return 0;
 }
 
+/* ---- pre-copy ---- */
+
+static bool set_has(const uint32_t *set, uint32_t vpn)
+{
+    return (set[vpn >> 5] >> (vpn & 31u) & 1u) != 0;
+}
+
+static uint32_t count_bits(const uint32_t *set)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < VM_DIRTY_WORDS; i++)
+        for (uint32_t w = set[i]; w != 0; w &= w - 1u)
+            n++;
+    return n;
+}
+
+/* The first page at or after vpn that this round sends. */
+static uint32_t next_round_page(const struct move_out *m, const struct proc *p, uint32_t vpn)
+{
+    while (vpn < USER_PAGES && (!set_has(m->set, vpn) || vm_page_perms(&p->vm, vpn) < 0))
+        vpn++;
+    return vpn;
+}
+
+static void out_next_page(struct move_out *m)
+{
+    m->piece_off = 0;
+    m->vpn++;
+}
+
+/* The target's copy of the current page, if the source keeps one: a page
+ * that goes after round 1 gets one as its first piece goes, room
+ * permitting. */
+static struct migrate_shadow *out_page_shadow(struct kernel *k, struct move_out *m)
+{
+    struct migrate_shadow *s = migrate_shadow_find(m, m->vpn);
+    if (s == NULL && m->piece_off == 0 && m->round > 1 && m->phase == OUT_PRECOPY)
+        s = migrate_shadow_add(k, m, m->vpn);
+    return s;
+}
+
+/* Send the next piece of the current page, read as it is now: the whole
+ * page in order, or for a page whose copy at the target is kept, the next
+ * range that differs from it. A page written after its round began is
+ * marked dirty and goes again, so a torn copy never survives to the end. */
+static int out_send_piece(struct kernel *k, struct move_out *m, const struct proc *p)
+{
+    int perms = vm_page_perms(&p->vm, m->vpn);
+    if (perms < 0) { /* unmapped since the round began: the image says so */
+        out_next_page(m);
+        return 0;
+    }
+    struct migrate_shadow *s = out_page_shadow(k, m);
+    uint32_t off = m->piece_off, n = PAGE_SIZE - off < PAGE_PIECE_MAX ? PAGE_SIZE - off : PAGE_PIECE_MAX;
+    if (s != NULL && s->whole) {
+        off = vm_page_next_change(&p->vm, m->vpn, s->data, off, MIGRATE_DELTA_GAP, PAGE_PIECE_MAX, &n);
+        if (n == 0) {
+            out_next_page(m);
+            return 0;
+        }
+    }
+    uint8_t msg[PAGE_HEADER + PAGE_PIECE_MAX];
+    put_be32(msg, m->id);
+    put_be32(msg + 4, (m->vpn << PAGE_SHIFT) | (uint32_t)perms);
+    put_be16(msg + 8, (uint16_t)off);
+    vm_page_read(&p->vm, m->vpn, off, n, msg + PAGE_HEADER);
+    int err = out_send(k, m, MSG_PAGE, msg, PAGE_HEADER + n);
+    if (err != 0)
+        return err;
+    if (s != NULL)
+        kmemcpy(s->data + off, msg + PAGE_HEADER, n);
+    m->piece_off = off + n;
+    if (m->piece_off == PAGE_SIZE) {
+        if (s != NULL)
+            s->whole = true;
+        out_next_page(m);
+    }
+    return 0;
+}
+
+/* Move m to phase `next`. The phases only go forward: PRECOPY (rounds,
+ * repeated) -> DRAIN -> FROZEN -> IMAGE -> WAIT -> HANDOVER; a
+ * stop-and-copy move starts at IMAGE. */
+static void out_set_phase(struct kernel *k, struct move_out *m, enum out_phase next)
+{
+    static const uint8_t allowed[] = {
+        [OUT_PRECOPY] = 1u << OUT_PRECOPY | 1u << OUT_DRAIN,
+        [OUT_DRAIN] = 1u << OUT_FROZEN,
+        [OUT_FROZEN] = 1u << OUT_IMAGE,
+        [OUT_IMAGE] = 1u << OUT_WAIT,
+        [OUT_WAIT] = 1u << OUT_HANDOVER,
+        [OUT_HANDOVER] = 0,
+    };
+    bool starting = m->id == 0; /* not yet numbered: migrate_start */
+    KASSERT(k, starting || (m->phase <= OUT_HANDOVER && (allowed[m->phase] >> next & 1u) != 0));
+    m->phase = (uint8_t)next;
+}
+
+/* A round is sent: start another with the pages dirtied meanwhile, or,
+ * when few are left, after the last round allowed, or once a round sent
+ * about as much as the one before (the process dirties memory as fast as
+ * it goes: more rounds would not shrink what the freeze carries), move on
+ * to the freeze. */
+static void out_end_round(struct kernel *k, struct move_out *m, struct proc *p)
+{
+    trace_move(k, HAL_TRACE_MIGRATE_ROUND, m->pid, m->target, (int32_t)m->round, m->round_bytes);
+    bool settled = m->round > 1 && m->round_bytes * 100u > m->last_round_bytes * MIGRATE_SETTLED_PERCENT;
+    if (count_bits(p->vm.dirty) <= MIGRATE_FEW_PAGES || m->round >= MIGRATE_MAX_ROUNDS || settled) {
+        out_set_phase(k, m, OUT_DRAIN);
+        return;
+    }
+    vm_dirty_take(&p->vm, m->set);
+    m->last_round_bytes = m->round_bytes;
+    m->round++;
+    m->round_bytes = 0;
+    m->vpn = 0;
+}
+
+/* The frozen round is sent: every page at the target is now as here, so
+ * the image carries none, only their CRC-32s. */
+static int out_end_frozen_round(struct kernel *k, struct move_out *m, const struct proc *p)
+{
+    kmemset(m->set, 0, VM_DIRTY_WORDS * (uint32_t)sizeof(uint32_t));
+    out_set_phase(k, m, OUT_IMAGE);
+    return out_build_image(k, m, p, m->set);
+}
+
+/* Send the pages of the current round (PRECOPY or FROZEN) as far as the
+ * transport takes them, and end the round once they are all sent. */
+static int out_send_round(struct kernel *k, struct move_out *m, struct proc *p)
+{
+    uint8_t phase = m->phase;
+    while (m->phase == phase) {
+        if (m->piece_off == 0)
+            m->vpn = next_round_page(m, p, m->vpn);
+        int err = 0;
+        if (m->vpn < USER_PAGES)
+            err = out_send_piece(k, m, p);
+        else if (phase == OUT_PRECOPY)
+            out_end_round(k, m, p);
+        else
+            err = out_end_frozen_round(k, m, p);
+        if (err != 0)
+            return err;
+    }
+    return 0;
+}
+
 /* Pre-copy's last step: once what was sent has (nearly) drained, freeze
- * and image the process with only the pages dirtied since the last round.
- * A process in a remote send waits for the answer first. */
+ * the process; the frozen round then sends the pages dirtied since the
+ * last round, and the image follows. A process in a remote send waits for
+ * the answer first. */
 static int out_drain(struct kernel *k, struct move_out *m, struct proc *p)
 {
     if (transport_queued(k, m->target) > MIGRATE_DRAIN_LEFT)
@@ -245,9 +299,13 @@ static int out_drain(struct kernel *k, struct move_out *m, struct proc *p)
     m->round_bytes = 0;
     vm_dirty_take(&p->vm, m->set);
     vm_dirty_stop(&p->vm, k);
-    out_set_phase(k, m, OUT_IMAGE);
-    return out_build_image(k, m, p, m->set);
+    m->vpn = 0;
+    m->piece_off = 0;
+    out_set_phase(k, m, OUT_FROZEN);
+    return 0;
 }
+
+/* ---- the image ---- */
 
 static int out_send_image(struct kernel *k, struct move_out *m, const struct proc *p)
 {
@@ -359,9 +417,11 @@ static int out_step(struct kernel *k, struct move_out *m, struct proc *p)
 {
     int err = m->begun ? 0 : out_send_begin(k, m);
     if (err == 0 && m->phase == OUT_PRECOPY)
-        err = out_precopy(k, m, p);
+        err = out_send_round(k, m, p);
     if (err == 0 && m->phase == OUT_DRAIN)
         err = out_drain(k, m, p);
+    if (err == 0 && m->phase == OUT_FROZEN)
+        err = out_send_round(k, m, p);
     if (err == 0 && m->phase == OUT_IMAGE)
         err = out_send_image(k, m, p);
     if (err == 0 && m->phase == OUT_HANDOVER)
@@ -417,7 +477,6 @@ static int out_prepare_precopy(struct kernel *k, struct move_out *m, struct proc
     for (uint32_t vpn = 0; vpn < USER_PAGES; vpn++)
         if (vm_page_perms(&p->vm, vpn) >= 0)
             m->set[vpn >> 5] |= 1u << (vpn & 31u);
-    m->set_count = count_bits(m->set);
     m->round = 1;
     out_set_phase(k, m, OUT_PRECOPY);
     return 0;

@@ -31,6 +31,7 @@ set(CORE_SOURCES
   ${CORE_DIR}/migrate.c
   ${CORE_DIR}/migrate_source.c
   ${CORE_DIR}/migrate_target.c
+  ${CORE_DIR}/migrate_shadow.c
   ${CORE_DIR}/procimage.c
   ${CORE_DIR}/console.c
   ${CORE_DIR}/location.c

@@ -288,6 +288,26 @@ void vm_page_unmap(struct vm *vm, struct kernel *k, uint32_t vpn)
     vm_mark_dirty(vm, vpn << PAGE_SHIFT);
 }
 
+uint32_t vm_page_next_change(const struct vm *vm, uint32_t vpn, const uint8_t *ref, uint32_t from,
+                             uint32_t gap, uint32_t max, uint32_t *len)
+{
+    const uint8_t *page = vm_page_host(vm->pt[vpn]);
+    uint32_t at = from;
+    while (at < PAGE_SIZE && page[at] == ref[at])
+        at++;
+    uint32_t end = at, same = 0; /* end: past the last changed byte taken */
+    for (uint32_t i = at; i < PAGE_SIZE && i - at < max && same < gap; i++) {
+        if (page[i] != ref[i]) {
+            end = i + 1u;
+            same = 0;
+        } else {
+            same++;
+        }
+    }
+    *len = end - at;
+    return at;
+}
+
 uint32_t vm_page_crc32(const struct vm *vm, uint32_t vpn)
 {
     return crc32_compute(vm_page_host(vm_pte(vm, vpn)), PAGE_SIZE);

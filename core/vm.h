@@ -112,6 +112,13 @@ int vm_page_perms(const struct vm *vm, uint32_t vpn);
 void vm_page_read(const struct vm *vm, uint32_t vpn, uint32_t off, uint32_t len, uint8_t *out);
 int vm_page_set(struct vm *vm, struct kernel *k, uint32_t vpn, uint32_t perms, const uint8_t *data);
 void vm_page_unmap(struct vm *vm, struct kernel *k, uint32_t vpn);
+/* The next range of a mapped page whose bytes differ from ref's
+ * (PAGE_SIZE bytes): its offset, the first changed byte at or after
+ * `from`, or PAGE_SIZE when nothing there changed. *len is its length
+ * (0 when none), at most max: the range runs on over unchanged stretches
+ * shorter than `gap` bytes and ends with a changed byte. */
+uint32_t vm_page_next_change(const struct vm *vm, uint32_t vpn, const uint8_t *ref, uint32_t from,
+                             uint32_t gap, uint32_t max, uint32_t *len);
 /* The CRC-32 (crc32.h) of a mapped page's contents. */
 uint32_t vm_page_crc32(const struct vm *vm, uint32_t vpn);
 

@@ -204,3 +204,31 @@ Test(vm, destroy_returns_everything_and_is_idempotent)
     vm_destroy(&vm, &k);
     cr_assert_eq(vm_init(&vm, &k), 0);
 }
+
+/* Pre-copy's delta: the ranges where a page differs from a copy, gaps
+ * shorter than `gap` bridged, each at most `max` bytes long. */
+Test(vm, next_change_finds_the_changed_ranges)
+{
+    static const uint8_t ref[PAGE_SIZE]; /* the copy: zeroes, as the page starts */
+    cr_assert_eq(vm_map(&vm, &k, BASE, PAGE_SIZE, RW), 0);
+    uint32_t vpn = BASE >> PAGE_SHIFT, len = 99;
+    cr_assert_eq(vm_page_next_change(&vm, vpn, ref, 0, 64, 1430, &len), PAGE_SIZE, "nothing changed");
+    cr_assert_eq(len, 0u);
+    static const uint8_t ones[300] = {[0] = 1, [9] = 1, [100] = 1, [299] = 1};
+    cr_assert_eq(vm_copy_out(&vm, BASE + 10, ones, 10), 0);          /* changed: 10 and 19 */
+    cr_assert_eq(vm_copy_out(&vm, BASE + 50, ones + 9, 1), 0);       /* 50: 30 from 19 */
+    cr_assert_eq(vm_copy_out(&vm, BASE + 200, ones + 100, 1), 0);    /* 200: 150 from 50 */
+    cr_assert_eq(vm_copy_out(&vm, BASE + PAGE_SIZE - 1, ones, 1), 0); /* the last byte */
+    cr_assert_eq(vm_page_next_change(&vm, vpn, ref, 0, 64, 1430, &len), 10u);
+    cr_expect_eq(len, 41u, "10..50: the 30-byte gap is bridged, the 150-byte one is not");
+    cr_assert_eq(vm_page_next_change(&vm, vpn, ref, 51, 64, 1430, &len), 200u);
+    cr_expect_eq(len, 1u);
+    cr_assert_eq(vm_page_next_change(&vm, vpn, ref, 0, 200, 1430, &len), 10u);
+    cr_expect_eq(len, 191u, "a gap of 200 bridges both");
+    cr_assert_eq(vm_page_next_change(&vm, vpn, ref, 0, 64, 5, &len), 10u);
+    cr_expect_eq(len, 1u, "at most 5 bytes, ending with a changed one: only byte 10");
+    cr_assert_eq(vm_page_next_change(&vm, vpn, ref, 11, 64, 1430, &len), 19u);
+    cr_expect_eq(len, 32u);
+    cr_assert_eq(vm_page_next_change(&vm, vpn, ref, 201, 64, 1430, &len), PAGE_SIZE - 1);
+    cr_expect_eq(len, 1u, "the last byte of the page");
+}
