@@ -38,6 +38,7 @@ int vm_init(struct vm *vm, struct kernel *k)
 {
     vm->pages_mapped = 0;
     vm->dirty = NULL;
+    vm->xlat = NULL;
     vm->pt = kpage_alloc(k, VM_TABLE_PAGES);
     return vm->pt == NULL ? ERR_NO_MEMORY : 0;
 }
@@ -76,6 +77,8 @@ static int vm_page_place(struct vm *vm, struct kernel *k, uint32_t vpn, uint32_t
     KASSERT(k, vpn < USER_PAGES && vm->pages_mapped <= USER_PAGES);
     uintptr_t old = vm->pt[vpn];
     vm_mark_dirty(vm, vpn << PAGE_SHIFT);
+    if (((old | perms) & VM_PERM_X) != 0)
+        vm->xlat = NULL; /* code may change: its translation is no longer checked */
     if (old != 0 && vm_pte_pages(perms) == vm_pte_pages(old)) {
         vm->pt[vpn] = (old & ~VM_PAGE_MASK) | perms;
         return 0;
@@ -196,6 +199,7 @@ int vm_write_image(struct vm *vm, uint32_t va, const void *src, uint32_t len)
 {
     if (vm_check(vm, va, len, 0) != 0)
         return ERR_FAULT;
+    vm->xlat = NULL; /* it may write code, ignoring permissions */
     vm_write_checked(vm, va, src, len);
     return 0;
 }
@@ -254,6 +258,8 @@ void vm_page_unmap(struct vm *vm, struct kernel *k, uint32_t vpn)
     if (pte == 0)
         return;
     KASSERT(k, vm->pages_mapped > 0);
+    if ((pte & VM_PERM_X) != 0)
+        vm->xlat = NULL;
     kpage_free(k, vm_page_host(pte), vm_pte_pages(pte));
     vm->pt[vpn] = 0;
     vm->pages_mapped--;

@@ -47,6 +47,7 @@ struct sim_options {
     FILE *diagnostics;   /* spawn failures and warnings; NULL: none */
     bool progress;       /* live progress line on stderr */
     bool trace_frame_loss; /* a "frame_lost" trace line per lost frame */
+    bool interpret;        /* no translated code (user/programs_xlat.h): same outputs, slower */
     /* The command that reruns this run ("nimbus run FILE --seed N
      * --set ..."), for the report of a failed KASSERT; NULL: the sim
      * makes one from the scenario's path and the seed. */
