@@ -4,13 +4,15 @@
  * address spaces, one running its translation and one interpreted, and
  * every rv_run result, register and the pc must agree. Also the budget
  * refusal of a block, faults and ECALL inside translated blocks, and when
- * a translation is (not) used.
+ * a translation is (not) used, after migration too.
  */
 #include <criterion/criterion.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/elf.h"
 #include "core/kernel_priv.h"
+#include "core/procimage.h"
 #include "core/rv32_xlat.h"
 #include "tests/fake_hal.h"
 #include "user/programs.h"
@@ -215,4 +217,54 @@ Test(xlat, no_translation_without_the_hals)
     start("load");
     rv_xlat_attach(&k, &in.vm, "fault", 5);
     cr_assert_null(in.vm.xlat);
+}
+
+static const struct rv_xlat_program *offer_translation(void *ctx, const char *name, uint32_t name_len)
+{
+    (void)ctx;
+    return user_program_xlat_find(name, name_len);
+}
+
+/* Migration: the image carries no translation; the target finds the
+ * program's by name and uses it only when the text that came checks out. */
+static const struct rv_xlat_program *arrives_with(bool change_text)
+{
+    struct hal_program_ops ops = {.lookup = k.hal.programs->lookup, .translation = offer_translation};
+    k.hal.programs = &ops;
+    if (change_text) {
+        uint8_t word[4] = {0x13, 0, 0, 0}; /* a NOP in place of the first word */
+        cr_assert_eq(vm_write_image(&xl.vm, t->text_va, word, 4), 0);
+    }
+    struct proc *src = calloc(1, sizeof *src);
+    cr_assert_not_null(src);
+    memcpy(src->name, "fault", 5);
+    src->pid = 1;
+    src->deadline_ns = HAL_TIME_NEVER;
+    src->cpu = xl.cpu;
+    src->vm = xl.vm;
+    uint32_t size = procimage_size(src, NULL);
+    uint8_t *img = malloc(size);
+    cr_assert_not_null(img);
+    procimage_encode(src, NULL, 0, img);
+    struct proc *p;
+    int err = procimage_decode(&k, img, size, NULL, 0, &p);
+    cr_assert_eq(err, 0, "decode: %d", err);
+    const struct rv_xlat_program *got = p->vm.xlat;
+    procimage_free(&k, p);
+    free(img);
+    free(src);
+    k.hal.programs = f.hal.programs;
+    return got;
+}
+
+Test(xlat, a_process_that_arrives_is_translated_again)
+{
+    start("load");
+    cr_assert_eq(arrives_with(false), t);
+}
+
+Test(xlat, a_process_whose_text_changed_arrives_interpreted)
+{
+    start("load");
+    cr_assert_null(arrives_with(true));
 }

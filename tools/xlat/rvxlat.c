@@ -176,7 +176,8 @@ static void find_blocks(uint32_t entry)
 /* The C for guest register n as a value ("0u" for x0). */
 static const char *reg(unsigned n)
 {
-    static char names[32][8];
+    static char names[32][12];
+    n &= 31u;
     if (n == 0)
         return "0u";
     snprintf(names[n], sizeof names[n], "r%u", n);
