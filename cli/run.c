@@ -26,7 +26,7 @@
 
 static const char run_usage[] =
     "Usage: nimbus run SCENARIO [--out DIR] [--seed N] [--set KEY=VALUE]... [--quiet]\n"
-    "                  [--viz]\n"
+    "                  [--viz] [--interpret]\n"
     "\n"
     "Simulate SCENARIO (a JSON file, see docs/scenarios.md) and write into DIR:\n"
     "  trace.jsonl   the event trace, one JSON object a line (docs/trace.md)\n"
@@ -56,6 +56,8 @@ static const char run_usage[] =
     "      --no-progress  no live progress line on stderr\n"
     "      --check-determinism  run it again into DIR/rerun and compare: name the\n"
     "                     first trace line where the two runs part, if they do\n"
+    "      --interpret    interpret every program, even those translated at\n"
+    "                     build time (docs/translation.md); the files are the same\n"
     "      --viz          watch the run live in a window (docs/viz.md); the files\n"
     "                     are the same as without it\n"
     "      --viz-exit     with --viz: close the window when the run has ended\n"
@@ -75,6 +77,7 @@ struct run_args {
     bool progress;
     bool viz;             /* --viz: a live window (a child process) */
     bool check_determinism;
+    bool interpret; /* --interpret: no translated code */
     bool viz_exit;
     const char *viz_shot;
     struct scenario_override *sets; /* --set, in order */
@@ -84,7 +87,7 @@ struct run_args {
 
 enum run_option {
     OPT_HELP, OPT_QUIET, OPT_NO_PROGRESS, OPT_VIZ, OPT_VIZ_EXIT, OPT_VIZ_SHOT, OPT_OUT, OPT_SET, OPT_SEED,
-    OPT_CHECK_DETERMINISM
+    OPT_CHECK_DETERMINISM, OPT_INTERPRET
 };
 
 static const struct args_option run_options[] = {
@@ -98,6 +101,7 @@ static const struct args_option run_options[] = {
     {"set", 0, "KEY=VALUE", OPT_SET},
     {"seed", 's', "N", OPT_SEED},
     {"check-determinism", 0, NULL, OPT_CHECK_DETERMINISM},
+    {"interpret", 0, NULL, OPT_INTERPRET},
 };
 
 /* One option: 0, -1 after --help, or an exit status. */
@@ -109,6 +113,7 @@ static int take_run_option(int id, const char *v, void *ctx)
     case OPT_HELP: fputs(run_usage, stdout); return -1;
     case OPT_QUIET: a->quiet = true; return 0;
     case OPT_CHECK_DETERMINISM: a->check_determinism = true; return 0;
+    case OPT_INTERPRET: a->interpret = true; return 0;
     case OPT_NO_PROGRESS: a->progress = false; return 0;
     case OPT_VIZ_EXIT: a->viz_exit = a->viz = true; return 0;
     case OPT_VIZ: a->viz = true; return 0;
@@ -449,6 +454,7 @@ static int run_scenario(const struct run_args *a)
         .diagnostics = stderr,
         .progress = a->progress && isatty(STDERR_FILENO),
         .trace_frame_loss = true,
+        .interpret = a->interpret,
         .interrupt = &interrupted,
     };
     char *reproduce = reproduce_command(a, opt.seed);

@@ -13,6 +13,7 @@
 #include "kernel_priv.h"
 #include "location.h"
 #include "migrate.h"
+#include "rv32_xlat.h"
 #include "sched.h"
 #include "stock_client.h"
 
@@ -130,8 +131,12 @@ static int load_program(struct kernel *k, struct proc *p, const char *name, uint
     uint32_t size;
     if (k->hal.programs->lookup(k->hal.ctx, name, name_len, &image, &size) != HAL_OK)
         return ERR_NOT_FOUND;
-    vm_init(&p->vm, k);
-    return elf_load(&p->vm, k, image, size, &p->cpu.pc);
+    int err = vm_init(&p->vm, k);
+    if (err == 0)
+        err = elf_load(&p->vm, k, image, size, &p->cpu.pc);
+    if (err == 0)
+        rv_xlat_attach(k, &p->vm, name, name_len);
+    return err;
 }
 
 static void trace_spawn(struct kernel *k, const struct proc *p, uint32_t name_len)

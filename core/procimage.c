@@ -14,6 +14,7 @@
 #include "crc32.h"
 #include "ipc.h"
 #include "kernel_priv.h"
+#include "rv32_xlat.h"
 
 /* The image's own codes for a process's state and wait, independent of
  * the order of the kernel's enums. */
@@ -526,6 +527,9 @@ int procimage_decode(struct kernel *k, const uint8_t *img, uint32_t len, struct 
         procimage_free(k, p);
         return err;
     }
+    /* The program by its name here, used only if the text that came
+     * checks out against it: nothing on the wire picks the code run. */
+    rv_xlat_attach(k, &p->vm, p->name, name_length(p));
     *out = p;
     return 0;
 }

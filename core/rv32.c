@@ -1,52 +1,11 @@
 /*
- * rv32.c - rv_run (rv32.h): runs decoded instructions by threaded
- * dispatch, decoding a word the first time it runs, with an exact budget
- * at no cost per instruction; how and why is in rv32_priv.h.
+ * rv32.c - rv_interp (rv32_priv.h), the interpreter behind rv_run
+ * (rv32.h): runs decoded instructions by threaded dispatch, decoding a
+ * word the first time it runs, with an exact budget at no cost per
+ * instruction; how and why is in rv32_priv.h.
  */
+#include "rv32_alu.h"
 #include "rv32_priv.h"
-
-/* ---- Arithmetic the spec defines case by case ---- */
-
-/* Signed views rely on two's complement conversions and an arithmetic
- * >> of negative values, which gcc and clang both define. */
-static uint32_t rv_sra(uint32_t a, uint32_t n) { return (uint32_t)((int32_t)a >> (n & 31u)); }
-static uint32_t rv_slt(uint32_t a, uint32_t b) { return (int32_t)a < (int32_t)b; }
-
-static uint32_t rv_mulh(uint32_t a, uint32_t b)
-{
-    return (uint32_t)((uint64_t)((int64_t)(int32_t)a * (int64_t)(int32_t)b) >> 32);
-}
-
-static uint32_t rv_mulhsu(uint32_t a, uint32_t b)
-{
-    return (uint32_t)((uint64_t)((int64_t)(int32_t)a * (int64_t)b) >> 32);
-}
-
-static uint32_t rv_mulhu(uint32_t a, uint32_t b) { return (uint32_t)(((uint64_t)a * b) >> 32); }
-
-/* Division never traps: x/0 is all ones, INT_MIN/-1 overflows to INT_MIN. */
-static uint32_t rv_div(uint32_t a, uint32_t b)
-{
-    if (b == 0)
-        return UINT32_MAX;
-    if (a == 0x80000000u && b == UINT32_MAX)
-        return a;
-    return (uint32_t)((int32_t)a / (int32_t)b);
-}
-
-static uint32_t rv_divu(uint32_t a, uint32_t b) { return b == 0 ? UINT32_MAX : a / b; }
-
-/* The remainder of x/0 is x; of INT_MIN/-1 it is 0. */
-static uint32_t rv_rem(uint32_t a, uint32_t b)
-{
-    if (b == 0)
-        return a;
-    if (a == 0x80000000u && b == UINT32_MAX)
-        return 0;
-    return (uint32_t)((int32_t)a % (int32_t)b);
-}
-
-static uint32_t rv_remu(uint32_t a, uint32_t b) { return b == 0 ? a : a % b; }
 
 /* The budget mark goes back before anything else reads the cache: on the
  * way out of rv_run, and before it moves. */
@@ -364,7 +323,7 @@ static void rv_decode_at(const struct rv_page *page, struct rv_mark *m, struct r
  * to most of them. */
 __attribute__((optimize("no-crossjumping")))
 #endif
-struct rv_result rv_run(struct rv_cpu *cpu, struct vm *vm, uint32_t budget)
+struct rv_result rv_interp(struct rv_cpu *cpu, struct vm *vm, uint32_t budget)
 {
     static const void *const ops[OP_COUNT] = {
         RV_META_OPS(RV_LABEL) RV_INSN_OPS(RV_LABEL) RV_FUSED_OPS(RV_FUSED_LABEL)};

@@ -4,7 +4,9 @@
  * the RISC-V unprivileged specification (RV32I base and the M extension;
  * Zifencei's FENCE.I is a no-op because the decode cache never goes stale).
  *
- *   rv32.c         rv_run: threaded dispatch, the budget, the handlers
+ *   rv32.c         rv_interp: threaded dispatch, the budget, the handlers
+ *   rv32_xlat.c    rv_run: translated code where there is some (rv32_xlat.h),
+ *                  else rv_interp
  *   rv32_decode.c  instruction words into decode-cache entries
  *   rv32_mem.c     loads and stores the TLB cannot serve
  *
@@ -152,6 +154,9 @@ _Static_assert(offsetof(struct rv_decoded, op) == 0, "vm.c forgets a decoding by
 /* A guest byte offset as a decode-cache byte offset: 8-byte entries for
  * 4-byte words. */
 #define RV_CACHE_OFFSET(off) ((off) * 2)
+
+/* The interpreter: rv_run's contract (rv32.h) for any code. */
+struct rv_result rv_interp(struct rv_cpu *cpu, struct vm *vm, uint32_t budget);
 
 /* Decode the instruction word at pc. Never returns OP_DECODE. */
 struct rv_decoded rv_decode(uint32_t insn, uint32_t pc);

@@ -12,6 +12,7 @@ set(CORE_SOURCES
   ${CORE_DIR}/rv32.c
   ${CORE_DIR}/rv32_decode.c
   ${CORE_DIR}/rv32_mem.c
+  ${CORE_DIR}/rv32_xlat.c
   ${CORE_DIR}/elf.c
   ${CORE_DIR}/crc32.c
   ${CORE_DIR}/frame.c

@@ -100,6 +100,8 @@ static int vm_page_place(struct vm *vm, struct kernel *k, uint32_t vpn, uint32_t
         return ERR_NO_MEMORY;
     uintptr_t old = *slot;
     vm_mark_dirty(vm, vpn << PAGE_SHIFT);
+    if (((old | perms) & VM_PERM_X) != 0)
+        vm->xlat = NULL; /* code may change: its translation is no longer checked */
     if (old != 0 && vm_pte_pages(perms) == vm_pte_pages(old)) {
         *slot = (old & ~VM_PAGE_MASK) | perms;
         return 0;
@@ -224,6 +226,7 @@ int vm_write_image(struct vm *vm, uint32_t va, const void *src, uint32_t len)
 {
     if (vm_check(vm, va, len, 0) != 0)
         return ERR_FAULT;
+    vm->xlat = NULL; /* it may write code, ignoring permissions */
     vm_write_checked(vm, va, src, len);
     return 0;
 }
@@ -282,6 +285,8 @@ void vm_page_unmap(struct vm *vm, struct kernel *k, uint32_t vpn)
     if (pte == 0)
         return;
     KASSERT(k, vm->pages_mapped > 0);
+    if ((pte & VM_PERM_X) != 0)
+        vm->xlat = NULL;
     kpage_free(k, vm_page_host(pte), vm_pte_pages(pte));
     vm->dir[vpn / VM_LEAF_ENTRIES][vpn & (VM_LEAF_ENTRIES - 1u)] = 0;
     vm->pages_mapped--;
@@ -291,7 +296,7 @@ void vm_page_unmap(struct vm *vm, struct kernel *k, uint32_t vpn)
 uint32_t vm_page_next_change(const struct vm *vm, uint32_t vpn, const uint8_t *ref, uint32_t from,
                              uint32_t gap, uint32_t max, uint32_t *len)
 {
-    const uint8_t *page = vm_page_host(vm->pt[vpn]);
+    const uint8_t *page = vm_page_host(vm_pte(vm, vpn));
     uint32_t at = from;
     while (at < PAGE_SIZE && page[at] == ref[at])
         at++;

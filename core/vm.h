@@ -18,6 +18,7 @@
 #include "param.h"
 
 struct kernel;
+struct rv_xlat_program;
 
 #define VM_PERM_R 1u
 #define VM_PERM_W 2u
@@ -58,6 +59,9 @@ struct vm {
     uintptr_t *dir[VM_DIR_ENTRIES];
     uint32_t pages_mapped; /* user pages, not counting decode caches */
     uint32_t *dirty; /* NULL, or VM_DIRTY_WORDS words: pages changed since last taken */
+    /* NULL, or the translation of the program in this space's text, set
+     * only once its text is checked (rv_xlat_attach, rv32_xlat.h). */
+    const struct rv_xlat_program *xlat;
 };
 
 /* The table entry of page vpn (< USER_PAGES): 0 when not mapped. */

@@ -50,6 +50,7 @@ struct sim_options {
     /* Hand every broadcast copy to its kernel, even one the kernel says
      * it ignores: the slow reference the tests hold the fast path to. */
     bool every_copy_to_kernel;
+    bool interpret;        /* no translated code (user/programs_xlat.h): same outputs, slower */
     /* The command that reruns this run ("nimbus run FILE --seed N
      * --set ..."), for the report of a failed KASSERT; NULL: the sim
      * makes one from the scenario's path and the seed. */

@@ -10,6 +10,7 @@
 #include "sim.h"
 #include "sim_clock.h"
 #include "user/programs.h"
+#include "user/programs_xlat.h"
 
 /* ---- the HAL -------------------------------------------------------- */
 
@@ -108,6 +109,17 @@ static int node_program_lookup(void *ctx, const char *name, uint32_t name_len,
     return HAL_OK;
 }
 
+/* A built-in program's translation, unless the run interprets everything
+ * or the scenario has a program of that name (the core checks the text
+ * anyway). */
+static const struct rv_xlat_program *node_program_translation(void *ctx, const char *name, uint32_t name_len)
+{
+    const struct sim_node *n = ctx;
+    if (n->sim->opt.interpret || scenario_program_find(n->sim->scn, name, name_len) != NULL)
+        return NULL;
+    return user_program_xlat_find(name, name_len);
+}
+
 /* The node's kernel broke an invariant: the whole run stops (never returns). */
 static void node_assert_failed(void *ctx, const struct hal_assert *a)
 {
@@ -124,7 +136,8 @@ static const struct hal_mem_ops node_mem_ops = {.alloc_pages = node_alloc_pages,
                                                 .free_pages = node_free_pages};
 static const struct hal_random_ops node_random_ops = {.next_u32 = node_next_u32};
 static const struct hal_trace_ops node_trace_ops = {.event = node_trace};
-static const struct hal_program_ops node_program_ops = {.lookup = node_program_lookup};
+static const struct hal_program_ops node_program_ops = {.lookup = node_program_lookup,
+                                                        .translation = node_program_translation};
 static const struct hal_nvram_ops node_nvram_ops = {.read = node_nvram_read, .write = node_nvram_write};
 static const struct hal_panic_ops node_panic_ops = {.assert_failed = node_assert_failed};
 

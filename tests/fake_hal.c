@@ -128,7 +128,7 @@ static const struct hal_console_ops console_ops = {fake_console};
 static const struct hal_mem_ops mem_ops = {fake_alloc_pages, fake_free_pages};
 static const struct hal_random_ops random_ops = {fake_random};
 static const struct hal_trace_ops trace_ops = {fake_trace};
-static const struct hal_program_ops program_ops = {fake_lookup};
+static const struct hal_program_ops program_ops = {.lookup = fake_lookup};
 static const struct hal_nvram_ops nvram_ops = {fake_nvram_read, fake_nvram_write};
 static const struct hal_panic_ops panic_ops = {fake_assert_failed};
 

@@ -75,7 +75,7 @@ static void put_code(uint32_t va, const uint32_t *words, uint32_t n)
 /* The decode-cache op of the word at va (an executable page). */
 static uint8_t cached_op(uint32_t va)
 {
-    uintptr_t pte = vm.pt[va >> PAGE_SHIFT];
+    uintptr_t pte = vm_pte(&vm, va >> PAGE_SHIFT);
     const struct rv_decoded *cache =
         (const struct rv_decoded *)((pte & ~(uintptr_t)RV_PAGE_MASK) + PAGE_SIZE);
     return cache[(va & RV_PAGE_MASK) >> 2].op;

@@ -54,7 +54,7 @@ expect_forbidden viz/viz_color.c '#include "hal-sim/scenario.h"' \
 expect_forbidden core/names.c '#include "host/xalloc.h"' \
   "core/names.c includes host/xalloc.h: core may include only hal"
 expect_forbidden hal-sim/sim.h '#include "cli/cli.h"' \
-  "hal-sim/sim.h includes cli/cli.h: hal-sim may include only core, hal, host, user/programs.h"
+  "hal-sim/sim.h includes cli/cli.h: hal-sim may include only core, hal, host, user/programs.h, user/programs_xlat.h"
 expect_forbidden user/programs/hello.c '#include "../../core/kernel.h"' \
   "user/programs/hello.c includes core/kernel.h: user may include only core/abi.h"
 
