@@ -23,6 +23,7 @@
 #include "core/vm.h"
 #include "tests/fake_hal.h"
 #include "tests/rv_asm.h"
+#include "bench_clock.h"
 
 #define CODE_VA ABI_USER_BASE
 #define DATA_VA (ABI_USER_BASE + 0x10000u)
@@ -86,13 +87,6 @@ static int bench_setup(struct kernel *k, struct vm *vm, struct rv_cpu *cpu)
     return 0;
 }
 
-static double bench_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 int main(int argc, char **argv)
 {
     uint64_t total = argc > 1 ? strtoull(argv[1], NULL, 0) : 100000000ull;
@@ -107,7 +101,7 @@ int main(int argc, char **argv)
         return 1;
     }
     uint64_t done = 0;
-    double start = bench_seconds();
+    double start = bench_seconds(CLOCK_MONOTONIC);
     while (done < total) {
         uint64_t slice = total - done < DEFAULT_QUANTUM_INSNS ? total - done : DEFAULT_QUANTUM_INSNS;
         struct rv_result r = rv_run(&cpu, &vm, (uint32_t)slice);
@@ -117,7 +111,7 @@ int main(int argc, char **argv)
             return 1;
         }
     }
-    double secs = bench_seconds() - start;
+    double secs = bench_seconds(CLOCK_MONOTONIC) - start;
     printf("guest instructions: %" PRIu64 "\n", done);
     printf("seconds: %.3f\n", secs);
     printf("guest MIPS: %.1f\n", secs > 0 ? (double)done / secs / 1e6 : 0.0);

@@ -24,6 +24,7 @@
 #include "tests/fake_hal.h"
 #include "user/programs.h"
 #include "user/programs_xlat.h"
+#include "bench_clock.h"
 
 #define PROGRAM "worker"
 #define ARGS_VA (ABI_USER_TOP - 64u)
@@ -53,13 +54,6 @@ static int bench_setup(struct kernel *k, struct vm *vm, struct rv_cpu *cpu, bool
     return 0;
 }
 
-static double bench_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 int main(int argc, char **argv)
 {
     if (argc < 2 || (strcmp(argv[1], "xlat") != 0 && strcmp(argv[1], "interp") != 0)) {
@@ -79,7 +73,7 @@ int main(int argc, char **argv)
         return 1;
     }
     uint64_t done = 0, calls = 0;
-    double start = bench_seconds();
+    double start = bench_seconds(CLOCK_MONOTONIC);
     while (done < total) {
         uint64_t slice = total - done < DEFAULT_QUANTUM_INSNS ? total - done : DEFAULT_QUANTUM_INSNS;
         struct rv_result r = rv_run(&cpu, &vm, (uint32_t)slice);
@@ -92,7 +86,7 @@ int main(int argc, char **argv)
             return 1;
         }
     }
-    double secs = bench_seconds() - start;
+    double secs = bench_seconds(CLOCK_MONOTONIC) - start;
     printf("%s: %" PRIu64 " guest instructions (%" PRIu64 " system calls) in %.3f s: %.1f MIPS\n", argv[1], done,
            calls, secs, secs > 0 ? (double)done / secs / 1e6 : 0.0);
     vm_destroy(&vm, &k);

@@ -14,15 +14,7 @@
 #include <time.h>
 
 #include "user/programs/cpumix_work.h"
-
-/* Seconds on `clock`: CLOCK_MONOTONIC for wall time, and the process's
- * CPU time, which a busy machine disturbs less. */
-static double bench_seconds(clockid_t clock)
-{
-    struct timespec ts;
-    clock_gettime(clock, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
+#include "bench_clock.h"
 
 int main(int argc, char **argv)
 {

@@ -58,7 +58,8 @@ struct adjacency {
 
 static struct adjacency adjacency_build(const struct dep_graph *g, unsigned kinds, bool reverse)
 {
-    struct adjacency a = {xcalloc(g->node_count + 1u, sizeof(size_t)), xcalloc(g->count + 1u, sizeof(size_t))};
+    struct adjacency a = {xcalloc(g->node_count + 1u, sizeof(size_t)),
+                          xcalloc(g->count + 1u, sizeof(size_t))};
     for (size_t e = 0; e < g->count; e++)
         if (g->edges[e].kind & kinds)
             a.first[(reverse ? g->edges[e].to : g->edges[e].from) + 1u]++;
@@ -151,8 +152,8 @@ static void components(const struct dep_graph *g, unsigned kinds, uint32_t *comp
 
 /* The cycle through edge `e`: e, then the shortest path back from its end
  * to its start inside its component. Returns the cycle's length. */
-static size_t cycle_through(const struct dep_graph *g, const struct adjacency *fwd, const uint32_t *comp, size_t e,
-                            const struct dep_edge **cycle)
+static size_t cycle_through(const struct dep_graph *g, const struct adjacency *fwd, const uint32_t *comp,
+                            size_t e, const struct dep_edge **cycle)
 {
     uint32_t start = g->edges[e].to, goal = g->edges[e].from;
     size_t *via = xcalloc(g->node_count, sizeof(size_t)); /* edge id + 1 that reached the node */
@@ -184,7 +185,8 @@ static size_t cycle_through(const struct dep_graph *g, const struct adjacency *f
 
 static size_t find_anomaly(const struct dep_graph *g, enum dep_anomaly a, dep_cycle_fn *found, void *ctx)
 {
-    static const unsigned allowed[] = {[DEP_G0] = DEP_WW, [DEP_G1C] = DEP_WW | DEP_WR, [DEP_G2] = DEP_WW | DEP_WR | DEP_RW};
+    static const unsigned allowed[] = {
+        [DEP_G0] = DEP_WW, [DEP_G1C] = DEP_WW | DEP_WR, [DEP_G2] = DEP_WW | DEP_WR | DEP_RW};
     static const unsigned needed[] = {[DEP_G0] = DEP_WW, [DEP_G1C] = DEP_WR, [DEP_G2] = DEP_RW};
     uint32_t *comp = xcalloc(g->node_count, sizeof(uint32_t));
     components(g, allowed[a], comp);

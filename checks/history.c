@@ -88,8 +88,8 @@ static void on_begin(struct history *h, uint32_t a, const char *parent_text)
     uint32_t parent = parent_text != NULL ? action_of(h, parent_text) : NONE;
     act = &h->actions[a]; /* action_of may have moved it */
     if (parent != NONE && h->actions[parent].state != ACTION_RUNNING) {
-        history_report(h, h->line, false, "action %s began inside %s, which is not running", action_name(h, a),
-                       parent_text);
+        history_report(h, h->line, false, "action %s began inside %s, which is not running",
+                       action_name(h, a), parent_text);
         return;
     }
     *act = (struct action){.state = ACTION_RUNNING, .parent = parent, .root = a};
@@ -118,13 +118,13 @@ static void on_end(struct history *h, uint32_t a, bool commit)
         h->r->aborted++;
 }
 
-#define APPEND(array, count, capacity, value)                                          \
-    do {                                                                               \
-        if ((count) == (capacity)) {                                                   \
-            (capacity) = (capacity) ? (capacity) * 2u : 256u;                          \
-            (array) = xrealloc((array), (capacity) * sizeof (array)[0]);               \
-        }                                                                              \
-        (array)[(count)++] = (value);                                                  \
+#define APPEND(array, count, capacity, value)                                                                \
+    do {                                                                                                     \
+        if ((count) == (capacity)) {                                                                         \
+            (capacity) = (capacity) ? (capacity)*2u : 256u;                                                  \
+            (array) = xrealloc((array), (capacity) * sizeof(array)[0]);                                      \
+        }                                                                                                    \
+        (array)[(count)++] = (value);                                                                        \
     } while (0)
 
 /* The version a line names: writer + wseq, or the first version. */

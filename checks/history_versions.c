@@ -25,9 +25,9 @@ struct object_order {
 
 struct analysis {
     struct history *h;
-    struct key_map finals;    /* (root, object) -> struct final */
-    struct key_map positions; /* (object, root) -> index in its order + 1 */
-    struct key_map installed; /* (object, node) -> versions installed so far */
+    struct key_map finals;       /* (root, object) -> struct final */
+    struct key_map positions;    /* (object, root) -> index in its order + 1 */
+    struct key_map installed;    /* (object, node) -> versions installed so far */
     struct object_order *orders; /* by object */
 };
 
@@ -100,8 +100,10 @@ static void order_install(struct analysis *an, const struct install *in)
     size_t at = (*installed)++;
     if (at < o->count) {
         if (o->roots[at] != root)
-            history_report(h, in->line, false, "replicas of %s disagree: node %u installed %s's version as version %zu, "
-                           "another node %s's", object_name(h, in->object), in->node, action_name(h, root), at + 1,
+            history_report(h, in->line, false,
+                           "replicas of %s disagree: node %u installed %s's version as version %zu, "
+                           "another node %s's",
+                           object_name(h, in->object), in->node, action_name(h, root), at + 1,
                            action_name(h, o->roots[at]));
         return;
     }
@@ -137,8 +139,8 @@ static void check_committed_installed(struct analysis *an)
         uint32_t root = (uint32_t)(key >> 32), object = (uint32_t)key;
         if (f != NULL && h->actions[root].state == ACTION_COMMITTED &&
             key_map_get(&an->positions, pair_key(object, root), false, NULL) == NULL)
-            history_report(h, f->line, false, "%s committed a write of %s that no node installed", action_name(h, root),
-                           object_name(h, object));
+            history_report(h, f->line, false, "%s committed a write of %s that no node installed",
+                           action_name(h, root), object_name(h, object));
     }
 }
 
@@ -171,11 +173,12 @@ static void read_edges(struct analysis *an, const struct access *x)
             return; /* its own write */
         const struct final *f = final_of(an, writer, object);
         if (!same_version(f->v, x->v)) {
-            history_report(h, x->line, true,
-                           "G1b (intermediate read): %s read %s as written by %s (write %u), not %s's last write "
-                           "of it (%s, write %u)",
-                           action_name(h, x->action), object_name(h, object), action_name(h, x->v.writer),
-                           x->v.wseq, action_name(h, writer), action_name(h, f->v.writer), f->v.wseq);
+            history_report(
+                h, x->line, true,
+                "G1b (intermediate read): %s read %s as written by %s (write %u), not %s's last write "
+                "of it (%s, write %u)",
+                action_name(h, x->action), object_name(h, object), action_name(h, x->v.writer), x->v.wseq,
+                action_name(h, writer), action_name(h, f->v.writer), f->v.wseq);
             return;
         }
         const uint32_t *position = key_map_get(&an->positions, pair_key(object, writer), false, NULL);
@@ -192,7 +195,8 @@ static void on_cycle(void *ctx, enum dep_anomaly a, const struct dep_edge *const
 {
     struct history *h = ctx;
     char text[1024];
-    size_t n = (size_t)snprintf(text, sizeof text, "%s: %s", dep_anomaly_name(a), action_name(h, cycle[0]->from));
+    size_t n =
+        (size_t)snprintf(text, sizeof text, "%s: %s", dep_anomaly_name(a), action_name(h, cycle[0]->from));
     for (size_t i = 0; i < length && n < sizeof text; i++)
         n += (size_t)snprintf(text + n, sizeof text - n, " -%s %s-> %s", dep_kind_name(cycle[i]->kind),
                               object_name(h, cycle[i]->object), action_name(h, cycle[i]->to));

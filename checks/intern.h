@@ -9,8 +9,8 @@
 #include <stdint.h>
 
 struct intern {
-    char **names;     /* by id */
-    uint32_t *slots;  /* hash table of id + 1 (0: empty) */
+    char **names;    /* by id */
+    uint32_t *slots; /* hash table of id + 1 (0: empty) */
     uint32_t count, slot_count;
 };
 

@@ -38,7 +38,8 @@ static int check_trace(FILE *f, const char *path)
     uint64_t found = r.anomalies + r.violations;
     if (found > HISTORY_MAX_SHOWN)
         printf("%s: %llu more findings not shown\n", path, (unsigned long long)(found - HISTORY_MAX_SHOWN));
-    printf("%s: %s: %llu actions (%llu committed, %llu aborted), %llu objects, %llu anomalies, %llu violations\n",
+    printf("%s: %s: %llu actions (%llu committed, %llu aborted), %llu objects, %llu anomalies, %llu "
+           "violations\n",
            path, found ? "FAILED" : "ok", (unsigned long long)r.actions, (unsigned long long)r.committed,
            (unsigned long long)r.aborted, (unsigned long long)r.objects, (unsigned long long)r.anomalies,
            (unsigned long long)r.violations);

@@ -8,7 +8,10 @@
 #include "proc.h"
 #include "transport.h"
 
-void liveness_init(struct kernel *k) { k->next_probe_ns = kernel_now(k) + LIVENESS_PROBE_PERIOD_NS; }
+void liveness_init(struct kernel *k)
+{
+    k->next_probe_ns = kernel_now(k) + LIVENESS_PROBE_PERIOD_NS;
+}
 
 /* Probe `node` unless something is already on its way there: the
  * transport watches a peer for as long as it waits for an answer. */
@@ -20,40 +23,46 @@ static void probe(struct kernel *k, uint16_t node)
     (void)transport_send(k, node, CLUSTER_MSG_PROBE, NULL, 0);
 }
 
+/* Where a walk over the children of this node's processes has got to. */
+struct child_cursor {
+    uint32_t proc, child, seen;
+};
+
+/* The next child still running of a process here, after the cursor;
+ * false after the last. Only while there is one is there a peer to watch,
+ * and a timer to keep (an idle node keeps none). */
+static bool next_running_child(const struct kernel *k, struct child_cursor *cur, uint32_t *child_pid)
+{
+    for (; cur->seen < k->proc_count; cur->proc++, cur->child = 0) {
+        const struct proc *p = k->procs[cur->proc];
+        if (p == NULL)
+            continue;
+        for (; cur->child < p->child_count; cur->child++) {
+            if (!p->children[cur->child].exited) {
+                *child_pid = p->children[cur->child++].pid;
+                return true;
+            }
+        }
+        cur->seen++;
+    }
+    return false;
+}
+
 void liveness_on_timer(struct kernel *k)
 {
     uint64_t now = kernel_now(k);
     if (now < k->next_probe_ns)
         return;
     k->next_probe_ns = now + LIVENESS_PROBE_PERIOD_NS;
-    for (uint32_t i = 0, seen = 0; seen < k->proc_count; i++) {
-        const struct proc *p = k->procs[i];
-        if (p == NULL)
-            continue;
-        seen++;
-        for (uint32_t c = 0; c < p->child_count; c++)
-            if (!p->children[c].exited)
-                probe(k, location_lookup(k, p->children[c].pid));
-    }
-}
-
-/* Whether a process here has a child still running: only then is there
- * a peer to watch, and a timer to keep (an idle node keeps none). */
-static bool watching(const struct kernel *k)
-{
-    for (uint32_t i = 0, seen = 0; seen < k->proc_count; i++) {
-        const struct proc *p = k->procs[i];
-        if (p == NULL)
-            continue;
-        seen++;
-        for (uint32_t c = 0; c < p->child_count; c++)
-            if (!p->children[c].exited)
-                return true;
-    }
-    return false;
+    struct child_cursor cur = {0};
+    uint32_t child;
+    while (next_running_child(k, &cur, &child))
+        probe(k, location_lookup(k, child));
 }
 
 uint64_t liveness_next_deadline(const struct kernel *k)
 {
-    return watching(k) ? k->next_probe_ns : HAL_TIME_NEVER;
+    struct child_cursor cur = {0};
+    uint32_t child;
+    return next_running_child(k, &cur, &child) ? k->next_probe_ns : HAL_TIME_NEVER;
 }

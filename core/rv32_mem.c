@@ -61,12 +61,7 @@ int rv_store_slow(const struct vm *vm, struct rv_tlb *tlb, struct rv_mark *mark,
         tlb->tag[reg] = va & ~RV_PAGE_MASK;
         tlb->host[reg] = rv_pte_host(pte, 0);
         uint8_t *p = rv_pte_host(pte, va);
-        if (size == 4)
-            rv_put32(p, value);
-        else if (size == 2)
-            rv_put16(p, value);
-        else
-            p[0] = (uint8_t)value;
+        rv_put_sized(p, size, value);
         return 0;
     }
     if (!rv_access_ok(vm, va, size, VM_PERM_W))

@@ -200,6 +200,17 @@ static inline void rv_put32(uint8_t *p, uint32_t v)
     kmemcpy(p, &h, sizeof h);
 }
 
+/* A store of `size` (1, 2 or 4) bytes inside one page. */
+static inline void rv_put_sized(uint8_t *p, uint32_t size, uint32_t v)
+{
+    if (size == 4)
+        rv_put32(p, v);
+    else if (size == 2)
+        rv_put16(p, v);
+    else
+        p[0] = (uint8_t)v;
+}
+
 /* Per base register, the page it last loaded from (or stored to) and that
  * page's host address. Lives for one rv_run, during which no mapping
  * changes. Store entries are never made for executable pages, so stores

@@ -101,12 +101,7 @@ static inline int rv_xlat_store(struct rv_xlat_state *s, unsigned reg, uint32_t 
     uint64_t off = (uint64_t)va - s->st.tag[reg];
     if (__builtin_expect(off <= PAGE_SIZE - size, 1)) {
         uint8_t *p = s->st.host[reg] + off;
-        if (size == 4)
-            rv_put32(p, value);
-        else if (size == 2)
-            rv_put16(p, value);
-        else
-            p[0] = (uint8_t)value;
+        rv_put_sized(p, size, value);
         return 0;
     }
     return rv_store_slow(s->vm, &s->st, &s->mark, reg, va, size, value);

@@ -3,7 +3,7 @@
 # scenario (scenarios/*.json) and the test scenarios that move processes
 # (tests/scenarios/precopy-*.json, sleeper-moved.json) run once with the
 # built-in programs' translations and once with --interpret, and
-# trace.jsonl, net.pcap and metrics.json must be identical. A scenario
+# trace.jsonl, every pcap file and metrics.json must be identical. A scenario
 # that runs long is cut short with --set duration=... (the same for both
 # runs). test_xlat has the unit tests.
 # Usage: xlat_scenarios.sh NIMBUS SOURCE_DIR BUILD_DIR
@@ -31,7 +31,9 @@ for scn in "$src"/scenarios/*.json "$src"/tests/scenarios/precopy-*.json "$src"/
   # shellcheck disable=SC2086
   "$nimbus" run "$scn" --quiet --no-progress --interpret --out "$out/$name/interp" $extra \
     >"$out/$name.interp.log" 2>&1 || true
-  for f in trace.jsonl net.pcap metrics.json; do
+  # A rack topology writes a pcap per rack (net-rack<R>.pcap) instead of net.pcap.
+  pcaps=$(cd "$out/$name/interp" 2>/dev/null && ls ./*.pcap 2>/dev/null | sed 's|^\./||' || true)
+  for f in trace.jsonl ${pcaps:-net.pcap} metrics.json; do
     if [ ! -s "$out/$name/interp/$f" ]; then
       echo "FAIL: $name: the interpreted run wrote no $f (see $out/$name.interp.log)"
       failed=1

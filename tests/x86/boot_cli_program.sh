@@ -61,7 +61,7 @@ bc_has shell out "n0.1: collatz n0.1: below 30000, 26623 takes the most steps: 3
 
 bc_run move --nodes 2 --kernel "$image" --out "$BC_OUT/move" --timeout 80 --program "collatz=$elf" \
     --exec '0:spawn collatz 100000' --exec '0:migrate n0.1 1' \
-    --expect 'arrived from node 0' --expect 'takes the most steps'
+    --expect 'arrived from node 0' --expect 'takes the most steps' --expect 'n0.1 exited with status 0'
 bc_status move 0
 grep -qE '^n0\| cumulonimbus: migrated n0\.1 to node 1 \([0-9]+ bytes, freeze [0-9]+ us\)$' "$BC_OUT/move.out" ||
     bc_fail "move: collatz n0.1 was not migrated"
