@@ -172,6 +172,11 @@ static void read_edges(struct analysis *an, const struct access *x)
         if (writer == reader)
             return; /* its own write */
         const struct final *f = final_of(an, writer, object);
+        if (f == NULL) {
+            history_report(h, x->line, false, "%s read %s as written by %s, which never wrote it",
+                           action_name(h, x->action), object_name(h, object), action_name(h, x->v.writer));
+            return;
+        }
         if (!same_version(f->v, x->v)) {
             history_report(
                 h, x->line, true,

@@ -123,6 +123,15 @@ Test(check_history, write_skew_is_g2)
                true, "h.jsonl: G2 (anti-dependency cycle): t1 -rw y-> t2 -rw x-> t1");
 }
 
+/* Found by fuzz_check_history: a read of a committed action's version of
+ * an object it never wrote. */
+Test(check_history, a_read_of_a_version_its_writer_never_wrote_is_named)
+{
+    expect_one(BEGIN("t1") WRITE("t1", "y", 1) COMMIT("t1") INSTALL(0, "y", "t1", 1) BEGIN("t2")
+                   READ("t2", "x", "t1", 1) COMMIT("t2"),
+               false, "h.jsonl:6: t2 read x as written by t1, which never wrote it");
+}
+
 Test(check_history, an_installed_write_of_an_aborted_nested_action_is_named)
 {
     expect_one(BEGIN("t1") NESTED("n1", "t1") WRITE("n1", "x", 1) ABORT("n1") COMMIT("t1") INSTALL(2, "x", "n1", 1),
