@@ -32,7 +32,13 @@ enum proc_state {
 struct proc_rec {
     uint8_t state;
     uint16_t node, to;
+    uint32_t to_crashes;             /* how often `to` had crashed when the move started */
     uint64_t spawn_line, since_line; /* spawned; last changed state or place */
+};
+
+struct node_rec {
+    bool down; /* crashed and not restarted */
+    uint32_t crashes;
 };
 
 struct pair_rec {
@@ -53,7 +59,7 @@ struct checker {
     struct key_map procs; /* pid -> struct proc_rec */
     struct key_map pairs; /* src << 32 | dst -> struct pair_rec */
     struct key_map sends; /* src -> struct send_rec */
-    struct key_map down;  /* node -> bool: crashed and not restarted */
+    struct key_map nodes; /* node -> struct node_rec */
     struct durability stores;
     struct run_check_result *r;
     uint64_t line;
@@ -113,6 +119,8 @@ static const char *pid_text(uint32_t pid, char buf[16])
 }
 
 static struct proc_rec *proc_of(struct checker *c, uint32_t pid) { return key_map_get(&c->procs, pid, false, NULL); }
+
+static struct node_rec *node_of(struct checker *c, uint32_t node) { return key_map_get(&c->nodes, node, true, NULL); }
 
 static void on_spawn(struct checker *c, uint32_t node, uint32_t pid)
 {
@@ -242,6 +250,7 @@ static void on_move(struct checker *c, const char *ev, uint32_t node, uint32_t p
         if (r != NULL) {
             set_state(c, r, PROC_MOVING);
             r->to = (uint16_t)other;
+            r->to_crashes = node_of(c, other)->crashes;
         }
         return;
     }
@@ -253,12 +262,13 @@ static void on_move(struct checker *c, const char *ev, uint32_t node, uint32_t p
         return;
     }
     if (strcmp(ev, "migrate_lost") == 0) {
-        /* Handed over from here to `other`, which restarted before running it. */
-        if (r != NULL && r->state == PROC_IN_FLIGHT && r->node == node && r->to == other)
+        /* Its home's verdict: handed over to `other`, which restarted before running it. */
+        if (r != NULL && r->state == PROC_IN_FLIGHT && r->to == other)
             set_state(c, r, PROC_LOST);
         else if (r == NULL || r->state != PROC_LOST)
-            violation(c, "pid %s reported lost by node %u, which had not handed it over to node %u",
-                      pid_text(pid, p), node, other);
+            violation(c, "pid %s reported lost on node %u by node %u, but it is %s on node %u (since line %llu)",
+                      pid_text(pid, p), other, node, r != NULL ? state_words[r->state] : "unknown",
+                      r != NULL ? r->node : 0u, r != NULL ? (unsigned long long)r->since_line : 0ull);
         return;
     }
     if (strcmp(ev, "migrate_install") == 0) {
@@ -280,8 +290,7 @@ static void on_move(struct checker *c, const char *ev, uint32_t node, uint32_t p
     bool done = strcmp(ev, "migrate_done") == 0;
     set_state(c, r, done ? PROC_IN_FLIGHT : PROC_ALIVE);
     /* Handed over to a node that crashed meanwhile: lost with it. */
-    const bool *target_down = key_map_get(&c->down, r->to, false, NULL);
-    if (done && target_down != NULL && *target_down)
+    if (done && node_of(c, r->to)->down)
         set_state(c, r, PROC_LOST);
 }
 
@@ -321,13 +330,21 @@ static void on_store(struct checker *c, const char *ev, uint32_t node, const cJS
 }
 
 /* At an end with every process exited, none may be left running. */
+/* Handed over to a target that restarted since the move started and
+ * never installed: the copy died with the incarnation that held it (a
+ * move can also start over with the new one, which then installs it). */
+static bool lost_with_a_restart(struct checker *c, const struct proc_rec *r)
+{
+    return r->state == PROC_IN_FLIGHT && node_of(c, r->to)->crashes != r->to_crashes;
+}
+
 static void all_exited(struct checker *c)
 {
     char p[16];
     uint64_t pid;
     for (size_t i = 0; i < c->procs.capacity; i++) {
         struct proc_rec *r = key_map_slot(&c->procs, i, &pid);
-        if (r != NULL && r->state != PROC_ENDED && r->state != PROC_LOST)
+        if (r != NULL && r->state != PROC_ENDED && r->state != PROC_LOST && !lost_with_a_restart(c, r))
             violation(c, "the run ended with every process exited, but pid %s is %s (since line %llu)",
                       pid_text((uint32_t)pid, p), state_words[r->state], (unsigned long long)r->since_line);
     }
@@ -356,9 +373,10 @@ static void check_line(struct checker *c, const cJSON *line)
         violation(c, "node %u: a KASSERT failed: %s", node, cJSON_IsString(expr) ? expr->valuestring : "?");
     } else if (strcmp(ev, "crash") == 0 && has_node) {
         on_crash(c, node);
-        *(bool *)key_map_get(&c->down, node, true, NULL) = true;
+        node_of(c, node)->down = true;
+        node_of(c, node)->crashes++;
     } else if (strcmp(ev, "restart") == 0 && has_node) {
-        *(bool *)key_map_get(&c->down, node, true, NULL) = false;
+        node_of(c, node)->down = false;
     } else if ((strcmp(ev, "store_commit") == 0 || strcmp(ev, "store_mount") == 0) && has_node) {
         on_store(c, ev, node, line);
     } else if (!has_node || !has_pid || (pid & 0xFFFFu) == 0) {
@@ -393,7 +411,7 @@ int run_check_trace(FILE *trace, const char *name, FILE *report, struct run_chec
     key_map_init(&c.procs, sizeof(struct proc_rec));
     key_map_init(&c.pairs, sizeof(struct pair_rec));
     key_map_init(&c.sends, sizeof(struct send_rec));
-    key_map_init(&c.down, sizeof(bool));
+    key_map_init(&c.nodes, sizeof(struct node_rec));
     durability_init(&c.stores);
     char *text = NULL;
     size_t cap = 0;
@@ -417,7 +435,7 @@ int run_check_trace(FILE *trace, const char *name, FILE *report, struct run_chec
     key_map_free(&c.procs);
     key_map_free(&c.pairs);
     key_map_free(&c.sends);
-    key_map_free(&c.down);
+    key_map_free(&c.nodes);
     durability_free(&c.stores);
     return rc;
 }

@@ -18,6 +18,7 @@
 #define LOCATION_MIN_CAPACITY 16u
 #define LOCATION_EXITED 0xFFFFu
 #define LOCATION_MSG_BYTES 10u /* pid, node, moves */
+#define UNACKED_MSG_BYTES 14u  /* pid, parent, target, moves */
 
 struct location_entry {
     uint32_t pid; /* 0: empty (pid 0 is never a process) */
@@ -264,17 +265,60 @@ void location_on_home_restart(struct kernel *k, uint16_t home)
     }
 }
 
+/* Only a home node keeps track: news of another node's pid is refused. */
+static bool is_home_news(struct kernel *k, uint32_t len, uint32_t want, uint32_t pid)
+{
+    if (len == want && ABI_PID_NODE(pid) == k->node_id && ABI_PID_LOCAL(pid) != 0)
+        return true;
+    k->stats.frames_bad++;
+    return false;
+}
+
 void location_on_message(struct kernel *k, uint16_t src_node, const uint8_t *payload, uint32_t len)
 {
     (void)src_node;
-    if (len != LOCATION_MSG_BYTES) {
-        k->stats.frames_bad++;
+    uint32_t pid = len >= 4 ? get_be32(payload) : 0;
+    if (is_home_news(k, len, LOCATION_MSG_BYTES, pid))
+        learn(k, pid, get_be16(payload + 4), get_be32(payload + 6), true);
+}
+
+/* The home's verdict on a handover to a restarted target. The process
+ * came back here, or exited (its entry cleared), or the table holds news
+ * of a later move: not lost. Otherwise the last news is of this move or
+ * an earlier one: lost. (A later move whose news is still on its way
+ * here is taken for lost: the one race left, docs/protocol.md.) The
+ * entry stays, so the pid's number is never handed out again. */
+static void judge_unacked_handover(struct kernel *k, uint32_t pid, uint32_t parent_pid, uint16_t target,
+                                   uint32_t moves)
+{
+    const struct location_entry *e = find(k->location, pid);
+    if (proc_find(k, pid) != NULL || e == NULL || e->moves > moves)
+        return;
+    struct hal_trace_event ev = {.type = HAL_TRACE_MIGRATE_LOST, .pid = pid, .value2 = target};
+    ktrace(k, &ev);
+    proc_report_lost(k, pid, parent_pid);
+}
+
+void location_on_unacked_handover(struct kernel *k, uint32_t pid, uint32_t parent_pid, uint16_t target,
+                                  uint32_t moves)
+{
+    uint16_t home = (uint16_t)ABI_PID_NODE(pid);
+    if (home == k->node_id) {
+        judge_unacked_handover(k, pid, parent_pid, target, moves);
         return;
     }
-    uint32_t pid = get_be32(payload);
-    if (ABI_PID_NODE(pid) != k->node_id || ABI_PID_LOCAL(pid) == 0) {
-        k->stats.frames_bad++; /* only a home node keeps track */
-        return;
-    }
-    learn(k, pid, get_be16(payload + 4), get_be32(payload + 6), true);
+    uint8_t msg[UNACKED_MSG_BYTES];
+    put_be32(msg, pid);
+    put_be32(msg + 4, parent_pid);
+    put_be16(msg + 8, target);
+    put_be32(msg + 10, moves);
+    /* Refused (the home unreachable too), nobody can tell: nothing is said. */
+    (void)transport_send(k, home, CLUSTER_MSG_UNACKED_HANDOVER, msg, UNACKED_MSG_BYTES);
+}
+
+void location_on_unacked_message(struct kernel *k, const uint8_t *payload, uint32_t len)
+{
+    uint32_t pid = len >= 4 ? get_be32(payload) : 0;
+    if (is_home_news(k, len, UNACKED_MSG_BYTES, pid))
+        judge_unacked_handover(k, pid, get_be32(payload + 4), get_be16(payload + 8), get_be32(payload + 10));
 }

@@ -53,7 +53,17 @@ bool location_is_home_of(struct kernel *k, uint32_t pid);
  * every process here that was born there (re-registration). */
 void location_on_home_restart(struct kernel *k, uint16_t home);
 
+/* A handover of pid (child of parent_pid) to `target`, its move number
+ * `moves`, was never acknowledged and the target restarted. The home
+ * (this node, or told by CLUSTER_MSG_UNACKED_HANDOVER) decides: the
+ * process is lost unless the home knows it came back, exited, or moved
+ * again since; then MIGRATE_LOST is traced there and the parent told. */
+void location_on_unacked_handover(struct kernel *k, uint32_t pid, uint32_t parent_pid, uint16_t target,
+                                  uint32_t moves);
+
 /* CLUSTER_MSG_LOCATION arrived. */
 void location_on_message(struct kernel *k, uint16_t src_node, const uint8_t *payload, uint32_t len);
+/* CLUSTER_MSG_UNACKED_HANDOVER arrived. */
+void location_on_unacked_message(struct kernel *k, const uint8_t *payload, uint32_t len);
 
 #endif

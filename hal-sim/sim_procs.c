@@ -140,7 +140,7 @@ struct sim_proc *sim_procs_observe(struct sim_procs *t, uint32_t node, uint64_t 
         if ((p = sim_procs_find(t, ev->pid)) != NULL && p->state == SIM_PROC_MOVING && p->node == node)
             sim_procs_set(t, p, SIM_PROC_LOST, node);
         return p;
-    case HAL_TRACE_MIGRATE_LOST: /* handed over from here to a target that restarted */
+    case HAL_TRACE_MIGRATE_LOST: /* the home's verdict: handed to a target that restarted */
         if ((p = sim_procs_find(t, ev->pid)) != NULL && p->state == SIM_PROC_MOVING && p->node == ev->value2)
             sim_procs_set(t, p, SIM_PROC_LOST, p->node);
         return p;

@@ -45,10 +45,11 @@
  *              the source restarted or was declared dead. If the source had
  *              handed the process over (MIGRATE_DONE there) it is lost;
  *              otherwise the source's abort thaws it there.
- *   MIGRATE_LOST pid, value2 = target node: on the source, the target
- *              restarted before it acknowledged HANDOVER DONE, so the
- *              process handed over (MIGRATE_DONE here) ran nowhere
- *              afterwards: it is lost, and its parent is told
+ *   MIGRATE_LOST pid, value2 = target node: on the process's home, the
+ *              target of a move restarted before it acknowledged HANDOVER
+ *              DONE and the home knows of no later move or exit: the
+ *              process ran nowhere afterwards, it is lost, and its parent
+ *              is told
  *   SEND_RESULT pid = sender, other_pid = destination, value2 = bytes,
  *              value = what the send system call returned (0 or a
  *              negative enum abi_error): traced when the call returns, so

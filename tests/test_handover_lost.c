@@ -51,7 +51,7 @@ static bool cut;
 
 static void expect_told_lost(uint32_t parent, uint32_t parent_node, uint16_t reporter)
 {
-    cr_expect(harness_run(&h, 2 * SECOND), "the parent's wait returns");
+    cr_expect(harness_run(&h, 15 * SECOND), "the parent's wait returns");
     char line[64];
     snprintf(line, sizeof line, "child n%u.%u exited with %d\n", ABI_PID_NODE(parent + 1),
              ABI_PID_LOCAL(parent + 1), (int)ABI_STATUS_LOST);
@@ -87,9 +87,10 @@ Test(handover_lost, a_source_restarting_at_the_handover_loses_the_child_and_its_
 /* The child n2.2 goes 2 -> 0 -> 1; node 1 restarts before HANDOVER DONE
  * reached it. Only a target that installs a process tells its home, so
  * the home (node 2, with the parent) believes the child on node 0, which
- * is up: only node 0, whose handover was never acknowledged, knows it
- * ran nowhere. */
-Test(handover_lost, a_target_restarting_before_the_handover_loses_the_child_and_its_source_says_so)
+ * is up: only node 0, whose handover was never acknowledged, knows the
+ * child may have run nowhere; it asks the home, which knows of no later
+ * move and says so. */
+Test(handover_lost, a_target_restarting_before_the_handover_loses_the_child_and_its_home_says_so)
 {
     harness_init(&h, 3);
     uint32_t parent = spawn_parent(2);
@@ -98,9 +99,10 @@ Test(handover_lost, a_target_restarting_before_the_handover_loses_the_child_and_
     cr_assert_null(why, "%s", why);
     harness_restart(&h, 1, NULL);
     cut = false; /* node 0 hears of the restart */
-    expect_told_lost(parent, 2, 0);
-    cr_expect_eq(h.hal[0].trace_counts[HAL_TRACE_MIGRATE_LOST], 1u);
-    cr_expect_eq(h.hal[0].last_of[HAL_TRACE_MIGRATE_LOST].pid, parent + 1);
+    expect_told_lost(parent, 2, 2);
+    cr_expect_eq(h.hal[2].trace_counts[HAL_TRACE_MIGRATE_LOST], 1u);
+    cr_expect_eq(h.hal[2].last_of[HAL_TRACE_MIGRATE_LOST].pid, parent + 1);
+    cr_expect_eq(h.hal[0].trace_counts[HAL_TRACE_MIGRATE_LOST], 0u, "the source only asks");
 }
 
 /* Node 1's messages to node 0, held back instead of delivered while
@@ -129,9 +131,9 @@ static bool hold_1_to_0(struct harness *hh, uint32_t src, uint8_t *frame, uint32
 /* The child n2.2 goes 2 -> 0 -> 1. Node 0 reads node 1's INSTALLED only
  * after node 1 crashed and restarted (node 0 was paused meanwhile: chatty-8
  * seed 9799 of the swarm). It hands the child over to an incarnation that
- * never held it; when the restart shows, node 0 traces the child lost and
- * its parent is told. */
-Test(handover_lost, an_installed_read_after_its_target_restarted_loses_the_child_and_the_source_says_so)
+ * never held it; when the restart shows, node 0 asks the child's home,
+ * which traces the child lost and tells its parent. */
+Test(handover_lost, an_installed_read_after_its_target_restarted_loses_the_child_and_its_home_says_so)
 {
     harness_init(&h, 3);
     uint32_t parent = spawn_parent(2);
@@ -148,10 +150,10 @@ Test(handover_lost, an_installed_read_after_its_target_restarted_loses_the_child
     for (uint32_t i = 0; i < held.count; i++)
         kernel_on_frame(h.k[0], held.frame[i], held.len[i]);
     cr_assert_eq(h.hal[0].trace_counts[HAL_TRACE_MIGRATE_DONE], 1u, "node 0 handed the child over");
-    expect_told_lost(parent, 2, 0);
-    cr_expect_eq(h.hal[0].trace_counts[HAL_TRACE_MIGRATE_LOST], 1u);
-    cr_expect_eq(h.hal[0].last_of[HAL_TRACE_MIGRATE_LOST].pid, parent + 1);
-    cr_expect_eq(h.hal[0].last_of[HAL_TRACE_MIGRATE_LOST].value2, 1u, "handed over to node 1");
+    expect_told_lost(parent, 2, 2);
+    cr_expect_eq(h.hal[2].trace_counts[HAL_TRACE_MIGRATE_LOST], 1u);
+    cr_expect_eq(h.hal[2].last_of[HAL_TRACE_MIGRATE_LOST].pid, parent + 1);
+    cr_expect_eq(h.hal[2].last_of[HAL_TRACE_MIGRATE_LOST].value2, 1u, "handed over to node 1");
     cr_expect_eq(h.hal[1].trace_counts[HAL_TRACE_MIGRATE_INSTALL], 0u, "the new node 1 never ran it");
 }
 
@@ -168,4 +170,92 @@ Test(handover_lost, an_acknowledged_handover_is_not_reported_when_the_source_res
     cr_expect(harness_run(&h, 10 * SECOND), "the child and its parent end");
     cr_expect(strstr(h.hal[2].console, "child n2.2 exited with 0\n") != NULL, "%s", h.hal[2].console);
     cr_expect_eq(h.hal[2].trace_counts[HAL_TRACE_CHILD_LOST], 0u);
+}
+
+/* Node 1's frames to node 0 are lost once node 0 handed one more process
+ * over than `handovers_before` (a one-way partition): its acknowledgement
+ * of HANDOVER DONE among them. */
+static uint32_t handovers_before;
+
+static bool cut_1_to_0_after_the_handover(struct harness *hh, uint32_t src, uint8_t *frame, uint32_t len,
+                                          void *ctx)
+{
+    (void)len;
+    bool cutting = *(const bool *)ctx && hh->hal[0].trace_counts[HAL_TRACE_MIGRATE_DONE] > handovers_before;
+    return !(cutting && src == 1 && memcmp(frame, hh->hal[0].mac, 6) == 0);
+}
+
+static uint32_t handovers_unacknowledged(const struct kernel *k)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; k->migrate != NULL && i < MIGRATE_MAX_HANDED; i++)
+        n += k->migrate->handed[i].pid != 0;
+    return n;
+}
+
+/* Move the child from node 0 to node 1 with node 1's acknowledgement of
+ * HANDOVER DONE lost (until `cut` is cleared), so node 0 keeps the
+ * handover. */
+static void hand_over_0_to_1_unacknowledged(uint32_t child)
+{
+    cut = true;
+    handovers_before = h.hal[0].trace_counts[HAL_TRACE_MIGRATE_DONE];
+    h.frame_filter = cut_1_to_0_after_the_handover;
+    h.filter_ctx = &cut;
+    move(child, 0, 1);
+    cr_assert_eq(handovers_unacknowledged(h.k[0]), 1u, "node 0 still waits for the acknowledgement");
+}
+
+/* chatty-8 seed 3372 of the swarm: node 1 ran the child, the child moved
+ * on to node 3, and only then did node 1 restart; its acknowledgement of
+ * DONE never reached node 0. The home heard of the later move: the child
+ * is not lost, runs on and exits, and nobody says otherwise. */
+Test(handover_lost, a_target_that_ran_the_child_and_moved_it_on_before_restarting_loses_nothing)
+{
+    harness_init(&h, 4);
+    uint32_t parent = spawn_parent(2);
+    move(parent + 1, 2, 0);
+    hand_over_0_to_1_unacknowledged(parent + 1);
+    move(parent + 1, 1, 3);
+    harness_restart(&h, 1, NULL);
+    cut = false;
+    cr_expect(harness_run(&h, 10 * SECOND), "the child and its parent end");
+    cr_expect(strstr(h.hal[2].console, "child n2.2 exited with 0\n") != NULL, "%s", h.hal[2].console);
+    for (uint32_t n = 0; n < 4; n++) {
+        cr_expect_eq(h.hal[n].trace_counts[HAL_TRACE_MIGRATE_LOST], 0u, "node %u traced it lost", n);
+        cr_expect_eq(h.hal[n].trace_counts[HAL_TRACE_CHILD_LOST], 0u, "node %u told a parent", n);
+    }
+    cr_expect_eq(h.hal[0].trace_counts[HAL_TRACE_MIGRATE_DONE], 1u, "node 0 handed it over once");
+}
+
+/* The same with the source as the home (the child n0.1 moves 0 -> 1 -> 3):
+ * node 0 judges from its own table, no message needed. */
+Test(handover_lost, a_home_that_handed_over_judges_from_its_own_table)
+{
+    harness_init(&h, 4);
+    uint32_t parent = spawn_parent(0);
+    hand_over_0_to_1_unacknowledged(parent + 1);
+    move(parent + 1, 1, 3);
+    harness_restart(&h, 1, NULL);
+    cut = false;
+    cr_expect(harness_run(&h, 10 * SECOND), "the child and its parent end");
+    cr_expect(strstr(h.hal[0].console, "child n0.2 exited with 0\n") != NULL, "%s", h.hal[0].console);
+    cr_expect_eq(h.hal[0].trace_counts[HAL_TRACE_MIGRATE_LOST], 0u);
+    cr_expect_eq(h.hal[0].trace_counts[HAL_TRACE_CHILD_LOST], 0u);
+}
+
+/* And with no later news the home, again the source, says lost: the
+ * child n0.2 is handed to node 1, which restarts before acknowledging,
+ * while its parent runs on node 2 and believes it at home (node 0, up). */
+Test(handover_lost, a_home_that_handed_over_to_a_restarted_target_with_no_later_news_says_lost)
+{
+    harness_init(&h, 3);
+    uint32_t parent = spawn_parent(0);
+    move(parent, 0, 2);
+    hand_over_0_to_1_unacknowledged(parent + 1);
+    harness_restart(&h, 1, NULL);
+    cut = false;
+    expect_told_lost(parent, 2, 0);
+    cr_expect_eq(h.hal[0].trace_counts[HAL_TRACE_MIGRATE_LOST], 1u);
+    cr_expect_eq(h.hal[0].last_of[HAL_TRACE_MIGRATE_LOST].value2, 1u, "lost on node 1");
 }

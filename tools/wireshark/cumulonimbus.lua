@@ -27,7 +27,7 @@ local VERSION = 1
 -- balance_priv.h).
 local T = {
     ACK = 1, RST = 2, SKIP = 3,
-    DELIVER = 16, DELIVER_RESULT = 17, CONSOLE = 19, LOCATION = 20, PROBE = 21,
+    DELIVER = 16, DELIVER_RESULT = 17, UNACKED_HANDOVER = 18, CONSOLE = 19, LOCATION = 20, PROBE = 21,
     STOCK_REQ = 22, STOCK_REPLY = 23,
     BEGIN = 24, PAGE = 25, IMAGE = 26, CHUNK = 27, INSTALLED = 28, ABORT = 29, CANCEL = 30,
     HANDOVER = 31,
@@ -114,6 +114,10 @@ field("console.text", ProtoField.string, "Text")
 field("location.pid", ProtoField.uint32, "Pid", base.HEX)
 field("location.node", ProtoField.uint16, "Node", base.DEC, {[0xFFFF] = "exited"})
 field("location.moves", ProtoField.uint32, "Move count", base.DEC)
+field("unacked.pid", ProtoField.uint32, "Pid", base.HEX)
+field("unacked.parent", ProtoField.uint32, "Parent", base.HEX)
+field("unacked.target", ProtoField.uint16, "Target node", base.DEC)
+field("unacked.moves", ProtoField.uint32, "Move count there", base.DEC)
 
 field("stock.call_id", ProtoField.uint32, "Call id", base.DEC)
 field("stock.pid", ProtoField.uint32, "Caller pid", base.HEX)
@@ -338,6 +342,15 @@ payload[T.CONSOLE] = function(p, len, tree)
         tree:add(f["console.text"], p(4))
     end
     return string.format("%s %d bytes", pid_text(p(0, 4):uint()), len - 4)
+end
+
+payload[T.UNACKED_HANDOVER] = function(p, len, tree)
+    if not payload_ok(tree, len, len == 14, "UNACKED_HANDOVER needs 14 bytes") then return "" end
+    add_pid(tree, f["unacked.pid"], p(0, 4))
+    add_pid(tree, f["unacked.parent"], p(4, 4))
+    tree:add(f["unacked.target"], p(8, 2))
+    tree:add(f["unacked.moves"], p(10, 4))
+    return string.format("%s handed to restarted node %d", pid_text(p(0, 4):uint()), p(8, 2):uint())
 end
 
 payload[T.LOCATION] = function(p, len, tree)
