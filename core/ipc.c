@@ -287,7 +287,7 @@ void ipc_on_peer_reset(struct kernel *k, uint16_t node, bool restarted)
     }
     stock_client_on_peer_reset(k, node);
     migrate_on_peer_reset(k, node, restarted);
-    proc_on_node_lost(k, node);
+    proc_on_node_lost(k, node, restarted);
     if (restarted)
         location_on_home_restart(k, node);
 }

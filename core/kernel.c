@@ -158,6 +158,7 @@ void kernel_on_timer(struct kernel *k)
     wake_expired(k, now);
     transport_on_timer(k);
     migrate_on_timer(k);
+    location_on_timer(k);
     balance_on_timer(k);
     liveness_on_timer(k);
     stock_on_timer(k);
@@ -183,8 +184,8 @@ uint64_t kernel_next_deadline(const struct kernel *k)
         if (p->state == PROC_BLOCKED && p->deadline_ns < next)
             next = p->deadline_ns;
     }
-    uint64_t servers[] = {transport_next_deadline(k), migrate_next_deadline(k), balance_next_deadline(k),
-                          liveness_next_deadline(k), stock_next_deadline(k)};
+    uint64_t servers[] = {transport_next_deadline(k), migrate_next_deadline(k), location_next_deadline(k),
+                          balance_next_deadline(k),   liveness_next_deadline(k), stock_next_deadline(k)};
     for (uint32_t i = 0; i < sizeof servers / sizeof *servers; i++)
         next = servers[i] < next ? servers[i] : next;
     return next;

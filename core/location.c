@@ -7,6 +7,7 @@
  * message never undoes a newer one.
  */
 #include "location.h"
+#include "location_priv.h"
 
 #include "bytes.h"
 #include "ipc.h"
@@ -18,23 +19,6 @@
 #define LOCATION_MIN_CAPACITY 16u
 #define LOCATION_EXITED 0xFFFFu
 #define LOCATION_MSG_BYTES 10u /* pid, node, moves */
-#define UNACKED_MSG_BYTES 14u  /* pid, parent, target, moves */
-
-struct location_entry {
-    uint32_t pid; /* 0: empty (pid 0 is never a process) */
-    uint32_t stamp;
-    uint32_t moves; /* the move count the news was about */
-    uint16_t node;
-    bool authoritative;
-};
-
-struct location_table {
-    struct location_entry *slots;
-    uint32_t capacity; /* a power of two */
-    uint32_t used;
-    uint32_t cached; /* entries that are not authoritative */
-    uint32_t clock;  /* stamps cache entries, oldest first */
-};
 
 static uint32_t slot_of(const struct location_table *t, uint32_t pid)
 {
@@ -52,6 +36,7 @@ int location_init(struct kernel *k)
     if (t == NULL)
         return ERR_NO_MEMORY;
     t->capacity = LOCATION_MIN_CAPACITY;
+    t->suspects = NULL;
     t->slots = alloc_slots(k, t->capacity);
     if (t->slots == NULL) {
         kfree(k, t, sizeof *t);
@@ -64,18 +49,22 @@ int location_init(struct kernel *k)
 uint32_t location_memory_bytes(const struct kernel *k)
 {
     const struct location_table *t = k->location;
-    return t != NULL ? (uint32_t)sizeof *t + t->capacity * (uint32_t)sizeof(struct location_entry) : 0u;
+    if (t == NULL)
+        return 0;
+    uint32_t suspects = t->suspects != NULL ? LOCATION_MAX_SUSPECTS * (uint32_t)sizeof *t->suspects : 0u;
+    return (uint32_t)sizeof *t + t->capacity * (uint32_t)sizeof(struct location_entry) + suspects;
 }
 
 void location_destroy(struct kernel *k)
 {
     struct location_table *t = k->location;
+    location_suspects_destroy(k);
     kfree(k, t->slots, t->capacity * (uint32_t)sizeof(struct location_entry));
     kfree(k, t, sizeof *t);
     k->location = NULL;
 }
 
-static struct location_entry *find(struct location_table *t, uint32_t pid)
+struct location_entry *location_find(struct location_table *t, uint32_t pid)
 {
     for (uint32_t i = slot_of(t, pid);; i = (i + 1) & (t->capacity - 1)) {
         if (t->slots[i].pid == pid)
@@ -147,7 +136,7 @@ uint16_t location_lookup(struct kernel *k, uint32_t pid)
 {
     if (proc_find(k, pid) != NULL)
         return k->node_id;
-    const struct location_entry *e = find(k->location, pid);
+    const struct location_entry *e = location_find(k->location, pid);
     return e != NULL ? e->node : (uint16_t)ABI_PID_NODE(pid);
 }
 
@@ -170,7 +159,7 @@ static void add(struct kernel *k, struct location_entry e)
 static void learn(struct kernel *k, uint32_t pid, uint16_t node, uint32_t moves, bool authoritative)
 {
     struct location_table *t = k->location;
-    struct location_entry *e = find(t, pid);
+    struct location_entry *e = location_find(t, pid);
     if (e != NULL && e->moves > moves)
         return;
     if (node == LOCATION_EXITED || (node == k->node_id && authoritative)) {
@@ -198,7 +187,7 @@ void location_learn(struct kernel *k, uint32_t pid, uint16_t node, uint32_t move
 void location_forget(struct kernel *k, uint32_t pid)
 {
     struct location_table *t = k->location;
-    struct location_entry *e = find(t, pid);
+    struct location_entry *e = location_find(t, pid);
     if (e != NULL)
         remove_at(t, (uint32_t)(e - t->slots));
 }
@@ -252,8 +241,17 @@ void location_on_exit(struct kernel *k, uint32_t pid)
 
 bool location_is_home_of(struct kernel *k, uint32_t pid)
 {
-    const struct location_entry *e = find(k->location, pid);
-    return e != NULL && e->authoritative;
+    return location_home_moves(k, pid, NULL);
+}
+
+bool location_home_moves(struct kernel *k, uint32_t pid, uint32_t *moves)
+{
+    const struct location_entry *e = location_find(k->location, pid);
+    if (e == NULL || !e->authoritative)
+        return false;
+    if (moves != NULL)
+        *moves = e->moves;
+    return true;
 }
 
 void location_on_home_restart(struct kernel *k, uint16_t home)
@@ -265,8 +263,7 @@ void location_on_home_restart(struct kernel *k, uint16_t home)
     }
 }
 
-/* Only a home node keeps track: news of another node's pid is refused. */
-static bool is_home_news(struct kernel *k, uint32_t len, uint32_t want, uint32_t pid)
+bool location_is_home_news(struct kernel *k, uint32_t len, uint32_t want, uint32_t pid)
 {
     if (len == want && ABI_PID_NODE(pid) == k->node_id && ABI_PID_LOCAL(pid) != 0)
         return true;
@@ -278,47 +275,7 @@ void location_on_message(struct kernel *k, uint16_t src_node, const uint8_t *pay
 {
     (void)src_node;
     uint32_t pid = len >= 4 ? get_be32(payload) : 0;
-    if (is_home_news(k, len, LOCATION_MSG_BYTES, pid))
+    if (location_is_home_news(k, len, LOCATION_MSG_BYTES, pid))
         learn(k, pid, get_be16(payload + 4), get_be32(payload + 6), true);
 }
 
-/* The home's verdict on a handover to a restarted target. The process
- * came back here, or exited (its entry cleared), or the table holds news
- * of a later move: not lost. Otherwise the last news is of this move or
- * an earlier one: lost. (A later move whose news is still on its way
- * here is taken for lost: the one race left, docs/protocol.md.) The
- * entry stays, so the pid's number is never handed out again. */
-static void judge_unacked_handover(struct kernel *k, uint32_t pid, uint32_t parent_pid, uint16_t target,
-                                   uint32_t moves)
-{
-    const struct location_entry *e = find(k->location, pid);
-    if (proc_find(k, pid) != NULL || e == NULL || e->moves > moves)
-        return;
-    struct hal_trace_event ev = {.type = HAL_TRACE_MIGRATE_LOST, .pid = pid, .value2 = target};
-    ktrace(k, &ev);
-    proc_report_lost(k, pid, parent_pid);
-}
-
-void location_on_unacked_handover(struct kernel *k, uint32_t pid, uint32_t parent_pid, uint16_t target,
-                                  uint32_t moves)
-{
-    uint16_t home = (uint16_t)ABI_PID_NODE(pid);
-    if (home == k->node_id) {
-        judge_unacked_handover(k, pid, parent_pid, target, moves);
-        return;
-    }
-    uint8_t msg[UNACKED_MSG_BYTES];
-    put_be32(msg, pid);
-    put_be32(msg + 4, parent_pid);
-    put_be16(msg + 8, target);
-    put_be32(msg + 10, moves);
-    /* Refused (the home unreachable too), nobody can tell: nothing is said. */
-    (void)transport_send(k, home, CLUSTER_MSG_UNACKED_HANDOVER, msg, UNACKED_MSG_BYTES);
-}
-
-void location_on_unacked_message(struct kernel *k, const uint8_t *payload, uint32_t len)
-{
-    uint32_t pid = len >= 4 ? get_be32(payload) : 0;
-    if (is_home_news(k, len, UNACKED_MSG_BYTES, pid))
-        judge_unacked_handover(k, pid, get_be32(payload + 4), get_be16(payload + 8), get_be32(payload + 10));
-}

@@ -95,20 +95,12 @@ void migrate_handed_add(struct kernel *k, const struct proc *p, uint16_t target)
                                      .done_seq = transport_last_seq(k, target)};
 }
 
-/* Forget handovers the target acknowledged, and ask the home about those
- * whose verdict is due. */
-static void handed_on_timer(struct kernel *k, uint64_t now)
+static void handed_confirm(struct kernel *k)
 {
     for (uint32_t i = 0; i < MIGRATE_MAX_HANDED; i++) {
         struct handed *h = &k->migrate->handed[i];
-        if (h->pid == 0)
-            continue;
-        if (h->verdict_ns != 0 && now >= h->verdict_ns) {
-            location_on_unacked_handover(k, h->pid, h->parent_pid, h->target, h->moves);
+        if (h->pid != 0 && transport_acked(k, h->target, h->done_seq))
             h->pid = 0;
-        } else if (h->verdict_ns == 0 && transport_acked(k, h->target, h->done_seq)) {
-            h->pid = 0;
-        }
     }
 }
 
@@ -116,19 +108,17 @@ static void handed_on_timer(struct kernel *k, uint64_t now)
  * may never have run the process (even if INSTALLED came from it: that
  * may be its previous incarnation's answer, read late after a pause
  * here), or it ran it and the process moved on or exited before the
- * restart, its acknowledgement lost on the way. Only the process's home
- * hears of later moves: it is asked once that news had time to arrive.
- * Only silent, the target may run it still: say nothing. */
+ * restart, its acknowledgement lost on the way: the process's home
+ * judges. Only silent, the target may run it still: say nothing. */
 static void handed_on_peer_reset(struct kernel *k, uint16_t node, bool restarted)
 {
     for (uint32_t i = 0; i < MIGRATE_MAX_HANDED; i++) {
         struct handed *h = &k->migrate->handed[i];
-        if (h->pid == 0 || h->target != node || h->verdict_ns != 0)
+        if (h->pid == 0 || h->target != node)
             continue;
         if (restarted)
-            h->verdict_ns = kernel_now(k) + MIGRATE_LOST_VERDICT_NS;
-        else
-            h->pid = 0;
+            location_suspect_lost(k, h->pid, h->parent_pid, node, h->moves, true);
+        h->pid = 0;
     }
 }
 
@@ -142,7 +132,7 @@ void migrate_on_timer(struct kernel *k)
     if (k->migrate == NULL)
         return;
     uint64_t now = kernel_now(k);
-    handed_on_timer(k, now);
+    handed_confirm(k);
     for (uint32_t i = 0; i < MIGRATE_MAX_OUT; i++) {
         struct move_out *m = &k->migrate->out[i];
         if (m->id != 0 && stalled(m->progress_ns, now))
@@ -178,11 +168,6 @@ uint64_t migrate_next_deadline(const struct kernel *k)
         const struct move_in *m = &k->migrate->in[i];
         if (m->id != 0)
             next = earliest(next, m->progress_ns + MIGRATE_STALL_NS);
-    }
-    for (uint32_t i = 0; i < MIGRATE_MAX_HANDED; i++) {
-        const struct handed *h = &k->migrate->handed[i];
-        if (h->pid != 0 && h->verdict_ns != 0)
-            next = earliest(next, h->verdict_ns);
     }
     return next;
 }

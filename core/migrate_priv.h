@@ -86,14 +86,6 @@ _Static_assert((int)MSG_HANDOVER == (int)CLUSTER_MSG_MIGRATE_LAST, "migration's 
  * about what a piece of its own costs in headers on the wire. */
 #define MIGRATE_DELTA_GAP 64u
 #define MIGRATE_MAX_HANDED 8u           /* handovers awaiting the target's acknowledgement */
-/* How long after a handover's target restarted unacknowledged the home is
- * asked whether the process is lost: news of a later move sent to the
- * home before then has reached it by now, or its sender gave up on the
- * home (within 6.25 s of the sender's clock, param.h; twice that covers a
- * clock 50% slow). Judged at once, the home would take a process that
- * moved on for lost when that news was held up (chatty-8 seed 3372). */
-#define MIGRATE_LOST_VERDICT_NS \
-    (2u * (TRANSPORT_SUSPECT_TIMEOUT_NS + TRANSPORT_RTO_MAX_NS + TRANSPORT_RTO_MAX_NS / TRANSPORT_RTO_JITTER_DIV))
 _Static_assert(MIGRATE_QUEUE_CAP >= 2u * TRANSPORT_WINDOW, "a move keeps the window full");
 _Static_assert(MIGRATE_QUEUE_CAP < TRANSPORT_WINDOW + TRANSPORT_QUEUE_MAX, "and leaves room for others");
 
@@ -166,15 +158,13 @@ struct migrate_shadow {
 /* A move the source finished (HANDOVER DONE queued, its copy discarded)
  * until the target's transport acknowledges DONE: if the target restarts
  * before that, the process may have run nowhere afterwards, and its home
- * decides whether it is lost (location_on_unacked_handover) at
- * `verdict_ns`. */
+ * decides whether it is lost (location_suspect_lost). */
 struct handed {
     uint32_t pid; /* 0: slot free */
     uint32_t parent_pid;
     uint32_t moves; /* the process's move count once installed on the target */
     uint16_t target;
-    uint32_t done_seq;   /* the transport's sequence number of HANDOVER DONE */
-    uint64_t verdict_ns; /* 0 while waiting for the acknowledgement */
+    uint32_t done_seq; /* the transport's sequence number of HANDOVER DONE */
 };
 
 struct migrate_state {
@@ -216,7 +206,7 @@ struct migrate_shadow *migrate_shadow_find(const struct move_out *m, uint32_t vp
 struct migrate_shadow *migrate_shadow_add(struct kernel *k, struct move_out *m, uint32_t vpn);
 void migrate_shadow_release(struct kernel *k, struct move_out *m);
 /* Handovers: remember one, forget those the target acknowledged, and
- * ask the home about those to a restarted target (migrate.c). */
+ * suspect those to a restarted target lost (migrate.c). */
 void migrate_handed_add(struct kernel *k, const struct proc *p, uint16_t target);
 
 /* The target side (migrate_target.c). */

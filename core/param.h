@@ -73,6 +73,15 @@ _Static_assert(LOAD_DECAY < LOAD_ONE, "load average decays");
  * slow stretches that to 12.5 s, which a clock 50% fast counts as
  * 18.75 s: four suspicion timeouts cover it. */
 #define TRANSPORT_RESTART_REFUSE_RETRY_NS (4u * TRANSPORT_SUSPECT_TIMEOUT_NS)
+/* How long after a node's restart showed a process believed there is
+ * judged lost (location.h): news of a later move sent to the process's
+ * home before then has reached it by now, or its sender gave up on the
+ * home (within 6.25 s of the sender's clock, above; twice that covers a
+ * clock 50% slow). Judged at once, a process that had moved on was taken
+ * for lost when that news was held up (chatty-8 seed 3372 of the swarm). */
+#define LOCATION_VERDICT_NS \
+    (2u * (TRANSPORT_SUSPECT_TIMEOUT_NS + TRANSPORT_RTO_MAX_NS + TRANSPORT_RTO_MAX_NS / TRANSPORT_RTO_JITTER_DIV))
+#define LOCATION_MAX_SUSPECTS 32u /* suspicions a node holds; more are judged early */
 /* How often a node probes the peers where children of its processes run
  * when it has nothing else on its way to them (liveness.h). */
 #define LIVENESS_PROBE_PERIOD_NS 1000000000ull

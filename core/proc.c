@@ -252,15 +252,21 @@ void proc_child_reported(struct kernel *k, struct proc *p, uint32_t child, int32
     }
 }
 
-void proc_on_node_lost(struct kernel *k, uint16_t node)
+void proc_on_node_lost(struct kernel *k, uint16_t node, bool restarted)
 {
     for (uint32_t i = 0; i < KERNEL_MAX_PROCS; i++) {
         struct proc *p = k->procs[i];
         if (p == NULL || p->arriving)
             continue;
-        for (uint32_t c = 0; c < p->child_count; c++)
-            if (!p->children[c].exited && location_lookup(k, p->children[c].pid) == node)
-                proc_child_reported(k, p, p->children[c].pid, ABI_STATUS_LOST, node);
+        for (uint32_t c = 0; c < p->child_count; c++) {
+            uint32_t child = p->children[c].pid, moves;
+            if (p->children[c].exited || location_lookup(k, child) != node)
+                continue;
+            if (restarted && location_home_moves(k, child, &moves))
+                location_suspect_lost(k, child, p->pid, node, moves, false);
+            else
+                proc_child_reported(k, p, child, ABI_STATUS_LOST, node);
+        }
     }
 }
 

@@ -166,8 +166,11 @@ void proc_child_reported(struct kernel *k, struct proc *p, uint32_t child, int32
 void proc_report_lost(struct kernel *k, uint32_t pid, uint32_t parent_pid);
 
 /* Node `node` restarted or was declared dead: every child of a process
- * here that this node believes runs there (location_lookup) has exited
- * with ABI_STATUS_LOST. */
-void proc_on_node_lost(struct kernel *k, uint16_t node);
+ * here that this node believes runs there (location_lookup) is lost, and
+ * has exited with ABI_STATUS_LOST now. Only after a restart, where this
+ * node is the child's home, that belief may be stale (news of a later
+ * move still on its way): it is suspected (location_suspect_lost) and
+ * judged later. */
+void proc_on_node_lost(struct kernel *k, uint16_t node, bool restarted);
 
 #endif

@@ -36,6 +36,7 @@ set(CORE_SOURCES
   ${CORE_DIR}/procimage.c
   ${CORE_DIR}/console.c
   ${CORE_DIR}/location.c
+  ${CORE_DIR}/location_verdict.c
   ${CORE_DIR}/liveness.c
   ${CORE_DIR}/kernel_query.c
   ${CORE_DIR}/kernel_memory.c

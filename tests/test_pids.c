@@ -165,6 +165,9 @@ static void expect_lost_child(uint32_t parent)
               h.hal[0].console);
 }
 
+/* The parent's node is the child's home: it suspects the child lost when
+ * node 1 restarts, and says so once news of a later move had time to
+ * arrive (LOCATION_VERDICT_NS, 12.5 s; test_handover_lost has the news). */
 Test(pids, a_parent_learns_a_child_lost_with_its_node)
 {
     harness_init(&h, 2);
@@ -172,6 +175,8 @@ Test(pids, a_parent_learns_a_child_lost_with_its_node)
     cr_assert_not(harness_run(&h, 2 * MS));
     move(parent + 1, 0, 1);
     harness_restart(&h, 1, NULL);
+    cr_assert_not(harness_run(&h, LOCATION_VERDICT_NS - SECOND), "the parent waits for the verdict");
+    cr_expect_eq(h.hal[0].trace_counts[HAL_TRACE_CHILD_LOST], 0u);
     cr_expect(harness_run(&h, 2 * SECOND), "the parent stops waiting");
     expect_lost_child(parent);
     cr_expect_eq(h.hal[0].trace_counts[HAL_TRACE_CHILD_LOST], 1u);

@@ -1,0 +1,52 @@
+/*
+ * location_priv.h - the location table's layout, shared by location.c
+ * (the table) and location_verdict.c (suspicions of loss judged on it).
+ */
+#ifndef CORE_LOCATION_PRIV_H
+#define CORE_LOCATION_PRIV_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct kernel;
+
+struct location_entry {
+    uint32_t pid; /* 0: empty (pid 0 is never a process) */
+    uint32_t stamp;
+    uint32_t moves; /* the move count the news was about */
+    uint16_t node;
+    bool authoritative;
+};
+
+/* A process believed on a node that restarted, to be judged at `due_ns`
+ * (location_suspect_lost). */
+struct location_suspect {
+    uint32_t pid; /* 0: slot free */
+    uint32_t parent_pid;
+    uint32_t moves;
+    uint16_t node;
+    bool handover;
+    uint64_t due_ns;
+};
+
+struct location_table {
+    struct location_entry *slots;
+    uint32_t capacity; /* a power of two */
+    uint32_t used;
+    uint32_t cached; /* entries that are not authoritative */
+    uint32_t clock;  /* stamps cache entries, oldest first */
+    struct location_suspect *suspects; /* LOCATION_MAX_SUSPECTS, made on first use */
+};
+
+/* pid's entry, or NULL. */
+struct location_entry *location_find(struct location_table *t, uint32_t pid);
+
+/* Whether a message of `len` bytes (`want` expected) about pid is for
+ * this node, pid's home: only a home keeps track. Counts a bad frame if
+ * not. */
+bool location_is_home_news(struct kernel *k, uint32_t len, uint32_t want, uint32_t pid);
+
+/* Free the suspicions (location_destroy). */
+void location_suspects_destroy(struct kernel *k);
+
+#endif
