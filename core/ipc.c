@@ -261,8 +261,8 @@ void ipc_on_cluster_message(struct kernel *k, uint16_t src_node, uint8_t type, c
         console_on_message(k, payload, len);
     else if (type == CLUSTER_MSG_LOCATION)
         location_on_message(k, src_node, payload, len);
-    else if (type == CLUSTER_MSG_UNACKED_HANDOVER)
-        location_on_unacked_message(k, payload, len);
+    else if (type == CLUSTER_MSG_SUSPECT_LOST)
+        location_on_suspect_message(k, payload, len);
     else if (type == CLUSTER_MSG_STOCK_REQ || type == CLUSTER_MSG_STOCK_REPLY)
         stock_client_on_message(k, src_node, type, payload, len);
     else if (type == CLUSTER_MSG_PROBE && len == 0)

@@ -21,7 +21,7 @@ struct proc;
 enum cluster_msg_type {
     CLUSTER_MSG_DELIVER = 16,        /* see ipc.c */
     CLUSTER_MSG_DELIVER_RESULT = 17, /* see ipc.c */
-    CLUSTER_MSG_UNACKED_HANDOVER = 18, /* pid, parent, target, move count: for its home */
+    CLUSTER_MSG_SUSPECT_LOST = 18,   /* pid, parent, node, move count, kind: for its home */
     CLUSTER_MSG_CONSOLE = 19,        /* pid, text: output for the home console */
     CLUSTER_MSG_LOCATION = 20,       /* pid, node (0xFFFF: exited), move count: for its home */
     CLUSTER_MSG_PROBE = 21,          /* empty: "are you there?" (liveness.c); its ack answers */

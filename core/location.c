@@ -241,17 +241,8 @@ void location_on_exit(struct kernel *k, uint32_t pid)
 
 bool location_is_home_of(struct kernel *k, uint32_t pid)
 {
-    return location_home_moves(k, pid, NULL);
-}
-
-bool location_home_moves(struct kernel *k, uint32_t pid, uint32_t *moves)
-{
     const struct location_entry *e = location_find(k->location, pid);
-    if (e == NULL || !e->authoritative)
-        return false;
-    if (moves != NULL)
-        *moves = e->moves;
-    return true;
+    return e != NULL && e->authoritative;
 }
 
 void location_on_home_restart(struct kernel *k, uint16_t home)

@@ -53,20 +53,16 @@ bool location_is_home_of(struct kernel *k, uint32_t pid);
  * every process here that was born there (re-registration). */
 void location_on_home_restart(struct kernel *k, uint16_t home);
 
-/* Whether this node, pid's home, knows it runs elsewhere (an
- * authoritative entry); then *moves (may be NULL) is the move count that
- * news was about. */
-bool location_home_moves(struct kernel *k, uint32_t pid, uint32_t *moves);
-
-/* pid (child of parent_pid) was last known on `node` after `moves` moves,
- * and `node` restarted. That knowledge may be stale: the process may have
- * moved on or exited before the restart, the news of it still on its way
- * to pid's home. So the home judges LOCATION_VERDICT_NS later
- * (location_verdict.c): lost, and its parent told, unless it knows the
- * process came back, exited or moved since. `handover`: the knowledge is
- * a handover the restarted node never acknowledged (the verdict "lost"
- * is then traced MIGRATE_LOST); a suspicion from elsewhere than the home
- * must be one (it goes to the home as CLUSTER_MSG_UNACKED_HANDOVER). */
+/* pid (child of parent_pid) was last known on `node`, and `node`
+ * restarted. That knowledge may be stale: the process may have moved on
+ * or exited before the restart, the news of it still on its way to pid's
+ * home. So the home judges LOCATION_VERDICT_NS later (location_verdict.c,
+ * asked with CLUSTER_MSG_SUSPECT_LOST when it is another node): lost, and
+ * its parent told, unless it knows better by then. `handover`: the
+ * knowledge is a handover to `node` that it never acknowledged, `moves`
+ * the process's move count there (lost unless the home heard of a later
+ * move; traced MIGRATE_LOST); otherwise a belief that it runs there
+ * (lost if the home still believes so too; `moves` is not used). */
 void location_suspect_lost(struct kernel *k, uint32_t pid, uint32_t parent_pid, uint16_t node, uint32_t moves,
                            bool handover);
 void location_on_timer(struct kernel *k);
@@ -74,7 +70,7 @@ uint64_t location_next_deadline(const struct kernel *k);
 
 /* CLUSTER_MSG_LOCATION arrived. */
 void location_on_message(struct kernel *k, uint16_t src_node, const uint8_t *payload, uint32_t len);
-/* CLUSTER_MSG_UNACKED_HANDOVER arrived. */
-void location_on_unacked_message(struct kernel *k, const uint8_t *payload, uint32_t len);
+/* CLUSTER_MSG_SUSPECT_LOST arrived. */
+void location_on_suspect_message(struct kernel *k, const uint8_t *payload, uint32_t len);
 
 #endif

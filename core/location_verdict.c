@@ -11,7 +11,9 @@
 #include "proc.h"
 #include "transport.h"
 
-#define SUSPECT_MSG_BYTES 14u /* pid, parent, node, moves */
+#define SUSPECT_MSG_BYTES 15u /* pid, parent, node, moves, kind */
+#define SUSPECT_KIND_BELIEF 0u
+#define SUSPECT_KIND_HANDOVER 1u
 
 static uint32_t suspects_bytes(void)
 {
@@ -26,16 +28,27 @@ void location_suspects_destroy(struct kernel *k)
     t->suspects = NULL;
 }
 
-/* The home's verdict. The process came back here, or exited (its entry
- * cleared), or the table holds news of a later move: not lost. Otherwise
- * the last news is of the move to `node` or an earlier one: lost. The
- * entry stays, so the pid's number is never handed out again. A home
- * that restarted since knows only what re-registration told it: with no
- * entry it says nothing. */
+/* Whether the home (this node) finds the process lost. It came back
+ * here: no. A handover: lost unless the table holds news of a later move
+ * or the exit (the entry cleared). A belief: lost if the table believes
+ * the same, or, the restarted node being this one, holds nothing (the
+ * process was here then; an emigrant re-registered since). A home that
+ * restarted otherwise knows only what re-registration told it: with no
+ * entry it says nothing. The entry stays, so the pid's number is never
+ * handed out again. */
+static bool judged_lost(struct kernel *k, const struct location_suspect *s)
+{
+    if (proc_find(k, s->pid) != NULL)
+        return false;
+    const struct location_entry *e = location_find(k->location, s->pid);
+    if (s->handover)
+        return e != NULL && e->moves <= s->moves;
+    return e != NULL ? e->node == s->node : s->node == k->node_id;
+}
+
 static void judge(struct kernel *k, const struct location_suspect *s)
 {
-    const struct location_entry *e = location_find(k->location, s->pid);
-    if (proc_find(k, s->pid) != NULL || e == NULL || e->moves > s->moves)
+    if (!judged_lost(k, s))
         return;
     if (s->handover) {
         struct hal_trace_event ev = {.type = HAL_TRACE_MIGRATE_LOST, .pid = s->pid, .value2 = s->node};
@@ -62,8 +75,9 @@ static void resolve(struct kernel *k, const struct location_suspect *s)
     put_be32(msg + 4, s->parent_pid);
     put_be16(msg + 8, s->node);
     put_be32(msg + 10, s->moves);
+    msg[14] = s->handover ? SUSPECT_KIND_HANDOVER : SUSPECT_KIND_BELIEF;
     /* Refused (the home unreachable too), nobody can tell: nothing is said. */
-    (void)transport_send(k, home, CLUSTER_MSG_UNACKED_HANDOVER, msg, SUSPECT_MSG_BYTES);
+    (void)transport_send(k, home, CLUSTER_MSG_SUSPECT_LOST, msg, SUSPECT_MSG_BYTES);
 }
 
 static struct location_suspect *earliest_due(struct location_table *t)
@@ -123,15 +137,19 @@ uint64_t location_next_deadline(const struct kernel *k)
     return next;
 }
 
-void location_on_unacked_message(struct kernel *k, const uint8_t *payload, uint32_t len)
+void location_on_suspect_message(struct kernel *k, const uint8_t *payload, uint32_t len)
 {
     uint32_t pid = len >= 4 ? get_be32(payload) : 0;
     if (!location_is_home_news(k, len, SUSPECT_MSG_BYTES, pid))
         return;
+    if (payload[14] > SUSPECT_KIND_HANDOVER) {
+        k->stats.frames_bad++;
+        return;
+    }
     struct location_suspect s = {.pid = pid,
                                  .parent_pid = get_be32(payload + 4),
                                  .node = get_be16(payload + 8),
                                  .moves = get_be32(payload + 10),
-                                 .handover = true};
+                                 .handover = payload[14] == SUSPECT_KIND_HANDOVER};
     judge(k, &s);
 }

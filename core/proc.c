@@ -259,11 +259,11 @@ void proc_on_node_lost(struct kernel *k, uint16_t node, bool restarted)
         if (p == NULL || p->arriving)
             continue;
         for (uint32_t c = 0; c < p->child_count; c++) {
-            uint32_t child = p->children[c].pid, moves;
+            uint32_t child = p->children[c].pid;
             if (p->children[c].exited || location_lookup(k, child) != node)
                 continue;
-            if (restarted && location_home_moves(k, child, &moves))
-                location_suspect_lost(k, child, p->pid, node, moves, false);
+            if (restarted)
+                location_suspect_lost(k, child, p->pid, node, 0, false);
             else
                 proc_child_reported(k, p, child, ABI_STATUS_LOST, node);
         }

@@ -166,11 +166,11 @@ void proc_child_reported(struct kernel *k, struct proc *p, uint32_t child, int32
 void proc_report_lost(struct kernel *k, uint32_t pid, uint32_t parent_pid);
 
 /* Node `node` restarted or was declared dead: every child of a process
- * here that this node believes runs there (location_lookup) is lost, and
- * has exited with ABI_STATUS_LOST now. Only after a restart, where this
- * node is the child's home, that belief may be stale (news of a later
- * move still on its way): it is suspected (location_suspect_lost) and
- * judged later. */
+ * here that this node believes runs there (location_lookup) is lost.
+ * Declared dead, it has exited with ABI_STATUS_LOST now. Restarted, the
+ * belief may be stale (news of a later move still on its way to the
+ * child's home): it is suspected (location_suspect_lost) and the home
+ * judges later. */
 void proc_on_node_lost(struct kernel *k, uint16_t node, bool restarted);
 
 #endif

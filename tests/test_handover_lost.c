@@ -2,7 +2,9 @@
  * test_handover_lost.c - a move cut short at its handover by a crash of
  * either end leaves the process running nowhere; its parent is told it is
  * lost (ABI_STATUS_LOST) wherever the parent runs, also when nothing the
- * parent's node believes about the child points at the crashed node.
+ * parent's node believes about the child points at the crashed node. And
+ * nobody is told a process is lost that moved on before the restart,
+ * however late the news of that arrives (location_suspect_lost).
  */
 #include <stdio.h>
 #include <string.h>
@@ -11,6 +13,7 @@
 
 #include "core/frame.h"
 #include "core/kernel_priv.h"
+#include "core/location.h"
 #include "core/migrate_priv.h"
 #include "core/proc.h"
 #include "handover_util.h"
@@ -176,8 +179,8 @@ Test(handover_lost, an_acknowledged_handover_is_not_reported_when_the_source_res
 
 /* Node 1's frames to node 0 are lost once node 0 handed one more process
  * over than `handovers_before` (a one-way partition): its acknowledgement
- * of HANDOVER DONE among them. Node 3's frames to node 0 are lost while
- * `news_held`. */
+ * of HANDOVER DONE among them. Node 3's frames to nodes 0 and 2 are lost
+ * while `news_held`. */
 static uint32_t handovers_before;
 static bool news_held;
 
@@ -186,8 +189,8 @@ static bool cut_1_to_0_after_the_handover(struct harness *hh, uint32_t src, uint
 {
     (void)len;
     bool cutting = *(const bool *)ctx && hh->hal[0].trace_counts[HAL_TRACE_MIGRATE_DONE] > handovers_before;
-    bool to_0 = memcmp(frame, hh->hal[0].mac, 6) == 0;
-    return !(to_0 && ((cutting && src == 1) || (news_held && src == 3)));
+    bool to_0 = memcmp(frame, hh->hal[0].mac, 6) == 0, to_2 = memcmp(frame, hh->hal[2].mac, 6) == 0;
+    return !((to_0 && cutting && src == 1) || ((to_0 || to_2) && news_held && src == 3));
 }
 
 static uint32_t handovers_unacknowledged(const struct kernel *k)
@@ -270,4 +273,61 @@ Test(handover_lost, a_home_that_handed_over_to_a_restarted_target_with_no_later_
     expect_told_lost(parent, 2, 0);
     cr_expect_eq(h.hal[0].trace_counts[HAL_TRACE_MIGRATE_LOST], 1u);
     cr_expect_eq(h.hal[0].last_of[HAL_TRACE_MIGRATE_LOST].value2, 1u, "lost on node 1");
+}
+
+/* The parent n0.1 runs on node 2, away from its child's home (node 0),
+ * and its node believes the child on node 1 (as the answer to a send to
+ * it would have taught it), and has probed node 1 since (liveness.h). */
+static uint32_t parent_away_child_on_1(void)
+{
+    harness_init(&h, 4);
+    uint32_t parent = spawn_parent(0);
+    move(parent, 0, 2);
+    move(parent + 1, 0, 1);
+    cut = false;
+    h.frame_filter = cut_1_to_0_after_the_handover;
+    h.filter_ctx = &cut;
+    location_learn(h.k[2], parent + 1, 1, 1);
+    cr_assert_not(harness_run(&h, 2 * LIVENESS_PROBE_PERIOD_NS));
+    cr_assert_eq(location_lookup(h.k[2], parent + 1), 1u, "the parent's node believes the child on node 1");
+    return parent;
+}
+
+/* The child moves on to node 3 just before node 1 restarts, the news held
+ * up on its way to the parent's node and the child's home: the parent's
+ * node asks the home once the news had time to arrive, and the child,
+ * which runs on, is not reported lost. */
+Test(handover_lost, a_parent_away_from_home_is_not_told_lost_a_child_that_moved_on)
+{
+    uint32_t parent = parent_away_child_on_1();
+    news_held = true;
+    move(parent + 1, 1, 3);
+    harness_restart(&h, 1, NULL);
+    cr_assert_not(harness_run(&h, SECOND));
+    cr_assert_eq(location_lookup(h.k[2], parent + 1), 1u, "still believed on node 1");
+    news_held = false;
+    cr_expect(harness_run(&h, 30 * SECOND), "the child and its parent end");
+    cr_expect(strstr(h.hal[0].console, "child n0.2 exited with 0\n") != NULL, "%s", h.hal[0].console);
+    cr_expect_eq(h.hal[2].trace_counts[HAL_TRACE_CHILD_LOST], 0u);
+}
+
+/* The child was on node 1 when it restarted: lost, said by its home. */
+Test(handover_lost, a_parent_away_from_home_is_told_a_child_lost_by_the_home)
+{
+    uint32_t parent = parent_away_child_on_1();
+    harness_restart(&h, 1, NULL);
+    cr_assert_not(harness_run(&h, LOCATION_VERDICT_NS - SECOND), "the parent waits for the verdict");
+    cr_expect_eq(h.hal[2].trace_counts[HAL_TRACE_CHILD_LOST], 0u);
+    expect_told_lost(parent, 2, 0);
+}
+
+/* The child never left its home, node 0, which restarts: the new
+ * incarnation knows nothing of it, and says lost. */
+Test(handover_lost, a_child_lost_with_its_restarted_home_is_reported_by_the_new_home)
+{
+    harness_init(&h, 3);
+    uint32_t parent = spawn_parent(0);
+    move(parent, 0, 2);
+    harness_restart(&h, 0, NULL);
+    expect_told_lost(parent, 2, 0);
 }

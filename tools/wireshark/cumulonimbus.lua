@@ -27,7 +27,7 @@ local VERSION = 1
 -- balance_priv.h).
 local T = {
     ACK = 1, RST = 2, SKIP = 3,
-    DELIVER = 16, DELIVER_RESULT = 17, UNACKED_HANDOVER = 18, CONSOLE = 19, LOCATION = 20, PROBE = 21,
+    DELIVER = 16, DELIVER_RESULT = 17, SUSPECT_LOST = 18, CONSOLE = 19, LOCATION = 20, PROBE = 21,
     STOCK_REQ = 22, STOCK_REPLY = 23,
     BEGIN = 24, PAGE = 25, IMAGE = 26, CHUNK = 27, INSTALLED = 28, ABORT = 29, CANCEL = 30,
     HANDOVER = 31,
@@ -114,10 +114,11 @@ field("console.text", ProtoField.string, "Text")
 field("location.pid", ProtoField.uint32, "Pid", base.HEX)
 field("location.node", ProtoField.uint16, "Node", base.DEC, {[0xFFFF] = "exited"})
 field("location.moves", ProtoField.uint32, "Move count", base.DEC)
-field("unacked.pid", ProtoField.uint32, "Pid", base.HEX)
-field("unacked.parent", ProtoField.uint32, "Parent", base.HEX)
-field("unacked.target", ProtoField.uint16, "Target node", base.DEC)
-field("unacked.moves", ProtoField.uint32, "Move count there", base.DEC)
+field("suspect.pid", ProtoField.uint32, "Pid", base.HEX)
+field("suspect.parent", ProtoField.uint32, "Parent", base.HEX)
+field("suspect.node", ProtoField.uint16, "Restarted node", base.DEC)
+field("suspect.moves", ProtoField.uint32, "Move count there", base.DEC)
+field("suspect.kind", ProtoField.uint8, "Kind", base.DEC, {[0] = "believed there", [1] = "unacknowledged handover"})
 
 field("stock.call_id", ProtoField.uint32, "Call id", base.DEC)
 field("stock.pid", ProtoField.uint32, "Caller pid", base.HEX)
@@ -344,13 +345,17 @@ payload[T.CONSOLE] = function(p, len, tree)
     return string.format("%s %d bytes", pid_text(p(0, 4):uint()), len - 4)
 end
 
-payload[T.UNACKED_HANDOVER] = function(p, len, tree)
-    if not payload_ok(tree, len, len == 14, "UNACKED_HANDOVER needs 14 bytes") then return "" end
-    add_pid(tree, f["unacked.pid"], p(0, 4))
-    add_pid(tree, f["unacked.parent"], p(4, 4))
-    tree:add(f["unacked.target"], p(8, 2))
-    tree:add(f["unacked.moves"], p(10, 4))
-    return string.format("%s handed to restarted node %d", pid_text(p(0, 4):uint()), p(8, 2):uint())
+payload[T.SUSPECT_LOST] = function(p, len, tree)
+    if not payload_ok(tree, len, len == 15 and p(14, 1):uint() <= 1, "SUSPECT_LOST needs 15 bytes, kind 0 or 1") then
+        return ""
+    end
+    add_pid(tree, f["suspect.pid"], p(0, 4))
+    add_pid(tree, f["suspect.parent"], p(4, 4))
+    tree:add(f["suspect.node"], p(8, 2))
+    tree:add(f["suspect.moves"], p(10, 4))
+    tree:add(f["suspect.kind"], p(14, 1))
+    return string.format("%s %s restarted node %d", pid_text(p(0, 4):uint()),
+                         p(14, 1):uint() == 1 and "handed to" or "believed on", p(8, 2):uint())
 end
 
 payload[T.LOCATION] = function(p, len, tree)
