@@ -164,3 +164,44 @@ Test(bcast_fanout, faults_pauses_and_drift_are_unchanged)
         "{\"at\": \"6ms\", \"heal\": {}}]}";
     cr_assert_gt(compare_text("faults", text).ahead, 0);
 }
+
+/* A copy counted ahead as ignored is asked about again when its
+ * receiver's ARP cache makes an entry before the copy arrives: node 2
+ * starts sending to node 0 while node 0's request for node 1 is still on
+ * its way to it (jitter up to 2 ms), so the entry it makes for node 0
+ * waits, and node 0's request, when it arrives, resolves it and sends
+ * the waiting datagram at once. Counted as ignored, the datagram would
+ * wait for the reply to node 2's own request instead. */
+Test(bcast_fanout, an_address_learnt_while_a_copy_travels_is_acted_on)
+{
+    const char *text =
+        "{\"seed\": 3, \"nodes\": [{\"count\": 6}],"
+        " \"network\": {\"latency\": \"50us\", \"jitter\": \"2ms\"},"
+        " \"events\": ["
+        "{\"at\": \"0s\", \"spawn\": {\"node\": 0, \"program\": \"sink\", \"args\": [\"5\", \"5000\"]}},"
+        "{\"at\": \"0s\", \"spawn\": {\"node\": 1, \"program\": \"sink\", \"args\": [\"5\", \"5000\"]}},"
+        "{\"at\": \"10us\", \"spawn\": {\"node\": 0, \"program\": \"sender\", \"args\": [\"n1.1\", \"5\", \"64\"]}},"
+        "{\"at\": \"200us\", \"spawn\": {\"node\": 2, \"program\": \"sender\", \"args\": [\"n0.1\", \"5\", \"64\"]}}]}";
+    struct fanout_run r = compare_text("learnt", text);
+    cr_assert_gt(r.ahead, 0);
+}
+
+/* Copies counted ahead as ignored are queued after all when, before they
+ * arrive, their receiver pauses (the copy waits in its ring: the resume
+ * line counts it), crashes (lost, down) or is cut off (lost, partition):
+ * node 0's request for node 1 is on its way for up to 2 ms. */
+Test(bcast_fanout, a_pause_crash_or_partition_before_arrival_is_seen)
+{
+    const char *text =
+        "{\"seed\": 3, \"nodes\": [{\"count\": 6}],"
+        " \"network\": {\"latency\": \"50us\", \"jitter\": \"2ms\"},"
+        " \"events\": ["
+        "{\"at\": \"0s\", \"spawn\": {\"node\": 1, \"program\": \"sink\", \"args\": [\"5\", \"5000\"]}},"
+        "{\"at\": \"10us\", \"spawn\": {\"node\": 0, \"program\": \"sender\", \"args\": [\"n1.1\", \"5\", \"64\"]}},"
+        "{\"at\": \"100us\", \"pause\": {\"node\": 3, \"for\": \"3ms\"}},"
+        "{\"at\": \"150us\", \"crash\": {\"node\": 4}},"
+        "{\"at\": \"200us\", \"partition\": {\"groups\": [[0, 1, 2, 3, 4], [5]]}},"
+        "{\"at\": \"4ms\", \"heal\": {}}]}";
+    struct fanout_run r = compare_text("changes", text);
+    cr_assert_gt(r.ahead, 0);
+}
