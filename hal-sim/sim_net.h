@@ -92,7 +92,7 @@ struct sim_net_hooks {
      * unknown. May be NULL. */
     void (*lost)(void *ctx, uint32_t src, uint32_t dst, enum sim_loss_reason why, uint32_t len);
     /* Whether node's kernel, handed this broadcast copy now, would only
-     * count it (always false to queue every copy). */
+     * count it. May be NULL (with `ignored`): every copy is queued. */
     bool (*ignores)(void *ctx, uint32_t node, const uint8_t *frame, uint32_t len);
     /* Count (sign 1) or take back (-1) a copy of `len` bytes the node's
      * kernel ignored without being entered. */

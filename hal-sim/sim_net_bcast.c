@@ -151,7 +151,7 @@ void sim_net_bcast_free(struct sim_net *n, struct sim_bcast *b)
 /* Whether copy (at, dst) of f can be counted now instead of queued. */
 static bool can_count_ahead(struct sim_net *n, const struct sim_frame *f, uint64_t offset_ns, uint32_t dst)
 {
-    return offset_ns <= UINT32_MAX && !n->ports[dst].holding &&
+    return n->hooks.ignores != NULL && offset_ns <= UINT32_MAX && !n->ports[dst].holding &&
            n->hooks.ignores(n->hooks.ctx, dst, f->bytes, f->len);
 }
 
