@@ -184,11 +184,6 @@ void sim_net_recheck(struct sim_net *n, uint32_t node);
  * counted ahead of an arrival after that point are taken back. */
 void sim_net_stop(struct sim_net *n, uint64_t time_ns, uint64_t seq);
 
-/* Queue every copy still to arrive that was counted ahead for node
- * (every node: SIM_NET_BROADCAST), since what its arrival does may now
- * differ (a crash, a pause, a partition). */
-void sim_net_take_back(struct sim_net *n, uint32_t node);
-
 /* group_of_node: node_count entries. Either kind replaces the other. */
 void sim_net_partition(struct sim_net *n, const uint32_t *group_of_node);
 /* side_of_node: node_count enum scn_side entries. */

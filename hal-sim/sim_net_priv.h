@@ -40,6 +40,11 @@ void sim_net_push_copy(struct sim_net *n, struct sim_frame *f, uint64_t at, uint
 void sim_net_fanout(struct sim_net *n, struct sim_frame *f, uint64_t now);
 void sim_net_bcast_free(struct sim_net *n, struct sim_bcast *b);
 
+/* Queue every copy still to arrive that was counted ahead for node
+ * (every node: SIM_NET_BROADCAST), since what its arrival does may now
+ * differ (a crash, a pause, a partition). */
+void sim_net_take_back(struct sim_net *n, uint32_t node);
+
 /* Copy f into out (SIM_NET_MAX_FRAME bytes) with one bit of its IPv4
  * packet flipped (drawn from r), and count it; false (nothing done) when f carries no
  * IPv4 packet. */
