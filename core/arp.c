@@ -61,6 +61,7 @@ static struct arp_entry *arp_claim(struct kernel *k, uint32_t ip)
     arp_drop_pending(k, victim);
     kmemset(victim, 0, sizeof *victim);
     victim->ip = ip;
+    c->claims++;
     arp_touch(c, victim);
     uint32_t index = (uint32_t)(victim - c->entries);
     if (index >= c->span)

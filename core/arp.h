@@ -34,6 +34,7 @@ struct arp_cache {
     struct arp_entry entries[ARP_CACHE_SIZE];
     uint64_t use_clock; /* counts uses, so ties in the LRU order never happen */
     uint32_t span;      /* entries at and past this index have never been used */
+    uint32_t claims;    /* counts entries made: arp_packet_acts can turn true only then */
 };
 
 /* Whether arp_on_packet would change anything for this packet: RFC 826's

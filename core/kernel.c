@@ -138,6 +138,11 @@ bool kernel_frame_acts(const struct kernel *k, const uint8_t *frame, uint32_t le
     return netstack_frame_acts(k, frame, len);
 }
 
+uint32_t kernel_frame_acts_epoch(const struct kernel *k)
+{
+    return netstack_frame_acts_epoch(k);
+}
+
 /* Wake every process whose wait has timed out; its call then completes.
  * The scan stops once every process was seen (a woken one stays). */
 static void wake_expired(struct kernel *k, uint64_t now)

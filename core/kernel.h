@@ -105,6 +105,12 @@ void kernel_on_frame(struct kernel *k, const uint8_t *frame, uint32_t len);
  * nothing else in the kernel would differ. */
 bool kernel_frame_acts(const struct kernel *k, const uint8_t *frame, uint32_t len);
 
+/* A number that changes whenever kernel_frame_acts may have turned from
+ * false to true for some frame (the ARP cache made an entry). A platform
+ * that decided a broadcast copy in flight would be ignored asks again
+ * only when it changed. */
+uint32_t kernel_frame_acts_epoch(const struct kernel *k);
+
 /* Time reached the deadline the kernel asked for (calling early is harmless). */
 void kernel_on_timer(struct kernel *k);
 

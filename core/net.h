@@ -47,6 +47,7 @@ bool netstack_on_frame(struct kernel *k, const uint8_t *frame, uint32_t len);
  * (frames_rx, bytes_rx): false for a frame that is not for us, an ARP
  * packet this node ignores (arp_packet_acts), or an unknown ethertype. */
 bool netstack_frame_acts(const struct kernel *k, const uint8_t *frame, uint32_t len);
+uint32_t netstack_frame_acts_epoch(const struct kernel *k);
 
 /* Send one cluster protocol datagram (`len` bytes, header included) to
  * node `dst_node` over UDP, resolving its MAC with ARP first if needed

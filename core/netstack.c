@@ -233,6 +233,11 @@ bool netstack_on_frame(struct kernel *k, const uint8_t *frame, uint32_t len)
 /* Mirrors netstack_dispatch without acting: anything malformed acts (it
  * is counted bad and traced), and so does every IPv4 packet for us; an
  * ARP packet acts by arp_packet_acts; everything else is ignored. */
+uint32_t netstack_frame_acts_epoch(const struct kernel *k)
+{
+    return k->net->arp.claims;
+}
+
 bool netstack_frame_acts(const struct kernel *k, const uint8_t *frame, uint32_t len)
 {
     struct eth_view eth;

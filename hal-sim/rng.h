@@ -17,7 +17,8 @@ enum rng_purpose {
     RNG_PURPOSE_NET = 1,  /* loss and jitter of every frame (index 0) */
     RNG_PURPOSE_NODE = 2, /* per node (index = node id): HAL next_u32, epochs */
     RNG_PURPOSE_DISK = 3, /* per node's disk (index = node id): what a crash loses */
-    RNG_PURPOSE_NET_FAULTS = 4, /* duplication and corruption of every copy (index 0) */
+    RNG_PURPOSE_NET_FAULTS = 4, /* duplication of every copy (index 0) */
+    RNG_PURPOSE_COPY_CORRUPTION = 5, /* per frame copy (index = its queue seq): corruption */
 };
 
 struct rng {

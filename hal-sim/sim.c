@@ -109,6 +109,16 @@ static void hook_router_wire(void *ctx, uint32_t capture, const uint8_t *frame, 
     sim_pcaps_frame(&s->pcaps, capture, s->now, frame, len);
 }
 
+static bool hook_ignores(void *ctx, uint32_t node, const uint8_t *frame, uint32_t len)
+{
+    return sim_node_ignores(&((struct sim *)ctx)->nodes[node], frame, len);
+}
+
+static void hook_ignored(void *ctx, uint32_t node, int sign, uint32_t len)
+{
+    sim_node_count_ignored(&((struct sim *)ctx)->nodes[node], sign, len);
+}
+
 static void hook_lost(void *ctx, uint32_t src, uint32_t dst, enum sim_loss_reason why, uint32_t len)
 {
     struct sim *s = ctx;
@@ -207,7 +217,8 @@ int sim_open(struct sim *s, const struct scenario *scn, const struct sim_options
     }
 
     struct sim_net_hooks hooks = {.ctx = s, .node_up = hook_node_up, .deliver = hook_deliver,
-                                  .wire = hook_wire, .router_wire = hook_router_wire, .lost = hook_lost};
+                                  .wire = hook_wire, .router_wire = hook_router_wire, .lost = hook_lost,
+                                  .ignores = hook_ignores, .ignored = hook_ignored};
     sim_net_init(&s->net, scn, opt->seed, &s->queue, &hooks);
     sim_procs_init(&s->ptable, scn->node_count);
     research_init(&s->research, scn);
@@ -664,7 +675,7 @@ static void sim_describe_current(const struct sim *s, char *buf, size_t bytes)
         [SIM_EV_NET_TX] = "frame leaving the NIC of node",
         [SIM_EV_NET_FANOUT] = "broadcast frame reaching the switch from node",
         [SIM_EV_NET_DELIVER] = "frame delivery to node",
-        [SIM_EV_NET_BCAST] = "broadcast delivery, next to node",
+        [SIM_EV_NET_BCAST] = "last ignored broadcast copy arriving",
         [SIM_EV_DISK] = "disk completion on node",
         [SIM_EV_RESUME] = "end of the pause of node",
         [SIM_EV_TEST] = "test event",
@@ -818,6 +829,10 @@ int sim_run(struct sim *s)
         progress_update(&s->progress, s->now, s->events);
     }
     progress_done(&s->progress);
+    /* A failed run stopped right after the event that failed; any other
+     * end handled every event up to s->now. */
+    bool cut = s->end == SIM_END_ERROR || s->end == SIM_END_INTERRUPTED;
+    sim_net_stop(&s->net, s->now, cut ? s->queue.popped_seq : UINT64_MAX);
     research_sample_until(&s->research, s->now + 1);
     for (uint32_t i = 0; i < s->node_count; i++)
         sim_console_flush_node(&s->console, &s->nodes[i].console, i);

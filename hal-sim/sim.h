@@ -47,8 +47,9 @@ struct sim_options {
     FILE *diagnostics;   /* spawn failures and warnings; NULL: none */
     bool progress;       /* live progress line on stderr */
     bool trace_frame_loss; /* a "frame_lost" trace line per lost frame */
-    /* Hand every broadcast copy to its kernel, even one the kernel says
-     * it ignores: the slow reference the tests hold the fast path to. */
+    /* Make every broadcast copy an event of its own and hand it to its
+     * kernel, even one the kernel says it ignores: the slow reference the
+     * tests hold the fast path to (sim_net_bcast.c). */
     bool every_copy_to_kernel;
     bool interpret;        /* no translated code (user/programs_xlat.h): same outputs, slower */
     /* The command that reruns this run ("nimbus run FILE --seed N

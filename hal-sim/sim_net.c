@@ -6,9 +6,8 @@
  * when the link is free; transmit() shows it to the mirror port and, for
  * unicast, draws its fate and queues one DELIVER event; for broadcast it
  * queues one FANOUT event at the earliest time any copy can arrive, and
- * the fanout delivers the copies that arrive then and queues the others.
- * So a broadcast costs one event unless jitter or link overrides spread
- * its copies out.
+ * the fanout (sim_net_bcast.c) queues a DELIVER event for each copy whose
+ * receiver acts on it.
  */
 #include "sim_net.h"
 #include "sim_net_priv.h"
@@ -59,6 +58,9 @@ void sim_net_init(struct sim_net *n, const struct scenario *s, uint64_t seed,
     n->defaults = s->net;
     n->queue = queue;
     n->hooks = *hooks;
+    n->seed = seed;
+    n->draw_at = xcalloc(2 * (size_t)s->node_count, sizeof n->draw_at[0]);
+    n->draw_dst = xcalloc(2 * (size_t)s->node_count, sizeof n->draw_dst[0]);
     rng_init(&n->rng, seed, RNG_PURPOSE_NET, 0);
     rng_init(&n->fault_rng, seed, RNG_PURPOSE_NET_FAULTS, 0);
     n->min_latency_ns = s->net.latency_ns;
@@ -84,11 +86,13 @@ void sim_net_free(struct sim_net *n)
 {
     for (uint32_t i = 0; n->ports != NULL && i < n->node_count; i++) {
         for (uint32_t h = 0; h < n->ports[i].held_count; h++)
-            sim_frame_release(n->ports[i].held[h]);
+            sim_frame_release(n->ports[i].held[h].f);
         free(n->ports[i].held);
     }
     free(n->ports);
     free(n->links);
+    free(n->draw_at);
+    free(n->draw_dst);
     sim_topology_free(n->topo);
     n->ports = NULL;
     n->links = NULL;
@@ -171,9 +175,7 @@ void sim_net_count_lost(struct sim_net *n, const struct sim_frame *f, uint32_t d
 
 static bool is_group_address(const uint8_t *frame) { return (frame[0] & 1u) != 0; }
 
-/* Draw loss, jitter and duplication for the copies of f going to dst:
- * how many arrive (0, 1 or 2), their arrival times in at[]. */
-static uint32_t draw_copies(struct sim_net *n, const struct sim_frame *f, uint32_t dst, uint64_t at[2])
+uint32_t sim_net_draw_copies(struct sim_net *n, const struct sim_frame *f, uint32_t dst, uint64_t at[2])
 {
     const struct scn_net_params *p = sim_net_params(n, f->src, dst);
     bool lost = rng_chance_u32(&n->rng, p->loss_u32);
@@ -238,7 +240,7 @@ static void transmit(struct sim_net *n, struct sim_frame *f, uint64_t now)
     else if (sim_net_blocked(n, f->src, dst))
         sim_net_count_lost(n, f, dst, SIM_LOSS_PARTITION);
     else
-        copies = draw_copies(n, f, dst, at);
+        copies = sim_net_draw_copies(n, f, dst, at);
     if (copies == 0) {
         sim_frame_release(f);
         return;
@@ -283,7 +285,20 @@ int sim_net_send(struct sim_net *n, uint32_t src, const uint8_t *frame, uint32_t
     return HAL_OK;
 }
 
-void sim_net_deliver(struct sim_net *n, struct sim_frame *f, uint32_t dst)
+/* Whether copy `seq` of f arrives damaged (then copied into out): drawn
+ * from the copy's own stream, so that copies never handed to a kernel
+ * shift no other copy's draws, and a rate of 0 draws nothing. */
+static bool draw_corruption(struct sim_net *n, const struct sim_frame *f, uint32_t p_u32, uint64_t seq,
+                            uint8_t *out)
+{
+    if (p_u32 == 0)
+        return false;
+    struct rng r;
+    rng_init(&r, n->seed, RNG_PURPOSE_COPY_CORRUPTION, seq);
+    return rng_chance_u32(&r, p_u32) && sim_net_corrupt(n, f, &r, out);
+}
+
+void sim_net_deliver(struct sim_net *n, struct sim_frame *f, uint32_t dst, uint64_t seq)
 {
     struct sim_net_port *port = &n->ports[dst];
     port->c.rx_frames++;
@@ -292,131 +307,28 @@ void sim_net_deliver(struct sim_net *n, struct sim_frame *f, uint32_t dst)
     n->total.rx_bytes += f->len;
     const struct scn_net_params *p = sim_net_params(n, f->src, dst);
     uint8_t damaged[SIM_NET_MAX_FRAME];
-    if (rng_chance_u32(&n->fault_rng, p->corrupt_u32) && sim_net_corrupt(n, f, damaged)) {
+    if (draw_corruption(n, f, p->corrupt_u32, seq, damaged)) {
         n->hooks.deliver(n->hooks.ctx, dst, damaged, f->len);
         return;
     }
     n->hooks.deliver(n->hooks.ctx, dst, f->bytes, f->len);
 }
 
-/* The copies of one broadcast still to arrive, sorted by arrival: one
- * queue event per broadcast instead of one per copy, and 8 bytes a copy.
- * copies[i] = (arrival - base_ns) << 32 | receiver. */
-struct sim_bcast {
-    struct sim_frame *f;
-    uint64_t base_ns;
-    uint32_t count, next;
-    uint64_t copies[];
-};
-
-/* Sort copies by arrival; among equal arrivals, node order (the order
- * they were added) is kept: an LSD radix sort on the offset is stable. */
-static void sort_copies(uint64_t *a, uint32_t count)
-{
-    if (count < 32) {
-        for (uint32_t i = 1; i < count; i++) {
-            uint64_t x = a[i];
-            uint32_t j = i;
-            for (; j > 0 && (a[j - 1] >> 32) > (x >> 32); j--)
-                a[j] = a[j - 1];
-            a[j] = x;
-        }
-        return;
-    }
-    uint64_t max = 0;
-    for (uint32_t i = 0; i < count; i++)
-        max |= a[i] >> 32;
-    uint64_t *tmp = xmalloc(count * sizeof tmp[0]);
-    for (unsigned shift = 32; shift < 64 && (max >> (shift - 32)) != 0; shift += 8) {
-        uint32_t pos[257] = {0};
-        for (uint32_t i = 0; i < count; i++)
-            pos[((a[i] >> shift) & 0xFFu) + 1]++;
-        for (int b = 0; b < 256; b++)
-            pos[b + 1] += pos[b];
-        for (uint32_t i = 0; i < count; i++)
-            tmp[pos[(a[i] >> shift) & 0xFFu]++] = a[i];
-        memcpy(a, tmp, count * sizeof a[0]);
-    }
-    free(tmp);
-}
-
-static void arrive_copy(struct sim_net *n, struct sim_frame *f, uint32_t dst)
+void sim_net_arrive(struct sim_net *n, struct sim_frame *f, uint32_t dst, uint64_t seq)
 {
     if (!n->hooks.node_up(n->hooks.ctx, dst))
         sim_net_count_lost(n, f, dst, SIM_LOSS_DOWN);
     else if (sim_net_blocked(n, f->src, dst))
         sim_net_count_lost(n, f, dst, SIM_LOSS_PARTITION);
     else if (n->ports[dst].holding)
-        sim_net_hold_copy(n, f, dst);
+        sim_net_hold_copy(n, f, dst, seq);
     else
-        sim_net_deliver(n, f, dst);
+        sim_net_deliver(n, f, dst, seq);
 }
 
-/* Deliver the copies due by now; queue the broadcast again for the next
- * one, or free it. */
-static void bcast_step(struct sim_net *n, struct sim_bcast *b, uint64_t now)
+static void arrive(struct sim_net *n, struct sim_frame *f, uint32_t dst, uint64_t seq)
 {
-    while (b->next < b->count && b->base_ns + (b->copies[b->next] >> 32) <= now) {
-        uint32_t dst = (uint32_t)b->copies[b->next++];
-        arrive_copy(n, b->f, dst);
-    }
-    if (b->next < b->count) {
-        struct sim_event ev = {.time_ns = b->base_ns + (b->copies[b->next] >> 32), .ptr = b,
-                               .kind = SIM_EV_NET_BCAST};
-        sim_queue_push(n->queue, &ev);
-        n->events_queued++;
-        return;
-    }
-    sim_frame_release(b->f);
-    free(b);
-}
-
-/* One copy of broadcast b for dst, arriving at `at`. */
-static void add_copy(struct sim_net *n, struct sim_bcast *b, uint64_t now, uint64_t at, uint32_t dst)
-{
-    if (at - now > UINT32_MAX) {
-        /* Over four seconds late: rare enough for an event of its own. */
-        b->f->refs++;
-        push_event(n, SIM_EV_NET_DELIVER, at, dst, b->f);
-        return;
-    }
-    b->copies[b->count++] = ((at - now) << 32) | dst;
-}
-
-/* The broadcast reaches the switch's ports: every other live node the
- * sender can reach gets a copy (loss, jitter and duplication drawn in
- * node order). The copies that arrive now are delivered now, in node
- * order. */
-static void fanout(struct sim_net *n, struct sim_frame *f, uint64_t now)
-{
-    /* Room for every node's copy and its duplicate. */
-    struct sim_bcast *b = xmalloc(sizeof *b + 2 * (size_t)n->node_count * sizeof b->copies[0]);
-    b->f = f;
-    b->base_ns = now;
-    b->count = b->next = 0;
-    /* A rack topology floods the sender's rack only, and its ToR. */
-    uint32_t first = 0, end = n->node_count;
-    if (n->topo != NULL) {
-        first = sim_topology_rack(n->topo, f->src) * n->topo->per_rack;
-        end = first + n->topo->per_rack;
-    }
-    for (uint32_t dst = first; dst < end; dst++) {
-        if (dst == f->src || sim_net_blocked(n, f->src, dst) || !n->hooks.node_up(n->hooks.ctx, dst))
-            continue;
-        uint64_t at[2];
-        uint32_t copies = draw_copies(n, f, dst, at);
-        for (uint32_t c = 0; c < copies; c++)
-            add_copy(n, b, now, at[c], dst);
-    }
-    if (n->topo != NULL)
-        sim_router_broadcast(n, f, now);
-    sort_copies(b->copies, b->count);
-    bcast_step(n, b, now);
-}
-
-static void arrive(struct sim_net *n, struct sim_frame *f, uint32_t dst)
-{
-    arrive_copy(n, f, dst);
+    sim_net_arrive(n, f, dst, seq);
     sim_frame_release(f);
 }
 
@@ -426,9 +338,9 @@ void sim_net_handle(struct sim_net *n, const struct sim_event *ev)
     n->events_queued--;
     switch (ev->kind) {
     case SIM_EV_NET_TX: transmit(n, f, ev->time_ns); break;
-    case SIM_EV_NET_FANOUT: fanout(n, f, ev->time_ns); break;
-    case SIM_EV_NET_DELIVER: arrive(n, f, ev->node); break;
-    case SIM_EV_NET_BCAST: bcast_step(n, ev->ptr, ev->time_ns); break;
+    case SIM_EV_NET_FANOUT: sim_net_fanout(n, f, ev->time_ns); break;
+    case SIM_EV_NET_DELIVER: arrive(n, f, ev->node, ev->seq); break;
+    case SIM_EV_NET_BCAST: sim_net_bcast_free(n, ev->ptr); break;
     case SIM_EV_NET_HOP: sim_router_handle(n, ev); break;
     default: break;
     }
@@ -441,12 +353,7 @@ void sim_net_discard(struct sim_net *n, const struct sim_event *ev)
     case SIM_EV_NET_FANOUT:
     case SIM_EV_NET_DELIVER:
     case SIM_EV_NET_HOP: sim_frame_release(ev->ptr); break;
-    case SIM_EV_NET_BCAST: {
-        struct sim_bcast *b = ev->ptr;
-        sim_frame_release(b->f);
-        free(b);
-        break;
-    }
+    case SIM_EV_NET_BCAST: sim_net_bcast_free(n, ev->ptr); break;
     default: return; /* not the net's */
     }
     n->events_queued--;

@@ -24,10 +24,15 @@
  * rack is lost (no_route) unless sent to the rack's ToR, which routes it
  * (sim_router.h), and the defaults are the rack's node links.
  *
- * Every random draw comes from the "net" stream (loss, jitter) or the
- * "net faults" stream (duplication, corruption), in event order, so a run
- * is reproducible and turning duplication on shifts no loss. sim_net never calls a receiver from inside
- * sim_net_send: deliveries are events on the queue.
+ * Loss and jitter come from the "net" stream and duplication from the
+ * "net faults" stream, in event order; whether a copy is corrupted, and
+ * where, from a stream of its own named by the copy's queue seq
+ * (RNG_PURPOSE_COPY_CORRUPTION), so a run is reproducible, turning
+ * duplication on shifts no loss, and a copy that is never handed to a
+ * kernel shifts nothing. sim_net never calls a receiver from inside
+ * sim_net_send: deliveries are events on the queue. A broadcast queues
+ * events only for the copies whose receivers act on it
+ * (sim_net_bcast.c).
  */
 #ifndef SIM_NET_H
 #define SIM_NET_H
@@ -86,6 +91,12 @@ struct sim_net_hooks {
     /* A copy of a frame will not arrive; dst is SIM_NET_BROADCAST when
      * unknown. May be NULL. */
     void (*lost)(void *ctx, uint32_t src, uint32_t dst, enum sim_loss_reason why, uint32_t len);
+    /* Whether node's kernel, handed this broadcast copy now, would only
+     * count it. May be NULL (with `ignored`): every copy is queued. */
+    bool (*ignores)(void *ctx, uint32_t node, const uint8_t *frame, uint32_t len);
+    /* Count (sign 1) or take back (-1) a copy of `len` bytes the node's
+     * kernel ignored without being entered. */
+    void (*ignored)(void *ctx, uint32_t node, int sign, uint32_t len);
 };
 
 /* Counters, per node and for the whole network. */
@@ -98,13 +109,21 @@ struct sim_net_counters {
     uint64_t corrupted;           /* per node: copies of its frames delivered damaged */
 };
 
+/* A copy waiting in a paused node's receive ring. */
+struct sim_net_held {
+    struct sim_frame *f;
+    uint64_t seq; /* the copy's queue seq */
+};
+
+struct sim_bcast; /* sim_net_bcast.c */
+
 struct sim_net_port {
     uint64_t tx_free_at; /* when the link can start the next frame */
     uint32_t group;      /* partition group; 0 when healed */
     uint32_t side;       /* one-way partition: enum scn_side */
     bool holding;        /* paused: arriving copies wait in `held` */
     uint32_t held_count;
-    struct sim_frame **held; /* SIM_NET_RX_RING_FRAMES entries, once needed */
+    struct sim_net_held *held; /* SIM_NET_RX_RING_FRAMES entries, once needed */
     struct sim_net_counters c;
 };
 
@@ -124,13 +143,19 @@ struct sim_net {
     uint64_t min_latency_ns;    /* over the defaults and every link */
     uint64_t txq_limit_ns;      /* SIM_NET_TXQ_BYTES at the default bandwidth */
     bool partitioned;
+    uint64_t seed;
     struct rng rng;
-    struct rng fault_rng; /* duplication and corruption */
+    struct rng fault_rng; /* duplication */
     struct sim_queue *queue;
     struct sim_net_hooks hooks;
     struct sim_net_counters total;
     uint64_t events_queued; /* net events on the queue: 0 when no frame is in flight */
     uint64_t held;          /* copies in paused nodes' receive rings */
+    struct sim_bcast *bcasts; /* broadcasts with copies counted ahead, in flight */
+    uint64_t copies_ahead;    /* broadcast copies counted, ignored, without an event */
+    uint64_t bcast_records;   /* broadcasts that had some: one event each */
+    uint64_t *draw_at;        /* a fanout's copies: 2 * node_count entries */
+    uint32_t *draw_dst;
 };
 
 /* Set up the LAN of scenario `s` with random stream seed `seed`; events go
@@ -151,18 +176,28 @@ void sim_net_handle(struct sim_net *n, const struct sim_event *ev);
 /* Release what an unhandled net event holds (when a run stops early). */
 void sim_net_discard(struct sim_net *n, const struct sim_event *ev);
 
+/* node's kernel may now act on broadcast copies in flight it was to
+ * ignore (kernel_frame_acts_epoch changed): queue those it would. */
+void sim_net_recheck(struct sim_net *n, uint32_t node);
+
+/* The run stopped after the event (time_ns, seq): broadcast copies
+ * counted ahead of an arrival after that point are taken back. */
+void sim_net_stop(struct sim_net *n, uint64_t time_ns, uint64_t seq);
+
 /* group_of_node: node_count entries. Either kind replaces the other. */
 void sim_net_partition(struct sim_net *n, const uint32_t *group_of_node);
 /* side_of_node: node_count enum scn_side entries. */
 void sim_net_partition_one_way(struct sim_net *n, const uint32_t *side_of_node);
 void sim_net_heal(struct sim_net *n);
 
-/* Node `node` pauses: copies arriving for it wait in its receive ring. */
+/* Node `node` pauses: copies arriving for it wait in its receive ring
+ * (broadcast copies counted ahead for it are queued after all). */
 void sim_net_hold(struct sim_net *n, uint32_t node);
 /* It resumes: every held copy is delivered now, in arrival order.
  * Returns how many. */
 uint32_t sim_net_release(struct sim_net *n, uint32_t node);
-/* It crashed: held copies are lost (reason down), holding stops. */
+/* It crashed: held copies are lost (reason down), holding stops, and
+ * broadcast copies counted ahead for it are queued, to be lost. */
 void sim_net_drop_held(struct sim_net *n, uint32_t node);
 
 /* The node with this MAC address, or SIM_NET_BROADCAST if none. */

@@ -165,6 +165,11 @@ static void node_after_entry(struct sim_node *n)
     uint32_t procs = kernel_process_count(n->k);
     s->procs = s->procs - n->procs + procs;
     n->procs = procs;
+    uint32_t acts_epoch = kernel_frame_acts_epoch(n->k);
+    if (acts_epoch != n->acts_epoch) {
+        n->acts_epoch = acts_epoch;
+        sim_net_recheck(&s->net, n->id);
+    }
     sim_schedule_wake(s, n);
 }
 
@@ -359,16 +364,26 @@ void sim_node_resume(struct sim_node *n)
     node_after_entry(n);
 }
 
+bool sim_node_ignores(const struct sim_node *n, const uint8_t *frame, uint32_t len)
+{
+    bool group = len > 0 && (frame[0] & 1u) != 0;
+    return group && !n->sim->opt.every_copy_to_kernel && !kernel_frame_acts(n->k, frame, len);
+}
+
+void sim_node_count_ignored(struct sim_node *n, int sign, uint32_t len)
+{
+    n->ignored_rx_frames += (uint64_t)(int64_t)sign;
+    n->ignored_rx_bytes += (uint64_t)((int64_t)sign * len);
+}
+
 void sim_node_frame(struct sim_node *n, const uint8_t *frame, uint32_t len)
 {
     /* A broadcast the kernel ignores (on a big LAN, nearly every ARP
      * request) is counted here instead: the kernel would only have
      * counted it, so its state, deadline and process count stay as they
      * are and there is no wake-up to move. */
-    bool group = len > 0 && (frame[0] & 1u) != 0;
-    if (group && !n->sim->opt.every_copy_to_kernel && !kernel_frame_acts(n->k, frame, len)) {
-        n->ignored_rx_frames++;
-        n->ignored_rx_bytes += len;
+    if (sim_node_ignores(n, frame, len)) {
+        sim_node_count_ignored(n, 1, len);
         return;
     }
     kernel_on_frame(n->k, frame, len);

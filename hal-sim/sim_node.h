@@ -60,6 +60,9 @@ struct sim_node {
     /* Broadcast copies its kernels ignored (kernel_frame_acts), counted
      * for them: part of frames_rx and bytes_rx over all boots. */
     uint64_t ignored_rx_frames, ignored_rx_bytes;
+    /* kernel_frame_acts_epoch when last asked: broadcast copies counted
+     * ahead as ignored are asked about again when it changes. */
+    uint32_t acts_epoch;
     uint64_t wake_at_ns;     /* HAL_TIME_NEVER: no wake-up wanted */
     uint64_t queued_wake_ns; /* the live queued wake-up; HAL_TIME_NEVER: none */
     uint64_t wake_gen;
@@ -92,6 +95,12 @@ bool sim_node_disk_done(struct sim_node *n, uint64_t gen);
  * it was cancelled (stale). */
 bool sim_node_wake(struct sim_node *n, uint64_t gen);
 void sim_node_frame(struct sim_node *n, const uint8_t *frame, uint32_t len);
+/* Whether the node's kernel, handed this frame now, would only count it:
+ * a broadcast it does not act on (kernel_frame_acts), unless the run
+ * hands every copy to its kernel (sim_options.every_copy_to_kernel). */
+bool sim_node_ignores(const struct sim_node *n, const uint8_t *frame, uint32_t len);
+/* Count (sign 1) or take back (-1) a copy the kernel ignored unentered. */
+void sim_node_count_ignored(struct sim_node *n, int sign, uint32_t len);
 /* What the node's clock reads now. */
 uint64_t sim_node_local_now(const struct sim_node *n);
 /* Stand still until until_ns (a later pause moves the end); the caller

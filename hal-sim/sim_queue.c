@@ -21,6 +21,7 @@ void sim_queue_init(struct sim_queue *q)
     q->heap = NULL;
     q->len = q->cap = 0;
     q->next_seq = 0;
+    q->popped_time_ns = q->popped_seq = 0;
 }
 
 void sim_queue_free(struct sim_queue *q)
@@ -31,12 +32,26 @@ void sim_queue_free(struct sim_queue *q)
 
 uint64_t sim_queue_push(struct sim_queue *q, const struct sim_event *ev)
 {
+    struct sim_event e = *ev;
+    e.seq = q->next_seq++;
+    sim_queue_push_reserved(q, &e);
+    return e.seq;
+}
+
+uint64_t sim_queue_reserve(struct sim_queue *q, uint64_t count)
+{
+    uint64_t first = q->next_seq;
+    q->next_seq += count;
+    return first;
+}
+
+void sim_queue_push_reserved(struct sim_queue *q, const struct sim_event *ev)
+{
     if (q->len == q->cap) {
         q->cap = q->cap ? q->cap * 2 : 1024;
         q->heap = xrealloc(q->heap, q->cap * sizeof q->heap[0]);
     }
     struct sim_event e = *ev;
-    e.seq = q->next_seq++;
     size_t i = q->len++;
     while (i > 0) {
         size_t parent = (i - 1) / 2;
@@ -46,7 +61,6 @@ uint64_t sim_queue_push(struct sim_queue *q, const struct sim_event *ev)
         i = parent;
     }
     q->heap[i] = e;
-    return e.seq;
 }
 
 bool sim_queue_pop(struct sim_queue *q, struct sim_event *out)
@@ -54,6 +68,8 @@ bool sim_queue_pop(struct sim_queue *q, struct sim_event *out)
     if (q->len == 0)
         return false;
     *out = q->heap[0];
+    q->popped_time_ns = out->time_ns;
+    q->popped_seq = out->seq;
     struct sim_event last = q->heap[--q->len];
     size_t n = q->len, i = 0;
     if (n == 0)

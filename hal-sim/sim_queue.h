@@ -23,7 +23,7 @@ enum sim_event_kind {
     SIM_EV_NET_TX,      /* ptr = frame: it starts leaving its sender's NIC */
     SIM_EV_NET_FANOUT,  /* ptr = broadcast frame reaching the switch's ports */
     SIM_EV_NET_DELIVER, /* node = receiver, ptr = frame */
-    SIM_EV_NET_BCAST,   /* ptr = the broadcast copies still to arrive */
+    SIM_EV_NET_BCAST,   /* ptr = a broadcast's copies counted ahead: the last arrives */
     SIM_EV_NET_HOP,     /* ptr = frame on its way through routers (sim_router.c) */
     SIM_EV_DISK,        /* node: its disk's request in service ends; arg = disk generation */
     SIM_EV_RESUME,      /* node: its pause ends; arg = its pause generation */
@@ -43,6 +43,7 @@ struct sim_queue {
     struct sim_event *heap;
     size_t len, cap;
     uint64_t next_seq;
+    uint64_t popped_time_ns, popped_seq; /* the last event popped */
 };
 
 void sim_queue_init(struct sim_queue *q);
@@ -50,6 +51,15 @@ void sim_queue_free(struct sim_queue *q);
 
 /* Insert a copy of *ev (its seq is assigned here); returns the seq. */
 uint64_t sim_queue_push(struct sim_queue *q, const struct sim_event *ev);
+
+/* Set aside `count` seqs (returns the first) for events pushed later with
+ * sim_queue_push_reserved: they come out where they would have had they
+ * been pushed now, among the events of their time. */
+uint64_t sim_queue_reserve(struct sim_queue *q, uint64_t count);
+
+/* Insert *ev with the seq it carries, one sim_queue_reserve set aside and
+ * never used before. */
+void sim_queue_push_reserved(struct sim_queue *q, const struct sim_event *ev);
 
 /* Remove the earliest event into *out; false when the queue is empty. */
 bool sim_queue_pop(struct sim_queue *q, struct sim_event *out);

@@ -36,6 +36,8 @@ struct world {
     uint64_t wire_t[MAX_LOG];
     uint32_t wire_count;
     uint32_t lost[SIM_LOSS_COUNT];
+    bool acts[MAX_NODES]; /* with w_ignores: which kernels act on a broadcast */
+    int64_t ignored;      /* copies counted for the others */
 };
 
 
@@ -59,6 +61,19 @@ static inline void w_lost(void *ctx, uint32_t src, uint32_t dst, enum sim_loss_r
 {
     (void)src, (void)dst, (void)len;
     ((struct world *)ctx)->lost[why]++;
+}
+
+/* Hooks a test may add: only the nodes in w->acts act on broadcasts. */
+static inline bool w_ignores(void *ctx, uint32_t node, const uint8_t *frame, uint32_t len)
+{
+    (void)frame, (void)len;
+    return !((struct world *)ctx)->acts[node];
+}
+
+static inline void w_ignored(void *ctx, uint32_t node, int sign, uint32_t len)
+{
+    (void)node, (void)len;
+    ((struct world *)ctx)->ignored += sign;
 }
 
 static inline void world_init(struct world *w, uint32_t nodes, uint64_t latency_ns, uint64_t jitter_ns,
