@@ -103,16 +103,16 @@ enum balance_outcome {
 
 /* A request a node has out, one per process it is shedding. */
 struct balance_pending {
-    uint8_t kind;         /* enum balance_pending_kind */
-    bool from_offer;      /* READY after an ACCEPT: release it if dropped */
-    uint16_t target;      /* READY: where the process goes */
+    uint64_t deadline_ns; /* offers lapse, probes decide on what came, READY gives up */
     uint32_t id;          /* names the request in replies */
     uint32_t pid;         /* the process it is for */
-    uint64_t deadline_ns; /* offers lapse, probes decide on what came, READY gives up */
-    uint16_t peers[BALANCE_PROBES];
     uint32_t loads_milli[BALANCE_PROBES];
     uint32_t peer_count;
     uint32_t answered; /* bit i: peers[i] replied */
+    uint16_t peers[BALANCE_PROBES];
+    uint16_t target;  /* READY: where the process goes */
+    uint8_t kind;     /* enum balance_pending_kind */
+    bool from_offer;  /* READY after an ACCEPT: release it if dropped */
 };
 
 /* An offer this node accepted: its load counts one more process until
@@ -164,6 +164,9 @@ struct balance_state {
     uint32_t recent_next;
     struct balance_counters count;
 };
+/* Objects over 2 KiB take whole pages: one page per balancing node is the
+ * memory budget's share (docs/architecture.md, "A node's memory"). */
+_Static_assert(sizeof(struct balance_state) <= PAGE_SIZE, "the balancer's state fits one page");
 
 /* balance.c */
 /* The node's balancer state, made on first use; NULL without memory. */

@@ -101,7 +101,6 @@ static void session_init_fields(struct session *s, uint16_t node, uint32_t peer_
     s->peer_ipv4 = peer_ipv4;
     s->next_seq = 1;
     s->rcv_next = 1;
-    s->rto_ns = TRANSPORT_RTO_INITIAL_NS;
     s->deadline_ns = HAL_TIME_NEVER;
 }
 
@@ -220,7 +219,6 @@ void session_arm(struct transport *t, struct session *s, uint64_t deadline_ns)
         return;
     s->armed = 1;
     s->timer_next = NULL;
-    s->timer_prev = t->armed_tail;
     if (t->armed_tail != NULL)
         t->armed_tail->timer_next = s;
     else
@@ -228,19 +226,22 @@ void session_arm(struct transport *t, struct session *s, uint64_t deadline_ns)
     t->armed_tail = s;
 }
 
+/* The armed list is singly linked to keep sessions small: finding the
+ * predecessor walks it, as transport_next_deadline does anyway. */
 void session_disarm(struct transport *t, struct session *s)
 {
     s->deadline_ns = HAL_TIME_NEVER;
     if (!s->armed)
         return;
     s->armed = 0;
-    if (s->timer_prev != NULL)
-        s->timer_prev->timer_next = s->timer_next;
+    struct session *prev = NULL;
+    for (struct session *at = t->armed_head; at != s; at = at->timer_next)
+        prev = at;
+    if (prev != NULL)
+        prev->timer_next = s->timer_next;
     else
         t->armed_head = s->timer_next;
-    if (s->timer_next != NULL)
-        s->timer_next->timer_prev = s->timer_prev;
-    else
-        t->armed_tail = s->timer_prev;
-    s->timer_prev = s->timer_next = NULL;
+    if (t->armed_tail == s)
+        t->armed_tail = prev;
+    s->timer_next = NULL;
 }

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "frame.h"
+#include "param.h"
 #include "transport.h"
 
 struct kernel;
@@ -35,37 +36,44 @@ struct tmsg {
     uint8_t payload[];
 };
 
+/* Laid out without padding, in one 128-byte heap object: a node pays
+ * this for every peer it has talked to (docs/architecture.md, "A node's
+ * memory"), so counts bounded by the window take the smallest type. */
 struct session {
     struct session *hash_next;
-    struct session *timer_prev, *timer_next; /* on the armed list when armed */
-    uint16_t node;
-    uint8_t armed;
-    uint32_t peer_ipv4;
-    uint32_t peer_epoch;      /* 0 until learnt */
-    uint32_t peer_prev_epoch; /* packets from it are stale and dropped */
+    struct session *timer_next; /* on the armed list when armed (singly linked, in arming order) */
 
     /* Send direction. Messages on the list, oldest first: [head, unsent)
      * are in flight, [unsent, end) wait for the window. */
-    uint32_t next_seq;  /* given to the next message queued; starts at 1 */
-    uint32_t acked;     /* highest seq the peer acknowledged */
-    uint32_t sent_upto; /* highest seq transmitted; acks above it are bogus */
     struct tmsg *head, *tail, *unsent;
-    uint32_t queued;   /* messages on the list */
-    uint32_t inflight; /* of which transmitted */
-    uint64_t rto_ns; /* the timeout the round-trip estimate calls for, before backoff */
-    uint64_t srtt_ns, rttvar_ns;
-    uint8_t rtt_valid;
-    uint32_t backoff;     /* timeouts since the last round-trip sample */
-    uint64_t answered_ns; /* the peer last answered us, or we began waiting */
-    uint64_t deadline_ns;
-    uint32_t recover; /* repairing losses until acked reaches this; 0: not */
-    uint32_t dupacks; /* pure acks in a row that acknowledged nothing new */
+    /* Receive direction: arrived ahead of a gap, by seq; at most TRANSPORT_WINDOW. */
+    struct tmsg *early;
 
-    /* Receive direction. */
-    uint32_t rcv_next;  /* next seq expected from the peer; starts at 1 */
-    struct tmsg *early; /* arrived ahead of a gap, by seq; at most TRANSPORT_WINDOW */
-    uint32_t early_count;
+    uint64_t srtt_ns, rttvar_ns; /* the round-trip estimate, valid when rtt_valid */
+    uint64_t answered_ns;        /* the peer last answered us, or we began waiting */
+    uint64_t deadline_ns;
+
+    uint32_t peer_ipv4;
+    uint32_t peer_epoch;      /* 0 until learnt */
+    uint32_t peer_prev_epoch; /* packets from it are stale and dropped */
+    uint32_t next_seq;        /* given to the next message queued; starts at 1 */
+    uint32_t acked;           /* highest seq the peer acknowledged */
+    uint32_t sent_upto;       /* highest seq transmitted; acks above it are bogus */
+    uint32_t recover;         /* repairing losses until acked reaches this; 0: not */
+    uint32_t rcv_next;        /* next seq expected from the peer; starts at 1 */
+
+    uint16_t node;
+    uint16_t queued;     /* messages on the send list */
+    uint8_t inflight;    /* of which transmitted */
+    uint8_t early_count; /* messages on the early list */
+    uint8_t backoff;     /* timeouts since the last round-trip sample */
+    uint8_t dupacks;     /* pure acks in a row that acknowledged nothing new */
+    uint8_t rtt_valid;
+    uint8_t armed;
 };
+_Static_assert(sizeof(struct session) <= 128, "a session is one 128-byte heap object");
+_Static_assert(TRANSPORT_WINDOW + TRANSPORT_QUEUE_MAX <= UINT16_MAX, "queued fits its field");
+_Static_assert(TRANSPORT_WINDOW <= UINT8_MAX, "inflight and early_count fit their fields");
 
 struct transport {
     struct session **buckets;

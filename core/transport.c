@@ -30,6 +30,7 @@
 
 #define TRANSPORT_DUPACK_THRESHOLD 3u /* as TCP's fast retransmit (RFC 5681) */
 #define TRANSPORT_BACKOFF_MAX 32u      /* doublings counted: far past TRANSPORT_RTO_MAX_NS */
+_Static_assert(TRANSPORT_BACKOFF_MAX <= UINT8_MAX, "the backoff fits its field");
 
 /* ---- putting datagrams on the wire ---- */
 
@@ -168,7 +169,7 @@ static uint64_t session_base_rto(const struct session *s)
  * time, not timeouts, so nothing can shorten the silence it waits for. */
 static uint64_t session_timeout(const struct session *s)
 {
-    uint64_t rto = s->rto_ns;
+    uint64_t rto = session_base_rto(s);
     for (uint32_t i = 0; i < s->backoff && rto < TRANSPORT_RTO_MAX_NS; i++)
         rto *= 2u;
     return transport_clamp_rto(rto);
@@ -208,7 +209,6 @@ static void session_sample_rtt(struct session *s, uint64_t rtt)
         s->rttvar_ns = (3u * s->rttvar_ns + delta) / 4u;
         s->srtt_ns = (7u * s->srtt_ns + rtt) / 8u;
     }
-    s->rto_ns = session_base_rto(s);
     s->backoff = 0;
 }
 
@@ -295,7 +295,6 @@ void session_reset(struct kernel *k, struct session *s)
     s->recover = 0;
     s->dupacks = 0;
     s->rtt_valid = 0;
-    s->rto_ns = TRANSPORT_RTO_INITIAL_NS;
     transport_note_peer_reset(k, s, true);
 }
 

@@ -4,6 +4,7 @@
  * the HAL, against NODE_IDLE_BUDGET_BYTES, with the kernel's own
  * breakdown in the failure message. */
 #include <criterion/criterion.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -44,7 +45,18 @@ static void check_nodes(const struct sim *s, uint32_t budget, uint32_t *largest)
     }
 }
 
-static void run_and_check(const char *text, uint32_t *largest)
+/* Every node holds a session with every other node. */
+static void check_talked_to_all(const struct sim *s)
+{
+    for (uint32_t i = 0; i < s->node_count; i++) {
+        struct kernel_memory m;
+        kernel_memory(s->nodes[i].k, &m);
+        cr_assert_eq(m.sessions, s->node_count - 1u, "node %u talked to %u peers of %u", i, m.sessions,
+                     s->node_count - 1u);
+    }
+}
+
+static void run_and_check(const char *text, uint32_t *largest, bool talked_to_all)
 {
     char err[SCN_ERROR_BYTES];
     static struct scenario scn;
@@ -53,6 +65,8 @@ static void run_and_check(const char *text, uint32_t *largest)
     struct sim_options opt = {.seed = scn.seed};
     cr_assert_eq(sim_open(&s, &scn, &opt, err, sizeof err), 0, "%s", err);
     cr_assert_eq(sim_run(&s), 0, "%s", s.error);
+    if (talked_to_all)
+        check_talked_to_all(&s);
     check_nodes(&s, NODE_IDLE_BUDGET_BYTES, largest);
     cr_log_info("the largest node holds %u bytes besides its processes' own", *largest);
     cr_assert_eq(sim_close(&s, err, sizeof err), 0, "%s", err);
@@ -62,7 +76,8 @@ static void run_and_check(const char *text, uint32_t *largest)
 Test(node_memory, idle_nodes_stay_within_the_budget)
 {
     uint32_t largest;
-    run_and_check("{\"seed\": 3, \"nodes\": [{\"count\": 300}], \"duration\": \"1s\", \"events\": []}", &largest);
+    run_and_check("{\"seed\": 3, \"nodes\": [{\"count\": 300}], \"duration\": \"1s\", \"events\": []}", &largest,
+                  false);
     /* Kernel struct and small objects in one page, the ARP cache in another. */
     cr_assert_eq(largest, 2u * HAL_PAGE_SIZE);
 }
@@ -72,6 +87,22 @@ Test(node_memory, nodes_that_passed_a_token_stay_within_the_budget)
     uint32_t largest;
     run_and_check("{\"seed\": 5, \"nodes\": [{\"count\": 40}], \"events\": [{\"at\": \"0s\", \"spawn\": "
                   "{\"node\": \"all\", \"program\": \"ring\", \"args\": [\"40\", \"1\"]}}]}",
-                  &largest);
+                  &largest, false);
     cr_assert_gt(largest, 2u * HAL_PAGE_SIZE, "the nodes talked: sessions and a frame buffer");
+}
+
+/* With the balancer on, every node reports its load to 4 random peers
+ * every 50 ms, idle or not, so after 3 s each node of 24 holds a session
+ * with every other. Its balancer state fits one page and a session one
+ * 128-byte heap object (two pages and 256 bytes before their fields were
+ * laid out without padding): kernel page, ARP cache page, balancer page,
+ * and one heap page for the 23 sessions and the frame buffer. Larger
+ * clusters are over the budget: one session a peer. */
+Test(node_memory, balancing_nodes_of_24_stay_within_the_budget)
+{
+    uint32_t largest;
+    run_and_check("{\"seed\": 7, \"nodes\": [{\"count\": 24}], \"balancer\": {\"policy\": \"offer\"}, "
+                  "\"duration\": \"3s\", \"events\": []}",
+                  &largest, true);
+    cr_assert_eq(largest, 4u * HAL_PAGE_SIZE);
 }
