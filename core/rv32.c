@@ -81,12 +81,13 @@ static uint8_t *rv_real_op(struct rv_mark *m, struct rv_decoded *e)
     return e == m->at ? &m->op : e == m->pair ? &m->pair_op : &e->op;
 }
 
-/* Whether straight-line code stops after an entry of op `op`: the ops
- * listed before the loads are meta ops, stops, jumps and branches, but
- * for NOP and LI. */
+/* Whether decoding stops after an entry of op `op`: the ops listed
+ * before the loads are meta ops, stops, jumps and branches, but for NOP,
+ * LI and branches inside the page, whose next word runs when they are not
+ * taken (and may fuse with them). */
 static bool rv_op_ends_run(uint8_t op)
 {
-    return op < OP_LB && op != OP_NOP && op != OP_LI;
+    return op < OP_LB && op != OP_NOP && op != OP_LI && !(op >= OP_BEQ && op <= OP_BGEU);
 }
 
 /* How many entries one decoding looks at, at most. */
@@ -187,53 +188,59 @@ static void rv_decode_at(const struct rv_page *page, struct rv_mark *m, struct r
 /* What a straight-line instruction does, without moving on. */
 #define ALU_RR(expr)                                   \
     do {                                               \
-        uint32_t a = x[d->rs1], b = x[d->rs2];         \
-        x[d->rd] = (expr);                             \
+        uint32_t a = x[e->rs1], b = x[e->rs2];         \
+        x[e->rd] = (expr);                             \
     } while (0)
 #define ALU_RI(expr)                                   \
     do {                                               \
-        uint32_t a = x[d->rs1], b = (uint32_t)d->imm;  \
-        x[d->rd] = (expr);                             \
+        uint32_t a = x[e->rs1], b = (uint32_t)e->imm;  \
+        x[e->rd] = (expr);                             \
     } while (0)
 /* size bytes at x[rs1] + imm; `get` reads them, `ext` widens v. */
 #define LOAD(size, get, ext)                                                  \
     do {                                                                      \
-        uint64_t off = (uint32_t)(x[d->rs1] + (uint32_t)d->imm);              \
+        uint64_t off = (uint32_t)(x[e->rs1] + (uint32_t)e->imm);              \
         uint32_t v;                                                           \
-        off -= ld.tag[d->rs1];                                                \
+        off -= ld.tag[e->rs1];                                                \
         if (off <= PAGE_SIZE - (size)) {                                      \
-            v = get(ld.host[d->rs1] + off);                                   \
+            v = get(ld.host[e->rs1] + off);                                   \
         } else {                                                              \
-            uint32_t va = x[d->rs1] + (uint32_t)d->imm;                       \
-            uint64_t got = rv_load_slow(vm, &ld, d->rs1, va, (size));         \
-            if (got == RV_LOAD_FAULT)                                         \
-                STOP(RV_STOP_LOAD_FAULT, va);                                 \
+            uint64_t got = rv_load_miss(vm, &ld, e, off, (size));             \
+            if (got >= RV_MISS_FAULT) {                                       \
+                d = e;                                                        \
+                STOP(RV_STOP_LOAD_FAULT, (uint32_t)got);                      \
+            }                                                                 \
             v = (uint32_t)got;                                                \
         }                                                                     \
-        x[d->rd] = ext;                                                       \
+        x[e->rd] = ext;                                                       \
     } while (0)
 #define STORE(size, put)                                                      \
     do {                                                                      \
-        uint64_t off = (uint32_t)(x[d->rs1] + (uint32_t)d->imm);              \
-        off -= st.tag[d->rs1];                                                \
+        uint64_t off = (uint32_t)(x[e->rs1] + (uint32_t)e->imm);              \
+        off -= st.tag[e->rs1];                                                \
         if (off <= PAGE_SIZE - (size)) {                                      \
-            put(st.host[d->rs1] + off, x[d->rs2]);                            \
+            put(st.host[e->rs1] + off, x[e->rs2]);                            \
         } else {                                                              \
-            uint32_t va = x[d->rs1] + (uint32_t)d->imm;                       \
-            if (rv_store_slow(vm, &st, &mark, d->rs1, va, (size), x[d->rs2]) != 0) \
-                STOP(RV_STOP_STORE_FAULT, va);                                \
+            uint64_t got = rv_store_miss(vm, &st, &mark, e, off, (size), x[e->rs2]); \
+            d = e;                                                            \
+            if (got != 0)                                                     \
+                STOP(RV_STOP_STORE_FAULT, (uint32_t)got);                     \
+            NEXT(); /* it may have rewritten the next entry */                \
         }                                                                     \
     } while (0)
 #define GET8(p) (*(p))
 #define PUT8(p, v) (*(p) = (uint8_t)(v))
 
-/* Control transfers: each ends by dispatching. */
+/* A branch inside the page: taken, it jumps; not taken, it falls
+ * through to what follows (the next instruction of a fused pair, or
+ * NEXT). */
 #define BRANCH(cond)                                   \
     {                                                  \
-        uint32_t a = x[d->rs1], b = x[d->rs2];         \
-        if (cond)                                      \
+        uint32_t a = x[e->rs1], b = x[e->rs2];         \
+        if (cond) {                                    \
+            d = e;                                     \
             JUMP_NEAR(d->imm);                         \
-        NEXT();                                        \
+        }                                              \
     }
 #define BRANCH_FAR(cond)                                    \
     {                                                       \
@@ -245,71 +252,100 @@ static void rv_decode_at(const struct rv_page *page, struct rv_mark *m, struct r
         }                                                   \
         NEXT();                                             \
     }
-#define DO_JAL                                         \
-    {                                                  \
-        x[d->rd] = (uint32_t)d->imm;                   \
-        JUMP_NEAR(d->jump);                            \
-    }
 /* JALR with (link) or without a link. */
 #define DO_JALR(link)                                  \
     {                                                  \
-        uint32_t to = (x[d->rs1] + (uint32_t)d->imm) & ~1u; \
+        uint32_t to = (x[e->rs1] + (uint32_t)e->imm) & ~1u; \
+        d = e;                                         \
         if ((to & 3u) != 0)                            \
             STOP(RV_STOP_MISALIGNED, to);              \
         link;                                          \
         JUMP_TO(to);                                   \
     }
 
-#define STRAIGHT(work) \
-    {                  \
-        work;          \
-        NEXT();        \
+/* WORK_x: what an instruction of op x, at entry e, does. It leaves only
+ * when it jumps, stops or dispatches afresh, setting d to e first, and
+ * otherwise falls through with d unmoved, so a fused pair moves d once,
+ * at its end (gcc kept the second entry's address on the stack in some
+ * pairs when d moved between the two). */
+#define WORK_LI x[e->rd] = (uint32_t)e->imm
+#define WORK_JAL                                       \
+    {                                                  \
+        x[e->rd] = (uint32_t)e->imm;                   \
+        d = e;                                         \
+        JUMP_NEAR(d->jump);                            \
     }
-
-/* Every op a fused pair can hold: WORK_x is its work, SECOND_x its work
- * and the move on, as its own handler does. */
-#define WORK_LI x[d->rd] = (uint32_t)d->imm
+#define WORK_JALR DO_JALR(x[e->rd] = PC_OF(d) + 4u)
+#define WORK_JR DO_JALR((void)0)
+#define WORK_BEQ BRANCH(a == b)
+#define WORK_BNE BRANCH(a != b)
+#define WORK_BLT BRANCH(rv_slt(a, b))
+#define WORK_BGE BRANCH(!rv_slt(a, b))
+#define WORK_BLTU BRANCH(a < b)
+#define WORK_BGEU BRANCH(a >= b)
+#define WORK_LB LOAD(1, GET8, (uint32_t)(int32_t)(int8_t)v)
+#define WORK_LH LOAD(2, rv_get16, (uint32_t)(int32_t)(int16_t)v)
+#define WORK_LW LOAD(4, rv_get32, v)
+#define WORK_LBU LOAD(1, GET8, v)
+#define WORK_LHU LOAD(2, rv_get16, v)
+#define WORK_SB STORE(1, PUT8)
+#define WORK_SH STORE(2, rv_put16)
+#define WORK_SW STORE(4, rv_put32)
 #define WORK_ADDI ALU_RI(a + b)
+#define WORK_SLTI ALU_RI(rv_slt(a, b))
+#define WORK_SLTIU ALU_RI(a < b)
+#define WORK_XORI ALU_RI(a ^ b)
+#define WORK_ORI ALU_RI(a | b)
 #define WORK_ANDI ALU_RI(a & b)
 #define WORK_SLLI ALU_RI(a << b)
 #define WORK_SRLI ALU_RI(a >> b)
+#define WORK_SRAI ALU_RI(rv_sra(a, b))
 #define WORK_ADD ALU_RR(a + b)
+#define WORK_SUB ALU_RR(a - b)
+#define WORK_SLL ALU_RR(a << (b & 31u))
+#define WORK_SLT ALU_RR(rv_slt(a, b))
+#define WORK_SLTU ALU_RR(a < b)
 #define WORK_XOR ALU_RR(a ^ b)
+#define WORK_SRL ALU_RR(a >> (b & 31u))
+#define WORK_SRA ALU_RR(rv_sra(a, b))
+#define WORK_OR ALU_RR(a | b)
 #define WORK_AND ALU_RR(a & b)
 #define WORK_MUL ALU_RR(a * b)
-#define WORK_LW LOAD(4, rv_get32, v)
-#define WORK_LBU LOAD(1, GET8, v)
-#define WORK_SW STORE(4, rv_put32)
-#define WORK_SB STORE(1, PUT8)
-#define SECOND_ADDI STRAIGHT(WORK_ADDI)
-#define SECOND_ANDI STRAIGHT(WORK_ANDI)
-#define SECOND_SLLI STRAIGHT(WORK_SLLI)
-#define SECOND_SRLI STRAIGHT(WORK_SRLI)
-#define SECOND_ADD STRAIGHT(WORK_ADD)
-#define SECOND_XOR STRAIGHT(WORK_XOR)
-#define SECOND_AND STRAIGHT(WORK_AND)
-#define SECOND_MUL STRAIGHT(WORK_MUL)
-#define SECOND_LW STRAIGHT(WORK_LW)
-#define SECOND_LBU STRAIGHT(WORK_LBU)
-#define SECOND_SW STRAIGHT(WORK_SW)
-#define SECOND_SB STRAIGHT(WORK_SB)
-#define SECOND_BEQ BRANCH(a == b)
-#define SECOND_BNE BRANCH(a != b)
-#define SECOND_BLT BRANCH(rv_slt(a, b))
-#define SECOND_BGE BRANCH(!rv_slt(a, b))
-#define SECOND_BLTU BRANCH(a < b)
-#define SECOND_BGEU BRANCH(a >= b)
-#define SECOND_JAL DO_JAL
-#define SECOND_JALR DO_JALR(x[d->rd] = PC_OF(d) + 4u)
-#define SECOND_JR DO_JALR((void)0)
+#define WORK_MULH ALU_RR(rv_mulh(a, b))
+#define WORK_MULHSU ALU_RR(rv_mulhsu(a, b))
+#define WORK_MULHU ALU_RR(rv_mulhu(a, b))
+#define WORK_DIV ALU_RR(rv_div(a, b))
+#define WORK_DIVU ALU_RR(rv_divu(a, b))
+#define WORK_REM ALU_RR(rv_rem(a, b))
+#define WORK_REMU ALU_RR(rv_remu(a, b))
+
+/* The ops with a WORK_x, which is all their handler does. */
+#define RV_WORK_OPS(X)                                                            \
+    X(LI) X(JAL) X(JALR) X(JR) X(BEQ) X(BNE) X(BLT) X(BGE) X(BLTU) X(BGEU)        \
+    X(LB) X(LH) X(LW) X(LBU) X(LHU) X(SB) X(SH) X(SW)                             \
+    X(ADDI) X(SLTI) X(SLTIU) X(XORI) X(ORI) X(ANDI) X(SLLI) X(SRLI) X(SRAI)       \
+    X(ADD) X(SUB) X(SLL) X(SLT) X(SLTU) X(XOR) X(SRL) X(SRA) X(OR) X(AND)         \
+    X(MUL) X(MULH) X(MULHSU) X(MULHU) X(DIV) X(DIVU) X(REM) X(REMU)
+
+/* An instruction's own handler. */
+#define HANDLER(name)                     \
+    op_##name : {                         \
+        struct rv_decoded *e = d;         \
+        WORK_##name;                      \
+    }                                     \
+    NEXT();
 
 /* A fused pair: the first instruction, then the second, one entry on. A
  * fault in the second stops there, with the first retired. */
-#define FUSED_HANDLER(first, second) \
-    op_##first##_##second:           \
-    WORK_##first;                   \
-    d++;                             \
-    SECOND_##second
+#define FUSED_HANDLER(first, second)      \
+    op_##first##_##second : {             \
+        struct rv_decoded *e = d;         \
+        WORK_##first;                     \
+        e = d + 1;                        \
+        WORK_##second;                    \
+    }                                     \
+    d += 2;                               \
+    DISPATCH();
 
 #define RV_LABEL(name) [OP_##name] = &&op_##name,
 #define RV_FUSED_LABEL(first, second) RV_LABEL(first##_##second)
@@ -389,23 +425,11 @@ op_ECALL:
     left = (L - (uintptr_t)d) / sizeof *d - 1u;
     goto out;
 op_NOP: NEXT();
-op_LI: STRAIGHT(WORK_LI)
-
-op_JAL: SECOND_JAL
 op_JAL_FAR:
     if (((uint32_t)d->imm & 3u) != 0)
         STOP(RV_STOP_MISALIGNED, (uint32_t)d->imm);
     x[d->rd] = PC_OF(d) + 4u;
     JUMP_FAR((uint32_t)d->imm);
-op_JALR: SECOND_JALR
-op_JR: SECOND_JR
-
-op_BEQ: SECOND_BEQ
-op_BNE: SECOND_BNE
-op_BLT: SECOND_BLT
-op_BGE: SECOND_BGE
-op_BLTU: SECOND_BLTU
-op_BGEU: SECOND_BGEU
 op_BEQ_FAR: BRANCH_FAR(a == b)
 op_BNE_FAR: BRANCH_FAR(a != b)
 op_BLT_FAR: BRANCH_FAR(rv_slt(a, b))
@@ -413,45 +437,7 @@ op_BGE_FAR: BRANCH_FAR(!rv_slt(a, b))
 op_BLTU_FAR: BRANCH_FAR(a < b)
 op_BGEU_FAR: BRANCH_FAR(a >= b)
 
-op_LB: STRAIGHT(LOAD(1, GET8, (uint32_t)(int32_t)(int8_t)v))
-op_LH: STRAIGHT(LOAD(2, rv_get16, (uint32_t)(int32_t)(int16_t)v))
-op_LW: SECOND_LW
-op_LBU: SECOND_LBU
-op_LHU: STRAIGHT(LOAD(2, rv_get16, v))
-op_SB: SECOND_SB
-op_SH: STRAIGHT(STORE(2, rv_put16))
-op_SW: SECOND_SW
-
-op_ADDI: SECOND_ADDI
-op_SLTI: STRAIGHT(ALU_RI(rv_slt(a, b)))
-op_SLTIU: STRAIGHT(ALU_RI(a < b))
-op_XORI: STRAIGHT(ALU_RI(a ^ b))
-op_ORI: STRAIGHT(ALU_RI(a | b))
-op_ANDI: SECOND_ANDI
-op_SLLI: SECOND_SLLI
-op_SRLI: SECOND_SRLI
-op_SRAI: STRAIGHT(ALU_RI(rv_sra(a, b)))
-
-op_ADD: SECOND_ADD
-op_SUB: STRAIGHT(ALU_RR(a - b))
-op_SLL: STRAIGHT(ALU_RR(a << (b & 31u)))
-op_SLT: STRAIGHT(ALU_RR(rv_slt(a, b)))
-op_SLTU: STRAIGHT(ALU_RR(a < b))
-op_XOR: SECOND_XOR
-op_SRL: STRAIGHT(ALU_RR(a >> (b & 31u)))
-op_SRA: STRAIGHT(ALU_RR(rv_sra(a, b)))
-op_OR: STRAIGHT(ALU_RR(a | b))
-op_AND: SECOND_AND
-
-op_MUL: SECOND_MUL
-op_MULH: STRAIGHT(ALU_RR(rv_mulh(a, b)))
-op_MULHSU: STRAIGHT(ALU_RR(rv_mulhsu(a, b)))
-op_MULHU: STRAIGHT(ALU_RR(rv_mulhu(a, b)))
-op_DIV: STRAIGHT(ALU_RR(rv_div(a, b)))
-op_DIVU: STRAIGHT(ALU_RR(rv_divu(a, b)))
-op_REM: STRAIGHT(ALU_RR(rv_rem(a, b)))
-op_REMU: STRAIGHT(ALU_RR(rv_remu(a, b)))
-
+RV_WORK_OPS(HANDLER)
 RV_FUSED_OPS(FUSED_HANDLER)
 
 stop_here:

@@ -181,32 +181,24 @@ struct rv_decoded rv_decode(uint32_t insn, uint32_t pc)
 
 /* ---- Fused pairs (rv32_priv.h) ---- */
 
-#define RV_OP_OF(name, ...) OP_##name,
-#define RV_SECOND_OF(first, second) OP_##second,
-static const uint8_t rv_fuse_firsts[RV_FUSE_FIRST_COUNT] = {RV_FUSE_FIRSTS(RV_OP_OF, )};
-static const uint8_t rv_fuse_seconds[RV_FUSE_SECOND_COUNT] = {RV_FUSE_SECONDS(RV_SECOND_OF, LI)};
-#undef RV_OP_OF
-#undef RV_SECOND_OF
+/* The fused op of each pair of unfused ops, or 0 (OP_DECODE) for none. */
+#define RV_PAIR_OP(first, second) [OP_##first][OP_##second] = OP_##first##_##second,
+static const uint8_t rv_pair_ops[OP_FUSED_BASE][OP_FUSED_BASE] = {RV_FUSED_OPS(RV_PAIR_OP)};
+#undef RV_PAIR_OP
 
-/* Where op stands in a list: its index, or n. */
-static uint32_t rv_index_of(const uint8_t *ops, uint32_t n, uint8_t op)
-{
-    uint32_t i = 0;
-    while (i < n && ops[i] != op)
-        i++;
-    return i;
-}
+/* The first op of each fused op, from OP_FUSED_BASE on. */
+#define RV_FIRST_OF(first, second) OP_##first,
+static const uint8_t rv_pair_firsts[OP_FUSED_COUNT] = {RV_FUSED_OPS(RV_FIRST_OF)};
+#undef RV_FIRST_OF
 
 uint8_t rv_fuse(uint8_t first, uint8_t second)
 {
-    uint32_t row = rv_index_of(rv_fuse_firsts, RV_FUSE_FIRST_COUNT, first);
-    uint32_t col = rv_index_of(rv_fuse_seconds, RV_FUSE_SECOND_COUNT, second);
-    if (row == RV_FUSE_FIRST_COUNT || col == RV_FUSE_SECOND_COUNT)
+    if (first >= OP_FUSED_BASE || second >= OP_FUSED_BASE || rv_pair_ops[first][second] == OP_DECODE)
         return first;
-    return (uint8_t)(OP_FUSED_BASE + row * RV_FUSE_SECOND_COUNT + col);
+    return rv_pair_ops[first][second];
 }
 
 uint8_t rv_fused_first(uint8_t op)
 {
-    return op < OP_FUSED_BASE ? op : rv_fuse_firsts[(op - OP_FUSED_BASE) / RV_FUSE_SECOND_COUNT];
+    return op < OP_FUSED_BASE ? op : rv_pair_firsts[op - OP_FUSED_BASE];
 }

@@ -19,7 +19,9 @@ static bool rv_one_page(uint32_t va, uint32_t size)
     return (va & RV_PAGE_MASK) <= PAGE_SIZE - size;
 }
 
-uint64_t rv_load_slow(const struct vm *vm, struct rv_tlb *tlb, unsigned reg, uint32_t va, uint32_t size)
+/* rv_load_slow, inlined into it and into rv_load_miss. */
+static inline uint64_t rv_load_at(const struct vm *vm, struct rv_tlb *tlb, unsigned reg, uint32_t va,
+                                  uint32_t size)
 {
     uintptr_t pte = rv_pte(vm, va, VM_PERM_R);
     if (pte != 0 && rv_one_page(va, size)) {
@@ -52,8 +54,9 @@ static void rv_store_byte(const struct vm *vm, struct rv_mark *mark, uint32_t va
         rv_forget(mark, e - 1);
 }
 
-int rv_store_slow(const struct vm *vm, struct rv_tlb *tlb, struct rv_mark *mark, unsigned reg, uint32_t va,
-                  uint32_t size, uint32_t value)
+/* rv_store_slow, inlined into it and into rv_store_miss. */
+static inline int rv_store_at(const struct vm *vm, struct rv_tlb *tlb, struct rv_mark *mark, unsigned reg,
+                              uint32_t va, uint32_t size, uint32_t value)
 {
     uintptr_t pte = rv_pte(vm, va, VM_PERM_W);
     if (pte != 0 && rv_one_page(va, size) && (pte & VM_PERM_X) == 0) {
@@ -71,4 +74,32 @@ int rv_store_slow(const struct vm *vm, struct rv_tlb *tlb, struct rv_mark *mark,
     for (uint32_t i = 0; i < size; i++)
         rv_store_byte(vm, mark, va + i, (uint8_t)(value >> (8u * i)));
     return 0;
+}
+
+uint64_t rv_load_slow(const struct vm *vm, struct rv_tlb *tlb, unsigned reg, uint32_t va, uint32_t size)
+{
+    return rv_load_at(vm, tlb, reg, va, size);
+}
+
+int rv_store_slow(const struct vm *vm, struct rv_tlb *tlb, struct rv_mark *mark, unsigned reg, uint32_t va,
+                  uint32_t size, uint32_t value)
+{
+    return rv_store_at(vm, tlb, mark, reg, va, size, value);
+}
+
+uint64_t rv_load_miss(const struct vm *vm, struct rv_tlb *tlb, const struct rv_decoded *e, uint64_t off,
+                      uint32_t size)
+{
+    unsigned reg = e->rs1;
+    uint32_t va = (uint32_t)(off + tlb->tag[reg]);
+    uint64_t got = rv_load_at(vm, tlb, reg, va, size);
+    return got == RV_LOAD_FAULT ? RV_MISS_FAULT | va : got;
+}
+
+uint64_t rv_store_miss(const struct vm *vm, struct rv_tlb *tlb, struct rv_mark *mark, const struct rv_decoded *e,
+                       uint64_t off, uint32_t size, uint32_t value)
+{
+    unsigned reg = e->rs1;
+    uint32_t va = (uint32_t)(off + tlb->tag[reg]);
+    return rv_store_at(vm, tlb, mark, reg, va, size, value) != 0 ? RV_MISS_FAULT | va : 0;
 }

@@ -10,7 +10,7 @@
  *   rv32_decode.c  instruction words into decode-cache entries
  *   rv32_mem.c     loads and stores the TLB cannot serve
  *
- * About ten host instructions per guest instruction on CPU-bound code
+ * Under ten host instructions per guest instruction on CPU-bound code
  * (docs/performance.md: bench/cpumix_callgrind.sh on the benchmark mix,
  * bench/interp_callgrind.sh on a hand-written loop), and four things get
  * it there:
@@ -31,8 +31,8 @@
  *    (RV_FUSED_OPS) a fused op, whose handler runs both with one dispatch.
  *    The next entry keeps its own decoding (a jump may land on it), and
  *    the fused one reads it, so changing a word forgets the decoding of
- *    the word before it too. About two thirds of the benchmark mix's
- *    instructions run in fused pairs.
+ *    the word before it too. A branch may be the first of a pair: not
+ *    taken, it goes on into the second.
  *
  *  - No budget check on straight-line code. The remaining budget is L - d
  *    in decode-cache bytes: each instruction advances d by one entry, so
@@ -48,7 +48,9 @@
  * Loads and stores go through a small TLB per base register, which makes
  * the common case one subtraction and one compare for the page check,
  * misaligned-inside-a-page included. Everything else takes a slow path
- * that checks both pages of an access that straddles two.
+ * that checks both pages of an access that straddles two; the handlers
+ * hand it the offset they computed, not the address, so that they need
+ * not keep both (rv_load_miss).
  *
  * Faults leave the registers, memory and pc as they were before the
  * faulting instruction. A jump to a page that cannot be executed retires;
@@ -89,37 +91,59 @@ _Static_assert(sizeof(uintptr_t) >= sizeof(uint64_t), "the interpreter needs a 6
 
 /* Fused pairs: an entry whose op is FIRST_SECOND runs its own instruction
  * (FIRST) and then the next entry's (SECOND) without a dispatch between
- * them. Every FIRST is followed by every SECOND; the sets are the ops
- * most often seen next to each other in the benchmark mix (cpumix), and
- * LUI/AUIPC (LI) + ADDI/JALR and ALU + branch loop tails. A FIRST never
- * writes memory (a store could rewrite the SECOND it is fused with) and
- * never jumps; a SECOND is anything that leaves by NEXT or a near jump. */
-#define RV_FUSE_FIRSTS(X, ...)                                                \
-    X(LI, __VA_ARGS__) X(ADDI, __VA_ARGS__) X(ADD, __VA_ARGS__)               \
-    X(XOR, __VA_ARGS__) X(SLLI, __VA_ARGS__) X(SRLI, __VA_ARGS__)             \
-    X(ANDI, __VA_ARGS__) X(LW, __VA_ARGS__) X(LBU, __VA_ARGS__)
-#define RV_FUSE_SECONDS(X, first)                                             \
-    X(first, ADDI) X(first, ADD) X(first, XOR) X(first, SLLI) X(first, SRLI)  \
-    X(first, ANDI) X(first, AND) X(first, MUL) X(first, LW) X(first, LBU)     \
-    X(first, SW) X(first, SB)                                                 \
-    X(first, BEQ) X(first, BNE) X(first, BLT) X(first, BGE) X(first, BLTU)    \
-    X(first, BGEU) X(first, JAL) X(first, JALR) X(first, JR)
-#define RV_FUSE_ROW(first, X) RV_FUSE_SECONDS(X, first)
-/* X(first, second) for every fused pair, first by first. */
-#define RV_FUSED_OPS(X) RV_FUSE_FIRSTS(RV_FUSE_ROW, X)
+ * them. The pairs are the ones that run at least 20 times a round in the
+ * benchmark mix (cpumix) with nothing fused, and LUI/AUIPC (LI) + ADDI,
+ * LW and JALR. A FIRST is a straight-line instruction or a branch inside
+ * the page (a taken one jumps as it would alone); a SECOND is anything
+ * that leaves by NEXT or a near jump. A store that goes to an executable
+ * page may rewrite the SECOND it is fused with, so it dispatches afresh
+ * (rv32.c). X(first, second) for every pair, first by first. */
+#define RV_FUSED_OPS(X)                                                       \
+    X(LI, JALR) X(LI, LW) X(LI, ADDI)                                         \
+    X(BEQ, BEQ) X(BEQ, BLTU) X(BEQ, LW) X(BEQ, ADDI) X(BEQ, ANDI)             \
+    X(BEQ, ADD)                                                               \
+    X(BNE, LW) X(BNE, ADDI)                                                   \
+    X(BLT, JAL) X(BLT, SW) X(BLT, ADDI) X(BLT, SLLI)                          \
+    X(BGE, ADDI) X(BGE, SLLI)                                                 \
+    X(BLTU, SW) X(BLTU, ADDI) X(BLTU, SLLI)                                   \
+    X(BGEU, SW) X(BGEU, ADDI)                                                 \
+    X(LB, XOR)                                                                \
+    X(LW, JR) X(LW, BEQ) X(LW, BNE) X(LW, BLTU) X(LW, BGEU) X(LW, LW)         \
+    X(LW, SW) X(LW, ADDI) X(LW, SRLI) X(LW, ADD) X(LW, XOR) X(LW, MUL)        \
+    X(LBU, BEQ) X(LBU, ANDI) X(LBU, XOR)                                      \
+    X(SB, BNE)                                                                \
+    X(SW, LI) X(SW, BEQ) X(SW, BNE) X(SW, LW) X(SW, SW) X(SW, ADDI)           \
+    X(SW, SLLI)                                                               \
+    X(ADDI, LI) X(ADDI, JAL) X(ADDI, JR) X(ADDI, BEQ) X(ADDI, BNE)            \
+    X(ADDI, BLT) X(ADDI, BGE) X(ADDI, BLTU) X(ADDI, BGEU) X(ADDI, LW)         \
+    X(ADDI, SB) X(ADDI, SW) X(ADDI, ADDI) X(ADDI, ANDI) X(ADDI, SLLI)         \
+    X(ADDI, ADD) X(ADDI, SUB) X(ADDI, SLTU) X(ADDI, XOR) X(ADDI, MUL)         \
+    X(SLTIU, ADDI) X(SLTIU, SLTIU) X(SLTIU, OR)                               \
+    X(ANDI, ADDI) X(ANDI, SLTIU) X(ANDI, SRLI) X(ANDI, ADD) X(ANDI, SUB)      \
+    X(ANDI, XOR)                                                              \
+    X(SLLI, LI) X(SLLI, ANDI) X(SLLI, ADD) X(SLLI, XOR)                       \
+    X(SRLI, BEQ) X(SRLI, ADDI) X(SRLI, ANDI) X(SRLI, ADD) X(SRLI, XOR)        \
+    X(SRLI, MUL)                                                              \
+    X(ADD, LB) X(ADD, LW) X(ADD, LBU) X(ADD, SW) X(ADD, ADDI) X(ADD, SLLI)    \
+    X(ADD, SRLI) X(ADD, ADD) X(ADD, MUL)                                      \
+    X(SUB, BGE) X(SUB, ADDI) X(SUB, SRLI) X(SUB, ADD) X(SUB, SUB)             \
+    X(SUB, AND)                                                               \
+    X(SLTU, SLTU) X(SLTU, AND)                                                \
+    X(XOR, BNE) X(XOR, ADDI) X(XOR, SLLI) X(XOR, SRLI) X(XOR, ADD)            \
+    X(XOR, MUL) X(XOR, MULHU)                                                 \
+    X(OR, BNE)                                                                \
+    X(AND, BEQ) X(AND, ADDI) X(AND, XOR)                                      \
+    X(MUL, BEQ) X(MUL, BNE) X(MUL, LW) X(MUL, ADDI) X(MUL, ADD) X(MUL, SUB)   \
+    X(MUL, XOR)                                                               \
+    X(MULHU, SRLI) X(MULHU, SUB)
 
 /* clang-format on */
 #define RV_ENUM(name) OP_##name,
 #define RV_FUSED_ENUM(first, second) OP_##first##_##second,
 #define RV_COUNT_ONE(...) +1
 enum rv_op { RV_META_OPS(RV_ENUM) RV_INSN_OPS(RV_ENUM) RV_FUSED_OPS(RV_FUSED_ENUM) OP_COUNT };
-/* The fused ops come last, row by row: OP_FUSED_BASE + first's row *
- * RV_FUSE_SECOND_COUNT + second's column. */
-enum {
-    RV_FUSE_FIRST_COUNT = 0 RV_FUSE_FIRSTS(RV_COUNT_ONE, ),
-    RV_FUSE_SECOND_COUNT = 0 RV_FUSE_SECONDS(RV_COUNT_ONE, LI),
-    OP_FUSED_BASE = OP_COUNT - RV_FUSE_FIRST_COUNT * RV_FUSE_SECOND_COUNT
-};
+/* The fused ops come last, in RV_FUSED_OPS's order. */
+enum { OP_FUSED_COUNT = 0 RV_FUSED_OPS(RV_COUNT_ONE), OP_FUSED_BASE = OP_COUNT - OP_FUSED_COUNT };
 #undef RV_ENUM
 #undef RV_FUSED_ENUM
 #undef RV_COUNT_ONE
@@ -275,5 +299,16 @@ uint64_t rv_load_slow(const struct vm *vm, struct rv_tlb *tlb, unsigned reg, uin
  * are marked dirty for pre-copy (vm.h). */
 int rv_store_slow(const struct vm *vm, struct rv_tlb *tlb, struct rv_mark *mark, unsigned reg, uint32_t va,
                   uint32_t size, uint32_t value);
+
+/* The interpreter's way to rv_load_slow and rv_store_slow for the load
+ * or store at entry e: the access is given as `off`, its address less
+ * tlb->tag[e->rs1] (mod 2^64), as the fast path worked it out, so that
+ * the fast path need not keep the address or e->rs1 too. A fault comes back as RV_MISS_FAULT | the access address;
+ * otherwise the load's value, or 0 for a store. */
+#define RV_MISS_FAULT RV_LOAD_FAULT
+uint64_t rv_load_miss(const struct vm *vm, struct rv_tlb *tlb, const struct rv_decoded *e, uint64_t off,
+                      uint32_t size);
+uint64_t rv_store_miss(const struct vm *vm, struct rv_tlb *tlb, struct rv_mark *mark, const struct rv_decoded *e,
+                       uint64_t off, uint32_t size, uint32_t value);
 
 #endif
