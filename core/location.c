@@ -269,4 +269,3 @@ void location_on_message(struct kernel *k, uint16_t src_node, const uint8_t *pay
     if (location_is_home_news(k, len, LOCATION_MSG_BYTES, pid))
         learn(k, pid, get_be16(payload + 4), get_be32(payload + 6), true);
 }
-

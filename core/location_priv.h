@@ -33,8 +33,8 @@ struct location_table {
     struct location_entry *slots;
     uint32_t capacity; /* a power of two */
     uint32_t used;
-    uint32_t cached; /* entries that are not authoritative */
-    uint32_t clock;  /* stamps cache entries, oldest first */
+    uint32_t cached;                   /* entries that are not authoritative */
+    uint32_t clock;                    /* stamps cache entries, oldest first */
     struct location_suspect *suspects; /* LOCATION_MAX_SUSPECTS, made on first use */
 };
 
