@@ -17,6 +17,11 @@
  *     and receiver;
  *   - a send that returned 0 (send_result) was delivered exactly once
  *     between its send line and its result;
+ *   - a parent is told a child was lost (child_lost) at most once, only
+ *     of its own child, on the node where it runs, and only of a child
+ *     that was lost (or whose exit was lost with the node it ended on);
+ *     a parent still running at the end was told of every child lost
+ *     more than RUN_CHECK_CHILD_LOST_NOTICE_NS (45 s) before;
  *   - every write a node's store acknowledged survives its crashes: a
  *     store mounted after a restart holds the newest commit the node
  *     reported durable (durability.h);

@@ -261,8 +261,10 @@ void ipc_on_cluster_message(struct kernel *k, uint16_t src_node, uint8_t type, c
         console_on_message(k, payload, len);
     else if (type == CLUSTER_MSG_LOCATION)
         location_on_message(k, src_node, payload, len);
-    else if (type == CLUSTER_MSG_SUSPECT_LOST)
-        location_on_suspect_message(k, payload, len);
+    else if (type == CLUSTER_MSG_WHEREIS)
+        location_on_whereis(k, src_node, payload, len);
+    else if (type == CLUSTER_MSG_WHERE)
+        location_on_where(k, src_node, payload, len);
     else if (type == CLUSTER_MSG_STOCK_REQ || type == CLUSTER_MSG_STOCK_REPLY)
         stock_client_on_message(k, src_node, type, payload, len);
     else if (type == CLUSTER_MSG_PROBE && len == 0)
@@ -274,8 +276,8 @@ void ipc_on_cluster_message(struct kernel *k, uint16_t src_node, uint8_t type, c
 /* What a peer's restart or silence means here: sends waiting on it fail
  * with "outcome unknown" (their message may have reached the node before
  * it fell silent or restarted, and only the lost answer says so),
- * children believed there are lost, moves to or from it end, and a
- * restarted home is told where its emigrants here are. */
+ * children believed there are lost, moves to or from it end, and the
+ * node, as a home, is told again where its emigrants here are. */
 void ipc_on_peer_reset(struct kernel *k, uint16_t node, bool restarted)
 {
     for (uint32_t i = 0; i < KERNEL_MAX_PROCS; i++) {
@@ -287,9 +289,9 @@ void ipc_on_peer_reset(struct kernel *k, uint16_t node, bool restarted)
     }
     stock_client_on_peer_reset(k, node);
     migrate_on_peer_reset(k, node, restarted);
-    proc_on_node_lost(k, node, restarted);
-    if (restarted)
-        location_on_home_restart(k, node);
+    proc_on_node_lost(k, node);
+    location_on_node_lost(k, node);
+    location_on_home_reset(k, node);
 }
 
 void ipc_free_mailbox(struct kernel *k, struct proc *p)

@@ -21,14 +21,15 @@ struct proc;
 enum cluster_msg_type {
     CLUSTER_MSG_DELIVER = 16,        /* see ipc.c */
     CLUSTER_MSG_DELIVER_RESULT = 17, /* see ipc.c */
-    CLUSTER_MSG_SUSPECT_LOST = 18,   /* pid, parent, node, move count, kind: for its home */
+    CLUSTER_MSG_WHEREIS = 18,        /* pid: "where is it?" (location_verdict.c) */
     CLUSTER_MSG_CONSOLE = 19,        /* pid, text: output for the home console */
     CLUSTER_MSG_LOCATION = 20,       /* pid, node (0xFFFF: exited), move count: for its home */
     CLUSTER_MSG_PROBE = 21,          /* empty: "are you there?" (liveness.c); its ack answers */
     CLUSTER_MSG_MIGRATE_FIRST = 24,  /* 24..31: migrate*.c */
     CLUSTER_MSG_MIGRATE_LAST = 31,
-    CLUSTER_MSG_BALANCE_FIRST = 32,  /* 32..39: balance.c and loadinfo.c */
+    CLUSTER_MSG_BALANCE_FIRST = 32, /* 32..39: balance.c and loadinfo.c */
     CLUSTER_MSG_BALANCE_LAST = 39,
+    CLUSTER_MSG_WHERE = 40, /* pid, node (0xFFFF: not known), move count: WHEREIS's answer */
 };
 
 /* ipc_send's result when the sender must wait for a remote answer. */

@@ -58,11 +58,13 @@ void liveness_on_timer(struct kernel *k)
     uint32_t child;
     while (next_running_child(k, &cur, &child))
         probe(k, location_lookup(k, child));
+    location_probe_emigrants(k, probe);
 }
 
 uint64_t liveness_next_deadline(const struct kernel *k)
 {
     struct child_cursor cur = {0};
     uint32_t child;
-    return next_running_child(k, &cur, &child) ? k->next_probe_ns : HAL_TIME_NEVER;
+    bool watching = next_running_child(k, &cur, &child) || location_has_emigrants(k);
+    return watching ? k->next_probe_ns : HAL_TIME_NEVER;
 }

@@ -5,10 +5,12 @@
  * of silence), so a parent whose child runs on a node nobody talks to
  * would wait for ever. Every LIVENESS_PROBE_PERIOD_NS this node sends a
  * PROBE, an empty reliable message, to each node where it believes a
- * child of one of its processes runs and to which nothing is on its way:
- * a dead or cut-off peer is then declared unreachable by the transport's
- * usual rule, and ipc_on_peer_reset reports the child lost. A node with
- * no child running anywhere asks for no wake-up: after such a pause the
+ * child of one of its processes runs, and, as a home, to each node where
+ * a process born here went, to which nothing is on its way: a dead or
+ * cut-off peer is then declared unreachable by the transport's usual
+ * rule, and ipc_on_peer_reset has the processes there followed (a parent
+ * may not know where its child went; the child's home does). A node with
+ * no child or emigrant anywhere asks for no wake-up: after such a pause the
  * first probe goes out at the next timer (the period is a bound, not a
  * phase).
  */

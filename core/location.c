@@ -82,6 +82,7 @@ static void insert(struct location_table *t, struct location_entry e)
     t->slots[i] = e;
     t->used++;
     t->cached += !e.authoritative;
+    t->emigrants += e.parent_pid != 0;
 }
 
 /* Double the table; on no memory keep the old one (it still has room). */
@@ -94,7 +95,7 @@ static void grow(struct kernel *k, struct location_table *t)
         return;
     t->slots = fresh;
     t->capacity = old_capacity * 2;
-    t->used = t->cached = 0;
+    t->used = t->cached = t->emigrants = 0;
     for (uint32_t i = 0; i < old_capacity; i++)
         if (old[i].pid != 0)
             insert(t, old[i]);
@@ -108,6 +109,7 @@ static void remove_at(struct location_table *t, uint32_t i)
     uint32_t mask = t->capacity - 1;
     t->used--;
     t->cached -= !t->slots[i].authoritative;
+    t->emigrants -= t->slots[i].parent_pid != 0;
     t->slots[i].pid = 0;
     for (uint32_t j = (i + 1) & mask; t->slots[j].pid != 0; j = (j + 1) & mask) {
         uint32_t home = slot_of(t, t->slots[j].pid);
@@ -167,7 +169,11 @@ static void learn(struct kernel *k, uint32_t pid, uint16_t node, uint32_t moves,
         return;
     }
     if (e == NULL) {
-        add(k, (struct location_entry){pid, t->clock++, moves, node, authoritative});
+        add(k, (struct location_entry){.pid = pid,
+                                       .stamp = t->clock++,
+                                       .moves = moves,
+                                       .node = node,
+                                       .authoritative = authoritative});
         return;
     }
     KASSERT_MSG(k, e->moves <= moves, "a location entry's move count went back");
@@ -209,6 +215,30 @@ static void tell_home(struct kernel *k, uint32_t pid, uint16_t node, uint32_t mo
 void location_on_departure(struct kernel *k, const struct proc *p, uint16_t target)
 {
     learn(k, p->pid, target, p->moves + 1, true);
+    struct location_table *t = k->location;
+    struct location_entry *e = location_find(t, p->pid);
+    /* Its home keeps its parent: to tell it if the process is lost there. */
+    if (e != NULL && ABI_PID_NODE(p->pid) == k->node_id && e->parent_pid == 0 &&
+        ABI_PID_LOCAL(p->parent_pid) != 0) {
+        e->parent_pid = p->parent_pid;
+        t->emigrants++;
+    }
+}
+
+void location_probe_emigrants(struct kernel *k, void (*probe)(struct kernel *k, uint16_t node))
+{
+    const struct location_table *t = k->location;
+    for (uint32_t i = 0, seen = 0; i < t->capacity && seen < t->emigrants; i++) {
+        if (t->slots[i].pid != 0 && t->slots[i].parent_pid != 0) {
+            seen++;
+            probe(k, t->slots[i].node);
+        }
+    }
+}
+
+bool location_has_emigrants(const struct kernel *k)
+{
+    return k->location->emigrants != 0;
 }
 
 static void send_moved_note(struct kernel *k, uint32_t to, uint32_t pid, uint16_t from)
@@ -229,9 +259,17 @@ void location_on_arrival(struct kernel *k, struct proc *p, uint16_t source)
     send_moved_note(k, p->pid, p->pid, source);
     if (ABI_PID_LOCAL(p->parent_pid) != 0)
         send_moved_note(k, p->parent_pid, p->pid, source);
-    for (uint32_t i = 0; i < p->child_count; i++)
-        if (!p->children[i].exited)
-            send_moved_note(k, p->children[i].pid, p->pid, source);
+    for (uint32_t i = 0; i < p->child_count; i++) {
+        uint32_t child = p->children[i].pid;
+        if (p->children[i].exited)
+            continue;
+        send_moved_note(k, child, p->pid, source);
+        /* Born here, not here and not known to have left: this node lost
+         * it in a restart the parent's nodes never saw (or it is on its
+         * way back): followed like a child on a restarted node. */
+        if (location_lookup(k, child) == k->node_id && proc_find(k, child) == NULL)
+            location_suspect_lost(k, child, p->pid, k->node_id, 0, false);
+    }
 }
 
 void location_on_exit(struct kernel *k, uint32_t pid)
@@ -245,7 +283,7 @@ bool location_is_home_of(struct kernel *k, uint32_t pid)
     return e != NULL && e->authoritative;
 }
 
-void location_on_home_restart(struct kernel *k, uint16_t home)
+void location_on_home_reset(struct kernel *k, uint16_t home)
 {
     for (uint32_t i = 0; i < KERNEL_MAX_PROCS; i++) {
         const struct proc *p = k->procs[i];

@@ -49,28 +49,39 @@ void location_on_exit(struct kernel *k, uint32_t pid);
  * authoritative entry): its local number is still taken. */
 bool location_is_home_of(struct kernel *k, uint32_t pid);
 
-/* Node `home` restarted and forgot where its emigrants are: tell it of
+/* The session with node `home` reset: it restarted and forgot where its
+ * emigrants are, or news of them queued for it was dropped. Tell it of
  * every process here that was born there (re-registration). */
-void location_on_home_restart(struct kernel *k, uint16_t home);
+void location_on_home_reset(struct kernel *k, uint16_t home);
 
 /* pid (child of parent_pid) was last known on `node`, and `node`
- * restarted. That knowledge may be stale: the process may have moved on
- * or exited before the restart, the news of it still on its way to pid's
- * home. So the home judges LOCATION_VERDICT_NS later (location_verdict.c,
- * asked with CLUSTER_MSG_SUSPECT_LOST when it is another node): lost, and
- * its parent told, unless it knows better by then. `handover`: the
- * knowledge is a handover to `node` that it never acknowledged, `moves`
- * the process's move count there (lost unless the home heard of a later
- * move; traced MIGRATE_LOST); otherwise a belief that it runs there
- * (lost if the home still believes so too; `moves` is not used). */
+ * restarted or fell silent. That knowledge may be stale: the process may
+ * have moved on or exited before, the news of it still on its way to
+ * pid's home; and a silent node may only be paused or cut off. So
+ * LOCATION_VERDICT_NS later the process is followed from its home
+ * (WHEREIS, location_verdict.c): lost, and its parent told, when a node
+ * it leads to does not know it or stays silent. `handover`: the knowledge
+ * is a handover to `node` that it never acknowledged, `moves` the
+ * process's move count there (lost unless the home heard of a later move
+ * or the exit; traced MIGRATE_LOST); otherwise a belief that it runs
+ * there (`moves` is not used). A pid already followed is not again. */
 void location_suspect_lost(struct kernel *k, uint32_t pid, uint32_t parent_pid, uint16_t node, uint32_t moves,
                            bool handover);
+/* Node `node` restarted or fell silent: the processes born here that
+ * went there are suspected (their parents are known here). */
+void location_on_node_lost(struct kernel *k, uint16_t node);
+/* Call probe() for the node of every process born here that ran
+ * elsewhere last (liveness.c watches them); whether there is one. */
+void location_probe_emigrants(struct kernel *k, void (*probe)(struct kernel *k, uint16_t node));
+bool location_has_emigrants(const struct kernel *k);
 void location_on_timer(struct kernel *k);
 uint64_t location_next_deadline(const struct kernel *k);
 
 /* CLUSTER_MSG_LOCATION arrived. */
 void location_on_message(struct kernel *k, uint16_t src_node, const uint8_t *payload, uint32_t len);
-/* CLUSTER_MSG_SUSPECT_LOST arrived. */
-void location_on_suspect_message(struct kernel *k, const uint8_t *payload, uint32_t len);
+/* CLUSTER_MSG_WHEREIS arrived: answer what this node knows. */
+void location_on_whereis(struct kernel *k, uint16_t src_node, const uint8_t *payload, uint32_t len);
+/* CLUSTER_MSG_WHERE (the answer) arrived. */
+void location_on_where(struct kernel *k, uint16_t src_node, const uint8_t *payload, uint32_t len);
 
 #endif

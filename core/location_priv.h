@@ -13,20 +13,25 @@ struct kernel;
 struct location_entry {
     uint32_t pid; /* 0: empty (pid 0 is never a process) */
     uint32_t stamp;
-    uint32_t moves; /* the move count the news was about */
+    uint32_t moves;      /* the move count the news was about */
+    uint32_t parent_pid; /* on its home, of a process that left it; else 0 */
     uint16_t node;
     bool authoritative;
 };
 
-/* A process believed on a node that restarted, to be judged at `due_ns`
- * (location_suspect_lost). */
+#define LOCATION_NOT_ASKING 0xFFFFu
+
+/* A process believed on a node that restarted or fell silent
+ * (location_suspect_lost): followed from `due_ns` on. */
 struct location_suspect {
     uint32_t pid; /* 0: slot free */
     uint32_t parent_pid;
     uint32_t moves;
     uint16_t node;
+    uint16_t asking; /* the node asked where it is; LOCATION_NOT_ASKING before */
     bool handover;
-    uint64_t due_ns;
+    uint8_t hops;    /* nodes asked after the home */
+    uint64_t due_ns; /* waiting: when to start; asking: when silence settles it */
 };
 
 struct location_table {
@@ -34,6 +39,7 @@ struct location_table {
     uint32_t capacity; /* a power of two */
     uint32_t used;
     uint32_t cached;                   /* entries that are not authoritative */
+    uint32_t emigrants;                /* entries with a parent: processes born here, gone */
     uint32_t clock;                    /* stamps cache entries, oldest first */
     struct location_suspect *suspects; /* LOCATION_MAX_SUSPECTS, made on first use */
 };

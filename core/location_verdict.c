@@ -1,7 +1,13 @@
 /*
  * location_verdict.c - suspicions of loss (location_suspect_lost in
- * location.h), held until LOCATION_VERDICT_NS has passed and then judged
- * by the process's home against its location table.
+ * location.h). A suspicion waits LOCATION_VERDICT_NS, so that news of a
+ * later move or the exit has reached the process's home, then follows
+ * the process: it asks the home where it is (WHEREIS), then the node the
+ * answer names, and so on. A node that says "here" clears it; one that
+ * knows nothing of the process, or no answer within LOCATION_QUERY_NS
+ * from a node the chase led to, makes it lost. The node asked is the
+ * authority: a node that was only silent for a while (paused, cut off)
+ * answers "here" and nothing is lost.
  */
 #include "bytes.h"
 #include "ipc.h"
@@ -11,9 +17,10 @@
 #include "proc.h"
 #include "transport.h"
 
-#define SUSPECT_MSG_BYTES 15u /* pid, parent, node, moves, kind */
-#define SUSPECT_KIND_BELIEF 0u
-#define SUSPECT_KIND_HANDOVER 1u
+#define WHEREIS_BYTES 4u /* pid */
+#define WHERE_BYTES 10u  /* pid, node (LOCATION_NOWHERE: not known there), move count */
+#define LOCATION_NOWHERE 0xFFFFu
+#define LOCATION_MAX_HOPS 8u /* nodes a chase asks after the home */
 
 static uint32_t suspects_bytes(void)
 {
@@ -28,28 +35,9 @@ void location_suspects_destroy(struct kernel *k)
     t->suspects = NULL;
 }
 
-/* Whether the home (this node) finds the process lost. It came back
- * here: no. A handover: lost unless the table holds news of a later move
- * or the exit (the entry cleared). A belief: lost if the table believes
- * the same, or, the restarted node being this one, holds nothing (the
- * process was here then; an emigrant re-registered since). A home that
- * restarted otherwise knows only what re-registration told it: with no
- * entry it says nothing. The entry stays, so the pid's number is never
- * handed out again. */
-static bool judged_lost(struct kernel *k, const struct location_suspect *s)
+/* Lost: a handover's loss is traced here, and the parent told. */
+static void report_lost(struct kernel *k, const struct location_suspect *s)
 {
-    if (proc_find(k, s->pid) != NULL)
-        return false;
-    const struct location_entry *e = location_find(k->location, s->pid);
-    if (s->handover)
-        return e != NULL && e->moves <= s->moves;
-    return e != NULL ? e->node == s->node : s->node == k->node_id;
-}
-
-static void judge(struct kernel *k, const struct location_suspect *s)
-{
-    if (!judged_lost(k, s))
-        return;
     if (s->handover) {
         struct hal_trace_event ev = {.type = HAL_TRACE_MIGRATE_LOST, .pid = s->pid, .value2 = s->node};
         ktrace(k, &ev);
@@ -62,22 +50,88 @@ static void judge(struct kernel *k, const struct location_suspect *s)
         proc_report_lost(k, s->pid, s->parent_pid);
 }
 
-/* Judge here when this node is the home, else ask the home. */
-static void resolve(struct kernel *k, const struct location_suspect *s)
+/* What this node knows of pid: here (with its move count), where it
+ * went (a forwarding or home entry), or LOCATION_NOWHERE. */
+static uint16_t where_is(struct kernel *k, uint32_t pid, uint32_t *moves)
 {
-    uint16_t home = (uint16_t)ABI_PID_NODE(s->pid);
-    if (home == k->node_id) {
-        judge(k, s);
+    const struct proc *p = proc_find(k, pid);
+    if (p != NULL) {
+        *moves = p->moves;
+        return k->node_id;
+    }
+    const struct location_entry *e = location_find(k->location, pid);
+    if (e == NULL || !e->authoritative) {
+        *moves = 0;
+        return LOCATION_NOWHERE;
+    }
+    *moves = e->moves;
+    return e->node;
+}
+
+static void on_answer(struct kernel *k, struct location_suspect *s, uint16_t from, uint16_t where,
+                      uint32_t moves);
+
+/* Ask `node` where s's process is (this node: answered at once). */
+static void ask(struct kernel *k, struct location_suspect *s, uint16_t node)
+{
+    s->asking = node;
+    s->due_ns = kernel_now(k) + LOCATION_QUERY_NS;
+    if (node == k->node_id) {
+        uint32_t moves;
+        uint16_t where = where_is(k, s->pid, &moves);
+        on_answer(k, s, node, where, moves);
         return;
     }
-    uint8_t msg[SUSPECT_MSG_BYTES];
+    uint8_t msg[WHEREIS_BYTES];
     put_be32(msg, s->pid);
-    put_be32(msg + 4, s->parent_pid);
-    put_be16(msg + 8, s->node);
-    put_be32(msg + 10, s->moves);
-    msg[14] = s->handover ? SUSPECT_KIND_HANDOVER : SUSPECT_KIND_BELIEF;
-    /* Refused (the home unreachable too), nobody can tell: nothing is said. */
-    (void)transport_send(k, home, CLUSTER_MSG_SUSPECT_LOST, msg, SUSPECT_MSG_BYTES);
+    /* Not even queued: no answer will come, as from a silent node. */
+    (void)transport_send(k, node, CLUSTER_MSG_WHEREIS, msg, WHEREIS_BYTES);
+}
+
+static void settle(struct kernel *k, struct location_suspect *s, bool lost)
+{
+    struct location_suspect done = *s;
+    s->pid = 0; /* free before reporting: a report may suspect anew */
+    if (lost)
+        report_lost(k, &done);
+}
+
+/* `from` said where s's process is. From its home: a handover is lost
+ * unless the home heard of a later move (or the exit: no entry); a
+ * belief is followed to the node the home names, or, the home knowing
+ * nothing, lost only when the suspected node is the home itself (a home
+ * that restarted knows only what re-registration told it). From any
+ * other node: "here" clears, "not known" loses, a forwarding entry is
+ * followed. */
+static void on_answer(struct kernel *k, struct location_suspect *s, uint16_t from, uint16_t where,
+                      uint32_t moves)
+{
+    uint16_t home = (uint16_t)ABI_PID_NODE(s->pid);
+    if (where == from) {
+        settle(k, s, false);
+    } else if (from == home && where == LOCATION_NOWHERE) {
+        settle(k, s, !s->handover && s->node == home);
+    } else if (from == home && s->handover && moves <= s->moves) {
+        settle(k, s, true);
+    } else if (where == LOCATION_NOWHERE || where >= k->node_count) {
+        settle(k, s, true);
+    } else if (s->hops < LOCATION_MAX_HOPS) {
+        s->hops++;
+        ask(k, s, where);
+    } else {
+        settle(k, s, false); /* chasing a process that keeps moving: it runs */
+    }
+}
+
+/* No answer in time. The home silent, ask the suspected node itself;
+ * any other node silent, the process is lost with it. */
+static void on_silence(struct kernel *k, struct location_suspect *s)
+{
+    uint16_t home = (uint16_t)ABI_PID_NODE(s->pid);
+    if (s->asking == home && s->node != home && !s->handover)
+        ask(k, s, s->node);
+    else
+        settle(k, s, s->asking != home || s->node == home);
 }
 
 static struct location_suspect *earliest_due(struct location_table *t)
@@ -89,26 +143,57 @@ static struct location_suspect *earliest_due(struct location_table *t)
     return first;
 }
 
+static struct location_suspect *suspect_of(struct location_table *t, uint32_t pid)
+{
+    for (uint32_t i = 0; t->suspects != NULL && i < LOCATION_MAX_SUSPECTS; i++)
+        if (t->suspects[i].pid == pid)
+            return &t->suspects[i];
+    return NULL;
+}
+
+static void start_chase(struct kernel *k, struct location_suspect *s)
+{
+    s->hops = 0;
+    ask(k, s, (uint16_t)ABI_PID_NODE(s->pid));
+}
+
 void location_suspect_lost(struct kernel *k, uint32_t pid, uint32_t parent_pid, uint16_t node, uint32_t moves,
                            bool handover)
 {
     struct location_table *t = k->location;
-    struct location_suspect s = {pid, parent_pid, moves, node, handover, kernel_now(k) + LOCATION_VERDICT_NS};
-    if (t->suspects == NULL && (t->suspects = kalloc(k, suspects_bytes())) != NULL)
-        kmemset(t->suspects, 0, suspects_bytes());
-    if (t->suspects == NULL) { /* no memory to wait: judge on what is known now */
-        resolve(k, &s);
+    if (suspect_of(t, pid) != NULL)
+        return; /* already followed */
+    if (t->suspects == NULL)
+        t->suspects = kalloc(k, suspects_bytes());
+    if (t->suspects == NULL) /* no memory to follow it: nobody can tell */
         return;
-    }
-    struct location_suspect *slot = NULL;
-    for (uint32_t i = 0; i < LOCATION_MAX_SUSPECTS && slot == NULL; i++)
-        if (t->suspects[i].pid == 0)
-            slot = &t->suspects[i];
-    if (slot == NULL) { /* all taken: the one due first is judged early */
+    struct location_suspect *slot = suspect_of(t, 0);
+    if (slot == NULL) { /* all taken: the one due first goes on early */
         slot = earliest_due(t);
-        resolve(k, slot);
+        if (slot->asking == LOCATION_NOT_ASKING)
+            start_chase(k, slot);
+        else
+            on_silence(k, slot);
+        if (slot->pid != 0)
+            return; /* still followed: this one is not */
     }
-    *slot = s;
+    *slot = (struct location_suspect){.pid = pid,
+                                      .parent_pid = parent_pid,
+                                      .moves = moves,
+                                      .node = node,
+                                      .handover = handover,
+                                      .asking = LOCATION_NOT_ASKING,
+                                      .due_ns = kernel_now(k) + LOCATION_VERDICT_NS};
+}
+
+void location_on_node_lost(struct kernel *k, uint16_t node)
+{
+    struct location_table *t = k->location;
+    for (uint32_t i = 0; i < t->capacity; i++) {
+        const struct location_entry *e = &t->slots[i];
+        if (e->pid != 0 && e->parent_pid != 0 && e->node == node)
+            location_suspect_lost(k, e->pid, e->parent_pid, node, 0, false);
+    }
 }
 
 void location_on_timer(struct kernel *k)
@@ -119,11 +204,12 @@ void location_on_timer(struct kernel *k)
     uint64_t now = kernel_now(k);
     for (uint32_t i = 0; i < LOCATION_MAX_SUSPECTS; i++) {
         struct location_suspect *s = &t->suspects[i];
-        if (s->pid != 0 && s->due_ns <= now) {
-            struct location_suspect due = *s;
-            s->pid = 0; /* free before judging: a report may suspect anew */
-            resolve(k, &due);
-        }
+        if (s->pid == 0 || s->due_ns > now)
+            continue;
+        if (s->asking == LOCATION_NOT_ASKING)
+            start_chase(k, s);
+        else
+            on_silence(k, s);
     }
 }
 
@@ -137,19 +223,30 @@ uint64_t location_next_deadline(const struct kernel *k)
     return next;
 }
 
-void location_on_suspect_message(struct kernel *k, const uint8_t *payload, uint32_t len)
+void location_on_whereis(struct kernel *k, uint16_t src_node, const uint8_t *payload, uint32_t len)
 {
-    uint32_t pid = len >= 4 ? get_be32(payload) : 0;
-    if (!location_is_home_news(k, len, SUSPECT_MSG_BYTES, pid))
-        return;
-    if (payload[14] > SUSPECT_KIND_HANDOVER) {
+    if (len != WHEREIS_BYTES || ABI_PID_LOCAL(get_be32(payload)) == 0) {
         k->stats.frames_bad++;
         return;
     }
-    struct location_suspect s = {.pid = pid,
-                                 .parent_pid = get_be32(payload + 4),
-                                 .node = get_be16(payload + 8),
-                                 .moves = get_be32(payload + 10),
-                                 .handover = payload[14] == SUSPECT_KIND_HANDOVER};
-    judge(k, &s);
+    uint32_t pid = get_be32(payload), moves;
+    uint16_t where = where_is(k, pid, &moves);
+    uint8_t msg[WHERE_BYTES];
+    put_be32(msg, pid);
+    put_be16(msg + 4, where);
+    put_be32(msg + 6, moves);
+    /* Lost, the asker hears nothing and takes this node for silent. */
+    (void)transport_send(k, src_node, CLUSTER_MSG_WHERE, msg, WHERE_BYTES);
+}
+
+void location_on_where(struct kernel *k, uint16_t src_node, const uint8_t *payload, uint32_t len)
+{
+    if (len != WHERE_BYTES) {
+        k->stats.frames_bad++;
+        return;
+    }
+    struct location_suspect *s = suspect_of(k->location, get_be32(payload));
+    if (s == NULL || s->pid == 0 || s->asking != src_node)
+        return; /* an answer that came after the verdict */
+    on_answer(k, s, src_node, get_be16(payload + 4), get_be32(payload + 6));
 }

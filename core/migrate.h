@@ -47,5 +47,9 @@ void migrate_on_peer_reset(struct kernel *k, uint16_t node, bool restarted);
  * traced as migrate_abort (ERR_NO_PROCESS) before the exit, so the trace
  * never says the process ran on after its exit. */
 void migrate_on_exit(struct kernel *k, uint32_t pid);
+/* Whether a move of pid has taken its image: news of a child's end that
+ * reaches this copy now is told again to the target when the move is done
+ * (and stays here if it fails). */
+bool migrate_image_taken(struct kernel *k, uint32_t pid);
 
 #endif

@@ -80,6 +80,11 @@ void migrate_out_abort(struct kernel *k, struct move_out *m, int err, bool tell_
     if (p != NULL) {
         vm_dirty_stop(&p->vm, k);
         proc_thaw(k, p);
+        /* Losses told while the target was to hear of them again: they stay here. */
+        for (uint32_t i = 0; m->imaged && i < p->child_count; i++)
+            if (p->children[i].exited && (m->children_exited >> i & 1u) == 0 &&
+                p->children[i].status == ABI_STATUS_LOST)
+                proc_trace_child_lost(k, p, i);
     }
     trace_move(k, HAL_TRACE_MIGRATE_ABORT, m->pid, m->target, err, 0);
     k->stats.migrations_aborted++;
@@ -114,7 +119,8 @@ static uint32_t exited_mask(const struct proc *p)
 
 /* Image the frozen process, with the contents of the pages in
  * `with_data` (NULL: all). */
-static int out_build_image(struct kernel *k, struct move_out *m, const struct proc *p, const uint32_t *with_data)
+static int out_build_image(struct kernel *k, struct move_out *m, const struct proc *p,
+                           const uint32_t *with_data)
 {
     int err = procimage_movable(p);
     if (err != 0)
@@ -128,6 +134,7 @@ static int out_build_image(struct kernel *k, struct move_out *m, const struct pr
     procimage_encode(p, with_data, kernel_now(k), m->image);
     m->mailbox_len = p->mailbox_len;
     m->children_exited = exited_mask(p);
+    m->imaged = true;
     return 0;
 }
 
@@ -368,6 +375,12 @@ static void out_finish(struct kernel *k, struct move_out *m, struct proc *p)
     migrate_out_release(k, m);
 }
 
+bool migrate_image_taken(struct kernel *k, uint32_t pid)
+{
+    const struct move_out *m = k->migrate != NULL ? out_find_pid(k, pid) : NULL;
+    return m != NULL && m->imaged;
+}
+
 /* A late message went on to the target: traced and counted as ipc.c
  * does for the messages it forwards. */
 static void trace_forward(struct kernel *k, uint32_t pid, uint32_t src, uint16_t target)
@@ -505,8 +518,8 @@ int migrate_start(struct kernel *k, struct proc *p, uint16_t target)
     /* The first step runs from the timer, at once but after the system
      * call that asked for the move (if any) has completed: the image then
      * holds its result. */
-    *m = (struct move_out){.pid = p->pid, .target = target, .mode = k->migrate_mode,
-                           .progress_ns = now, .retry_ns = now};
+    *m = (struct move_out){
+        .pid = p->pid, .target = target, .mode = k->migrate_mode, .progress_ns = now, .retry_ns = now};
     if (m->mode == MIGRATE_PRE_COPY && (err = out_prepare_precopy(k, m, p)) != 0) {
         vm_dirty_stop(&p->vm, k);
         migrate_out_release(k, m);

@@ -13,7 +13,8 @@ const char *msg_type_name(uint8_t type)
     case CLUSTER_MSG_DELIVER_RESULT: return "deliver_result";
     case CLUSTER_MSG_CONSOLE: return "console";
     case CLUSTER_MSG_LOCATION: return "location";
-    case CLUSTER_MSG_SUSPECT_LOST: return "suspect_lost";
+    case CLUSTER_MSG_WHEREIS: return "whereis";
+    case CLUSTER_MSG_WHERE: return "where";
     case CLUSTER_MSG_PROBE: return "probe";
     case CLUSTER_MSG_STOCK_REQ: return "store_request";
     case CLUSTER_MSG_STOCK_REPLY: return "store_reply";

@@ -26,12 +26,12 @@ _Static_assert(ABI_USER_BASE % PAGE_SIZE == 0, "user space starts on a page");
 _Static_assert(STACK_LIMIT % PAGE_SIZE == 0 && STACK_GUARD_BASE % PAGE_SIZE == 0, "the stack is whole pages");
 _Static_assert(STACK_GUARD_BASE > ABI_USER_BASE, "programs have room under the guard gap");
 
-#define KERNEL_MAX_PROCS 64u       /* process slots per node */
-#define PID_LOCAL_NUMBERS 0xFFFFu  /* local numbers a node hands out (1..65535) */
-#define MAILBOX_CAPACITY 16u       /* messages queued per process */
-#define PROC_MAX_CHILDREN 32u      /* children a process may have at once */
-#define LOCATION_CACHE_SIZE 256u   /* remembered locations of other nodes' processes */
-#define FORWARD_MAX_HOPS 32u       /* a message chasing a moving process gives up after */
+#define KERNEL_MAX_PROCS 64u      /* process slots per node */
+#define PID_LOCAL_NUMBERS 0xFFFFu /* local numbers a node hands out (1..65535) */
+#define MAILBOX_CAPACITY 16u      /* messages queued per process */
+#define PROC_MAX_CHILDREN 32u     /* children a process may have at once */
+#define LOCATION_CACHE_SIZE 256u  /* remembered locations of other nodes' processes */
+#define FORWARD_MAX_HOPS 32u      /* a message chasing a moving process gives up after */
 #define MSG_MAX_BYTES ABI_MSG_MAX_BYTES
 /* How long a remote send waits for the destination node's answer before
  * it fails with ERR_OUTCOME_UNKNOWN (the message may have arrived). */
@@ -50,9 +50,9 @@ _Static_assert(STACK_GUARD_BASE > ABI_USER_BASE, "programs have room under the g
 _Static_assert(LOAD_DECAY < LOAD_ONE, "load average decays");
 
 /* Cluster protocol transport. */
-#define TRANSPORT_WINDOW 32u            /* unacknowledged messages per peer */
-#define TRANSPORT_QUEUE_MAX 256u        /* messages waiting for the window */
-#define TRANSPORT_RTO_INITIAL_NS 5000000ull  /* first retransmission timeout */
+#define TRANSPORT_WINDOW 32u                /* unacknowledged messages per peer */
+#define TRANSPORT_QUEUE_MAX 256u            /* messages waiting for the window */
+#define TRANSPORT_RTO_INITIAL_NS 5000000ull /* first retransmission timeout */
 #define TRANSPORT_RTO_MAX_NS 1000000000ull
 /* A timeout that expired is rearmed lengthened by a random 0 to 1/DIV of
  * itself, so retransmissions do not stay in step with a periodic fault:
@@ -79,9 +79,13 @@ _Static_assert(LOAD_DECAY < LOAD_ONE, "load average decays");
  * home (within 6.25 s of the sender's clock, above; twice that covers a
  * clock 50% slow). Judged at once, a process that had moved on was taken
  * for lost when that news was held up (chatty-8 seed 3372 of the swarm). */
-#define LOCATION_VERDICT_NS \
-    (2u * (TRANSPORT_SUSPECT_TIMEOUT_NS + TRANSPORT_RTO_MAX_NS + TRANSPORT_RTO_MAX_NS / TRANSPORT_RTO_JITTER_DIV))
-#define LOCATION_MAX_SUSPECTS 32u /* suspicions a node holds; more are judged early */
+#define LOCATION_VERDICT_NS                                                                                  \
+    (2u * (TRANSPORT_SUSPECT_TIMEOUT_NS + TRANSPORT_RTO_MAX_NS +                                             \
+           TRANSPORT_RTO_MAX_NS / TRANSPORT_RTO_JITTER_DIV))
+/* How long a suspicion waits for the answer to WHEREIS: past the time the
+ * transport gives up on a silent node (6.25 s, see above). */
+#define LOCATION_QUERY_NS (LOCATION_VERDICT_NS / 2u)
+#define LOCATION_MAX_SUSPECTS 64u /* suspicions a node follows; more move the earliest on early */
 /* How often a node probes the peers where children of its processes run
  * when it has nothing else on its way to them (liveness.h). */
 #define LIVENESS_PROBE_PERIOD_NS 1000000000ull
@@ -91,13 +95,13 @@ _Static_assert(LOAD_DECAY < LOAD_ONE, "load average decays");
 #define BALANCE_THRESHOLD_MILLI 1500u
 #define BALANCE_HYSTERESIS_MILLI 500u
 #define BALANCE_MARGIN_MILLI 1000u
-#define BALANCE_PERIOD_NS 50000000ull       /* 50 ms */
+#define BALANCE_PERIOD_NS 50000000ull         /* 50 ms */
 #define BALANCE_MIN_RESIDENCY_NS 200000000ull /* 200 ms */
 /* Moves (or requests: offers, probes) an overloaded node starts in one
  * balance period at most; it starts as many as its excess over the
  * cluster's mean load, at least one. Fixed: not in balance_config. */
 #define BALANCE_MAX_MOVES_PER_PERIOD 32u
-#define LOAD_EXCHANGE_PERIOD_NS 50000000ull  /* 50 ms */
+#define LOAD_EXCHANGE_PERIOD_NS 50000000ull /* 50 ms */
 #define LOAD_EXCHANGE_FANOUT 4u
 
 #endif

@@ -234,17 +234,26 @@ static void release(struct kernel *k, struct proc *p)
     kfree(k, p, sizeof *p);
 }
 
+void proc_trace_child_lost(struct kernel *k, const struct proc *p, uint32_t i)
+{
+    struct hal_trace_event ev = {.type = HAL_TRACE_CHILD_LOST,
+                                 .pid = p->children[i].pid,
+                                 .other_pid = p->pid,
+                                 .value2 = p->children[i].lost_on};
+    ktrace(k, &ev);
+}
+
 void proc_child_reported(struct kernel *k, struct proc *p, uint32_t child, int32_t status, uint16_t on)
 {
     for (uint32_t i = 0; i < p->child_count; i++) {
         if (p->children[i].pid == child && !p->children[i].exited) {
-            if (status == ABI_STATUS_LOST) {
-                struct hal_trace_event ev = {
-                    .type = HAL_TRACE_CHILD_LOST, .pid = child, .other_pid = p->pid, .value2 = on};
-                ktrace(k, &ev);
-            }
             p->children[i].exited = true;
             p->children[i].status = status;
+            p->children[i].lost_on = on;
+            /* Traced where the parent will know it: after the image of a
+             * move was taken, on the target (told again when it is done). */
+            if (status == ABI_STATUS_LOST && !migrate_image_taken(k, p->pid))
+                proc_trace_child_lost(k, p, i);
             if (p->wait == WAIT_CHILD)
                 proc_wake(k, p);
             return;
@@ -252,7 +261,7 @@ void proc_child_reported(struct kernel *k, struct proc *p, uint32_t child, int32
     }
 }
 
-void proc_on_node_lost(struct kernel *k, uint16_t node, bool restarted)
+void proc_on_node_lost(struct kernel *k, uint16_t node)
 {
     for (uint32_t i = 0; i < KERNEL_MAX_PROCS; i++) {
         struct proc *p = k->procs[i];
@@ -262,10 +271,7 @@ void proc_on_node_lost(struct kernel *k, uint16_t node, bool restarted)
             uint32_t child = p->children[c].pid;
             if (p->children[c].exited || location_lookup(k, child) != node)
                 continue;
-            if (restarted)
-                location_suspect_lost(k, child, p->pid, node, 0, false);
-            else
-                proc_child_reported(k, p, child, ABI_STATUS_LOST, node);
+            location_suspect_lost(k, child, p->pid, node, 0, false);
         }
     }
 }
@@ -292,7 +298,8 @@ void proc_report_lost(struct kernel *k, uint32_t pid, uint32_t parent_pid)
 void proc_exit(struct kernel *k, struct proc *p, int32_t status)
 {
     migrate_on_exit(k, p->pid); /* its move ends first: the trace reads in order */
-    struct hal_trace_event ev = {.type = HAL_TRACE_EXIT, .pid = p->pid, .value = status, .value64 = p->insns_total};
+    struct hal_trace_event ev = {
+        .type = HAL_TRACE_EXIT, .pid = p->pid, .value = status, .value64 = p->insns_total};
     ktrace(k, &ev);
     k->stats.exited++;
     notify_parent(k, p->pid, p->parent_pid, status);

@@ -54,6 +54,7 @@ struct child {
     uint32_t pid;
     int32_t status;
     bool exited;
+    uint16_t lost_on; /* status ABI_STATUS_LOST: the `on` of its child_lost trace */
 };
 
 struct proc {
@@ -69,14 +70,14 @@ struct proc {
     struct vm vm;
     struct message mailbox[MAILBOX_CAPACITY]; /* a ring */
     uint32_t mailbox_head, mailbox_len;
-    uint32_t send_id;     /* WAIT_SEND: which remote send */
-    uint16_t send_node;   /* WAIT_SEND: to which node */
-    int32_t send_result;  /* WAIT_SEND: filled in when the result arrives */
+    uint32_t send_id;    /* WAIT_SEND: which remote send */
+    uint16_t send_node;  /* WAIT_SEND: to which node */
+    int32_t send_result; /* WAIT_SEND: filled in when the result arrives */
     bool send_done;
-    uint32_t stock_call;   /* WAIT_STOCK: the call's id (0: none) */
-    uint16_t stock_node;   /* ...and the node serving it */
-    uint8_t stock_handle;  /* SYS_OPEN: the handle it fills */
-    bool stock_done;       /* the answer is in stock_result */
+    uint32_t stock_call;  /* WAIT_STOCK: the call's id (0: none) */
+    uint16_t stock_node;  /* ...and the node serving it */
+    uint8_t stock_handle; /* SYS_OPEN: the handle it fills */
+    bool stock_done;      /* the answer is in stock_result */
     int32_t stock_result;
     uint8_t *stock_reply;     /* a reply from another node being assembled, kalloc'd */
     uint32_t stock_reply_len; /* ...its total bytes */
@@ -84,14 +85,14 @@ struct proc {
     struct stock_handle files[ABI_MAX_FILES];
     struct child children[PROC_MAX_CHILDREN];
     uint32_t child_count;
-    bool pinned;             /* never migrates */
-    bool frozen;             /* being migrated: not scheduled, mailbox open */
-    bool arriving;           /* migrated here, not yet handed over: frozen and
-                                not found by pid (migrate_target.c) */
+    bool pinned;                /* never migrates */
+    bool frozen;                /* being migrated: not scheduled, mailbox open */
+    bool arriving;              /* migrated here, not yet handed over: frozen and
+                                   not found by pid (migrate_target.c) */
     uint64_t resident_since_ns; /* spawn or arrival on this node */
-    uint64_t insns_total;    /* instructions run, on every node */
-    uint32_t moves;          /* finished migrations: orders location news */
-    uint64_t insns_window;   /* run since the balancer last looked */
+    uint64_t insns_total;       /* instructions run, on every node */
+    uint32_t moves;             /* finished migrations: orders location news */
+    uint64_t insns_window;      /* run since the balancer last looked */
     char name[ABI_PROGRAM_NAME_MAX + 1];
 };
 
@@ -160,17 +161,18 @@ int proc_grow_stack(struct kernel *k, struct proc *p, uint32_t va);
  * CHILD_LOST). Only the first word about a child counts: an exit that
  * comes after it was reported lost is ignored. */
 void proc_child_reported(struct kernel *k, struct proc *p, uint32_t child, int32_t status, uint16_t on);
+/* Trace CHILD_LOST for p's child i (status ABI_STATUS_LOST). */
+void proc_trace_child_lost(struct kernel *k, const struct proc *p, uint32_t i);
 
 /* Process `pid` ran nowhere after a move this node took part in was cut
  * short by a crash: tell its parent, wherever it runs, that it is lost. */
 void proc_report_lost(struct kernel *k, uint32_t pid, uint32_t parent_pid);
 
 /* Node `node` restarted or was declared dead: every child of a process
- * here that this node believes runs there (location_lookup) is lost.
- * Declared dead, it has exited with ABI_STATUS_LOST now. Restarted, the
- * belief may be stale (news of a later move still on its way to the
- * child's home): it is suspected (location_suspect_lost) and the home
- * judges later. */
-void proc_on_node_lost(struct kernel *k, uint16_t node, bool restarted);
+ * here that this node believes runs there (location_lookup) may be lost.
+ * The belief may be stale (news of a later move still on its way to the
+ * child's home), and a silent node may come back: each is suspected
+ * (location_suspect_lost) and followed later. */
+void proc_on_node_lost(struct kernel *k, uint16_t node);
 
 #endif

@@ -223,9 +223,18 @@ static const uint8_t *take(struct reader *r, uint32_t n)
     return at;
 }
 
-static uint8_t take8(struct reader *r) { return *take(r, 1); }
-static uint16_t take16(struct reader *r) { return get_be16(take(r, 2)); }
-static uint32_t take32(struct reader *r) { return get_be32(take(r, 4)); }
+static uint8_t take8(struct reader *r)
+{
+    return *take(r, 1);
+}
+static uint16_t take16(struct reader *r)
+{
+    return get_be16(take(r, 2));
+}
+static uint32_t take32(struct reader *r)
+{
+    return get_be32(take(r, 4));
+}
 
 /* Skip n bytes that need no check (message and page contents). */
 static void skip(struct reader *r, uint32_t n)
@@ -447,7 +456,8 @@ static void build_children(struct proc *p, const uint8_t *at)
 {
     p->child_count = *at++;
     for (uint32_t i = 0; i < p->child_count; i++, at += IMG_CHILD_BYTES)
-        p->children[i] = (struct child){get_be32(at), (int32_t)get_be32(at + 4), at[8] != 0};
+        p->children[i] =
+            (struct child){.pid = get_be32(at), .status = (int32_t)get_be32(at + 4), .exited = at[8] != 0};
 }
 
 static void build_handles(struct proc *p, const uint8_t *at)

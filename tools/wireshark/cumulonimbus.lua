@@ -27,11 +27,12 @@ local VERSION = 1
 -- balance_priv.h).
 local T = {
     ACK = 1, RST = 2, SKIP = 3,
-    DELIVER = 16, DELIVER_RESULT = 17, SUSPECT_LOST = 18, CONSOLE = 19, LOCATION = 20, PROBE = 21,
+    DELIVER = 16, DELIVER_RESULT = 17, WHEREIS = 18, CONSOLE = 19, LOCATION = 20, PROBE = 21,
     STOCK_REQ = 22, STOCK_REPLY = 23,
     BEGIN = 24, PAGE = 25, IMAGE = 26, CHUNK = 27, INSTALLED = 28, ABORT = 29, CANCEL = 30,
     HANDOVER = 31,
     LOAD = 32, BALANCE_PROBE = 33, PROBE_REPLY = 34, OFFER = 35, ACCEPT = 36, RELEASE = 37,
+    WHERE = 40,
 }
 local type_names = {}
 for name, code in pairs(T) do
@@ -114,11 +115,10 @@ field("console.text", ProtoField.string, "Text")
 field("location.pid", ProtoField.uint32, "Pid", base.HEX)
 field("location.node", ProtoField.uint16, "Node", base.DEC, {[0xFFFF] = "exited"})
 field("location.moves", ProtoField.uint32, "Move count", base.DEC)
-field("suspect.pid", ProtoField.uint32, "Pid", base.HEX)
-field("suspect.parent", ProtoField.uint32, "Parent", base.HEX)
-field("suspect.node", ProtoField.uint16, "Restarted node", base.DEC)
-field("suspect.moves", ProtoField.uint32, "Move count there", base.DEC)
-field("suspect.kind", ProtoField.uint8, "Kind", base.DEC, {[0] = "believed there", [1] = "unacknowledged handover"})
+field("whereis.pid", ProtoField.uint32, "Pid", base.HEX)
+field("where.pid", ProtoField.uint32, "Pid", base.HEX)
+field("where.node", ProtoField.uint16, "Node", base.DEC, {[0xFFFF] = "not known here"})
+field("where.moves", ProtoField.uint32, "Move count", base.DEC)
 
 field("stock.call_id", ProtoField.uint32, "Call id", base.DEC)
 field("stock.pid", ProtoField.uint32, "Caller pid", base.HEX)
@@ -345,17 +345,20 @@ payload[T.CONSOLE] = function(p, len, tree)
     return string.format("%s %d bytes", pid_text(p(0, 4):uint()), len - 4)
 end
 
-payload[T.SUSPECT_LOST] = function(p, len, tree)
-    if not payload_ok(tree, len, len == 15 and p(14, 1):uint() <= 1, "SUSPECT_LOST needs 15 bytes, kind 0 or 1") then
-        return ""
-    end
-    add_pid(tree, f["suspect.pid"], p(0, 4))
-    add_pid(tree, f["suspect.parent"], p(4, 4))
-    tree:add(f["suspect.node"], p(8, 2))
-    tree:add(f["suspect.moves"], p(10, 4))
-    tree:add(f["suspect.kind"], p(14, 1))
-    return string.format("%s %s restarted node %d", pid_text(p(0, 4):uint()),
-                         p(14, 1):uint() == 1 and "handed to" or "believed on", p(8, 2):uint())
+payload[T.WHEREIS] = function(p, len, tree)
+    if not payload_ok(tree, len, len == 4, "WHEREIS needs 4 bytes") then return "" end
+    add_pid(tree, f["whereis.pid"], p(0, 4))
+    return pid_text(p(0, 4):uint()) .. "?"
+end
+
+payload[T.WHERE] = function(p, len, tree)
+    if not payload_ok(tree, len, len == 10, "WHERE needs 10 bytes") then return "" end
+    add_pid(tree, f["where.pid"], p(0, 4))
+    tree:add(f["where.node"], p(4, 2))
+    tree:add(f["where.moves"], p(6, 4))
+    local node = p(4, 2):uint()
+    return string.format("%s %s", pid_text(p(0, 4):uint()),
+                         node == 0xFFFF and "not known" or string.format("on node %d", node))
 end
 
 payload[T.LOCATION] = function(p, len, tree)
