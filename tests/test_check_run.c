@@ -458,16 +458,17 @@ Test(check_run, a_real_storage_crash_keeps_its_commits_and_a_lost_one_is_named, 
     "{\"t\":" #t ",\"node\":" #node ",\"ev\":\"child_lost\",\"pid\":\"" pid "\",\"parent\":\"" parent        \
     "\",\"on\":" #on "}\n"
 #define END_AT(t) "{\"t\":" #t ",\"ev\":\"end\",\"reason\":\"max_time\",\"events\":1}\n"
+/* Lines 1-6: the parent n0.1 on node 0, its child n0.2 moved to node 1. */
+#define CHILD_ON_1                                                                                           \
+    START SPAWN(0, "n0.1") SPAWN_CHILD(0, "n0.2", "n0.1") MIGRATE_START(1, 0, "n0.2", 1)                     \
+        MIGRATE_DONE(2, 0, "n0.2", 1) MIGRATE_INSTALL(3, 1, "n0.2", 0)
+#define CRASH_1(t) "{\"t\":" #t ",\"node\":1,\"ev\":\"crash\"}\n"
 
 Test(check_run, a_child_lost_with_its_node_and_told_once_is_fine)
 {
     char *report;
-    struct run_check_result r =
-        check(START SPAWN(0, "n0.1") SPAWN_CHILD(0, "n0.2", "n0.1") MIGRATE_START(1, 0, "n0.2", 1)
-                  MIGRATE_DONE(2, 0, "n0.2", 1)
-                      MIGRATE_INSTALL(3, 1, "n0.2", 0) "{\"t\":4,\"node\":1,\"ev\":\"crash\"}\n" CHILD_LOST(
-                          20000000000, 0, "n0.2", "n0.1", 1) END_AT(90000000000),
-              &report);
+    struct run_check_result r = check(
+        CHILD_ON_1 CRASH_1(4) CHILD_LOST(20000000000, 0, "n0.2", "n0.1", 1) END_AT(90000000000), &report);
     cr_expect_eq(r.violations, 0, "%s", report);
     free(report);
 }
@@ -475,29 +476,21 @@ Test(check_run, a_child_lost_with_its_node_and_told_once_is_fine)
 Test(check_run, a_child_reported_lost_while_it_runs_is_named)
 {
     expect_violation(
-        START SPAWN(0, "n0.1") SPAWN_CHILD(0, "n0.2", "n0.1") MIGRATE_START(1, 0, "n0.2", 1)
-            MIGRATE_DONE(2, 0, "n0.2", 1) MIGRATE_INSTALL(3, 1, "n0.2", 0) CHILD_LOST(4, 0, "n0.2", "n0.1", 1)
-                END_AT(5),
+        CHILD_ON_1 CHILD_LOST(4, 0, "n0.2", "n0.1", 1) END_AT(5),
         "t.jsonl:7: pid n0.2 reported lost to its parent n0.1, but it is running on node 1 (since line 6)");
 }
 
 Test(check_run, a_child_reported_lost_twice_is_named)
 {
-    expect_violation(
-        START SPAWN(0, "n0.1") SPAWN_CHILD(0, "n0.2", "n0.1") MIGRATE_START(1, 0, "n0.2", 1)
-            MIGRATE_DONE(2, 0, "n0.2", 1) MIGRATE_INSTALL(
-                3, 1, "n0.2", 0) "{\"t\":4,\"node\":1,\"ev\":\"crash\"}\n" CHILD_LOST(5, 0, "n0.2", "n0.1", 1)
-                CHILD_LOST(6, 0, "n0.2", "n0.1", 1) END_AT(7),
-        "t.jsonl:9: pid n0.2 reported lost to its parent n0.1 a second time");
+    expect_violation(CHILD_ON_1 CRASH_1(4) CHILD_LOST(5, 0, "n0.2", "n0.1", 1)
+                         CHILD_LOST(6, 0, "n0.2", "n0.1", 1) END_AT(7),
+                     "t.jsonl:9: pid n0.2 reported lost to its parent n0.1 a second time");
 }
 
 Test(check_run, a_child_reported_to_a_parent_elsewhere_is_named)
 {
     expect_violation(
-        START SPAWN(0, "n0.1") SPAWN_CHILD(0, "n0.2", "n0.1") MIGRATE_START(1, 0, "n0.2", 1)
-            MIGRATE_DONE(2, 0, "n0.2", 1) MIGRATE_INSTALL(
-                3, 1, "n0.2", 0) "{\"t\":4,\"node\":1,\"ev\":\"crash\"}\n" CHILD_LOST(5, 2, "n0.2", "n0.1", 1)
-                END_AT(7),
+        CHILD_ON_1 CRASH_1(4) CHILD_LOST(5, 2, "n0.2", "n0.1", 1) END_AT(7),
         "t.jsonl:8: pid n0.2 reported lost to its parent n0.1 on node 2, where the parent does not run");
 }
 
@@ -506,9 +499,7 @@ Test(check_run, a_child_reported_to_a_parent_elsewhere_is_named)
 Test(check_run, a_lost_child_whose_waiting_parent_is_never_told_is_named)
 {
     expect_violation(
-        START SPAWN(0, "n0.1") SPAWN_CHILD(0, "n0.2", "n0.1") MIGRATE_START(1, 0, "n0.2",
-                                                                            1) MIGRATE_DONE(2, 0, "n0.2", 1)
-            MIGRATE_INSTALL(3, 1, "n0.2", 0) "{\"t\":4,\"node\":1,\"ev\":\"crash\"}\n" END_AT(90000000000),
+        CHILD_ON_1 CRASH_1(4) END_AT(90000000000),
         "t.jsonl:8: pid n0.2 was lost at line 7, but its parent n0.1, still running, was never told");
 }
 

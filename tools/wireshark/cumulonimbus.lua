@@ -351,25 +351,20 @@ payload[T.WHEREIS] = function(p, len, tree)
     return pid_text(p(0, 4):uint()) .. "?"
 end
 
-payload[T.WHERE] = function(p, len, tree)
-    if not payload_ok(tree, len, len == 10, "WHERE needs 10 bytes") then return "" end
-    add_pid(tree, f["where.pid"], p(0, 4))
-    tree:add(f["where.node"], p(4, 2))
-    tree:add(f["where.moves"], p(6, 4))
-    local node = p(4, 2):uint()
-    return string.format("%s %s", pid_text(p(0, 4):uint()),
-                         node == 0xFFFF and "not known" or string.format("on node %d", node))
+-- pid (4), node (2; 0xFFFF: `nowhere`), move count (4): LOCATION and WHERE.
+local function pid_node_moves(name, prefix, nowhere)
+    return function(p, len, tree)
+        if not payload_ok(tree, len, len == 10, name .. " needs 10 bytes") then return "" end
+        add_pid(tree, f[prefix .. ".pid"], p(0, 4))
+        tree:add(f[prefix .. ".node"], p(4, 2))
+        tree:add(f[prefix .. ".moves"], p(6, 4))
+        local node = p(4, 2):uint()
+        return string.format("%s %s", pid_text(p(0, 4):uint()), node == 0xFFFF and nowhere or ("on node " .. node))
+    end
 end
 
-payload[T.LOCATION] = function(p, len, tree)
-    if not payload_ok(tree, len, len == 10, "LOCATION needs 10 bytes") then return "" end
-    add_pid(tree, f["location.pid"], p(0, 4))
-    tree:add(f["location.node"], p(4, 2))
-    tree:add(f["location.moves"], p(6, 4))
-    local node = p(4, 2):uint()
-    return string.format("%s %s", pid_text(p(0, 4):uint()),
-                         node == 0xFFFF and "exited" or ("on node " .. node))
-end
+payload[T.WHERE] = pid_node_moves("WHERE", "where", "not known")
+payload[T.LOCATION] = pid_node_moves("LOCATION", "location", "exited")
 
 payload[T.PROBE] = function(p, len, tree)
     payload_ok(tree, len, len == 0, "PROBE carries no payload")
