@@ -289,8 +289,8 @@ void ipc_on_peer_reset(struct kernel *k, uint16_t node, bool restarted)
     }
     stock_client_on_peer_reset(k, node);
     migrate_on_peer_reset(k, node, restarted);
-    proc_on_node_lost(k, node);
-    location_on_node_lost(k, node);
+    proc_on_node_lost(k, node, restarted);
+    location_on_node_lost(k, node, restarted);
     location_on_home_reset(k, node);
 }
 

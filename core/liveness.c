@@ -48,6 +48,28 @@ static bool next_running_child(const struct kernel *k, struct child_cursor *cur,
     return false;
 }
 
+/* A child believed at its home, whose home has booted since it was born
+ * there (a restart nobody here saw: no session with it then), may have
+ * died with it: followed once per boot of the home. */
+static void suspect_children_of_rebooted_homes(struct kernel *k)
+{
+    for (uint32_t i = 0, seen = 0; seen < k->proc_count; i++) {
+        struct proc *p = k->procs[i];
+        if (p == NULL)
+            continue;
+        seen++;
+        for (uint32_t c = 0; !p->arriving && c < p->child_count; c++) {
+            struct child *ch = &p->children[c];
+            uint16_t home = (uint16_t)ABI_PID_NODE(ch->pid);
+            uint32_t epoch = home != k->node_id ? transport_peer_epoch(k, home) : 0;
+            if (ch->exited || epoch == 0 || epoch == ch->home_epoch || location_lookup(k, ch->pid) != home)
+                continue;
+            ch->home_epoch = epoch;
+            location_suspect_lost(k, ch->pid, p->pid, home, 0, LOCATION_RESTARTED);
+        }
+    }
+}
+
 void liveness_on_timer(struct kernel *k)
 {
     uint64_t now = kernel_now(k);
@@ -59,6 +81,7 @@ void liveness_on_timer(struct kernel *k)
     while (next_running_child(k, &cur, &child))
         probe(k, location_lookup(k, child));
     location_probe_emigrants(k, probe);
+    suspect_children_of_rebooted_homes(k);
 }
 
 uint64_t liveness_next_deadline(const struct kernel *k)

@@ -268,7 +268,7 @@ void location_on_arrival(struct kernel *k, struct proc *p, uint16_t source)
          * it in a restart the parent's nodes never saw (or it is on its
          * way back): followed like a child on a restarted node. */
         if (location_lookup(k, child) == k->node_id && proc_find(k, child) == NULL)
-            location_suspect_lost(k, child, p->pid, k->node_id, 0, false);
+            location_suspect_lost(k, child, p->pid, k->node_id, 0, LOCATION_RESTARTED);
     }
 }
 

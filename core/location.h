@@ -54,22 +54,28 @@ bool location_is_home_of(struct kernel *k, uint32_t pid);
  * every process here that was born there (re-registration). */
 void location_on_home_reset(struct kernel *k, uint16_t home);
 
+/* Why a process is suspected lost on a node. */
+enum location_suspicion {
+    LOCATION_SILENT,    /* believed there; the node fell silent (declared dead) */
+    LOCATION_RESTARTED, /* believed there; the node restarted */
+    LOCATION_HANDOVER,  /* handed over there; the node restarted before acknowledging */
+};
+
 /* pid (child of parent_pid) was last known on `node`, and `node`
  * restarted or fell silent. That knowledge may be stale: the process may
  * have moved on or exited before, the news of it still on its way to
  * pid's home; and a silent node may only be paused or cut off. So
  * LOCATION_VERDICT_NS later the process is followed from its home
  * (WHEREIS, location_verdict.c): lost, and its parent told, when a node
- * it leads to does not know it or stays silent. `handover`: the knowledge
- * is a handover to `node` that it never acknowledged, `moves` the
+ * it leads to does not know it or stays silent. A handover: `moves` is the
  * process's move count there (lost unless the home heard of a later move
- * or the exit; traced MIGRATE_LOST); otherwise a belief that it runs
- * there (`moves` is not used). A pid already followed is not again. */
+ * or the exit; traced MIGRATE_LOST); a belief does not use it. A pid
+ * already followed is not again. */
 void location_suspect_lost(struct kernel *k, uint32_t pid, uint32_t parent_pid, uint16_t node, uint32_t moves,
-                           bool handover);
+                           enum location_suspicion why);
 /* Node `node` restarted or fell silent: the processes born here that
  * went there are suspected (their parents are known here). */
-void location_on_node_lost(struct kernel *k, uint16_t node);
+void location_on_node_lost(struct kernel *k, uint16_t node, bool restarted);
 /* Call probe() for the node of every process born here that ran
  * elsewhere last (liveness.c watches them); whether there is one. */
 void location_probe_emigrants(struct kernel *k, void (*probe)(struct kernel *k, uint16_t node));

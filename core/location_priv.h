@@ -29,7 +29,7 @@ struct location_suspect {
     uint32_t moves;
     uint16_t node;
     uint16_t asking; /* the node asked where it is; LOCATION_NOT_ASKING before */
-    bool handover;
+    uint8_t why;     /* enum location_suspicion */
     uint8_t hops;    /* nodes asked after the home */
     uint64_t due_ns; /* waiting: when to start; asking: when silence settles it */
 };

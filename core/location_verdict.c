@@ -38,7 +38,7 @@ void location_suspects_destroy(struct kernel *k)
 /* Lost: a handover's loss is traced here, and the parent told. */
 static void report_lost(struct kernel *k, const struct location_suspect *s)
 {
-    if (s->handover) {
+    if (s->why == LOCATION_HANDOVER) {
         struct hal_trace_event ev = {.type = HAL_TRACE_MIGRATE_LOST, .pid = s->pid, .value2 = s->node};
         ktrace(k, &ev);
     }
@@ -99,19 +99,23 @@ static void settle(struct kernel *k, struct location_suspect *s, bool lost)
 /* `from` said where s's process is. From its home: a handover is lost
  * unless the home heard of a later move (or the exit: no entry); a
  * belief is followed to the node the home names, or, the home knowing
- * nothing, lost only when the suspected node is the home itself (a home
- * that restarted knows only what re-registration told it). From any
- * other node: "here" clears, "not known" loses, a forwarding entry is
- * followed. */
+ * nothing, lost when the suspected node is the home itself, else asked of
+ * the suspected node (a home that restarted knows only what
+ * re-registration told it, and a process on a node that is gone was
+ * re-registered by nobody). From any other node: "here" clears, "not
+ * known" loses, a forwarding entry is followed. */
 static void on_answer(struct kernel *k, struct location_suspect *s, uint16_t from, uint16_t where,
                       uint32_t moves)
 {
     uint16_t home = (uint16_t)ABI_PID_NODE(s->pid);
     if (where == from) {
         settle(k, s, false);
+    } else if (from == home && where == LOCATION_NOWHERE &&
+               (s->why == LOCATION_HANDOVER || s->node == home)) {
+        settle(k, s, s->why != LOCATION_HANDOVER);
     } else if (from == home && where == LOCATION_NOWHERE) {
-        settle(k, s, !s->handover && s->node == home);
-    } else if (from == home && s->handover && moves <= s->moves) {
+        ask(k, s, s->node);
+    } else if (from == home && s->why == LOCATION_HANDOVER && moves <= s->moves) {
         settle(k, s, true);
     } else if (where == LOCATION_NOWHERE || where >= k->node_count) {
         settle(k, s, true);
@@ -123,12 +127,14 @@ static void on_answer(struct kernel *k, struct location_suspect *s, uint16_t fro
     }
 }
 
-/* No answer in time. The home silent, ask the suspected node itself;
- * any other node silent, the process is lost with it. */
+/* No answer in time. The home silent, a node suspected for its own
+ * silence is asked itself (a restarted one cannot tell whether the
+ * process left before: nobody can, and nothing is said); any other node
+ * silent, the process is lost with it. */
 static void on_silence(struct kernel *k, struct location_suspect *s)
 {
     uint16_t home = (uint16_t)ABI_PID_NODE(s->pid);
-    if (s->asking == home && s->node != home && !s->handover)
+    if (s->asking == home && s->node != home && s->why == LOCATION_SILENT)
         ask(k, s, s->node);
     else
         settle(k, s, s->asking != home || s->node == home);
@@ -158,7 +164,7 @@ static void start_chase(struct kernel *k, struct location_suspect *s)
 }
 
 void location_suspect_lost(struct kernel *k, uint32_t pid, uint32_t parent_pid, uint16_t node, uint32_t moves,
-                           bool handover)
+                           enum location_suspicion why)
 {
     struct location_table *t = k->location;
     if (suspect_of(t, pid) != NULL)
@@ -181,18 +187,19 @@ void location_suspect_lost(struct kernel *k, uint32_t pid, uint32_t parent_pid, 
                                       .parent_pid = parent_pid,
                                       .moves = moves,
                                       .node = node,
-                                      .handover = handover,
+                                      .why = (uint8_t)why,
                                       .asking = LOCATION_NOT_ASKING,
                                       .due_ns = kernel_now(k) + LOCATION_VERDICT_NS};
 }
 
-void location_on_node_lost(struct kernel *k, uint16_t node)
+void location_on_node_lost(struct kernel *k, uint16_t node, bool restarted)
 {
     struct location_table *t = k->location;
     for (uint32_t i = 0; i < t->capacity; i++) {
         const struct location_entry *e = &t->slots[i];
         if (e->pid != 0 && e->parent_pid != 0 && e->node == node)
-            location_suspect_lost(k, e->pid, e->parent_pid, node, 0, false);
+            location_suspect_lost(k, e->pid, e->parent_pid, node, 0,
+                                  restarted ? LOCATION_RESTARTED : LOCATION_SILENT);
     }
 }
 

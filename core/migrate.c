@@ -117,7 +117,7 @@ static void handed_on_peer_reset(struct kernel *k, uint16_t node, bool restarted
         if (h->pid == 0 || h->target != node)
             continue;
         if (restarted)
-            location_suspect_lost(k, h->pid, h->parent_pid, node, h->moves, true);
+            location_suspect_lost(k, h->pid, h->parent_pid, node, h->moves, LOCATION_HANDOVER);
         h->pid = 0;
     }
 }

@@ -158,7 +158,7 @@ static int add_child(struct kernel *k, uint32_t parent_pid, uint32_t child_pid)
         return 0;
     if (parent->child_count == PROC_MAX_CHILDREN)
         return ERR_LIMIT;
-    parent->children[parent->child_count++] = (struct child){.pid = child_pid};
+    parent->children[parent->child_count++] = (struct child){.pid = child_pid, .home_epoch = k->epoch};
     return 0;
 }
 
@@ -261,7 +261,7 @@ void proc_child_reported(struct kernel *k, struct proc *p, uint32_t child, int32
     }
 }
 
-void proc_on_node_lost(struct kernel *k, uint16_t node)
+void proc_on_node_lost(struct kernel *k, uint16_t node, bool restarted)
 {
     for (uint32_t i = 0; i < KERNEL_MAX_PROCS; i++) {
         struct proc *p = k->procs[i];
@@ -271,7 +271,8 @@ void proc_on_node_lost(struct kernel *k, uint16_t node)
             uint32_t child = p->children[c].pid;
             if (p->children[c].exited || location_lookup(k, child) != node)
                 continue;
-            location_suspect_lost(k, child, p->pid, node, 0, false);
+            location_suspect_lost(k, child, p->pid, node, 0,
+                                  restarted ? LOCATION_RESTARTED : LOCATION_SILENT);
         }
     }
 }

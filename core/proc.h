@@ -54,7 +54,8 @@ struct child {
     uint32_t pid;
     int32_t status;
     bool exited;
-    uint16_t lost_on; /* status ABI_STATUS_LOST: the `on` of its child_lost trace */
+    uint16_t lost_on;    /* status ABI_STATUS_LOST: the `on` of its child_lost trace */
+    uint32_t home_epoch; /* its home's boot epoch at its birth, or when last suspected (liveness.c) */
 };
 
 struct proc {
@@ -173,6 +174,6 @@ void proc_report_lost(struct kernel *k, uint32_t pid, uint32_t parent_pid);
  * The belief may be stale (news of a later move still on its way to the
  * child's home), and a silent node may come back: each is suspected
  * (location_suspect_lost) and followed later. */
-void proc_on_node_lost(struct kernel *k, uint16_t node);
+void proc_on_node_lost(struct kernel *k, uint16_t node, bool restarted);
 
 #endif

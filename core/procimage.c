@@ -26,7 +26,7 @@ enum { IMG_WAIT_NONE, IMG_WAIT_RECV, IMG_WAIT_CHILD, IMG_WAIT_SLEEP, IMG_WAIT_CO
 #define IMG_CALL_PENDING 2u /* stopped at the call in a7, which has not run yet */
 
 #define IMG_MESSAGE_HEADER 6u /* source pid, length */
-#define IMG_CHILD_BYTES 9u    /* pid, status, exited */
+#define IMG_CHILD_BYTES 13u   /* pid, status, exited, home epoch */
 #define IMG_HANDLE_BYTES 21u  /* index, type, flags, node, inode, position */
 #define IMG_PAGE_WORD 4u
 #define IMG_PAGE_CRC 4u /* instead of the contents, for a page the receiver holds */
@@ -136,6 +136,7 @@ static uint8_t *encode_children(const struct proc *p, uint8_t *o)
         put_be32(o, p->children[i].pid);
         put_be32(o + 4, (uint32_t)p->children[i].status);
         o[8] = p->children[i].exited ? 1u : 0u;
+        put_be32(o + 9, p->children[i].home_epoch);
     }
     return o;
 }
@@ -322,6 +323,7 @@ static bool check_children(struct reader *r)
         pids[i] = take32(r);
         uint32_t status = take32(r);
         uint8_t exited = take8(r);
+        (void)take32(r); /* its home's epoch: any value */
         if (ABI_PID_LOCAL(pids[i]) == 0 || exited > 1 || (exited == 0 && status != 0))
             return false;
         for (uint32_t j = 0; j < i; j++)
@@ -456,8 +458,10 @@ static void build_children(struct proc *p, const uint8_t *at)
 {
     p->child_count = *at++;
     for (uint32_t i = 0; i < p->child_count; i++, at += IMG_CHILD_BYTES)
-        p->children[i] =
-            (struct child){.pid = get_be32(at), .status = (int32_t)get_be32(at + 4), .exited = at[8] != 0};
+        p->children[i] = (struct child){.pid = get_be32(at),
+                                        .status = (int32_t)get_be32(at + 4),
+                                        .exited = at[8] != 0,
+                                        .home_epoch = get_be32(at + 9)};
 }
 
 static void build_handles(struct proc *p, const uint8_t *at)

@@ -29,7 +29,7 @@
 #include "transport_priv.h"
 
 #define TRANSPORT_DUPACK_THRESHOLD 3u /* as TCP's fast retransmit (RFC 5681) */
-#define TRANSPORT_BACKOFF_MAX 32u      /* doublings counted: far past TRANSPORT_RTO_MAX_NS */
+#define TRANSPORT_BACKOFF_MAX 32u     /* doublings counted: far past TRANSPORT_RTO_MAX_NS */
 _Static_assert(TRANSPORT_BACKOFF_MAX <= UINT8_MAX, "the backoff fits its field");
 
 /* ---- putting datagrams on the wire ---- */
@@ -423,6 +423,12 @@ uint32_t transport_queued(const struct kernel *k, uint16_t dst_node)
 {
     const struct session *s = k->transport != NULL ? session_find(k->transport, dst_node) : NULL;
     return s != NULL ? s->queued : 0;
+}
+
+uint32_t transport_peer_epoch(const struct kernel *k, uint16_t node)
+{
+    const struct session *s = k->transport != NULL ? session_find(k->transport, node) : NULL;
+    return s != NULL ? s->peer_epoch : 0;
 }
 
 uint32_t transport_last_seq(const struct kernel *k, uint16_t dst_node)

@@ -446,7 +446,7 @@ Test(procimage, bad_messages_and_children_are_refused)
     uint32_t len;
     uint8_t *img = encode(p, NULL, &len);
     uint8_t *copy = malloc(len);
-    uint32_t msg = AT_MAILBOX + 1, kids = msg + 6 + 4 + 1;
+    uint32_t msg = AT_MAILBOX + 1, kids = msg + 6 + 4 + 1, kid = 13; /* a child's bytes */
     struct {
         uint32_t at;
         uint8_t value;
@@ -459,8 +459,8 @@ Test(procimage, bad_messages_and_children_are_refused)
         {kids + 3, 0, "child with local number 0"},
         {kids + 8, 2, "exited 2"},
         {kids + 7, 9, "status of a running child"},
-        {kids + 9 + 8, 0, "status of a child that is not exited"},
-        {kids + 9 + 3, 5, "the same child twice"},
+        {kids + kid + 8, 0, "status of a child that is not exited"},
+        {kids + kid + 3, 5, "the same child twice"},
     };
     for (uint32_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         memcpy(copy, img, len);
