@@ -15,6 +15,7 @@
 #include "core/kernel_priv.h"
 #include "core/location.h"
 #include "core/proc.h"
+#include "core/transport.h"
 #include "kernel_harness.h"
 #include "run_util.h"
 
@@ -275,4 +276,44 @@ Test(pids, a_child_on_a_silent_node_that_crashes_is_reported_lost, .timeout = 60
     harness_run(&h, 4 * LIVENESS_PROBE_PERIOD_NS);
     cr_expect_eq(h.hal[0].trace_counts[HAL_TRACE_CHILD_LOST], 1u, "lost within a few probe periods more");
     expect_lost_child(parent);
+}
+
+/* A restart that no node of the parent saw (it had no session with the
+ * child's home then) shows only as a new boot epoch of the home. The
+ * parent's node keeps the epoch of the child's birth and, finding the
+ * home booted since, follows the child: here the child is gone from its
+ * home without a word (as in a restart), so it is lost; with the child
+ * still there, nothing is said. */
+static uint32_t parent_on_2_with_child_at_home(void)
+{
+    harness_init(&h, 3);
+    uint32_t parent = spawn(0, "spawner", (const char *[]){"sleeper", "1", "60000", NULL});
+    cr_assert_not(harness_run(&h, 2 * MS));
+    move(parent, 0, 1);
+    move(parent, 1, 2);
+    cr_assert_not(harness_run(&h, 2 * LIVENESS_PROBE_PERIOD_NS), "node 2 probes the child's home");
+    cr_assert_neq(transport_peer_epoch(h.k[2], 0), 0u, "node 2 knows node 0's epoch");
+    proc_find(h.k[2], parent)->children[0].home_epoch ^= 1u; /* born under another boot of node 0 */
+    return parent;
+}
+
+Test(pids, a_child_at_a_home_booted_since_its_birth_is_followed_and_lost_when_gone)
+{
+    uint32_t parent = parent_on_2_with_child_at_home();
+    proc_discard(h.k[0], proc_find(h.k[0], parent + 1));
+    cr_assert_not(harness_run(&h, LOCATION_VERDICT_NS - SECOND), "followed only after the verdict wait");
+    cr_expect_eq(h.hal[2].trace_counts[HAL_TRACE_CHILD_LOST], 0u);
+    cr_expect(harness_run(&h, 3 * LIVENESS_PROBE_PERIOD_NS), "the parent stops waiting");
+    cr_expect_eq(h.hal[2].trace_counts[HAL_TRACE_CHILD_LOST], 1u);
+    expect_lost_child(parent);
+}
+
+Test(pids, a_child_at_a_home_booted_since_its_birth_that_is_still_there_is_not_lost, .timeout = 60)
+{
+    uint32_t parent = parent_on_2_with_child_at_home();
+    cr_assert(harness_run(&h, 70 * SECOND), "parent and child end");
+    cr_expect_eq(h.hal[2].trace_counts[HAL_TRACE_CHILD_LOST], 0u);
+    char line[64], buf[16];
+    snprintf(line, sizeof line, "child %s exited with 0\n", pid_text(parent + 1, buf, sizeof buf));
+    cr_expect(strstr(h.hal[0].console, line) != NULL, "expected \"%s\" in:\n%s", line, h.hal[0].console);
 }
