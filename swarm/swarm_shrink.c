@@ -6,10 +6,17 @@
 #define _POSIX_C_SOURCE 200809L
 #include "swarm_shrink.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/wait.h>
 
-static bool interrupted(const volatile sig_atomic_t *interrupt) { return interrupt != NULL && *interrupt; }
+#include "host/files.h"
+
+static bool interrupted(const volatile sig_atomic_t *interrupt)
+{
+    return interrupt != NULL && *interrupt;
+}
 
 uint32_t swarm_shrink_mask(size_t count, swarm_still_fails_fn still_fails, void *ctx,
                            const volatile sig_atomic_t *interrupt)
@@ -35,6 +42,7 @@ struct shrink_runs {
     const struct swarm_schedule *faults;
     const char *dir;
     unsigned attempt;
+    bool keep_tries;
 };
 
 /* Run the seed with the faults in `keep`; true when it broke an invariant. */
@@ -53,12 +61,14 @@ static bool run_still_fails(void *ctx, uint32_t keep)
     }
     struct swarm_outcome o;
     swarm_run_check(try_dir, &o);
+    if (!r->keep_tries && files_remove_tree(try_dir) < 0)
+        fprintf(stderr, "nimbus swarm: cannot remove %s: %s\n", try_dir, strerror(errno));
     return o.violations > 0;
 }
 
 uint32_t swarm_shrink(const struct swarm_base *b, uint64_t seed, const struct swarm_schedule *faults,
-                      const char *dir)
+                      const char *dir, bool keep_tries)
 {
-    struct shrink_runs runs = {.b = b, .seed = seed, .faults = faults, .dir = dir};
+    struct shrink_runs runs = {.b = b, .seed = seed, .faults = faults, .dir = dir, .keep_tries = keep_tries};
     return swarm_shrink_mask(faults->count, run_still_fails, &runs, b->interrupt);
 }

@@ -27,8 +27,10 @@ typedef bool (*swarm_still_fails_fn)(void *ctx, uint32_t keep);
 uint32_t swarm_shrink_mask(size_t count, swarm_still_fails_fn still_fails, void *ctx,
                            const volatile sig_atomic_t *interrupt);
 
-/* The mask of faults of the smallest failing schedule found by runs. */
+/* The mask of faults of the smallest failing schedule found by runs, each
+ * in DIR/shrink/try-K, removed once checked unless `keep_tries` (a try of
+ * a long scenario writes hundreds of MB, and a shrink makes dozens). */
 uint32_t swarm_shrink(const struct swarm_base *b, uint64_t seed, const struct swarm_schedule *faults,
-                      const char *dir);
+                      const char *dir, bool keep_tries);
 
 #endif
