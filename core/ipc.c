@@ -20,6 +20,7 @@
 #include "bytes.h"
 #include "kassert.h"
 #include "console.h"
+#include "exit_notice.h"
 #include "kernel_priv.h"
 #include "location.h"
 #include "migrate.h"
@@ -80,7 +81,7 @@ int ipc_deliver_local(struct kernel *k, uint32_t src, uint32_t dst, const uint8_
     return 0;
 }
 
-static uint32_t next_send_id(struct kernel *k)
+uint32_t ipc_next_send_id(struct kernel *k)
 {
     if (++k->next_send_id == 0)
         k->next_send_id = 1;
@@ -119,7 +120,7 @@ int ipc_send(struct kernel *k, struct proc *p, uint32_t dst, const uint8_t *data
     if (node == k->node_id)
         return ipc_deliver_local(k, src, dst, data, len);
     /* The kernel's own notes are fire and forget. */
-    struct deliver d = {.send_id = p != NULL ? next_send_id(k) : 0,
+    struct deliver d = {.send_id = p != NULL ? ipc_next_send_id(k) : 0,
                         .origin = k->node_id,
                         .kind = KIND_MESSAGE,
                         .src = src,
@@ -133,14 +134,18 @@ int ipc_send(struct kernel *k, struct proc *p, uint32_t dst, const uint8_t *data
     return IPC_PENDING;
 }
 
-void ipc_send_child_exit(struct kernel *k, uint32_t parent, uint32_t child, int32_t status)
+uint16_t ipc_send_child_exit(struct kernel *k, uint32_t parent, uint32_t child, int32_t status,
+                             uint32_t send_id)
 {
     uint8_t body[CHILD_EXIT_BYTES];
     put_be32(body, child);
     put_be32(body + 4, (uint32_t)status);
-    struct deliver d = {.origin = k->node_id, .kind = KIND_CHILD_EXIT, .src = child, .dst = parent};
-    /* If it cannot even be queued the parent's wait ends at its timeout. */
-    (void)send_deliver(k, location_lookup(k, parent), &d, body, CHILD_EXIT_BYTES);
+    struct deliver d = {
+        .send_id = send_id, .origin = k->node_id, .kind = KIND_CHILD_EXIT, .src = child, .dst = parent};
+    uint16_t node = location_lookup(k, parent);
+    /* Not even queued: exit_notice.c tries again. */
+    (void)send_deliver(k, node, &d, body, CHILD_EXIT_BYTES);
+    return node;
 }
 
 static void finish_send(struct kernel *k, struct proc *p, int32_t status)
@@ -168,6 +173,8 @@ static void apply_result(struct kernel *k, uint32_t send_id, uint32_t dst, int32
 {
     if (status != ERR_NO_PROCESS && where != k->node_id)
         location_learn(k, dst, where, moves);
+    if (exit_notice_on_result(k, send_id, status))
+        return;
     struct proc *p = find_sender(k, send_id);
     if (p != NULL)
         finish_send(k, p, status);
@@ -288,6 +295,7 @@ void ipc_on_peer_reset(struct kernel *k, uint16_t node, bool restarted)
         finish_send(k, p, ERR_OUTCOME_UNKNOWN);
     }
     stock_client_on_peer_reset(k, node);
+    exit_notice_on_peer_reset(k, node);
     migrate_on_peer_reset(k, node, restarted);
     proc_on_node_lost(k, node, restarted);
     location_on_node_lost(k, node, restarted);

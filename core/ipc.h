@@ -39,8 +39,13 @@ enum cluster_msg_type {
  * 0, IPC_PENDING (p now blocks in WAIT_SEND) or a negative error. */
 int ipc_send(struct kernel *k, struct proc *p, uint32_t dst, const uint8_t *data, uint32_t len);
 
-/* Tell `parent`, wherever it runs, that `child` exited with `status`. */
-void ipc_send_child_exit(struct kernel *k, uint32_t parent, uint32_t child, int32_t status);
+/* Send `parent`, wherever it runs, word that `child` exited with
+ * `status` (answered when send_id is not 0); the node it went to.
+ * exit_notice.h keeps it until it arrives. */
+uint16_t ipc_send_child_exit(struct kernel *k, uint32_t parent, uint32_t child, int32_t status,
+                             uint32_t send_id);
+/* A fresh send id (never 0). */
+uint32_t ipc_next_send_id(struct kernel *k);
 
 /* Put a message into a local process's mailbox. 0, ERR_NO_PROCESS,
  * ERR_MAILBOX_FULL or ERR_NO_MEMORY; traced either way. */

@@ -7,6 +7,7 @@
 
 #include "balance.h"
 #include "bytes.h"
+#include "exit_notice.h"
 #include "liveness.h"
 #include "location.h"
 #include "migrate.h"
@@ -18,7 +19,7 @@
 
 #define KERNEL_STRUCT_PAGES ((sizeof(struct kernel) + PAGE_SIZE - 1) / PAGE_SIZE)
 /* The kernel's page past its struct starts the heap (kalloc_init). */
-#define KERNEL_STRUCT_BYTES \
+#define KERNEL_STRUCT_BYTES                                                                                  \
     ((sizeof(struct kernel) + (1u << KALLOC_MIN_SHIFT) - 1u) & ~(size_t)((1u << KALLOC_MIN_SHIFT) - 1u))
 
 static void trace_boot(struct kernel *k)
@@ -78,7 +79,8 @@ struct kernel *kernel_create(const struct hal *hal, const struct kernel_config *
     if (k == NULL)
         return NULL;
     k->hal = *hal;
-    kalloc_init(k, (uint8_t *)k + KERNEL_STRUCT_BYTES, (uint32_t)(KERNEL_STRUCT_PAGES * PAGE_SIZE - KERNEL_STRUCT_BYTES));
+    kalloc_init(k, (uint8_t *)k + KERNEL_STRUCT_BYTES,
+                (uint32_t)(KERNEL_STRUCT_PAGES * PAGE_SIZE - KERNEL_STRUCT_BYTES));
     k->node_id = cfg->node_id;
     k->rack_nodes = cfg->rack_nodes;
     k->ipv4 = cfg->ipv4 != 0 ? cfg->ipv4 : net_rack_node_ipv4(cfg->node_id, cfg->rack_nodes);
@@ -116,6 +118,7 @@ void kernel_destroy(struct kernel *k)
         migrate_destroy(k);
     if (k->location != NULL)
         location_destroy(k);
+    exit_notice_destroy(k);
     if (k->transport != NULL)
         transport_destroy(k);
     if (k->net != NULL)
@@ -166,6 +169,7 @@ void kernel_on_timer(struct kernel *k)
     location_on_timer(k);
     balance_on_timer(k);
     liveness_on_timer(k);
+    exit_notice_on_timer(k);
     stock_on_timer(k);
     sched_sample_load(k, now);
 }
@@ -189,8 +193,9 @@ uint64_t kernel_next_deadline(const struct kernel *k)
         if (p->state == PROC_BLOCKED && p->deadline_ns < next)
             next = p->deadline_ns;
     }
-    uint64_t servers[] = {transport_next_deadline(k), migrate_next_deadline(k), location_next_deadline(k),
-                          balance_next_deadline(k),   liveness_next_deadline(k), stock_next_deadline(k)};
+    uint64_t servers[] = {transport_next_deadline(k),  migrate_next_deadline(k),  location_next_deadline(k),
+                          balance_next_deadline(k),    liveness_next_deadline(k), stock_next_deadline(k),
+                          exit_notice_next_deadline(k)};
     for (uint32_t i = 0; i < sizeof servers / sizeof *servers; i++)
         next = servers[i] < next ? servers[i] : next;
     return next;

@@ -14,6 +14,7 @@ struct netstack;
 struct transport;
 struct location_table;
 struct migrate_state;
+struct exit_notices;
 struct balance_state;
 struct stock;
 
@@ -27,10 +28,10 @@ struct kernel {
     uint32_t quantum_insns;
     uint16_t node_count;
     uint8_t migrate_mode;
-    bool kv_configured;  /* the cluster has a key-value back end... */
-    uint16_t kv_backend; /* ...on this node */
-    bool disk_reserved;  /* the platform keeps the disk: no Stockholder */
-    bool service_only;   /* takes no processes from other nodes */
+    bool kv_configured;                /* the cluster has a key-value back end... */
+    uint16_t kv_backend;               /* ...on this node */
+    bool disk_reserved;                /* the platform keeps the disk: no Stockholder */
+    bool service_only;                 /* takes no processes from other nodes */
     struct balance_config balance_cfg; /* defaults filled in */
 
     struct kalloc heap;
@@ -42,15 +43,16 @@ struct kernel {
     uint8_t runq[KERNEL_MAX_PROCS];
     uint32_t runq_head, runq_len;
 
-    uint32_t load_avg;          /* fixed point, LOAD_FSHIFT fraction bits */
+    uint32_t load_avg; /* fixed point, LOAD_FSHIFT fraction bits */
     uint64_t next_load_sample_ns;
     uint64_t next_probe_ns; /* liveness.c */
-    uint32_t next_send_id;      /* names remote sends awaiting a result */
+    uint32_t next_send_id;  /* names remote sends awaiting a result */
 
     struct netstack *net;
     struct transport *transport;
     struct location_table *location;
     struct migrate_state *migrate;
+    struct exit_notices *exit_notices; /* made on first use */
     struct balance_state *balance;
     struct stock *stock; /* NULL: no disk, no Stockholder */
     struct kernel_stats stats;

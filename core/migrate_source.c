@@ -12,6 +12,7 @@
 #include "migrate_priv.h"
 
 #include "bytes.h"
+#include "exit_notice.h"
 #include "ipc.h"
 #include "kassert.h"
 #include "kernel_priv.h"
@@ -371,7 +372,7 @@ static void out_finish(struct kernel *k, struct move_out *m, struct proc *p)
     location_on_departure(k, p, m->target);
     proc_discard(k, p);
     for (uint32_t i = 0; i < n; i++)
-        ipc_send_child_exit(k, pid, child[i], status[i]);
+        exit_notice_send(k, pid, child[i], status[i]);
     migrate_out_release(k, m);
 }
 

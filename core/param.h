@@ -86,6 +86,12 @@ _Static_assert(LOAD_DECAY < LOAD_ONE, "load average decays");
  * transport gives up on a silent node (6.25 s, see above). */
 #define LOCATION_QUERY_NS (LOCATION_VERDICT_NS / 2u)
 #define LOCATION_MAX_SUSPECTS 64u /* suspicions a node follows; more move the earliest on early */
+/* A child's exit notice not answered within this is sent again, at most
+ * EXIT_NOTICE_TRIES times in all; a node keeps EXIT_NOTICE_MAX at once
+ * (exit_notice.h). */
+#define EXIT_NOTICE_RETRY_NS 2000000000ull
+#define EXIT_NOTICE_TRIES 8u
+#define EXIT_NOTICE_MAX 32u
 /* How often a node probes the peers where children of its processes run
  * when it has nothing else on its way to them (liveness.h). */
 #define LIVENESS_PROBE_PERIOD_NS 1000000000ull

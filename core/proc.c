@@ -9,6 +9,7 @@
 #include "bytes.h"
 #include "kassert.h"
 #include "elf.h"
+#include "exit_notice.h"
 #include "ipc.h"
 #include "kernel_priv.h"
 #include "location.h"
@@ -288,7 +289,7 @@ static void notify_parent(struct kernel *k, uint32_t child, uint32_t parent_pid,
         proc_child_reported(k, parent, child, status, k->node_id);
         return;
     }
-    ipc_send_child_exit(k, parent_pid, child, status);
+    exit_notice_send(k, parent_pid, child, status);
 }
 
 void proc_report_lost(struct kernel *k, uint32_t pid, uint32_t parent_pid)

@@ -8,6 +8,7 @@ set(CORE_SOURCES
   ${CORE_DIR}/sched.c
   ${CORE_DIR}/syscall.c
   ${CORE_DIR}/ipc.c
+  ${CORE_DIR}/exit_notice.c
   ${CORE_DIR}/vm.c
   ${CORE_DIR}/rv32.c
   ${CORE_DIR}/rv32_decode.c

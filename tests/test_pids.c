@@ -317,3 +317,25 @@ Test(pids, a_child_at_a_home_booted_since_its_birth_that_is_still_there_is_not_l
     snprintf(line, sizeof line, "child %s exited with 0\n", pid_text(parent + 1, buf, sizeof buf));
     cr_expect(strstr(h.hal[0].console, line) != NULL, "expected \"%s\" in:\n%s", line, h.hal[0].console);
 }
+
+/* The child's exit notice is queued for the parent's node 1 while node 1
+ * is cut off; the session is declared dead and drops it. Kept by the
+ * child's node, it is sent again and reaches the parent when node 1 is
+ * back: the parent learns the real status, not "lost". */
+Test(pids, an_exit_notice_dropped_with_a_session_reaches_the_parent_later, .timeout = 60)
+{
+    harness_init(&h, 2);
+    uint32_t parent = spawn(0, "spawner", (const char *[]){"sleeper", "1", "1000", NULL});
+    cr_assert_not(harness_run(&h, 2 * MS));
+    move(parent, 0, 1);
+    static uint64_t heal_ns;
+    heal_ns = h.now_ns + 8 * SECOND;
+    h.frame_filter = partition;
+    h.filter_ctx = &heal_ns;
+    cr_assert(harness_run(&h, 40 * SECOND), "parent and child end");
+    cr_expect(h.hal[0].trace_counts[HAL_TRACE_PEER_RESET] > 0, "node 1 was declared dead meanwhile");
+    char line[64], buf[16];
+    snprintf(line, sizeof line, "child %s exited with 0\n", pid_text(parent + 1, buf, sizeof buf));
+    cr_expect(strstr(h.hal[0].console, line) != NULL, "expected \"%s\" in:\n%s", line, h.hal[0].console);
+    cr_expect_eq(h.hal[1].trace_counts[HAL_TRACE_CHILD_LOST], 0u);
+}
