@@ -43,10 +43,10 @@ struct kernel {
     uint8_t runq[KERNEL_MAX_PROCS];
     uint32_t runq_head, runq_len;
 
-    uint32_t load_avg; /* fixed point, LOAD_FSHIFT fraction bits */
+    uint32_t load_avg;     /* fixed point, LOAD_FSHIFT fraction bits */
+    uint32_t next_send_id; /* names remote sends awaiting a result */
     uint64_t next_load_sample_ns;
     uint64_t next_probe_ns; /* liveness.c */
-    uint32_t next_send_id;  /* names remote sends awaiting a result */
 
     struct netstack *net;
     struct transport *transport;
