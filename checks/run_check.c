@@ -218,8 +218,7 @@ static void check_line(struct checker *c, const cJSON *line)
         const cJSON *message = cJSON_GetObjectItemCaseSensitive(line, "message");
         on_send_result(c, pid, error,
                        cJSON_IsString(message) && strcmp(message->valuestring, MESSAGE_OUTCOME_UNKNOWN) == 0);
-    } else if (strcmp(ev, "deliver") == 0 &&
-               parse_pid(cJSON_GetObjectItemCaseSensitive(line, "src"), &other)) {
+    } else if (strcmp(ev, "deliver") == 0 && parse_pid(cJSON_GetObjectItemCaseSensitive(line, "src"), &other)) {
         on_deliver(c, node, pid, other, bytes);
     } else if ((strcmp(ev, "migrate_start") == 0 || strcmp(ev, "migrate_done") == 0 ||
                 strcmp(ev, "migrate_abort") == 0 || strcmp(ev, "migrate_lost") == 0) &&

@@ -62,16 +62,10 @@ enum swarm_option {
 };
 
 static const struct args_option swarm_options[] = {
-    {"help", 'h', NULL, OPT_HELP},
-    {"seeds", 0, "N", OPT_SEEDS},
-    {"first-seed", 0, "S", OPT_FIRST_SEED},
-    {"horizon", 0, "TIME", OPT_HORIZON},
-    {"jobs", 'j', "N", OPT_JOBS},
-    {"out", 'o', "DIR", OPT_OUT},
-    {"every-fault", 0, NULL, OPT_EVERY_FAULT},
-    {"no-shrink", 0, NULL, OPT_NO_SHRINK},
-    {"keep-runs", 0, NULL, OPT_KEEP_RUNS},
-    {"no-progress", 0, NULL, OPT_NO_PROGRESS},
+    {"help", 'h', NULL, OPT_HELP},       {"seeds", 0, "N", OPT_SEEDS},   {"first-seed", 0, "S", OPT_FIRST_SEED},
+    {"horizon", 0, "TIME", OPT_HORIZON}, {"jobs", 'j', "N", OPT_JOBS},   {"out", 'o', "DIR", OPT_OUT},
+    {"every-fault", 0, NULL, OPT_EVERY_FAULT}, {"no-shrink", 0, NULL, OPT_NO_SHRINK},
+    {"keep-runs", 0, NULL, OPT_KEEP_RUNS}, {"no-progress", 0, NULL, OPT_NO_PROGRESS},
 };
 
 #define SWARM_MAX_SEEDS 1000000u
@@ -92,8 +86,7 @@ static int take_option(int id, const char *v, void *ctx)
     case OPT_OUT: a->out_dir = v; return 0;
     case OPT_SEEDS:
         if (!args_parse_u64(v, SWARM_MAX_SEEDS, &a->seed_count) || a->seed_count == 0)
-            return args_usage_error("swarm", "--seeds: '%s' is not a number from 1 to %u", v,
-                                    SWARM_MAX_SEEDS);
+            return args_usage_error("swarm", "--seeds: '%s' is not a number from 1 to %u", v, SWARM_MAX_SEEDS);
         return 0;
     case OPT_FIRST_SEED:
         if (!args_parse_u64(v, UINT64_MAX - SWARM_MAX_SEEDS, &a->first_seed))
@@ -117,11 +110,8 @@ static int take_option(int id, const char *v, void *ctx)
 static int parse(int argc, char **argv, struct swarm_args *a)
 {
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    *a = (struct swarm_args){.first_seed = 1,
-                             .jobs = cpus < 1 ? 1u : (unsigned)cpus,
-                             .horizon_ns = 100000000u,
-                             .shrink = true,
-                             .progress = true};
+    *a = (struct swarm_args){.first_seed = 1, .jobs = cpus < 1 ? 1u : (unsigned)cpus, .horizon_ns = 100000000u,
+                             .shrink = true, .progress = true};
     struct args p;
     args_init(&p, "swarm", swarm_options, sizeof swarm_options / sizeof swarm_options[0], argc, argv);
     int rc = args_parse_with_operand(&p, "scenario file", &a->scenario, take_option, a);

@@ -16,6 +16,7 @@ struct exit_notice {
 
 struct exit_notices {
     struct exit_notice slot[EXIT_NOTICE_MAX];
+    uint32_t pending; /* slots in use: none, and no timer is needed */
 };
 
 static void send(struct kernel *k, struct exit_notice *n)
@@ -39,6 +40,7 @@ void exit_notice_send(struct kernel *k, uint32_t parent, uint32_t child, int32_t
     }
     *n = (struct exit_notice){
         .send_id = ipc_next_send_id(k), .parent = parent, .child = child, .status = status};
+    k->exit_notices->pending++;
     send(k, n);
 }
 
@@ -50,13 +52,26 @@ static struct exit_notice *notice_of(struct kernel *k, uint32_t send_id)
     return NULL;
 }
 
+/* Whether any notice waits (most nodes keep none, and the timer paths
+ * below run after every event). */
+static bool keeps_any(const struct kernel *k)
+{
+    return k->exit_notices != NULL && k->exit_notices->pending > 0;
+}
+
+static void release(struct kernel *k, struct exit_notice *n)
+{
+    n->send_id = 0;
+    k->exit_notices->pending--;
+}
+
 /* Again, or given up after EXIT_NOTICE_TRIES. */
 static void retry(struct kernel *k, struct exit_notice *n)
 {
     if (n->tries < EXIT_NOTICE_TRIES)
         send(k, n);
     else
-        n->send_id = 0;
+        release(k, n);
 }
 
 bool exit_notice_on_result(struct kernel *k, uint32_t send_id, int32_t status)
@@ -67,13 +82,13 @@ bool exit_notice_on_result(struct kernel *k, uint32_t send_id, int32_t status)
     /* Not there (yet: the parent may be arriving from a move), or no room
      * on the way: at the next retry. Delivered: done. */
     if (status == 0)
-        n->send_id = 0;
+        release(k, n);
     return true;
 }
 
 void exit_notice_on_peer_reset(struct kernel *k, uint16_t node)
 {
-    for (uint32_t i = 0; k->exit_notices != NULL && i < EXIT_NOTICE_MAX; i++) {
+    for (uint32_t i = 0; keeps_any(k) && i < EXIT_NOTICE_MAX; i++) {
         struct exit_notice *n = &k->exit_notices->slot[i];
         if (n->send_id != 0 && n->via == node)
             retry(k, n);
@@ -83,7 +98,7 @@ void exit_notice_on_peer_reset(struct kernel *k, uint16_t node)
 void exit_notice_on_timer(struct kernel *k)
 {
     uint64_t now = kernel_now(k);
-    for (uint32_t i = 0; k->exit_notices != NULL && i < EXIT_NOTICE_MAX; i++) {
+    for (uint32_t i = 0; keeps_any(k) && i < EXIT_NOTICE_MAX; i++) {
         struct exit_notice *n = &k->exit_notices->slot[i];
         if (n->send_id != 0 && n->due_ns <= now)
             retry(k, n);
@@ -93,7 +108,7 @@ void exit_notice_on_timer(struct kernel *k)
 uint64_t exit_notice_next_deadline(const struct kernel *k)
 {
     uint64_t next = HAL_TIME_NEVER;
-    for (uint32_t i = 0; k->exit_notices != NULL && i < EXIT_NOTICE_MAX; i++)
+    for (uint32_t i = 0; keeps_any(k) && i < EXIT_NOTICE_MAX; i++)
         if (k->exit_notices->slot[i].send_id != 0 && k->exit_notices->slot[i].due_ns < next)
             next = k->exit_notices->slot[i].due_ns;
     return next;

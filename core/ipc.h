@@ -27,7 +27,7 @@ enum cluster_msg_type {
     CLUSTER_MSG_PROBE = 21,          /* empty: "are you there?" (liveness.c); its ack answers */
     CLUSTER_MSG_MIGRATE_FIRST = 24,  /* 24..31: migrate*.c */
     CLUSTER_MSG_MIGRATE_LAST = 31,
-    CLUSTER_MSG_BALANCE_FIRST = 32, /* 32..39: balance.c and loadinfo.c */
+    CLUSTER_MSG_BALANCE_FIRST = 32,  /* 32..39: balance.c and loadinfo.c */
     CLUSTER_MSG_BALANCE_LAST = 39,
     CLUSTER_MSG_WHERE = 40, /* pid, node (0xFFFF: not known), move count: WHEREIS's answer */
 };

@@ -19,7 +19,7 @@
 
 #define KERNEL_STRUCT_PAGES ((sizeof(struct kernel) + PAGE_SIZE - 1) / PAGE_SIZE)
 /* The kernel's page past its struct starts the heap (kalloc_init). */
-#define KERNEL_STRUCT_BYTES                                                                                  \
+#define KERNEL_STRUCT_BYTES \
     ((sizeof(struct kernel) + (1u << KALLOC_MIN_SHIFT) - 1u) & ~(size_t)((1u << KALLOC_MIN_SHIFT) - 1u))
 
 static void trace_boot(struct kernel *k)
@@ -79,8 +79,7 @@ struct kernel *kernel_create(const struct hal *hal, const struct kernel_config *
     if (k == NULL)
         return NULL;
     k->hal = *hal;
-    kalloc_init(k, (uint8_t *)k + KERNEL_STRUCT_BYTES,
-                (uint32_t)(KERNEL_STRUCT_PAGES * PAGE_SIZE - KERNEL_STRUCT_BYTES));
+    kalloc_init(k, (uint8_t *)k + KERNEL_STRUCT_BYTES, (uint32_t)(KERNEL_STRUCT_PAGES * PAGE_SIZE - KERNEL_STRUCT_BYTES));
     k->node_id = cfg->node_id;
     k->rack_nodes = cfg->rack_nodes;
     k->ipv4 = cfg->ipv4 != 0 ? cfg->ipv4 : net_rack_node_ipv4(cfg->node_id, cfg->rack_nodes);

@@ -28,10 +28,10 @@ struct kernel {
     uint32_t quantum_insns;
     uint16_t node_count;
     uint8_t migrate_mode;
-    bool kv_configured;                /* the cluster has a key-value back end... */
-    uint16_t kv_backend;               /* ...on this node */
-    bool disk_reserved;                /* the platform keeps the disk: no Stockholder */
-    bool service_only;                 /* takes no processes from other nodes */
+    bool kv_configured;  /* the cluster has a key-value back end... */
+    uint16_t kv_backend; /* ...on this node */
+    bool disk_reserved;  /* the platform keeps the disk: no Stockholder */
+    bool service_only;   /* takes no processes from other nodes */
     struct balance_config balance_cfg; /* defaults filled in */
 
     struct kalloc heap;

@@ -49,8 +49,9 @@ static bool next_running_child(const struct kernel *k, struct child_cursor *cur,
 }
 
 /* A child believed at its home, whose home has booted since it was born
- * there (a restart nobody here saw: no session with it then), may have
- * died with it: followed once per boot of the home. */
+ * there (a restart nobody here saw: no session with it then; or this
+ * node's own, the parent having come back), may have died with it:
+ * followed once per boot of the home. */
 static void suspect_children_of_rebooted_homes(struct kernel *k)
 {
     for (uint32_t i = 0, seen = 0; seen < k->proc_count; i++) {
@@ -61,7 +62,7 @@ static void suspect_children_of_rebooted_homes(struct kernel *k)
         for (uint32_t c = 0; !p->arriving && c < p->child_count; c++) {
             struct child *ch = &p->children[c];
             uint16_t home = (uint16_t)ABI_PID_NODE(ch->pid);
-            uint32_t epoch = home != k->node_id ? transport_peer_epoch(k, home) : 0;
+            uint32_t epoch = home != k->node_id ? transport_peer_epoch(k, home) : k->epoch;
             if (ch->exited || epoch == 0 || epoch == ch->home_epoch || location_lookup(k, ch->pid) != home)
                 continue;
             ch->home_epoch = epoch;

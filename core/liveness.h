@@ -11,7 +11,7 @@
  * rule, and ipc_on_peer_reset has the processes there followed (a parent
  * may not know where its child went; the child's home does). A child
  * believed at its home whose home has booted since its birth (a restart
- * this node had no session to see) is followed too. A node with
+ * this node had no session to see, or its own) is followed too. A node with
  * no child or emigrant anywhere asks for no wake-up: after such a pause the
  * first probe goes out at the next timer (the period is a bound, not a
  * phase).

@@ -259,17 +259,9 @@ void location_on_arrival(struct kernel *k, struct proc *p, uint16_t source)
     send_moved_note(k, p->pid, p->pid, source);
     if (ABI_PID_LOCAL(p->parent_pid) != 0)
         send_moved_note(k, p->parent_pid, p->pid, source);
-    for (uint32_t i = 0; i < p->child_count; i++) {
-        uint32_t child = p->children[i].pid;
-        if (p->children[i].exited)
-            continue;
-        send_moved_note(k, child, p->pid, source);
-        /* Born here, not here and not known to have left: this node lost
-         * it in a restart the parent's nodes never saw (or it is on its
-         * way back): followed like a child on a restarted node. */
-        if (location_lookup(k, child) == k->node_id && proc_find(k, child) == NULL)
-            location_suspect_lost(k, child, p->pid, k->node_id, 0, LOCATION_RESTARTED);
-    }
+    for (uint32_t i = 0; i < p->child_count; i++)
+        if (!p->children[i].exited)
+            send_moved_note(k, p->children[i].pid, p->pid, source);
 }
 
 void location_on_exit(struct kernel *k, uint32_t pid)

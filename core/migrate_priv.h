@@ -63,9 +63,9 @@ enum {
 _Static_assert((int)MSG_HANDOVER == (int)CLUSTER_MSG_MIGRATE_LAST, "migration's types fit its range");
 
 /* Limits. Candidates for param.h once the balancer tunes them. */
-#define MIGRATE_MAX_OUT 4u             /* moves a node sends at once */
-#define MIGRATE_MAX_IN 4u              /* moves a node receives at once */
-#define MIGRATE_STALL_NS 5000000000ull /* a move without progress this long fails */
+#define MIGRATE_MAX_OUT 4u              /* moves a node sends at once */
+#define MIGRATE_MAX_IN 4u               /* moves a node receives at once */
+#define MIGRATE_STALL_NS 5000000000ull  /* a move without progress this long fails */
 /* A source hands a process over only while its last send of the move is
  * this recent: the target gives its held copy up MIGRATE_STALL_NS after
  * the last piece reached it (on its own clock, which may run fast), so an
@@ -73,19 +73,19 @@ _Static_assert((int)MSG_HANDOVER == (int)CLUSTER_MSG_MIGRATE_LAST, "migration's 
  * pause) or waited long, may answer a copy already dropped; the source
  * thaws the process instead (docs/protocol.md, "Failures"). */
 #define MIGRATE_COMMIT_WINDOW_NS (MIGRATE_STALL_NS / 2u)
-#define MIGRATE_RETRY_NS 100000ull /* poll for a freeze or answer that had to wait */
-#define MIGRATE_QUEUE_CAP 64u      /* of the peer's transport queue, what a move may fill */
-#define MIGRATE_DRAIN_LEFT 4u      /* pre-copy freezes once the queue is this short */
-#define MIGRATE_MAX_ROUNDS 8u      /* pre-copy rounds, the full copy included */
-#define MIGRATE_FEW_PAGES 8u       /* dirty pages left that end pre-copy */
+#define MIGRATE_RETRY_NS 100000ull      /* poll for a freeze or answer that had to wait */
+#define MIGRATE_QUEUE_CAP 64u           /* of the peer's transport queue, what a move may fill */
+#define MIGRATE_DRAIN_LEFT 4u           /* pre-copy freezes once the queue is this short */
+#define MIGRATE_MAX_ROUNDS 8u           /* pre-copy rounds, the full copy included */
+#define MIGRATE_FEW_PAGES 8u            /* dirty pages left that end pre-copy */
 /* A round that sent more than this share of the previous round's bytes
  * ends pre-copy: the process dirties memory about as fast as it goes. */
 #define MIGRATE_SETTLED_PERCENT 75u
-#define MIGRATE_SHADOW_PAGES 128u /* hot pages a move keeps the target's copy of */
+#define MIGRATE_SHADOW_PAGES 128u       /* hot pages a move keeps the target's copy of */
 /* Changed ranges of a hot page closer than this go as one PAGE piece:
  * about what a piece of its own costs in headers on the wire. */
 #define MIGRATE_DELTA_GAP 64u
-#define MIGRATE_MAX_HANDED 8u /* handovers awaiting the target's acknowledgement */
+#define MIGRATE_MAX_HANDED 8u           /* handovers awaiting the target's acknowledgement */
 _Static_assert(MIGRATE_QUEUE_CAP >= 2u * TRANSPORT_WINDOW, "a move keeps the window full");
 _Static_assert(MIGRATE_QUEUE_CAP < TRANSPORT_WINDOW + TRANSPORT_QUEUE_MAX, "and leaves room for others");
 
@@ -104,11 +104,11 @@ _Static_assert(HANDOVER_MESSAGE + MSG_MAX_BYTES <= CLUSTER_PAYLOAD_MAX, "a late 
 enum handover_kind { HANDOVER_LATE, HANDOVER_DONE };
 
 enum out_phase {
-    OUT_PRECOPY,  /* sending the pages of the current round */
-    OUT_DRAIN,    /* rounds done: freeze once the queue is short */
-    OUT_FROZEN,   /* frozen: sending the pages dirtied in the last round */
-    OUT_IMAGE,    /* frozen: sending the image (stop-and-copy: built on the first pump) */
-    OUT_WAIT,     /* all sent: waiting for INSTALLED */
+    OUT_PRECOPY, /* sending the pages of the current round */
+    OUT_DRAIN,   /* rounds done: freeze once the queue is short */
+    OUT_FROZEN,  /* frozen: sending the pages dirtied in the last round */
+    OUT_IMAGE,   /* frozen: sending the image (stop-and-copy: built on the first pump) */
+    OUT_WAIT,    /* all sent: waiting for INSTALLED */
     OUT_HANDOVER, /* held there: sending late messages, then HANDOVER_DONE */
 };
 
@@ -124,8 +124,8 @@ struct move_out {
     uint64_t retry_ns; /* pump again then (HAL_TIME_NEVER: on the next event) */
     uint64_t bytes, round_bytes, last_round_bytes;
     uint32_t round;
-    uint32_t *set;                  /* pre-copy: this round's pages; VM_DIRTY_WORDS words */
-    uint32_t vpn, piece_off;        /* pre-copy: the page being sent, where in it to go on */
+    uint32_t *set;     /* pre-copy: this round's pages; VM_DIRTY_WORDS words */
+    uint32_t vpn, piece_off; /* pre-copy: the page being sent, where in it to go on */
     struct migrate_shadow *shadows; /* pre-copy: MIGRATE_SHADOW_PAGES slots */
     uint32_t shadow_count;
     uint8_t *image;
@@ -152,7 +152,7 @@ struct move_in {
  * sent of it said, so equal to the staged page once `whole`. */
 struct migrate_shadow {
     uint32_t vpn;
-    bool whole;    /* a full copy was sent since the copy was taken */
+    bool whole; /* a full copy was sent since the copy was taken */
     uint8_t *data; /* PAGE_SIZE bytes */
 };
 
@@ -184,11 +184,10 @@ static inline uint32_t pages_for(uint32_t bytes)
     return (bytes + PAGE_SIZE - 1u) / PAGE_SIZE;
 }
 
-static inline void trace_move(struct kernel *k, uint16_t type, uint32_t pid, uint16_t node, int32_t value,
-                              uint64_t value64)
+static inline void trace_move(struct kernel *k, uint16_t type, uint32_t pid, uint16_t node,
+                              int32_t value, uint64_t value64)
 {
-    struct hal_trace_event ev = {
-        .type = type, .pid = pid, .value = value, .value2 = node, .value64 = value64};
+    struct hal_trace_event ev = {.type = type, .pid = pid, .value = value, .value2 = node, .value64 = value64};
     ktrace(k, &ev);
 }
 

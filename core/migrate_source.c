@@ -120,8 +120,7 @@ static uint32_t exited_mask(const struct proc *p)
 
 /* Image the frozen process, with the contents of the pages in
  * `with_data` (NULL: all). */
-static int out_build_image(struct kernel *k, struct move_out *m, const struct proc *p,
-                           const uint32_t *with_data)
+static int out_build_image(struct kernel *k, struct move_out *m, const struct proc *p, const uint32_t *with_data)
 {
     int err = procimage_movable(p);
     if (err != 0)
@@ -519,8 +518,8 @@ int migrate_start(struct kernel *k, struct proc *p, uint16_t target)
     /* The first step runs from the timer, at once but after the system
      * call that asked for the move (if any) has completed: the image then
      * holds its result. */
-    *m = (struct move_out){
-        .pid = p->pid, .target = target, .mode = k->migrate_mode, .progress_ns = now, .retry_ns = now};
+    *m = (struct move_out){.pid = p->pid, .target = target, .mode = k->migrate_mode,
+                           .progress_ns = now, .retry_ns = now};
     if (m->mode == MIGRATE_PRE_COPY && (err = out_prepare_precopy(k, m, p)) != 0) {
         vm_dirty_stop(&p->vm, k);
         migrate_out_release(k, m);

@@ -26,12 +26,12 @@ _Static_assert(ABI_USER_BASE % PAGE_SIZE == 0, "user space starts on a page");
 _Static_assert(STACK_LIMIT % PAGE_SIZE == 0 && STACK_GUARD_BASE % PAGE_SIZE == 0, "the stack is whole pages");
 _Static_assert(STACK_GUARD_BASE > ABI_USER_BASE, "programs have room under the guard gap");
 
-#define KERNEL_MAX_PROCS 64u      /* process slots per node */
-#define PID_LOCAL_NUMBERS 0xFFFFu /* local numbers a node hands out (1..65535) */
-#define MAILBOX_CAPACITY 16u      /* messages queued per process */
-#define PROC_MAX_CHILDREN 32u     /* children a process may have at once */
-#define LOCATION_CACHE_SIZE 256u  /* remembered locations of other nodes' processes */
-#define FORWARD_MAX_HOPS 32u      /* a message chasing a moving process gives up after */
+#define KERNEL_MAX_PROCS 64u       /* process slots per node */
+#define PID_LOCAL_NUMBERS 0xFFFFu  /* local numbers a node hands out (1..65535) */
+#define MAILBOX_CAPACITY 16u       /* messages queued per process */
+#define PROC_MAX_CHILDREN 32u      /* children a process may have at once */
+#define LOCATION_CACHE_SIZE 256u   /* remembered locations of other nodes' processes */
+#define FORWARD_MAX_HOPS 32u       /* a message chasing a moving process gives up after */
 #define MSG_MAX_BYTES ABI_MSG_MAX_BYTES
 /* How long a remote send waits for the destination node's answer before
  * it fails with ERR_OUTCOME_UNKNOWN (the message may have arrived). */
@@ -50,9 +50,9 @@ _Static_assert(STACK_GUARD_BASE > ABI_USER_BASE, "programs have room under the g
 _Static_assert(LOAD_DECAY < LOAD_ONE, "load average decays");
 
 /* Cluster protocol transport. */
-#define TRANSPORT_WINDOW 32u                /* unacknowledged messages per peer */
-#define TRANSPORT_QUEUE_MAX 256u            /* messages waiting for the window */
-#define TRANSPORT_RTO_INITIAL_NS 5000000ull /* first retransmission timeout */
+#define TRANSPORT_WINDOW 32u            /* unacknowledged messages per peer */
+#define TRANSPORT_QUEUE_MAX 256u        /* messages waiting for the window */
+#define TRANSPORT_RTO_INITIAL_NS 5000000ull  /* first retransmission timeout */
 #define TRANSPORT_RTO_MAX_NS 1000000000ull
 /* A timeout that expired is rearmed lengthened by a random 0 to 1/DIV of
  * itself, so retransmissions do not stay in step with a periodic fault:
@@ -101,13 +101,13 @@ _Static_assert(LOAD_DECAY < LOAD_ONE, "load average decays");
 #define BALANCE_THRESHOLD_MILLI 1500u
 #define BALANCE_HYSTERESIS_MILLI 500u
 #define BALANCE_MARGIN_MILLI 1000u
-#define BALANCE_PERIOD_NS 50000000ull         /* 50 ms */
+#define BALANCE_PERIOD_NS 50000000ull       /* 50 ms */
 #define BALANCE_MIN_RESIDENCY_NS 200000000ull /* 200 ms */
 /* Moves (or requests: offers, probes) an overloaded node starts in one
  * balance period at most; it starts as many as its excess over the
  * cluster's mean load, at least one. Fixed: not in balance_config. */
 #define BALANCE_MAX_MOVES_PER_PERIOD 32u
-#define LOAD_EXCHANGE_PERIOD_NS 50000000ull /* 50 ms */
+#define LOAD_EXCHANGE_PERIOD_NS 50000000ull  /* 50 ms */
 #define LOAD_EXCHANGE_FANOUT 4u
 
 #endif

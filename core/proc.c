@@ -300,8 +300,7 @@ void proc_report_lost(struct kernel *k, uint32_t pid, uint32_t parent_pid)
 void proc_exit(struct kernel *k, struct proc *p, int32_t status)
 {
     migrate_on_exit(k, p->pid); /* its move ends first: the trace reads in order */
-    struct hal_trace_event ev = {
-        .type = HAL_TRACE_EXIT, .pid = p->pid, .value = status, .value64 = p->insns_total};
+    struct hal_trace_event ev = {.type = HAL_TRACE_EXIT, .pid = p->pid, .value = status, .value64 = p->insns_total};
     ktrace(k, &ev);
     k->stats.exited++;
     notify_parent(k, p->pid, p->parent_pid, status);

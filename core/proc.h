@@ -71,14 +71,14 @@ struct proc {
     struct vm vm;
     struct message mailbox[MAILBOX_CAPACITY]; /* a ring */
     uint32_t mailbox_head, mailbox_len;
-    uint32_t send_id;    /* WAIT_SEND: which remote send */
-    uint16_t send_node;  /* WAIT_SEND: to which node */
-    int32_t send_result; /* WAIT_SEND: filled in when the result arrives */
+    uint32_t send_id;     /* WAIT_SEND: which remote send */
+    uint16_t send_node;   /* WAIT_SEND: to which node */
+    int32_t send_result;  /* WAIT_SEND: filled in when the result arrives */
     bool send_done;
-    uint32_t stock_call;  /* WAIT_STOCK: the call's id (0: none) */
-    uint16_t stock_node;  /* ...and the node serving it */
-    uint8_t stock_handle; /* SYS_OPEN: the handle it fills */
-    bool stock_done;      /* the answer is in stock_result */
+    uint32_t stock_call;   /* WAIT_STOCK: the call's id (0: none) */
+    uint16_t stock_node;   /* ...and the node serving it */
+    uint8_t stock_handle;  /* SYS_OPEN: the handle it fills */
+    bool stock_done;       /* the answer is in stock_result */
     int32_t stock_result;
     uint8_t *stock_reply;     /* a reply from another node being assembled, kalloc'd */
     uint32_t stock_reply_len; /* ...its total bytes */
@@ -86,14 +86,14 @@ struct proc {
     struct stock_handle files[ABI_MAX_FILES];
     struct child children[PROC_MAX_CHILDREN];
     uint32_t child_count;
-    bool pinned;                /* never migrates */
-    bool frozen;                /* being migrated: not scheduled, mailbox open */
-    bool arriving;              /* migrated here, not yet handed over: frozen and
-                                   not found by pid (migrate_target.c) */
+    bool pinned;             /* never migrates */
+    bool frozen;             /* being migrated: not scheduled, mailbox open */
+    bool arriving;           /* migrated here, not yet handed over: frozen and
+                                not found by pid (migrate_target.c) */
     uint64_t resident_since_ns; /* spawn or arrival on this node */
-    uint64_t insns_total;       /* instructions run, on every node */
-    uint32_t moves;             /* finished migrations: orders location news */
-    uint64_t insns_window;      /* run since the balancer last looked */
+    uint64_t insns_total;    /* instructions run, on every node */
+    uint32_t moves;          /* finished migrations: orders location news */
+    uint64_t insns_window;   /* run since the balancer last looked */
     char name[ABI_PROGRAM_NAME_MAX + 1];
 };
 

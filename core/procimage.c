@@ -224,18 +224,9 @@ static const uint8_t *take(struct reader *r, uint32_t n)
     return at;
 }
 
-static uint8_t take8(struct reader *r)
-{
-    return *take(r, 1);
-}
-static uint16_t take16(struct reader *r)
-{
-    return get_be16(take(r, 2));
-}
-static uint32_t take32(struct reader *r)
-{
-    return get_be32(take(r, 4));
-}
+static uint8_t take8(struct reader *r) { return *take(r, 1); }
+static uint16_t take16(struct reader *r) { return get_be16(take(r, 2)); }
+static uint32_t take32(struct reader *r) { return get_be32(take(r, 4)); }
 
 /* Skip n bytes that need no check (message and page contents). */
 static void skip(struct reader *r, uint32_t n)

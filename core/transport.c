@@ -29,7 +29,7 @@
 #include "transport_priv.h"
 
 #define TRANSPORT_DUPACK_THRESHOLD 3u /* as TCP's fast retransmit (RFC 5681) */
-#define TRANSPORT_BACKOFF_MAX 32u     /* doublings counted: far past TRANSPORT_RTO_MAX_NS */
+#define TRANSPORT_BACKOFF_MAX 32u      /* doublings counted: far past TRANSPORT_RTO_MAX_NS */
 _Static_assert(TRANSPORT_BACKOFF_MAX <= UINT8_MAX, "the backoff fits its field");
 
 /* ---- putting datagrams on the wire ---- */

@@ -43,14 +43,15 @@ void transport_on_restart(struct kernel *k);
 /* Queue a message for reliable delivery to dst_node (never the local
  * node). 0, ERR_TOO_BIG, ERR_INVALID (bad type), ERR_BUSY (the peer's
  * queue is full) or ERR_NO_MEMORY. */
-int transport_send(struct kernel *k, uint16_t dst_node, uint8_t type, const uint8_t *payload, uint32_t len);
+int transport_send(struct kernel *k, uint16_t dst_node, uint8_t type,
+                   const uint8_t *payload, uint32_t len);
 
 /* As transport_send, for messages of which only the newest matters (load
  * reports): one of the same type still waiting for the window is
  * overwritten instead, so a silent peer's queue is not filled with stale
  * copies that crowd out other senders. */
-int transport_send_latest(struct kernel *k, uint16_t dst_node, uint8_t type, const uint8_t *payload,
-                          uint32_t len);
+int transport_send_latest(struct kernel *k, uint16_t dst_node, uint8_t type,
+                          const uint8_t *payload, uint32_t len);
 
 /* Messages to dst_node queued and not yet acknowledged (0 when there is
  * no session): lets a bulk sender (migration) keep the pipe full without
@@ -76,8 +77,8 @@ void transport_on_timer(struct kernel *k);
 uint64_t transport_next_deadline(const struct kernel *k);
 
 /* Upcalls implemented by the kernel (ipc.c). */
-void ipc_on_cluster_message(struct kernel *k, uint16_t src_node, uint8_t type, const uint8_t *payload,
-                            uint32_t len);
+void ipc_on_cluster_message(struct kernel *k, uint16_t src_node, uint8_t type,
+                            const uint8_t *payload, uint32_t len);
 /* `restarted`: the peer is a new incarnation (or lost our session), so
  * its processes and state are gone; false: it stopped answering. */
 void ipc_on_peer_reset(struct kernel *k, uint16_t node, bool restarted);

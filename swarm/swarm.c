@@ -110,8 +110,7 @@ static void explain(struct swarm *s, uint64_t seed)
     snprintf(min_dir, sizeof min_dir, "%s/minimal", dir);
     if (swarm_run_write(&s->base, &faults, keep, min_dir, err, sizeof err) < 0)
         fprintf(stderr, "nimbus swarm: %s\n", err);
-    printf("\nseed %llu fails with %s:\n", (unsigned long long)seed,
-           s->a->shrink ? "these faults (shrunk)" : "these faults");
+    printf("\nseed %llu fails with %s:\n", (unsigned long long)seed, s->a->shrink ? "these faults (shrunk)" : "these faults");
     for (size_t i = 0; i < faults.count; i++) {
         if ((keep & (1u << i)) == 0)
             continue;
@@ -158,13 +157,9 @@ int swarm_run(const struct swarm_args *a)
     cJSON *root = NULL;
     if (load_base(a, &scn, &root) < 0)
         return 1;
-    s.base = (struct swarm_base){.root = root,
-                                 .path = a->scenario,
-                                 .nodes = scn.node_count,
-                                 .horizon_ns = a->horizon_ns,
-                                 .interrupt = &swarm_interrupted};
-    snprintf(s.dir, sizeof s.dir, a->out_dir != NULL ? "%s" : "runs/%s-swarm",
-             a->out_dir != NULL ? a->out_dir : scn.name);
+    s.base = (struct swarm_base){.root = root, .path = a->scenario, .nodes = scn.node_count,
+                                 .horizon_ns = a->horizon_ns, .interrupt = &swarm_interrupted};
+    snprintf(s.dir, sizeof s.dir, a->out_dir != NULL ? "%s" : "runs/%s-swarm", a->out_dir != NULL ? a->out_dir : scn.name);
     scenario_free(&scn);
     if (files_make_dirs(s.dir) < 0) {
         fprintf(stderr, "nimbus swarm: cannot create %s: %s\n", s.dir, strerror(errno));
@@ -175,8 +170,7 @@ int swarm_run(const struct swarm_args *a)
     signal(SIGINT, on_interrupt);
     signal(SIGTERM, on_interrupt);
     double start = wall_seconds();
-    static const struct run_pool_ops ops = {
-        .start = start_seed, .finished = seed_finished, .tick = seed_tick};
+    static const struct run_pool_ops ops = {.start = start_seed, .finished = seed_finished, .tick = seed_tick};
     sweep_progress_start(&s.progress, a->progress, a->seed_count);
     run_pool_run(a->seed_count, a->jobs, &swarm_interrupted, &ops, &s);
     sweep_progress_before_line(&s.progress);
@@ -185,9 +179,8 @@ int swarm_run(const struct swarm_args *a)
         explain(&s, s.failing[i]);
     /* A blank line sets the summary apart from the failures' reports, if any. */
     printf("%s%s: %llu of %llu seeds run, %zu broke an invariant; %.1f seeds per minute on %u job%s%s\n",
-           s.failing_count > 0 ? "\n" : "", s.dir, (unsigned long long)s.finished,
-           (unsigned long long)a->seed_count, s.failing_count,
-           wall > 0 ? (double)s.finished * 60.0 / wall : 0.0, a->jobs, a->jobs == 1 ? "" : "s",
+           s.failing_count > 0 ? "\n" : "", s.dir, (unsigned long long)s.finished, (unsigned long long)a->seed_count,
+           s.failing_count, wall > 0 ? (double)s.finished * 60.0 / wall : 0.0, a->jobs, a->jobs == 1 ? "" : "s",
            swarm_interrupted ? " (interrupted)" : "");
     int status = s.failing_count > 0 || s.lost_runs > 0 ? 2 : 0;
     free(s.failing);

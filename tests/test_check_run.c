@@ -89,9 +89,8 @@ Test(check_run, a_process_acting_where_it_does_not_run)
 
 Test(check_run, a_process_left_running_at_an_all_exited_end)
 {
-    expect_violation(
-        START SPAWN(0, "n0.1") END_ALL,
-        "t.jsonl:3: the run ended with every process exited, but pid n0.1 is running (since line 2)");
+    expect_violation(START SPAWN(0, "n0.1") END_ALL,
+                     "t.jsonl:3: the run ended with every process exited, but pid n0.1 is running (since line 2)");
 }
 
 Test(check_run, a_process_handed_over_but_never_installed)
@@ -163,8 +162,7 @@ Test(check_run, a_trace_without_an_end_and_a_bad_line)
  * balancing experiments take minutes there; swarms check them.) */
 Test(check_run, the_quick_shipped_scenarios_keep_the_invariants, .timeout = 300)
 {
-    static const char *const names[] = {"hello",   "pingpong", "lossy-pingpong",
-                                        "ring-64", "chatty-8", "storage-crash"};
+    static const char *const names[] = {"hello", "pingpong", "lossy-pingpong", "ring-64", "chatty-8", "storage-crash"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         char cmd[1024];
         snprintf(cmd, sizeof cmd,
@@ -193,14 +191,14 @@ Test(check_run, a_copy_dropped_by_its_target_or_handed_to_a_crashed_node_is_lost
     free(report);
 }
 
-#define MIGRATE_START(t, node, pid, to)                                                                      \
+#define MIGRATE_START(t, node, pid, to) \
     "{\"t\":" #t ",\"node\":" #node ",\"ev\":\"migrate_start\",\"pid\":\"" pid "\",\"to\":" #to "}\n"
-#define MIGRATE_DONE(t, node, pid, to)                                                                       \
-    "{\"t\":" #t ",\"node\":" #node ",\"ev\":\"migrate_done\",\"pid\":\"" pid "\",\"to\":" #to               \
+#define MIGRATE_DONE(t, node, pid, to)                                                                         \
+    "{\"t\":" #t ",\"node\":" #node ",\"ev\":\"migrate_done\",\"pid\":\"" pid "\",\"to\":" #to              \
     ",\"bytes\":9,\"freeze_us\":1}\n"
-#define MIGRATE_INSTALL(t, node, pid, from)                                                                  \
+#define MIGRATE_INSTALL(t, node, pid, from) \
     "{\"t\":" #t ",\"node\":" #node ",\"ev\":\"migrate_install\",\"pid\":\"" pid "\",\"from\":" #from "}\n"
-#define MIGRATE_LOST(t, node, pid, to)                                                                       \
+#define MIGRATE_LOST(t, node, pid, to) \
     "{\"t\":" #t ",\"node\":" #node ",\"ev\":\"migrate_lost\",\"pid\":\"" pid "\",\"to\":" #to "}\n"
 
 /* chatty-8 seed 9799: node 0 read node 1's INSTALLED after node 1 had
@@ -210,13 +208,12 @@ Test(check_run, a_copy_dropped_by_its_target_or_handed_to_a_crashed_node_is_lost
 Test(check_run, a_process_handed_to_a_target_that_restarted_during_the_move_is_lost)
 {
     char *report;
-    struct run_check_result r =
-        check(START SPAWN(1, "n1.1") MIGRATE_START(1, 1, "n1.1", 0) MIGRATE_DONE(2, 1, "n1.1", 0)
-                  MIGRATE_INSTALL(3, 0, "n1.1", 1)
-                      MIGRATE_START(4, 0, "n1.1", 1) "{\"t\":5,\"node\":1,\"ev\":\"crash\"}\n"
-                                                     "{\"t\":6,\"node\":1,\"ev\":\"restart\"}\n" MIGRATE_DONE(
-                                                         7, 0, "n1.1", 1) END_ALL,
-              &report);
+    struct run_check_result r = check(START SPAWN(1, "n1.1") MIGRATE_START(1, 1, "n1.1", 0)
+                                          MIGRATE_DONE(2, 1, "n1.1", 0) MIGRATE_INSTALL(3, 0, "n1.1", 1)
+                                          MIGRATE_START(4, 0, "n1.1", 1) "{\"t\":5,\"node\":1,\"ev\":\"crash\"}\n"
+                                          "{\"t\":6,\"node\":1,\"ev\":\"restart\"}\n"
+                                          MIGRATE_DONE(7, 0, "n1.1", 1) END_ALL,
+                                      &report);
     cr_expect_eq(r.violations, 0, "%s", report);
     free(report);
 }
@@ -227,24 +224,23 @@ Test(check_run, a_process_handed_to_a_target_that_restarted_during_the_move_is_l
  * anything, and the whole move went to its new incarnation, which runs it. */
 Test(check_run, a_move_that_starts_over_with_a_restarted_target_ends_with_the_process_there)
 {
-    expect_violation(
-        START SPAWN(1, "n1.1") MIGRATE_START(
-            1, 1, "n1.1", 0) "{\"t\":2,\"node\":0,\"ev\":\"crash\"}\n"
-                             "{\"t\":3,\"node\":0,\"ev\":\"restart\"}\n" MIGRATE_DONE(4, 1, "n1.1", 0)
-                                 MIGRATE_INSTALL(5, 0, "n1.1", 1) END_ALL,
-        "t.jsonl:8: the run ended with every process exited, but pid n1.1 is running (since line 7)");
+    expect_violation(START SPAWN(1, "n1.1") MIGRATE_START(1, 1, "n1.1", 0)
+                         "{\"t\":2,\"node\":0,\"ev\":\"crash\"}\n"
+                         "{\"t\":3,\"node\":0,\"ev\":\"restart\"}\n" MIGRATE_DONE(4, 1, "n1.1", 0)
+                             MIGRATE_INSTALL(5, 0, "n1.1", 1) END_ALL,
+                     "t.jsonl:8: the run ended with every process exited, but pid n1.1 is running (since line 7)");
 }
 
 Test(check_run, a_process_reported_lost_after_it_moved_on_is_named)
 {
-    expect_violation(
-        START SPAWN(0, "n0.1") MIGRATE_START(1, 0, "n0.1", 1) MIGRATE_DONE(2, 0, "n0.1", 1)
-            MIGRATE_INSTALL(3, 1, "n0.1", 0) MIGRATE_START(4, 1, "n0.1", 2) MIGRATE_DONE(5, 1, "n0.1", 2)
-                MIGRATE_INSTALL(6, 2, "n0.1", 1) "{\"t\":7,\"node\":1,\"ev\":\"crash\"}\n"
-                                                 "{\"t\":8,\"node\":1,\"ev\":\"restart\"}\n" MIGRATE_LOST(
-                                                     9, 0, "n0.1", 1) EXIT(2, "n0.1") END_ALL,
-        "t.jsonl:11: pid n0.1 reported lost on node 1 by node 0, but it is running on node 2 "
-        "(since line 8)");
+    expect_violation(START SPAWN(0, "n0.1") MIGRATE_START(1, 0, "n0.1", 1) MIGRATE_DONE(2, 0, "n0.1", 1)
+                         MIGRATE_INSTALL(3, 1, "n0.1", 0) MIGRATE_START(4, 1, "n0.1", 2)
+                             MIGRATE_DONE(5, 1, "n0.1", 2) MIGRATE_INSTALL(6, 2, "n0.1", 1)
+                                 "{\"t\":7,\"node\":1,\"ev\":\"crash\"}\n"
+                                 "{\"t\":8,\"node\":1,\"ev\":\"restart\"}\n" MIGRATE_LOST(9, 0, "n0.1", 1)
+                                     EXIT(2, "n0.1") END_ALL,
+                     "t.jsonl:11: pid n0.1 reported lost on node 1 by node 0, but it is running on node 2 "
+                     "(since line 8)");
 }
 
 Test(check_run, a_process_reported_lost_but_never_handed_over_is_named)
@@ -276,10 +272,9 @@ Test(check_run, a_drop_of_a_copy_not_handed_over_leaves_the_process_at_its_sourc
 
 Test(check_run, a_send_that_returned_0_undelivered_is_named)
 {
-    expect_violation(
-        START SPAWN(0, "n0.1") SPAWN(1, "n1.1") SEND(1, 0, "n0.1", "n1.1")
-            RESULT(2, 0, "n0.1", "n1.1", 0, "OK") EXIT(0, "n0.1") EXIT(1, "n1.1") END_ALL,
-        "t.jsonl:5: pid n0.1's send of 4 bytes to n1.1 (line 4) returned 0 but was never delivered");
+    expect_violation(START SPAWN(0, "n0.1") SPAWN(1, "n1.1") SEND(1, 0, "n0.1", "n1.1")
+                     RESULT(2, 0, "n0.1", "n1.1", 0, "OK") EXIT(0, "n0.1") EXIT(1, "n1.1") END_ALL,
+                     "t.jsonl:5: pid n0.1's send of 4 bytes to n1.1 (line 4) returned 0 but was never delivered");
 }
 
 Test(check_run, a_delivery_of_other_bytes_is_not_the_send_s)
@@ -295,11 +290,11 @@ Test(check_run, a_delivery_of_other_bytes_is_not_the_send_s)
 Test(check_run, a_send_that_returned_0_delivered_twice_is_named)
 {
     char *report;
-    struct run_check_result r =
-        check(START SPAWN(0, "n0.1") SPAWN(1, "n1.1") SEND(1, 0, "n0.1", "n1.1") DELIVER(2, 1, "n1.1", "n0.1")
-                  DELIVER(3, 1, "n1.1", "n0.1") RESULT(4, 0, "n0.1", "n1.1", 0, "OK") EXIT(0, "n0.1")
-                      EXIT(1, "n1.1") END_ALL,
-              &report);
+    struct run_check_result r = check(START SPAWN(0, "n0.1") SPAWN(1, "n1.1") SEND(1, 0, "n0.1", "n1.1")
+                                      DELIVER(2, 1, "n1.1", "n0.1") DELIVER(3, 1, "n1.1", "n0.1")
+                                      RESULT(4, 0, "n0.1", "n1.1", 0, "OK") EXIT(0, "n0.1") EXIT(1, "n1.1")
+                                      END_ALL,
+                                      &report);
     cr_expect_eq(r.violations, 2, "the pair's count and the send: %s", report);
     cr_expect(strstr(report, "t.jsonl:7: pid n0.1's send of 4 bytes to n1.1 (line 4) returned 0 but was "
                              "delivered 2 times\n") != NULL,
@@ -313,14 +308,14 @@ Test(check_run, a_send_that_returned_0_delivered_twice_is_named)
 Test(check_run, failed_sends_need_no_delivery_and_unknown_ones_may_arrive_late)
 {
     char *report;
-    struct run_check_result r =
-        check(START SPAWN(0, "n0.1") SPAWN(1, "n1.1") SEND(1, 0, "n0.1", "n1.1")
-                  RESULT(2, 0, "n0.1", "n1.1", -17, "outcome unknown") SEND(3, 0, "n0.1", "n1.1")
-                      DELIVER(4, 1, "n1.1", "n0.1") DELIVER(5, 1, "n1.1", "n0.1")
-                          RESULT(6, 0, "n0.1", "n1.1", 0, "OK") SEND(7, 0, "n0.1", "n1.1")
-                              RESULT(8, 0, "n0.1", "n1.1", -6, "mailbox full") EXIT(0, "n0.1") EXIT(1, "n1.1")
-                                  END_ALL,
-              &report);
+    struct run_check_result r = check(
+        START SPAWN(0, "n0.1") SPAWN(1, "n1.1")
+        SEND(1, 0, "n0.1", "n1.1") RESULT(2, 0, "n0.1", "n1.1", -17, "outcome unknown")
+        SEND(3, 0, "n0.1", "n1.1") DELIVER(4, 1, "n1.1", "n0.1") DELIVER(5, 1, "n1.1", "n0.1")
+        RESULT(6, 0, "n0.1", "n1.1", 0, "OK")
+        SEND(7, 0, "n0.1", "n1.1") RESULT(8, 0, "n0.1", "n1.1", -6, "mailbox full")
+        EXIT(0, "n0.1") EXIT(1, "n1.1") END_ALL,
+        &report);
     cr_expect_eq(r.violations, 0, "%s", report);
     free(report);
 }
@@ -353,15 +348,11 @@ Test(check_run, a_real_trace_missing_a_delivery_is_named, .timeout = 60)
     for (int i = 1; i < 9; i++)
         ninth = strchr(ninth, '\n') + 1;
     char *tenth = strchr(ninth, '\n') + 1;
-    cr_assert(
-        strncmp(
-            ninth,
-            "{\"t\":1309044,\"node\":0,\"ev\":\"deliver\",\"pid\":\"n0.1\",\"src\":\"n1.1\",\"bytes\":6}\n",
-            (size_t)(tenth - ninth)) == 0,
-        "line 9 of the pinned run changed: %.*s", (int)(tenth - ninth), ninth);
+    cr_assert(strncmp(ninth, "{\"t\":1309044,\"node\":0,\"ev\":\"deliver\",\"pid\":\"n0.1\",\"src\":\"n1.1\",\"bytes\":6}\n",
+                      (size_t)(tenth - ninth)) == 0,
+              "line 9 of the pinned run changed: %.*s", (int)(tenth - ninth), ninth);
     memmove(ninth, tenth, strlen(tenth) + 1);
-    expect_violation(
-        text, "t.jsonl:15: pid n1.1's send of 6 bytes to n0.1 (line 7) returned 0 but was never delivered");
+    expect_violation(text, "t.jsonl:15: pid n1.1's send of 6 bytes to n0.1 (line 7) returned 0 but was never delivered");
     free(text);
 }
 
@@ -405,16 +396,14 @@ Test(check_run, a_store_that_keeps_or_outgrows_its_acknowledged_commits_is_fine)
 
 Test(check_run, a_mount_that_lost_an_acknowledged_commit_is_named)
 {
-    expect_violation(START MOUNT(0, 2, 1) COMMIT(0, 3) COMMIT(0, 4) CRASH_AND_RESTART(0) MOUNT(0, 3, 0)
-                         END_ALL,
+    expect_violation(START MOUNT(0, 2, 1) COMMIT(0, 3) COMMIT(0, 4) CRASH_AND_RESTART(0) MOUNT(0, 3, 0) END_ALL,
                      "t.jsonl:7: node 0: mounted commit 3, losing acknowledged writes up to commit 4");
 }
 
 Test(check_run, a_disk_formatted_over_acknowledged_commits_is_named)
 {
-    expect_violation(
-        START MOUNT(2, 2, 1) COMMIT(2, 3) CRASH_AND_RESTART(2) MOUNT(2, 2, 1) END_ALL,
-        "t.jsonl:6: node 2: formatted its disk as blank, losing acknowledged writes up to commit 3");
+    expect_violation(START MOUNT(2, 2, 1) COMMIT(2, 3) CRASH_AND_RESTART(2) MOUNT(2, 2, 1) END_ALL,
+                     "t.jsonl:6: node 2: formatted its disk as blank, losing acknowledged writes up to commit 3");
 }
 
 Test(check_run, a_commit_that_does_not_count_up_is_named)
@@ -443,8 +432,8 @@ Test(check_run, a_real_storage_crash_keeps_its_commits_and_a_lost_one_is_named, 
     cr_assert_eq(strspn(seq, "0123456789"), (size_t)n, "keep the line's length: %.12s", seq);
     memcpy(seq, older, (size_t)n);
     char expected[128];
-    snprintf(expected, sizeof expected,
-             "node 0: mounted commit %lu, losing acknowledged writes up to commit %lu", mounted - 1, mounted);
+    snprintf(expected, sizeof expected, "node 0: mounted commit %lu, losing acknowledged writes up to commit %lu",
+             mounted - 1, mounted);
     expect_violation(text, expected);
     free(text);
 }

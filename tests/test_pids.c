@@ -14,6 +14,8 @@
 #include "core/bytes.h"
 #include "core/kernel_priv.h"
 #include "core/location.h"
+#include "core/migrate.h"
+#include "core/migrate_priv.h"
 #include "core/proc.h"
 #include "core/transport.h"
 #include "kernel_harness.h"
@@ -43,6 +45,15 @@ static const char *pid_text(uint32_t pid, char *buf, size_t size)
 {
     snprintf(buf, size, "n%u.%u", ABI_PID_NODE(pid), ABI_PID_LOCAL(pid));
     return buf;
+}
+
+/* The parent's home console says its first child ended with `status`. */
+static void expect_child_exited(uint32_t parent, int32_t status)
+{
+    char line[64], buf[16];
+    snprintf(line, sizeof line, "child %s exited with %d\n", pid_text(parent + 1, buf, sizeof buf),
+             (int)status);
+    cr_expect(strstr(h.hal[0].console, line) != NULL, "expected \"%s\" in:\n%s", line, h.hal[0].console);
 }
 
 /* Move `pid` from node `from` to node `to` and run until it is there. */
@@ -86,9 +97,7 @@ Test(pids, wait_after_a_restart_reports_the_new_childs_status)
     harness_restart(&h, 0, &cfg);
     uint32_t parent = spawn(0, "spawner", (const char *[]){"sleeper", "1", "600", NULL});
     cr_assert(harness_run(&h, 5 * SECOND));
-    char line[64], buf[16];
-    snprintf(line, sizeof line, "child %s exited with 0\n", pid_text(parent + 1, buf, sizeof buf));
-    cr_expect(strstr(h.hal[0].console, line) != NULL, "expected \"%s\" in:\n%s", line, h.hal[0].console);
+    expect_child_exited(parent, 0);
     cr_expect(strstr(h.hal[0].console, "exited with 1") == NULL,
               "the new parent got the old child's status:\n%s", h.hal[0].console);
 }
@@ -155,17 +164,6 @@ Test(pids, a_sender_reaches_a_migrated_sink_after_its_home_restarted)
               h.hal[0].console);
 }
 
-static char lost_line[64];
-
-static void expect_lost_child(uint32_t parent)
-{
-    char buf[16];
-    snprintf(lost_line, sizeof lost_line, "child %s exited with %d\n", pid_text(parent + 1, buf, sizeof buf),
-             (int)ABI_STATUS_LOST);
-    cr_expect(strstr(h.hal[0].console, lost_line) != NULL, "expected \"%s\" in:\n%s", lost_line,
-              h.hal[0].console);
-}
-
 /* The parent's node is the child's home: it suspects the child lost when
  * node 1 restarts, and says so once news of a later move had time to
  * arrive (LOCATION_VERDICT_NS, 12.5 s; test_handover_lost has the news). */
@@ -179,7 +177,7 @@ Test(pids, a_parent_learns_a_child_lost_with_its_node)
     cr_assert_not(harness_run(&h, LOCATION_VERDICT_NS - SECOND), "the parent waits for the verdict");
     cr_expect_eq(h.hal[0].trace_counts[HAL_TRACE_CHILD_LOST], 0u);
     cr_expect(harness_run(&h, 2 * SECOND), "the parent stops waiting");
-    expect_lost_child(parent);
+    expect_child_exited(parent, ABI_STATUS_LOST);
     cr_expect_eq(h.hal[0].trace_counts[HAL_TRACE_CHILD_LOST], 1u);
 }
 
@@ -190,6 +188,15 @@ static bool partition(struct harness *hh, uint32_t src, uint8_t *frame, uint32_t
     const uint64_t *heal_ns = ctx;
     bool to_node1 = memcmp(frame, hh->hal[1].mac, 6) == 0;
     return hh->now_ns >= *heal_ns || (src != 1 && !to_node1);
+}
+
+/* Cut node 1 off from now for `ns`. */
+static void cut_off_node_1(uint64_t ns)
+{
+    static uint64_t heal_ns;
+    heal_ns = h.now_ns + ns;
+    h.frame_filter = partition;
+    h.filter_ctx = &heal_ns;
 }
 
 /* Declared dead after the transport's retries, the child is only
@@ -203,15 +210,10 @@ Test(pids, a_child_on_a_node_cut_off_for_a_while_is_not_lost)
     uint32_t parent = spawn(0, "spawner", (const char *[]){"sleeper", "1", "15000", NULL});
     cr_assert_not(harness_run(&h, 2 * MS));
     move(parent + 1, 0, 1);
-    static uint64_t heal_ns;
-    heal_ns = h.now_ns + 12 * SECOND;
-    h.frame_filter = partition;
-    h.filter_ctx = &heal_ns;
+    cut_off_node_1(12 * SECOND);
     cr_assert(harness_run(&h, 30 * SECOND), "parent and child both end");
     cr_expect(h.hal[0].trace_counts[HAL_TRACE_PEER_RESET] > 0, "node 1 was declared dead");
-    char line[64], buf[16];
-    snprintf(line, sizeof line, "child %s exited with 0\n", pid_text(parent + 1, buf, sizeof buf));
-    cr_expect(strstr(h.hal[0].console, line) != NULL, "expected \"%s\" in:\n%s", line, h.hal[0].console);
+    expect_child_exited(parent, 0);
     cr_expect_eq(h.hal[0].trace_counts[HAL_TRACE_CHILD_LOST], 0u);
 }
 
@@ -241,7 +243,8 @@ Test(pids, a_run_with_a_restarted_home_keeps_pids_and_reaches_the_emigrant)
           " {\"at\": \"50ms\", \"crash\": {\"node\": 0}},\n"
           " {\"at\": \"60ms\", \"restart\": {\"node\": 0}},\n"
           " {\"at\": \"70ms\", \"spawn\": {\"node\": 0, \"program\": \"exitcode\", \"args\": [\"0\"]}},\n"
-          " {\"at\": \"80ms\", \"spawn\": {\"node\": 2, \"program\": \"sender\", \"args\": [\"n0.1\", \"5\", \"64\"]}},\n"
+          " {\"at\": \"80ms\", \"spawn\": {\"node\": 2, \"program\": \"sender\", \"args\": [\"n0.1\", \"5\", "
+          "\"64\"]}},\n"
           " {\"at\": \"80ms\", \"spawn\": {\"node\": 2, \"program\": \"sleeper\", \"args\": [\"300\"]}}\n"
           "]}\n",
           f);
@@ -268,14 +271,12 @@ Test(pids, a_child_on_a_silent_node_that_crashes_is_reported_lost, .timeout = 60
     cr_assert_not(harness_run(&h, 2 * MS));
     move(parent + 1, 0, 1);
     cr_assert_not(harness_run(&h, 100 * MS), "the child sleeps on node 1");
-    static uint64_t never = UINT64_MAX;
-    h.frame_filter = partition; /* node 1 is gone for good */
-    h.filter_ctx = &never;
+    cut_off_node_1(UINT64_MAX - h.now_ns); /* gone for good */
     harness_run(&h, TRANSPORT_SUSPECT_TIMEOUT_NS + LOCATION_VERDICT_NS + LOCATION_QUERY_NS - SECOND);
     cr_expect_eq(h.hal[0].trace_counts[HAL_TRACE_CHILD_LOST], 0u, "not before it was followed");
     harness_run(&h, 4 * LIVENESS_PROBE_PERIOD_NS);
     cr_expect_eq(h.hal[0].trace_counts[HAL_TRACE_CHILD_LOST], 1u, "lost within a few probe periods more");
-    expect_lost_child(parent);
+    expect_child_exited(parent, ABI_STATUS_LOST);
 }
 
 /* A restart that no node of the parent saw (it had no session with the
@@ -305,7 +306,7 @@ Test(pids, a_child_at_a_home_booted_since_its_birth_is_followed_and_lost_when_go
     cr_expect_eq(h.hal[2].trace_counts[HAL_TRACE_CHILD_LOST], 0u);
     cr_expect(harness_run(&h, 3 * LIVENESS_PROBE_PERIOD_NS), "the parent stops waiting");
     cr_expect_eq(h.hal[2].trace_counts[HAL_TRACE_CHILD_LOST], 1u);
-    expect_lost_child(parent);
+    expect_child_exited(parent, ABI_STATUS_LOST);
 }
 
 Test(pids, a_child_at_a_home_booted_since_its_birth_that_is_still_there_is_not_lost, .timeout = 60)
@@ -313,9 +314,7 @@ Test(pids, a_child_at_a_home_booted_since_its_birth_that_is_still_there_is_not_l
     uint32_t parent = parent_on_2_with_child_at_home();
     cr_assert(harness_run(&h, 70 * SECOND), "parent and child end");
     cr_expect_eq(h.hal[2].trace_counts[HAL_TRACE_CHILD_LOST], 0u);
-    char line[64], buf[16];
-    snprintf(line, sizeof line, "child %s exited with 0\n", pid_text(parent + 1, buf, sizeof buf));
-    cr_expect(strstr(h.hal[0].console, line) != NULL, "expected \"%s\" in:\n%s", line, h.hal[0].console);
+    expect_child_exited(parent, 0);
 }
 
 /* The child's exit notice is queued for the parent's node 1 while node 1
@@ -328,14 +327,46 @@ Test(pids, an_exit_notice_dropped_with_a_session_reaches_the_parent_later, .time
     uint32_t parent = spawn(0, "spawner", (const char *[]){"sleeper", "1", "1000", NULL});
     cr_assert_not(harness_run(&h, 2 * MS));
     move(parent, 0, 1);
-    static uint64_t heal_ns;
-    heal_ns = h.now_ns + 8 * SECOND;
-    h.frame_filter = partition;
-    h.filter_ctx = &heal_ns;
+    cut_off_node_1(8 * SECOND);
     cr_assert(harness_run(&h, 40 * SECOND), "parent and child end");
     cr_expect(h.hal[0].trace_counts[HAL_TRACE_PEER_RESET] > 0, "node 1 was declared dead meanwhile");
-    char line[64], buf[16];
-    snprintf(line, sizeof line, "child %s exited with 0\n", pid_text(parent + 1, buf, sizeof buf));
-    cr_expect(strstr(h.hal[0].console, line) != NULL, "expected \"%s\" in:\n%s", line, h.hal[0].console);
+    expect_child_exited(parent, 0);
     cr_expect_eq(h.hal[1].trace_counts[HAL_TRACE_CHILD_LOST], 0u);
+}
+
+/* A child's loss reported to a parent frozen for a move, after its image
+ * was taken: the copy that lasts knows it, and it is traced once, there. */
+static uint32_t parent_imaged_for_a_move_to_1_told_its_child_lost(void)
+{
+    harness_init(&h, 2);
+    uint32_t parent = spawn(0, "spawner", (const char *[]){"sleeper", "1", "60000", NULL});
+    cr_assert_not(harness_run(&h, 2 * MS));
+    cr_assert_eq(kernel_migrate(h.k[0], parent, 1), 0);
+    for (uint32_t i = 0; i < 100 && !migrate_image_taken(h.k[0], parent); i++)
+        cr_assert_not(harness_run(&h, MS / 10));
+    cr_assert(migrate_image_taken(h.k[0], parent), "the parent's image is taken");
+    proc_child_reported(h.k[0], proc_find(h.k[0], parent), parent + 1, ABI_STATUS_LOST, 7);
+    return parent;
+}
+
+Test(pids, a_loss_told_to_a_parent_imaged_for_a_move_is_traced_once_on_its_target)
+{
+    uint32_t parent = parent_imaged_for_a_move_to_1_told_its_child_lost();
+    for (uint32_t i = 0; i < 100 && proc_find(h.k[1], parent) == NULL; i++)
+        cr_assert_not(harness_run(&h, MS));
+    harness_settle(&h, 10 * MS);
+    cr_expect_eq(h.hal[0].trace_counts[HAL_TRACE_CHILD_LOST], 0u, "not on the copy left behind");
+    cr_expect_eq(h.hal[1].trace_counts[HAL_TRACE_CHILD_LOST], 1u);
+    cr_expect_eq(h.hal[1].last_of[HAL_TRACE_CHILD_LOST].pid, parent + 1);
+}
+
+Test(pids, a_loss_told_to_a_parent_imaged_for_a_move_that_fails_is_traced_at_the_source)
+{
+    (void)parent_imaged_for_a_move_to_1_told_its_child_lost();
+    cut_off_node_1(UINT64_MAX - h.now_ns); /* the move stalls and fails */
+    harness_run(&h, 2 * MIGRATE_STALL_NS); /* thawed, told, the parent ends */
+    cr_assert_eq(h.hal[0].trace_counts[HAL_TRACE_MIGRATE_ABORT], 1u, "the parent thawed at its source");
+    cr_assert_eq(h.hal[1].trace_counts[HAL_TRACE_MIGRATE_INSTALL], 0u);
+    cr_expect_eq(h.hal[0].trace_counts[HAL_TRACE_CHILD_LOST], 1u);
+    cr_expect_eq(h.hal[0].last_of[HAL_TRACE_CHILD_LOST].value2, 7u, "on the node that told it");
 }
