@@ -302,6 +302,14 @@ void ipc_on_peer_reset(struct kernel *k, uint16_t node, bool restarted)
     location_on_home_reset(k, node);
 }
 
+/* Whatever else a peer gives up is sent again, or its sender was told
+ * (ipc_on_peer_reset); only a move's target waits here on what the
+ * source sends next. */
+void ipc_on_peer_abandoned(struct kernel *k, uint16_t node)
+{
+    migrate_on_peer_abandoned(k, node);
+}
+
 void ipc_free_mailbox(struct kernel *k, struct proc *p)
 {
     KASSERT(k, p->mailbox_len <= MAILBOX_CAPACITY && p->mailbox_head < MAILBOX_CAPACITY);

@@ -13,9 +13,7 @@ void liveness_init(struct kernel *k)
     k->next_probe_ns = kernel_now(k) + LIVENESS_PROBE_PERIOD_NS;
 }
 
-/* Probe `node` unless something is already on its way there: the
- * transport watches a peer for as long as it waits for an answer. */
-static void probe(struct kernel *k, uint16_t node)
+void liveness_probe(struct kernel *k, uint16_t node)
 {
     if (node == k->node_id || node >= k->node_count || transport_queued(k, node) != 0)
         return;
@@ -80,8 +78,8 @@ void liveness_on_timer(struct kernel *k)
     struct child_cursor cur = {0};
     uint32_t child;
     while (next_running_child(k, &cur, &child))
-        probe(k, location_lookup(k, child));
-    location_probe_emigrants(k, probe);
+        liveness_probe(k, location_lookup(k, child));
+    location_probe_emigrants(k, liveness_probe);
     suspect_children_of_rebooted_homes(k);
 }
 

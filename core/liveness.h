@@ -25,6 +25,10 @@ struct kernel;
 
 void liveness_init(struct kernel *k);
 void liveness_on_timer(struct kernel *k);
+/* Probe `node` unless something is already on its way there: the
+ * transport watches a peer for as long as it waits for an answer, and
+ * declares it unreachable after TRANSPORT_SUSPECT_TIMEOUT_NS of silence. */
+void liveness_probe(struct kernel *k, uint16_t node);
 uint64_t liveness_next_deadline(const struct kernel *k);
 
 #endif

@@ -1,7 +1,8 @@
 /*
  * migrate.c - the Dispatcher's entry points (migrate.h): its messages go
  * to the source or the target side of their move, ABORT and CANCEL end
- * one, and timers pump the moves under way and fail the stalled ones.
+ * one, and timers pump the moves under way and fail the stalled ones
+ * (a target holding an installed copy watches its source instead).
  * The protocol is described in migrate_priv.h and docs/protocol.md.
  */
 #include "migrate.h"
@@ -9,6 +10,7 @@
 
 #include "bytes.h"
 #include "kernel_priv.h"
+#include "liveness.h"
 #include "location.h"
 #include "proc.h"
 #include "transport.h"
@@ -107,17 +109,17 @@ static void handed_confirm(struct kernel *k)
 /* The target reset before it acknowledged HANDOVER DONE. Restarted, it
  * may never have run the process (even if INSTALLED came from it: that
  * may be its previous incarnation's answer, read late after a pause
- * here), or it ran it and the process moved on or exited before the
- * restart, its acknowledgement lost on the way: the process's home
- * judges. Only silent, the target may run it still: say nothing. */
-static void handed_on_peer_reset(struct kernel *k, uint16_t node, bool restarted)
+ * here); declared unreachable, DONE was given up with the rest and the
+ * target drops its copy when the SKIP reaches it. Or it ran the process,
+ * which moved on or exited, and only its acknowledgement was lost: the
+ * process's home judges. */
+static void handed_on_peer_reset(struct kernel *k, uint16_t node)
 {
     for (uint32_t i = 0; i < MIGRATE_MAX_HANDED; i++) {
         struct handed *h = &k->migrate->handed[i];
         if (h->pid == 0 || h->target != node)
             continue;
-        if (restarted)
-            location_suspect_lost(k, h->pid, h->parent_pid, node, h->moves, LOCATION_HANDOVER);
+        location_suspect_lost(k, h->pid, h->parent_pid, node, h->moves, LOCATION_HANDOVER);
         h->pid = 0;
     }
 }
@@ -142,10 +144,19 @@ void migrate_on_timer(struct kernel *k)
     }
     for (uint32_t i = 0; i < MIGRATE_MAX_IN; i++) {
         struct move_in *m = &k->migrate->in[i];
-        if (m->id != 0 && stalled(m->progress_ns, now)) {
-            migrate_send_abort(k, m->source, MSG_ABORT, m->id, m->pid, ERR_TIMEOUT);
-            migrate_in_give_up(k, m);
+        if (m->id == 0 || !stalled(m->progress_ns, now))
+            continue;
+        if (m->held == NULL) {
+            migrate_in_abort(k, m, ERR_TIMEOUT);
+            continue;
         }
+        /* A held copy waits for the source's word, DONE or CANCEL, however
+         * long: the source may have handed it over, and DONE may be on its
+         * way after a pause or a partition. Silence alone proves nothing;
+         * the probe has the transport declare a silent source unreachable,
+         * and that reset gives the copy up (migrate_on_peer_reset). */
+        liveness_probe(k, m->source);
+        m->progress_ns = now;
     }
 }
 
@@ -176,7 +187,7 @@ void migrate_on_peer_reset(struct kernel *k, uint16_t node, bool restarted)
 {
     if (k->migrate == NULL)
         return;
-    handed_on_peer_reset(k, node, restarted);
+    handed_on_peer_reset(k, node);
     for (uint32_t i = 0; i < MIGRATE_MAX_OUT; i++) {
         struct move_out *m = &k->migrate->out[i];
         if (m->id != 0 && m->target == node)
@@ -193,6 +204,18 @@ void migrate_on_peer_reset(struct kernel *k, uint16_t node, bool restarted)
         migrate_in_give_up(k, m);
         if (lost)
             proc_report_lost(k, pid, parent);
+    }
+}
+
+/* The source gave its moves to here up when it gave the messages up (it
+ * thawed the process, or, after DONE, follows it as lost): a held copy
+ * must go, or it would wait for a DONE that never comes. */
+void migrate_on_peer_abandoned(struct kernel *k, uint16_t node)
+{
+    for (uint32_t i = 0; k->migrate != NULL && i < MIGRATE_MAX_IN; i++) {
+        struct move_in *m = &k->migrate->in[i];
+        if (m->id != 0 && m->source == node)
+            migrate_in_give_up(k, m);
     }
 }
 

@@ -42,6 +42,9 @@ uint64_t migrate_next_deadline(const struct kernel *k);
  * the peer lost its state, so a process whose handover to or from it was
  * cut short ran nowhere afterwards, and its parent is told it is lost. */
 void migrate_on_peer_reset(struct kernel *k, uint16_t node, bool restarted);
+/* `node` gave up messages it had sent here (ipc_on_peer_abandoned): its
+ * moves here lost a piece or their HANDOVER DONE. */
+void migrate_on_peer_abandoned(struct kernel *k, uint16_t node);
 /* Process pid is exiting here: a move of it that is under way (pre-copy
  * runs the process while it copies; a frozen one cannot exit) ends now,
  * traced as migrate_abort (ERR_NO_PROCESS) before the exit, so the trace

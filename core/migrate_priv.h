@@ -30,7 +30,9 @@
  * DONE. So the process never runs at both ends, and every message reaches
  * it through the source until the handover, which keeps each sender's
  * messages in order. Any failure before DONE thaws the process at the
- * source, where it runs on as if nothing had happened.
+ * source, where it runs on as if nothing had happened. The target gives
+ * a held copy up only on CANCEL or a reset of its session with the
+ * source, never on silence alone: DONE may be on its way.
  *
  * Moves are kept in small fixed tables scanned in index order, and every
  * time comes from the node's clock: nothing depends on pointer values.
@@ -67,11 +69,13 @@ _Static_assert((int)MSG_HANDOVER == (int)CLUSTER_MSG_MIGRATE_LAST, "migration's 
 #define MIGRATE_MAX_IN 4u               /* moves a node receives at once */
 #define MIGRATE_STALL_NS 5000000000ull  /* a move without progress this long fails */
 /* A source hands a process over only while its last send of the move is
- * this recent: the target gives its held copy up MIGRATE_STALL_NS after
- * the last piece reached it (on its own clock, which may run fast), so an
- * INSTALLED that comes later than this, after the source stood still (a
- * pause) or waited long, may answer a copy already dropped; the source
- * thaws the process instead (docs/protocol.md, "Failures"). */
+ * this recent. The target gives its held copy up when its transport
+ * declares the source unreachable, at least TRANSPORT_SUSPECT_TIMEOUT_NS
+ * (5 s, on its own clock, which may run fast) after it sent INSTALLED, so
+ * an INSTALLED read later than this, after the source stood still (a
+ * pause) or waited long, may answer a copy already dropped, and DONE
+ * would be lost; the source thaws the process instead (docs/protocol.md,
+ * "Failures"). */
 #define MIGRATE_COMMIT_WINDOW_NS (MIGRATE_STALL_NS / 2u)
 #define MIGRATE_RETRY_NS 100000ull      /* poll for a freeze or answer that had to wait */
 #define MIGRATE_QUEUE_CAP 64u           /* of the peer's transport queue, what a move may fill */

@@ -40,12 +40,13 @@ void migrate_in_drop(struct kernel *k, struct move_in *m)
     migrate_in_release(k, m);
 }
 
-/* Give the move up without word from the source (it restarted, was
- * declared dead, or sent nothing for MIGRATE_STALL_NS). A held copy may
- * then be the only one left: the source may have handed it over (DONE
- * queued, then lost with a reset or still on its way), or may thaw it;
- * running it could run the process twice. Drop it and say so: after the
- * source's migrate_done, the trace shows the process lost. */
+/* Give the move up without word from the source: its session reset (it
+ * restarted, or was declared unreachable), or it gave up messages sent
+ * here (it declared this node unreachable). A held copy may then be the
+ * only one left: the source may have handed it over (DONE queued, then
+ * lost with the reset), or may have thawed it; running it could run the
+ * process twice. Drop it and say so: after the source's migrate_done,
+ * the trace shows the process lost. */
 void migrate_in_give_up(struct kernel *k, struct move_in *m)
 {
     if (m->held != NULL)

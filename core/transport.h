@@ -82,5 +82,9 @@ void ipc_on_cluster_message(struct kernel *k, uint16_t src_node, uint8_t type,
 /* `restarted`: the peer is a new incarnation (or lost our session), so
  * its processes and state are gone; false: it stopped answering. */
 void ipc_on_peer_reset(struct kernel *k, uint16_t node, bool restarted);
+/* A SKIP from `node` arrived: it declared this node unreachable and gave
+ * up messages it had sent here, which will never come (it was told, with
+ * ipc_on_peer_reset, when it gave them up). */
+void ipc_on_peer_abandoned(struct kernel *k, uint16_t node);
 
 #endif

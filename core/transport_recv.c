@@ -100,8 +100,10 @@ static void session_accept(struct kernel *k, struct session *s, uint8_t type, ui
 {
     KASSERT_MSG(k, last_seq >= s->rcv_next, "delivering a sequence number already delivered");
     s->rcv_next = last_seq + 1u;
-    if (type == CLUSTER_MSG_SKIP)
+    if (type == CLUSTER_MSG_SKIP) {
+        ipc_on_peer_abandoned(k, s->node);
         return;
+    }
     msg_trace(k, HAL_TRACE_KRECV, s->node, type, last_seq);
     ipc_on_cluster_message(k, s->node, type, payload, len);
 }

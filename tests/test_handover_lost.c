@@ -89,6 +89,19 @@ Test(handover_lost, a_source_restarting_at_the_handover_loses_the_child_and_its_
     cr_expect_eq(h.hal[1].trace_counts[HAL_TRACE_MIGRATE_DROP], 1u);
 }
 
+/* Three nodes: the child n2.2 of n2.1 goes 2 -> 0, then node 0 hands it
+ * over to node 1, and HANDOVER DONE never reaches node 1 (while `cut`).
+ * Returns the parent. */
+static uint32_t hand_child_of_node_2_from_0_to_1(void)
+{
+    harness_init(&h, 3);
+    uint32_t parent = spawn_parent(2);
+    move(parent + 1, 2, 0);
+    const char *why = handover_into_the_void(&h, parent + 1, &cut);
+    cr_assert_null(why, "%s", why);
+    return parent;
+}
+
 /* The child n2.2 goes 2 -> 0 -> 1; node 1 restarts before HANDOVER DONE
  * reached it. Only a target that installs a process tells its home, so
  * the home (node 2, with the parent) believes the child on node 0, which
@@ -97,17 +110,33 @@ Test(handover_lost, a_source_restarting_at_the_handover_loses_the_child_and_its_
  * move, and says so. */
 Test(handover_lost, a_target_restarting_before_the_handover_loses_the_child_and_its_home_says_so)
 {
-    harness_init(&h, 3);
-    uint32_t parent = spawn_parent(2);
-    move(parent + 1, 2, 0);
-    const char *why = handover_into_the_void(&h, parent + 1, &cut);
-    cr_assert_null(why, "%s", why);
+    uint32_t parent = hand_child_of_node_2_from_0_to_1();
     harness_restart(&h, 1, NULL);
     cut = false; /* node 0 hears of the restart */
     expect_told_lost(parent, 2, 0);
     cr_expect_eq(h.hal[0].trace_counts[HAL_TRACE_MIGRATE_LOST], 1u);
     cr_expect_eq(h.hal[0].last_of[HAL_TRACE_MIGRATE_LOST].pid, parent + 1);
     cr_expect_eq(h.hal[2].trace_counts[HAL_TRACE_MIGRATE_LOST], 0u, "the home only answers");
+}
+
+/* The same move, node 1 only cut off (a swarm, family-8 seed 253: a
+ * target paused 6.9 s): node 0 declares it unreachable with HANDOVER DONE
+ * unacknowledged and gives DONE up with the rest. When node 1 is heard
+ * from again, the SKIP has it drop the copy it held; node 0 followed the
+ * child meanwhile, and the home knows of no later move: lost, and the
+ * parent is told. */
+Test(handover_lost, a_target_cut_off_past_the_handover_loses_the_child_and_its_source_says_so)
+{
+    uint32_t parent = hand_child_of_node_2_from_0_to_1();
+    cr_assert_not(harness_run(&h, 6 * SECOND));
+    cr_assert_eq(kernel_stats(h.k[0])->peer_resets, 1u, "node 1 declared unreachable");
+    cr_assert(handover_target_holds(&h, 1), "still waiting for DONE");
+    cut = false;
+    expect_told_lost(parent, 2, 0);
+    cr_expect_eq(h.hal[1].trace_counts[HAL_TRACE_MIGRATE_DROP], 1u, "dropped on the SKIP");
+    cr_expect_eq(h.hal[1].trace_counts[HAL_TRACE_MIGRATE_INSTALL], 0u, "never ran there");
+    cr_expect_eq(h.hal[0].trace_counts[HAL_TRACE_MIGRATE_LOST], 1u);
+    cr_expect_eq(h.hal[0].last_of[HAL_TRACE_MIGRATE_LOST].pid, parent + 1);
 }
 
 /* Node 1's messages to node 0, held back instead of delivered while

@@ -1,7 +1,8 @@
 /* test_sim_faults.c - whole simulations under the network's and nodes'
  * faults (docs/scenarios.md): corrupted frames are rejected by the
  * receivers' checksums and retransmitted, a paused node resumes with its
- * processes and the frames its NIC held, a drifting clock scales a
+ * processes and the frames its NIC held (a move's target too: it runs
+ * the process it held), a drifting clock scales a
  * node's sleeps, and a flapping partition neither stays in step with the
  * transport's backoff nor holds a finished run. */
 #include <criterion/criterion.h>
@@ -103,6 +104,33 @@ Test(sim_faults, a_drifting_clock_scales_the_nodes_sleeps)
     cr_assert_not_null(strstr(trace, "{\"t\":125010790,\"node\":1,\"ev\":\"exit\""), "slow: 100 ms / 0.8");
     free(trace);
     cr_assert(console_contains(OUT "/drift", "n1.1: sleeper: slept 100 ms"), "each node sees 100 ms pass");
+}
+
+/* Found by a swarm (family-8 seed 63): the target of a move is paused
+ * right after it answered INSTALLED (10.682 ms), so HANDOVER DONE (sent
+ * at 10.783 ms) waits in its NIC for 6 s behind pieces of a second move
+ * (n0.2's, from 10.5 ms). On resume the first of them finds the first
+ * move stalled by node 1's clock; a held copy must not be dropped for
+ * that (the source has handed it over: the process would be lost), so
+ * n0.1 runs on node 1. n0.2's move timed out at its source meanwhile. */
+Test(sim_faults, a_target_paused_before_the_handover_runs_the_process_on_resume)
+{
+    struct finished f;
+    run_text("paused-target",
+             "{\"seed\": 7, \"nodes\": [{\"count\": 2}], \"events\": ["
+             "{\"at\": \"0s\", \"spawn\": {\"node\": 0, \"program\": \"sleeper\", \"args\": [\"100\"]}},"
+             "{\"at\": \"0s\", \"spawn\": {\"node\": 0, \"program\": \"sleeper\", \"args\": [\"100\"]}},"
+             "{\"at\": \"10ms\", \"migrate\": {\"pid\": \"n0.1\", \"to\": 1}},"
+             "{\"at\": \"10500us\", \"migrate\": {\"pid\": \"n0.2\", \"to\": 1}},"
+             "{\"at\": \"10700us\", \"pause\": {\"node\": 1, \"for\": \"6s\"}}]}",
+             &f);
+    cr_assert_eq(f.rc, 0);
+    const char *run = OUT "/paused-target";
+    cr_assert_eq(count_trace_events(run, "migrate_done", "pid", "n0.1"), 1);
+    cr_assert_eq(count_trace_events(run, "migrate_drop", NULL, NULL), 0, "the copy was kept");
+    cr_assert_eq(count_trace_events(run, "migrate_install", "pid", "n0.1"), 1);
+    cr_assert(console_contains(run, "n0.1: sleeper: slept 6010 ms"), "it ran on after the pause");
+    cr_assert_eq(count_trace_events(run, "migrate_abort", "pid", "n0.2"), 1);
 }
 
 Test(sim_faults, a_flapping_partition_comes_back_and_does_not_hold_the_run)

@@ -60,6 +60,7 @@ struct world {
     uint32_t expect[MAX_NODES][MAX_NODES];
     uint32_t delivered[MAX_NODES][MAX_NODES];
     uint32_t resets[MAX_NODES][MAX_NODES]; /* ipc_on_peer_reset(k of i, node j) */
+    uint32_t abandoned[MAX_NODES][MAX_NODES]; /* ipc_on_peer_abandoned(k of i, node j) */
     int allow_gaps;                        /* after a reset, lost messages are expected */
     int echo;                              /* receivers answer each message from inside the upcall */
     uint32_t drop_seq_once;                /* lose node 0's first message with this seq */
@@ -154,6 +155,13 @@ void ipc_on_peer_reset(struct kernel *k, uint16_t node, bool restarted)
     W.resets[me][node]++;
     if (W.resend_on_reset)
         cr_assert_eq(app_send(me, node), 0); /* re-entering the transport from its upcall */
+}
+
+void ipc_on_peer_abandoned(struct kernel *k, uint16_t node)
+{
+    int me = node_of_kernel(k);
+    cr_assert(node < W.count && node != me);
+    W.abandoned[me][node]++;
 }
 
 /* ---- nodes ---- */
@@ -627,18 +635,23 @@ Test(transport, skip_ranges_are_passed_over_once)
     netstack_on_frame(k1, frame, craft_message(frame, 0, 1, 6, 10));
     cr_assert_eq(W.delivered[0][1], 1);
     put_be32(last, 5);
+    cr_assert_eq(W.abandoned[1][0], 0);
     netstack_on_frame(k1, frame, craft_frame(frame, 0, 1, CLUSTER_MSG_SKIP, 2, last, 4));
     cr_assert_eq(W.delivered[0][1], 2);
+    cr_assert_eq(W.abandoned[1][0], 1, "the kernel hears of it");
     last_ack(1, &ack, &echo);
     cr_assert_eq(ack, 6);
     /* A late copy of an abandoned message is a duplicate. */
     netstack_on_frame(k1, frame, craft_message(frame, 0, 1, 3, 5));
     cr_assert_eq(W.delivered[0][1], 2);
+    netstack_on_frame(k1, frame, craft_frame(frame, 0, 1, CLUSTER_MSG_SKIP, 2, last, 4));
+    cr_assert_eq(W.abandoned[1][0], 1, "a duplicate SKIP is not news");
     /* A SKIP overlapping what arrived moves on from where we are. */
     put_be32(last, 9);
     netstack_on_frame(k1, frame, craft_frame(frame, 0, 1, CLUSTER_MSG_SKIP, 5, last, 4));
     netstack_on_frame(k1, frame, craft_message(frame, 0, 1, 10, 11));
     cr_assert_eq(W.delivered[0][1], 3);
+    cr_assert_eq(W.abandoned[1][0], 2);
     last_ack(1, &ack, &echo);
     cr_assert_eq(ack, 10);
     cr_assert_eq(TOTAL(frames_bad), 0);
@@ -788,6 +801,8 @@ Test(transport, partition_losing_data_then_heal)
     W.to_send[0][1] = 25;
     world_run(HAL_TIME_NEVER);
     cr_assert_eq(W.delivered[0][1], 15, "5 before, 10 after; the 10 abandoned are gone");
+    cr_assert_eq(W.abandoned[1][0], 1, "node 1 was told of them once");
+    cr_assert_eq(W.abandoned[0][1], 0);
     cr_assert_eq(W.expect[0][1], 25);
     expect_quiet();
 }

@@ -55,6 +55,12 @@ void ipc_on_peer_reset(struct kernel *k, uint16_t node, bool restarted)
     resets++;
 }
 
+void ipc_on_peer_abandoned(struct kernel *k, uint16_t node)
+{
+    (void)k;
+    (void)node;
+}
+
 #define ME 7u
 #define PEER 3u
 #define ME_EPOCH 0x11110001u

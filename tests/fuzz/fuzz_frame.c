@@ -48,6 +48,12 @@ void ipc_on_peer_reset(struct kernel *k, uint16_t node, bool restarted)
         abort();
 }
 
+void ipc_on_peer_abandoned(struct kernel *k, uint16_t node)
+{
+    if (node == k->node_id)
+        abort();
+}
+
 /* Recompute the checksums a mutated frame broke, where its own lengths
  * say where they are; leave anything inconsistent alone. */
 static void fuzz_fix_checksums(uint8_t *f, uint32_t len)
