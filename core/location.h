@@ -70,11 +70,15 @@ enum location_suspicion {
  * it leads to does not know it or stays silent. A handover: `moves` is the
  * process's move count there (lost unless the home heard of a later move
  * or the exit; traced MIGRATE_LOST); a belief does not use it. A pid
- * already followed is not again. */
+ * already followed is not again. parent_pid 0: not known here (learnt
+ * from the home's answer; if the home knows none, nobody is told). */
 void location_suspect_lost(struct kernel *k, uint32_t pid, uint32_t parent_pid, uint16_t node, uint32_t moves,
                            enum location_suspicion why);
 /* Node `node` restarted or fell silent: the processes born here that
- * went there are suspected (their parents are known here). */
+ * went there are suspected (their parents are known here). A restart
+ * also has the processes this node forwards there followed: the news of
+ * the move there may have died with that node before it reached the
+ * home, which then believes the process here. */
 void location_on_node_lost(struct kernel *k, uint16_t node, bool restarted);
 /* Call probe() for the node of every process born here that ran
  * elsewhere last (liveness.c watches them); whether there is one. */

@@ -18,7 +18,7 @@
 #include "transport.h"
 
 #define WHEREIS_BYTES 4u /* pid */
-#define WHERE_BYTES 10u  /* pid, node (LOCATION_NOWHERE: not known there), move count */
+#define WHERE_BYTES 14u  /* pid, node (LOCATION_NOWHERE: not known there), move count, parent */
 #define LOCATION_NOWHERE 0xFFFFu
 #define LOCATION_MAX_HOPS 8u /* nodes a chase asks after the home */
 
@@ -50,26 +50,33 @@ static void report_lost(struct kernel *k, const struct location_suspect *s)
         proc_report_lost(k, s->pid, s->parent_pid);
 }
 
-/* What this node knows of pid: here (with its move count), where it
- * went (a forwarding or home entry), or LOCATION_NOWHERE. */
-static uint16_t where_is(struct kernel *k, uint32_t pid, uint32_t *moves)
+/* What this node knows of pid: here (with its move count and parent),
+ * where it went (a forwarding entry, or as its home an entry with the
+ * parent), or LOCATION_NOWHERE. */
+static uint16_t where_is(struct kernel *k, uint32_t pid, uint32_t *moves, uint32_t *parent_pid)
 {
     const struct proc *p = proc_find(k, pid);
     if (p != NULL) {
         *moves = p->moves;
+        *parent_pid = p->parent_pid;
         return k->node_id;
     }
     const struct location_entry *e = location_find(k->location, pid);
     if (e == NULL || !e->authoritative) {
-        *moves = 0;
+        *moves = *parent_pid = 0;
         return LOCATION_NOWHERE;
     }
     *moves = e->moves;
+    *parent_pid = e->parent_pid;
     return e->node;
 }
 
-static void on_answer(struct kernel *k, struct location_suspect *s, uint16_t from, uint16_t where,
-                      uint32_t moves);
+struct where_answer {
+    uint16_t node; /* LOCATION_NOWHERE: not known there */
+    uint32_t moves, parent_pid;
+};
+
+static void on_answer(struct kernel *k, struct location_suspect *s, uint16_t from, struct where_answer a);
 
 /* Ask `node` where s's process is (this node: answered at once). */
 static void ask(struct kernel *k, struct location_suspect *s, uint16_t node)
@@ -77,9 +84,9 @@ static void ask(struct kernel *k, struct location_suspect *s, uint16_t node)
     s->asking = node;
     s->due_ns = kernel_now(k) + LOCATION_QUERY_NS;
     if (node == k->node_id) {
-        uint32_t moves;
-        uint16_t where = where_is(k, s->pid, &moves);
-        on_answer(k, s, node, where, moves);
+        struct where_answer a;
+        a.node = where_is(k, s->pid, &a.moves, &a.parent_pid);
+        on_answer(k, s, node, a);
         return;
     }
     uint8_t msg[WHEREIS_BYTES];
@@ -103,11 +110,13 @@ static void settle(struct kernel *k, struct location_suspect *s, bool lost)
  * the suspected node (a home that restarted knows only what
  * re-registration told it, and a process on a node that is gone was
  * re-registered by nobody). From any other node: "here" clears, "not
- * known" loses, a forwarding entry is followed. */
-static void on_answer(struct kernel *k, struct location_suspect *s, uint16_t from, uint16_t where,
-                      uint32_t moves)
+ * known" loses, a forwarding entry is followed. A node that suspects a
+ * process it only forwarded learns its parent from the home's answer. */
+static void on_answer(struct kernel *k, struct location_suspect *s, uint16_t from, struct where_answer a)
 {
-    uint16_t home = (uint16_t)ABI_PID_NODE(s->pid);
+    uint16_t home = (uint16_t)ABI_PID_NODE(s->pid), where = a.node;
+    if (s->parent_pid == 0)
+        s->parent_pid = a.parent_pid;
     if (where == from) {
         settle(k, s, false);
     } else if (from == home && where == LOCATION_NOWHERE &&
@@ -115,7 +124,7 @@ static void on_answer(struct kernel *k, struct location_suspect *s, uint16_t fro
         settle(k, s, s->why != LOCATION_HANDOVER);
     } else if (from == home && where == LOCATION_NOWHERE) {
         ask(k, s, s->node);
-    } else if (from == home && s->why == LOCATION_HANDOVER && moves <= s->moves) {
+    } else if (from == home && s->why == LOCATION_HANDOVER && a.moves <= s->moves) {
         settle(k, s, true);
     } else if (where == LOCATION_NOWHERE || where >= k->node_count) {
         settle(k, s, true);
@@ -200,6 +209,9 @@ void location_on_node_lost(struct kernel *k, uint16_t node, bool restarted)
         if (e->pid != 0 && e->parent_pid != 0 && e->node == node)
             location_suspect_lost(k, e->pid, e->parent_pid, node, 0,
                                   restarted ? LOCATION_RESTARTED : LOCATION_SILENT);
+        else if (e->pid != 0 && e->authoritative && e->node == node && restarted &&
+                 ABI_PID_NODE(e->pid) != k->node_id)
+            location_suspect_lost(k, e->pid, 0, node, 0, LOCATION_RESTARTED);
     }
 }
 
@@ -236,12 +248,13 @@ void location_on_whereis(struct kernel *k, uint16_t src_node, const uint8_t *pay
         k->stats.frames_bad++;
         return;
     }
-    uint32_t pid = get_be32(payload), moves;
-    uint16_t where = where_is(k, pid, &moves);
+    uint32_t pid = get_be32(payload), moves, parent_pid;
+    uint16_t where = where_is(k, pid, &moves, &parent_pid);
     uint8_t msg[WHERE_BYTES];
     put_be32(msg, pid);
     put_be16(msg + 4, where);
     put_be32(msg + 6, moves);
+    put_be32(msg + 10, parent_pid);
     /* Lost, the asker hears nothing and takes this node for silent. */
     (void)transport_send(k, src_node, CLUSTER_MSG_WHERE, msg, WHERE_BYTES);
 }
@@ -255,5 +268,7 @@ void location_on_where(struct kernel *k, uint16_t src_node, const uint8_t *paylo
     struct location_suspect *s = suspect_of(k->location, get_be32(payload));
     if (s == NULL || s->pid == 0 || s->asking != src_node)
         return; /* an answer that came after the verdict */
-    on_answer(k, s, src_node, get_be16(payload + 4), get_be32(payload + 6));
+    struct where_answer a = {
+        .node = get_be16(payload + 4), .moves = get_be32(payload + 6), .parent_pid = get_be32(payload + 10)};
+    on_answer(k, s, src_node, a);
 }

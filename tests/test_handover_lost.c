@@ -4,7 +4,9 @@
  * lost (ABI_STATUS_LOST) wherever the parent runs, also when nothing the
  * parent's node believes about the child points at the crashed node. And
  * nobody is told a process is lost that moved on before the restart,
- * however late the news of that arrives (location_suspect_lost).
+ * however late the news of that arrives (location_suspect_lost). A
+ * child that died with a node before its home heard it went there is
+ * reported by the node it left.
  */
 #include <stdio.h>
 #include <string.h>
@@ -137,6 +139,37 @@ Test(handover_lost, a_target_cut_off_past_the_handover_loses_the_child_and_its_s
     cr_expect_eq(h.hal[1].trace_counts[HAL_TRACE_MIGRATE_INSTALL], 0u, "never ran there");
     cr_expect_eq(h.hal[0].trace_counts[HAL_TRACE_MIGRATE_LOST], 1u);
     cr_expect_eq(h.hal[0].last_of[HAL_TRACE_MIGRATE_LOST].pid, parent + 1);
+}
+
+/* While `cut`: node 2's frames to node 0 are lost. */
+static bool cut_2_to_0(struct harness *hh, uint32_t src, uint8_t *frame, uint32_t len, void *ctx)
+{
+    (void)len;
+    (void)ctx;
+    return !(cut && src == 2 && memcmp(frame, hh->hal[0].mac, 6) == 0);
+}
+
+/* Found by a swarm (family-8 seed 391): the child n0.2 goes 0 -> 1 -> 2
+ * and dies with node 2 before node 2's news of the move reached the home,
+ * node 0, which believes it on node 1 (up). Node 1 forwards to node 2 and
+ * sees it restarted: it follows the child it forwards there, learns the
+ * parent from the home, and tells it. */
+Test(handover_lost, a_child_lost_before_its_home_heard_where_it_went_is_reported_by_the_node_it_left)
+{
+    harness_init(&h, 3);
+    uint32_t parent = spawn_parent(0);
+    move(parent + 1, 0, 1);
+    cut = true;
+    h.frame_filter = cut_2_to_0;
+    move(parent + 1, 1, 2);
+    harness_restart(&h, 2, NULL);
+    cut = false;
+    cr_expect_eq(location_lookup(h.k[0], parent + 1), 1u, "the home believes it on node 1");
+    char child[16];
+    snprintf(child, sizeof child, "n0.%u", ABI_PID_LOCAL(parent + 1));
+    const char *argv[] = {child, "1", "8"};
+    cr_assert_gt(harness_spawn(&h, 1, "sender", argv, 3), 0); /* node 1 forwards to node 2 */
+    expect_told_lost(parent, 0, 1);
 }
 
 /* Node 1's messages to node 0, held back instead of delivered while

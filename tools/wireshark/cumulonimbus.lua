@@ -119,6 +119,7 @@ field("whereis.pid", ProtoField.uint32, "Pid", base.HEX)
 field("where.pid", ProtoField.uint32, "Pid", base.HEX)
 field("where.node", ProtoField.uint16, "Node", base.DEC, {[0xFFFF] = "not known here"})
 field("where.moves", ProtoField.uint32, "Move count", base.DEC)
+field("where.parent", ProtoField.uint32, "Parent pid (0: not known there)", base.HEX)
 
 field("stock.call_id", ProtoField.uint32, "Call id", base.DEC)
 field("stock.pid", ProtoField.uint32, "Caller pid", base.HEX)
@@ -351,19 +352,24 @@ payload[T.WHEREIS] = function(p, len, tree)
     return pid_text(p(0, 4):uint()) .. "?"
 end
 
--- pid (4), node (2; 0xFFFF: `nowhere`), move count (4): LOCATION and WHERE.
-local function pid_node_moves(name, prefix, nowhere)
+-- pid (4), node (2; 0xFFFF: `nowhere`), move count (4): LOCATION; WHERE
+-- adds the parent's pid (4).
+local function pid_node_moves(name, prefix, nowhere, with_parent)
+    local bytes = with_parent and 14 or 10
     return function(p, len, tree)
-        if not payload_ok(tree, len, len == 10, name .. " needs 10 bytes") then return "" end
+        if not payload_ok(tree, len, len == bytes, name .. " needs " .. bytes .. " bytes") then return "" end
         add_pid(tree, f[prefix .. ".pid"], p(0, 4))
         tree:add(f[prefix .. ".node"], p(4, 2))
         tree:add(f[prefix .. ".moves"], p(6, 4))
+        if with_parent then
+            add_pid(tree, f[prefix .. ".parent"], p(10, 4))
+        end
         local node = p(4, 2):uint()
         return string.format("%s %s", pid_text(p(0, 4):uint()), node == 0xFFFF and nowhere or ("on node " .. node))
     end
 end
 
-payload[T.WHERE] = pid_node_moves("WHERE", "where", "not known")
+payload[T.WHERE] = pid_node_moves("WHERE", "where", "not known", true)
 payload[T.LOCATION] = pid_node_moves("LOCATION", "location", "exited")
 
 payload[T.PROBE] = function(p, len, tree)
