@@ -109,17 +109,20 @@ static void handed_confirm(struct kernel *k)
 /* The target reset before it acknowledged HANDOVER DONE. Restarted, it
  * may never have run the process (even if INSTALLED came from it: that
  * may be its previous incarnation's answer, read late after a pause
- * here); declared unreachable, DONE was given up with the rest and the
- * target drops its copy when the SKIP reaches it. Or it ran the process,
- * which moved on or exited, and only its acknowledgement was lost: the
- * process's home judges. */
-static void handed_on_peer_reset(struct kernel *k, uint16_t node)
+ * here), or it ran it and the process moved on or exited, only its
+ * acknowledgement lost on the way: the process's home judges. Declared
+ * unreachable, it may have read DONE before the SKIP that gives DONE up
+ * (a paused target reads what its NIC held), and runs the process, or
+ * drops its copy on the SKIP: the process is followed to it, which
+ * answers. */
+static void handed_on_peer_reset(struct kernel *k, uint16_t node, bool restarted)
 {
     for (uint32_t i = 0; i < MIGRATE_MAX_HANDED; i++) {
         struct handed *h = &k->migrate->handed[i];
         if (h->pid == 0 || h->target != node)
             continue;
-        location_suspect_lost(k, h->pid, h->parent_pid, node, h->moves, LOCATION_HANDOVER);
+        location_suspect_lost(k, h->pid, h->parent_pid, node, h->moves,
+                              restarted ? LOCATION_HANDOVER : LOCATION_SILENT);
         h->pid = 0;
     }
 }
@@ -187,7 +190,7 @@ void migrate_on_peer_reset(struct kernel *k, uint16_t node, bool restarted)
 {
     if (k->migrate == NULL)
         return;
-    handed_on_peer_reset(k, node);
+    handed_on_peer_reset(k, node, restarted);
     for (uint32_t i = 0; i < MIGRATE_MAX_OUT; i++) {
         struct move_out *m = &k->migrate->out[i];
         if (m->id != 0 && m->target == node)

@@ -133,6 +133,29 @@ Test(sim_faults, a_target_paused_before_the_handover_runs_the_process_on_resume)
     cr_assert_eq(count_trace_events(run, "migrate_abort", "pid", "n0.2"), 1);
 }
 
+/* Found by a swarm (chatty-8 seed 3745): the same pause for 8 s, with the
+ * child of a waiting parent. Node 0 declares node 1 unreachable at 5.86 s
+ * and gives HANDOVER DONE up, but node 1 reads DONE from its NIC on
+ * resume, before the SKIP, and runs the child. Node 0 follows the child
+ * to node 1, which has it: the parent hears "exited with 0", never "lost". */
+Test(sim_faults, a_target_paused_past_its_source_giving_up_runs_the_child_and_it_is_not_lost)
+{
+    struct finished f;
+    run_text("paused-target-parent",
+             "{\"seed\": 7, \"nodes\": [{\"count\": 2}], \"events\": ["
+             "{\"at\": \"0s\", \"spawn\": {\"node\": 0, \"program\": \"spawner\", "
+             "\"args\": [\"sleeper\", \"1\", \"30000\"]}},"
+             "{\"at\": \"10ms\", \"migrate\": {\"pid\": \"n0.2\", \"to\": 1}},"
+             "{\"at\": \"10700us\", \"pause\": {\"node\": 1, \"for\": \"8s\"}}]}",
+             &f);
+    cr_assert_eq(f.rc, 0);
+    const char *run = OUT "/paused-target-parent";
+    cr_assert_eq(count_trace_events(run, "peer_reset", NULL, NULL), 1, "node 0 gave node 1 up");
+    cr_assert_eq(count_trace_events(run, "migrate_install", "pid", "n0.2"), 1);
+    cr_assert_eq(count_trace_events(run, "child_lost", NULL, NULL), 0);
+    cr_assert(console_contains(run, "n0.1: child n0.2 exited with 0"));
+}
+
 Test(sim_faults, a_flapping_partition_comes_back_and_does_not_hold_the_run)
 {
     struct finished f;
