@@ -106,6 +106,15 @@ Test(sim_faults, a_drifting_clock_scales_the_nodes_sleeps)
     cr_assert(console_contains(OUT "/drift", "n1.1: sleeper: slept 100 ms"), "each node sees 100 ms pass");
 }
 
+/* Two nodes: `events` (each ending in a comma), then `pid` moved from
+ * node 0 to node 1 at 10 ms, and node 1 paused for `pause` at 10.7 ms,
+ * after it answered INSTALLED (10.682 ms) and before HANDOVER DONE
+ * reached it (10.884 ms). */
+#define MOVE_TO_A_PAUSED_NODE_1(pid, pause, events)                                                          \
+    "{\"seed\": 7, \"nodes\": [{\"count\": 2}], \"events\": [" events                                        \
+    "{\"at\": \"10ms\", \"migrate\": {\"pid\": \"" pid "\", \"to\": 1}},"                                    \
+    "{\"at\": \"10700us\", \"pause\": {\"node\": 1, \"for\": \"" pause "\"}}]}"
+
 /* Found by a swarm (family-8 seed 63): the target of a move is paused
  * right after it answered INSTALLED (10.682 ms), so HANDOVER DONE (sent
  * at 10.783 ms) waits in its NIC for 6 s behind pieces of a second move
@@ -117,12 +126,12 @@ Test(sim_faults, a_target_paused_before_the_handover_runs_the_process_on_resume)
 {
     struct finished f;
     run_text("paused-target",
-             "{\"seed\": 7, \"nodes\": [{\"count\": 2}], \"events\": ["
-             "{\"at\": \"0s\", \"spawn\": {\"node\": 0, \"program\": \"sleeper\", \"args\": [\"100\"]}},"
-             "{\"at\": \"0s\", \"spawn\": {\"node\": 0, \"program\": \"sleeper\", \"args\": [\"100\"]}},"
-             "{\"at\": \"10ms\", \"migrate\": {\"pid\": \"n0.1\", \"to\": 1}},"
-             "{\"at\": \"10500us\", \"migrate\": {\"pid\": \"n0.2\", \"to\": 1}},"
-             "{\"at\": \"10700us\", \"pause\": {\"node\": 1, \"for\": \"6s\"}}]}",
+             MOVE_TO_A_PAUSED_NODE_1("n0.1", "6s",
+                                     "{\"at\": \"0s\", \"spawn\": {\"node\": 0, \"program\": \"sleeper\", "
+                                     "\"args\": [\"100\"]}},"
+                                     "{\"at\": \"0s\", \"spawn\": {\"node\": 0, \"program\": \"sleeper\", "
+                                     "\"args\": [\"100\"]}},"
+                                     "{\"at\": \"10500us\", \"migrate\": {\"pid\": \"n0.2\", \"to\": 1}},"),
              &f);
     cr_assert_eq(f.rc, 0);
     const char *run = OUT "/paused-target";
@@ -142,11 +151,9 @@ Test(sim_faults, a_target_paused_past_its_source_giving_up_runs_the_child_and_it
 {
     struct finished f;
     run_text("paused-target-parent",
-             "{\"seed\": 7, \"nodes\": [{\"count\": 2}], \"events\": ["
-             "{\"at\": \"0s\", \"spawn\": {\"node\": 0, \"program\": \"spawner\", "
-             "\"args\": [\"sleeper\", \"1\", \"30000\"]}},"
-             "{\"at\": \"10ms\", \"migrate\": {\"pid\": \"n0.2\", \"to\": 1}},"
-             "{\"at\": \"10700us\", \"pause\": {\"node\": 1, \"for\": \"8s\"}}]}",
+             MOVE_TO_A_PAUSED_NODE_1("n0.2", "8s",
+                                     "{\"at\": \"0s\", \"spawn\": {\"node\": 0, \"program\": \"spawner\", "
+                                     "\"args\": [\"sleeper\", \"1\", \"30000\"]}},"),
              &f);
     cr_assert_eq(f.rc, 0);
     const char *run = OUT "/paused-target-parent";
