@@ -29,7 +29,7 @@ enum cluster_msg_type {
     CLUSTER_MSG_MIGRATE_LAST = 31,
     CLUSTER_MSG_BALANCE_FIRST = 32,  /* 32..39: balance.c and loadinfo.c */
     CLUSTER_MSG_BALANCE_LAST = 39,
-    CLUSTER_MSG_WHERE = 40, /* pid, node (0xFFFF: not known), move count: WHEREIS's answer */
+    CLUSTER_MSG_WHERE = 40, /* pid, node (0xFFFF: not known), move count, parent: WHEREIS's answer */
 };
 
 /* ipc_send's result when the sender must wait for a remote answer. */

@@ -206,11 +206,12 @@ void location_on_node_lost(struct kernel *k, uint16_t node, bool restarted)
     struct location_table *t = k->location;
     for (uint32_t i = 0; i < t->capacity; i++) {
         const struct location_entry *e = &t->slots[i];
-        if (e->pid != 0 && e->parent_pid != 0 && e->node == node)
+        if (e->pid == 0 || e->node != node)
+            continue;
+        if (e->parent_pid != 0) /* born here */
             location_suspect_lost(k, e->pid, e->parent_pid, node, 0,
                                   restarted ? LOCATION_RESTARTED : LOCATION_SILENT);
-        else if (e->pid != 0 && e->authoritative && e->node == node && restarted &&
-                 ABI_PID_NODE(e->pid) != k->node_id)
+        else if (restarted && e->authoritative && ABI_PID_NODE(e->pid) != k->node_id) /* forwarded */
             location_suspect_lost(k, e->pid, 0, node, 0, LOCATION_RESTARTED);
     }
 }

@@ -186,6 +186,23 @@ uint64_t migrate_next_deadline(const struct kernel *k)
     return next;
 }
 
+/* Give up every move from `source`. A restarted source lost its copy, if
+ * it kept one: then the process ran nowhere afterwards, and its parent is
+ * told. */
+static void give_up_moves_from(struct kernel *k, uint16_t source, bool restarted)
+{
+    for (uint32_t i = 0; i < MIGRATE_MAX_IN; i++) {
+        struct move_in *m = &k->migrate->in[i];
+        if (m->id == 0 || m->source != source)
+            continue;
+        bool lost = m->held != NULL && restarted;
+        uint32_t pid = m->pid, parent = lost ? m->held->parent_pid : 0;
+        migrate_in_give_up(k, m);
+        if (lost)
+            proc_report_lost(k, pid, parent);
+    }
+}
+
 void migrate_on_peer_reset(struct kernel *k, uint16_t node, bool restarted)
 {
     if (k->migrate == NULL)
@@ -196,30 +213,16 @@ void migrate_on_peer_reset(struct kernel *k, uint16_t node, bool restarted)
         if (m->id != 0 && m->target == node)
             migrate_out_abort(k, m, ERR_UNREACHABLE, false);
     }
-    for (uint32_t i = 0; i < MIGRATE_MAX_IN; i++) {
-        struct move_in *m = &k->migrate->in[i];
-        if (m->id == 0 || m->source != node)
-            continue;
-        /* A restarted source lost its copy, if it kept one: then the
-         * process ran nowhere afterwards, and its parent is told. */
-        bool lost = m->held != NULL && restarted;
-        uint32_t pid = m->pid, parent = lost ? m->held->parent_pid : 0;
-        migrate_in_give_up(k, m);
-        if (lost)
-            proc_report_lost(k, pid, parent);
-    }
+    give_up_moves_from(k, node, restarted);
 }
 
 /* The source gave its moves to here up when it gave the messages up (it
- * thawed the process, or, after DONE, follows it as lost): a held copy
- * must go, or it would wait for a DONE that never comes. */
+ * thawed the process, or, after DONE, follows it): a held copy must go,
+ * or it would wait for a DONE that never comes. */
 void migrate_on_peer_abandoned(struct kernel *k, uint16_t node)
 {
-    for (uint32_t i = 0; k->migrate != NULL && i < MIGRATE_MAX_IN; i++) {
-        struct move_in *m = &k->migrate->in[i];
-        if (m->id != 0 && m->source == node)
-            migrate_in_give_up(k, m);
-    }
+    if (k->migrate != NULL)
+        give_up_moves_from(k, node, false);
 }
 
 /* Made when the node first takes part in a move, kept until it stops

@@ -31,8 +31,9 @@
  * it through the source until the handover, which keeps each sender's
  * messages in order. Any failure before DONE thaws the process at the
  * source, where it runs on as if nothing had happened. The target gives
- * a held copy up only on CANCEL or a reset of its session with the
- * source, never on silence alone: DONE may be on its way.
+ * a held copy up only on CANCEL, a reset of its session with the source
+ * or a SKIP from it (DONE given up), never on silence alone: DONE may be
+ * on its way.
  *
  * Moves are kept in small fixed tables scanned in index order, and every
  * time comes from the node's clock: nothing depends on pointer values.
