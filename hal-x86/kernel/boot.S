@@ -6,9 +6,9 @@
  * 32-bit protected mode with paging off, the magic in EAX and the
  * information structure's address in EBX. From there: clear .bss, check
  * for long mode, identity-map the low 4 GiB (2 MiB pages, except the first
- * 2 MiB in 4 KiB pages so that page 0 and the guard page under the stack
- * stay unmapped), enable PAE and long mode, load the GDT, jump to 64-bit
- * code and call kmain(magic, info).
+ * 8 MiB, where the kernel lies, in 4 KiB pages so that page 0 and the
+ * guard page under the stack stay unmapped), enable PAE and long mode,
+ * load the GDT, jump to 64-bit code and call kmain(magic, info).
  */
 #include "gdt.h"
 
@@ -24,6 +24,7 @@
 #define PDE_LARGE_PAGE 0x083 /* present, writable, 2 MiB */
 #define PAGE_TABLE_ENTRIES 512
 #define IDENTITY_MAP_GIB 4
+#define LOW_PAGE_TABLES 4 /* 4 KiB pages for the first 8 MiB (link.ld) */
 #define CR0_PE (1 << 0)
 #define CR0_WP (1 << 16)
 #define CR0_PG (1 << 31)
@@ -110,11 +111,11 @@ boot_entry32:
     add $8, %edi
     loop 2b
 
-    /* The first 2 MiB in 4 KiB pages, all but page 0 (null pointers
+    /* The first 8 MiB in 4 KiB pages, all but page 0 (null pointers
      * fault) and the stack's guard page (overflows fault). */
     mov $boot_pt_low + 8, %edi
     mov $0x1000 + PTE_PRESENT_WRITABLE, %eax
-    mov $PAGE_TABLE_ENTRIES - 1, %ecx
+    mov $LOW_PAGE_TABLES * PAGE_TABLE_ENTRIES - 1, %ecx
 3:  mov %eax, (%edi)
     add $0x1000, %eax
     add $8, %edi
@@ -122,8 +123,13 @@ boot_entry32:
     mov $boot_stack_guard, %edi
     shr $12 - 3, %edi
     movl $0, boot_pt_low(%edi)
+    mov $boot_pd, %edi
     mov $boot_pt_low + PTE_PRESENT_WRITABLE, %eax
-    mov %eax, boot_pd
+    mov $LOW_PAGE_TABLES, %ecx
+4:  mov %eax, (%edi)
+    add $4096, %eax
+    add $8, %edi
+    loop 4b
 
     mov %cr4, %eax
     or $CR4_PAE, %eax
@@ -214,7 +220,7 @@ boot_pdpt:
 boot_pd:
     .skip 4096 * IDENTITY_MAP_GIB
 boot_pt_low:
-    .skip 4096
+    .skip 4096 * LOW_PAGE_TABLES
     .globl boot_stack_guard, boot_stack_bottom, boot_stack_top
 boot_stack_guard:
     .skip 4096
