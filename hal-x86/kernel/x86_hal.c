@@ -13,6 +13,7 @@
 #include "pages.h"
 #include "panic.h"
 #include "node_programs.h"
+#include "user/programs_xlat.h"
 
 #define DISK_QUEUE 16u
 
@@ -184,6 +185,15 @@ static int hal_program_lookup(void *ctx, const char *name, uint32_t name_len, co
     return HAL_OK;
 }
 
+/* A built-in program's translation (user/programs_xlat.h); the core uses
+ * it only for a process whose text matches it. A boot module never has a
+ * built-in program's name (node_programs.h). */
+static const struct rv_xlat_program *hal_program_translation(void *ctx, const char *name, uint32_t name_len)
+{
+    (void)ctx;
+    return user_program_xlat_find(name, name_len);
+}
+
 /* ---- the trace: notices and counters -------------------------------- */
 
 static const char *const fault_names[HAL_FAULT_COUNT] = {
@@ -294,7 +304,8 @@ static const struct hal_console_ops console_ops = {.write = hal_console_write};
 static const struct hal_mem_ops mem_ops = {.alloc_pages = hal_alloc_pages, .free_pages = hal_free_pages};
 static const struct hal_random_ops random_ops = {.next_u32 = hal_next_u32};
 static const struct hal_trace_ops trace_ops = {.event = hal_trace_event};
-static const struct hal_program_ops program_ops = {.lookup = hal_program_lookup};
+static const struct hal_program_ops program_ops = {.lookup = hal_program_lookup,
+                                                   .translation = hal_program_translation};
 static const struct hal_panic_ops panic_ops = {.assert_failed = hal_assert_failed};
 static const struct hal_nvram_ops nvram_ops = {.read = hal_nvram_read, .write = hal_nvram_write};
 

@@ -3,7 +3,7 @@
  * calibrated TSC, the network the e1000, the disk the ATA drive, the
  * console the serial port and the screen, memory the page allocator,
  * randomness RDRAND, the trace a few kernel notices on the console, the
- * programs those built into the image.
+ * programs those built into the image, with their translations.
  *
  * Disk requests queue up (DISK_QUEUE) and go to the driver one at a
  * time. The core may not be called back from a HAL operation, so their

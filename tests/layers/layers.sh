@@ -48,7 +48,7 @@ expect_forbidden() { # file line expected-message
 
 echo "--- forbidden includes added to copies of the tree"
 expect_forbidden hal-x86/launcher/boot_qemu.c '#include "hal-sim/sim.h"' \
-  "hal-x86/launcher/boot_qemu.c includes hal-sim/sim.h: hal-x86/launcher may include only core, hal, host, hal-x86/kernel, hal-x86/font, user/programs.h"
+  "hal-x86/launcher/boot_qemu.c includes hal-sim/sim.h: hal-x86/launcher may include only core, hal, host, hal-x86/kernel, hal-x86/font, user/programs.h, user/programs_xlat.h"
 expect_forbidden viz/viz_color.c '#include "hal-sim/scenario.h"' \
   "viz/viz_color.c includes hal-sim/scenario.h: viz may include only host"
 expect_forbidden core/names.c '#include "host/xalloc.h"' \
