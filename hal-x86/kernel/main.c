@@ -83,7 +83,7 @@ static bool start_nic(void)
 static struct kernel *start_kernel(bool nic, bool disk)
 {
     struct hal hal;
-    x86_hal_init(&hal, config.node_id, nic, disk);
+    x86_hal_init(&hal, &config, nic, disk);
     uint32_t epoch;
     do
         epoch = entropy_u32();

@@ -189,6 +189,8 @@ static bool apply_word(struct node_config *c, struct word key, struct word v)
         c->kv_backend = (uint16_t)n;
     } else if (word_is(key, "ata") && (word_is(v, "pio") || word_is(v, "dma"))) {
         c->ata_pio = word_is(v, "pio");
+    } else if (word_is(key, "translate") && (word_is(v, "on") || word_is(v, "off"))) {
+        c->interpret = word_is(v, "off");
     } else if (word_is(key, "selftest")) {
         return copy_value(v, c->selftest, sizeof c->selftest) && node_selftest_known(c->selftest);
     } else {

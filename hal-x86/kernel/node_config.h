@@ -16,6 +16,8 @@
  *   selftest=NAME     run a built-in self test instead (node_selftest.h)
  *   ata=MODE          dma (default: bus-master DMA when the controller and
  *                     the drive have it, else PIO) | pio (PIO only)
+ *   translate=on|off  run the built-in programs' translations (default
+ *                     on) or interpret every program (docs/translation.md)
  * Unknown words or bad values stop the boot with a message naming the word.
  */
 #ifndef HAL_X86_NODE_CONFIG_H
@@ -38,6 +40,7 @@ struct node_config {
     bool exit_when_idle;
     char selftest[NODE_SELFTEST_BYTES];
     bool ata_pio; /* ata=pio: no DMA for the disk */
+    bool interpret;     /* translate=off */
     bool kv_configured; /* kv=N: the key-value back end is node N */
     uint16_t kv_backend;
 };

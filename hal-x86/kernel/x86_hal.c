@@ -29,6 +29,7 @@ struct disk_request {
 struct x86_node {
     uint16_t id;
     bool nic, disk;
+    bool interpret;                        /* no translations */
     struct disk_request queue[DISK_QUEUE]; /* oldest first; queue[0] runs */
     uint32_t queued;
     bool running; /* queue[0] went to the driver */
@@ -185,13 +186,14 @@ static int hal_program_lookup(void *ctx, const char *name, uint32_t name_len, co
     return HAL_OK;
 }
 
-/* A built-in program's translation (user/programs_xlat.h); the core uses
- * it only for a process whose text matches it. A boot module never has a
- * built-in program's name (node_programs.h). */
+/* A built-in program's translation (user/programs_xlat.h), unless the node
+ * interprets everything; the core uses it only for a process whose text
+ * matches it. A boot module never has a built-in program's name
+ * (node_programs.h). */
 static const struct rv_xlat_program *hal_program_translation(void *ctx, const char *name, uint32_t name_len)
 {
-    (void)ctx;
-    return user_program_xlat_find(name, name_len);
+    const struct x86_node *n = ctx;
+    return n->interpret ? NULL : user_program_xlat_find(name, name_len);
 }
 
 /* ---- the trace: notices and counters -------------------------------- */
@@ -309,9 +311,10 @@ static const struct hal_program_ops program_ops = {.lookup = hal_program_lookup,
 static const struct hal_panic_ops panic_ops = {.assert_failed = hal_assert_failed};
 static const struct hal_nvram_ops nvram_ops = {.read = hal_nvram_read, .write = hal_nvram_write};
 
-void x86_hal_init(struct hal *hal, uint16_t node_id, bool nic, bool disk)
+void x86_hal_init(struct hal *hal, const struct node_config *cfg, bool nic, bool disk)
 {
-    node.id = node_id;
+    node.id = cfg->node_id;
+    node.interpret = cfg->interpret;
     node.nic = nic;
     node.disk = disk;
     x86_hal_get(hal);

@@ -3,7 +3,8 @@
  * calibrated TSC, the network the e1000, the disk the ATA drive, the
  * console the serial port and the screen, memory the page allocator,
  * randomness RDRAND, the trace a few kernel notices on the console, the
- * programs those built into the image, with their translations.
+ * programs those built into the image, with their translations unless
+ * the command line says translate=off.
  *
  * Disk requests queue up (DISK_QUEUE) and go to the driver one at a
  * time. The core may not be called back from a HAL operation, so their
@@ -18,6 +19,7 @@
 #include <stdint.h>
 
 #include "core/kernel.h"
+#include "node_config.h"
 
 /* What the trace has told about this node's processes. */
 struct x86_activity {
@@ -27,9 +29,9 @@ struct x86_activity {
     uint64_t events[HAL_TRACE_TYPE_COUNT]; /* every event, by type */
 };
 
-/* Fill `hal` for node `node_id`; `nic` and `disk` say which devices
- * started. */
-void x86_hal_init(struct hal *hal, uint16_t node_id, bool nic, bool disk);
+/* Fill `hal` for the node `cfg` describes; `nic` and `disk` say which
+ * devices started. */
+void x86_hal_init(struct hal *hal, const struct node_config *cfg, bool nic, bool disk);
 
 /* The HAL x86_hal_init filled, again (self tests submit through it). */
 void x86_hal_get(struct hal *hal);

@@ -62,12 +62,13 @@ _Static_assert(sizeof(struct node_config) == 304, "a new field needs comparing i
 static void fuzz_check_round_trip(const struct node_config *c)
 {
     char line[FUZZ_LINE_BYTES], err[FUZZ_ERR_BYTES];
-    int n = snprintf(line, sizeof line, "node=%u nodes=%u ip=%u.%u.%u.%u balance=%s migrate=%s%s%s%s%s%s ata=%s",
+    int n = snprintf(line, sizeof line,
+                     "node=%u nodes=%u ip=%u.%u.%u.%u balance=%s migrate=%s%s%s%s%s%s ata=%s translate=%s",
                      c->node_id, c->node_count, c->ipv4 >> 24, c->ipv4 >> 16 & 0xFFu, c->ipv4 >> 8 & 0xFFu,
                      c->ipv4 & 0xFFu, balance_policy_name(c->balance_policy),
                      migrate_mode_name(c->migrate_mode), c->exit_when_idle ? " exit=idle" : "",
                      c->run[0] != '\0' ? " run=" : "", c->run, c->selftest[0] != '\0' ? " selftest=" : "",
-                     c->selftest, c->ata_pio ? "pio" : "dma");
+                     c->selftest, c->ata_pio ? "pio" : "dma", c->interpret ? "off" : "on");
     if (n < 0 || (size_t)n >= sizeof line)
         abort();
     if (c->kv_configured) {
@@ -82,7 +83,7 @@ static void fuzz_check_round_trip(const struct node_config *c)
     if (a.node_id != c->node_id || a.node_count != c->node_count || a.ipv4 != c->ipv4 ||
         strcmp(a.run, c->run) != 0 || a.balance_policy != c->balance_policy ||
         a.migrate_mode != c->migrate_mode || a.exit_when_idle != c->exit_when_idle ||
-        strcmp(a.selftest, c->selftest) != 0 || a.ata_pio != c->ata_pio ||
+        strcmp(a.selftest, c->selftest) != 0 || a.ata_pio != c->ata_pio || a.interpret != c->interpret ||
         a.kv_configured != c->kv_configured || (c->kv_configured && a.kv_backend != c->kv_backend))
         abort();
 }

@@ -3,7 +3,9 @@
 # WORKERS copies of "worker ITERATIONS", node 1 with none, both with
 # balance=offer. The overloaded node 0 must hand at least one worker to
 # node 1, and every worker, moved or not, must print exactly what it
-# prints unmoved on one simulated node.
+# prints unmoved on one simulated node. Node 0 interprets (translate=off),
+# so the workers still run when the balancer has heard node 1, however
+# fast translated code is.
 #   net_balance.sh <cumulonimbus.elf> <build dir> <nimbus>
 source "$(dirname "$0")/net_lib.sh"
 NIMBUS=$3
@@ -20,7 +22,7 @@ for ((i = 1; i < WORKERS; i++)); do run+=,worker:$ITERATIONS; done
 net_lan_dgram 2
 net_start_node 1 2 "balance=offer"
 net_wait 1 'cumulonimbus: node 1 ready' 20
-net_start_node 0 2 "balance=offer run=$run"
+net_start_node 0 2 "balance=offer translate=off run=$run"
 net_wait 0 'cumulonimbus: node 0 ready' 20
 for ((i = 1; i <= WORKERS; i++)); do
     net_wait 0 "n0\.$i: worker n0\.$i: checksum" 60

@@ -32,6 +32,7 @@ Test(node_config, an_empty_line_gives_the_defaults)
     cr_expect_not(cfg.exit_when_idle);
     cr_expect_str_empty(cfg.selftest);
     cr_expect_not(cfg.ata_pio, "DMA when the hardware has it");
+    cr_expect_not(cfg.interpret, "translated programs");
     struct node_program p;
     cr_expect_not(node_config_program(&cfg, 0, &p), "no programs");
 }
@@ -39,7 +40,8 @@ Test(node_config, an_empty_line_gives_the_defaults)
 Test(node_config, every_option)
 {
     cr_assert_eq(parse("  node=2 nodes=3\tip=192.168.1.7 run=pingpong:server:10,hello "
-                       "balance=two-choices migrate=pre-copy exit=idle selftest=exit:7 ata=pio kv=1 "),
+                       "balance=two-choices migrate=pre-copy exit=idle selftest=exit:7 ata=pio kv=1 "
+                       "translate=off "),
                  0, "%s", err);
     cr_expect_eq(cfg.node_id, 2);
     cr_expect_eq(cfg.node_count, 3);
@@ -49,6 +51,7 @@ Test(node_config, every_option)
     cr_expect(cfg.exit_when_idle);
     cr_expect_str_eq(cfg.selftest, "exit:7");
     cr_expect(cfg.ata_pio);
+    cr_expect(cfg.interpret);
     cr_expect(cfg.kv_configured);
     cr_expect_eq(cfg.kv_backend, 1);
 }
@@ -82,21 +85,24 @@ Test(node_config, run_splits_into_programs_and_arguments)
 
 Test(node_config, a_later_word_wins)
 {
-    cr_assert_eq(parse("run=hello run=worker:1 nodes=4 nodes=2 ata=pio ata=dma"), 0, "%s", err);
+    cr_assert_eq(parse("run=hello run=worker:1 nodes=4 nodes=2 ata=pio ata=dma translate=off translate=on"),
+                 0, "%s", err);
     cr_expect_str_eq(cfg.run, "worker:1");
     cr_expect_eq(cfg.node_count, 2);
     cr_expect_not(cfg.ata_pio);
+    cr_expect_not(cfg.interpret);
 }
 
 /* Each of these stops the boot, naming the word. */
 static const char *const bad_words[] = {
-    "nodes=0",      "nodes=1025", "nodes=",           "nodes=-1",     "nodes=2x",
-    "node=x",       "node=1024",  "node=99999999999", "ip=10.0.0",    "ip=10.0.0.256",
-    "ip=1.2.3.4.5", "ip=0.0.0.0", "ip=1..2.3",        "ip=a.b.c.d",   "ip=255.255.255.255",
-    "run=nosuch",   "run=hello,", "run=,hello",       "run=hello::x", "run=hello:",
-    "run=Hello",    "run=:x",     "balance=fast",     "balance=",     "migrate=live",
-    "exit=now",     "exit=",      "selftest=nosuch",  "colour=blue",  "justaword",
-    "=x",           "node",       "ata=udma",         "ata=",         "ata=PIO",
+    "nodes=0",      "nodes=1025",   "nodes=",           "nodes=-1",     "nodes=2x",
+    "node=x",       "node=1024",    "node=99999999999", "ip=10.0.0",    "ip=10.0.0.256",
+    "ip=1.2.3.4.5", "ip=0.0.0.0",   "ip=1..2.3",        "ip=a.b.c.d",   "ip=255.255.255.255",
+    "run=nosuch",   "run=hello,",   "run=,hello",       "run=hello::x", "run=hello:",
+    "run=Hello",    "run=:x",       "balance=fast",     "balance=",     "migrate=live",
+    "exit=now",     "exit=",        "selftest=nosuch",  "colour=blue",  "justaword",
+    "=x",           "node",         "ata=udma",         "ata=",         "ata=PIO",
+    "translate=",   "translate=no",
 };
 
 Test(node_config, bad_words_are_refused_by_name)
