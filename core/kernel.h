@@ -55,6 +55,7 @@ struct kernel_config {
 /* Counters a platform reads for its metrics. */
 struct kernel_stats {
     uint64_t insns;
+    uint64_t insns_translated; /* of which ran as translated code (rv32_xlat.h) */
     uint32_t spawned, exited, faulted;
     uint64_t msgs_sent, msgs_delivered, msgs_dropped;
     uint64_t frames_tx, frames_rx, bytes_tx, bytes_rx, frames_bad;

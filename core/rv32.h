@@ -41,6 +41,7 @@ enum rv_stop {
 struct rv_result {
     enum rv_stop stop;
     uint32_t executed;   /* instructions retired, including the ECALL */
+    uint32_t translated; /* of which in translated code (rv32_xlat.h) */
     uint32_t fault_addr; /* FETCH: the pc; LOAD/STORE: the access address;
                             MISALIGNED: the target; otherwise 0 */
 };

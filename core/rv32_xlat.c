@@ -27,13 +27,14 @@ struct rv_result rv_run(struct rv_cpu *cpu, struct vm *vm, uint32_t budget)
     struct rv_xlat_state s = {.cpu = cpu, .vm = vm};
     rv_tlb_clear(&s.ld);
     rv_tlb_clear(&s.st);
-    uint32_t done = 0;
+    uint32_t done = 0, translated = 0;
     while (done < budget) {
         uint32_t left = budget - done, step = RV_XLAT_OUTSIDE_STEP < left ? RV_XLAT_OUTSIDE_STEP : left;
         if (rv_xlat_covers(t, cpu->pc)) {
             s.left = left;
             enum rv_xlat_exit why = t->run(&s);
             done += left - s.left;
+            translated += left - s.left;
             /* Out of budget for a whole block: the interpreter spends the
              * rest. Otherwise it runs the one instruction at pc. */
             step = why == RV_XLAT_BUDGET ? s.left : 1u;
@@ -44,11 +45,12 @@ struct rv_result rv_run(struct rv_cpu *cpu, struct vm *vm, uint32_t budget)
         done += r.executed;
         if (r.stop != RV_STOP_BUDGET) {
             r.executed = done;
+            r.translated = translated;
             return r;
         }
     }
     cpu->x[0] = 0;
-    return (struct rv_result){.stop = RV_STOP_BUDGET, .executed = done};
+    return (struct rv_result){.stop = RV_STOP_BUDGET, .executed = done, .translated = translated};
 }
 
 bool rv_xlat_matches(const struct vm *vm, const struct rv_xlat_program *t)

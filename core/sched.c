@@ -135,6 +135,7 @@ static uint32_t run_quantum(struct kernel *k, struct proc *p, uint32_t quantum, 
     while (used < quantum) {
         struct rv_result r = rv_run(&p->cpu, &p->vm, quantum - used);
         used += r.executed;
+        k->stats.insns_translated += r.translated;
         p->insns_total += r.executed;
         p->insns_window += r.executed;
         bool ecall = r.stop == RV_STOP_ECALL;

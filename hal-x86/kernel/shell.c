@@ -105,8 +105,9 @@ static void run_load(char **args, uint32_t count)
     char load[TEXTFMT_BYTES];
     textfmt_load(load, sizeof load, s->load_milli);
     shell_print("load %s, %u processes\n", load, kernel_process_count(shell_kernel));
-    shell_print("instructions %llu; spawned %u, exited %u, faulted %u\n", (unsigned long long)s->insns, s->spawned,
-                s->exited, s->faulted);
+    shell_print("instructions %llu (translated %llu); spawned %u, exited %u, faulted %u\n",
+                (unsigned long long)s->insns, (unsigned long long)s->insns_translated, s->spawned, s->exited,
+                s->faulted);
     shell_print("messages sent %llu, delivered %llu, dropped %llu, forwarded %llu\n",
                 (unsigned long long)s->msgs_sent, (unsigned long long)s->msgs_delivered,
                 (unsigned long long)s->msgs_dropped, (unsigned long long)s->forwarded);
