@@ -201,11 +201,11 @@ static void rv_decode_at(const struct rv_page *page, struct rv_mark *m, struct r
     do {                                                                      \
         uint64_t off = (uint32_t)(x[e->rs1] + (uint32_t)e->imm);              \
         uint32_t v;                                                           \
-        off -= ld.tag[e->rs1];                                                \
+        off -= ld->tag[e->rs1];                                               \
         if (off <= PAGE_SIZE - (size)) {                                      \
-            v = get(ld.host[e->rs1] + off);                                   \
+            v = get(ld->host[e->rs1] + off);                                  \
         } else {                                                              \
-            uint64_t got = rv_load_miss(vm, &ld, e, off, (size));             \
+            uint64_t got = rv_load_miss(vm, e, off, (size));                  \
             if (got >= RV_MISS_FAULT) {                                       \
                 d = e;                                                        \
                 STOP(RV_STOP_LOAD_FAULT, (uint32_t)got);                      \
@@ -217,11 +217,11 @@ static void rv_decode_at(const struct rv_page *page, struct rv_mark *m, struct r
 #define STORE(size, put)                                                      \
     do {                                                                      \
         uint64_t off = (uint32_t)(x[e->rs1] + (uint32_t)e->imm);              \
-        off -= st.tag[e->rs1];                                                \
+        off -= st->tag[e->rs1];                                               \
         if (off <= PAGE_SIZE - (size)) {                                      \
-            put(st.host[e->rs1] + off, x[e->rs2]);                            \
+            put(st->host[e->rs1] + off, x[e->rs2]);                           \
         } else {                                                              \
-            uint64_t got = rv_store_miss(vm, &st, &mark, e, off, (size), x[e->rs2]); \
+            uint64_t got = rv_store_miss(vm, &mark, e, off, (size), x[e->rs2]); \
             d = e;                                                            \
             if (got != 0)                                                     \
                 STOP(RV_STOP_STORE_FAULT, (uint32_t)got);                     \
@@ -365,7 +365,7 @@ struct rv_result rv_interp(struct rv_cpu *cpu, struct vm *vm, uint32_t budget)
         RV_META_OPS(RV_LABEL) RV_INSN_OPS(RV_LABEL) RV_FUSED_OPS(RV_FUSED_LABEL)};
     struct rv_result res = {.stop = RV_STOP_BUDGET};
     uint32_t x[33];
-    struct rv_tlb ld, st;
+    struct vm_tlb *ld = &vm->load_tlb, *st = &vm->store_tlb;
     struct rv_page page = {0};
     struct rv_mark mark = {0};
     struct rv_decoded *d = NULL;
@@ -374,8 +374,6 @@ struct rv_result rv_interp(struct rv_cpu *cpu, struct vm *vm, uint32_t budget)
 
     kmemcpy(x, cpu->x, sizeof cpu->x);
     x[0] = 0;
-    rv_tlb_clear(&ld);
-    rv_tlb_clear(&st);
     if ((target & 3u) != 0) {
         res.stop = RV_STOP_MISALIGNED;
         res.fault_addr = target;
