@@ -43,7 +43,9 @@
  *    so that entry's op is swapped for OP_BUDGET (the "budget mark", put
  *    back on the way out), and a fused pair ending at it runs its first
  *    instruction alone meanwhile. So the budget is exact at no cost per
- *    instruction.
+ *    instruction. After a jump, a mark anywhere from d to L will do, for
+ *    there OP_BUDGET moves it on to L: a loop's turns in the last page
+ *    of budget leave the mark after the loop and do not move it (rv32.c).
  *
  * Loads and stores go through a small TLB per base register, which makes
  * the common case one subtraction and one compare for the page check,
@@ -261,6 +263,7 @@ static inline uint8_t *rv_pte_host(uintptr_t pte, uint32_t va)
 struct rv_mark {
     struct rv_decoded *at; /* NULL: no mark */
     struct rv_decoded *pair; /* NULL: none split */
+    intptr_t jump_bytes;     /* the length of the last jump that left L in the page */
     uint8_t op, pair_op;
 };
 

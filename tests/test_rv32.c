@@ -868,6 +868,42 @@ Test(rv32, budget_ends_near_page_end)
     }
 }
 
+/* Nested loops, with a forward branch: a budget of any size stops after
+ * exactly that many instructions, in the state single-stepping reaches.
+ * After a backward jump in the last page of budget the mark waits past the
+ * loop and is moved on to L only when straight-line code reaches it; this
+ * checks that every turn of the loops still stops where it must. */
+Test(rv32, every_budget_inside_nested_loops_stops_exactly)
+{
+    PROGRAM(rv_addi(RV_S0, RV_ZERO, 0),
+            rv_addi(RV_T0, RV_ZERO, 7),    /* outer: */
+            rv_addi(RV_S1, RV_S1, 3),      /* inner: */
+            rv_addi(RV_T0, RV_T0, -1),
+            rv_bne(RV_T0, RV_ZERO, -8),    /* to inner */
+            rv_andi(RV_T1, RV_S0, 1),
+            rv_beq(RV_T1, RV_ZERO, 8),     /* to skip on even turns */
+            rv_addi(RV_S2, RV_S2, 1),
+            rv_addi(RV_S0, RV_S0, 1),      /* skip: */
+            rv_addi(RV_T2, RV_ZERO, 40),
+            rv_blt(RV_S0, RV_T2, -36),     /* to outer */
+            rv_ecall());
+    const uint32_t total = 1 + 40 * 27 + 20 + 1;
+    struct rv_cpu start = cpu, stepped = cpu;
+    for (uint32_t b = 1; b < total; b++) {
+        struct rv_result r = rv_run(&stepped, &vm, 1);
+        cr_assert_eq(r.stop, RV_STOP_BUDGET);
+        cpu = start;
+        r = rv_run(&cpu, &vm, b);
+        cr_assert_eq(r.stop, RV_STOP_BUDGET, "budget %u", b);
+        cr_assert_eq(r.executed, b);
+        cr_assert_eq(memcmp(&cpu, &stepped, sizeof cpu), 0, "budget %u: pc %#x, stepped %#x", b, cpu.pc,
+                     stepped.pc);
+    }
+    cpu = start;
+    run_to_ecall(total);
+    cr_assert_eq(cpu.x[RV_S2], 20u);
+}
+
 Test(rv32, large_budget)
 {
     put_busy_program();
