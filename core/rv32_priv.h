@@ -293,10 +293,11 @@ uint64_t rv_load_slow(struct vm *vm, unsigned reg, uint32_t va, uint32_t size);
 int rv_store_slow(struct vm *vm, struct rv_mark *mark, unsigned reg, uint32_t va, uint32_t size, uint32_t value);
 
 /* The interpreter's way to rv_load_slow and rv_store_slow for the load
- * or store at entry e: the access is given as `off`, its address less
- * tlb->tag[e->rs1] (mod 2^64), as the fast path worked it out, so that
- * the fast path need not keep the address or e->rs1 too. A fault comes back as RV_MISS_FAULT | the access address;
- * otherwise the load's value, or 0 for a store. */
+ * or store at entry e: the access is given as `off`, its address less the
+ * TLB's tag for e->rs1 (mod 2^64), as the fast path worked it out, so that
+ * the fast path need not keep the address or e->rs1 too. A fault comes
+ * back as RV_MISS_FAULT | the access address; otherwise the load's value,
+ * or 0 for a store. */
 #define RV_MISS_FAULT RV_LOAD_FAULT
 uint64_t rv_load_miss(struct vm *vm, const struct rv_decoded *e, uint64_t off, uint32_t size);
 uint64_t rv_store_miss(struct vm *vm, struct rv_mark *mark, const struct rv_decoded *e, uint64_t off, uint32_t size,
