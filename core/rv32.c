@@ -40,6 +40,25 @@ static void rv_mark_set(struct rv_mark *m, struct rv_decoded *at, const struct r
         rv_mark_split(m, at - 1);
 }
 
+/* After a taken jump to entry d that left the budget's end L inside the
+ * page, straight-line code from d must meet a mark at or before L: there
+ * op_BUDGET stops, or moves the mark on to L. Whether the mark does. */
+static inline bool rv_mark_guards(const struct rv_mark *m, const struct rv_decoded *d, uintptr_t L)
+{
+    return m->at != NULL && d <= m->at && (uintptr_t)m->at <= L;
+}
+
+/* When it does not: mark the entry after the jump if the jump went back
+ * (that guards L for the following turns of the loop it closes, until L
+ * falls inside the loop), else L itself. So a loop does not move the mark
+ * at every turn. */
+static void rv_mark_after_jump(struct rv_mark *m, struct rv_decoded *d, struct rv_decoded *L,
+                               const struct rv_decoded *page_start)
+{
+    struct rv_decoded *after = (struct rv_decoded *)((char *)d - m->jump_bytes) + 1;
+    rv_mark_set(m, m->jump_bytes < 0 && after <= L ? after : L, page_start);
+}
+
 /* ---- The interpreter ---- */
 
 /* The code page being run. pc_bias turns an entry's host address into its
@@ -137,14 +156,18 @@ static void rv_decode_at(const struct rv_page *page, struct rv_mark *m, struct r
 
 /* A taken jump inside the page, `bytes` of cache away: the jump used one
  * entry of budget, and L moves with d so that L - d stays the remaining
- * budget. If the budget now ends inside the page, mark where. */
+ * budget. If the budget now ends inside the page, the mark must guard it
+ * (`jumped`). The jump's length goes to memory: kept in a register for
+ * `jumped`, gcc kept the old d too, costing every jump two instructions. */
 #define JUMP_NEAR(bytes)                                             \
     do {                                                             \
         intptr_t by_ = (bytes);                                      \
         d = (struct rv_decoded *)((char *)d + by_);                  \
         L += (uintptr_t)by_ - sizeof *d;                             \
-        if (L < page.end)                                            \
-            goto set_mark;                                           \
+        if (L < page.end) {                                          \
+            mark.jump_bytes = by_;                                   \
+            goto jumped;                                             \
+        }                                                            \
         DISPATCH();                                                  \
     } while (0)
 
@@ -152,10 +175,13 @@ static void rv_decode_at(const struct rv_page *page, struct rv_mark *m, struct r
 #define JUMP_ENTRY(to)                                               \
     do {                                                             \
         struct rv_decoded *to_ = (to);                               \
-        L += (uintptr_t)to_ - (uintptr_t)d - sizeof *d;              \
+        intptr_t by_ = (char *)to_ - (char *)d;                      \
         d = to_;                                                     \
-        if (L < page.end)                                            \
-            goto set_mark;                                           \
+        L += (uintptr_t)by_ - sizeof *d;                             \
+        if (L < page.end) {                                          \
+            mark.jump_bytes = by_;                                   \
+            goto jumped;                                             \
+        }                                                            \
         DISPATCH();                                                  \
     } while (0)
 
@@ -201,11 +227,11 @@ static void rv_decode_at(const struct rv_page *page, struct rv_mark *m, struct r
     do {                                                                      \
         uint64_t off = (uint32_t)(x[e->rs1] + (uint32_t)e->imm);              \
         uint32_t v;                                                           \
-        off -= ld.tag[e->rs1];                                                \
+        off -= ld->tag[e->rs1];                                               \
         if (off <= PAGE_SIZE - (size)) {                                      \
-            v = get(ld.host[e->rs1] + off);                                   \
+            v = get(ld->host[e->rs1] + off);                                  \
         } else {                                                              \
-            uint64_t got = rv_load_miss(vm, &ld, e, off, (size));             \
+            uint64_t got = rv_load_miss(vm, e, off, (size));                  \
             if (got >= RV_MISS_FAULT) {                                       \
                 d = e;                                                        \
                 STOP(RV_STOP_LOAD_FAULT, (uint32_t)got);                      \
@@ -217,11 +243,11 @@ static void rv_decode_at(const struct rv_page *page, struct rv_mark *m, struct r
 #define STORE(size, put)                                                      \
     do {                                                                      \
         uint64_t off = (uint32_t)(x[e->rs1] + (uint32_t)e->imm);              \
-        off -= st.tag[e->rs1];                                                \
+        off -= st->tag[e->rs1];                                               \
         if (off <= PAGE_SIZE - (size)) {                                      \
-            put(st.host[e->rs1] + off, x[e->rs2]);                            \
+            put(st->host[e->rs1] + off, x[e->rs2]);                           \
         } else {                                                              \
-            uint64_t got = rv_store_miss(vm, &st, &mark, e, off, (size), x[e->rs2]); \
+            uint64_t got = rv_store_miss(vm, &mark, e, off, (size), x[e->rs2]); \
             d = e;                                                            \
             if (got != 0)                                                     \
                 STOP(RV_STOP_STORE_FAULT, (uint32_t)got);                     \
@@ -365,7 +391,7 @@ struct rv_result rv_interp(struct rv_cpu *cpu, struct vm *vm, uint32_t budget)
         RV_META_OPS(RV_LABEL) RV_INSN_OPS(RV_LABEL) RV_FUSED_OPS(RV_FUSED_LABEL)};
     struct rv_result res = {.stop = RV_STOP_BUDGET};
     uint32_t x[33];
-    struct rv_tlb ld, st;
+    struct vm_tlb *ld = &vm->load_tlb, *st = &vm->store_tlb;
     struct rv_page page = {0};
     struct rv_mark mark = {0};
     struct rv_decoded *d = NULL;
@@ -374,8 +400,6 @@ struct rv_result rv_interp(struct rv_cpu *cpu, struct vm *vm, uint32_t budget)
 
     kmemcpy(x, cpu->x, sizeof cpu->x);
     x[0] = 0;
-    rv_tlb_clear(&ld);
-    rv_tlb_clear(&st);
     if ((target & 3u) != 0) {
         res.stop = RV_STOP_MISALIGNED;
         res.fault_addr = target;
@@ -396,18 +420,24 @@ enter_page:
     }
     d = page.cache + ((target & RV_PAGE_MASK) >> 2);
     L = (uintptr_t)d + rem;
-    if (L >= page.end)
-        DISPATCH();
-set_mark:
-    rv_mark_set(&mark, (struct rv_decoded *)L, page.cache);
+    if (L < page.end)
+        rv_mark_set(&mark, (struct rv_decoded *)L, page.cache);
+    DISPATCH();
+jumped:
+    if (!rv_mark_guards(&mark, d, L))
+        rv_mark_after_jump(&mark, d, (struct rv_decoded *)L, page.cache);
     DISPATCH();
 
 /* Straight-line code reached the mark: out of budget, unless the mark is
- * stale (a jump since moved L on or off the page). */
+ * short of L (it guarded L from a jump's target) or stale (a jump since
+ * moved L off the page). */
 op_BUDGET:
     if ((uintptr_t)d == L)
         STOP(RV_STOP_BUDGET, 0);
-    rv_mark_clear(&mark);
+    if (L < page.end)
+        rv_mark_set(&mark, (struct rv_decoded *)L, page.cache);
+    else
+        rv_mark_clear(&mark);
     DISPATCH();
 op_DECODE:
     rv_decode_at(&page, &mark, d);

@@ -1,8 +1,9 @@
 /*
  * rv32_mem.c - the loads and stores rv_run's TLB cannot serve: the first
- * access to a page in a run, an access that straddles two pages, one that
- * faults, and every store to an executable page, which forgets the
- * decodings it overwrites. Nothing is read or written unless all of the
+ * access through a base register to a page since the TLB last held it
+ * (vm.c empties it when mappings or the dirty bits change), an access
+ * that straddles two pages, one that faults, and every store to an
+ * executable page, which forgets the decodings it overwrites. Nothing is read or written unless all of the
  * access may be.
  */
 #include "rv32_priv.h"
@@ -20,7 +21,7 @@ static bool rv_one_page(uint32_t va, uint32_t size)
 }
 
 /* rv_load_slow, inlined into it and into rv_load_miss. */
-static inline uint64_t rv_load_at(const struct vm *vm, struct rv_tlb *tlb, unsigned reg, uint32_t va,
+static inline uint64_t rv_load_at(const struct vm *vm, struct vm_tlb *tlb, unsigned reg, uint32_t va,
                                   uint32_t size)
 {
     uintptr_t pte = rv_pte(vm, va, VM_PERM_R);
@@ -55,12 +56,12 @@ static void rv_store_byte(const struct vm *vm, struct rv_mark *mark, uint32_t va
 }
 
 /* rv_store_slow, inlined into it and into rv_store_miss. */
-static inline int rv_store_at(const struct vm *vm, struct rv_tlb *tlb, struct rv_mark *mark, unsigned reg,
+static inline int rv_store_at(const struct vm *vm, struct vm_tlb *tlb, struct rv_mark *mark, unsigned reg,
                               uint32_t va, uint32_t size, uint32_t value)
 {
     uintptr_t pte = rv_pte(vm, va, VM_PERM_W);
     if (pte != 0 && rv_one_page(va, size) && (pte & VM_PERM_X) == 0) {
-        vm_mark_dirty(vm, va); /* later stores this run hit the TLB */
+        vm_mark_dirty(vm, va); /* later stores hit the TLB until the bits are taken */
         tlb->tag[reg] = va & ~RV_PAGE_MASK;
         tlb->host[reg] = rv_pte_host(pte, 0);
         uint8_t *p = rv_pte_host(pte, va);
@@ -76,30 +77,28 @@ static inline int rv_store_at(const struct vm *vm, struct rv_tlb *tlb, struct rv
     return 0;
 }
 
-uint64_t rv_load_slow(const struct vm *vm, struct rv_tlb *tlb, unsigned reg, uint32_t va, uint32_t size)
+uint64_t rv_load_slow(struct vm *vm, unsigned reg, uint32_t va, uint32_t size)
 {
-    return rv_load_at(vm, tlb, reg, va, size);
+    return rv_load_at(vm, &vm->load_tlb, reg, va, size);
 }
 
-int rv_store_slow(const struct vm *vm, struct rv_tlb *tlb, struct rv_mark *mark, unsigned reg, uint32_t va,
-                  uint32_t size, uint32_t value)
+int rv_store_slow(struct vm *vm, struct rv_mark *mark, unsigned reg, uint32_t va, uint32_t size, uint32_t value)
 {
-    return rv_store_at(vm, tlb, mark, reg, va, size, value);
+    return rv_store_at(vm, &vm->store_tlb, mark, reg, va, size, value);
 }
 
-uint64_t rv_load_miss(const struct vm *vm, struct rv_tlb *tlb, const struct rv_decoded *e, uint64_t off,
-                      uint32_t size)
+uint64_t rv_load_miss(struct vm *vm, const struct rv_decoded *e, uint64_t off, uint32_t size)
 {
     unsigned reg = e->rs1;
-    uint32_t va = (uint32_t)(off + tlb->tag[reg]);
-    uint64_t got = rv_load_at(vm, tlb, reg, va, size);
+    uint32_t va = (uint32_t)(off + vm->load_tlb.tag[reg]);
+    uint64_t got = rv_load_at(vm, &vm->load_tlb, reg, va, size);
     return got == RV_LOAD_FAULT ? RV_MISS_FAULT | va : got;
 }
 
-uint64_t rv_store_miss(const struct vm *vm, struct rv_tlb *tlb, struct rv_mark *mark, const struct rv_decoded *e,
-                       uint64_t off, uint32_t size, uint32_t value)
+uint64_t rv_store_miss(struct vm *vm, struct rv_mark *mark, const struct rv_decoded *e, uint64_t off, uint32_t size,
+                       uint32_t value)
 {
     unsigned reg = e->rs1;
-    uint32_t va = (uint32_t)(off + tlb->tag[reg]);
-    return rv_store_at(vm, tlb, mark, reg, va, size, value) != 0 ? RV_MISS_FAULT | va : 0;
+    uint32_t va = (uint32_t)(off + vm->store_tlb.tag[reg]);
+    return rv_store_at(vm, &vm->store_tlb, mark, reg, va, size, value) != 0 ? RV_MISS_FAULT | va : 0;
 }

@@ -43,14 +43,18 @@
  *    so that entry's op is swapped for OP_BUDGET (the "budget mark", put
  *    back on the way out), and a fused pair ending at it runs its first
  *    instruction alone meanwhile. So the budget is exact at no cost per
- *    instruction.
+ *    instruction. After a jump, a mark anywhere from d to L will do, for
+ *    there OP_BUDGET moves it on to L: a loop's turns in the last page
+ *    of budget leave the mark after the loop and do not move it (rv32.c).
  *
  * Loads and stores go through a small TLB per base register, which makes
  * the common case one subtraction and one compare for the page check,
- * misaligned-inside-a-page included. Everything else takes a slow path
- * that checks both pages of an access that straddles two; the handlers
- * hand it the offset they computed, not the address, so that they need
- * not keep both (rv_load_miss).
+ * misaligned-inside-a-page included. It lives in the vm from one rv_run
+ * to the next, and vm.c empties it when a mapping or the dirty bits
+ * change (vm.h), so a slice starts with the pages the last one used.
+ * Everything else takes a slow path that checks both pages of an access
+ * that straddles two; the handlers hand it the offset they computed, not
+ * the address, so that they need not keep both (rv_load_miss).
  *
  * Faults leave the registers, memory and pc as they were before the
  * faulting instruction. A jump to a page that cannot be executed retires;
@@ -73,7 +77,6 @@ _Static_assert(sizeof(uintptr_t) >= sizeof(uint64_t), "the interpreter needs a 6
 #define RV_ENTRIES (PAGE_SIZE / 4u) /* instruction words per page */
 #define RV_SCRATCH 32u              /* where writes to x0 go */
 #define RV_PAGE_MASK (PAGE_SIZE - 1u)
-#define RV_TLB_EMPTY (1ull << 40)   /* a tag no 32-bit address is near */
 
 /* clang-format off */
 /* Every decoded operation. The first three are not instructions: an entry
@@ -235,20 +238,9 @@ static inline void rv_put_sized(uint8_t *p, uint32_t size, uint32_t v)
         p[0] = (uint8_t)v;
 }
 
-/* Per base register, the page it last loaded from (or stored to) and that
- * page's host address. Lives for one rv_run, during which no mapping
- * changes. Store entries are never made for executable pages, so stores
- * there take the slow path, which forgets the decodings they overwrite. */
-struct rv_tlb {
-    uint64_t tag[32]; /* guest page address, or RV_TLB_EMPTY */
-    uint8_t *host[32];
-};
-
-static inline void rv_tlb_clear(struct rv_tlb *t)
-{
-    for (unsigned i = 0; i < 32; i++)
-        t->tag[i] = RV_TLB_EMPTY;
-}
+/* The TLBs (struct vm_tlb) live in the vm, which keeps them exact (vm.h).
+ * Store entries are never made for executable pages, so stores there take
+ * the slow path, which forgets the decodings they overwrite. */
 
 /* The page table entry of va if it grants every permission in perms. */
 static inline uintptr_t rv_pte(const struct vm *vm, uint32_t va, uint32_t perms)
@@ -271,6 +263,7 @@ static inline uint8_t *rv_pte_host(uintptr_t pte, uint32_t va)
 struct rv_mark {
     struct rv_decoded *at; /* NULL: no mark */
     struct rv_decoded *pair; /* NULL: none split */
+    intptr_t jump_bytes;     /* the length of the last jump that left L in the page */
     uint8_t op, pair_op;
 };
 
@@ -291,24 +284,23 @@ static inline void rv_forget(struct rv_mark *m, struct rv_decoded *e)
  * RV_LOAD_FAULT. (A value rather than an out-parameter keeps the caller's
  * copy in a host register.) */
 #define RV_LOAD_FAULT (1ull << 32)
-uint64_t rv_load_slow(const struct vm *vm, struct rv_tlb *tlb, unsigned reg, uint32_t va, uint32_t size);
+uint64_t rv_load_slow(struct vm *vm, unsigned reg, uint32_t va, uint32_t size);
 
 /* A store the TLB could not serve: like rv_load_slow, and the only way to
  * write an executable page. Nothing is written unless all of it may be.
- * Every page a run stores to passes here first, so this is where pages
- * are marked dirty for pre-copy (vm.h). */
-int rv_store_slow(const struct vm *vm, struct rv_tlb *tlb, struct rv_mark *mark, unsigned reg, uint32_t va,
-                  uint32_t size, uint32_t value);
+ * Every page stored to since the dirty bits were last taken passes here
+ * first, so this is where pages are marked dirty for pre-copy (vm.h). */
+int rv_store_slow(struct vm *vm, struct rv_mark *mark, unsigned reg, uint32_t va, uint32_t size, uint32_t value);
 
 /* The interpreter's way to rv_load_slow and rv_store_slow for the load
- * or store at entry e: the access is given as `off`, its address less
- * tlb->tag[e->rs1] (mod 2^64), as the fast path worked it out, so that
- * the fast path need not keep the address or e->rs1 too. A fault comes back as RV_MISS_FAULT | the access address;
- * otherwise the load's value, or 0 for a store. */
+ * or store at entry e: the access is given as `off`, its address less the
+ * TLB's tag for e->rs1 (mod 2^64), as the fast path worked it out, so that
+ * the fast path need not keep the address or e->rs1 too. A fault comes
+ * back as RV_MISS_FAULT | the access address; otherwise the load's value,
+ * or 0 for a store. */
 #define RV_MISS_FAULT RV_LOAD_FAULT
-uint64_t rv_load_miss(const struct vm *vm, struct rv_tlb *tlb, const struct rv_decoded *e, uint64_t off,
-                      uint32_t size);
-uint64_t rv_store_miss(const struct vm *vm, struct rv_tlb *tlb, struct rv_mark *mark, const struct rv_decoded *e,
-                       uint64_t off, uint32_t size, uint32_t value);
+uint64_t rv_load_miss(struct vm *vm, const struct rv_decoded *e, uint64_t off, uint32_t size);
+uint64_t rv_store_miss(struct vm *vm, struct rv_mark *mark, const struct rv_decoded *e, uint64_t off, uint32_t size,
+                       uint32_t value);
 
 #endif

@@ -25,8 +25,6 @@ struct rv_result rv_run(struct rv_cpu *cpu, struct vm *vm, uint32_t budget)
     if (t == NULL)
         return rv_interp(cpu, vm, budget);
     struct rv_xlat_state s = {.cpu = cpu, .vm = vm};
-    rv_tlb_clear(&s.ld);
-    rv_tlb_clear(&s.st);
     uint32_t done = 0, translated = 0;
     while (done < budget) {
         uint32_t left = budget - done, step = RV_XLAT_OUTSIDE_STEP < left ? RV_XLAT_OUTSIDE_STEP : left;

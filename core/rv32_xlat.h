@@ -11,9 +11,9 @@
  * and jumps are gotos, and an indirect jump (JALR) goes through a switch
  * over the entries. At any other word (a resumption mid-block, say) the
  * function returns at once and the interpreter runs up to an entry.
- * Loads and stores use the same per-base-register TLB and slow paths as
- * the interpreter (rv32_priv.h), so pages are checked, and marked dirty,
- * exactly as there.
+ * Loads and stores use the interpreter's per-base-register TLB (the one
+ * the vm keeps) and slow paths (rv32_priv.h), so pages are checked, and
+ * marked dirty, exactly as there.
  *
  * The budget is charged per block: a block runs from an entry to the
  * next branch, jump, ECALL, EBREAK or illegal word. Entering at word i
@@ -57,9 +57,8 @@ enum rv_xlat_exit {
 struct rv_xlat_state {
     struct rv_cpu *cpu; /* registers in, and out with the pc */
     uint32_t left;      /* budget left, in instructions */
-    const struct vm *vm;
-    struct rv_tlb ld, st; /* as rv_interp's, for one rv_run */
-    struct rv_mark mark;  /* always empty: the slow store path's argument */
+    struct vm *vm;      /* with the TLBs, shared with the interpreter */
+    struct rv_mark mark; /* always empty: the slow store path's argument */
 };
 
 typedef enum rv_xlat_exit rv_xlat_fn(struct rv_xlat_state *s);
@@ -87,24 +86,26 @@ bool rv_xlat_matches(const struct vm *vm, const struct rv_xlat_program *t);
  * value, or RV_LOAD_FAULT. */
 static inline uint64_t rv_xlat_load(struct rv_xlat_state *s, unsigned reg, uint32_t va, uint32_t size)
 {
-    uint64_t off = (uint64_t)va - s->ld.tag[reg];
+    const struct vm_tlb *ld = &s->vm->load_tlb;
+    uint64_t off = (uint64_t)va - ld->tag[reg];
     if (__builtin_expect(off <= PAGE_SIZE - size, 1)) {
-        const uint8_t *p = s->ld.host[reg] + off;
+        const uint8_t *p = ld->host[reg] + off;
         return size == 4 ? rv_get32(p) : size == 2 ? rv_get16(p) : p[0];
     }
-    return rv_load_slow(s->vm, &s->ld, reg, va, size);
+    return rv_load_slow(s->vm, reg, va, size);
 }
 
 /* A store: 0, or nonzero when it faults (nothing written). */
 static inline int rv_xlat_store(struct rv_xlat_state *s, unsigned reg, uint32_t va, uint32_t size, uint32_t value)
 {
-    uint64_t off = (uint64_t)va - s->st.tag[reg];
+    const struct vm_tlb *st = &s->vm->store_tlb;
+    uint64_t off = (uint64_t)va - st->tag[reg];
     if (__builtin_expect(off <= PAGE_SIZE - size, 1)) {
-        uint8_t *p = s->st.host[reg] + off;
+        uint8_t *p = st->host[reg] + off;
         rv_put_sized(p, size, value);
         return 0;
     }
-    return rv_store_slow(s->vm, &s->st, &s->mark, reg, va, size, value);
+    return rv_store_slow(s->vm, &s->mark, reg, va, size, value);
 }
 
 #endif

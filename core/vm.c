@@ -10,7 +10,9 @@
  * Executable pages carry the interpreter's decode cache right after them
  * (vm.h): this file allocates it with the page, moves a page into a
  * bigger allocation when it becomes executable, and zeroes the entries of
- * any word it writes, so that rv32.c never runs a stale decoding.
+ * any word it writes, so that rv32.c never runs a stale decoding. It
+ * also holds the interpreter's TLBs across runs and empties them whenever
+ * what they cache changes (vm.h).
  */
 #include "vm.h"
 
@@ -32,10 +34,25 @@ static uint32_t vm_pte_pages(uintptr_t pte)
     return (pte & VM_PERM_X) != 0 ? 1u + VM_DECODE_PAGES : 1u;
 }
 
+static void vm_tlb_empty(struct vm_tlb *t)
+{
+    for (unsigned i = 0; i < 32; i++)
+        t->tag[i] = VM_TLB_EMPTY;
+}
+
+/* A page's host address or permissions change, or it goes: no TLB entry
+ * may still point at it. */
+static void vm_tlbs_empty(struct vm *vm)
+{
+    vm_tlb_empty(&vm->load_tlb);
+    vm_tlb_empty(&vm->store_tlb);
+}
+
 int vm_init(struct vm *vm, struct kernel *k)
 {
     (void)k;
     *vm = (struct vm){0};
+    vm_tlbs_empty(vm);
     return 0;
 }
 
@@ -70,6 +87,7 @@ void vm_destroy(struct vm *vm, struct kernel *k)
     /* The table owns exactly the pages it counts (a scan it does anyway). */
     KASSERT(k, owned == vm->pages_mapped);
     vm->pages_mapped = 0;
+    vm_tlbs_empty(vm);
     vm_dirty_stop(vm, k);
 }
 
@@ -100,6 +118,7 @@ static int vm_page_place(struct vm *vm, struct kernel *k, uint32_t vpn, uint32_t
         return ERR_NO_MEMORY;
     uintptr_t old = *slot;
     vm_mark_dirty(vm, vpn << PAGE_SHIFT);
+    vm_tlbs_empty(vm);
     if (((old | perms) & VM_PERM_X) != 0)
         vm->xlat = NULL; /* code may change: its translation is no longer checked */
     if (old != 0 && vm_pte_pages(perms) == vm_pte_pages(old)) {
@@ -235,13 +254,21 @@ int vm_write_image(struct vm *vm, uint32_t va, const void *src, uint32_t len)
 
 #define VM_DIRTY_BYTES (VM_DIRTY_WORDS * (uint32_t)sizeof(uint32_t))
 
+/* No page is marked now. The interpreter marks a page only when its store
+ * TLB misses, so the TLB is emptied too: the next store to each page marks
+ * it again. */
+static void vm_dirty_clear(struct vm *vm)
+{
+    kmemset(vm->dirty, 0, VM_DIRTY_BYTES);
+    vm_tlb_empty(&vm->store_tlb);
+}
+
 int vm_dirty_start(struct vm *vm, struct kernel *k)
 {
-    if (vm->dirty == NULL)
-        vm->dirty = kalloc(k, VM_DIRTY_BYTES);
-    else
-        kmemset(vm->dirty, 0, VM_DIRTY_BYTES);
-    return vm->dirty == NULL ? ERR_NO_MEMORY : 0;
+    if (vm->dirty == NULL && (vm->dirty = kalloc(k, VM_DIRTY_BYTES)) == NULL)
+        return ERR_NO_MEMORY;
+    vm_dirty_clear(vm);
+    return 0;
 }
 
 void vm_dirty_stop(struct vm *vm, struct kernel *k)
@@ -254,7 +281,7 @@ void vm_dirty_stop(struct vm *vm, struct kernel *k)
 void vm_dirty_take(struct vm *vm, uint32_t *out)
 {
     kmemcpy(out, vm->dirty, VM_DIRTY_BYTES);
-    kmemset(vm->dirty, 0, VM_DIRTY_BYTES);
+    vm_dirty_clear(vm);
 }
 
 int vm_page_perms(const struct vm *vm, uint32_t vpn)
@@ -291,6 +318,7 @@ void vm_page_unmap(struct vm *vm, struct kernel *k, uint32_t vpn)
     vm->dir[vpn / VM_LEAF_ENTRIES][vpn & (VM_LEAF_ENTRIES - 1u)] = 0;
     vm->pages_mapped--;
     vm_mark_dirty(vm, vpn << PAGE_SHIFT);
+    vm_tlbs_empty(vm);
 }
 
 uint32_t vm_page_next_change(const struct vm *vm, uint32_t vpn, const uint8_t *ref, uint32_t from,

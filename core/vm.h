@@ -44,14 +44,28 @@ _Static_assert((PAGE_SIZE / 4u + 1u) * VM_DECODE_ENTRY_BYTES <= VM_DECODE_PAGES 
  * bit per user page records that the page was written (by the program or
  * the kernel), mapped or had its permissions changed since the bits were
  * last taken. The interpreter marks a page only when its store TLB misses,
- * which happens at least once per page per rv_run, so the bits cost
- * nothing on the fast path and nothing at all when no move is running. */
+ * and starting or taking the bits empties that TLB, so every page stored
+ * to since misses again first: the bits cost nothing on the fast path and
+ * nothing at all when no move is running. */
 #define VM_DIRTY_WORDS (USER_PAGES / 32u)
 _Static_assert(USER_PAGES % 32u == 0, "the dirty bitmap has whole words");
 
 #define VM_LEAF_ENTRIES (PAGE_SIZE / (uint32_t)sizeof(uintptr_t))
 #define VM_DIR_ENTRIES ((USER_PAGES + VM_LEAF_ENTRIES - 1u) / VM_LEAF_ENTRIES)
 _Static_assert((VM_LEAF_ENTRIES & (VM_LEAF_ENTRIES - 1u)) == 0, "a leaf's entries are a power of two");
+
+/* The interpreter's TLB (rv32_priv.h): per guest base register, the page
+ * it last loaded from (or stored to) and that page's host address. It is
+ * kept here, from one rv_run to the next, so vm.c can keep it exact: it
+ * empties both TLBs whenever a page is mapped, unmapped, changes
+ * permissions or is freed, and the store TLB whenever the dirty bits start
+ * or are taken. A vm must therefore start with vm_init: a zeroed TLB would
+ * claim page 0. */
+#define VM_TLB_EMPTY (1ull << 40) /* a tag no 32-bit address is near */
+struct vm_tlb {
+    uint64_t tag[32]; /* guest page address, or VM_TLB_EMPTY */
+    uint8_t *host[32];
+};
 
 struct vm {
     /* Leaves of VM_LEAF_ENTRIES entries: page address | VM_PERM_*; 0 =
@@ -62,6 +76,7 @@ struct vm {
     /* NULL, or the translation of the program in this space's text, set
      * only once its text is checked (rv_xlat_attach, rv32_xlat.h). */
     const struct rv_xlat_program *xlat;
+    struct vm_tlb load_tlb, store_tlb;
 };
 
 /* The table entry of page vpn (< USER_PAGES): 0 when not mapped. */

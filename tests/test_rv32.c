@@ -10,6 +10,7 @@
  */
 #include <criterion/criterion.h>
 
+#include "core/kalloc.h"
 #include "core/kernel_priv.h"
 #include "core/rv32.h"
 #include "core/vm.h"
@@ -43,6 +44,7 @@ static void setup(void)
 static void teardown(void)
 {
     vm_destroy(&vm, &k);
+    kalloc_release_all(&k); /* the dirty bits' allocator keeps its page */
     cr_assert_eq(f.pages_in_use, 0, "pages leaked: %u", f.pages_in_use);
 }
 
@@ -866,6 +868,42 @@ Test(rv32, budget_ends_near_page_end)
     }
 }
 
+/* Nested loops, with a forward branch: a budget of any size stops after
+ * exactly that many instructions, in the state single-stepping reaches.
+ * After a backward jump in the last page of budget the mark waits past the
+ * loop and is moved on to L only when straight-line code reaches it; this
+ * checks that every turn of the loops still stops where it must. */
+Test(rv32, every_budget_inside_nested_loops_stops_exactly)
+{
+    PROGRAM(rv_addi(RV_S0, RV_ZERO, 0),
+            rv_addi(RV_T0, RV_ZERO, 7),    /* outer: */
+            rv_addi(RV_S1, RV_S1, 3),      /* inner: */
+            rv_addi(RV_T0, RV_T0, -1),
+            rv_bne(RV_T0, RV_ZERO, -8),    /* to inner */
+            rv_andi(RV_T1, RV_S0, 1),
+            rv_beq(RV_T1, RV_ZERO, 8),     /* to skip on even turns */
+            rv_addi(RV_S2, RV_S2, 1),
+            rv_addi(RV_S0, RV_S0, 1),      /* skip: */
+            rv_addi(RV_T2, RV_ZERO, 40),
+            rv_blt(RV_S0, RV_T2, -36),     /* to outer */
+            rv_ecall());
+    const uint32_t total = 1 + 40 * 27 + 20 + 1;
+    struct rv_cpu start = cpu, stepped = cpu;
+    for (uint32_t b = 1; b < total; b++) {
+        struct rv_result r = rv_run(&stepped, &vm, 1);
+        cr_assert_eq(r.stop, RV_STOP_BUDGET);
+        cpu = start;
+        r = rv_run(&cpu, &vm, b);
+        cr_assert_eq(r.stop, RV_STOP_BUDGET, "budget %u", b);
+        cr_assert_eq(r.executed, b);
+        cr_assert_eq(memcmp(&cpu, &stepped, sizeof cpu), 0, "budget %u: pc %#x, stepped %#x", b, cpu.pc,
+                     stepped.pc);
+    }
+    cpu = start;
+    run_to_ecall(total);
+    cr_assert_eq(cpu.x[RV_S2], 20u);
+}
+
 Test(rv32, large_budget)
 {
     put_busy_program();
@@ -910,4 +948,84 @@ Test(rv32, two_address_spaces)
         cr_assert_eq(c2.x[RV_T0], 2u);
     }
     vm_destroy(&other, &k);
+}
+
+/* ---- The TLB kept from one run to the next ---- */
+
+/* Two runs of the same accesses through base register t0: the first fills
+ * both TLBs with DATA's page, and whatever a test does to that page
+ * between the runs, the second must see it. */
+static void program_store_load_twice(void)
+{
+    PROGRAM(LI(RV_T0, DATA), LI(RV_T1, 0x1234), rv_sw(RV_T1, 0, RV_T0), rv_lw(RV_T2, 0, RV_T0), rv_ecall(),
+            rv_lw(RV_T3, 0, RV_T0), rv_sw(RV_T1, 4, RV_T0), rv_ecall());
+    run_to_ecall(7);
+}
+
+static bool page_dirty(const uint32_t *bits, uint32_t va)
+{
+    uint32_t vpn = va >> PAGE_SHIFT;
+    return (bits[vpn >> 5] >> (vpn & 31u) & 1u) != 0;
+}
+
+Test(rv32, a_page_unmapped_between_runs_faults)
+{
+    program_store_load_twice();
+    vm_page_unmap(&vm, &k, DATA >> PAGE_SHIFT);
+    struct rv_result r = rv_run(&cpu, &vm, 100);
+    cr_assert_eq(r.stop, RV_STOP_LOAD_FAULT, "stop %d: the load went through a stale TLB entry", r.stop);
+    cr_assert_eq(r.fault_addr, DATA);
+    cr_assert_eq(r.executed, 0u);
+    cr_assert_eq(cpu.pc, CODE + 7 * 4);
+}
+
+Test(rv32, a_page_made_read_only_between_runs_refuses_stores)
+{
+    program_store_load_twice();
+    cr_assert_eq(vm_page_set(&vm, &k, DATA >> PAGE_SHIFT, VM_PERM_R, NULL), 0);
+    struct rv_result r = rv_run(&cpu, &vm, 100);
+    cr_assert_eq(r.stop, RV_STOP_STORE_FAULT, "stop %d: the store went through a stale TLB entry", r.stop);
+    cr_assert_eq(r.fault_addr, DATA + 4);
+    cr_assert_eq(r.executed, 1u);
+    cr_assert_eq(cpu.x[RV_T3], 0x1234u, "the load still reads the page");
+}
+
+/* Another page is mapped first, so that DATA's old host page, if it is
+ * handed out again, goes there rather than back to DATA. */
+Test(rv32, a_page_remapped_between_runs_is_the_new_page)
+{
+    program_store_load_twice();
+    vm_page_unmap(&vm, &k, DATA >> PAGE_SHIFT);
+    cr_assert_eq(vm_map(&vm, &k, UNMAPPED, PAGE_SIZE, VM_PERM_R | VM_PERM_W), 0);
+    cr_assert_eq(vm_map(&vm, &k, DATA, PAGE_SIZE, VM_PERM_R | VM_PERM_W), 0);
+    run_to_ecall(3);
+    cr_assert_eq(cpu.x[RV_T3], 0u, "read the old page");
+    cr_assert_eq(get_word(DATA + 4), 0x1234u, "wrote the old page");
+}
+
+/* The interpreter marks a page dirty only when its store TLB misses, so
+ * taking the bits must make the next store to the page miss again. */
+Test(rv32, a_store_after_the_dirty_bits_are_taken_marks_again)
+{
+    uint32_t taken[VM_DIRTY_WORDS];
+    cr_assert_eq(vm_dirty_start(&vm, &k), 0);
+    program_store_load_twice();
+    vm_dirty_take(&vm, taken);
+    cr_assert(page_dirty(taken, DATA));
+    run_to_ecall(3);
+    vm_dirty_take(&vm, taken);
+    cr_assert(page_dirty(taken, DATA), "a store after the bits were taken left its page clean");
+    cr_assert_not(page_dirty(taken, RODATA));
+    vm_dirty_stop(&vm, &k);
+}
+
+Test(rv32, a_store_after_tracking_starts_marks_its_page)
+{
+    uint32_t taken[VM_DIRTY_WORDS];
+    program_store_load_twice();
+    cr_assert_eq(vm_dirty_start(&vm, &k), 0);
+    run_to_ecall(3);
+    vm_dirty_take(&vm, taken);
+    cr_assert(page_dirty(taken, DATA), "a store after tracking started left its page clean");
+    vm_dirty_stop(&vm, &k);
 }

@@ -131,8 +131,6 @@ Test(xlat, a_block_longer_than_the_budget_is_refused)
 {
     start("load");
     struct rv_xlat_state s = {.cpu = &xl.cpu, .vm = &xl.vm, .left = 1};
-    rv_tlb_clear(&s.ld);
-    rv_tlb_clear(&s.st);
     uint32_t entry = xl.cpu.pc;
     cr_assert_eq(t->run(&s), RV_XLAT_BUDGET);
     cr_assert_eq(s.left, 1u);
@@ -182,8 +180,6 @@ Test(xlat, an_ecall_stops_after_itself)
 {
     start("nonsense"); /* prints its usage: a write call, then exit */
     struct rv_xlat_state s = {.cpu = &xl.cpu, .vm = &xl.vm, .left = 1000000};
-    rv_tlb_clear(&s.ld);
-    rv_tlb_clear(&s.st);
     cr_assert_eq(t->run(&s), RV_XLAT_INTERPRET);
     uint32_t at = xl.cpu.pc, used = 1000000 - s.left;
     uint8_t word[4];
