@@ -16,7 +16,7 @@
 #include "proc.h"
 #include "transport.h"
 
-#define LOCATION_MIN_CAPACITY 16u
+#define LOCATION_MIN_CAPACITY 8u /* an idle node's table fits the budget (test_node_memory) */
 #define LOCATION_EXITED 0xFFFFu
 #define LOCATION_MSG_BYTES 10u /* pid, node, moves */
 

@@ -4,7 +4,10 @@
 # and report which breaks the tests did not notice (survivors: each one
 # a missing test). See README.md.
 #
-#   bash tests/mutation/run.sh [--list] [NAME...]
+#   bash tests/mutation/run.sh [--list | --check] [NAME...]
+#
+# --check only verifies that every mutant still applies (its find text
+# occurs once in its file), without building: the `mutants_apply` test.
 #
 # The copy and its build live in $NIMBUS_MUTATION_DIR (default
 # ${TMPDIR:-/tmp}/nimbus-mutation) and are reused between runs; the
@@ -57,6 +60,24 @@ if count != 1:
     sys.exit(f"{path}: the text to replace occurs {count} times, not once")
 open(path, "w").write(text.replace(find, repl))
 PY
+}
+
+# Every mutant's find text occurs exactly once in its file of the working
+# tree; 1 (naming the stale ones) otherwise.
+check_all_apply() {
+    local stale=0 name file tests find repl
+    while IFS=$'\t' read -r name file tests find repl; do
+        if ! python3 - "$root/$file" "$find" <<'PY' >/dev/null 2>&1; then
+import sys
+path, find = sys.argv[1], sys.argv[2].replace("\\n", "\n").replace("\\t", "\t")
+sys.exit(0 if open(path).read().count(find) == 1 else 1)
+PY
+            echo "stale mutant $name: its find text does not occur once in $file"
+            stale=1
+        fi
+    done <<<"$1"
+    [ "$stale" = 0 ] && echo "$(wc -l <<<"$1") mutants apply"
+    return "$stale"
 }
 
 # Make $src hold the working tree's files (tracked and untracked, not
@@ -113,6 +134,7 @@ main() {
     for arg in "$@"; do
         case $arg in
             --list) only_list=1 ;;
+            --check) only_list=2 ;;
             -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
             -*) echo "run.sh: unknown option $arg" >&2; exit 2 ;;
             *) wanted+=("$arg") ;;
@@ -123,6 +145,10 @@ main() {
     if [ "$only_list" = 1 ]; then
         cut -f1-3 <<<"$mutants" | column -t -s $'\t'
         exit 0
+    fi
+    if [ "$only_list" = 2 ]; then
+        check_all_apply "$mutants"
+        exit
     fi
     for w in "${wanted[@]}"; do
         cut -f1 <<<"$mutants" | grep -qx -- "$w" || { echo "run.sh: no mutant named $w" >&2; exit 2; }
