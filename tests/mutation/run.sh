@@ -50,15 +50,17 @@ PY
 
 # Replace the one occurrence of find in file (escapes \n \t decoded);
 # fails when it occurs zero or several times: the mutant is out of date.
+# With a fourth argument "dry" the file is only checked, not changed.
 apply_mutant() {
-    python3 - "$1" "$2" "$3" <<'PY'
+    python3 - "$1" "$2" "$3" "${4:-}" <<'PY'
 import sys
-path, find, repl = sys.argv[1], *(s.replace("\\n", "\n").replace("\\t", "\t") for s in sys.argv[2:])
+path, find, repl = sys.argv[1], *(s.replace("\\n", "\n").replace("\\t", "\t") for s in sys.argv[2:4])
 text = open(path).read()
 count = text.count(find)
 if count != 1:
     sys.exit(f"{path}: the text to replace occurs {count} times, not once")
-open(path, "w").write(text.replace(find, repl))
+if sys.argv[4] != "dry":
+    open(path, "w").write(text.replace(find, repl))
 PY
 }
 
@@ -67,11 +69,7 @@ PY
 check_all_apply() {
     local stale=0 name file tests find repl
     while IFS=$'\t' read -r name file tests find repl; do
-        if ! python3 - "$root/$file" "$find" <<'PY' >/dev/null 2>&1; then
-import sys
-path, find = sys.argv[1], sys.argv[2].replace("\\n", "\n").replace("\\t", "\t")
-sys.exit(0 if open(path).read().count(find) == 1 else 1)
-PY
+        if ! apply_mutant "$root/$file" "$find" "$repl" dry >/dev/null 2>&1; then
             echo "stale mutant $name: its find text does not occur once in $file"
             stale=1
         fi
@@ -130,11 +128,11 @@ tests_pass() {
 }
 
 main() {
-    local only_list=0 wanted=()
+    local mode=run wanted=()
     for arg in "$@"; do
         case $arg in
-            --list) only_list=1 ;;
-            --check) only_list=2 ;;
+            --list) mode=list ;;
+            --check) mode=check ;;
             -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
             -*) echo "run.sh: unknown option $arg" >&2; exit 2 ;;
             *) wanted+=("$arg") ;;
@@ -142,11 +140,11 @@ main() {
     done
     local mutants
     mutants=$(parse_mutants) || exit 2
-    if [ "$only_list" = 1 ]; then
+    if [ "$mode" = list ]; then
         cut -f1-3 <<<"$mutants" | column -t -s $'\t'
         exit 0
     fi
-    if [ "$only_list" = 2 ]; then
+    if [ "$mode" = check ]; then
         check_all_apply "$mutants"
         exit
     fi
